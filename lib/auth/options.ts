@@ -1,0 +1,74 @@
+import type { NextAuthOptions } from "next-auth";
+import { config } from "@/lib/config";
+import { db } from "@/lib/db";
+import { encryptOptional } from "@/lib/crypto";
+import { ferryAdapter } from "./adapter";
+import { bitbucketProvider, type BitbucketProfile } from "./bitbucket-provider";
+
+export type SessionUser = { id: string; username: string; name: string | null; email: string | null; image: string | null; isAdmin: boolean };
+
+declare module "next-auth" {
+  interface Session {
+    user: SessionUser;
+  }
+}
+
+function isBitbucketProfile(profile: unknown): profile is BitbucketProfile {
+  return typeof profile === "object" && profile !== null && "uuid" in profile && "nickname" in profile;
+}
+
+let cached: NextAuthOptions | undefined;
+
+/** Built on first use so that importing a route never reads the environment at build time. */
+export function authOptions(): NextAuthOptions {
+  if (cached) return cached;
+  const settings = config();
+  const providers = [];
+  if (settings.BITBUCKET_CLIENT_ID && settings.BITBUCKET_CLIENT_SECRET) {
+    providers.push(
+      bitbucketProvider({
+        webUrl: settings.BITBUCKET_URL,
+        apiUrl: settings.BITBUCKET_API_URL,
+        clientId: settings.BITBUCKET_CLIENT_ID,
+        clientSecret: settings.BITBUCKET_CLIENT_SECRET,
+      }),
+    );
+  }
+  cached = {
+    adapter: ferryAdapter(),
+    secret: settings.NEXTAUTH_SECRET,
+    providers,
+    session: { strategy: "database", maxAge: 30 * 24 * 60 * 60 },
+    pages: { signIn: "/sign-in", error: "/sign-in" },
+    callbacks: {
+      async session({ session, user }) {
+        const row = await db.user.findUnique({
+          where: { id: user.id },
+          select: { id: true, username: true, name: true, email: true, image: true, isAdmin: true },
+        });
+        if (row) session.user = row;
+        return session;
+      },
+    },
+    events: {
+      // next-auth does not update a linked account on later sign-ins; keep tokens and the identity current here.
+      async signIn({ account, profile }) {
+        if (account?.provider !== "bitbucket" || !isBitbucketProfile(profile)) return;
+        await db.account.update({
+          where: { provider_providerAccountId: { provider: "bitbucket", providerAccountId: account.providerAccountId } },
+          data: {
+            nickname: profile.nickname,
+            displayName: profile.display_name,
+            externalAccountId: profile.account_id,
+            avatarUrl: profile.avatar,
+            access_token: encryptOptional(account.access_token),
+            refresh_token: encryptOptional(account.refresh_token),
+            expires_at: account.expires_at ?? null,
+            scope: account.scope ?? null,
+          },
+        });
+      },
+    },
+  };
+  return cached;
+}

@@ -1,0 +1,44 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { z } from "zod";
+import { currentUser, type SessionUser } from "@/lib/auth";
+import { AppError, newRequestId, toPublicError } from "@/lib/errors";
+
+type RouteContext<Query> = { request: NextRequest; user: SessionUser; query: Query; requestId: string };
+
+function queryObject(url: URL): Record<string, string | string[]> {
+  const result: Record<string, string | string[]> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const values = url.searchParams.getAll(key);
+    result[key] = values.length === 1 ? values[0]! : values;
+  }
+  return result;
+}
+
+export function validationError(error: z.ZodError, where: string): AppError {
+  const fields = error.issues.map((issue) => `${issue.path.join(".") || where}: ${issue.message}`);
+  return new AppError("invalid_request", `Invalid ${where}: ${fields.join("; ")}`, { status: 400, details: { fields } });
+}
+
+/**
+ * The one entry point for Ferry's internal JSON routes: authenticates the caller,
+ * validates the query, and turns errors into `{ error: { code, message } }` with a request id.
+ */
+export function userRoute<QuerySchema extends z.ZodType>(
+  options: { query: QuerySchema; context: string },
+  handler: (context: RouteContext<z.infer<QuerySchema>>) => Promise<unknown>,
+) {
+  return async (request: NextRequest): Promise<Response> => {
+    const requestId = newRequestId();
+    try {
+      const user = await currentUser();
+      if (!user) throw new AppError("unauthenticated", "Sign in to continue.", { status: 401 });
+      const parsed = options.query.safeParse(queryObject(new URL(request.url)));
+      if (!parsed.success) throw validationError(parsed.error, "query");
+      const body = await handler({ request, user, query: parsed.data, requestId });
+      return NextResponse.json(body, { headers: { "x-request-id": requestId, "cache-control": "no-store" } });
+    } catch (error) {
+      const { status, body } = toPublicError(error, requestId, options.context);
+      return NextResponse.json({ error: body }, { status, headers: { "x-request-id": requestId } });
+    }
+  };
+}

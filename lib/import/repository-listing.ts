@@ -1,0 +1,161 @@
+import { z } from "zod";
+import {
+  BitbucketAuthError,
+  BitbucketError,
+  BitbucketForbiddenError,
+  BitbucketNetworkError,
+  BitbucketRateLimitError,
+  BitbucketServerError,
+  type BitbucketClient,
+  type BitbucketRepository,
+} from "@/lib/bitbucket";
+import { AppError } from "@/lib/errors";
+import { reconnectRequired } from "@/lib/auth/bitbucket-credential";
+
+export type ImportableRepository = {
+  uuid: string;
+  fullName: string;
+  name: string;
+  slug: string;
+  workspace: string;
+  description: string;
+  isPrivate: boolean;
+  htmlUrl: string;
+  updatedOn: string | null;
+};
+
+export type WorkspaceProblem = { workspace: string; message: string };
+
+export type RepositoryListingPage = {
+  repositories: ImportableRepository[];
+  /** Opaque; null when every workspace has been read to the end. */
+  cursor: string | null;
+  workspaces: string[];
+  problems: WorkspaceProblem[];
+};
+
+const cursorSchema = z.object({
+  workspaces: z.array(z.string()),
+  pending: z.array(z.object({ workspace: z.string(), next: z.string().url() })),
+});
+type Cursor = z.infer<typeof cursorSchema>;
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
+}
+
+export function decodeCursor(value: string): Cursor {
+  try {
+    return cursorSchema.parse(JSON.parse(Buffer.from(value, "base64url").toString("utf8")));
+  } catch {
+    throw new AppError("invalid_cursor", "The list position is no longer valid; reload the page.", { status: 400 });
+  }
+}
+
+const WORKSPACE_CONCURRENCY = 8;
+
+async function mapWithLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let index = 0;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (index < items.length) {
+      const current = index++;
+      results[current] = await work(items[current]!);
+    }
+  });
+  await Promise.all(runners);
+  return results;
+}
+
+/** Bitbucket failures as errors a person can act on. Auth problems always end the listing. */
+export function bitbucketProblem(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof BitbucketAuthError) return reconnectRequired(error);
+  if (error instanceof BitbucketForbiddenError) {
+    return new AppError("bitbucket_forbidden", "Bitbucket refused: Ferry's access lacks a required permission. Reconnect Bitbucket, or ask an administrator to check the OAuth consumer's permissions.", { status: 403, cause: error });
+  }
+  if (error instanceof BitbucketRateLimitError) {
+    const resumeAt = error.resetAt ? ` Try again after ${error.resetAt.toISOString().slice(11, 16)} UTC.` : "";
+    return new AppError("bitbucket_rate_limited", `Bitbucket's rate limit is exhausted for now.${resumeAt}`, { status: 503, cause: error });
+  }
+  if (error instanceof BitbucketNetworkError || error instanceof BitbucketServerError) {
+    return new AppError("bitbucket_unreachable", "Bitbucket could not be reached. Check the connection and try again.", { status: 503, cause: error });
+  }
+  if (error instanceof BitbucketError) {
+    return new AppError("bitbucket_error", `Bitbucket answered with an error: ${error.message}`, { status: 502, cause: error });
+  }
+  throw error;
+}
+
+function toRow(repository: BitbucketRepository): ImportableRepository {
+  return {
+    uuid: repository.uuid,
+    fullName: repository.fullName,
+    name: repository.name,
+    slug: repository.slug,
+    workspace: repository.workspaceSlug,
+    description: repository.description ?? "",
+    isPrivate: repository.isPrivate,
+    htmlUrl: repository.htmlUrl,
+    updatedOn: repository.updatedOn ?? null,
+  };
+}
+
+type PageResult = { workspace: string; values: BitbucketRepository[]; next: string | null } | { workspace: string; problem: string };
+
+/**
+ * One step through the repositories of all the user's workspaces: every workspace still
+ * pending advances by one page, in parallel. A workspace that fails is reported, the rest continue.
+ */
+export async function listImportableRepositories(
+  client: BitbucketClient,
+  options: { filter?: string; cursor?: string },
+): Promise<RepositoryListingPage> {
+  let workspaces: string[];
+  let steps: Array<{ workspace: string; next: string | null }>;
+  if (options.cursor) {
+    const cursor = decodeCursor(options.cursor);
+    workspaces = cursor.workspaces;
+    steps = cursor.pending;
+  } else {
+    try {
+      workspaces = (await client.listWorkspaces()).map((workspace) => workspace.slug).sort();
+    } catch (error) {
+      throw bitbucketProblem(error);
+    }
+    steps = workspaces.map((workspace) => ({ workspace, next: null }));
+  }
+
+  const filter = options.filter?.trim() || undefined;
+  const results = await mapWithLimit(steps, WORKSPACE_CONCURRENCY, async (step): Promise<PageResult> => {
+    try {
+      const page = step.next
+        ? await client.fetchNextPage(step.next)
+        : await client.listRepositoriesPage(step.workspace, { nameFilter: filter, pagelen: 100, sort: "slug" });
+      return { workspace: step.workspace, values: page.values, next: page.next };
+    } catch (error) {
+      const problem = bitbucketProblem(error);
+      if (problem.code === "bitbucket_reconnect_required") throw problem;
+      return { workspace: step.workspace, problem: problem.message };
+    }
+  });
+
+  const repositories: ImportableRepository[] = [];
+  const pending: Cursor["pending"] = [];
+  const problems: WorkspaceProblem[] = [];
+  for (const result of results) {
+    if ("problem" in result) {
+      problems.push({ workspace: result.workspace, message: result.problem });
+      continue;
+    }
+    repositories.push(...result.values.map(toRow));
+    if (result.next) pending.push({ workspace: result.workspace, next: result.next });
+  }
+  repositories.sort((a, b) => a.fullName.localeCompare(b.fullName, "en", { sensitivity: "base" }));
+  return {
+    repositories,
+    cursor: pending.length > 0 ? encodeCursor({ workspaces, pending }) : null,
+    workspaces,
+    problems,
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Path rules shared by the UI and the API (GitLab's): letters, digits, "_", "-" and ".";
+ * must not start or end with a special character, no consecutive special characters,
+ * must not end in ".git" or ".atom".
+ */
+const SPECIAL = /[._-]/;
+const ALLOWED = /^[A-Za-z0-9._-]+$/;
+const RESERVED = new Set(["api", "import", "sign-in", "sign-out", "settings", "admin", "profile", "_next", "assets", "users", "groups", "projects", "help", "explore", "dashboard", "-"]);
+
+export type PathProblem =
+  | "empty"
+  | "too_long"
+  | "invalid_characters"
+  | "starts_or_ends_with_special"
+  | "consecutive_special"
+  | "reserved_suffix"
+  | "reserved_name";
+
+const MESSAGES: Record<PathProblem, string> = {
+  empty: "can't be blank",
+  too_long: "is too long (maximum is 255 characters)",
+  invalid_characters: "can contain only letters, digits, '_', '-' and '.'",
+  starts_or_ends_with_special: "must not start or end with a special character",
+  consecutive_special: "must not contain consecutive special characters",
+  reserved_suffix: "must not end in '.git' or '.atom'",
+  reserved_name: "is a reserved name",
+};
+
+export function pathProblem(path: string, options: { topLevel?: boolean } = {}): PathProblem | null {
+  if (path.length === 0) return "empty";
+  if (path.length > 255) return "too_long";
+  if (!ALLOWED.test(path)) return "invalid_characters";
+  if (SPECIAL.test(path[0]!) || SPECIAL.test(path[path.length - 1]!)) return "starts_or_ends_with_special";
+  if (/[._-]{2,}/.test(path)) return "consecutive_special";
+  if (/\.(git|atom)$/i.test(path)) return "reserved_suffix";
+  if (options.topLevel && RESERVED.has(path.toLowerCase())) return "reserved_name";
+  return null;
+}
+
+export function pathProblemMessage(problem: PathProblem): string {
+  return MESSAGES[problem];
+}
+
+/** Best-effort conversion of any name (a Bitbucket nickname, a repository name) into a valid path. */
+export function toValidPath(candidate: string, fallback = "user"): string {
+  const cleaned = candidate
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .replace(/[._-]{2,}/g, (run) => run[0]!)
+    .replace(/^[._-]+|[._-]+$/g, "")
+    .replace(/\.(git|atom)$/i, "")
+    .slice(0, 200)
+    .replace(/[._-]+$/g, "");
+  return cleaned.length > 0 ? cleaned : fallback;
+}

@@ -1,0 +1,78 @@
+/**
+ * `npm run demo`: the Bitbucket sandbox and Ferry, configured for each other.
+ * Builds the app first when the build is missing or older than the sources.
+ * Options: --no-build (never build), --fresh (start from an empty DATA_DIR).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import path from "node:path";
+import { SANDBOX_CONSUMER, startSandboxServer } from "../mocks/bitbucket/index.ts";
+import { launchApp, reportStartupError, stopOnExit } from "./serve.ts";
+
+const root = path.resolve(import.meta.dirname, "..");
+const SOURCE_DIRS = ["app", "components", "lib", "public"];
+const SOURCE_FILES = ["next.config.js", "postcss.config.mjs", "package.json", "tsconfig.json", "prisma/schema.prisma"];
+
+function newestSourceTime(): number {
+  let newest = 0;
+  const visit = (entry: string) => {
+    const stats = statSync(entry);
+    if (stats.isDirectory()) {
+      if (entry.endsWith(`${path.sep}generated`)) return;
+      for (const child of readdirSync(entry)) visit(path.join(entry, child));
+    } else if (!/\.test\.tsx?$/.test(entry)) {
+      newest = Math.max(newest, stats.mtimeMs);
+    }
+  };
+  for (const name of [...SOURCE_DIRS, ...SOURCE_FILES]) {
+    const entry = path.join(root, name);
+    if (existsSync(entry)) visit(entry);
+  }
+  return newest;
+}
+
+function buildIfNeeded(): void {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestSourceTime()) return;
+  console.log("Building Ferry (first run or sources changed)…");
+  const result = spawnSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
+  if (result.status !== 0) throw new Error("npm run build failed");
+}
+
+async function main() {
+  const args = new Set(process.argv.slice(2));
+  const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(root, "data"));
+  if (args.has("--fresh")) rmSync(dataDir, { recursive: true, force: true });
+  if (!args.has("--no-build")) buildIfNeeded();
+
+  const sandboxPort = Number(process.env.SANDBOX_PORT ?? 4010);
+  const sandbox = await startSandboxServer({ port: sandboxPort, dataDir: path.join(dataDir, "sandbox") });
+  const appPort = process.env.PORT ?? "3000";
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: appPort,
+    NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${appPort}`,
+    BITBUCKET_URL: sandbox.url,
+    BITBUCKET_API_URL: sandbox.url,
+    BITBUCKET_CLIENT_ID: SANDBOX_CONSUMER.key,
+    BITBUCKET_CLIENT_SECRET: SANDBOX_CONSUMER.secret,
+  };
+  let app;
+  try {
+    app = await launchApp({ env });
+  } catch (error) {
+    await sandbox.close();
+    throw error;
+  }
+  console.log(`
+  Ferry demo is ready.
+    Ferry:             ${app.url}
+    Bitbucket sandbox: ${sandbox.url}  (accounts: alice, bob, carol — see mocks/bitbucket/README.md)
+  Open ${app.url}, choose "Sign in with Bitbucket" and grant access as Alice Anders.
+  Press Ctrl+C to stop.
+`);
+  stopOnExit(app, sandbox);
+}
+
+main().catch(reportStartupError);
