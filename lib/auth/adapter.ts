@@ -22,7 +22,7 @@ export function ferryAdapter(): Adapter {
 
   return {
     ...base,
-    async createUser(data) {
+    async createUser(data: Omit<AdapterUser, "id">) {
       const { usernameCandidate, name, email, image, emailVerified } = data as AdapterUser & { usernameCandidate?: string };
       const username = await uniqueUsername(usernameCandidate ?? name ?? email?.split("@")[0] ?? "user", isUsernameTaken);
       const user = await db.$transaction(async (tx) => {

@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 import { refreshAccessToken, isReconnectRequired, type BitbucketCredential } from "@/lib/bitbucket";
 
 /** Refresh this long before Bitbucket's expiry so a request never starts with a dying token. */
-const EXPIRY_MARGIN_SECONDS = 60;
+const EXPIRY_MARGIN_SECONDS = 10;
 
 export function reconnectRequired(cause?: unknown): AppError {
   return new AppError(

@@ -7,8 +7,8 @@ export type BitbucketProfile = {
   account_id: string | null;
   nickname: string;
   display_name: string;
-  email: string | null;
-  avatar: string | null;
+  email?: string;
+  avatar?: string;
 };
 
 type ProviderSettings = { webUrl: string; apiUrl: string; clientId: string; clientSecret: string };
@@ -61,7 +61,8 @@ export function bitbucketProvider(settings: ProviderSettings): OAuthConfig<Bitbu
           credential: {
             kind: "oauth",
             getAccessToken: async () => accessToken,
-            refreshAccessToken: async () => accessToken,
+            // A token Bitbucket has just issued cannot be refreshed yet; a rejection here is a failed sign-in.
+            refreshAccessToken: () => Promise.reject(new Error("Bitbucket rejected the access token it just issued")),
           },
         });
         const [user, email] = await Promise.all([client.getCurrentUser(), client.primaryEmail().catch(() => null)]);
@@ -70,8 +71,8 @@ export function bitbucketProvider(settings: ProviderSettings): OAuthConfig<Bitbu
           account_id: user.accountId ?? null,
           nickname: user.nickname,
           display_name: user.displayName,
-          email,
-          avatar: user.avatarUrl ?? null,
+          email: email ?? undefined,
+          avatar: user.avatarUrl ?? undefined,
         };
         return profile;
       },

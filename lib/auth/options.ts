@@ -60,7 +60,7 @@ export function authOptions(): NextAuthOptions {
             nickname: profile.nickname,
             displayName: profile.display_name,
             externalAccountId: profile.account_id,
-            avatarUrl: profile.avatar,
+            avatarUrl: profile.avatar ?? null,
             access_token: encryptOptional(account.access_token),
             refresh_token: encryptOptional(account.refresh_token),
             expires_at: account.expires_at ?? null,

@@ -169,7 +169,8 @@ export function parseQuery(input: string): QueryNode {
 }
 
 /** Field names a query may use, with their types; anything else is a 400. */
-export type FieldType = "string" | "number" | "boolean" | "datetime";
+/** "object" fields (e.g. parent) can only be compared with null. */
+export type FieldType = "string" | "number" | "boolean" | "datetime" | "object";
 export type FieldSchema = Readonly<Record<string, FieldType>>;
 
 export function validateQuery(node: QueryNode, schema: FieldSchema): void {
@@ -181,6 +182,9 @@ export function validateQuery(node: QueryNode, schema: FieldSchema): void {
   const type = schema[node.field];
   if (!type) throw new QueryError(`Invalid field name: ${node.field}`, `'${node.field}' is not a field that can be queried here`);
   const { op, value } = node;
+  if (type === "object" && (value.kind !== "null" || (op !== "=" && op !== "!="))) {
+    throw new QueryError("Invalid query", `The field '${node.field}' can only be compared with null`);
+  }
   if ((op === "~" || op === "!~") && type !== "string") {
     throw new QueryError("Invalid query", `The operator '${op}' cannot be used with the field '${node.field}'`);
   }
@@ -352,9 +356,14 @@ function pickPaths(value: unknown, paths: string[][]): unknown {
     const rest = paths.filter((path) => path[0] === key || path[0] === "*").map((path) => path.slice(1));
     if (rest.length === 0) continue;
     const picked = pickPaths(source[key], rest);
-    if (picked !== undefined) result[key] = picked;
+    // A sub-object none of whose keys matched (e.g. `values.*.c` against `links`) is left out.
+    if (picked !== undefined && !(isEmptyObject(picked) && !isEmptyObject(source[key]))) result[key] = picked;
   }
   return result;
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0;
 }
 
 function removePath(value: unknown, path: string[]): void {

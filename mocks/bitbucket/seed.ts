@@ -232,6 +232,8 @@ export interface RepositoryRecord {
   readonly uuid: string;
   readonly workspace: string;
   readonly slug: string;
+  /** "workspace/slug". */
+  readonly full_name: string;
   readonly name: string;
   readonly description: string;
   readonly is_private: boolean;
@@ -452,6 +454,7 @@ export function generateRepositories(workspace: WorkspaceSeed): RepositoryRecord
         uuid: `{${uuidFromName(`repository:${workspace.slug}/${slug}`)}}`,
         workspace: workspace.slug,
         slug,
+        full_name: `${workspace.slug}/${slug}`,
         name: special.name,
         description: special.description,
         is_private: special.is_private,
@@ -480,6 +483,7 @@ export function generateRepositories(workspace: WorkspaceSeed): RepositoryRecord
         uuid: `{${uuidFromName(`repository:${workspace.slug}/${slug}`)}}`,
         workspace: workspace.slug,
         slug,
+        full_name: `${workspace.slug}/${slug}`,
         name,
         description: describe < 0.2 ? "" : `${name.replace(/-/g, " ")} maintained by ${team}.`,
         is_private: isPrivate,

@@ -1,0 +1,52 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { config } from "../config";
+import { Prisma, PrismaClient } from "../generated/prisma/client";
+
+/**
+ * Ferry's Prisma client. `db` is created on first use from DATABASE_URL (which
+ * scripts/serve.ts sets to the embedded PostgreSQL when it is not configured), and kept
+ * on globalThis so hot reloads in development do not open more pools.
+ */
+
+export { Prisma };
+export type { Account, AppSetting, Membership, Namespace, Session, User, VerificationToken } from "../generated/prisma/client";
+export { NamespaceKind, Role } from "../generated/prisma/enums";
+
+export type Db = PrismaClient;
+/** The client handed to `db.$transaction(async (tx) => ...)`. */
+export type DbTransaction = Prisma.TransactionClient;
+
+const cache = globalThis as typeof globalThis & { __ferryDb?: PrismaClient };
+
+function client(): PrismaClient {
+  if (!cache.__ferryDb) {
+    const connectionString = config().DATABASE_URL;
+    if (!connectionString) {
+      throw new Error(
+        "DATABASE_URL is not set. Start Ferry with `npm run dev` / `npm start` (they start the embedded PostgreSQL) or set DATABASE_URL.",
+      );
+    }
+    cache.__ferryDb = new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+  }
+  return cache.__ferryDb;
+}
+
+export const db: PrismaClient = new Proxy({} as PrismaClient, {
+  get(_target, property) {
+    // Keep `await db` and promise checks from creating the client.
+    if (property === "then") return undefined;
+    const instance = client();
+    const value: unknown = Reflect.get(instance, property, instance);
+    return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(instance) : value;
+  },
+  has(_target, property) {
+    return Reflect.has(client(), property);
+  },
+});
+
+/** Closes the client's connections; the next use of `db` connects again. */
+export async function disconnectDb(): Promise<void> {
+  const instance = cache.__ferryDb;
+  cache.__ferryDb = undefined;
+  await instance?.$disconnect();
+}

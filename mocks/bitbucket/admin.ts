@@ -1,0 +1,101 @@
+/**
+ * Sandbox-only endpoints under {webUrl}/_sandbox/ for tests and demos. Not logged, no knobs.
+ *
+ *   GET  /_sandbox/config                       knobs
+ *   PUT  /_sandbox/config                       partial knob update (JSON)
+ *   GET  /_sandbox/requests?since=<index>       request log: [{index, method, path, query, status, account, at}]
+ *   DELETE /_sandbox/requests                   clear the log
+ *   GET  /_sandbox/accounts                     accounts with their credentials
+ *   POST /_sandbox/accounts/{nickname}/rename   {nickname?, display_name?}
+ *   POST /_sandbox/tokens                       {nickname} -> tokens without the browser step
+ *   POST /_sandbox/tokens/revoke                {nickname} -> revokes access AND refresh tokens
+ *   POST /_sandbox/reset                        back to the initial state
+ *   GET  /_sandbox/avatars/{kind}/{id}.svg      generated avatars
+ */
+import { z } from "zod";
+import { errorResponse } from "./api";
+import { avatarSvg } from "./pages";
+import { hashString } from "./random";
+import { bitbucketError, json } from "./responses";
+import type { SandboxState } from "./state";
+
+const nicknameBody = z.object({ nickname: z.string().min(1) });
+const renameBody = z.object({ nickname: z.string().min(1).optional(), display_name: z.string().min(1).optional() });
+
+async function jsonBody(request: Request): Promise<unknown> {
+  const body = await request.text();
+  if (!body.trim()) return {};
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new z.ZodError([{ code: "custom", path: [], message: "Body must be JSON", input: body }]);
+  }
+}
+
+export function publicAccount(account: SandboxState["accounts"][number]) {
+  return {
+    uuid: account.uuid,
+    account_id: account.account_id,
+    nickname: account.nickname,
+    display_name: account.display_name,
+    email: account.email,
+    api_token: account.apiToken,
+  };
+}
+
+export async function handleAdmin(state: SandboxState, request: Request, url: URL): Promise<Response> {
+  const path = url.pathname.replace(/\/+$/, "").replace(/^\/_sandbox/, "");
+  const method = request.method;
+  try {
+    if (path === "/config" && method === "GET") return json(state.knobs);
+    if (path === "/config" && (method === "PUT" || method === "PATCH")) return json(state.updateKnobs(await jsonBody(request)));
+    if (path === "/requests" && method === "GET") {
+      const since = Number(url.searchParams.get("since") ?? "0");
+      // A plain array, oldest first; X-Sandbox-Next-Index is the `since` that returns only newer entries.
+      return json(state.requests(Number.isFinite(since) ? since : 0), 200, { "X-Sandbox-Next-Index": String(state.requestCount) });
+    }
+    if (path === "/requests" && method === "DELETE") {
+      state.clearRequests();
+      return new Response(null, { status: 204 });
+    }
+    if (path === "/accounts" && method === "GET") return json({ values: state.accounts.map(publicAccount) });
+    const rename = /^\/accounts\/([^/]+)\/rename$/.exec(path);
+    if (rename && method === "POST") {
+      const change = renameBody.parse(await jsonBody(request));
+      return json(publicAccount(state.renameAccount(decodeURIComponent(rename[1]!), change)));
+    }
+    if (path === "/tokens" && method === "POST") {
+      const { nickname } = nicknameBody.parse(await jsonBody(request));
+      const tokens = state.grantTokensFor(nickname);
+      return json({ access_token: tokens.accessToken, refresh_token: tokens.refreshToken, expires_in: tokens.expiresIn, token_type: "bearer" });
+    }
+    if (path === "/tokens/revoke" && method === "POST") {
+      const { nickname } = nicknameBody.parse(await jsonBody(request));
+      const account = state.accountByNickname(nickname);
+      if (!account) return bitbucketError(404, `No account with nickname '${nickname}'.`);
+      return json({ revoked: state.revokeTokensOf(account.uuid) });
+    }
+    if (path === "/reset" && method === "POST") {
+      state.reset();
+      return new Response(null, { status: 204 });
+    }
+    const avatar = /^\/avatars\/(user|workspace|repository|project)\/([^/]+)\.svg$/.exec(path);
+    if (avatar && method === "GET") {
+      const id = decodeURIComponent(avatar[2]!);
+      const label =
+        avatar[1] === "user"
+          ? state.accountByUuid(id)?.display_name
+          : avatar[1] === "workspace"
+            ? state.workspace(`{${id}}`)?.name
+            : avatar[1] === "repository"
+              ? "Repository"
+              : "Project";
+      return new Response(avatarSvg(label ?? "?", hashString(id)), {
+        headers: { "Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=3600" },
+      });
+    }
+    return bitbucketError(404, `No sandbox endpoint ${method} /_sandbox${path}`);
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

@@ -1,0 +1,269 @@
+/**
+ * Real git repositories behind the sandbox, served with `git http-backend` (CGI).
+ *
+ * Each repository is created on first use under `<dataDir>/git-v1/<workspace>/<slug>.git` with
+ * `git fast-import` from the repository's detail plan (fixed identities and dates, so the SHAs
+ * are the same on every machine). Creation is locked per repository in this process and built
+ * in a temporary directory that is renamed into place, so concurrent first clones (even from
+ * several processes) never see a half-built repository.
+ *
+ * Every git process is started with spawn and an argument array; nothing goes through a shell.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { devNull } from "node:os";
+import path from "node:path";
+import type { GitRoute } from "./git-access";
+import type { RepositoryDetail, RepositoryRecord } from "./seed";
+import type { SandboxState } from "./state";
+
+/** Bump when the generated content changes: old repositories are then ignored, not reused. */
+const LAYOUT_VERSION = "git-v1";
+
+function gitEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    LANG: "C",
+    LC_ALL: "C",
+    // Ignore the machine's and the user's git configuration.
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CONFIG_GLOBAL: devNull,
+    HOME: devNull,
+    GIT_TERMINAL_PROMPT: "0",
+    ...extra,
+  };
+  return env as NodeJS.ProcessEnv;
+}
+
+function run(args: readonly string[], options: { cwd?: string; input?: string } = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("git", args, { cwd: options.cwd, env: gitEnvironment(), stdio: ["pipe", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk: string) => {
+      if (stderr.length < 8192) stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code === 0) resolve();
+      else reject(new Error(`git ${args.join(" ")} exited with ${code}: ${stderr.trim()}`));
+    });
+    child.stdin.on("error", () => {
+      /* reported through the exit code */
+    });
+    child.stdin.end(options.input ?? "");
+  });
+}
+
+/** The fast-import stream that creates a repository's commits, branches and tags. */
+export function fastImportStream(detail: RepositoryDetail): string {
+  const parts: string[] = [];
+  const data = (content: string) => `data ${Buffer.byteLength(content, "utf8")}\n${content}\n`;
+  let blobMark = 100_000;
+  for (const commit of detail.commits) {
+    const fileMarks: [string, number][] = [];
+    for (const [file, content] of Object.entries(commit.files)) {
+      blobMark++;
+      parts.push(`blob\nmark :${blobMark}\n${data(content)}`);
+      fileMarks.push([file, blobMark]);
+    }
+    const who = `${commit.author.name} <${commit.author.email}> ${commit.timestamp} +0000`;
+    parts.push(
+      `commit refs/heads/${commit.branch}\nmark :${commit.mark}\nauthor ${who}\ncommitter ${who}\n${data(`${commit.message}\n`)}` +
+        (commit.parent !== null ? `from :${commit.parent}\n` : "") +
+        fileMarks.map(([file, mark]) => `M 100644 :${mark} ${file}\n`).join("") +
+        "\n",
+    );
+  }
+  for (const tag of detail.tags) {
+    const who = `${tag.tagger.name} <${tag.tagger.email}> ${tag.timestamp} +0000`;
+    parts.push(`tag ${tag.name}\nfrom :${tag.target}\ntagger ${who}\n${data(`${tag.message}\n`)}`);
+  }
+  parts.push("done\n");
+  return parts.join("");
+}
+
+export class GitBackend {
+  readonly root: string;
+  private readonly building = new Map<string, Promise<string>>();
+
+  constructor(
+    readonly state: SandboxState,
+    dataDir: string,
+  ) {
+    this.root = path.join(path.resolve(dataDir), LAYOUT_VERSION);
+  }
+
+  repositoryPath(repository: RepositoryRecord): string {
+    return path.join(this.root, repository.workspace, `${repository.slug}.git`);
+  }
+
+  /** The bare repository's path, creating it on first use. Safe to call concurrently. */
+  ensureRepository(repository: RepositoryRecord): Promise<string> {
+    const target = this.repositoryPath(repository);
+    if (existsSync(path.join(target, "HEAD"))) return Promise.resolve(target);
+    let pending = this.building.get(target);
+    if (!pending) {
+      pending = this.build(repository, target).finally(() => this.building.delete(target));
+      this.building.set(target, pending);
+    }
+    return pending;
+  }
+
+  private async build(repository: RepositoryRecord, target: string): Promise<string> {
+    if (existsSync(path.join(target, "HEAD"))) return target;
+    const tmpRoot = path.join(this.root, ".tmp");
+    await mkdir(tmpRoot, { recursive: true });
+    const tmp = await mkdtemp(path.join(tmpRoot, `${repository.workspace}-${repository.slug}-`));
+    try {
+      const detail = this.state.detail(repository);
+      await run(["init", "--quiet", "--bare", tmp]);
+      await run(["--git-dir", tmp, "fast-import", "--quiet", "--done", "--date-format=raw"], { input: fastImportStream(detail) });
+      await run(["--git-dir", tmp, "symbolic-ref", "HEAD", `refs/heads/${repository.mainbranch}`]);
+      await run(["--git-dir", tmp, "config", "http.receivepack", "false"]);
+      await mkdir(path.dirname(target), { recursive: true });
+      try {
+        await rename(tmp, target);
+      } catch (error) {
+        // Another process finished first: its repository is identical, use it.
+        const code = (error as NodeJS.ErrnoException).code;
+        if ((code === "ENOTEMPTY" || code === "EEXIST") && existsSync(path.join(target, "HEAD"))) {
+          await rm(tmp, { recursive: true, force: true });
+        } else {
+          throw error;
+        }
+      }
+      return target;
+    } catch (error) {
+      await rm(tmp, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /**
+   * Runs `git http-backend` for an authorized request, streaming the request body into it and its
+   * output (after the CGI headers) to the response. Resolves with the HTTP status sent.
+   */
+  async serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: GitRoute,
+    repository: RepositoryRecord,
+    remoteUser: string | null,
+  ): Promise<number> {
+    await this.ensureRepository(repository);
+    const url = new URL(req.url ?? "/", "http://sandbox.invalid");
+    const header = (name: string) => {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value.join(", ") : value;
+    };
+    const env: Record<string, string> = {
+      GIT_PROJECT_ROOT: this.root,
+      GIT_HTTP_EXPORT_ALL: "1",
+      GATEWAY_INTERFACE: "CGI/1.1",
+      SERVER_PROTOCOL: `HTTP/${req.httpVersion}`,
+      REQUEST_METHOD: req.method ?? "GET",
+      PATH_INFO: `/${repository.workspace}/${repository.slug}.git${route.action}`,
+      QUERY_STRING: url.search.slice(1),
+      REMOTE_ADDR: req.socket.remoteAddress ?? "127.0.0.1",
+      REMOTE_USER: remoteUser ?? "",
+      CONTENT_TYPE: header("content-type") ?? "",
+    };
+    const contentLength = header("content-length");
+    if (contentLength !== undefined && header("transfer-encoding") === undefined) env.CONTENT_LENGTH = contentLength;
+    // git http-backend inflates gzip request bodies itself when told about the encoding.
+    const encoding = header("content-encoding");
+    if (encoding) env.HTTP_CONTENT_ENCODING = encoding;
+    const protocol = header("git-protocol");
+    if (protocol) {
+      env.HTTP_GIT_PROTOCOL = protocol;
+      env.GIT_PROTOCOL = protocol;
+    }
+
+    const child = spawn("git", ["http-backend"], { env: gitEnvironment(env), stdio: ["pipe", "pipe", "pipe"] });
+    return this.pipeCgi(req, res, child);
+  }
+
+  private pipeCgi(req: IncomingMessage, res: ServerResponse, child: ChildProcess): Promise<number> {
+    return new Promise((resolve) => {
+      let stderr = "";
+      let headersDone = false;
+      let buffered = Buffer.alloc(0);
+      let status = 200;
+      const finish = (code: number) => resolve(code);
+
+      child.stderr!.setEncoding("utf8");
+      child.stderr!.on("data", (chunk: string) => {
+        if (stderr.length < 8192) stderr += chunk;
+      });
+      child.stdin!.on("error", () => {
+        /* http-backend may stop reading early; the exit status tells */
+      });
+      req.pipe(child.stdin!);
+      req.on("aborted", () => child.kill("SIGTERM"));
+      res.on("close", () => {
+        if (!res.writableFinished) child.kill("SIGTERM");
+      });
+
+      const fail = (message: string) => {
+        if (!res.headersSent) {
+          res.writeHead(500, { "Content-Type": "text/plain" });
+          res.end(`${message}\n`);
+        } else {
+          res.destroy();
+        }
+        finish(500);
+      };
+
+      child.on("error", (error) => fail(`git http-backend failed to start: ${error.message}`));
+
+      child.stdout!.on("data", (chunk: Buffer) => {
+        if (headersDone) return;
+        buffered = Buffer.concat([buffered, chunk]);
+        let end = buffered.indexOf("\r\n\r\n");
+        let separator = 4;
+        const lfEnd = buffered.indexOf("\n\n");
+        if (lfEnd !== -1 && (end === -1 || lfEnd < end)) {
+          end = lfEnd;
+          separator = 2;
+        }
+        if (end === -1) {
+          if (buffered.length > 64 * 1024) {
+            child.kill("SIGTERM");
+            fail("git http-backend sent oversized CGI headers");
+          }
+          return;
+        }
+        headersDone = true;
+        const headers: OutgoingHttpHeaders = {};
+        for (const line of buffered.subarray(0, end).toString("latin1").split(/\r?\n/)) {
+          const colon = line.indexOf(":");
+          if (colon <= 0) continue;
+          const name = line.slice(0, colon).trim();
+          const value = line.slice(colon + 1).trim();
+          if (name.toLowerCase() === "status") status = Number.parseInt(value, 10) || 500;
+          else headers[name] = value;
+        }
+        const rest = buffered.subarray(end + separator);
+        child.stdout!.pause();
+        child.stdout!.removeAllListeners("data");
+        res.writeHead(status, headers);
+        if (rest.length > 0) res.write(rest);
+        child.stdout!.pipe(res, { end: false });
+        child.stdout!.resume();
+      });
+
+      child.on("close", (code) => {
+        if (code !== 0 && stderr) console.error(`[bitbucket sandbox] git http-backend exited with ${code}: ${stderr.trim()}`);
+        if (!headersDone) {
+          fail(`git http-backend exited with ${code} before sending headers${stderr ? `: ${stderr.trim()}` : ""}`);
+          return;
+        }
+        res.end();
+        finish(status);
+      });
+    });
+  }
+}

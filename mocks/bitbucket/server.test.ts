@@ -1,0 +1,194 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { devNull, tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GitBackend } from "./git-backend";
+import { createSandboxState, SANDBOX_ACCOUNTS, SANDBOX_CONSUMER, SANDBOX_REPOSITORIES, startSandboxServer, type SandboxServer } from "./index";
+
+const execFileAsync = promisify(execFile);
+
+let sandbox: SandboxServer;
+let dataDir: string;
+let work: string;
+let counter = 0;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), "bb-sandbox-data-"));
+  work = await mkdtemp(path.join(tmpdir(), "bb-sandbox-work-"));
+  sandbox = await startSandboxServer({ port: 0, dataDir, state: createSandboxState() });
+});
+
+afterAll(async () => {
+  await sandbox?.close();
+  await rm(dataDir, { recursive: true, force: true });
+  await rm(work, { recursive: true, force: true });
+});
+
+async function git(args: string[], cwd = work): Promise<string> {
+  const { stdout } = await execFileAsync("git", args, {
+    cwd,
+    timeout: 30_000,
+    env: { PATH: process.env.PATH, HOME: work, LANG: "C", GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: devNull, GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "" } as unknown as NodeJS.ProcessEnv,
+  });
+  return stdout;
+}
+
+function remote(fullName: string, username?: string, password?: string): string {
+  const url = new URL(`${sandbox.url}/${fullName}.git`);
+  if (username) url.username = username;
+  if (password) url.password = password;
+  return url.toString();
+}
+
+async function clone(url: string): Promise<string> {
+  const target = path.join(work, `clone-${++counter}`);
+  await git(["clone", "--quiet", url, target]);
+  return target;
+}
+
+function lastLogged(pathSuffix: string) {
+  return sandbox.state.requests().filter((entry) => entry.path.endsWith(pathSuffix)).at(-1);
+}
+
+describe("HTTP server", () => {
+  it("serves the API with links built from its own URL", async () => {
+    expect(sandbox.url).toMatch(/^http:\/\/localhost:\d+$/);
+    const response = await fetch(`${sandbox.url}/2.0/repositories/acme?pagelen=5&fields=%2Bvalues.links`, {
+      headers: { Authorization: `Basic ${Buffer.from(`alice@example.com:${SANDBOX_ACCOUNTS.alice.apiToken}`).toString("base64")}` },
+    });
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.next).toBe(`${sandbox.url}/2.0/repositories/acme?pagelen=5&fields=%2Bvalues.links&page=2`);
+    const host = new URL(sandbox.url).host;
+    expect(body.values[0].links.clone[0].href).toBe(`http://alice@${host}/${body.values[0].full_name}.git`);
+    expect(body.values[0].links.html.href).toBe(`${sandbox.url}/${body.values[0].full_name}`);
+  });
+
+  it("runs the OAuth code flow over HTTP", async () => {
+    const page = await fetch(`${sandbox.url}/site/oauth2/authorize?client_id=${SANDBOX_CONSUMER.key}&response_type=code&state=s`);
+    expect(await page.text()).toContain("Authorize Ferry");
+    const decision = await fetch(`${sandbox.url}/site/oauth2/authorize`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ client_id: SANDBOX_CONSUMER.key, response_type: "code", state: "s", redirect_uri: "http://localhost:3000/cb", account: SANDBOX_ACCOUNTS.carol.uuid, decision: "grant" }),
+    });
+    expect(decision.status).toBe(302);
+    const code = new URL(decision.headers.get("location")!).searchParams.get("code")!;
+    const tokenResponse = await fetch(`${sandbox.url}/site/oauth2/access_token`, {
+      method: "POST",
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${SANDBOX_CONSUMER.key}:${SANDBOX_CONSUMER.secret}`).toString("base64")}`,
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: "http://localhost:3000/cb" }),
+    });
+    const tokens = await tokenResponse.json();
+    expect(tokens.state).toBe("authorization_code");
+    const user = await (await fetch(`${sandbox.url}/2.0/user`, { headers: { Authorization: `Bearer ${tokens.access_token}` } })).json();
+    expect(user.nickname).toBe("carol");
+  });
+
+  it("answers the admin endpoints", async () => {
+    const config = await (await fetch(`${sandbox.url}/_sandbox/config`)).json();
+    expect(config).toMatchObject({ tokenLifetimeSeconds: 7200, issuesRemoved: true });
+    const avatar = await fetch(`${sandbox.url}/_sandbox/avatars/user/${SANDBOX_ACCOUNTS.alice.uuid.slice(1, -1)}.svg`);
+    expect(avatar.headers.get("content-type")).toBe("image/svg+xml");
+    expect(await avatar.text()).toContain(">AA<");
+  });
+});
+
+describe("git over HTTP", () => {
+  it("clones a public repository anonymously, with branches and tag", async () => {
+    const dir = await clone(remote(SANDBOX_REPOSITORIES.publicRepo));
+    expect(await readFile(path.join(dir, "README.md"), "utf8")).toContain('# Legacy "classic" site');
+    expect((await git(["rev-parse", "--abbrev-ref", "HEAD"], dir)).trim()).toBe("master");
+    expect((await git(["log", "--format=%an <%ae>|%s", "-1"], dir)).trim()).toMatch(/^.+ <.+@example\.com>\|Update README$/);
+    const refs = await git(["ls-remote", "--symref", remote(SANDBOX_REPOSITORIES.publicRepo)]);
+    expect(refs).toMatch(/^ref: refs\/heads\/master\tHEAD$/m);
+    expect(refs).toMatch(/^[0-9a-f]{40}\trefs\/heads\/master$/m);
+    expect(refs).toMatch(/^[0-9a-f]{40}\trefs\/heads\/develop$/m);
+    expect(refs).toMatch(/^[0-9a-f]{40}\trefs\/tags\/v1\.0\.0$/m);
+    expect(lastLogged("/git-upload-pack")).toMatchObject({ method: "POST", status: 200, account: null });
+  });
+
+  it("refuses a private repository without credentials (401 with a Basic challenge)", async () => {
+    await expect(clone(remote(SANDBOX_REPOSITORIES.privateRepo))).rejects.toThrow();
+    const response = await fetch(`${sandbox.url}/${SANDBOX_REPOSITORIES.privateRepo}.git/info/refs?service=git-upload-pack`);
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toBe('Basic realm="Bitbucket.org HTTP"');
+    expect(lastLogged("/info/refs")).toMatchObject({ status: 401, account: null });
+  });
+
+  it("clones a private repository with x-token-auth and an OAuth access token", async () => {
+    const { accessToken } = sandbox.state.grantTokensFor("bob");
+    const dir = await clone(remote(SANDBOX_REPOSITORIES.privateRepo, "x-token-auth", accessToken));
+    expect((await git(["rev-parse", "--abbrev-ref", "HEAD"], dir)).trim()).toBe("main");
+    expect(lastLogged("/git-upload-pack")).toMatchObject({ status: 200, account: "bob" });
+  });
+
+  it("clones a private repository with x-bitbucket-api-token-auth and with the nickname", async () => {
+    await clone(remote(SANDBOX_REPOSITORIES.privateRepo, "x-bitbucket-api-token-auth", SANDBOX_ACCOUNTS.carol.apiToken));
+    expect(lastLogged("/git-upload-pack")?.account).toBe("carol");
+    await clone(remote("initech/tps-reports", "carol", SANDBOX_ACCOUNTS.carol.apiToken));
+    // bob is not a member of initech; an app password style login is refused.
+    await expect(clone(remote("initech/tps-reports", "x-bitbucket-api-token-auth", SANDBOX_ACCOUNTS.bob.apiToken))).rejects.toThrow();
+    expect(lastLogged("/info/refs")).toMatchObject({ status: 404, account: "bob" });
+    await expect(clone(remote(SANDBOX_REPOSITORIES.privateRepo, "alice", "an-app-password"))).rejects.toThrow();
+    expect(lastLogged("/info/refs")).toMatchObject({ status: 401 });
+  });
+
+  it("is read-only", async () => {
+    const dir = await clone(remote(SANDBOX_REPOSITORIES.personalPublic, "x-bitbucket-api-token-auth", SANDBOX_ACCOUNTS.alice.apiToken));
+    await git(["-c", "user.name=A", "-c", "user.email=a@example.com", "commit", "--allow-empty", "-q", "-m", "push me"], dir);
+    await expect(git(["push", "-q", "origin", "HEAD"], dir)).rejects.toThrow();
+    expect(lastLogged("/info/refs")).toMatchObject({ status: 403, query: { service: "git-receive-pack" } });
+  });
+
+  it("survives two concurrent first clones and builds deterministic SHAs", async () => {
+    const fullName = "globex/open-api-specs";
+    const url = remote(fullName);
+    const [one, two] = await Promise.all([clone(url), clone(url)]);
+    const [headOne, headTwo] = await Promise.all([git(["rev-parse", "HEAD"], one), git(["rev-parse", "HEAD"], two)]);
+    expect(headOne).toBe(headTwo);
+
+    const otherDir = await mkdtemp(path.join(tmpdir(), "bb-sandbox-other-"));
+    try {
+      const state = createSandboxState();
+      const repository = state.repository("globex", "open-api-specs")!;
+      // Two backends without a shared lock (like two processes) racing on the same directory.
+      const [bare, bareAgain] = await Promise.all([
+        new GitBackend(state, otherDir).ensureRepository(repository),
+        new GitBackend(state, otherDir).ensureRepository(repository),
+      ]);
+      expect(bareAgain).toBe(bare);
+      expect(await git(["--git-dir", bare, "rev-parse", "refs/heads/main"])).toBe(headOne);
+      expect(await git(["--git-dir", bare, "fsck", "--no-progress"])).toBe("");
+    } finally {
+      await rm(otherDir, { recursive: true, force: true });
+    }
+  });
+
+  it("accepts gzip request bodies (protocol v2 ls-refs)", async () => {
+    const pkt = (line: string) => `${(line.length + 4).toString(16).padStart(4, "0")}${line}`;
+    const body = gzipSync(Buffer.from(`${pkt("command=ls-refs\n")}0001${pkt("symrefs\n")}0000`));
+    const response = await fetch(`${sandbox.url}/${SANDBOX_REPOSITORIES.publicRepo}.git/git-upload-pack`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-git-upload-pack-request",
+        "Content-Encoding": "gzip",
+        "Git-Protocol": "version=2",
+        Accept: "application/x-git-upload-pack-result",
+      },
+      body,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/x-git-upload-pack-result");
+    const text = await response.text();
+    expect(text).toContain("refs/heads/master");
+    expect(text).toContain("refs/tags/v1.0.0");
+  });
+});

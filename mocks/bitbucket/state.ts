@@ -1,0 +1,461 @@
+/**
+ * The sandbox's in-memory state: seed data (accounts can be renamed), issued OAuth
+ * credentials, fault-injection knobs and the request log. One state can back several
+ * handler sets (e.g. msw in a unit test and the HTTP server at the same time).
+ */
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { createRng, type Rng } from "./random";
+import {
+  SANDBOX_ACCOUNT_LIST,
+  SANDBOX_CONSUMER,
+  generateRepositories,
+  generateRepositoryDetail,
+  generateWorkspaces,
+  type RepositoryDetail,
+  type RepositoryRecord,
+  type SandboxConsumer,
+  type SandboxScale,
+  type WorkspaceSeed,
+} from "./seed";
+
+// ---------------------------------------------------------------------------------------------
+// Knobs
+
+export const knobsSchema = z.object({
+  /** Added to every /2.0 API request. */
+  latencyMs: z.number().int().min(0).max(60_000),
+  /** Share (0..1) of /2.0 requests answered 429. */
+  rateLimit429Ratio: z.number().min(0).max(1),
+  /** X-RateLimit-Reset on 429 responses: seconds until the window resets. */
+  rateLimitResetSeconds: z.number().int().min(0),
+  /** X-RateLimit-Limit on 429 responses. */
+  rateLimitLimit: z.number().int().min(1),
+  /** Share (0..1) of /2.0 requests answered 500. */
+  error5xxRatio: z.number().min(0).max(1),
+  /** Lifetime of new OAuth access tokens (expires_in). */
+  tokenLifetimeSeconds: z.number().int().min(1),
+  /** Bitbucket removed Issues (and Wikis) on 2026-08-20; false brings the endpoints back. */
+  issuesRemoved: z.boolean(),
+  /** Seed of the fault-injection PRNG: same seed, same sequence of injected 429/500s. */
+  seed: z.number().int(),
+});
+
+export type SandboxKnobs = z.infer<typeof knobsSchema>;
+
+export const DEFAULT_KNOBS: SandboxKnobs = {
+  latencyMs: 0,
+  rateLimit429Ratio: 0,
+  rateLimitResetSeconds: 3600,
+  rateLimitLimit: 1000,
+  error5xxRatio: 0,
+  tokenLifetimeSeconds: 7200,
+  issuesRemoved: true,
+  seed: 1,
+};
+
+/** Authorization codes are single-use and expire after this long. */
+export const AUTHORIZATION_CODE_LIFETIME_SECONDS = 300;
+
+// ---------------------------------------------------------------------------------------------
+// Records
+
+export interface SandboxAccount {
+  readonly uuid: string;
+  readonly account_id: string;
+  nickname: string;
+  display_name: string;
+  readonly email: string;
+  readonly apiToken: string;
+  readonly created_on: string;
+}
+
+export interface AccessTokenRecord {
+  readonly token: string;
+  readonly accountUuid: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  readonly expiresAt: number;
+  readonly refreshToken: string;
+  revoked: boolean;
+}
+
+export interface RefreshTokenRecord {
+  readonly token: string;
+  readonly accountUuid: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  revoked: boolean;
+  /** The access token most recently issued with this refresh token (older ones are revoked on refresh). */
+  currentAccessToken: string;
+}
+
+export interface AuthorizationCodeRecord {
+  readonly code: string;
+  readonly accountUuid: string;
+  readonly clientId: string;
+  readonly redirectUri: string | null;
+  readonly expiresAt: number;
+  used: boolean;
+}
+
+export interface RequestLogEntry {
+  /** Position in the log since the state was created (survives DELETE /_sandbox/requests). */
+  readonly index: number;
+  readonly method: string;
+  readonly path: string;
+  readonly query: Record<string, string | string[]>;
+  readonly status: number;
+  /** Nickname of the account the request acted as, or null (anonymous, invalid credentials, client-only). */
+  readonly account: string | null;
+  readonly at: string;
+}
+
+export type RepositoryRole = "owner" | "admin" | "contributor" | "member";
+const ROLE_RANK: Record<RepositoryRole, number> = { member: 1, contributor: 2, admin: 3, owner: 4 };
+
+export interface SandboxStateOptions {
+  /** Seed size; default 4 workspaces / 136 repositories, "large" = 50 / 5,000. */
+  scale?: SandboxScale;
+  knobs?: Partial<SandboxKnobs>;
+  consumer?: Partial<SandboxConsumer>;
+  /** Clock in milliseconds (tests may inject one); defaults to Date.now. */
+  now?: () => number;
+}
+
+interface WorkspaceRepositories {
+  readonly list: readonly RepositoryRecord[];
+  readonly bySlug: ReadonlyMap<string, RepositoryRecord>;
+}
+
+export class SandboxState {
+  readonly options: SandboxStateOptions;
+  readonly consumer: SandboxConsumer;
+  readonly workspaces: readonly WorkspaceSeed[];
+  knobs!: SandboxKnobs;
+  accounts!: SandboxAccount[];
+  readonly accessTokens = new Map<string, AccessTokenRecord>();
+  readonly refreshTokens = new Map<string, RefreshTokenRecord>();
+  readonly authorizationCodes = new Map<string, AuthorizationCodeRecord>();
+  private log: RequestLogEntry[] = [];
+  private logBase = 0;
+  private faultRng!: Rng;
+  private readonly workspaceBySlug = new Map<string, WorkspaceSeed>();
+  private readonly repositoryCache = new Map<string, WorkspaceRepositories>();
+  private readonly detailCache = new Map<string, RepositoryDetail>();
+
+  constructor(options: SandboxStateOptions = {}) {
+    this.options = options;
+    this.consumer = { ...SANDBOX_CONSUMER, ...options.consumer };
+    this.workspaces = generateWorkspaces(options.scale);
+    for (const workspace of this.workspaces) {
+      this.workspaceBySlug.set(workspace.slug, workspace);
+      this.workspaceBySlug.set(workspace.uuid.toLowerCase(), workspace);
+    }
+    this.reset();
+  }
+
+  now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /** Back to the start: seed accounts, no tokens, empty log (indexes restart at 0), initial knobs, PRNG reseeded. */
+  reset(): void {
+    this.knobs = knobsSchema.parse({ ...DEFAULT_KNOBS, ...this.options.knobs });
+    this.accounts = SANDBOX_ACCOUNT_LIST.map((account) => ({ ...account }));
+    this.accessTokens.clear();
+    this.refreshTokens.clear();
+    this.authorizationCodes.clear();
+    this.logBase = 0;
+    this.log = [];
+    this.faultRng = createRng(this.knobs.seed);
+  }
+
+  /** Validates and applies a partial knob update; a new `seed` restarts the fault sequence. */
+  updateKnobs(patch: unknown): SandboxKnobs {
+    const parsed = knobsSchema.partial().strict().parse(patch);
+    this.knobs = { ...this.knobs, ...parsed };
+    if (parsed.seed !== undefined) this.faultRng = createRng(parsed.seed);
+    return this.knobs;
+  }
+
+  /** Draws the fault for one API request. Always draws twice so the sequence depends only on the seed. */
+  nextFault(): "429" | "5xx" | null {
+    const rateLimited = this.faultRng() < this.knobs.rateLimit429Ratio;
+    const failed = this.faultRng() < this.knobs.error5xxRatio;
+    return rateLimited ? "429" : failed ? "5xx" : null;
+  }
+
+  // --- accounts ----------------------------------------------------------------------------
+
+  accountByUuid(uuid: string): SandboxAccount | undefined {
+    const normalized = uuid.startsWith("{") ? uuid.toLowerCase() : `{${uuid.toLowerCase()}}`;
+    return this.accounts.find((account) => account.uuid === normalized);
+  }
+
+  accountByNickname(nickname: string): SandboxAccount | undefined {
+    return this.accounts.find((account) => account.nickname === nickname);
+  }
+
+  accountByEmail(email: string): SandboxAccount | undefined {
+    return this.accounts.find((account) => account.email.toLowerCase() === email.toLowerCase());
+  }
+
+  /** By `{uuid}`, uuid, or account_id (Bitbucket's /2.0/users/{selected_user} accepts those). */
+  accountById(id: string): SandboxAccount | undefined {
+    return this.accountByUuid(id) ?? this.accounts.find((account) => account.account_id === id);
+  }
+
+  renameAccount(nickname: string, change: { nickname?: string; display_name?: string }): SandboxAccount {
+    const account = this.accountByNickname(nickname);
+    if (!account) throw new SandboxStateError(404, `No account with nickname '${nickname}'.`);
+    if (change.nickname !== undefined && change.nickname !== nickname) {
+      if (!/^[A-Za-z0-9_-]{1,30}$/.test(change.nickname)) throw new SandboxStateError(400, "Invalid nickname.");
+      if (this.accountByNickname(change.nickname)) throw new SandboxStateError(409, `The nickname '${change.nickname}' is taken.`);
+      account.nickname = change.nickname;
+    }
+    if (change.display_name !== undefined) {
+      if (!change.display_name.trim()) throw new SandboxStateError(400, "Invalid display name.");
+      account.display_name = change.display_name;
+    }
+    return account;
+  }
+
+  // --- workspaces and repositories -----------------------------------------------------------
+
+  /** By slug or `{uuid}` (case-insensitive uuid). */
+  workspace(slugOrUuid: string): WorkspaceSeed | undefined {
+    return this.workspaceBySlug.get(slugOrUuid) ?? this.workspaceBySlug.get(slugOrUuid.toLowerCase());
+  }
+
+  membership(workspace: WorkspaceSeed, account: SandboxAccount | null): { administrator: boolean } | null {
+    if (!account) return null;
+    const original = SANDBOX_ACCOUNT_LIST.find((seed) => seed.uuid === account.uuid);
+    const member = workspace.members.find((entry) => original && entry.nickname === original.nickname);
+    return member ? { administrator: member.administrator } : null;
+  }
+
+  membersOf(workspace: WorkspaceSeed): { account: SandboxAccount; administrator: boolean }[] {
+    const result: { account: SandboxAccount; administrator: boolean }[] = [];
+    for (const member of workspace.members) {
+      const seed = SANDBOX_ACCOUNT_LIST.find((entry) => entry.nickname === member.nickname);
+      const account = seed && this.accountByUuid(seed.uuid);
+      if (account) result.push({ account, administrator: member.administrator });
+    }
+    return result;
+  }
+
+  workspacesOf(account: SandboxAccount): { workspace: WorkspaceSeed; administrator: boolean }[] {
+    return this.workspaces.flatMap((workspace) => {
+      const membership = this.membership(workspace, account);
+      return membership ? [{ workspace, administrator: membership.administrator }] : [];
+    });
+  }
+
+  /** The workspace's repositories, generated on first use. */
+  repositoriesOf(workspace: WorkspaceSeed): readonly RepositoryRecord[] {
+    return this.repositoryIndex(workspace).list;
+  }
+
+  repository(workspaceSlugOrUuid: string, slugOrUuid: string): RepositoryRecord | undefined {
+    const workspace = this.workspace(workspaceSlugOrUuid);
+    if (!workspace) return undefined;
+    const index = this.repositoryIndex(workspace);
+    return index.bySlug.get(slugOrUuid.toLowerCase()) ?? index.list.find((repo) => repo.uuid === slugOrUuid.toLowerCase());
+  }
+
+  private repositoryIndex(workspace: WorkspaceSeed): WorkspaceRepositories {
+    let cached = this.repositoryCache.get(workspace.slug);
+    if (!cached) {
+      const list = generateRepositories(workspace);
+      cached = { list, bySlug: new Map(list.map((repo) => [repo.slug, repo])) };
+      this.repositoryCache.set(workspace.slug, cached);
+    }
+    return cached;
+  }
+
+  /** Per-repository detail (git content plan; later pull requests, issues, LFS objects), generated on demand. */
+  detail(repository: RepositoryRecord): RepositoryDetail {
+    const key = `${repository.workspace}/${repository.slug}`;
+    let detail = this.detailCache.get(key);
+    if (!detail) {
+      detail = generateRepositoryDetail(repository, this.workspace(repository.workspace)!);
+      this.detailCache.set(key, detail);
+    }
+    return detail;
+  }
+
+  /** The caller's role on a repository: personal-workspace owner, workspace admin, or member (write access). */
+  roleOf(account: SandboxAccount | null, repository: RepositoryRecord): RepositoryRole | null {
+    const workspace = this.workspace(repository.workspace);
+    if (!workspace || !account) return null;
+    const membership = this.membership(workspace, account);
+    if (!membership) return null;
+    if (workspace.personalOf && workspace.uuid === account.uuid) return "owner";
+    return membership.administrator ? "admin" : "contributor";
+  }
+
+  hasRole(account: SandboxAccount | null, repository: RepositoryRecord, atLeast: RepositoryRole): boolean {
+    const role = this.roleOf(account, repository);
+    return role !== null && ROLE_RANK[role] >= ROLE_RANK[atLeast];
+  }
+
+  canRead(account: SandboxAccount | null, repository: RepositoryRecord): boolean {
+    return !repository.is_private || this.roleOf(account, repository) !== null;
+  }
+
+  // --- OAuth ---------------------------------------------------------------------------------
+
+  createAuthorizationCode(accountUuid: string, redirectUri: string | null): AuthorizationCodeRecord {
+    const record: AuthorizationCodeRecord = {
+      code: randomBytes(12).toString("base64url"),
+      accountUuid,
+      clientId: this.consumer.key,
+      redirectUri,
+      expiresAt: this.now() + AUTHORIZATION_CODE_LIFETIME_SECONDS * 1000,
+      used: false,
+    };
+    this.authorizationCodes.set(record.code, record);
+    return record;
+  }
+
+  /** A new refresh token and its first access token. */
+  issueTokens(accountUuid: string): { access: AccessTokenRecord; refresh: RefreshTokenRecord } {
+    const refreshToken = randomBytes(18).toString("base64url");
+    const access = this.newAccessToken(accountUuid, refreshToken);
+    const refresh: RefreshTokenRecord = {
+      token: refreshToken,
+      accountUuid,
+      clientId: this.consumer.key,
+      scopes: this.consumer.scopes,
+      revoked: false,
+      currentAccessToken: access.token,
+    };
+    this.refreshTokens.set(refreshToken, refresh);
+    return { access, refresh };
+  }
+
+  /** Rotates the access token of a refresh token: the previous access token stops working. */
+  refreshAccessToken(refresh: RefreshTokenRecord): AccessTokenRecord {
+    const previous = this.accessTokens.get(refresh.currentAccessToken);
+    if (previous) previous.revoked = true;
+    const access = this.newAccessToken(refresh.accountUuid, refresh.token);
+    refresh.currentAccessToken = access.token;
+    return access;
+  }
+
+  private newAccessToken(accountUuid: string, refreshToken: string): AccessTokenRecord {
+    const record: AccessTokenRecord = {
+      token: randomBytes(48).toString("base64url"),
+      accountUuid,
+      clientId: this.consumer.key,
+      scopes: this.consumer.scopes,
+      expiresAt: this.now() + this.knobs.tokenLifetimeSeconds * 1000,
+      refreshToken,
+      revoked: false,
+    };
+    this.accessTokens.set(record.token, record);
+    return record;
+  }
+
+  /** Revokes every access and refresh token of an account (as if the user revoked the consumer). */
+  revokeTokensOf(accountUuid: string): { accessTokens: number; refreshTokens: number } {
+    let accessTokens = 0;
+    let refreshTokens = 0;
+    for (const record of this.accessTokens.values()) {
+      if (record.accountUuid === accountUuid && !record.revoked) {
+        record.revoked = true;
+        accessTokens++;
+      }
+    }
+    for (const record of this.refreshTokens.values()) {
+      if (record.accountUuid === accountUuid && !record.revoked) {
+        record.revoked = true;
+        refreshTokens++;
+      }
+    }
+    return { accessTokens, refreshTokens };
+  }
+
+  /** Issues tokens without the browser step, for tests: what the code grant would return. */
+  grantTokensFor(nickname: string): { accessToken: string; refreshToken: string; expiresIn: number } {
+    const account = this.accountByNickname(nickname);
+    if (!account) throw new SandboxStateError(404, `No account with nickname '${nickname}'.`);
+    const { access, refresh } = this.issueTokens(account.uuid);
+    return { accessToken: access.token, refreshToken: refresh.token, expiresIn: this.knobs.tokenLifetimeSeconds };
+  }
+
+  // --- request log -----------------------------------------------------------------------------
+
+  logRequest(entry: Omit<RequestLogEntry, "index" | "at">): RequestLogEntry {
+    const full: RequestLogEntry = { index: this.logBase + this.log.length, ...entry, at: new Date(this.now()).toISOString() };
+    this.log.push(full);
+    return full;
+  }
+
+  /** Entries with index >= since, oldest first. */
+  requests(since = 0): readonly RequestLogEntry[] {
+    return this.log.slice(Math.max(0, since - this.logBase));
+  }
+
+  /** Index the next logged request will get. */
+  get requestCount(): number {
+    return this.logBase + this.log.length;
+  }
+
+  clearRequests(): void {
+    this.logBase += this.log.length;
+    this.log = [];
+  }
+}
+
+export class SandboxStateError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "SandboxStateError";
+  }
+}
+
+export function createSandboxState(options: SandboxStateOptions = {}): SandboxState {
+  return new SandboxState(options);
+}
+
+/**
+ * State options from the environment, for the server: SANDBOX_SCALE ("default", "large" or
+ * "<workspaces>x<repositories>"), SANDBOX_LATENCY_MS, SANDBOX_429_RATIO, SANDBOX_RATE_LIMIT_RESET,
+ * SANDBOX_500_RATIO, SANDBOX_TOKEN_LIFETIME, SANDBOX_ISSUES_REMOVED, SANDBOX_SEED.
+ */
+export function sandboxOptionsFromEnv(env: Record<string, string | undefined>): SandboxStateOptions {
+  const knobs: Partial<SandboxKnobs> = {};
+  const number = (name: string): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return undefined;
+    const value = Number(raw);
+    if (!Number.isFinite(value)) throw new Error(`${name} must be a number, got '${raw}'`);
+    return value;
+  };
+  const set = <K extends keyof SandboxKnobs>(key: K, value: SandboxKnobs[K] | undefined) => {
+    if (value !== undefined) knobs[key] = value;
+  };
+  set("latencyMs", number("SANDBOX_LATENCY_MS"));
+  set("rateLimit429Ratio", number("SANDBOX_429_RATIO"));
+  set("rateLimitResetSeconds", number("SANDBOX_RATE_LIMIT_RESET"));
+  set("error5xxRatio", number("SANDBOX_500_RATIO"));
+  set("tokenLifetimeSeconds", number("SANDBOX_TOKEN_LIFETIME"));
+  set("seed", number("SANDBOX_SEED"));
+  const issues = env.SANDBOX_ISSUES_REMOVED;
+  if (issues !== undefined && issues !== "") set("issuesRemoved", !/^(0|false|no|off)$/i.test(issues));
+  const validated = knobsSchema.partial().parse(knobs);
+  let scale: SandboxScale | undefined;
+  const rawScale = env.SANDBOX_SCALE;
+  if (rawScale === "large" || rawScale === "default") scale = rawScale;
+  else if (rawScale) {
+    const match = /^(\d+)x(\d+)$/.exec(rawScale);
+    if (!match) throw new Error(`SANDBOX_SCALE must be "default", "large" or "<workspaces>x<repositories>", got '${rawScale}'`);
+    scale = { workspaces: Number(match[1]), repositories: Number(match[2]) };
+  }
+  return { scale, knobs: validated };
+}
