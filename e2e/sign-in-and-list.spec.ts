@@ -85,7 +85,7 @@ test("an expired access token is refreshed transparently", async ({ page }) => {
   await sandbox("/_sandbox/requests", { method: "DELETE" });
   await page.reload();
   await expect(page.getByTestId("repository-row").first()).toBeVisible();
-  await expect(page.getByRole("alert")).toHaveCount(0);
+  await expect(page.getByTestId("listing-error")).toHaveCount(0);
 
   const [after] = await query<{ access_token: string }>("SELECT access_token FROM accounts WHERE provider = 'bitbucket'");
   expect(decryptSecret(after!.access_token, encryptionKey())).not.toBe(decryptSecret(before!.access_token, encryptionKey()));
@@ -99,7 +99,7 @@ test("a revoked token leads to the reconnect message, and reconnecting restores 
   await sandbox("/_sandbox/tokens/revoke", { method: "POST", body: { nickname: "alice" } });
 
   await page.reload();
-  const alert = page.getByRole("alert");
+  const alert = page.getByTestId("listing-error");
   await expect(alert).toContainText("Reconnect Bitbucket");
   await alert.getByRole("button", { name: "Reconnect Bitbucket" }).click();
   await expect(page.getByRole("heading", { name: "Authorize Ferry" })).toBeVisible();

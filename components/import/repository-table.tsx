@@ -139,7 +139,7 @@ export function RepositoryTable({ personalNamespace }: { personalNamespace: stri
 function ListingErrorMessage({ error, onRetry }: { error: ApiError; onRetry: () => void }) {
   const reconnect = RECONNECT_CODES.has(error.code);
   return (
-    <div role="alert" className="mt-4 flex flex-wrap items-center justify-between gap-3 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
+    <div role="alert" data-testid="listing-error" className="mt-4 flex flex-wrap items-center justify-between gap-3 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
       <span>{error.message}</span>
       {reconnect ? (
         <button

@@ -83,8 +83,10 @@ export function bitbucketProvider(settings: ProviderSettings): OAuthConfig<Bitbu
         name: profile.display_name,
         email: profile.email,
         image: profile.avatar,
-        // Not a next-auth field: createUser (lib/auth/adapter.ts) derives the username from it.
+        // Not next-auth fields: createUser (lib/auth/adapter.ts) derives the username from the nickname,
+        // and events.signIn (lib/auth/options.ts) keeps the identity current from the rest.
         usernameCandidate: profile.nickname,
+        bitbucket: profile,
       };
     },
     style: { logo: "", bg: "#0052cc", text: "#fff" },

@@ -13,8 +13,10 @@ declare module "next-auth" {
   }
 }
 
-function isBitbucketProfile(profile: unknown): profile is BitbucketProfile {
-  return typeof profile === "object" && profile !== null && "uuid" in profile && "nickname" in profile;
+/** events.signIn receives the profile our provider's profile() returned; the raw Bitbucket profile rides along. */
+function bitbucketProfileOf(profile: unknown): BitbucketProfile | null {
+  const candidate = (profile as { bitbucket?: Partial<BitbucketProfile> } | undefined)?.bitbucket;
+  return candidate && typeof candidate.uuid === "string" && typeof candidate.nickname === "string" ? (candidate as BitbucketProfile) : null;
 }
 
 let cached: NextAuthOptions | undefined;
@@ -52,8 +54,9 @@ export function authOptions(): NextAuthOptions {
     },
     events: {
       // next-auth does not update a linked account on later sign-ins; keep tokens and the identity current here.
-      async signIn({ account, profile }) {
-        if (account?.provider !== "bitbucket" || !isBitbucketProfile(profile)) return;
+      async signIn({ account, profile: signInProfile }) {
+        const profile = bitbucketProfileOf(signInProfile);
+        if (account?.provider !== "bitbucket" || !profile) return;
         await db.account.update({
           where: { provider_providerAccountId: { provider: "bitbucket", providerAccountId: account.providerAccountId } },
           data: {

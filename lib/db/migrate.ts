@@ -35,7 +35,11 @@ export async function applyMigrations(databaseUrl: string, options: ApplyMigrati
   const migrations = await readMigrations(options.migrationsDir ?? MIGRATIONS_DIR);
   const lock = new pg.Client({ connectionString: databaseUrl });
   lock.on("error", () => undefined);
-  await lock.connect();
+  try {
+    await lock.connect();
+  } catch (error) {
+    throw new Error(`Cannot connect to PostgreSQL at ${describeUrl(databaseUrl)}: ${(error as Error).message}`, { cause: error });
+  }
   try {
     await lock.query("SELECT pg_advisory_lock($1, $2)", [...LOCK_KEY]);
     const output = await withSchemaEngine(
@@ -48,5 +52,15 @@ export async function applyMigrations(databaseUrl: string, options: ApplyMigrati
     // Ending the session releases the lock even if the unlock query fails.
     await lock.query("SELECT pg_advisory_unlock($1, $2)", [...LOCK_KEY]).catch(() => undefined);
     await lock.end().catch(() => undefined);
+  }
+}
+
+/** host:port/database of a connection URL, without credentials. */
+function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.host}${parsed.pathname}`;
+  } catch {
+    return "the configured URL";
   }
 }
