@@ -293,6 +293,7 @@ async function anyFreePort(): Promise<number> {
 class LogBuffer {
   private lines: string[] = [];
   private partial = "";
+  private dropped = 0;
 
   constructor(private readonly onLog?: (line: string) => void) {}
 
@@ -304,11 +305,24 @@ class LogBuffer {
       this.lines.push(line);
       this.onLog?.(line);
     }
-    if (this.lines.length > LOG_LINES_KEPT) this.lines.splice(0, this.lines.length - LOG_LINES_KEPT);
+    if (this.lines.length > LOG_LINES_KEPT) {
+      const excess = this.lines.length - LOG_LINES_KEPT;
+      this.lines.splice(0, excess);
+      this.dropped += excess;
+    }
+  }
+
+  /** A position in the output, for textSince(). */
+  mark(): number {
+    return this.dropped + this.lines.length;
   }
 
   text(): string {
     return [...this.lines, this.partial].join("\n");
+  }
+
+  textSince(mark: number): string {
+    return [...this.lines.slice(Math.max(0, mark - this.dropped)), this.partial].join("\n");
   }
 }
 
@@ -368,6 +382,8 @@ async function initialise(dir: string, dataDir: string, runAs: RunAs | undefined
 interface Spawned {
   child: ChildProcess;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Output is complete (stdio closed); may never happen while children of a killed server live on. */
+  closed: Promise<void>;
 }
 
 async function spawnServer(
@@ -394,19 +410,22 @@ async function spawnServer(
       resolve({ code: null, signal: null });
     });
   });
-  return { child, exited };
+  const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
+  return { child, exited, closed };
 }
 
 type StartOutcome = { ready: true } | { ready: false; retry: "port" | "shmem" | false };
 
 async function waitUntilReady(dataDir: string, spawned: Spawned, log: LogBuffer): Promise<StartOutcome> {
   const pidFile = path.join(dataDir, "postmaster.pid");
+  const mark = log.mark();
   let exited = false;
   void spawned.exited.then(() => (exited = true));
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (exited) {
-      const output = log.text();
+      await Promise.race([spawned.closed, sleep(500)]);
+      const output = log.textSince(mark);
       if (/could not bind|could not create any TCP\/IP sockets|Address already in use/i.test(output)) {
         return { ready: false, retry: "port" };
       }
