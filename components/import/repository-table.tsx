@@ -5,6 +5,7 @@ import { signIn } from "next-auth/react";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { ImportableRepository, RepositoryListingPage } from "@/lib/import/repository-listing";
+import { ImportButton } from "./import-button";
 import { RepositoryTableSkeleton } from "./repository-table-skeleton";
 import { useDebouncedValue } from "./use-debounced-value";
 
@@ -167,6 +168,7 @@ function RepositoryRows({ repositories, personalNamespace }: { repositories: Imp
             <th scope="col" className="px-4 py-2 font-medium">From Bitbucket</th>
             <th scope="col" className="px-4 py-2 font-medium">To</th>
             <th scope="col" className="px-4 py-2 font-medium">Status</th>
+            <th scope="col" className="px-4 py-2 font-medium"><span className="sr-only">Actions</span></th>
           </tr>
         </thead>
         <tbody>
@@ -183,6 +185,9 @@ function RepositoryRows({ repositories, personalNamespace }: { repositories: Imp
                 {personalNamespace}/{repository.slug}
               </td>
               <td className="px-4 py-2 text-slate-600">Not started</td>
+              <td className="px-4 py-2 text-right">
+                <ImportButton repository={repository.fullName} />
+              </td>
             </tr>
           ))}
         </tbody>

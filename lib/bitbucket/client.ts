@@ -13,15 +13,25 @@ import {
 } from "./errors";
 import { DEFAULT_TIMEOUT_MS, basicAuthorization, send, type FetchLike, type RawResponse } from "./http";
 import {
+  PULL_REQUEST_STATES,
+  commentSchema,
   currentUserSchema,
+  issueSchema,
+  milestoneSchema,
   pageSchema,
+  pullRequestSchema,
   repositorySchema,
   userEmailSchema,
   workspaceAccessSchema,
   workspaceMembershipSchema,
   type BitbucketUser,
+  type Comment,
   type CurrentUser,
+  type Issue,
+  type Milestone,
   type Page,
+  type PullRequest,
+  type PullRequestState,
   type Repository,
   type UserEmail,
   type WorkspaceAccess,
@@ -37,6 +47,38 @@ export type BitbucketCredential =
       refreshAccessToken(rejected: string): Promise<string>;
     }
   | { kind: "api-token"; email: string; token: string };
+
+/** Username and password for git over https (and Git LFS). */
+export interface GitCredentials {
+  username: string;
+  password: string;
+}
+
+/** The git username Bitbucket expects with an OAuth (or workspace/repository access) token. */
+export const OAUTH_GIT_USERNAME = "x-token-auth";
+/** The git username Bitbucket expects with an Atlassian API token. */
+export const API_TOKEN_GIT_USERNAME = "x-bitbucket-api-token-auth";
+
+/**
+ * An API-token credential (API: Basic email:token; git: x-bitbucket-api-token-auth:token).
+ * Trims both values and rejects empty ones, and an "email" without "@" (the Bitbucket
+ * username does not work with API tokens; app passwords are gone since 2026-07-28).
+ */
+export function apiTokenCredential(input: { email: string; token: string }): BitbucketCredential & { kind: "api-token" } {
+  const email = input.email.trim();
+  const token = input.token.trim();
+  if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
+    throw new TypeError("A Bitbucket API token is used with the Atlassian account's email address");
+  }
+  if (token === "" || /\s/.test(token)) throw new TypeError("The Bitbucket API token is empty or contains whitespace");
+  return { kind: "api-token", email, token };
+}
+
+/** git over https credentials for a Bitbucket credential; OAuth tokens are read fresh on every call. */
+export async function gitCredentialsFor(credential: BitbucketCredential): Promise<GitCredentials> {
+  if (credential.kind === "oauth") return { username: OAUTH_GIT_USERNAME, password: await credential.getAccessToken() };
+  return { username: API_TOKEN_GIT_USERNAME, password: credential.token };
+}
 
 export type BitbucketClientEvent =
   | RetryEvent
@@ -92,6 +134,25 @@ export interface ListRepositoriesOptions extends CallOptions {
 
 export type RepositoryPage = Page<Repository>;
 
+export interface CursorOptions extends CallOptions {
+  /**
+   * The `next` URL of an earlier page of the same listing (persisted as an opaque string):
+   * the request resumes exactly there. It must belong to the same listing on the configured
+   * API; the listing's parameters are re-applied only where the link lost them.
+   */
+  cursor?: string | null;
+}
+
+export interface ListPullRequestsOptions extends CursorOptions {
+  /** Default: all four (OPEN, MERGED, DECLINED, SUPERSEDED). */
+  states?: readonly PullRequestState[];
+  /** Default and maximum 50. */
+  pagelen?: number;
+}
+
+/** Bitbucket's largest page for `/pullrequests` (and `/activity`). */
+export const PULL_REQUEST_MAX_PAGELEN = 50;
+
 export interface BitbucketClient {
   /** Normalised API base, without trailing slash or /2.0. */
   readonly apiUrl: string;
@@ -106,6 +167,31 @@ export interface BitbucketClient {
   fetchNextPage(nextUrl: string, options?: CallOptions): Promise<RepositoryPage>;
   getRepository(workspace: string, slug: string, options?: CallOptions): Promise<Repository>;
   listWorkspaceMembers(workspace: string, options?: CallOptions): Promise<BitbucketUser[]>;
+  /** One page (100) of workspace members. */
+  listWorkspaceMembersPage(workspace: string, options?: CursorOptions): Promise<Page<BitbucketUser>>;
+
+  /**
+   * One page of pull requests in every state (unless `states` says otherwise), oldest first,
+   * 50 per page, with participants (approvals) and reviewers included.
+   */
+  listPullRequestsPage(workspace: string, slug: string, options?: ListPullRequestsOptions): Promise<Page<PullRequest>>;
+  /** One pull request, participants and reviewers included. */
+  getPullRequest(workspace: string, slug: string, id: number, options?: CallOptions): Promise<PullRequest>;
+  /** One page (100) of a pull request's comments, oldest first, deleted and inline ones included. */
+  listPullRequestCommentsPage(workspace: string, slug: string, id: number, options?: CursorOptions): Promise<Page<Comment>>;
+  /**
+   * One page (100) of issues, by ascending id.
+   * @throws BitbucketGoneError (410) since Bitbucket removed issues (2026-08-20);
+   *   BitbucketNotFoundError "Repository has no issue tracker." (see `isNoIssueTrackerError`).
+   */
+  listIssuesPage(workspace: string, slug: string, options?: CursorOptions): Promise<Page<Issue>>;
+  /** One page (100) of an issue's comments, oldest first. Throws like `listIssuesPage`. */
+  listIssueCommentsPage(workspace: string, slug: string, issueId: number, options?: CursorOptions): Promise<Page<Comment>>;
+  /** Every milestone of the issue tracker. Throws like `listIssuesPage`. */
+  listMilestones(workspace: string, slug: string, options?: CallOptions): Promise<Milestone[]>;
+
+  /** Credentials for git over https with this client's credential (a fresh OAuth token on every call). */
+  gitCredentials(): Promise<GitCredentials>;
 
   /** GET one JSON document (path like "/2.0/user" or a same-origin absolute URL) validated by `schema`. */
   getJson<S extends z.ZodType>(pathOrUrl: string, schema: S, options?: GetOptions): Promise<z.output<S>>;
@@ -122,6 +208,20 @@ export interface BitbucketClient {
 }
 
 const MAX_PAGELEN = 100;
+
+/**
+ * Listing parameters. Ascending `id` keeps pages stable while new items arrive (they append at
+ * the end) and is unique, so no item moves between pages. `fields` adds the participants
+ * (with approvals) and reviewers that pull request listings omit, so no request per pull
+ * request is needed, and drops the rendered HTML copies of texts that are read raw.
+ */
+export const LISTING_QUERIES = Object.freeze({
+  pullRequests: Object.freeze({ sort: "id", fields: "+values.participants,+values.reviewers,-values.summary.html" }),
+  comments: Object.freeze({ sort: "id", fields: "-values.content.html", pagelen: MAX_PAGELEN }),
+  issues: Object.freeze({ sort: "id", fields: "-values.content.html", pagelen: MAX_PAGELEN }),
+  members: Object.freeze({ pagelen: MAX_PAGELEN }),
+  milestones: Object.freeze({ pagelen: MAX_PAGELEN }),
+});
 
 export function createBitbucketClient(options: BitbucketClientOptions): BitbucketClient {
   const base = parseApiUrl(options.apiUrl);
@@ -263,6 +363,61 @@ export function createBitbucketClient(options: BitbucketClientOptions): Bitbucke
     return collect("/2.0/user/emails", userEmailSchema, call);
   }
 
+  /**
+   * A cursor (a `next` link) checked against the listing it must continue: same API, same
+   * path; the listing's parameters are put back only where the link lost or changed them, so
+   * an intact link is requested exactly as Bitbucket sent it.
+   */
+  function continuation(cursor: string, path: string, query: QueryParams): string {
+    const url = resolve(cursor);
+    url.hash = "";
+    const expected = resolve(path);
+    if (normalisedPath(url.pathname) !== normalisedPath(expected.pathname)) {
+      throw unsafeUrl(cursor, `does not continue ${expected.pathname}`);
+    }
+    const patch: QueryParams = {};
+    let patched = false;
+    for (const [key, value] of Object.entries(query)) {
+      if (value === undefined || value === null) continue;
+      const wanted = (Array.isArray(value) ? value : [value]).map(String).sort();
+      const actual = url.searchParams.getAll(key).sort();
+      if (wanted.length !== actual.length || wanted.some((item, index) => item !== actual[index])) {
+        patch[key] = value;
+        patched = true;
+      }
+    }
+    if (patched) url.search = encodeQuery(patch, url.search);
+    return url.href;
+  }
+
+  /** One page of a listing: the first (path + query) or the one a cursor points at. */
+  async function listingPage<S extends z.ZodType>(
+    path: string,
+    itemSchema: S,
+    query: QueryParams,
+    call: CursorOptions,
+  ): Promise<Page<z.output<S>>> {
+    const target = call.cursor ? continuation(call.cursor, path, query) : buildUrl(path, query);
+    const page = await getPage(target, itemSchema, { signal: call.signal, retry: call.retry });
+    if (page.next !== null) {
+      try {
+        continuation(page.next, path, {});
+      } catch (error) {
+        throw new BitbucketResponseError({
+          message: `Bitbucket returned a \`next\` link that does not continue ${pathOf(target)}`,
+          method: "GET",
+          url: target,
+          issues: [{ field: "next", message: error instanceof Error ? error.message : "invalid" }],
+        });
+      }
+    }
+    return page;
+  }
+
+  function repositoryPath(workspace: string, slug: string): string {
+    return `/2.0/repositories/${segment(workspace, "workspace")}/${segment(slug, "repository slug")}`;
+  }
+
   async function collect<S extends z.ZodType>(pathOrUrl: string, itemSchema: S, call: PaginateOptions): Promise<z.output<S>[]> {
     const items: z.output<S>[] = [];
     for await (const item of paginate(pathOrUrl, itemSchema, call)) items.push(item);
@@ -316,6 +471,57 @@ export function createBitbucketClient(options: BitbucketClientOptions): Bitbucke
         ...call,
         pagelen: MAX_PAGELEN,
       }),
+
+    listWorkspaceMembersPage: async (workspace, call = {}) =>
+      listingPage(
+        `/2.0/workspaces/${segment(workspace, "workspace")}/members`,
+        workspaceMembershipSchema,
+        { ...LISTING_QUERIES.members },
+        call,
+      ),
+
+    async listPullRequestsPage(workspace, slug, call = {}) {
+      const pagelen = call.pagelen ?? PULL_REQUEST_MAX_PAGELEN;
+      if (!Number.isInteger(pagelen) || pagelen < 1 || pagelen > PULL_REQUEST_MAX_PAGELEN) {
+        throw new RangeError(`pagelen must be an integer between 1 and ${PULL_REQUEST_MAX_PAGELEN}, got ${pagelen}`);
+      }
+      const states = call.states ?? PULL_REQUEST_STATES;
+      if (states.length === 0) throw new RangeError("At least one pull request state is needed");
+      const query: QueryParams = {
+        state: [...states],
+        sort: LISTING_QUERIES.pullRequests.sort,
+        pagelen,
+        fields: LISTING_QUERIES.pullRequests.fields,
+      };
+      return listingPage(`${repositoryPath(workspace, slug)}/pullrequests`, pullRequestSchema, query, call);
+    },
+
+    getPullRequest: async (workspace, slug, id, call) =>
+      getJson(`${repositoryPath(workspace, slug)}/pullrequests/${positiveId(id, "pull request id")}`, pullRequestSchema, call),
+
+    listPullRequestCommentsPage: async (workspace, slug, id, call = {}) =>
+      listingPage(
+        `${repositoryPath(workspace, slug)}/pullrequests/${positiveId(id, "pull request id")}/comments`,
+        commentSchema,
+        { ...LISTING_QUERIES.comments },
+        call,
+      ),
+
+    listIssuesPage: async (workspace, slug, call = {}) =>
+      listingPage(`${repositoryPath(workspace, slug)}/issues`, issueSchema, { ...LISTING_QUERIES.issues }, call),
+
+    listIssueCommentsPage: async (workspace, slug, issueId, call = {}) =>
+      listingPage(
+        `${repositoryPath(workspace, slug)}/issues/${positiveId(issueId, "issue id")}/comments`,
+        commentSchema,
+        { ...LISTING_QUERIES.comments },
+        call,
+      ),
+
+    listMilestones: async (workspace, slug, call = {}) =>
+      collect(`${repositoryPath(workspace, slug)}/milestones`, milestoneSchema, { ...call, ...LISTING_QUERIES.milestones }),
+
+    gitCredentials: () => gitCredentialsFor(credential),
   };
 }
 
@@ -362,6 +568,23 @@ function redactForMessage(url: string): string {
 function segment(value: string, what: string): string {
   if (value === "" || value === "." || value === "..") throw new TypeError(`Invalid Bitbucket ${what}: "${value}"`);
   return encodeURIComponent(value);
+}
+
+function positiveId(id: number, what: string): string {
+  if (!Number.isSafeInteger(id) || id < 1) throw new TypeError(`Invalid Bitbucket ${what}: ${id}`);
+  return String(id);
+}
+
+/** Decoded, lower-cased (Bitbucket slugs are case-insensitive), without a trailing slash. */
+function normalisedPath(pathname: string): string {
+  let decoded: string;
+  try {
+    // An encoded "/" stays encoded: it is not a path separator for the server.
+    decoded = decodeURIComponent(pathname.replace(/%2f/gi, "%252F"));
+  } catch {
+    decoded = pathname;
+  }
+  return decoded.replace(/\/+$/, "").toLowerCase();
 }
 
 function checkPagelen(pagelen: number): void {

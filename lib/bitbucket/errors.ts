@@ -89,6 +89,15 @@ export class BitbucketNotFoundError extends BitbucketError {
   }
 }
 
+/**
+ * True for the 404 Bitbucket answers on `/issues`, `/milestones`, ... of a repository whose issue
+ * tracker is disabled ("Repository has no issue tracker."), as opposed to a repository that is
+ * missing or not visible (also a 404, with another message).
+ */
+export function isNoIssueTrackerError(error: unknown): error is BitbucketNotFoundError {
+  return error instanceof BitbucketNotFoundError && /\bno issue tracker\b/i.test(error.message);
+}
+
 /** 410: functionality Atlassian removed (e.g. cross-workspace /2.0/repositories, issues, wikis). */
 export class BitbucketGoneError extends BitbucketError {
   override name = "BitbucketGoneError";

@@ -246,3 +246,326 @@ function stripUserInfo(url: string): string {
     return url;
   }
 }
+
+// ---------------------------------------------------------------------------
+// Embedded users that may be incomplete (deleted accounts, anonymous issue reporters)
+
+/** Like `rawUserSchema`, but a user without a uuid is accepted (and mapped to null) instead of failing the page. */
+export const rawEmbeddedUserSchema = z.looseObject({
+  type: z.string().nullish(),
+  uuid: z.string().nullish(),
+  account_id: z.string().nullish(),
+  nickname: z.string().nullish(),
+  display_name: z.string().nullish(),
+  links: z.looseObject({ avatar: href.nullish() }).nullish(),
+});
+
+/** An embedded user; null when absent or when Bitbucket sent no uuid (the only stable identity). */
+export function toEmbeddedUser(raw: z.output<typeof rawEmbeddedUserSchema> | null | undefined): BitbucketUser | null {
+  if (!raw || !raw.uuid) return null;
+  return toUser({ ...raw, uuid: raw.uuid, type: raw.type ?? undefined });
+}
+
+const htmlLinks = z.looseObject({ html: href.nullish() }).nullish();
+const content = z.looseObject({ raw: z.string().nullish(), markup: z.string().nullish() }).nullish();
+
+// ---------------------------------------------------------------------------
+// Pull requests
+
+export type PullRequestState = "OPEN" | "MERGED" | "DECLINED" | "SUPERSEDED";
+
+/** Every state; `/pullrequests` returns only OPEN ones unless told otherwise. */
+export const PULL_REQUEST_STATES: readonly PullRequestState[] = Object.freeze(["OPEN", "MERGED", "DECLINED", "SUPERSEDED"]);
+
+export interface PullRequestEndpoint {
+  branch: string | null;
+  /** As Bitbucket sends it: usually abbreviated to 12 characters. */
+  commit: string | null;
+  /** null when Bitbucket no longer knows the repository (a deleted fork). */
+  repository: { fullName: string; uuid: string | null; htmlUrl: string | null } | null;
+}
+
+export interface PullRequestParticipant {
+  user: BitbucketUser;
+  role: "REVIEWER" | "PARTICIPANT";
+  approved: boolean;
+  /** "approved", "changes_requested" or null. */
+  state: string | null;
+  /** When they last participated (approved, commented...). */
+  participatedOn: string | null;
+}
+
+export interface PullRequest {
+  id: number;
+  title: string;
+  /** Raw (markdown) description. */
+  description: string;
+  state: PullRequestState;
+  draft: boolean;
+  author: BitbucketUser | null;
+  source: PullRequestEndpoint;
+  destination: PullRequestEndpoint;
+  mergeCommit: string | null;
+  closedBy: BitbucketUser | null;
+  /** Reason given when declining. */
+  reason: string | null;
+  closeSourceBranch: boolean;
+  /** null when the response did not include it. */
+  commentCount: number | null;
+  taskCount: number | null;
+  createdOn: string;
+  updatedOn: string;
+  /** null when the response did not include reviewers (listings need `fields=+values.reviewers`). */
+  reviewers: BitbucketUser[] | null;
+  /** null when the response did not include participants (listings need `fields=+values.participants`). */
+  participants: PullRequestParticipant[] | null;
+  htmlUrl: string | null;
+}
+
+const rawEndpointSchema = z.looseObject({
+  branch: z.looseObject({ name: z.string().nullish() }).nullish(),
+  commit: z.looseObject({ hash: z.string().nullish() }).nullish(),
+  repository: z
+    .looseObject({ full_name: z.string().nullish(), uuid: z.string().nullish(), links: htmlLinks })
+    .nullish(),
+});
+
+function toEndpoint(raw: z.output<typeof rawEndpointSchema> | null | undefined): PullRequestEndpoint {
+  const repository = raw?.repository;
+  return {
+    branch: raw?.branch?.name ?? null,
+    commit: raw?.commit?.hash ?? null,
+    repository: repository?.full_name
+      ? { fullName: repository.full_name, uuid: repository.uuid ?? null, htmlUrl: repository.links?.html?.href ?? null }
+      : null,
+  };
+}
+
+const rawParticipantSchema = z.looseObject({
+  user: rawEmbeddedUserSchema.nullish(),
+  role: z.string().nullish(),
+  approved: z.boolean().nullish(),
+  state: z.string().nullish(),
+  participated_on: z.string().nullish(),
+});
+
+export const rawPullRequestSchema = z.looseObject({
+  id: z.number().int(),
+  title: z.string(),
+  description: z.string().nullish(),
+  summary: content,
+  state: z.enum(["OPEN", "MERGED", "DECLINED", "SUPERSEDED"]),
+  draft: z.boolean().nullish(),
+  author: rawEmbeddedUserSchema.nullish(),
+  source: rawEndpointSchema.nullish(),
+  destination: rawEndpointSchema.nullish(),
+  merge_commit: z.looseObject({ hash: z.string().nullish() }).nullish(),
+  closed_by: rawEmbeddedUserSchema.nullish(),
+  reason: z.string().nullish(),
+  close_source_branch: z.boolean().nullish(),
+  comment_count: z.number().int().nullish(),
+  task_count: z.number().int().nullish(),
+  created_on: z.string(),
+  updated_on: z.string(),
+  reviewers: z.array(rawEmbeddedUserSchema).nullish(),
+  participants: z.array(rawParticipantSchema).nullish(),
+  links: htmlLinks,
+});
+
+export function toPullRequest(raw: z.output<typeof rawPullRequestSchema>): PullRequest {
+  const participants: PullRequestParticipant[] | null = raw.participants
+    ? raw.participants.flatMap((participant) => {
+        const user = toEmbeddedUser(participant.user);
+        if (!user) return [];
+        return [
+          {
+            user,
+            role: participant.role?.toUpperCase() === "REVIEWER" ? "REVIEWER" : "PARTICIPANT",
+            approved: participant.approved === true,
+            state: participant.state ?? null,
+            participatedOn: participant.participated_on ?? null,
+          } satisfies PullRequestParticipant,
+        ];
+      })
+    : null;
+  return {
+    id: raw.id,
+    title: raw.title,
+    description: raw.description ?? raw.summary?.raw ?? "",
+    state: raw.state,
+    draft: raw.draft === true,
+    author: toEmbeddedUser(raw.author),
+    source: toEndpoint(raw.source),
+    destination: toEndpoint(raw.destination),
+    mergeCommit: raw.merge_commit?.hash ?? null,
+    closedBy: toEmbeddedUser(raw.closed_by),
+    reason: raw.reason ? raw.reason : null,
+    closeSourceBranch: raw.close_source_branch === true,
+    commentCount: raw.comment_count ?? null,
+    taskCount: raw.task_count ?? null,
+    createdOn: raw.created_on,
+    updatedOn: raw.updated_on,
+    reviewers: raw.reviewers ? raw.reviewers.map(toEmbeddedUser).filter((user) => user !== null) : null,
+    participants,
+    htmlUrl: raw.links?.html?.href ?? null,
+  };
+}
+
+export const pullRequestSchema = rawPullRequestSchema.transform(toPullRequest);
+
+// ---------------------------------------------------------------------------
+// Comments (pull requests and issues)
+
+export interface CommentInline {
+  path: string;
+  /** Line in the old version of the file (a removed or context line). */
+  from: number | null;
+  /** Line in the new version of the file (an added or context line). */
+  to: number | null;
+  /** True when the commented line no longer exists in the latest diff. */
+  outdated: boolean;
+}
+
+export interface Comment {
+  id: number;
+  /** Raw (markdown) text; "" for a deleted comment. */
+  content: string;
+  markup: string | null;
+  author: BitbucketUser | null;
+  parentId: number | null;
+  /** Pull request comments only: the diff position of an inline comment. */
+  inline: CommentInline | null;
+  deleted: boolean;
+  /** An unpublished draft, visible to its author only. */
+  pending: boolean;
+  createdOn: string;
+  updatedOn: string | null;
+  htmlUrl: string | null;
+}
+
+/** Pull request and issue comments share a shape (issue comments have no inline, deleted or pending). */
+export const rawCommentSchema = z.looseObject({
+  id: z.number().int(),
+  content,
+  user: rawEmbeddedUserSchema.nullish(),
+  parent: z.looseObject({ id: z.number().int() }).nullish(),
+  inline: z
+    .looseObject({
+      path: z.string().nullish(),
+      from: z.number().int().nullish(),
+      to: z.number().int().nullish(),
+      outdated: z.boolean().nullish(),
+    })
+    .nullish(),
+  deleted: z.boolean().nullish(),
+  pending: z.boolean().nullish(),
+  created_on: z.string(),
+  updated_on: z.string().nullish(),
+  links: htmlLinks,
+});
+
+export function toComment(raw: z.output<typeof rawCommentSchema>): Comment {
+  const inline = raw.inline;
+  return {
+    id: raw.id,
+    content: raw.content?.raw ?? "",
+    markup: raw.content?.markup ?? null,
+    author: toEmbeddedUser(raw.user),
+    parentId: raw.parent?.id ?? null,
+    inline: inline?.path
+      ? { path: inline.path, from: inline.from ?? null, to: inline.to ?? null, outdated: inline.outdated === true }
+      : null,
+    deleted: raw.deleted === true,
+    pending: raw.pending === true,
+    createdOn: raw.created_on,
+    updatedOn: raw.updated_on ?? null,
+    htmlUrl: raw.links?.html?.href ?? null,
+  };
+}
+
+export const commentSchema = rawCommentSchema.transform(toComment);
+
+// ---------------------------------------------------------------------------
+// Issues (removed from Bitbucket Cloud on 2026-08-20: the endpoints answer 410)
+
+export interface Issue {
+  id: number;
+  title: string;
+  /** Raw text in `markup` (markdown, creole or plaintext). */
+  content: string;
+  markup: string | null;
+  /** bug, enhancement, proposal or task. */
+  kind: string;
+  /** trivial, minor, major, critical or blocker. */
+  priority: string | null;
+  /** submitted, new, open, resolved, on hold, invalid, duplicate, wontfix or closed. */
+  state: string;
+  /** null for anonymous reports. */
+  reporter: BitbucketUser | null;
+  assignee: BitbucketUser | null;
+  milestone: { id: number | null; name: string } | null;
+  component: string | null;
+  version: string | null;
+  votes: number;
+  watches: number;
+  createdOn: string;
+  updatedOn: string | null;
+  editedOn: string | null;
+  htmlUrl: string | null;
+}
+
+const named = z.looseObject({ id: z.number().int().nullish(), name: z.string() }).nullish();
+
+export const rawIssueSchema = z.looseObject({
+  id: z.number().int(),
+  title: z.string(),
+  content,
+  kind: z.string().nullish(),
+  priority: z.string().nullish(),
+  state: z.string(),
+  reporter: rawEmbeddedUserSchema.nullish(),
+  assignee: rawEmbeddedUserSchema.nullish(),
+  milestone: named,
+  component: named,
+  version: named,
+  votes: z.number().int().nullish(),
+  watches: z.number().int().nullish(),
+  created_on: z.string(),
+  updated_on: z.string().nullish(),
+  edited_on: z.string().nullish(),
+  links: htmlLinks,
+});
+
+export function toIssue(raw: z.output<typeof rawIssueSchema>): Issue {
+  return {
+    id: raw.id,
+    title: raw.title,
+    content: raw.content?.raw ?? "",
+    markup: raw.content?.markup ?? null,
+    kind: raw.kind ?? "bug",
+    priority: raw.priority ?? null,
+    state: raw.state,
+    reporter: toEmbeddedUser(raw.reporter),
+    assignee: toEmbeddedUser(raw.assignee),
+    milestone: raw.milestone ? { id: raw.milestone.id ?? null, name: raw.milestone.name } : null,
+    component: raw.component?.name ?? null,
+    version: raw.version?.name ?? null,
+    votes: raw.votes ?? 0,
+    watches: raw.watches ?? 0,
+    createdOn: raw.created_on,
+    updatedOn: raw.updated_on ?? null,
+    editedOn: raw.edited_on ?? null,
+    htmlUrl: raw.links?.html?.href ?? null,
+  };
+}
+
+export const issueSchema = rawIssueSchema.transform(toIssue);
+
+export interface Milestone {
+  id: number;
+  name: string;
+}
+
+export const milestoneSchema = z
+  .looseObject({ id: z.number().int(), name: z.string() })
+  .transform((raw): Milestone => ({ id: raw.id, name: raw.name }));

@@ -9,8 +9,27 @@ import { Prisma, PrismaClient } from "../generated/prisma/client";
  */
 
 export { Prisma };
-export type { Account, AppSetting, Membership, Namespace, Session, User, VerificationToken } from "../generated/prisma/client";
-export { NamespaceKind, Role } from "../generated/prisma/enums";
+export type {
+  Account,
+  AppSetting,
+  Approval,
+  ImportFailure,
+  ImportMessage,
+  ImportProgress,
+  Issue,
+  Label,
+  Membership,
+  MergeRequest,
+  Milestone,
+  Namespace,
+  Note,
+  Project,
+  ProjectImport,
+  Session,
+  User,
+  VerificationToken,
+} from "../generated/prisma/client";
+export { ImportStatus, IssueState, MergeRequestState, MessageSeverity, MilestoneState, NamespaceKind, Role, Visibility } from "../generated/prisma/enums";
 
 export type Db = PrismaClient;
 /** The client handed to `db.$transaction(async (tx) => ...)`. */

@@ -11,6 +11,7 @@ import {
 } from "@/lib/bitbucket";
 import { AppError } from "@/lib/errors";
 import { reconnectRequired } from "@/lib/auth/bitbucket-credential";
+import { mapWithLimit } from "@/lib/util/concurrency";
 
 export type ImportableRepository = {
   uuid: string;
@@ -53,19 +54,6 @@ export function decodeCursor(value: string): Cursor {
 }
 
 const WORKSPACE_CONCURRENCY = 8;
-
-async function mapWithLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let index = 0;
-  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (index < items.length) {
-      const current = index++;
-      results[current] = await work(items[current]!);
-    }
-  });
-  await Promise.all(runners);
-  return results;
-}
 
 /** Bitbucket failures as errors a person can act on. Auth problems always end the listing. */
 export function bitbucketProblem(error: unknown): AppError {

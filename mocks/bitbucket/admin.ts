@@ -5,6 +5,8 @@
  *   PUT  /_sandbox/config                       partial knob update (JSON)
  *   GET  /_sandbox/requests?since=<index>       request log: [{index, method, path, query, status, account, at}]
  *   DELETE /_sandbox/requests                   clear the log
+ *   GET  /_sandbox/stats                        request counters by route template and status
+ *   DELETE /_sandbox/stats                      reset the counters
  *   GET  /_sandbox/accounts                     accounts with their credentials
  *   POST /_sandbox/accounts/{nickname}/rename   {nickname?, display_name?}
  *   POST /_sandbox/tokens                       {nickname} -> tokens without the browser step
@@ -56,6 +58,11 @@ export async function handleAdmin(state: SandboxState, request: Request, url: UR
     }
     if (path === "/requests" && method === "DELETE") {
       state.clearRequests();
+      return new Response(null, { status: 204 });
+    }
+    if (path === "/stats" && method === "GET") return json(state.requestStats());
+    if (path === "/stats" && method === "DELETE") {
+      state.clearRequestStats();
       return new Response(null, { status: 204 });
     }
     if (path === "/accounts" && method === "GET") return json({ values: state.accounts.map(publicAccount) });

@@ -149,7 +149,7 @@ describe("repository listing", () => {
       scm: "git",
       is_private: true,
       has_issues: true,
-      has_wiki: false,
+      has_wiki: true,
       mainbranch: { name: "main", type: "branch" },
       project: { type: "project", key: "WEB", name: "Web" },
       workspace: { type: "workspace", slug: "acme" },
@@ -293,7 +293,7 @@ describe("issues (removed 2026-08-20)", () => {
     const withIssues = `/2.0/repositories/${SANDBOX_REPOSITORIES.privateRepo}/issues`;
     expect((await get(withIssues, alice)).status).toBe(410);
     await putConfig({ issuesRemoved: false });
-    expect((await get(withIssues, alice)).body).toMatchObject({ size: 0, values: [] });
+    expect((await get(withIssues, alice)).body).toMatchObject({ size: 12, page: 1, pagelen: 10 });
     const none = await get(`/2.0/repositories/${SANDBOX_REPOSITORIES.fork}/issues`, alice);
     expect(none.status).toBe(404);
     expect(none.body.error.message).toBe("Repository has no issue tracker.");

@@ -2,127 +2,31 @@
  * The REST API 2.0 routes (`{apiUrl}/2.0/...`). Knobs (latency, 429, 5xx) and the request log
  * are applied around them in handlers.ts.
  */
-import { ZodError } from "zod";
-import type { Caller } from "./auth";
-import { QueryError, applyFields, compileQuery, compileSort, type FieldSchema } from "./query";
 import {
-  MESSAGES,
-  bitbucketError,
-  change2770Gone,
-  invalidCredentials,
-  json,
-  passwordRejected,
-  tokenExpired,
-} from "./responses";
+  NO_API_HERE,
+  errorResponse,
+  filterAndSort,
+  paginate,
+  requireMember,
+  requireRepository,
+  requireWorkspace,
+  single,
+  type ApiContext,
+  type ApiRoute,
+} from "./api-support";
+import { ISSUE_ROUTES } from "./api-issues";
+import { PULL_REQUEST_ROUTES } from "./api-pullrequests";
+import type { Caller } from "./auth";
+import { compileQuery } from "./query";
+import { MESSAGES, bitbucketError, change2770Gone, invalidCredentials, passwordRejected, tokenExpired } from "./responses";
 import { MEMBERSHIP_FIELDS, PROJECT_FIELDS, REPOSITORY_FIELDS, WORKSPACE_ACCESS_FIELDS, type Serializer } from "./serialize";
-import type { RepositoryRecord, WorkspaceSeed } from "./seed";
-import { SandboxStateError, type RepositoryRole, type SandboxAccount, type SandboxState } from "./state";
+import type { RepositoryRole, SandboxState } from "./state";
 
-export interface ApiContext {
-  readonly state: SandboxState;
-  readonly ser: Serializer;
-  readonly request: Request;
-  readonly url: URL;
-  /** Decoded path captures of the route pattern. */
-  readonly params: readonly string[];
-  readonly caller: Caller;
-  readonly viewer: SandboxAccount | null;
-}
-
-interface ApiRoute {
-  readonly pattern: RegExp;
-  readonly methods?: readonly string[];
-  /** OAuth scope the endpoint needs (checked for OAuth tokens only; API tokens have all read scopes). */
-  readonly scope?: string;
-  /** Answer 401 to anonymous callers. */
-  readonly authenticated?: boolean;
-  readonly handle: (ctx: ApiContext) => Response | Promise<Response>;
-}
-
-const NO_API_HERE =
-  "There is no API hosted at this URL.\n\nFor information about our API's, please refer to the documentation at: https://developer.atlassian.com/cloud/bitbucket/rest/";
-
-// --- helpers -----------------------------------------------------------------------------------
-
-function positiveInt(raw: string | null, fallback: number): number | null {
-  if (raw === null || raw === "") return fallback;
-  if (!/^\d+$/.test(raw)) return null;
-  const value = Number(raw);
-  return value >= 1 ? value : null;
-}
-
-/**
- * Bitbucket's paged envelope {size, page, pagelen, next, previous, values}; `next`/`previous`
- * are absolute and keep every other query parameter. `fields` applies to the whole envelope.
- */
-export function paginate(ctx: ApiContext, items: readonly unknown[], maxPagelen = 100): Response {
-  const params = ctx.url.searchParams;
-  const pagelen = positiveInt(params.get("pagelen"), 10);
-  if (pagelen === null || pagelen > maxPagelen) return bitbucketError(400, MESSAGES.invalidPagelen);
-  const page = positiveInt(params.get("page"), 1);
-  if (page === null) return bitbucketError(400, MESSAGES.invalidPage);
-  const size = items.length;
-  const pages = Math.max(1, Math.ceil(size / pagelen));
-  if (page > pages) return bitbucketError(404, MESSAGES.invalidPage);
-  const link = (target: number) => {
-    const url = new URL(`${ctx.ser.apiUrl}${ctx.url.pathname}`);
-    for (const [key, value] of params) if (key !== "page") url.searchParams.append(key, value);
-    url.searchParams.set("page", String(target));
-    return url.toString();
-  };
-  const body: Record<string, unknown> = { pagelen, size, values: items.slice((page - 1) * pagelen, page * pagelen), page };
-  if (page < pages) body.next = link(page + 1);
-  if (page > 1) body.previous = link(page - 1);
-  return json(applyFields(body, params.get("fields")));
-}
-
-function filterAndSort<T>(ctx: ApiContext, items: T[], schema: FieldSchema): T[] {
-  const q = ctx.url.searchParams.get("q");
-  let result = items;
-  if (q !== null && q.trim() !== "") {
-    const predicate = compileQuery(q, schema);
-    result = result.filter(predicate);
-  }
-  const sort = ctx.url.searchParams.get("sort");
-  if (sort) result = [...result].sort(compileSort(sort, schema));
-  return result;
-}
-
-function single(ctx: ApiContext, body: unknown): Response {
-  return json(applyFields(body, ctx.url.searchParams.get("fields")));
-}
-
-function requireWorkspace(ctx: ApiContext, identifier: string): WorkspaceSeed {
-  const workspace = ctx.state.workspace(identifier);
-  if (!workspace) throw new ApiError(bitbucketError(404, MESSAGES.workspaceNotFound(identifier)));
-  return workspace;
-}
-
-function requireMember(ctx: ApiContext, workspace: WorkspaceSeed): void {
-  if (!ctx.viewer) throw new ApiError(bitbucketError(401, MESSAGES.authenticationRequired));
-  if (!ctx.state.membership(workspace, ctx.viewer)) {
-    throw new ApiError(bitbucketError(403, "You do not have access to this workspace."));
-  }
-}
-
-function requireRepository(ctx: ApiContext, workspace: string, slug: string): RepositoryRecord {
-  const repository = ctx.state.repository(workspace, slug);
-  if (!repository || !ctx.state.canRead(ctx.viewer, repository)) throw new ApiError(bitbucketError(404, MESSAGES.repositoryNotFound));
-  return repository;
-}
-
-/** Thrown to answer with a prepared response. */
-export class ApiError extends Error {
-  constructor(readonly response: Response) {
-    super(`API error ${response.status}`);
-  }
-}
+export { ApiError, errorResponse, paginate, type ApiContext } from "./api-support";
 
 const ROLES: readonly RepositoryRole[] = ["member", "contributor", "admin", "owner"];
 
 // --- routes --------------------------------------------------------------------------------------
-
-const ISSUES_REMOVED_MESSAGE = "Issues have been removed from Bitbucket Cloud.";
 
 const routes: readonly ApiRoute[] = [
   // Removed by CHANGE-2770 (cross-workspace listing).
@@ -249,22 +153,8 @@ const routes: readonly ApiRoute[] = [
     scope: "repository",
     handle: (ctx) => single(ctx, ctx.ser.repository(requireRepository(ctx, ctx.params[0]!, ctx.params[1]!), ctx.viewer)),
   },
-  {
-    // Issues were removed from Bitbucket Cloud on 2026-08-20 (knob issuesRemoved, default true).
-    pattern: /^\/2\.0\/repositories\/([^/]+)\/([^/]+)\/(issues|milestones|components|versions)(?:\/.*)?$/,
-    scope: "issue",
-    handle: (ctx) => {
-      const repository = requireRepository(ctx, ctx.params[0]!, ctx.params[1]!);
-      if (ctx.state.knobs.issuesRemoved) {
-        return bitbucketError(410, ISSUES_REMOVED_MESSAGE, {
-          detail: "Bitbucket Cloud removed Issues and Wikis on August 20, 2026. Export archives can still be imported.",
-        });
-      }
-      if (!repository.has_issues) return bitbucketError(404, "Repository has no issue tracker.");
-      // The sandbox seeds no issues yet: the tracker exists and is empty.
-      return paginate(ctx, [], 100);
-    },
-  },
+  ...PULL_REQUEST_ROUTES,
+  ...ISSUE_ROUTES,
 ];
 
 /** Runs the matching route: routing, credentials, scope, then the handler. */
@@ -325,13 +215,3 @@ function safeDecode(value: string): string {
   }
 }
 
-export function errorResponse(error: unknown): Response {
-  if (error instanceof ApiError) return error.response;
-  if (error instanceof QueryError) return bitbucketError(400, error.message, { detail: error.detail });
-  if (error instanceof SandboxStateError) return bitbucketError(error.status, error.message);
-  if (error instanceof ZodError) {
-    return bitbucketError(400, "Bad request", { detail: error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; ") });
-  }
-  console.error("[bitbucket sandbox] unexpected error", error);
-  return bitbucketError(500, "Something went wrong. Please try again later.", { detail: String(error) });
-}

@@ -16,18 +16,23 @@ export interface GitRoute {
   /** Path inside the repository as git http-backend expects it: "/info/refs", "/git-upload-pack", ... */
   readonly action: "/info/refs" | "/git-upload-pack" | "/git-receive-pack";
   readonly service: GitService | null;
+  /** The repository's wiki (`{slug}.git/wiki`), a separate git repository. */
+  readonly wiki: boolean;
 }
 
-const GIT_PATH = /^\/([^/]+)\/([^/]+?)(?:\.git)?(\/info\/refs|\/git-upload-pack|\/git-receive-pack)$/;
+const GIT_PATH = /^\/([^/]+)\/([^/]+?)(?:\.git)?(\/wiki)?(\/info\/refs|\/git-upload-pack|\/git-receive-pack)$/;
 
-/** Recognizes `/{workspace}/{slug}.git/info/refs?service=...` and `/{workspace}/{slug}.git/git-upload-pack` (".git" optional). */
+/**
+ * Recognizes `/{workspace}/{slug}.git/info/refs?service=...`, `/{workspace}/{slug}.git/git-upload-pack`
+ * and the same under `/{workspace}/{slug}.git/wiki/` (".git" optional).
+ */
 export function matchGitRoute(pathname: string, search: URLSearchParams): GitRoute | null {
   const match = GIT_PATH.exec(pathname);
   if (!match) return null;
-  const action = match[3] as GitRoute["action"];
+  const action = match[4] as GitRoute["action"];
   const requested = action === "/info/refs" ? search.get("service") : action.slice(1);
   const service = requested === "git-upload-pack" || requested === "git-receive-pack" ? requested : null;
-  return { workspace: decodeURIComponent(match[1]!), slug: decodeURIComponent(match[2]!), action, service };
+  return { workspace: decodeURIComponent(match[1]!), slug: decodeURIComponent(match[2]!), action, service, wiki: match[3] !== undefined };
 }
 
 export type GitDecision =
@@ -39,7 +44,8 @@ function challenge(message: string): Response {
 }
 
 /**
- * Read-only access: public repositories for anyone, private ones for workspace members.
+ * Read-only access: public repositories for anyone, private ones for workspace members; the same
+ * for wikis, which answer 404 when the repository has none or the wikisRemoved knob is set.
  * Unknown or private repositories ask anonymous callers for credentials (like bitbucket.org,
  * which doesn't reveal whether a private repository exists).
  */
@@ -59,6 +65,10 @@ export function authorizeGit(state: SandboxState, route: GitRoute, authorization
   }
   if (route.service === "git-receive-pack") {
     return { allowed: false, caller, response: text("The Bitbucket sandbox is read-only: pushing is not supported.\n", 403) };
+  }
+  if (route.wiki && (!repository.has_wiki || state.knobs.wikisRemoved)) {
+    // No wiki, or wikis removed (2026-08-20, knob wikisRemoved): the URL does not exist.
+    return { allowed: false, caller, response: text("Not Found\n", 404) };
   }
   return { allowed: true, caller, repository, service: route.service };
 }

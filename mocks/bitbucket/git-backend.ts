@@ -15,12 +15,14 @@ import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { devNull } from "node:os";
 import path from "node:path";
+import type { RepositoryDetail } from "./content";
 import type { GitRoute } from "./git-access";
-import type { RepositoryDetail, RepositoryRecord } from "./seed";
+import { FAST_IMPORT_SCRATCH_REF, fastImportStream as planStream, type HashedGitPlan } from "./git-objects";
+import type { RepositoryRecord } from "./seed";
 import type { SandboxState } from "./state";
 
 /** Bump when the generated content changes: old repositories are then ignored, not reused. */
-const LAYOUT_VERSION = "git-v1";
+const LAYOUT_VERSION = "git-v2";
 
 function gitEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: Record<string, string> = {
@@ -57,36 +59,19 @@ function run(args: readonly string[], options: { cwd?: string; input?: string } 
   });
 }
 
-/** The fast-import stream that creates a repository's commits, branches and tags. */
-export function fastImportStream(detail: RepositoryDetail): string {
-  const parts: string[] = [];
-  const data = (content: string) => `data ${Buffer.byteLength(content, "utf8")}\n${content}\n`;
-  let blobMark = 100_000;
-  for (const commit of detail.commits) {
-    const fileMarks: [string, number][] = [];
-    for (const [file, content] of Object.entries(commit.files)) {
-      blobMark++;
-      parts.push(`blob\nmark :${blobMark}\n${data(content)}`);
-      fileMarks.push([file, blobMark]);
-    }
-    const who = `${commit.author.name} <${commit.author.email}> ${commit.timestamp} +0000`;
-    parts.push(
-      `commit refs/heads/${commit.branch}\nmark :${commit.mark}\nauthor ${who}\ncommitter ${who}\n${data(`${commit.message}\n`)}` +
-        (commit.parent !== null ? `from :${commit.parent}\n` : "") +
-        fileMarks.map(([file, mark]) => `M 100644 :${mark} ${file}\n`).join("") +
-        "\n",
-    );
-  }
-  for (const tag of detail.tags) {
-    const who = `${tag.tagger.name} <${tag.tagger.email}> ${tag.timestamp} +0000`;
-    parts.push(`tag ${tag.name}\nfrom :${tag.target}\ntagger ${who}\n${data(`${tag.message}\n`)}`);
-  }
-  parts.push("done\n");
-  return parts.join("");
+/**
+ * The fast-import stream that creates a repository's (or its wiki's) reachable commits, branches
+ * and tags. Accepts a detail record (its git content) or a hashed plan.
+ */
+export function fastImportStream(source: RepositoryDetail | HashedGitPlan): string {
+  return planStream("git" in source ? source.git : source);
 }
 
 export class GitBackend {
+  /** Repositories: `<root>/<workspace>/<slug>.git`. */
   readonly root: string;
+  /** Wikis: `<wikiRoot>/<workspace>/<slug>.git` (a separate project root for git http-backend). */
+  readonly wikiRoot: string;
   private readonly building = new Map<string, Promise<string>>();
 
   constructor(
@@ -94,34 +79,52 @@ export class GitBackend {
     dataDir: string,
   ) {
     this.root = path.join(path.resolve(dataDir), LAYOUT_VERSION);
+    this.wikiRoot = path.join(path.resolve(dataDir), `${LAYOUT_VERSION}-wiki`);
   }
 
   repositoryPath(repository: RepositoryRecord): string {
     return path.join(this.root, repository.workspace, `${repository.slug}.git`);
   }
 
+  wikiPath(repository: RepositoryRecord): string {
+    return path.join(this.wikiRoot, repository.workspace, `${repository.slug}.git`);
+  }
+
   /** The bare repository's path, creating it on first use. Safe to call concurrently. */
   ensureRepository(repository: RepositoryRecord): Promise<string> {
-    const target = this.repositoryPath(repository);
+    return this.ensure(this.repositoryPath(repository), this.root, repository, () => this.state.detail(repository).git);
+  }
+
+  /** The wiki's bare repository (for repositories with a wiki), creating it on first use. */
+  ensureWiki(repository: RepositoryRecord): Promise<string> {
+    return this.ensure(this.wikiPath(repository), this.wikiRoot, repository, () => {
+      const wiki = this.state.detail(repository).wiki;
+      if (!wiki) throw new Error(`${repository.full_name} has no wiki`);
+      return wiki;
+    });
+  }
+
+  private ensure(target: string, root: string, repository: RepositoryRecord, plan: () => HashedGitPlan): Promise<string> {
     if (existsSync(path.join(target, "HEAD"))) return Promise.resolve(target);
     let pending = this.building.get(target);
     if (!pending) {
-      pending = this.build(repository, target).finally(() => this.building.delete(target));
+      pending = this.build(target, root, repository, plan).finally(() => this.building.delete(target));
       this.building.set(target, pending);
     }
     return pending;
   }
 
-  private async build(repository: RepositoryRecord, target: string): Promise<string> {
+  private async build(target: string, root: string, repository: RepositoryRecord, planOf: () => HashedGitPlan): Promise<string> {
     if (existsSync(path.join(target, "HEAD"))) return target;
-    const tmpRoot = path.join(this.root, ".tmp");
+    const tmpRoot = path.join(root, ".tmp");
     await mkdir(tmpRoot, { recursive: true });
     const tmp = await mkdtemp(path.join(tmpRoot, `${repository.workspace}-${repository.slug}-`));
     try {
-      const detail = this.state.detail(repository);
+      const plan = planOf();
       await run(["init", "--quiet", "--bare", tmp]);
-      await run(["--git-dir", tmp, "fast-import", "--quiet", "--done", "--date-format=raw"], { input: fastImportStream(detail) });
-      await run(["--git-dir", tmp, "symbolic-ref", "HEAD", `refs/heads/${repository.mainbranch}`]);
+      await run(["--git-dir", tmp, "fast-import", "--quiet", "--done", "--date-format=raw"], { input: planStream(plan) });
+      await run(["--git-dir", tmp, "update-ref", "-d", FAST_IMPORT_SCRATCH_REF]);
+      await run(["--git-dir", tmp, "symbolic-ref", "HEAD", `refs/heads/${plan.head}`]);
       await run(["--git-dir", tmp, "config", "http.receivepack", "false"]);
       await mkdir(path.dirname(target), { recursive: true });
       try {
@@ -153,14 +156,15 @@ export class GitBackend {
     repository: RepositoryRecord,
     remoteUser: string | null,
   ): Promise<number> {
-    await this.ensureRepository(repository);
+    if (route.wiki) await this.ensureWiki(repository);
+    else await this.ensureRepository(repository);
     const url = new URL(req.url ?? "/", "http://sandbox.invalid");
     const header = (name: string) => {
       const value = req.headers[name];
       return Array.isArray(value) ? value.join(", ") : value;
     };
     const env: Record<string, string> = {
-      GIT_PROJECT_ROOT: this.root,
+      GIT_PROJECT_ROOT: route.wiki ? this.wikiRoot : this.root,
       GIT_HTTP_EXPORT_ALL: "1",
       GATEWAY_INTERFACE: "CGI/1.1",
       SERVER_PROTOCOL: `HTTP/${req.httpVersion}`,

@@ -8,6 +8,7 @@ import { handleAdmin } from "./admin";
 import { errorResponse, routeApi } from "./api";
 import { authenticateApi, callerNickname, type Caller } from "./auth";
 import { authorizeGit, matchGitRoute } from "./git-access";
+import { handleLfsBatch, handleLfsDownload, matchLfsRoute } from "./lfs";
 import { accessToken, authorize } from "./oauth";
 import { avatarSvg, errorPage, repositoryPage } from "./pages";
 import { MESSAGES, bitbucketError, html, rateLimited, serverError, text } from "./responses";
@@ -53,7 +54,7 @@ export async function handleApiRequest(state: SandboxState, ser: Serializer, req
   return response;
 }
 
-/** Web origin except /_sandbox: OAuth, git (authorization only), repository pages. */
+/** Web origin except /_sandbox: OAuth, Git LFS, git (authorization only), repository pages. */
 export async function handleWebRequest(state: SandboxState, ser: Serializer, request: Request): Promise<Response> {
   const url = new URL(request.url);
   if (url.pathname === "/favicon.ico") {
@@ -72,6 +73,17 @@ export async function handleWebRequest(state: SandboxState, ser: Serializer, req
       const result = await accessToken(state, request);
       response = result.response;
       account = result.account?.nickname ?? null;
+    } else if (matchLfsRoute(path)) {
+      const lfsRoute = matchLfsRoute(path)!;
+      if (lfsRoute.kind === "batch") {
+        const result = await handleLfsBatch(state, ser, request, lfsRoute);
+        response = result.response;
+        account = callerNickname(result.caller);
+      } else {
+        const result = handleLfsDownload(state, request, lfsRoute);
+        response = result.response;
+        account = result.account;
+      }
     } else {
       const gitRoute = matchGitRoute(path, url.searchParams);
       if (gitRoute) {

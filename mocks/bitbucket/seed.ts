@@ -95,7 +95,8 @@ export interface ProjectSeed {
 }
 
 export interface WorkspaceMemberSeed {
-  readonly nickname: SandboxNickname;
+  /** The member's original nickname (a SANDBOX_ACCOUNTS key, or a bench account's nickname). */
+  readonly nickname: string;
   readonly administrator: boolean;
 }
 
@@ -175,6 +176,23 @@ export const SANDBOX_WORKSPACES: readonly WorkspaceSeed[] = [
 ];
 
 export const SANDBOX_REPOSITORY_TOTAL_DEFAULT = SANDBOX_WORKSPACES.reduce((sum, ws) => sum + ws.repositoryCount, 0);
+
+/**
+ * Workspaces that exist but that no sandbox account belongs to: they are not listed anywhere
+ * (not in SANDBOX_WORKSPACES or state.workspaces) but can be looked up by slug. coyote-labs
+ * holds a private fork of acme/rocket-launcher that is the source of a pull request nobody can read.
+ */
+export const HIDDEN_WORKSPACES: readonly WorkspaceSeed[] = [
+  {
+    uuid: "{d1f6b8c4-5e7a-4f9b-bc3d-4e6f8a0b2c43}",
+    slug: "coyote-labs",
+    name: "Coyote Labs",
+    created_on: "2021-04-01T12:00:00.000000+00:00",
+    members: [],
+    repositoryCount: 1,
+    projects: [project("coyote-labs", "ACME", "ACME Products")],
+  },
+];
 
 /** Seed size: the default seed (136 repositories), "large" (5,000 in 50 workspaces) or explicit numbers. */
 export type SandboxScale = "default" | "large" | { workspaces: number; repositories: number };
@@ -321,7 +339,10 @@ const CURATED: Record<string, readonly CuratedRepository[]> = {
       mainbranch: "main",
       projectKey: "WEB",
       has_issues: true,
-      has_wiki: false,
+      has_wiki: true,
+      // The showcase (showcase.ts): its history starts and ends on these dates.
+      created_on: "2024-03-04T09:15:27.104233+00:00",
+      updated_on: "2026-11-10T16:42:05.654321+00:00",
     },
     {
       index: 7,
@@ -359,6 +380,8 @@ const CURATED: Record<string, readonly CuratedRepository[]> = {
       has_issues: false,
       has_wiki: false,
       parent: "acme/rocket-launcher",
+      created_on: "2025-05-01T08:00:00.512277+00:00",
+      updated_on: "2025-05-03T18:30:00.882431+00:00",
     },
   ],
   globex: [
@@ -397,6 +420,37 @@ const CURATED: Record<string, readonly CuratedRepository[]> = {
       projectKey: "INT",
       has_issues: false,
       has_wiki: false,
+    },
+  ],
+  "coyote-labs": [
+    {
+      index: 0,
+      name: "rocket-launcher",
+      description: "Our fork, with an anvil dropper.",
+      is_private: true,
+      language: "typescript",
+      mainbranch: "main",
+      projectKey: "ACME",
+      has_issues: false,
+      has_wiki: false,
+      parent: "acme/rocket-launcher",
+      created_on: "2025-09-09T20:00:00.100000+00:00",
+      updated_on: "2025-09-09T22:00:00.200000+00:00",
+    },
+  ],
+  bench: [
+    {
+      index: 0,
+      name: "big-repo",
+      description: "The bench repository: thousands of pull requests, issues and commits.",
+      is_private: true,
+      language: "typescript",
+      mainbranch: "main",
+      projectKey: "BEN",
+      has_issues: true,
+      has_wiki: true,
+      created_on: "2020-01-01T00:00:00.000000+00:00",
+      updated_on: "2026-11-01T00:00:00.000000+00:00",
     },
   ],
   alice: [
@@ -508,93 +562,15 @@ export function generateRepositories(workspace: WorkspaceSeed): RepositoryRecord
 }
 
 // ---------------------------------------------------------------------------------------------
-// Per-repository detail (generated on demand)
+// Per-repository detail (generated on demand by SandboxState.detail: generate.ts for ordinary
+// repositories, showcase.ts for acme/rocket-launcher and its forks, bench.ts for bench/big-repo)
 
-export interface CommitPlan {
-  /** fast-import mark, also the commit's position in the plan (1-based). */
-  readonly mark: number;
-  readonly branch: string;
-  readonly parent: number | null;
-  readonly message: string;
-  readonly author: { readonly name: string; readonly email: string };
-  /** Seconds since the epoch; author and committer dates are equal. */
-  readonly timestamp: number;
-  readonly files: Readonly<Record<string, string>>;
-}
-
-/**
- * Everything derived from a repository record that the list/get endpoints don't need.
- * Generated lazily and cached per repository; later work adds pull requests, comments,
- * issues and LFS objects here (all derived from `repository.seed`).
- */
-export interface RepositoryDetail {
-  readonly repository: RepositoryRecord;
-  readonly commits: readonly CommitPlan[];
-  readonly branches: Readonly<Record<string, number>>;
-  readonly tags: readonly { readonly name: string; readonly target: number; readonly message: string; readonly timestamp: number; readonly tagger: { readonly name: string; readonly email: string } }[];
-}
-
-function sourceFile(language: string, name: string): [string, string] {
-  switch (language) {
-    case "typescript":
-      return ["src/index.ts", `export function main(): string {\n  return ${JSON.stringify(name)};\n}\n`];
-    case "javascript":
-      return ["src/index.js", `export function main() {\n  return ${JSON.stringify(name)};\n}\n`];
-    case "python":
-      return ["app/__init__.py", `def main() -> str:\n    return ${JSON.stringify(name)}\n`];
-    case "java":
-      return ["src/main/java/App.java", `public class App {\n  public static void main(String[] args) {\n    System.out.println(${JSON.stringify(name)});\n  }\n}\n`];
-    case "go":
-      return ["main.go", `package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println(${JSON.stringify(name)})\n}\n`];
-    case "php":
-      return ["index.php", `<?php\necho ${JSON.stringify(name)};\n`];
-    default:
-      return ["src/main.txt", `${name}\n`];
-  }
-}
-
-export function generateRepositoryDetail(repository: RepositoryRecord, workspace: WorkspaceSeed): RepositoryDetail {
-  const rng = createRng(repository.seed);
-  const people = workspace.members.map((member) => SANDBOX_ACCOUNTS[member.nickname]);
-  const person = () => {
-    const account = pick(rng, people);
-    return { name: account.display_name, email: account.email };
-  };
-  const created = Math.floor(Date.parse(repository.created_on) / 1000);
-  const updated = Math.max(created + 4 * 3600, Math.floor(Date.parse(repository.updated_on) / 1000));
-  const span = updated - created;
-  const at = (fraction: number) => created + Math.floor(span * fraction);
-  const main = repository.mainbranch;
-  const [sourcePath, sourceText] = sourceFile(repository.language, repository.name);
-  const readme = `# ${repository.name}\n\n${repository.description || "No description."}\n`;
-  const changelog = "# Changelog\n\n## 1.0.0\n\n- First release.\n";
-  const commits: CommitPlan[] = [
-    { mark: 1, branch: main, parent: null, message: "Initial commit", author: person(), timestamp: created, files: { "README.md": readme } },
-    { mark: 2, branch: main, parent: 1, message: `Add ${sourcePath}`, author: person(), timestamp: at(0.25), files: { [sourcePath]: sourceText } },
-    { mark: 3, branch: main, parent: 2, message: "Release 1.0.0", author: person(), timestamp: at(0.5), files: { "CHANGELOG.md": changelog } },
-    {
-      mark: 4,
-      branch: "develop",
-      parent: 3,
-      message: "Start work on the next release",
-      author: person(),
-      timestamp: at(0.75),
-      files: { "CHANGELOG.md": `${changelog}\n## Unreleased\n\n- Work in progress.\n` },
-    },
-    {
-      mark: 5,
-      branch: main,
-      parent: 3,
-      message: "Update README",
-      author: person(),
-      timestamp: updated,
-      files: { "README.md": `${readme}\nSee CHANGELOG.md for releases.\n` },
-    },
-  ];
-  return {
-    repository,
-    commits,
-    branches: { [main]: 5, develop: 4 },
-    tags: [{ name: "v1.0.0", target: 3, message: "Version 1.0.0", timestamp: at(0.5) + 60, tagger: commits[2]!.author }],
-  };
-}
+export type {
+  RepositoryDetail,
+  PullRequestRecord,
+  PullRequestCommentRecord,
+  IssueRecord,
+  IssueCommentRecord,
+  LfsObject,
+} from "./content";
+export type { CommitPlan, TagPlan, GitPlan, HashedGitPlan } from "./git-objects";

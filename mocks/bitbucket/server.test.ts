@@ -1,12 +1,13 @@
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { devNull, tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GitBackend } from "./git-backend";
-import { createSandboxState, SANDBOX_ACCOUNTS, SANDBOX_CONSUMER, SANDBOX_REPOSITORIES, startSandboxServer, type SandboxServer } from "./index";
+import { createSandboxState, SANDBOX_ACCOUNTS, SANDBOX_CONSUMER, SANDBOX_REPOSITORIES, showcaseExpectations, startSandboxServer, type SandboxServer } from "./index";
 
 const execFileAsync = promisify(execFile);
 
@@ -26,6 +27,18 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
   await rm(work, { recursive: true, force: true });
 });
+
+const hasGitLfs = (() => {
+  try {
+    execFileSync("git", ["lfs", "version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** Makes `git clone` run the LFS filters (what `git lfs install` writes to the global config). */
+const LFS_CONFIG = ["-c", "filter.lfs.process=git-lfs filter-process", "-c", "filter.lfs.smudge=git-lfs smudge -- %f", "-c", "filter.lfs.clean=git-lfs clean -- %f", "-c", "filter.lfs.required=true"];
 
 async function git(args: string[], cwd = work): Promise<string> {
   const { stdout } = await execFileAsync("git", args, {
@@ -190,5 +203,99 @@ describe("git over HTTP", () => {
     const text = await response.text();
     expect(text).toContain("refs/heads/master");
     expect(text).toContain("refs/tags/v1.0.0");
+  });
+});
+
+describe("repository content over git", () => {
+  const aliceUrl = (fullName: string, suffix = "") => {
+    const url = new URL(`${sandbox.url}/${fullName}.git${suffix}`);
+    url.username = "x-bitbucket-api-token-auth";
+    url.password = SANDBOX_ACCOUNTS.alice.apiToken;
+    return url.toString();
+  };
+  const anonymousUrl = (fullName: string, suffix = "") => `${sandbox.url}/${fullName}.git${suffix}`;
+  const expected = showcaseExpectations();
+
+  it("has the branches, tags and commit hashes the API reports", async () => {
+    const refs = await git(["ls-remote", aliceUrl(SANDBOX_REPOSITORIES.privateRepo)]);
+    for (const [branch, sha] of Object.entries(expected.branches)) expect(refs).toContain(`${sha}\trefs/heads/${branch}`);
+    expect(refs).toContain(`${expected.tags["v1.1.0"]!.commit}\trefs/tags/v1.1.0`);
+    expect(refs).toMatch(/^[0-9a-f]{40}\trefs\/tags\/v1\.0\.0\^\{\}$/m);
+
+    const dir = await clone(aliceUrl(SANDBOX_REPOSITORIES.privateRepo));
+    for (const pr of expected.pullRequests) {
+      const present = await git(["cat-file", "-e", `${pr.sourceCommit}^{commit}`], dir).then(
+        () => true,
+        () => false,
+      );
+      expect(present, `pull request #${pr.id} source commit`).toBe(pr.sourceCommitInRepository);
+      if (pr.mergeCommit) expect((await git(["cat-file", "-t", pr.mergeCommit], dir)).trim()).toBe("commit");
+    }
+    // Merged pull request #1: the merge commit's second parent is the source commit.
+    const pr1 = expected.pullRequests[0]!;
+    expect((await git(["rev-parse", `${pr1.mergeCommit}^2`], dir)).trim()).toBe(pr1.sourceCommit);
+  });
+
+  it("lets the readable fork's source commit be fetched", async () => {
+    const pr7 = expected.pullRequests.find((pr) => pr.id === 7)!;
+    const refs = await git(["ls-remote", aliceUrl(pr7.sourceRepository!), `refs/heads/${pr7.sourceBranch}`]);
+    expect(refs.split("\t")[0]).toBe(pr7.sourceCommit);
+    await expect(git(["ls-remote", aliceUrl("coyote-labs/rocket-launcher")])).rejects.toThrow();
+  });
+
+  it("clones the wiki through the same access rules, 404 when wikis are removed", async () => {
+    const dir = await clone(aliceUrl(SANDBOX_REPOSITORIES.privateRepo, "/wiki"));
+    const files = (await git(["ls-files"], dir)).trim().split("\n");
+    expect(files).toEqual(expected.wikiPages);
+    expect(await readFile(path.join(dir, "Legacy Notes.wiki"), "utf8")).toContain("= Legacy Notes =");
+    expect((await git(["log", "--format=%an", "--reverse"], dir)).trim().split("\n")).toEqual(["Alice Anders", "Bob Brown", "Carol Chen"]);
+    expect(lastLogged("/wiki/git-upload-pack")).toMatchObject({ status: 200, account: "alice" });
+    // Anonymous: private wiki asks for credentials; a public repository's wiki clones.
+    await expect(clone(anonymousUrl(SANDBOX_REPOSITORIES.privateRepo, "/wiki"))).rejects.toThrow();
+    await clone(anonymousUrl(SANDBOX_REPOSITORIES.publicRepo, "/wiki"));
+    // No wiki on this repository.
+    await expect(clone(aliceUrl(SANDBOX_REPOSITORIES.personalPublic, "/wiki"))).rejects.toThrow();
+    expect(lastLogged("/wiki/info/refs")).toMatchObject({ status: 404 });
+    sandbox.state.updateKnobs({ wikisRemoved: true });
+    try {
+      await expect(clone(aliceUrl(SANDBOX_REPOSITORIES.privateRepo, "/wiki"))).rejects.toThrow();
+      expect(lastLogged("/wiki/info/refs")).toMatchObject({ status: 404, account: "alice" });
+    } finally {
+      sandbox.state.updateKnobs({ wikisRemoved: false });
+    }
+  });
+
+  it.skipIf(!hasGitLfs)("serves LFS objects to a real git-lfs client (smudge gets the content)", async () => {
+    const target = path.join(work, `lfs-clone-${++counter}`);
+    await git([...LFS_CONFIG, "clone", "--quiet", aliceUrl(SANDBOX_REPOSITORIES.privateRepo), target]);
+    for (const object of expected.lfsObjects) {
+      const content = await readFile(path.join(target, object.path));
+      expect(content.length, object.path).toBe(object.size);
+      expect(createHash("sha256").update(content).digest("hex")).toBe(object.oid);
+    }
+    expect((await readFile(path.join(target, "assets/logo.png"))).subarray(0, 4).toString("latin1")).toBe("\x89PNG");
+    expect(sandbox.state.requests().some((entry) => entry.path.endsWith("/info/lfs/objects/batch") && entry.status === 200 && entry.account === "alice")).toBe(true);
+    expect(sandbox.state.requests().filter((entry) => entry.path.startsWith("/_lfs/") && entry.status === 200).length).toBeGreaterThanOrEqual(expected.lfsObjects.length);
+    // Without the filters, the checkout holds the pointer files.
+    const plain = await clone(aliceUrl(SANDBOX_REPOSITORIES.privateRepo));
+    expect(await readFile(path.join(plain, "assets/logo.png"), "utf8")).toBe(`version https://git-lfs.github.com/spec/v1\noid sha256:${expected.lfsObjects[0]!.oid}\nsize ${expected.lfsObjects[0]!.size}\n`);
+  });
+
+  it("serves LFS batch over HTTP with download links on the server's URL", async () => {
+    const object = expected.lfsObjects[1]!;
+    const response = await fetch(`${sandbox.url}/${SANDBOX_REPOSITORIES.privateRepo}.git/info/lfs/objects/batch`, {
+      method: "POST",
+      headers: {
+        Accept: "application/vnd.git-lfs+json",
+        "Content-Type": "application/vnd.git-lfs+json",
+        Authorization: `Basic ${Buffer.from(`x-bitbucket-api-token-auth:${SANDBOX_ACCOUNTS.bob.apiToken}`).toString("base64")}`,
+      },
+      body: JSON.stringify({ operation: "download", objects: [{ oid: object.oid, size: object.size }] }),
+    });
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.objects[0].actions.download.href).toBe(`${sandbox.url}/_lfs/acme/rocket-launcher/${object.oid}`);
+    const bytes = await fetch(body.objects[0].actions.download.href, { headers: body.objects[0].actions.download.header });
+    expect(Buffer.from(await bytes.arrayBuffer()).length).toBe(object.size);
   });
 });

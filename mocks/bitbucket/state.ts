@@ -5,19 +5,24 @@
  */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { BENCH_WORKSPACE, benchAccounts, benchWorkspace, generateBenchDetail, resolveBench, type BenchOptions, type ResolvedBench } from "./bench";
+import type { RepositoryDetail } from "./content";
+import { generateGenericDetail } from "./generate";
 import { createRng, type Rng } from "./random";
 import {
+  HIDDEN_WORKSPACES,
   SANDBOX_ACCOUNT_LIST,
   SANDBOX_CONSUMER,
   generateRepositories,
-  generateRepositoryDetail,
   generateWorkspaces,
-  type RepositoryDetail,
   type RepositoryRecord,
+  type SandboxAccountSeed,
   type SandboxConsumer,
   type SandboxScale,
   type WorkspaceSeed,
 } from "./seed";
+import { showcaseDetail } from "./showcase";
+import { RequestStats, type RequestStatsSnapshot } from "./stats";
 
 // ---------------------------------------------------------------------------------------------
 // Knobs
@@ -35,8 +40,10 @@ export const knobsSchema = z.object({
   error5xxRatio: z.number().min(0).max(1),
   /** Lifetime of new OAuth access tokens (expires_in). */
   tokenLifetimeSeconds: z.number().int().min(1),
-  /** Bitbucket removed Issues (and Wikis) on 2026-08-20; false brings the endpoints back. */
+  /** Bitbucket removed Issues on 2026-08-20; false brings the endpoints back. */
   issuesRemoved: z.boolean(),
+  /** Bitbucket removed Wikis on 2026-08-20; true makes `{repo}.git/wiki` answer 404. Default false so imports can test wikis. */
+  wikisRemoved: z.boolean(),
   /** Seed of the fault-injection PRNG: same seed, same sequence of injected 429/500s. */
   seed: z.number().int(),
 });
@@ -51,6 +58,7 @@ export const DEFAULT_KNOBS: SandboxKnobs = {
   error5xxRatio: 0,
   tokenLifetimeSeconds: 7200,
   issuesRemoved: true,
+  wikisRemoved: false,
   seed: 1,
 };
 
@@ -121,6 +129,13 @@ export interface SandboxStateOptions {
   consumer?: Partial<SandboxConsumer>;
   /** Clock in milliseconds (tests may inject one); defaults to Date.now. */
   now?: () => number;
+  /**
+   * Adds workspace `bench` with `bench/big-repo` and extra member accounts (see bench.ts);
+   * `true` uses the defaults (2,000 pull requests, 3,000 issues, 5,000 commits, ...).
+   */
+  bench?: boolean | BenchOptions;
+  /** The request log keeps at most this many entries (oldest dropped); default 200,000. Counters in stats() are unaffected. */
+  requestLogLimit?: number;
 }
 
 interface WorkspaceRepositories {
@@ -132,6 +147,10 @@ export class SandboxState {
   readonly options: SandboxStateOptions;
   readonly consumer: SandboxConsumer;
   readonly workspaces: readonly WorkspaceSeed[];
+  /** The resolved bench options, or null without bench. */
+  readonly bench: ResolvedBench | null;
+  /** Every account's seed: the three sandbox accounts, then bench accounts. */
+  readonly seedAccounts: readonly SandboxAccountSeed[];
   knobs!: SandboxKnobs;
   accounts!: SandboxAccount[];
   readonly accessTokens = new Map<string, AccessTokenRecord>();
@@ -143,12 +162,22 @@ export class SandboxState {
   private readonly workspaceBySlug = new Map<string, WorkspaceSeed>();
   private readonly repositoryCache = new Map<string, WorkspaceRepositories>();
   private readonly detailCache = new Map<string, RepositoryDetail>();
+  private readonly seedByUuid = new Map<string, SandboxAccountSeed>();
+  private readonly seedByNickname = new Map<string, SandboxAccountSeed>();
+  private readonly stats = new RequestStats();
 
   constructor(options: SandboxStateOptions = {}) {
     this.options = options;
     this.consumer = { ...SANDBOX_CONSUMER, ...options.consumer };
-    this.workspaces = generateWorkspaces(options.scale);
-    for (const workspace of this.workspaces) {
+    this.bench = resolveBench(options.bench);
+    const extraAccounts = this.bench ? benchAccounts(this.bench.users) : [];
+    this.seedAccounts = [...SANDBOX_ACCOUNT_LIST, ...extraAccounts];
+    for (const seed of this.seedAccounts) {
+      this.seedByUuid.set(seed.uuid, seed);
+      this.seedByNickname.set(seed.nickname, seed);
+    }
+    this.workspaces = [...generateWorkspaces(options.scale), ...(this.bench ? [benchWorkspace(extraAccounts)] : [])];
+    for (const workspace of [...this.workspaces, ...HIDDEN_WORKSPACES]) {
       this.workspaceBySlug.set(workspace.slug, workspace);
       this.workspaceBySlug.set(workspace.uuid.toLowerCase(), workspace);
     }
@@ -162,12 +191,14 @@ export class SandboxState {
   /** Back to the start: seed accounts, no tokens, empty log (indexes restart at 0), initial knobs, PRNG reseeded. */
   reset(): void {
     this.knobs = knobsSchema.parse({ ...DEFAULT_KNOBS, ...this.options.knobs });
-    this.accounts = SANDBOX_ACCOUNT_LIST.map((account) => ({ ...account }));
+    this.accounts = this.seedAccounts.map((account) => ({ ...account }));
+    this.accountIndex = null;
     this.accessTokens.clear();
     this.refreshTokens.clear();
     this.authorizationCodes.clear();
     this.logBase = 0;
     this.log = [];
+    this.stats.clear();
     this.faultRng = createRng(this.knobs.seed);
   }
 
@@ -188,9 +219,33 @@ export class SandboxState {
 
   // --- accounts ----------------------------------------------------------------------------
 
+  private accountIndex: Map<string, SandboxAccount> | null = null;
+
+  /** uuid and account_id -> account (uuids and account ids never change; nicknames may). */
+  private accounts_(): Map<string, SandboxAccount> {
+    if (!this.accountIndex) {
+      this.accountIndex = new Map();
+      for (const account of this.accounts) {
+        this.accountIndex.set(account.uuid, account);
+        this.accountIndex.set(account.account_id, account);
+      }
+    }
+    return this.accountIndex;
+  }
+
   accountByUuid(uuid: string): SandboxAccount | undefined {
     const normalized = uuid.startsWith("{") ? uuid.toLowerCase() : `{${uuid.toLowerCase()}}`;
-    return this.accounts.find((account) => account.uuid === normalized);
+    return this.accounts_().get(normalized);
+  }
+
+  /** By account_id (as in `@{account_id}` mentions). */
+  accountByAccountId(accountId: string): SandboxAccount | undefined {
+    return accountId.startsWith("{") ? undefined : this.accounts_().get(accountId);
+  }
+
+  /** The original seed of an account (nicknames in workspace memberships are the original ones). */
+  seedOf(account: SandboxAccount): SandboxAccountSeed | undefined {
+    return this.seedByUuid.get(account.uuid);
   }
 
   accountByNickname(nickname: string): SandboxAccount | undefined {
@@ -203,7 +258,7 @@ export class SandboxState {
 
   /** By `{uuid}`, uuid, or account_id (Bitbucket's /2.0/users/{selected_user} accepts those). */
   accountById(id: string): SandboxAccount | undefined {
-    return this.accountByUuid(id) ?? this.accounts.find((account) => account.account_id === id);
+    return this.accountByUuid(id) ?? this.accountByAccountId(id);
   }
 
   renameAccount(nickname: string, change: { nickname?: string; display_name?: string }): SandboxAccount {
@@ -230,15 +285,15 @@ export class SandboxState {
 
   membership(workspace: WorkspaceSeed, account: SandboxAccount | null): { administrator: boolean } | null {
     if (!account) return null;
-    const original = SANDBOX_ACCOUNT_LIST.find((seed) => seed.uuid === account.uuid);
-    const member = workspace.members.find((entry) => original && entry.nickname === original.nickname);
+    const original = this.seedByUuid.get(account.uuid);
+    const member = original && workspace.members.find((entry) => entry.nickname === original.nickname);
     return member ? { administrator: member.administrator } : null;
   }
 
   membersOf(workspace: WorkspaceSeed): { account: SandboxAccount; administrator: boolean }[] {
     const result: { account: SandboxAccount; administrator: boolean }[] = [];
     for (const member of workspace.members) {
-      const seed = SANDBOX_ACCOUNT_LIST.find((entry) => entry.nickname === member.nickname);
+      const seed = this.seedByNickname.get(member.nickname);
       const account = seed && this.accountByUuid(seed.uuid);
       if (account) result.push({ account, administrator: member.administrator });
     }
@@ -274,12 +329,19 @@ export class SandboxState {
     return cached;
   }
 
-  /** Per-repository detail (git content plan; later pull requests, issues, LFS objects), generated on demand. */
+  /**
+   * Per-repository detail, generated on first use and cached: git content (with commit hashes),
+   * LFS objects, wiki, pull requests with comments, issues, milestones/components/versions.
+   */
   detail(repository: RepositoryRecord): RepositoryDetail {
-    const key = `${repository.workspace}/${repository.slug}`;
+    const key = repository.full_name;
     let detail = this.detailCache.get(key);
     if (!detail) {
-      detail = generateRepositoryDetail(repository, this.workspace(repository.workspace)!);
+      const workspace = this.workspace(repository.workspace)!;
+      const members = workspace.members.map((member) => this.seedByNickname.get(member.nickname)).filter((seed): seed is SandboxAccountSeed => seed !== undefined);
+      detail =
+        showcaseDetail(repository) ??
+        (this.bench && repository.workspace === BENCH_WORKSPACE ? generateBenchDetail(repository, this.bench, members) : generateGenericDetail(repository, { workspace, members }));
       this.detailCache.set(key, detail);
     }
     return detail;
@@ -390,7 +452,24 @@ export class SandboxState {
   logRequest(entry: Omit<RequestLogEntry, "index" | "at">): RequestLogEntry {
     const full: RequestLogEntry = { index: this.logBase + this.log.length, ...entry, at: new Date(this.now()).toISOString() };
     this.log.push(full);
+    this.stats.count(entry.method, entry.path, entry.status);
+    const limit = this.options.requestLogLimit ?? 200_000;
+    if (this.log.length > limit) {
+      // Drop the oldest tenth at once so trimming stays cheap.
+      const drop = Math.min(this.log.length, this.log.length - limit + Math.ceil(limit / 10));
+      this.log = this.log.slice(drop);
+      this.logBase += drop;
+    }
     return full;
+  }
+
+  /** Request counters by route template and status (not cleared by clearRequests). */
+  requestStats(): RequestStatsSnapshot {
+    return this.stats.snapshot();
+  }
+
+  clearRequestStats(): void {
+    this.stats.clear();
   }
 
   /** Entries with index >= since, oldest first. */
@@ -426,7 +505,8 @@ export function createSandboxState(options: SandboxStateOptions = {}): SandboxSt
 /**
  * State options from the environment, for the server: SANDBOX_SCALE ("default", "large" or
  * "<workspaces>x<repositories>"), SANDBOX_LATENCY_MS, SANDBOX_429_RATIO, SANDBOX_RATE_LIMIT_RESET,
- * SANDBOX_500_RATIO, SANDBOX_TOKEN_LIFETIME, SANDBOX_ISSUES_REMOVED, SANDBOX_SEED.
+ * SANDBOX_500_RATIO, SANDBOX_TOKEN_LIFETIME, SANDBOX_ISSUES_REMOVED, SANDBOX_WIKIS_REMOVED, SANDBOX_SEED,
+ * SANDBOX_BENCH ("1" for the defaults, or a JSON object of bench options).
  */
 export function sandboxOptionsFromEnv(env: Record<string, string | undefined>): SandboxStateOptions {
   const knobs: Partial<SandboxKnobs> = {};
@@ -446,8 +526,12 @@ export function sandboxOptionsFromEnv(env: Record<string, string | undefined>): 
   set("error5xxRatio", number("SANDBOX_500_RATIO"));
   set("tokenLifetimeSeconds", number("SANDBOX_TOKEN_LIFETIME"));
   set("seed", number("SANDBOX_SEED"));
-  const issues = env.SANDBOX_ISSUES_REMOVED;
-  if (issues !== undefined && issues !== "") set("issuesRemoved", !/^(0|false|no|off)$/i.test(issues));
+  const flag = (name: string): boolean | undefined => {
+    const raw = env[name];
+    return raw === undefined || raw === "" ? undefined : !/^(0|false|no|off)$/i.test(raw);
+  };
+  set("issuesRemoved", flag("SANDBOX_ISSUES_REMOVED"));
+  set("wikisRemoved", flag("SANDBOX_WIKIS_REMOVED"));
   const validated = knobsSchema.partial().parse(knobs);
   let scale: SandboxScale | undefined;
   const rawScale = env.SANDBOX_SCALE;
@@ -457,5 +541,12 @@ export function sandboxOptionsFromEnv(env: Record<string, string | undefined>): 
     if (!match) throw new Error(`SANDBOX_SCALE must be "default", "large" or "<workspaces>x<repositories>", got '${rawScale}'`);
     scale = { workspaces: Number(match[1]), repositories: Number(match[2]) };
   }
-  return { scale, knobs: validated };
+  let bench: boolean | BenchOptions | undefined;
+  const rawBench = env.SANDBOX_BENCH?.trim();
+  if (rawBench) {
+    if (rawBench.startsWith("{")) bench = JSON.parse(rawBench) as BenchOptions;
+    else bench = flag("SANDBOX_BENCH");
+    resolveBench(bench);
+  }
+  return { scale, knobs: validated, ...(bench ? { bench } : {}) };
 }

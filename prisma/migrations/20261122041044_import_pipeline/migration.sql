@@ -113,6 +113,8 @@ CREATE TABLE "import_work_units" (
     "payload" JSONB NOT NULL DEFAULT '{}',
     "done" BOOLEAN NOT NULL DEFAULT false,
     "attempts" INTEGER NOT NULL DEFAULT 0,
+    "lease_owner" TEXT,
+    "lease_until" TIMESTAMP(3),
     "updated_at" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "import_work_units_pkey" PRIMARY KEY ("id")
@@ -290,6 +292,9 @@ CREATE UNIQUE INDEX "import_failures_import_id_object_type_source_id_key" ON "im
 
 -- CreateIndex
 CREATE UNIQUE INDEX "import_messages_import_id_code_key" ON "import_messages"("import_id", "code");
+
+-- CreateIndex
+CREATE INDEX "import_work_units_import_id_stage_done_idx" ON "import_work_units"("import_id", "stage", "done");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "import_work_units_import_id_stage_key_key" ON "import_work_units"("import_id", "stage", "key");

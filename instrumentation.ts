@@ -1,0 +1,7 @@
+/** Next.js calls this once per server process: the import workers run here unless WORKERS=0. */
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  if (process.env.WORKERS === "0" || !process.env.DATABASE_URL) return;
+  const { startImportWorkers } = await import("@/lib/import/workers");
+  await startImportWorkers();
+}

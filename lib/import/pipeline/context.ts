@@ -1,0 +1,130 @@
+import { bitbucketCredentialForAccount } from "@/lib/auth";
+import type { BitbucketCredential } from "@/lib/bitbucket";
+import { config } from "@/lib/config";
+import { decryptSecret } from "@/lib/crypto";
+import { db, type Prisma } from "@/lib/db";
+import { createBitbucketCloudSource } from "@/lib/import/sources/bitbucket-cloud";
+import type { ImportSource, SourceEvent, SourceUser } from "@/lib/import/sources/types";
+
+export class ImportCanceled extends Error {
+  constructor() {
+    super("The import was canceled");
+    this.name = "ImportCanceled";
+  }
+}
+
+export type ImportRow = Prisma.ProjectImportGetPayload<{ include: { project: true } }>;
+
+const apiTokenCredentialSchema = { parse(value: unknown): { email: string; token: string } {
+  const candidate = value as { email?: unknown; token?: unknown };
+  if (typeof candidate?.email !== "string" || typeof candidate?.token !== "string") throw new Error("Stored import credential is malformed");
+  return { email: candidate.email, token: candidate.token };
+} };
+
+function credentialFor(row: ImportRow): BitbucketCredential {
+  if (row.credentialSecret) {
+    const { email, token } = apiTokenCredentialSchema.parse(JSON.parse(decryptSecret(row.credentialSecret)));
+    return { kind: "api-token", email, token };
+  }
+  if (row.credentialAccountId) return bitbucketCredentialForAccount(row.credentialAccountId);
+  throw new Error("The import has no Bitbucket credential");
+}
+
+/** Shows "waiting for Bitbucket's rate limit" on the import while requests wait it out. */
+function eventRecorder(importId: number) {
+  return (event: SourceEvent) => {
+    if (event.type !== "rate-limited") return;
+    void db.projectImport
+      .update({ where: { id: importId }, data: { waitingUntil: event.resumeAt } })
+      .catch((error) => console.error("[import] recording the rate-limit wait failed", error));
+  };
+}
+
+export type ResolvedAuthor = { userId: string; mapped: boolean };
+
+/**
+ * Everything a stage needs for one import: the row, its source, and the user mapping.
+ * Users map by the source's stable id (Bitbucket uuid) to linked identities, never by name.
+ */
+export class ImportContext {
+  private readonly userCache = new Map<string, string | null>();
+  private cancelCheckedAt = 0;
+  readonly source: ImportSource;
+
+  constructor(readonly row: ImportRow) {
+    const settings = config();
+    this.source =
+      row.source === "bitbucket_cloud"
+        ? createBitbucketCloudSource({
+            apiUrl: settings.BITBUCKET_API_URL,
+            webUrl: settings.BITBUCKET_URL,
+            repository: row.sourceRepository,
+            credential: credentialFor(row),
+            onEvent: eventRecorder(row.id),
+          })
+        : (() => {
+            throw new Error(`Unknown import source ${row.source}`);
+          })();
+  }
+
+  static async load(importId: number): Promise<ImportContext | null> {
+    const row = await db.projectImport.findUnique({ where: { id: importId }, include: { project: true } });
+    return row ? new ImportContext(row) : null;
+  }
+
+  get importId(): number {
+    return this.row.id;
+  }
+
+  get project() {
+    return this.row.project;
+  }
+
+  /** Throws ImportCanceled once cancellation was requested. Called between items. */
+  async checkpoint(): Promise<void> {
+    const now = Date.now();
+    if (now - this.cancelCheckedAt < 500) return;
+    this.cancelCheckedAt = now;
+    const current = await db.projectImport.findUnique({ where: { id: this.importId }, select: { cancelRequestedAt: true, status: true } });
+    if (!current || current.cancelRequestedAt || current.status === "canceled") throw new ImportCanceled();
+  }
+
+  async ferryUserFor(user: SourceUser | null): Promise<string | null> {
+    if (!user) return null;
+    if (this.userCache.has(user.id)) return this.userCache.get(user.id)!;
+    const account = await db.account.findUnique({
+      where: { provider_providerAccountId: { provider: "bitbucket", providerAccountId: user.id } },
+      select: { userId: true },
+    });
+    const userId = account?.userId ?? null;
+    this.userCache.set(user.id, userId);
+    return userId;
+  }
+
+  /** The author to record: the mapped Ferry user, or the importing user (with attribution in the body). */
+  async author(user: SourceUser | null): Promise<ResolvedAuthor> {
+    const mapped = await this.ferryUserFor(user);
+    return mapped ? { userId: mapped, mapped: true } : { userId: this.row.userId, mapped: false };
+  }
+
+  async mentionTarget(accountIdOrUuid: string): Promise<{ username: string; profileUrl: string } | { displayName: string } | null> {
+    const known = await db.importSourceUser.findFirst({
+      where: { importId: this.importId, OR: [{ accountId: accountIdOrUuid }, { uuid: accountIdOrUuid }] },
+    });
+    const uuid = known?.uuid ?? (accountIdOrUuid.startsWith("{") ? accountIdOrUuid : null);
+    if (uuid) {
+      const userId = await this.ferryUserFor({ id: uuid, accountId: null, username: null, displayName: null });
+      if (userId) {
+        const user = await db.user.findUnique({ where: { id: userId }, select: { username: true } });
+        if (user) return { username: user.username, profileUrl: `${config().NEXTAUTH_URL}/${user.username}` };
+      }
+    }
+    if (known?.displayName || known?.nickname) return { displayName: (known.displayName ?? known.nickname)! };
+    return null;
+  }
+}
+
+export function sourceUserJson(user: SourceUser | null): Prisma.InputJsonValue | undefined {
+  if (!user) return undefined;
+  return { id: user.id, accountId: user.accountId, username: user.username, displayName: user.displayName };
+}

@@ -1,0 +1,190 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { SANDBOX_ACCOUNTS, SANDBOX_CONSUMER, SHOWCASE_REPOSITORY, showcaseExpectations, startSandboxServer } from "@/mocks/bitbucket";
+import { resetConfigForTests } from "@/lib/config";
+import { encryptSecret } from "@/lib/crypto";
+import { db } from "@/lib/db";
+import { listBranches, listTags, lfsStore, repositoryPath } from "@/lib/git";
+import { stopJobs } from "@/lib/jobs";
+import { resetDatabase } from "@/test/db";
+import { startBitbucketImport } from "../start";
+import { startImportWorkers } from "../workers";
+import { runStage } from "./runner";
+
+type Sandbox = Awaited<ReturnType<typeof startSandboxServer>>;
+let sandbox: Sandbox;
+const expected = showcaseExpectations();
+
+beforeAll(async () => {
+  sandbox = await startSandboxServer({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), "ferry-pipeline-")) });
+  Object.assign(process.env, {
+    BITBUCKET_URL: sandbox.url,
+    BITBUCKET_API_URL: sandbox.url,
+    BITBUCKET_CLIENT_ID: SANDBOX_CONSUMER.key,
+    BITBUCKET_CLIENT_SECRET: SANDBOX_CONSUMER.secret,
+  });
+  resetConfigForTests();
+  await startImportWorkers();
+}, 120_000);
+
+afterAll(async () => {
+  await stopJobs();
+  await sandbox?.close();
+});
+
+beforeEach(async () => {
+  await resetDatabase();
+  sandbox.state.reset();
+});
+
+async function signedInAlice() {
+  const tokens = sandbox.state.grantTokensFor("alice");
+  const user = await db.user.create({ data: { username: "alice", name: "Alice Anders" } });
+  await db.namespace.create({ data: { kind: "user", name: "Alice Anders", path: "alice", fullPath: "alice", ownerId: user.id } });
+  await db.account.create({
+    data: {
+      userId: user.id,
+      type: "oauth",
+      provider: "bitbucket",
+      providerAccountId: SANDBOX_ACCOUNTS.alice.uuid,
+      nickname: "alice",
+      access_token: encryptSecret(tokens.accessToken),
+      refresh_token: encryptSecret(tokens.refreshToken),
+      expires_at: Math.floor(Date.now() / 1000) + 3600,
+    },
+  });
+  return { id: user.id, username: "alice", name: "Alice Anders", email: null, image: null, isAdmin: false };
+}
+
+async function waitForTerminal(importId: number, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const row = await db.projectImport.findUniqueOrThrow({ where: { id: importId } });
+    if (!["scheduled", "started"].includes(row.status)) return row;
+    if (Date.now() > deadline) throw new Error(`import still ${row.status} at stage ${row.stage}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function contentCounts(projectId: number) {
+  return {
+    mergeRequests: await db.mergeRequest.count({ where: { projectId } }),
+    issues: await db.issue.count({ where: { projectId } }),
+    notes: await db.note.count({ where: { projectId } }),
+    approvals: await db.approval.count({ where: { mergeRequest: { projectId } } }),
+    labels: await db.label.count({ where: { projectId } }),
+    milestones: await db.milestone.count({ where: { projectId } }),
+  };
+}
+
+describe("importing the showcase repository", () => {
+  it("brings over git data, wiki, LFS, pull requests with comments and approvals, and issues", async () => {
+    sandbox.state.updateKnobs({ issuesRemoved: false });
+    const alice = await signedInAlice();
+    const started = await startBitbucketImport(alice, { repository: SHOWCASE_REPOSITORY });
+    const finished = await waitForTerminal(started.importId);
+    const failures = await db.importFailure.findMany({ where: { importId: started.importId } });
+    expect(failures).toEqual([]);
+    expect(finished.status).toBe("finished");
+
+    const project = await db.project.findUniqueOrThrow({ where: { id: started.projectId } });
+    expect(project.fullPath).toBe("alice/rocket-launcher");
+    expect(project.visibility).toBe("private");
+    expect(project.defaultBranch).toBe(expected.mainbranch);
+    expect(project.hasWiki).toBe(true);
+
+    const branches = Object.fromEntries((await listBranches(repositoryPath(project.id))).map((branch) => [branch.name, branch.sha]));
+    expect(branches).toEqual(expected.branches);
+    const tags = (await listTags(repositoryPath(project.id))).map((tag) => tag.name).sort();
+    expect(tags).toEqual(Object.keys(expected.tags).sort());
+
+    const lfs = await db.projectLfsObject.findMany({ where: { projectId: project.id } });
+    expect(lfs.map((object) => object.oid).sort()).toEqual(expected.lfsObjects.map((object) => object.oid).sort());
+    for (const object of expected.lfsObjects) expect(await lfsStore().has(object.oid)).toBe(true);
+
+    const mergeRequests = await db.mergeRequest.findMany({
+      where: { projectId: project.id },
+      include: { approvals: true, notes: true, reviewers: true },
+      orderBy: { iid: "asc" },
+    });
+    expect(mergeRequests.map((mr) => mr.iid)).toEqual(expected.pullRequests.map((pr) => pr.id));
+    for (const pr of expected.pullRequests) {
+      const mr = mergeRequests.find((candidate) => candidate.iid === pr.id)!;
+      const state = pr.state === "MERGED" ? "merged" : pr.state === "OPEN" ? "opened" : "closed";
+      expect(mr.state, `!${pr.id} state`).toBe(state);
+      expect(mr.title).toBe(pr.title);
+      expect(mr.importedFrom).toBe("bitbucket");
+      expect(mr.notes.length, `!${pr.id} notes`).toBe(pr.commentCount);
+      const approvers = mr.approvals.map((approval) => (approval.sourceUser as { username: string }).username).sort();
+      expect(approvers, `!${pr.id} approvals`).toEqual([...pr.approvedBy].sort());
+      expect(mr.reviewers.map((reviewer) => (reviewer.sourceUser as { username: string }).username).sort()).toEqual([...pr.reviewers].sort());
+      if (pr.sourceCommitInRepository) expect(mr.sourceSha).toBe(pr.sourceCommit);
+      else if (pr.mergeCommit) expect(mr.sourceSha).toBe(pr.mergeCommit);
+      const authorIsAlice = pr.author === "alice";
+      expect(mr.authorId).toBe(alice.id);
+      expect(mr.description.startsWith("*Created by:"), `!${pr.id} attribution`).toBe(!authorIsAlice);
+    }
+    const diffNotes = mergeRequests.flatMap((mr) => mr.notes).filter((note) => note.type === "DiffNote");
+    expect(diffNotes.length).toBeGreaterThan(0);
+    for (const note of diffNotes) expect(note.position).toMatchObject({ path: expect.any(String) });
+
+    const issues = await db.issue.findMany({ where: { projectId: project.id }, include: { labels: { include: { label: true } }, milestone: true }, orderBy: { iid: "asc" } });
+    expect(issues.map((issue) => issue.iid)).toEqual(expected.issues.map((issue) => issue.id));
+    for (const source of expected.issues) {
+      const issue = issues.find((candidate) => candidate.iid === source.id)!;
+      const closed = ["resolved", "invalid", "duplicate", "wontfix", "closed"].includes(source.state);
+      expect(issue.state, `#${source.id} state`).toBe(closed ? "closed" : "opened");
+      const labels = issue.labels.map((entry) => entry.label.title);
+      expect(labels).toContain(source.kind);
+      expect(labels).toContain(`priority::${source.priority}`);
+      expect(issue.milestone?.title ?? null).toBe(source.milestone);
+    }
+  });
+
+  it("records the removed issue tracker as a visible skip, not a failure", async () => {
+    const alice = await signedInAlice();
+    const started = await startBitbucketImport(alice, { repository: SHOWCASE_REPOSITORY });
+    const finished = await waitForTerminal(started.importId);
+    expect(finished.status).toBe("finished");
+    const messages = await db.importMessage.findMany({ where: { importId: started.importId } });
+    expect(messages.map((message) => message.message).join("\n")).toMatch(/no longer serves issues/);
+    expect(await db.issue.count({ where: { projectId: started.projectId } })).toBe(0);
+  });
+
+  it("never duplicates when stages run again", async () => {
+    sandbox.state.updateKnobs({ issuesRemoved: false });
+    const alice = await signedInAlice();
+    const started = await startBitbucketImport(alice, { repository: SHOWCASE_REPOSITORY });
+    await waitForTerminal(started.importId);
+    const before = await contentCounts(started.projectId);
+
+    // Replay the pull request and issue stages as a resumed worker would.
+    await db.importWorkUnit.updateMany({ where: { importId: started.importId }, data: { done: false } });
+    await db.projectImport.update({ where: { id: started.importId }, data: { status: "started", stage: "pull_requests", finishedAt: null } });
+    await runStage(started.importId, "pull_requests");
+    const again = await waitForTerminal(started.importId);
+    expect(again.status).toBe("finished");
+    expect(await contentCounts(started.projectId)).toEqual(before);
+  });
+
+  it("cancels at a checkpoint and leaves consistent data", async () => {
+    sandbox.state.updateKnobs({ issuesRemoved: false, latencyMs: 50 });
+    const alice = await signedInAlice();
+    const started = await startBitbucketImport(alice, { repository: SHOWCASE_REPOSITORY });
+    for (;;) {
+      const row = await db.projectImport.findUniqueOrThrow({ where: { id: started.importId } });
+      if (row.stage !== "repository" || row.status !== "scheduled") break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await db.projectImport.update({ where: { id: started.importId }, data: { cancelRequestedAt: new Date() } });
+    const finished = await waitForTerminal(started.importId);
+    expect(finished.status).toBe("canceled");
+    // Every merge request that exists is whole: its reviewers and approvals were written with it.
+    const expectedById = new Map(expected.pullRequests.map((pr) => [pr.id, pr]));
+    for (const mr of await db.mergeRequest.findMany({ where: { projectId: started.projectId }, include: { approvals: true } })) {
+      expect(mr.approvals.length).toBe(expectedById.get(mr.iid)!.approvedBy.length);
+    }
+  });
+});

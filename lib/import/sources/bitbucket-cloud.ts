@@ -1,0 +1,363 @@
+/**
+ * Bitbucket Cloud as an ImportSource: the Bitbucket client's domain objects mapped to the
+ * source-neutral shapes of ./types. Nothing Bitbucket-specific leaves this file.
+ *
+ * Requests for a repository with N pull requests, of which K have comments:
+ *   1 repository + ceil(members / 100) + ceil(N / 50) pull request pages
+ *   + Σ over the K pull requests of ceil(comments / 100) comment pages.
+ * Participants, approvals and reviewers come with the pull request pages
+ * (`fields=+values.participants,+values.reviewers`), not one request per pull request.
+ */
+import {
+  BACKGROUND_RETRY,
+  BitbucketGoneError,
+  createBitbucketClient,
+  isNoIssueTrackerError,
+  type BitbucketClient,
+  type BitbucketClientEvent,
+  type BitbucketClientOptions,
+  type BitbucketCredential,
+  type BitbucketUser,
+  type Comment,
+  type Issue,
+  type Page,
+  type PullRequest,
+  type PullRequestEndpoint,
+  type Repository,
+  type RetryOptions,
+} from "@/lib/bitbucket";
+import {
+  SourceFeatureUnavailable,
+  type ImportSource,
+  type IssueKind,
+  type PullRequestState,
+  type SourceComment,
+  type SourceCredentials,
+  type SourceEvent,
+  type SourceIssue,
+  type SourceMilestone,
+  type SourcePage,
+  type SourceParticipant,
+  type SourcePullRequest,
+  type SourceRepository,
+  type SourceUser,
+} from "./types";
+
+/** Why issues (and milestones) are skipped: Bitbucket removed them (410 since 2026-08-20). */
+export const ISSUES_REMOVED_MESSAGE = "Bitbucket no longer serves issues for this repository";
+export const MILESTONES_REMOVED_MESSAGE = "Bitbucket no longer serves milestones for this repository";
+/** Why issues (and milestones) are skipped: the repository's tracker is off (`has_issues` false, or 404). */
+export const NO_ISSUE_TRACKER_MESSAGE = "the repository has no issue tracker";
+
+type CommonOptions = {
+  /** Bitbucket's web origin, e.g. https://bitbucket.org (clone, wiki and LFS URLs are built on it). */
+  webUrl: string;
+  /** "workspace/slug" */
+  repository: string;
+  /** Rate-limit waits and retries, for the import's status ("waiting for Bitbucket until 14:05"). */
+  onEvent?: (event: SourceEvent) => void;
+};
+
+export type BitbucketCloudSourceOptions = CommonOptions &
+  (
+    | {
+        /** e.g. https://api.bitbucket.org */
+        apiUrl: string;
+        credential: BitbucketCredential;
+        client?: undefined;
+        /** Merged over BACKGROUND_RETRY (imports wait out rate limits). */
+        retry?: Partial<RetryOptions>;
+        fetch?: BitbucketClientOptions["fetch"];
+        timeoutMs?: number;
+        userAgent?: string;
+      }
+    | {
+        /**
+         * A ready client (its own retry policy and onEvent apply; `toSourceEvent` converts its
+         * events). Its credential is used for git too.
+         */
+        client: BitbucketClient;
+        apiUrl?: string;
+        credential?: undefined;
+      }
+  );
+
+/** A client event as the pipeline sees it; null for events it has no use for (token refreshes...). */
+export function toSourceEvent(event: BitbucketClientEvent): SourceEvent | null {
+  if (event.type === "rate-limited") return { type: "rate-limited", resumeAt: event.resumeAt };
+  // `attempt` is the attempt that failed, as in the client's event.
+  if (event.type === "retrying") return { type: "retrying", resumeAt: event.resumeAt, attempt: event.attempt };
+  return null;
+}
+
+const PULL_REQUEST_STATES: Record<PullRequest["state"], PullRequestState> = {
+  OPEN: "open",
+  MERGED: "merged",
+  DECLINED: "declined",
+  SUPERSEDED: "superseded",
+};
+
+const ISSUE_KINDS: ReadonlySet<string> = new Set<IssueKind>(["bug", "enhancement", "proposal", "task"]);
+
+/** Pull requests whose participants a listing lacked are fetched one by one, this many at a time. */
+const DETAIL_CONCURRENCY = 4;
+
+export function createBitbucketCloudSource(options: BitbucketCloudSourceOptions): ImportSource {
+  const { workspace, slug } = parseRepository(options.repository);
+  const webUrl = normaliseWebUrl(options.webUrl);
+  const client: BitbucketClient =
+    options.client ??
+    createBitbucketClient({
+      apiUrl: options.apiUrl,
+      credential: options.credential,
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs,
+      userAgent: options.userAgent,
+      retry: { ...BACKGROUND_RETRY, ...definedOnly(options.retry ?? {}) },
+      onEvent: (event) => {
+        const sourceEvent = toSourceEvent(event);
+        if (sourceEvent) options.onEvent?.(sourceEvent);
+      },
+    });
+
+  /** Web URL of a repository path ("ws/slug"), e.g. for clone URLs. */
+  const webPath = (fullName: string) => `${webUrl}/${fullName.split("/").map(encodeURIComponent).join("/")}`;
+  const configuredWebUrl = webPath(`${workspace}/${slug}`);
+
+  // The repository is read once per source (the repository stage asks twice); a failure is not cached.
+  let repositoryRequest: Promise<Repository> | null = null;
+  let knownRepository: Repository | null = null;
+  function loadRepository(): Promise<Repository> {
+    repositoryRequest ??= client.getRepository(workspace, slug).then(
+      (repository) => {
+        knownRepository = repository;
+        return repository;
+      },
+      (error: unknown) => {
+        repositoryRequest = null;
+        throw error;
+      },
+    );
+    return repositoryRequest;
+  }
+
+  /** Without a request: only when the repository was already read and says its tracker is off. */
+  function assertTrackerMayExist(feature: "issues" | "milestones"): void {
+    if (knownRepository && !knownRepository.hasIssues) throw new SourceFeatureUnavailable(feature, NO_ISSUE_TRACKER_MESSAGE);
+  }
+
+  async function withIssueTracker<T>(feature: "issues" | "milestones", run: () => Promise<T>): Promise<T> {
+    assertTrackerMayExist(feature);
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof BitbucketGoneError) {
+        throw new SourceFeatureUnavailable(feature, feature === "milestones" ? MILESTONES_REMOVED_MESSAGE : ISSUES_REMOVED_MESSAGE);
+      }
+      if (isNoIssueTrackerError(error)) throw new SourceFeatureUnavailable(feature, NO_ISSUE_TRACKER_MESSAGE);
+      throw error;
+    }
+  }
+
+  function toSourcePullRequest(pullRequest: PullRequest): SourcePullRequest {
+    const sourceRepository = pullRequest.source.repository;
+    const targetRepository: PullRequestEndpoint["repository"] = pullRequest.destination.repository ?? {
+      fullName: knownRepository?.fullName ?? `${workspace}/${slug}`,
+      uuid: knownRepository?.uuid ?? null,
+      htmlUrl: null,
+    };
+    const fromFork = sourceRepository !== null && !sameRepository(sourceRepository, targetRepository);
+    const participants: SourceParticipant[] = (pullRequest.participants ?? []).map((participant) => ({
+      user: toSourceUser(participant.user),
+      role: participant.role === "REVIEWER" ? "reviewer" : "participant",
+      approved: participant.approved,
+      at: participant.participatedOn,
+    }));
+    const reviewers =
+      pullRequest.reviewers ??
+      (pullRequest.participants ?? []).filter((participant) => participant.role === "REVIEWER").map((participant) => participant.user);
+    return {
+      id: pullRequest.id,
+      title: pullRequest.title,
+      description: pullRequest.description,
+      state: PULL_REQUEST_STATES[pullRequest.state],
+      draft: pullRequest.draft,
+      author: toSourceUserOrNull(pullRequest.author),
+      sourceBranch: pullRequest.source.branch ?? "",
+      sourceCommit: pullRequest.source.commit,
+      sourceRepository: sourceRepository?.fullName ?? null,
+      sourceCloneUrl: fromFork ? `${webPath(sourceRepository.fullName)}.git` : null,
+      targetBranch: pullRequest.destination.branch ?? "",
+      targetCommit: pullRequest.destination.commit,
+      mergeCommit: pullRequest.mergeCommit,
+      closedBy: toSourceUserOrNull(pullRequest.closedBy),
+      reviewers: reviewers.map(toSourceUser),
+      participants,
+      // Unknown (omitted) must not hide comments: the pipeline fetches comments only when > 0.
+      commentCount: pullRequest.commentCount ?? 1,
+      createdAt: pullRequest.createdOn,
+      updatedAt: pullRequest.updatedOn,
+      webUrl: pullRequest.htmlUrl ?? `${configuredWebUrl}/pull-requests/${pullRequest.id}`,
+    };
+  }
+
+  /** Fills in participants for pull requests whose listing entry lacked them (Bitbucket ignored `fields`). */
+  async function withParticipants(pullRequests: PullRequest[]): Promise<PullRequest[]> {
+    const result = [...pullRequests];
+    const missing = result.map((pullRequest, index) => ({ pullRequest, index })).filter((entry) => entry.pullRequest.participants === null);
+    for (let start = 0; start < missing.length; start += DETAIL_CONCURRENCY) {
+      await Promise.all(
+        missing.slice(start, start + DETAIL_CONCURRENCY).map(async ({ pullRequest, index }) => {
+          const detail = await client.getPullRequest(workspace, slug, pullRequest.id);
+          result[index] = {
+            ...pullRequest,
+            participants: detail.participants ?? [],
+            reviewers: pullRequest.reviewers ?? detail.reviewers,
+          };
+        }),
+      );
+    }
+    return result;
+  }
+
+  function toSourceComment(comment: Comment): SourceComment {
+    return {
+      id: comment.id,
+      body: comment.content,
+      author: toSourceUserOrNull(comment.author),
+      parentId: comment.parentId,
+      inline: comment.inline ? { path: comment.inline.path, oldLine: comment.inline.from, newLine: comment.inline.to } : null,
+      deleted: comment.deleted,
+      createdAt: comment.createdOn,
+      updatedAt: comment.updatedOn ?? comment.createdOn,
+      webUrl: comment.htmlUrl,
+    };
+  }
+
+  function toSourceIssue(issue: Issue): SourceIssue {
+    return {
+      id: issue.id,
+      title: issue.title,
+      body: issue.content,
+      kind: ISSUE_KINDS.has(issue.kind) ? (issue.kind as IssueKind) : "bug",
+      priority: issue.priority,
+      state: issue.state,
+      reporter: toSourceUserOrNull(issue.reporter),
+      assignee: toSourceUserOrNull(issue.assignee),
+      milestone: issue.milestone?.name ?? null,
+      component: issue.component,
+      version: issue.version,
+      votes: issue.votes,
+      createdAt: issue.createdOn,
+      updatedAt: issue.updatedOn ?? issue.createdOn,
+      webUrl: issue.htmlUrl ?? `${configuredWebUrl}/issues/${issue.id}`,
+    };
+  }
+
+  return {
+    name: "bitbucket_cloud",
+    displayName: "Bitbucket",
+
+    async repository(): Promise<SourceRepository> {
+      const repository = await loadRepository();
+      const gitUrl = `${webPath(repository.fullName)}.git`;
+      return {
+        fullName: repository.fullName,
+        name: repository.name,
+        slug: repository.slug,
+        description: repository.description,
+        isPrivate: repository.isPrivate,
+        defaultBranch: repository.mainBranch,
+        hasIssues: repository.hasIssues,
+        hasWiki: repository.hasWiki,
+        webUrl: repository.htmlUrl,
+        cloneUrl: gitUrl,
+        wikiCloneUrl: repository.hasWiki ? `${gitUrl}/wiki` : null,
+        lfsBatchUrl: `${gitUrl}/info/lfs/objects/batch`,
+      };
+    },
+
+    async gitCredentials(): Promise<SourceCredentials> {
+      return client.gitCredentials();
+    },
+
+    async membersPage(cursor) {
+      const page = await client.listWorkspaceMembersPage(workspace, { cursor });
+      return sourcePage(page, page.values.map(toSourceUser));
+    },
+
+    async pullRequestsPage(cursor) {
+      const page = await client.listPullRequestsPage(workspace, slug, { cursor });
+      const pullRequests = await withParticipants(page.values);
+      return sourcePage(page, pullRequests.map(toSourcePullRequest));
+    },
+
+    async pullRequestCommentsPage(pullRequestId, cursor) {
+      const page = await client.listPullRequestCommentsPage(workspace, slug, pullRequestId, { cursor });
+      // Pending comments are unpublished drafts of the importing user: not part of the conversation.
+      return sourcePage(page, page.values.filter((comment) => !comment.pending).map(toSourceComment));
+    },
+
+    async issuesPage(cursor) {
+      const page = await withIssueTracker("issues", () => client.listIssuesPage(workspace, slug, { cursor }));
+      return sourcePage(page, page.values.map(toSourceIssue));
+    },
+
+    async issueCommentsPage(issueId, cursor) {
+      const page = await withIssueTracker("issues", () => client.listIssueCommentsPage(workspace, slug, issueId, { cursor }));
+      return sourcePage(page, page.values.map(toSourceComment));
+    },
+
+    async milestones(): Promise<SourceMilestone[]> {
+      const milestones = await withIssueTracker("milestones", () => client.listMilestones(workspace, slug));
+      return milestones.map((milestone) => ({ id: String(milestone.id), title: milestone.name }));
+    },
+  };
+}
+
+export function toSourceUser(user: BitbucketUser): SourceUser {
+  return { id: user.uuid, accountId: user.accountId, username: user.nickname, displayName: user.displayName };
+}
+
+function toSourceUserOrNull(user: BitbucketUser | null): SourceUser | null {
+  return user ? toSourceUser(user) : null;
+}
+
+function sourcePage<T>(page: Page<unknown>, items: T[]): SourcePage<T> {
+  return { items, next: page.next, total: page.size ?? null };
+}
+
+function sameRepository(
+  a: NonNullable<PullRequestEndpoint["repository"]>,
+  b: NonNullable<PullRequestEndpoint["repository"]>,
+): boolean {
+  if (a.uuid && b.uuid) return a.uuid.toLowerCase() === b.uuid.toLowerCase();
+  return a.fullName.toLowerCase() === b.fullName.toLowerCase();
+}
+
+function parseRepository(repository: string): { workspace: string; slug: string } {
+  const parts = repository.split("/");
+  const [workspace, slug] = parts;
+  if (parts.length !== 2 || !workspace || !slug || [workspace, slug].some((part) => part === "." || part === "..")) {
+    throw new TypeError(`A Bitbucket repository is "workspace/slug", got "${repository}"`);
+  }
+  return { workspace, slug };
+}
+
+function normaliseWebUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new TypeError(`Bitbucket webUrl is not a valid URL: ${raw}`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new TypeError(`Bitbucket webUrl must be http(s): ${raw}`);
+  if (url.username || url.password || url.search || url.hash) {
+    throw new TypeError("Bitbucket webUrl must not contain credentials, a query or a fragment");
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,6 @@
+/**
+ * Markdown rendering for Ferry. React-free: server components call these and insert the result
+ * with `dangerouslySetInnerHTML`; the output is sanitized.
+ */
+export { renderMarkdown, renderPlainText, escapeHtml, type RenderMarkdownOptions } from "./render";
+export { createMarkdownIt } from "./parser";

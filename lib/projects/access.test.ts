@@ -1,0 +1,160 @@
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { resetDatabase } from "@/test/db";
+import type { SessionUser } from "@/lib/auth";
+import { db, disconnectDb } from "@/lib/db";
+import type { Role, Visibility } from "@/lib/generated/prisma/enums";
+import { highestRole, projectAccess } from "./access";
+
+beforeEach(resetDatabase);
+afterAll(disconnectDb);
+
+async function user(username: string, options: { isAdmin?: boolean } = {}): Promise<SessionUser> {
+  const row = await db.user.create({ data: { username, name: username, isAdmin: options.isAdmin ?? false } });
+  return { id: row.id, username: row.username, name: row.name, email: row.email, image: row.image, isAdmin: row.isAdmin };
+}
+
+async function group(fullPath: string) {
+  const segments = fullPath.split("/");
+  const parentPath = segments.slice(0, -1).join("/");
+  const parent = parentPath ? await db.namespace.findUniqueOrThrow({ where: { fullPath: parentPath } }) : null;
+  const name = segments[segments.length - 1]!;
+  return db.namespace.create({ data: { kind: "group", name, path: name, fullPath, parentId: parent?.id ?? null } });
+}
+
+async function personalNamespace(owner: SessionUser) {
+  return db.namespace.create({ data: { kind: "user", name: owner.username, path: owner.username, fullPath: owner.username, ownerId: owner.id } });
+}
+
+async function project(namespace: { id: number; fullPath: string }, path: string, visibility: Visibility) {
+  return db.project.create({ data: { namespaceId: namespace.id, name: path, path, fullPath: `${namespace.fullPath}/${path}`, visibility } });
+}
+
+async function member(who: SessionUser, namespace: { id: number }, role: Role) {
+  await db.membership.create({ data: { userId: who.id, namespaceId: namespace.id, role } });
+}
+
+describe("projectAccess", () => {
+  it("lets anyone read a public project, signed in or not, and nobody manage it without a role", async () => {
+    const acme = await group("acme");
+    const app = await project(acme, "app", "public");
+    const stranger = await user("stranger");
+
+    expect(await projectAccess(null, app)).toEqual({ canRead: true, canManage: false, role: null });
+    expect(await projectAccess(stranger, app)).toEqual({ canRead: true, canManage: false, role: null });
+  });
+
+  it.each(["private", "internal"] as const)("hides a %s project from anonymous visitors and non-members", async (visibility) => {
+    const acme = await group("acme");
+    const other = await group("other");
+    const app = await project(acme, "app", visibility);
+    const outsider = await user("outsider");
+    await member(outsider, other, "owner");
+
+    expect(await projectAccess(null, app)).toEqual({ canRead: false, canManage: false, role: null });
+    expect(await projectAccess(outsider, app)).toEqual({ canRead: false, canManage: false, role: null });
+  });
+
+  it("gives members of the project's namespace access by role", async () => {
+    const acme = await group("acme");
+    const app = await project(acme, "app", "private");
+    const guest = await user("guest");
+    const developer = await user("developer");
+    const maintainer = await user("maintainer");
+    const owner = await user("owner");
+    await member(guest, acme, "guest");
+    await member(developer, acme, "developer");
+    await member(maintainer, acme, "maintainer");
+    await member(owner, acme, "owner");
+
+    expect(await projectAccess(guest, app)).toEqual({ canRead: true, canManage: false, role: "guest" });
+    expect(await projectAccess(developer, app)).toEqual({ canRead: true, canManage: false, role: "developer" });
+    expect(await projectAccess(maintainer, app)).toEqual({ canRead: true, canManage: true, role: "maintainer" });
+    expect(await projectAccess(owner, app)).toEqual({ canRead: true, canManage: true, role: "owner" });
+  });
+
+  it("inherits membership from every ancestor of a nested group, but not from descendants or siblings", async () => {
+    const acme = await group("acme");
+    const platform = await group("acme/platform");
+    const tools = await group("acme/platform/tools");
+    const deeper = await group("acme/platform/tools/deeper");
+    const sibling = await group("acme/marketing");
+    const app = await project(tools, "my-project", "private");
+
+    const topMaintainer = await user("top");
+    const middleReporter = await user("middle");
+    const childOwner = await user("child");
+    const siblingOwner = await user("sibling");
+    await member(topMaintainer, acme, "maintainer");
+    await member(middleReporter, platform, "reporter");
+    await member(childOwner, deeper, "owner");
+    await member(siblingOwner, sibling, "owner");
+
+    expect(await projectAccess(topMaintainer, app)).toEqual({ canRead: true, canManage: true, role: "maintainer" });
+    expect(await projectAccess(middleReporter, app)).toEqual({ canRead: true, canManage: false, role: "reporter" });
+    expect(await projectAccess(childOwner, app)).toEqual({ canRead: false, canManage: false, role: null });
+    expect(await projectAccess(siblingOwner, app)).toEqual({ canRead: false, canManage: false, role: null });
+  });
+
+  it("uses the highest role anywhere on the namespace chain", async () => {
+    const acme = await group("acme");
+    const platform = await group("acme/platform");
+    const app = await project(platform, "app", "private");
+    const both = await user("both");
+    await member(both, acme, "owner");
+    await member(both, platform, "developer");
+
+    expect(await projectAccess(both, app)).toEqual({ canRead: true, canManage: true, role: "owner" });
+  });
+
+  it("lets the owner of a personal namespace read and manage its projects, and nobody else", async () => {
+    const alice = await user("alice");
+    const bob = await user("bob");
+    const aliceNamespace = await personalNamespace(alice);
+    const secret = await project(aliceNamespace, "secret", "private");
+
+    expect(await projectAccess(alice, secret)).toEqual({ canRead: true, canManage: true, role: "owner" });
+    expect(await projectAccess(bob, secret)).toEqual({ canRead: false, canManage: false, role: null });
+    expect(await projectAccess(null, secret)).toEqual({ canRead: false, canManage: false, role: null });
+  });
+
+  it("treats members of a personal namespace like members of a group", async () => {
+    const alice = await user("alice");
+    const carol = await user("carol");
+    const aliceNamespace = await personalNamespace(alice);
+    const secret = await project(aliceNamespace, "secret", "private");
+    await member(carol, aliceNamespace, "developer");
+
+    expect(await projectAccess(carol, secret)).toEqual({ canRead: true, canManage: false, role: "developer" });
+  });
+
+  it("lets admins read and manage everything without a role", async () => {
+    const alice = await user("alice");
+    const admin = await user("root", { isAdmin: true });
+    const acme = await group("acme");
+    const tools = await group("acme/tools");
+    const inGroup = await project(tools, "app", "private");
+    const personal = await project(await personalNamespace(alice), "secret", "internal");
+
+    expect(await projectAccess(admin, inGroup)).toEqual({ canRead: true, canManage: true, role: null });
+    expect(await projectAccess(admin, personal)).toEqual({ canRead: true, canManage: true, role: null });
+    await member(admin, acme, "reporter");
+    expect(await projectAccess(admin, inGroup)).toEqual({ canRead: true, canManage: true, role: "reporter" });
+  });
+
+  it("lets maintainers of a public project manage it", async () => {
+    const acme = await group("acme");
+    const app = await project(acme, "app", "public");
+    const maintainer = await user("maintainer");
+    await member(maintainer, acme, "maintainer");
+
+    expect(await projectAccess(maintainer, app)).toEqual({ canRead: true, canManage: true, role: "maintainer" });
+  });
+});
+
+describe("highestRole", () => {
+  it("picks the strongest role", () => {
+    expect(highestRole([])).toBeNull();
+    expect(highestRole(["reporter", "maintainer", "guest"])).toBe("maintainer");
+    expect(highestRole(["owner", "developer"])).toBe("owner");
+  });
+});

@@ -1,0 +1,13 @@
+/** Runs `work` over `items` with at most `limit` at a time, keeping the order of results. */
+export async function mapWithLimit<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const runners = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const current = next++;
+      results[current] = await work(items[current]!, current);
+    }
+  });
+  await Promise.all(runners);
+  return results;
+}
