@@ -1,5 +1,8 @@
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { enqueue } from "@/lib/jobs";
+import { importStageJob } from "./pipeline/runner";
+import { STAGES, isStage, type Stage } from "./pipeline/stages";
 
 async function requireManageableImport(userId: string, importId: number) {
   const row = await db.projectImport.findUnique({
@@ -29,8 +32,48 @@ export async function cancelImport(userId: string, importId: number): Promise<vo
   await db.projectImport.updateMany({ where: { id: importId, status: "scheduled" }, data: { status: "canceled", finishedAt: new Date() } });
 }
 
-/** Re-runs the items in the failure ledger that are not resolved yet. */
+const STAGE_OBJECT_TYPES: Record<Stage, string[]> = {
+  repository: ["repository", "wiki", "label", "milestone"],
+  users: ["user"],
+  pull_requests: ["pull_request", "approval"],
+  pull_request_notes: ["pull_request_note"],
+  issues: ["issue"],
+  issue_notes: ["issue_note"],
+  lfs_objects: ["lfs_object"],
+  finish: [],
+};
+
+/**
+ * Re-runs the stages that have unresolved failures, from the earliest one on. Imported rows are
+ * keyed by their source ids, so items that succeeded before are updated, never duplicated; each
+ * ledger row is resolved when its item imports.
+ */
 export async function retryFailedItems(userId: string, importId: number): Promise<void> {
-  await requireManageableImport(userId, importId);
-  throw new AppError("not_implemented", "Retrying failed items is not available yet.", { status: 501 });
+  const row = await requireManageableImport(userId, importId);
+  if (row.status === "scheduled" || row.status === "started") {
+    throw new AppError("import_running", "Wait for the import to end before retrying failed items.", { status: 409 });
+  }
+  const failures = await db.importFailure.findMany({ where: { importId, resolvedAt: null }, select: { stage: true } });
+  const stages = failures.map((failure) => failure.stage).filter(isStage);
+  if (stages.length === 0) throw new AppError("nothing_to_retry", "This import has no failed items to retry.", { status: 409 });
+  const first: Stage = STAGES.find((stage) => stages.includes(stage))!;
+  const rerun = STAGES.slice(STAGES.indexOf(first));
+  await db.$transaction(async (tx) => {
+    await tx.importWorkUnit.updateMany({ where: { importId, stage: { in: [...rerun] } }, data: { done: false, leaseOwner: null, leaseUntil: null } });
+    const noteUnits = await tx.importWorkUnit.findMany({ where: { importId, stage: { in: ["pull_request_notes", "issue_notes"] } } });
+    for (const unit of noteUnits) {
+      const payload = unit.payload as { ids?: number[] };
+      await tx.importWorkUnit.update({ where: { id: unit.id }, data: { payload: { ids: payload.ids ?? [], done: [] } } });
+    }
+    // Paged stages restart from their first page; later pages are recreated as the walk proceeds.
+    await tx.importWorkUnit.deleteMany({ where: { importId, stage: { in: ["pull_requests", "issues"] }, NOT: { key: "page:1" } } });
+    await tx.importWorkUnit.updateMany({ where: { importId, stage: { in: ["pull_requests", "issues", "users"] } }, data: { cursor: null } });
+    // Counters of the re-run stages are rebuilt by the re-run itself.
+    await tx.importProgress.deleteMany({ where: { importId, objectType: { in: rerun.flatMap((stage) => STAGE_OBJECT_TYPES[stage]) } } });
+    await tx.projectImport.update({
+      where: { id: importId },
+      data: { status: "started", stage: first, cancelRequestedAt: null, finishedAt: null, error: null },
+    });
+  });
+  await enqueue(importStageJob, { importId, stage: first });
 }

@@ -1,13 +1,14 @@
 /**
  * The sandbox as a real HTTP server: web origin (OAuth, git, /_sandbox) and API origin (/2.0)
  * on one port. Requests become Fetch `Request`s and run through the same msw handlers the unit
- * tests use; git smart HTTP is routed to `git http-backend` after the shared access check.
+ * tests use (including the Git LFS batch API and object downloads); git smart HTTP (repositories
+ * and `{repo}.git/wiki`) is routed to `git http-backend` after the shared access check.
  *
  *   npm run sandbox            (tsx mocks/bitbucket/server.ts)
  *
  * Env: SANDBOX_PORT (4010), SANDBOX_HOST (127.0.0.1), SANDBOX_PUBLIC_URL, SANDBOX_DATA_DIR
- * (./data/sandbox), SANDBOX_SCALE, SANDBOX_CLIENT_ID / SANDBOX_CLIENT_SECRET and the knobs
- * (see README.md).
+ * (./data/sandbox), SANDBOX_SCALE, SANDBOX_BENCH, SANDBOX_CLIENT_ID / SANDBOX_CLIENT_SECRET and
+ * the knobs (see README.md).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -168,6 +169,9 @@ function banner(server: SandboxServer): string {
   const lines = [
     `Bitbucket sandbox listening on ${server.url}`,
     `  ${state.workspaces.length} workspaces, ${repositories} repositories; git repositories in ${server.dataDir}`,
+    ...(state.bench
+      ? [`  bench: bench/big-repo with ${state.bench.pullRequests} pull requests, ${state.bench.issues} issues, ${state.bench.commits} commits, ${state.bench.branches} branches, ${state.bench.users} extra accounts`]
+      : []),
     "",
     "Configure Ferry with:",
     `  BITBUCKET_URL=${server.url}`,

@@ -188,3 +188,27 @@ describe("importing the showcase repository", () => {
     }
   });
 });
+
+describe("retrying failed items", () => {
+  it("re-runs the failed stages and ends finished with the ledger resolved", async () => {
+    sandbox.state.updateKnobs({ issuesRemoved: false });
+    const alice = await signedInAlice();
+    const started = await startBitbucketImport(alice, { repository: SHOWCASE_REPOSITORY });
+    await waitForTerminal(started.importId);
+    const before = await contentCounts(started.projectId);
+    // Simulate an item that failed: its row is missing and the ledger names it.
+    const lost = await db.mergeRequest.findFirstOrThrow({ where: { projectId: started.projectId, iid: 1 } });
+    await db.mergeRequest.delete({ where: { id: lost.id } });
+    await db.importFailure.create({ data: { importId: started.importId, stage: "pull_requests", objectType: "pull_request", sourceId: "1", message: "simulated" } });
+    await db.projectImport.update({ where: { id: started.importId }, data: { status: "partial" } });
+
+    const { retryFailedItems } = await import("../control");
+    await retryFailedItems(alice.id, started.importId);
+    const after = await waitForTerminal(started.importId);
+    expect(after.status).toBe("finished");
+    expect(await db.importFailure.count({ where: { importId: started.importId, resolvedAt: null } })).toBe(0);
+    expect(await contentCounts(started.projectId)).toEqual(before);
+    const progress = await db.importProgress.findUniqueOrThrow({ where: { importId_objectType: { importId: started.importId, objectType: "pull_request" } } });
+    expect(progress.imported).toBe(expected.pullRequests.length);
+  });
+});
