@@ -1,6 +1,6 @@
 "use client";
 
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { signIn } from "next-auth/react";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
@@ -59,6 +59,8 @@ export function RepositoryTable({ personalNamespace }: { personalNamespace: stri
     queryFn: ({ pageParam }) => fetchPage(urlFilter, pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.cursor,
+    // Keep the rows on screen while a new filter loads, so their state (an import just started) survives.
+    placeholderData: keepPreviousData,
   });
 
   const repositories = useMemo(() => listing.data?.pages.flatMap((page) => page.repositories) ?? [], [listing.data]);

@@ -197,7 +197,7 @@ function lfsJson(status: number, body: unknown): Response {
 /** Which of `oids` the project may serve. */
 export type ProjectLfsObjects = (projectId: number, repoPath: string, oids: readonly string[]) => Promise<Set<string>>;
 
-const pointerCache = new Map<string, { fingerprint: string; oids: Set<string> }>();
+const pointerCache = new Map<string, { fingerprint: string; oids: Promise<Set<string>> }>();
 
 /**
  * Default for `ProjectLfsObjects`: the LFS pointers reachable from the repository's refs, cached
@@ -209,12 +209,18 @@ export const reachableLfsObjects: ProjectLfsObjects = async (_projectId, repoPat
   const fingerprint = await refsFingerprint(key);
   let entry = pointerCache.get(key);
   if (!entry || entry.fingerprint !== fingerprint) {
-    entry = { fingerprint, oids: new Set((await listLfsPointers(key)).map((pointer) => pointer.oid)) };
+    // Concurrent requests share one scan; a failed scan is not cached.
+    const scan = listLfsPointers(key).then((pointers) => new Set(pointers.map((pointer) => pointer.oid)));
+    entry = { fingerprint, oids: scan };
+    const created = entry;
+    scan.catch(() => {
+      if (pointerCache.get(key) === created) pointerCache.delete(key);
+    });
     pointerCache.delete(key);
     pointerCache.set(key, entry);
     while (pointerCache.size > 100) pointerCache.delete(pointerCache.keys().next().value!);
   }
-  const visible = entry.oids;
+  const visible = await entry.oids;
   return new Set(oids.filter((oid) => visible.has(oid)));
 };
 

@@ -57,6 +57,8 @@ export interface DownloadLfsObjectsOptions {
 /** The LFS batch endpoint of a git remote: `<url>.git/info/lfs/objects/batch`. */
 export function lfsBatchUrl(remoteUrl: string): string {
   const url = new URL(remoteUrl);
+  url.username = "";
+  url.password = "";
   url.search = "";
   url.hash = "";
   let pathname = url.pathname.replace(/\/+$/, "");

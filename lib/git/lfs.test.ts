@@ -244,6 +244,7 @@ describe("downloadLfsObjects", () => {
 
   it("builds batch URLs", () => {
     expect(lfsBatchUrl("https://bitbucket.org/acme/repo.git")).toBe("https://bitbucket.org/acme/repo.git/info/lfs/objects/batch");
+    expect(lfsBatchUrl("https://alice@bitbucket.org/acme/repo.git")).toBe("https://bitbucket.org/acme/repo.git/info/lfs/objects/batch");
     expect(lfsBatchUrl("https://bitbucket.org/acme/repo")).toBe("https://bitbucket.org/acme/repo.git/info/lfs/objects/batch");
     expect(lfsBatchUrl("https://bitbucket.org/acme/repo.git/wiki")).toBe("https://bitbucket.org/acme/repo.git/wiki/info/lfs/objects/batch");
   });

@@ -61,7 +61,10 @@ describe("checkRemoteUrl", () => {
     }
     const withCredentials = await refusal("https://x-token-auth:s3cr3t-token@bitbucket.org/acme/repo.git", { allowedHosts });
     expect(withCredentials.message).not.toContain("s3cr3t");
-    await refusal("https://alice@bitbucket.org/acme/repo.git", { allowedHosts });
+    await refusal("https://alice:@bitbucket.org/acme/repo.git", { allowedHosts });
+    await refusal("https://:token@bitbucket.org/acme/repo.git", { allowedHosts });
+    // Bitbucket's clone links carry the user name only: it is dropped.
+    expect((await checkRemoteUrl("https://alice@bitbucket.org/acme/repo.git", { allowedHosts, resolve: dns })).href).toBe("https://bitbucket.org/acme/repo.git");
   });
 
   it("refuses hosts and ports that are not allowed, and says how to allow them", async () => {

@@ -1,7 +1,7 @@
 /**
  * Which URLs Ferry's git and LFS clients may reach.
  *
- * - http(s) only, no user info in the URL, no control characters.
+ * - http(s) only, no password in the URL (a bare user name is dropped), no control characters.
  * - Allowed hosts: the host of BITBUCKET_URL plus ALLOWED_HOSTS. An entry is `host` (default
  *   ports 80/443 only), `host:port`, or `*.domain` (any subdomain, default ports).
  * - An exact entry is trusted as configured (the sandbox on localhost is fine). A wildcard match,
@@ -115,9 +115,13 @@ export async function checkRemote(input: string | URL, options: RemoteCheckOptio
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw notAllowed(`Only http and https remotes are allowed, not '${url.protocol.replace(/:$/, "")}'.`);
   }
-  if (url.username || url.password || /^[a-z]+:\/\/[^/]*@/i.test(raw)) {
+  // A password (even an empty one) is refused. A bare user name is not a secret: Bitbucket's clone
+  // links carry one (`https://alice@bitbucket.org/…`); it is dropped, credentials travel separately.
+  const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(raw)?.[1];
+  if (url.password || (userinfo !== undefined && userinfo.includes(":"))) {
     throw notAllowed(`The remote URL must not contain credentials (${displayUrl(url)}).`);
   }
+  url.username = "";
   if (!url.hostname) throw notAllowed("The remote URL has no host.");
   url.hash = "";
 

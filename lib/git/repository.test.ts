@@ -1,12 +1,15 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
-import { createSandboxState, startSandboxServer, type SandboxServer } from "@/mocks/bitbucket";
+import { createSandboxState, showcaseLfsObjects, startSandboxServer, type SandboxServer } from "@/mocks/bitbucket";
+import { downloadLfsObjects, lfsBatchUrl } from "./lfs-client";
+import { listLfsPointers } from "./lfs-pointers";
+import { LfsStore } from "./lfs-store";
 import { serveGitRequest, type GitHttpAction } from "./http-backend";
 import {
   commitExists,
@@ -82,7 +85,8 @@ describe("fetchRepository (Bitbucket sandbox, x-token-auth)", () => {
 
   it("prunes branches the remote no longer has, and keeps merge request refs", async () => {
     const repoPath = path.join(work, "prune.git");
-    await fetchRepository({ repoPath, remoteUrl: remote(REPO), credentials, remoteCheck: { allowedHosts } });
+    // As in the API's clone links, with the user name in the URL.
+    await fetchRepository({ repoPath, remoteUrl: remote(REPO).replace("://", "://alice@"), credentials, remoteCheck: { allowedHosts } });
     const main = await git(["--git-dir", repoPath, "rev-parse", "refs/heads/develop"]);
     await git(["--git-dir", repoPath, "update-ref", "refs/heads/deleted-upstream", main]);
     await git(["--git-dir", repoPath, "update-ref", "refs/merge-requests/7/head", main]);
@@ -245,15 +249,12 @@ describe("reading a mirrored repository", () => {
   });
 
   it("fetches a fork's branch into a merge request ref", async () => {
-    const forkDevelop = await (async () => {
-      // The fork's repository is created on first access.
-      await git(["ls-remote", remote(FORK).replace("://", `://x-token-auth:${token}@`)]);
-      return git(["--git-dir", sourcePath(FORK), "rev-parse", "refs/heads/develop"]);
-    })();
     const result = await fetchRefs(repoPath, remote(FORK), credentials, [
       { src: "develop", dst: "refs/merge-requests/1/head" },
       { src: "refs/heads/deleted-branch", dst: "refs/merge-requests/2/head" },
     ], { remoteCheck: { allowedHosts } });
+    // The sandbox creates the fork's repository on first access.
+    const forkDevelop = await git(["--git-dir", sourcePath(FORK), "rev-parse", "refs/heads/develop"]);
     expect(result).toEqual({ "refs/merge-requests/1/head": forkDevelop, "refs/merge-requests/2/head": null });
     expect(await commitExists(repoPath, forkDevelop.slice(0, 12))).toBe(true);
     // The mirror refspecs do not prune merge request refs.
@@ -262,6 +263,31 @@ describe("reading a mirrored repository", () => {
 
     await expect(fetchRefs(repoPath, remote(FORK), credentials, [{ src: "--upload-pack=x", dst: "refs/merge-requests/3/head" }], { remoteCheck: { allowedHosts } })).rejects.toMatchObject({ code: "invalid_ref" });
     await expect(fetchRefs(repoPath, remote(FORK), credentials, [{ src: "develop", dst: "refs/merge-requests/../x" }], { remoteCheck: { allowedHosts } })).rejects.toMatchObject({ code: "invalid_ref" });
+  });
+});
+
+describe("the sandbox's showcase repository: LFS and wiki", () => {
+  it("lists its LFS pointers and downloads them through the batch API", async () => {
+    const repoPath = path.join(work, "showcase.git");
+    await fetchRepository({ repoPath, remoteUrl: remote(REPO), credentials, remoteCheck: { allowedHosts } });
+    const pointers = await listLfsPointers(repoPath);
+    const expected = showcaseLfsObjects().map(({ oid, size }) => ({ oid, size }));
+    expect(pointers).toEqual([...expected].sort((a, b) => a.oid.localeCompare(b.oid)));
+
+    const store = new LfsStore(path.join(work, "showcase-lfs"));
+    const results = await downloadLfsObjects({ batchUrl: lfsBatchUrl(remote(REPO)), objects: pointers, credentials, store, remoteCheck: { allowedHosts } });
+    expect(results.map((result) => result.status)).toEqual(pointers.map(() => "stored"));
+    for (const object of showcaseLfsObjects()) {
+      expect((await readFile(store.path(object.oid))).equals(object.bytes())).toBe(true);
+    }
+  });
+
+  it("mirrors the wiki (`<repo>.git/wiki`)", async () => {
+    const repoPath = path.join(work, "showcase.wiki.git");
+    const result = await fetchRepository({ repoPath, remoteUrl: `${remote(REPO)}/wiki`, credentials, remoteCheck: { allowedHosts } });
+    expect(result.branches).toBeGreaterThanOrEqual(1);
+    expect(await setDefaultBranch(repoPath, null)).not.toBeNull();
+    expect(await countCommits(repoPath)).toBeGreaterThanOrEqual(1);
   });
 });
 

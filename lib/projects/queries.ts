@@ -203,6 +203,7 @@ const noteSelect = {
   createdAt: true,
   updatedAt: true,
   importedFrom: true,
+  sourceId: true,
   author: { select: personSelect },
 } satisfies Prisma.NoteSelect;
 

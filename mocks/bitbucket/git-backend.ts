@@ -10,8 +10,8 @@
  * Every git process is started with spawn and an argument array; nothing goes through a shell.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { devNull } from "node:os";
 import path from "node:path";
@@ -21,8 +21,28 @@ import { FAST_IMPORT_SCRATCH_REF, fastImportStream as planStream, type HashedGit
 import type { RepositoryRecord } from "./seed";
 import type { SandboxState } from "./state";
 
-/** Bump when the generated content changes: old repositories are then ignored, not reused. */
-const LAYOUT_VERSION = "git-v2";
+/**
+ * Directory layout version. Content changes do not need a bump: every repository records the
+ * refs it was built with (STAMP_FILE) and is rebuilt when the generator now plans other ones.
+ */
+const LAYOUT_VERSION = "git-v1";
+const STAMP_FILE = "sandbox-refs";
+
+/** What a built repository must contain: every ref with its object id, in a stable order. */
+function planStamp(plan: HashedGitPlan): string {
+  const lines = [`HEAD ${plan.head}`];
+  for (const [branch, mark] of Object.entries(plan.branches).sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`refs/heads/${branch} ${plan.sha(mark)}`);
+  for (const tag of [...plan.tags].sort((a, b) => (a.name < b.name ? -1 : 1))) lines.push(`refs/tags/${tag.name} ${plan.sha(tag.target)}${tag.message !== undefined ? " annotated" : ""}`);
+  return `${lines.join("\n")}\n`;
+}
+
+function hasStamp(target: string, stamp: string): boolean {
+  try {
+    return existsSync(path.join(target, "HEAD")) && readFileSync(path.join(target, STAMP_FILE), "utf8") === stamp;
+  } catch {
+    return false;
+  }
+}
 
 function gitEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: Record<string, string> = {
@@ -73,6 +93,8 @@ export class GitBackend {
   /** Wikis: `<wikiRoot>/<workspace>/<slug>.git` (a separate project root for git http-backend). */
   readonly wikiRoot: string;
   private readonly building = new Map<string, Promise<string>>();
+  /** Repositories checked (or built) by this process: no need to read their stamp again. */
+  private readonly verified = new Set<string>();
 
   constructor(
     readonly state: SandboxState,
@@ -104,41 +126,59 @@ export class GitBackend {
     });
   }
 
-  private ensure(target: string, root: string, repository: RepositoryRecord, plan: () => HashedGitPlan): Promise<string> {
-    if (existsSync(path.join(target, "HEAD"))) return Promise.resolve(target);
+  private ensure(target: string, root: string, repository: RepositoryRecord, planOf: () => HashedGitPlan): Promise<string> {
+    // (The data directory may be deleted at any time: then the repository is built again.)
+    if (this.verified.has(target) && existsSync(path.join(target, "HEAD"))) return Promise.resolve(target);
     let pending = this.building.get(target);
     if (!pending) {
-      pending = this.build(target, root, repository, plan).finally(() => this.building.delete(target));
+      const plan = planOf();
+      const stamp = planStamp(plan);
+      if (hasStamp(target, stamp)) {
+        this.verified.add(target);
+        return Promise.resolve(target);
+      }
+      pending = this.build(target, root, repository, plan, stamp)
+        .then((built) => {
+          this.verified.add(target);
+          return built;
+        })
+        .finally(() => this.building.delete(target));
       this.building.set(target, pending);
     }
     return pending;
   }
 
-  private async build(target: string, root: string, repository: RepositoryRecord, planOf: () => HashedGitPlan): Promise<string> {
-    if (existsSync(path.join(target, "HEAD"))) return target;
+  private async build(target: string, root: string, repository: RepositoryRecord, plan: HashedGitPlan, stamp: string): Promise<string> {
     const tmpRoot = path.join(root, ".tmp");
     await mkdir(tmpRoot, { recursive: true });
     const tmp = await mkdtemp(path.join(tmpRoot, `${repository.workspace}-${repository.slug}-`));
     try {
-      const plan = planOf();
       await run(["init", "--quiet", "--bare", tmp]);
       await run(["--git-dir", tmp, "fast-import", "--quiet", "--done", "--date-format=raw"], { input: planStream(plan) });
       await run(["--git-dir", tmp, "update-ref", "-d", FAST_IMPORT_SCRATCH_REF]);
       await run(["--git-dir", tmp, "symbolic-ref", "HEAD", `refs/heads/${plan.head}`]);
       await run(["--git-dir", tmp, "config", "http.receivepack", "false"]);
+      await writeFile(path.join(tmp, STAMP_FILE), stamp);
       await mkdir(path.dirname(target), { recursive: true });
-      try {
-        await rename(tmp, target);
-      } catch (error) {
-        // Another process finished first: its repository is identical, use it.
-        const code = (error as NodeJS.ErrnoException).code;
-        if ((code === "ENOTEMPTY" || code === "EEXIST") && existsSync(path.join(target, "HEAD"))) {
-          await rm(tmp, { recursive: true, force: true });
-        } else {
-          throw error;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await rename(tmp, target);
+          return target;
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
+          // Another process finished first: its repository is identical, use it.
+          if (hasStamp(target, stamp)) {
+            await rm(tmp, { recursive: true, force: true });
+            return target;
+          }
+          // A repository built from older generated content: move it aside and retry.
+          if (attempt >= 3) throw error;
+          const stale = `${tmp}-stale`;
+          await rename(target, stale).catch(() => undefined);
+          await rm(stale, { recursive: true, force: true });
         }
       }
-      return target;
     } catch (error) {
       await rm(tmp, { recursive: true, force: true });
       throw error;

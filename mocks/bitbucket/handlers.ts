@@ -65,6 +65,7 @@ export async function handleWebRequest(state: SandboxState, ser: Serializer, req
   let account: string | null = null;
   try {
     const path = url.pathname;
+    const lfsRoute = matchLfsRoute(path);
     if (path === "/site/oauth2/authorize" || path === "/site/oauth2/authorize/") {
       const result = await authorize(state, ser, request, url);
       response = result.response;
@@ -73,8 +74,7 @@ export async function handleWebRequest(state: SandboxState, ser: Serializer, req
       const result = await accessToken(state, request);
       response = result.response;
       account = result.account?.nickname ?? null;
-    } else if (matchLfsRoute(path)) {
-      const lfsRoute = matchLfsRoute(path)!;
+    } else if (lfsRoute) {
       if (lfsRoute.kind === "batch") {
         const result = await handleLfsBatch(state, ser, request, lfsRoute);
         response = result.response;

@@ -319,35 +319,43 @@ function showcasePlan(): { plan: HashedGitPlan; marks: ShowcaseMarks; builder: P
 }
 
 let forkCache: { plan: HashedGitPlan; warp1: number; warp2: number } | undefined;
-/** acme/rocket-launcher-experiments: the parent's history up to 1.0 + telemetry fix, plus experiment/warp-drive. */
+/**
+ * acme/rocket-launcher-experiments, forked on 2025-05-01: the parent's branches and tags as they
+ * were then (main at 1.1.0, develop), plus experiment/warp-drive.
+ */
 function forkPlan() {
   if (forkCache) return forkCache;
   const { plan: parent, marks } = showcasePlan();
   const b = new PlanBuilder(1001);
-  const warp1 = b.add({ parents: [marks.telemetrySquash], message: "Prototype warp drive", author: C, timestamp: t("2025-05-02T09:00:00Z"), files: { "src/warp.ts": "export const WARP_FACTOR = 1;\n" }, branch: "experiment/warp-drive" });
+  const warp1 = b.add({ parents: [marks.release110], message: "Prototype warp drive", author: C, timestamp: t("2025-05-02T09:00:00Z"), files: { "src/warp.ts": "export const WARP_FACTOR = 1;\n" }, branch: "experiment/warp-drive" });
   const warp2 = b.add({ parents: [warp1], message: "Tune warp factor", author: C, timestamp: t("2025-05-03T18:30:00Z"), files: { "src/warp.ts": "export const WARP_FACTOR = 9;\n" }, branch: "experiment/warp-drive" });
-  const plan = b.plan({ main: marks.telemetrySquash, "experiment/warp-drive": warp2 }, [{ name: "v1.0.0", target: marks.release100, message: "Version 1.0.0", timestamp: t("2024-04-02T16:05:00Z"), tagger: C }], "main", parent.commits);
+  const plan = b.plan({ main: marks.release110, develop: marks.developConfig, "experiment/warp-drive": warp2 }, parentTags(parent), "main", parent.commits);
   forkCache = { plan, warp1, warp2 };
   return forkCache;
 }
 
 let privateForkCache: { plan: HashedGitPlan; anvil: number } | undefined;
-/** coyote-labs/rocket-launcher: nobody in the sandbox can read it. */
+/** coyote-labs/rocket-launcher, forked on 2025-09-09: nobody in the sandbox can read it. */
 function privateForkPlan() {
   if (privateForkCache) return privateForkCache;
   const { plan: parent, marks } = showcasePlan();
   const b = new PlanBuilder(2001);
   const anvil = b.add({
-    parents: [marks.telemetrySquash],
+    parents: [marks.release110],
     message: "Add anvil dropper",
     author: { name: "Wile E. Coyote", email: "wile@coyote-labs.example" },
     timestamp: t("2025-09-09T22:00:00Z"),
     files: { "src/anvil.ts": "export const ANVIL_KG = 1000;\n" },
     branch: "anvil",
   });
-  const plan = b.plan({ main: marks.telemetrySquash, anvil }, [], "main", parent.commits);
+  const plan = b.plan({ main: marks.release110, develop: marks.developConfig, anvil }, parentTags(parent), "main", parent.commits);
   privateForkCache = { plan, anvil };
   return privateForkCache;
+}
+
+/** Forks copy the parent's tags. */
+function parentTags(parent: HashedGitPlan) {
+  return parent.tags.map((tag) => ({ ...tag }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -573,7 +581,7 @@ function buildShowcase(repository: RepositoryRecord): RepositoryDetail {
       draft: false,
       author: carol.uuid,
       source: { repository: SHOWCASE_FORK, branch: "experiment/warp-drive", commit: fork.plan.sha(fork.warp2) },
-      destination: { branch: "main", commit: sha(m.telemetrySquash) },
+      destination: { branch: "main", commit: sha(m.release110) },
       mergeCommit: null,
       closeSourceBranch: false,
       closedBy: null,
@@ -591,7 +599,7 @@ function buildShowcase(repository: RepositoryRecord): RepositoryDetail {
       draft: false,
       author: carol.uuid,
       source: { repository: SHOWCASE_PRIVATE_FORK, branch: "anvil", commit: privateFork.plan.sha(privateFork.anvil) },
-      destination: { branch: "main", commit: sha(m.telemetrySquash) },
+      destination: { branch: "main", commit: sha(m.release110) },
       mergeCommit: null,
       closeSourceBranch: false,
       closedBy: null,
@@ -666,7 +674,7 @@ function buildShowcase(repository: RepositoryRecord): RepositoryDetail {
       user: alice.uuid,
       raw: [
         `Related: ${webLink("acme/rocket-launcher/pull-requests/2")} and ${webLink(`acme/rocket-launcher/src/${sha(m.sequencer)}/src/sequencer.ts#lines-8`)}.`,
-        `Not ours, leave these alone: ${OTHER_REPOSITORY_PR}, ${FORK_SOURCE_LINK(fork.plan.sha(fork.warp1))} and https://example.com/acme/rocket-launcher/issues/3.`,
+        `Not ours, leave these alone: ${OTHER_REPOSITORY_PR} and https://example.com/acme/rocket-launcher/issues/3.`,
       ].join("\n\n"),
       at: "2024-07-11T14:00:00Z",
       editedAt: "2024-07-11T14:05:00Z",
@@ -675,7 +683,15 @@ function buildShowcase(repository: RepositoryRecord): RepositoryDetail {
     { key: "draft", user: carol.uuid, raw: "Draft: still reviewing the timeout handling.", at: "2024-07-12T10:00:00Z", pending: true },
   ]);
   addComments(6, [{ key: "thanks", user: alice.uuid, raw: "Thanks for the contribution! Merging.", at: "2025-02-14T09:55:00Z" }]);
-  addComments(7, [{ key: "rebase", user: bob.uuid, raw: `Love it. ${mention(carol)} can you rebase on main?`, at: "2025-05-06T13:50:00Z" }]);
+  addComments(7, [
+    { key: "rebase", user: bob.uuid, raw: `Love it. ${mention(carol)} can you rebase on main?`, at: "2025-05-06T13:50:00Z" },
+    {
+      key: "fork-link",
+      user: alice.uuid,
+      raw: `The first version (${FORK_SOURCE_LINK(fork.plan.sha(fork.warp1))}) lives in the fork: that link must stay as it is. Ours: ${webLink("acme/rocket-launcher/pull-requests/5")}.`,
+      at: "2025-05-06T15:00:00Z",
+    },
+  ]);
   addComments(8, [{ key: "cant", user: alice.uuid, raw: "I can't see the fork; can you make it accessible?", at: "2025-09-11T10:00:00Z" }]);
 
   // Issues (served when the issuesRemoved knob is false).
@@ -772,9 +788,9 @@ export function showcaseDetail(repository: RepositoryRecord): RepositoryDetail |
       return detailCache;
     case SHOWCASE_FORK:
       // Forks get the parent's LFS objects (Bitbucket copies them on fork).
-      return detailOf(repository, forkPlan().plan, { lfs: lfsMap(showcaseLfsObjects().slice(0, 2)) });
+      return detailOf(repository, forkPlan().plan, { lfs: lfsMap(showcaseLfsObjects()) });
     case SHOWCASE_PRIVATE_FORK:
-      return detailOf(repository, privateForkPlan().plan, { lfs: lfsMap(showcaseLfsObjects().slice(0, 2)) });
+      return detailOf(repository, privateForkPlan().plan, { lfs: lfsMap(showcaseLfsObjects()) });
     default:
       return undefined;
   }

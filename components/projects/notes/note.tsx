@@ -13,6 +13,8 @@ export function NoteCard({ note, bare = false }: { note: NoteItem; bare?: boolea
       className={bare ? "px-4 py-3" : "rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm"}
       aria-label={`Comment by ${note.author.name || note.author.username}`}
     >
+      {/* Rewritten links to a Bitbucket comment (#comment-7) point here. */}
+      {note.sourceId && <span id={`source-note-${note.sourceId}`} />}
       <header className="flex flex-wrap items-center gap-x-2 gap-y-1 text-sm">
         <span className="font-medium text-slate-900">
           <PersonLabel person={note.author} />

@@ -94,6 +94,8 @@ describe("importing the showcase repository", () => {
     expect(project.visibility).toBe("private");
     expect(project.defaultBranch).toBe(expected.mainbranch);
     expect(project.hasWiki).toBe(true);
+    const { listWikiPages } = await import("@/lib/projects/wiki");
+    expect((await listWikiPages(project.id))?.length).toBe(expected.wikiPages.length);
 
     const branches = Object.fromEntries((await listBranches(repositoryPath(project.id))).map((branch) => [branch.name, branch.sha]));
     expect(branches).toEqual(expected.branches);

@@ -38,6 +38,8 @@ export async function importRepository(ctx: ImportContext): Promise<void> {
   if (repository.wikiCloneUrl) {
     try {
       await fetchRepository({ repoPath: wikiPath(ctx.project.id), remoteUrl: repository.wikiCloneUrl, credentials: () => ctx.source.gitCredentials() });
+      // A mirror fetch does not carry the remote's HEAD; point it at the wiki's branch.
+      await setDefaultBranch(wikiPath(ctx.project.id), null);
       await db.project.update({ where: { id: ctx.project.id }, data: { hasWiki: true } });
       await addProgress(ctx.importId, "wiki", { total: 1, fetched: 1, imported: 1 });
       await resolveFailure(ctx.importId, "wiki", repository.fullName);
