@@ -46,6 +46,7 @@ export async function handleApiRequest(state: SandboxState, ser: Serializer, req
     const fault = state.nextFault();
     if (fault === "429") response = rateLimited(state.knobs);
     else if (fault === "5xx") response = serverError(`sandbox-${(++errorCounter).toString(16).padStart(8, "0")}`);
+    else if (state.knobs.brokenPaths.some((pattern) => new RegExp(pattern).test(url.pathname))) response = Response.json({ values: 42, next: 7 });
     else response = await routeApi(state, ser, request, url, caller);
   } catch (error) {
     response = errorResponse(error);

@@ -46,6 +46,8 @@ export const knobsSchema = z.object({
   wikisRemoved: z.boolean(),
   /** Seed of the fault-injection PRNG: same seed, same sequence of injected 429/500s. */
   seed: z.number().int(),
+  /** /2.0 paths (regular expressions) answered 200 with a malformed body: a record an importer cannot read. */
+  brokenPaths: z.array(z.string()),
 });
 
 export type SandboxKnobs = z.infer<typeof knobsSchema>;
@@ -60,6 +62,7 @@ export const DEFAULT_KNOBS: SandboxKnobs = {
   issuesRemoved: true,
   wikisRemoved: false,
   seed: 1,
+  brokenPaths: [],
 };
 
 /** Authorization codes are single-use and expire after this long. */

@@ -214,3 +214,60 @@ describe("retrying failed items", () => {
     expect(progress.imported).toBe(expected.pullRequests.length);
   });
 });
+
+describe("an unreliable Bitbucket", () => {
+  async function importShowcase() {
+    const alice = await signedInAlice();
+    const started = await startBitbucketImport(alice, { repository: SHOWCASE_REPOSITORY });
+    const finished = await waitForTerminal(started.importId, 170_000);
+    return { started, finished };
+  }
+
+  async function expectComplete(started: { projectId: number; importId: number }) {
+    expect(await db.importFailure.findMany({ where: { importId: started.importId } })).toEqual([]);
+    const counts = await contentCounts(started.projectId);
+    expect(counts.mergeRequests).toBe(expected.pullRequests.length);
+    expect(counts.issues).toBe(expected.issues.length);
+    const notes = await db.note.count({ where: { projectId: started.projectId, mergeRequestId: { not: null } } });
+    expect(notes).toBe(expected.pullRequests.reduce((sum, pr) => sum + pr.commentCount, 0));
+    expect(counts.approvals).toBe(expected.pullRequests.reduce((sum, pr) => sum + pr.approvedBy.length, 0));
+  }
+
+  it("waits out 429s (30% of requests, X-RateLimit-Reset) and loses nothing", { timeout: 180_000 }, async () => {
+    sandbox.state.updateKnobs({ issuesRemoved: false, rateLimit429Ratio: 0.3, rateLimitResetSeconds: 1, seed: 7 });
+    const { started, finished } = await importShowcase();
+    expect(finished.status).toBe("finished");
+    await expectComplete(started);
+    expect(sandbox.state.requests(0).filter((request) => request.status === 429).length).toBeGreaterThan(5);
+  });
+
+  it("retries 500s (5% of requests) and loses nothing", { timeout: 180_000 }, async () => {
+    sandbox.state.updateKnobs({ issuesRemoved: false, error5xxRatio: 0.05, seed: 11 });
+    const { started, finished } = await importShowcase();
+    expect(finished.status).toBe("finished");
+    await expectComplete(started);
+  });
+
+  it("refreshes a 5-second token as often as needed and loses nothing", { timeout: 180_000 }, async () => {
+    sandbox.state.updateKnobs({ issuesRemoved: false, tokenLifetimeSeconds: 5, latencyMs: 40 });
+    const { started, finished } = await importShowcase();
+    expect(finished.status).toBe("finished");
+    await expectComplete(started);
+    const refreshes = sandbox.state.requests(0).filter((request) => request.path === "/site/oauth2/access_token" && request.status === 200);
+    expect(refreshes.length).toBeGreaterThan(0);
+  });
+
+  it("ends partial, with the item in the ledger, when one item really fails", { timeout: 180_000 }, async () => {
+    const broken = expected.pullRequests.find((pr) => pr.commentCount > 0)!;
+    sandbox.state.updateKnobs({ brokenPaths: [`/pullrequests/${broken.id}/comments$`] });
+    const { started, finished } = await importShowcase();
+    expect(finished.status).toBe("partial");
+    const failures = await db.importFailure.findMany({ where: { importId: started.importId } });
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ objectType: "pull_request_note", sourceId: `pull_request:${broken.id}` });
+    // The issue tracker's removal is a skip, not a failure.
+    const messages = await db.importMessage.findMany({ where: { importId: started.importId } });
+    expect(messages.some((message) => /no longer serves issues/.test(message.message))).toBe(true);
+    expect(await db.mergeRequest.count({ where: { projectId: started.projectId } })).toBe(expected.pullRequests.length);
+  });
+});
