@@ -1,0 +1,117 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { BENCH_REPOSITORY, SANDBOX_ACCOUNTS, SANDBOX_CONSUMER, createSandboxState, startSandboxServer } from "@/mocks/bitbucket";
+import { resetConfigForTests } from "@/lib/config";
+import { encryptSecret } from "@/lib/crypto";
+import { db } from "@/lib/db";
+import { stopJobs } from "@/lib/jobs";
+import { resetDatabase } from "@/test/db";
+import { startBitbucketImport } from "../start";
+
+const PULL_REQUESTS = 240;
+const COMMENTS = 2;
+const root = path.resolve(import.meta.dirname, "../../..");
+
+type Sandbox = Awaited<ReturnType<typeof startSandboxServer>>;
+let sandbox: Sandbox;
+const workers: ChildProcess[] = [];
+
+beforeAll(async () => {
+  const state = createSandboxState({
+    bench: { pullRequests: PULL_REQUESTS, commentsPerPullRequest: COMMENTS, issues: 0, users: 3, commits: 60, branches: 4, lfsObjects: 0 },
+    knobs: { latencyMs: 15 },
+  });
+  sandbox = await startSandboxServer({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), "ferry-crash-")), state });
+  Object.assign(process.env, {
+    BITBUCKET_URL: sandbox.url,
+    BITBUCKET_API_URL: sandbox.url,
+    BITBUCKET_CLIENT_ID: SANDBOX_CONSUMER.key,
+    BITBUCKET_CLIENT_SECRET: SANDBOX_CONSUMER.secret,
+  });
+  resetConfigForTests();
+  await resetDatabase();
+}, 120_000);
+
+afterAll(async () => {
+  for (const worker of workers) if (worker.exitCode === null) worker.kill("SIGKILL");
+  await stopJobs();
+  await sandbox?.close();
+});
+
+/** `npm run worker` as a process of its own, against this test's database and sandbox. */
+function startWorker(): ChildProcess {
+  const worker = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "scripts/worker.ts")], {
+    cwd: root,
+    env: { ...process.env, IMPORT_CONCURRENCY: "3" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  worker.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[worker ${worker.pid}] ${chunk}`));
+  workers.push(worker);
+  return worker;
+}
+
+async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+it("survives a worker killed in the middle of the pull request stage", { timeout: 300_000 }, async () => {
+  const tokens = sandbox.state.grantTokensFor("alice");
+  const user = await db.user.create({ data: { username: "alice", name: "Alice Anders" } });
+  await db.namespace.create({ data: { kind: "user", name: "Alice Anders", path: "alice", fullPath: "alice", ownerId: user.id } });
+  await db.account.create({
+    data: {
+      userId: user.id,
+      type: "oauth",
+      provider: "bitbucket",
+      providerAccountId: SANDBOX_ACCOUNTS.alice.uuid,
+      access_token: encryptSecret(tokens.accessToken),
+      refresh_token: encryptSecret(tokens.refreshToken),
+      expires_at: Math.floor(Date.now() / 1000) + 3600,
+    },
+  });
+  const started = await startBitbucketImport({ id: user.id, username: "alice", name: null, email: null, image: null, isAdmin: false }, { repository: BENCH_REPOSITORY });
+
+  const first = startWorker();
+  await waitFor(
+    async () => (await db.mergeRequest.count({ where: { projectId: started.projectId } })) >= 60,
+    180_000,
+    "the pull request stage to be under way",
+  );
+  first.kill("SIGKILL");
+  await new Promise((resolve) => first.once("exit", resolve));
+  const atCrash = await db.mergeRequest.count({ where: { projectId: started.projectId } });
+  expect(atCrash).toBeLessThan(PULL_REQUESTS);
+
+  startWorker();
+  const finished = await waitFor(
+    async () => {
+      const row = await db.projectImport.findUniqueOrThrow({ where: { id: started.importId } });
+      return ["scheduled", "started"].includes(row.status) ? null : row;
+    },
+    240_000,
+    "the import to finish after the restart",
+  );
+  expect(finished.status).toBe("finished");
+  expect(await db.mergeRequest.count({ where: { projectId: started.projectId } })).toBe(PULL_REQUESTS);
+  const iids = (await db.mergeRequest.findMany({ where: { projectId: started.projectId }, select: { iid: true } })).map((row) => row.iid);
+  expect(new Set(iids).size).toBe(PULL_REQUESTS);
+  const [workspace, slug] = BENCH_REPOSITORY.split("/") as [string, string];
+  const detail = sandbox.state.detail(sandbox.state.repository(workspace, slug)!);
+  let expectedNotes = 0;
+  for (let id = 1; id <= PULL_REQUESTS; id++) {
+    expectedNotes += detail.pullRequests.comments(id).filter((comment) => !comment.deleted && !comment.pending).length;
+  }
+  expect(expectedNotes).toBeGreaterThan(0);
+  expect(await db.note.count({ where: { projectId: started.projectId } })).toBe(expectedNotes);
+  const progress = await db.importProgress.findUniqueOrThrow({ where: { importId_objectType: { importId: started.importId, objectType: "pull_request" } } });
+  expect(progress.total).toBe(PULL_REQUESTS);
+});
