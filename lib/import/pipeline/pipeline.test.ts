@@ -80,7 +80,7 @@ async function contentCounts(projectId: number) {
 }
 
 describe("importing the showcase repository", () => {
-  it("brings over git data, wiki, LFS, pull requests with comments and approvals, and issues", async () => {
+  it("brings over git data, wiki, LFS, pull requests with comments and approvals, and issues", { timeout: 120_000 }, async () => {
     sandbox.state.updateKnobs({ issuesRemoved: false });
     const alice = await signedInAlice();
     const started = await startBitbucketImport(alice, { repository: SHOWCASE_REPOSITORY });
@@ -145,7 +145,7 @@ describe("importing the showcase repository", () => {
     }
   });
 
-  it("records the removed issue tracker as a visible skip, not a failure", async () => {
+  it("records the removed issue tracker as a visible skip, not a failure", { timeout: 120_000 }, async () => {
     const alice = await signedInAlice();
     const started = await startBitbucketImport(alice, { repository: SHOWCASE_REPOSITORY });
     const finished = await waitForTerminal(started.importId);
@@ -155,7 +155,7 @@ describe("importing the showcase repository", () => {
     expect(await db.issue.count({ where: { projectId: started.projectId } })).toBe(0);
   });
 
-  it("never duplicates when stages run again", async () => {
+  it("never duplicates when stages run again", { timeout: 120_000 }, async () => {
     sandbox.state.updateKnobs({ issuesRemoved: false });
     const alice = await signedInAlice();
     const started = await startBitbucketImport(alice, { repository: SHOWCASE_REPOSITORY });
@@ -171,7 +171,7 @@ describe("importing the showcase repository", () => {
     expect(await contentCounts(started.projectId)).toEqual(before);
   });
 
-  it("cancels at a checkpoint and leaves consistent data", async () => {
+  it("cancels at a checkpoint and leaves consistent data", { timeout: 120_000 }, async () => {
     sandbox.state.updateKnobs({ issuesRemoved: false, latencyMs: 50 });
     const alice = await signedInAlice();
     const started = await startBitbucketImport(alice, { repository: SHOWCASE_REPOSITORY });
@@ -192,7 +192,7 @@ describe("importing the showcase repository", () => {
 });
 
 describe("retrying failed items", () => {
-  it("re-runs the failed stages and ends finished with the ledger resolved", async () => {
+  it("re-runs the failed stages and ends finished with the ledger resolved", { timeout: 120_000 }, async () => {
     sandbox.state.updateKnobs({ issuesRemoved: false });
     const alice = await signedInAlice();
     const started = await startBitbucketImport(alice, { repository: SHOWCASE_REPOSITORY });
@@ -248,8 +248,8 @@ describe("an unreliable Bitbucket", () => {
     await expectComplete(started);
   });
 
-  it("refreshes a 5-second token as often as needed and loses nothing", { timeout: 180_000 }, async () => {
-    sandbox.state.updateKnobs({ issuesRemoved: false, tokenLifetimeSeconds: 5, latencyMs: 40 });
+  it("refreshes short-lived tokens (2 s) as often as needed and loses nothing", { timeout: 180_000 }, async () => {
+    sandbox.state.updateKnobs({ issuesRemoved: false, tokenLifetimeSeconds: 2, latencyMs: 80 });
     const { started, finished } = await importShowcase();
     expect(finished.status).toBe("finished");
     await expectComplete(started);

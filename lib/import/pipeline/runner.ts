@@ -58,6 +58,8 @@ export async function runStage(importId: number, stage: Stage): Promise<void> {
 async function advance(importId: number, stage: Stage): Promise<void> {
   const remaining = await db.importWorkUnit.count({ where: { importId, stage, done: false } });
   if (remaining > 0) return;
+  const current = await db.projectImport.findUnique({ where: { id: importId }, select: { cancelRequestedAt: true } });
+  if (current?.cancelRequestedAt) return markCanceled(importId);
   const next = nextStage(stage);
   if (!next) return;
   const { count } = await db.projectImport.updateMany({ where: { id: importId, stage, status: "started", cancelRequestedAt: null }, data: { stage: next } });
