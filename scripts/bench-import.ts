@@ -11,7 +11,7 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { BENCH_REPOSITORY, DEFAULT_BENCH, SANDBOX_ACCOUNTS, SANDBOX_CONSUMER, createSandboxState, startSandboxServer } from "../mocks/bitbucket/index.ts";
+import { BENCH_REPOSITORY, DEFAULT_BENCH, SANDBOX_CONSUMER, createSandboxState, startSandboxServer } from "../mocks/bitbucket/index.ts";
 
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const scale = Number(process.env.BENCH_SCALE ?? 1);
@@ -47,7 +47,7 @@ Object.assign(process.env, {
 });
 
 const { db } = await import("../lib/db/index.ts");
-const { encryptSecret } = await import("../lib/crypto/index.ts");
+const { createLinkedUser } = await import("../test/fixtures.ts");
 const { startBitbucketImport } = await import("../lib/import/start.ts");
 const { startImportWorkers } = await import("../lib/import/workers.ts");
 const { stopJobs } = await import("../lib/jobs/index.ts");
@@ -78,26 +78,14 @@ await promisify(execFile)("git", ["-c", `http.extraHeader=Authorization: Basic $
 });
 const gitSeconds = (performance.now() - gitStart) / 1000;
 
-const user = await db.user.create({ data: { username: "alice", name: "Alice Anders" } });
-await db.namespace.create({ data: { kind: "user", name: "Alice Anders", path: "alice", fullPath: "alice", ownerId: user.id } });
-await db.account.create({
-  data: {
-    userId: user.id,
-    type: "oauth",
-    provider: "bitbucket",
-    providerAccountId: SANDBOX_ACCOUNTS.alice.uuid,
-    access_token: encryptSecret(tokens.accessToken),
-    refresh_token: encryptSecret(tokens.refreshToken),
-    expires_at: Math.floor(Date.now() / 1000) + 7200,
-  },
-});
+const alice = await createLinkedUser(state, "alice", { expiresInSeconds: 7200 });
 await startImportWorkers();
 state.updateKnobs({ latencyMs });
 state.clearRequests();
 state.clearRequestStats();
 
 const started = performance.now();
-const run = await startBitbucketImport({ id: user.id, username: "alice", name: null, email: null, image: null, isAdmin: false }, { repository: BENCH_REPOSITORY });
+const run = await startBitbucketImport(alice, { repository: BENCH_REPOSITORY });
 let status = "scheduled";
 while (status === "scheduled" || status === "started") {
   await new Promise((resolve) => setTimeout(resolve, 250));

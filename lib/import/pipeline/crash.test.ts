@@ -3,12 +3,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { BENCH_REPOSITORY, SANDBOX_ACCOUNTS, SANDBOX_CONSUMER, createSandboxState, startSandboxServer } from "@/mocks/bitbucket";
+import { BENCH_REPOSITORY, SANDBOX_CONSUMER, createSandboxState, startSandboxServer } from "@/mocks/bitbucket";
 import { resetConfigForTests } from "@/lib/config";
-import { encryptSecret } from "@/lib/crypto";
 import { db } from "@/lib/db";
 import { stopJobs } from "@/lib/jobs";
 import { resetDatabase } from "@/test/db";
+import { createLinkedUser } from "@/test/fixtures";
 import { startBitbucketImport } from "../start";
 
 const PULL_REQUESTS = 240;
@@ -64,21 +64,8 @@ async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, ti
 }
 
 it("survives a worker killed in the middle of the pull request stage", { timeout: 300_000 }, async () => {
-  const tokens = sandbox.state.grantTokensFor("alice");
-  const user = await db.user.create({ data: { username: "alice", name: "Alice Anders" } });
-  await db.namespace.create({ data: { kind: "user", name: "Alice Anders", path: "alice", fullPath: "alice", ownerId: user.id } });
-  await db.account.create({
-    data: {
-      userId: user.id,
-      type: "oauth",
-      provider: "bitbucket",
-      providerAccountId: SANDBOX_ACCOUNTS.alice.uuid,
-      access_token: encryptSecret(tokens.accessToken),
-      refresh_token: encryptSecret(tokens.refreshToken),
-      expires_at: Math.floor(Date.now() / 1000) + 3600,
-    },
-  });
-  const started = await startBitbucketImport({ id: user.id, username: "alice", name: null, email: null, image: null, isAdmin: false }, { repository: BENCH_REPOSITORY });
+  const alice = await createLinkedUser(sandbox.state, "alice");
+  const started = await startBitbucketImport(alice, { repository: BENCH_REPOSITORY });
 
   const first = startWorker();
   await waitFor(

@@ -1,10 +1,10 @@
-import { db, type Prisma } from "@/lib/db";
+import { db } from "@/lib/db";
 import type { SourceIssue } from "@/lib/import/sources/types";
 import { mapWithLimit } from "@/lib/util/concurrency";
 import { sourceUserJson, type ImportContext } from "./context";
 import { addProgress, errorMessage, recordFailure, resolveFailure } from "./records";
 import { ensureMilestone, KIND_LABELS } from "./repository-stage";
-import { discussionIdFor, threadRoots } from "./pull-requests";
+import { allComments, discussionIdFor, inCreationOrder, threadRoots, upsertNotes, type NoteRow } from "./notes";
 import type { TextConverter } from "./text";
 
 const CLOSED_STATES = new Set(["resolved", "invalid", "duplicate", "wontfix", "closed"]);
@@ -90,25 +90,18 @@ export async function importIssuePage(ctx: ImportContext, text: TextConverter, c
 export async function importIssueNotes(ctx: ImportContext, text: TextConverter, issueId: number): Promise<void> {
   const issue = await db.issue.findUnique({ where: { projectId_iid: { projectId: ctx.project.id, iid: issueId } } });
   if (!issue) throw new Error(`Issue #${issueId} was not imported, so its comments cannot be`);
-  const comments = [];
-  let cursor: string | null = null;
-  do {
-    const page = await ctx.source.issueCommentsPage(issueId, cursor);
-    comments.push(...page.items);
-    cursor = page.next;
-  } while (cursor);
+  const comments = await allComments((cursor) => ctx.source.issueCommentsPage(issueId, cursor));
   // Bitbucket kept empty comments for field changes; they carry no text to show.
   const visible = comments.filter((comment) => !comment.deleted && comment.body.trim() !== "");
   await addProgress(ctx.importId, "issue_note", { fetched: comments.length, skipped: comments.length - visible.length });
   const roots = threadRoots(comments);
-  const rows: Array<{ sourceId: string; data: Prisma.NoteUncheckedCreateInput }> = [];
-  for (const comment of visible.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id)) {
+  const rows: NoteRow[] = [];
+  for (const comment of inCreationOrder(visible)) {
     const author = await ctx.author(comment.author);
     rows.push({
       sourceId: String(comment.id),
       data: {
         projectId: ctx.project.id,
-        issueId: issue.id,
         discussionId: discussionIdFor(ctx.importId, "issue", String(issueId), roots.get(comment.id) ?? comment.id),
         body: text.convert(comment.body, comment.author, author.mapped),
         authorId: author.userId,
@@ -119,14 +112,6 @@ export async function importIssueNotes(ctx: ImportContext, text: TextConverter, 
       },
     });
   }
-  await db.$transaction(async (tx) => {
-    for (const row of rows) {
-      await tx.note.upsert({
-        where: { issueId_sourceId: { issueId: issue.id, sourceId: row.sourceId } },
-        create: { ...row.data, sourceId: row.sourceId },
-        update: row.data,
-      });
-    }
-  });
+  await upsertNotes({ issueId: issue.id }, rows);
   await addProgress(ctx.importId, "issue_note", { imported: rows.length });
 }

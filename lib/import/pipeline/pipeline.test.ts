@@ -2,13 +2,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SANDBOX_ACCOUNTS, SANDBOX_CONSUMER, SHOWCASE_REPOSITORY, showcaseExpectations, startSandboxServer } from "@/mocks/bitbucket";
+import { SANDBOX_CONSUMER, SHOWCASE_REPOSITORY, showcaseExpectations, startSandboxServer } from "@/mocks/bitbucket";
 import { resetConfigForTests } from "@/lib/config";
-import { encryptSecret } from "@/lib/crypto";
 import { db } from "@/lib/db";
 import { listBranches, listTags, lfsStore, repositoryPath } from "@/lib/git";
 import { stopJobs } from "@/lib/jobs";
 import { resetDatabase } from "@/test/db";
+import { createLinkedUser } from "@/test/fixtures";
 import { startBitbucketImport } from "../start";
 import { startImportWorkers } from "../workers";
 import { runStage } from "./runner";
@@ -39,23 +39,8 @@ beforeEach(async () => {
   sandbox.state.reset();
 });
 
-async function signedInAlice() {
-  const tokens = sandbox.state.grantTokensFor("alice");
-  const user = await db.user.create({ data: { username: "alice", name: "Alice Anders" } });
-  await db.namespace.create({ data: { kind: "user", name: "Alice Anders", path: "alice", fullPath: "alice", ownerId: user.id } });
-  await db.account.create({
-    data: {
-      userId: user.id,
-      type: "oauth",
-      provider: "bitbucket",
-      providerAccountId: SANDBOX_ACCOUNTS.alice.uuid,
-      nickname: "alice",
-      access_token: encryptSecret(tokens.accessToken),
-      refresh_token: encryptSecret(tokens.refreshToken),
-      expires_at: Math.floor(Date.now() / 1000) + 3600,
-    },
-  });
-  return { id: user.id, username: "alice", name: "Alice Anders", email: null, image: null, isAdmin: false };
+function signedInAlice() {
+  return createLinkedUser(sandbox.state, "alice");
 }
 
 async function waitForTerminal(importId: number, timeoutMs = 90_000) {

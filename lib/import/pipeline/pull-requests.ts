@@ -1,11 +1,11 @@
-import { createHash } from "node:crypto";
-import { db, type Prisma, type MergeRequestState } from "@/lib/db";
+import { db, type MergeRequestState } from "@/lib/db";
 import { fetchRefs, pathExists, repositoryPath, resolveCommit } from "@/lib/git";
 import type { PullRequestState, SourceComment, SourcePullRequest, SourceRepository } from "@/lib/import/sources/types";
 import { inlineCommentFallback } from "@/lib/import/content";
 import { mapWithLimit } from "@/lib/util/concurrency";
 import { sourceUserJson, type ImportContext } from "./context";
 import { addMessage, addProgress, errorMessage, recordFailure, resolveFailure } from "./records";
+import { allComments, discussionIdFor, inCreationOrder, threadRoots, upsertNotes, type NoteRow } from "./notes";
 import type { TextConverter } from "./text";
 
 const ITEM_CONCURRENCY = 4;
@@ -155,37 +155,6 @@ export async function importPullRequestPage(
   };
 }
 
-export function discussionIdFor(importId: number, kind: string, parentSourceId: string, rootCommentId: number): string {
-  return createHash("sha1").update(`${importId}:${kind}:${parentSourceId}:${rootCommentId}`).digest("hex");
-}
-
-/** Thread roots: a reply belongs to the discussion of its top-most ancestor. */
-export function threadRoots(comments: SourceComment[]): Map<number, number> {
-  const byId = new Map(comments.map((comment) => [comment.id, comment]));
-  const roots = new Map<number, number>();
-  const rootOf = (comment: SourceComment, depth = 0): number => {
-    const known = roots.get(comment.id);
-    if (known !== undefined) return known;
-    const parent = comment.parentId !== null ? byId.get(comment.parentId) : undefined;
-    const root = parent && depth < 1000 ? rootOf(parent, depth + 1) : comment.id;
-    roots.set(comment.id, root);
-    return root;
-  };
-  for (const comment of comments) rootOf(comment);
-  return roots;
-}
-
-async function allComments(fetchPage: (cursor: string | null) => Promise<{ items: SourceComment[]; next: string | null }>): Promise<SourceComment[]> {
-  const comments: SourceComment[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await fetchPage(cursor);
-    comments.push(...page.items);
-    cursor = page.next;
-  } while (cursor);
-  return comments;
-}
-
 /** All comments of one pull request, threads and diff positions kept, written in one transaction. */
 export async function importPullRequestNotes(ctx: ImportContext, text: TextConverter, pullRequestId: number): Promise<void> {
   const mergeRequest = await db.mergeRequest.findUnique({ where: { projectId_iid: { projectId: ctx.project.id, iid: pullRequestId } } });
@@ -195,8 +164,8 @@ export async function importPullRequestNotes(ctx: ImportContext, text: TextConve
   await addProgress(ctx.importId, "pull_request_note", { fetched: comments.length, skipped: comments.length - visible.length });
   const roots = threadRoots(comments);
   const repoPath = repositoryPath(ctx.project.id);
-  const rows: Array<{ sourceId: string; data: Prisma.NoteUncheckedCreateInput }> = [];
-  for (const comment of visible.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id)) {
+  const rows: NoteRow[] = [];
+  for (const comment of inCreationOrder(visible)) {
     const author = await ctx.author(comment.author);
     const root = roots.get(comment.id) ?? comment.id;
     const rootComment = comments.find((candidate) => candidate.id === root);
@@ -217,7 +186,6 @@ export async function importPullRequestNotes(ctx: ImportContext, text: TextConve
       sourceId: String(comment.id),
       data: {
         projectId: ctx.project.id,
-        mergeRequestId: mergeRequest.id,
         discussionId: discussionIdFor(ctx.importId, "mr", String(pullRequestId), root),
         type,
         body,
@@ -230,15 +198,7 @@ export async function importPullRequestNotes(ctx: ImportContext, text: TextConve
       },
     });
   }
-  await db.$transaction(async (tx) => {
-    for (const row of rows) {
-      await tx.note.upsert({
-        where: { mergeRequestId_sourceId: { mergeRequestId: mergeRequest.id, sourceId: row.sourceId } },
-        create: { ...row.data, sourceId: row.sourceId },
-        update: row.data,
-      });
-    }
-  });
+  await upsertNotes({ mergeRequestId: mergeRequest.id }, rows);
   await addProgress(ctx.importId, "pull_request_note", { imported: rows.length });
 }
 
