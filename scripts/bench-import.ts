@@ -3,7 +3,7 @@
  * close Ferry comes to the least work the import needs. Options (env):
  *   BENCH_LATENCY_MS (50)  per-request latency of the sandbox API
  *   BENCH_SCALE (1)        multiplies the default sizes (2,000 PRs, 3,000 issues, …), e.g. 0.1 for a quick run
- *   IMPORT_CONCURRENCY (6) import units running at once
+ *   BITBUCKET_CONCURRENCY (6) requests in flight to Bitbucket at once (the lower bound divides by it)
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -15,7 +15,7 @@ import { BENCH_REPOSITORY, DEFAULT_BENCH, SANDBOX_CONSUMER, createSandboxState, 
 
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const scale = Number(process.env.BENCH_SCALE ?? 1);
-const concurrency = Number((process.env.IMPORT_CONCURRENCY ??= "6"));
+const concurrency = Number((process.env.BITBUCKET_CONCURRENCY ??= "6"));
 const sized = (value: number) => Math.max(1, Math.round(value * scale));
 const bench = {
   ...DEFAULT_BENCH,
@@ -87,9 +87,12 @@ state.clearRequestStats();
 const started = performance.now();
 const run = await startBitbucketImport(alice, { repository: BENCH_REPOSITORY });
 let status = "scheduled";
+const stageTimes: Array<{ stage: string; at: number }> = [];
 while (status === "scheduled" || status === "started") {
   await new Promise((resolve) => setTimeout(resolve, 250));
-  status = (await db.projectImport.findUniqueOrThrow({ where: { id: run.importId } })).status;
+  const row = await db.projectImport.findUniqueOrThrow({ where: { id: run.importId } });
+  status = row.status;
+  if (row.stage && stageTimes.at(-1)?.stage !== row.stage) stageTimes.push({ stage: row.stage, at: performance.now() });
 }
 const wallSeconds = (performance.now() - started) / 1000;
 const stats = state.requestStats();
@@ -112,6 +115,8 @@ line("wall-time ratio", (wallSeconds / lowerBound).toFixed(2));
 line("items imported per second", (items / wallSeconds).toFixed(0));
 line("peak RSS (this process)", `${(peakRss / 1024 / 1024).toFixed(0)} MB`);
 for (const row of progress) line(`  ${row.objectType}`, `imported ${row.imported}${row.total !== null ? ` of ${row.total}` : ""}, failed ${row.failed}, skipped ${row.skipped}`);
+console.log("\nTime per stage:");
+stageTimes.forEach((entry, index) => line(`  ${entry.stage}`, `${(((stageTimes[index + 1]?.at ?? performance.now()) - entry.at) / 1000).toFixed(1)} s`));
 console.log("\nRequests by route:");
 for (const route of stats.routes.slice(0, 12)) line(`  ${route.route}`, `${route.total}  ${JSON.stringify(route.statuses)}`);
 

@@ -42,6 +42,8 @@ export {
   type TagInfo,
 } from "./repository";
 
+export { resolveCommits, existingPaths } from "./batch";
+
 // LFS
 export { listLfsPointers, parseLfsPointer, type LfsPointer } from "./lfs-pointers";
 export { LfsStore, LfsIntegrityError, type LfsSource } from "./lfs-store";

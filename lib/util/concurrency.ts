@@ -11,3 +11,19 @@ export async function mapWithLimit<T, R>(items: readonly T[], limit: number, wor
   await Promise.all(runners);
   return results;
 }
+
+/** A counting semaphore: `run` waits for one of `limit` slots. */
+export function createLimiter(limit: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async (work) => {
+    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await work();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}

@@ -5,6 +5,7 @@ import { decryptSecret } from "@/lib/crypto";
 import { db, type Prisma } from "@/lib/db";
 import { createBitbucketCloudSource } from "@/lib/import/sources/bitbucket-cloud";
 import type { ImportSource, SourceEvent, SourceUser } from "@/lib/import/sources/types";
+import { createLimiter } from "@/lib/util/concurrency";
 
 export class ImportCanceled extends Error {
   constructor() {
@@ -29,6 +30,14 @@ function credentialFor(row: ImportRow): BitbucketCredential {
   if (row.credentialAccountId) return bitbucketCredentialForAccount(row.credentialAccountId);
   throw new Error("The import has no Bitbucket credential");
 }
+
+/**
+ * Requests in flight to Bitbucket from this process, across all imports: enough to keep it busy,
+ * few enough not to trip its limits. Waits between retries do not hold a slot.
+ */
+export const BITBUCKET_CONCURRENCY = Number(process.env.BITBUCKET_CONCURRENCY ?? 6);
+const limitRequests = createLimiter(BITBUCKET_CONCURRENCY);
+const limitedFetch: typeof fetch = (input, init) => limitRequests(() => fetch(input, init));
 
 /** Shows "waiting for Bitbucket's rate limit" on the import while requests wait it out. */
 function eventRecorder(importId: number) {
@@ -60,6 +69,7 @@ export class ImportContext {
             webUrl: settings.BITBUCKET_URL,
             repository: row.sourceRepository,
             credential: credentialFor(row),
+            fetch: limitedFetch,
             onEvent: eventRecorder(row.id),
           })
         : (() => {

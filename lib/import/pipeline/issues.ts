@@ -67,8 +67,15 @@ export async function importIssue(ctx: ImportContext, text: TextConverter, issue
   });
 }
 
-export async function importIssuePage(ctx: ImportContext, text: TextConverter, cursor: string | null): Promise<{ next: string | null; ids: number[] }> {
+export async function importIssuePage(
+  ctx: ImportContext,
+  text: TextConverter,
+  cursor: string | null,
+  onNextPage: (next: string) => Promise<void>,
+): Promise<{ next: string | null; ids: number[] }> {
   const page = await ctx.source.issuesPage(cursor);
+  // The next page is fetched while this one is written.
+  if (page.next) await onNextPage(page.next);
   await addProgress(ctx.importId, "issue", { total: page.total ?? undefined, fetched: page.items.length });
   let imported = 0;
   let failed = 0;

@@ -1,14 +1,16 @@
 import { db, type MergeRequestState } from "@/lib/db";
-import { fetchRefs, pathExists, repositoryPath, resolveCommit } from "@/lib/git";
+import { existingPaths, fetchRefs, repositoryPath, resolveCommits } from "@/lib/git";
 import type { PullRequestState, SourceComment, SourcePullRequest, SourceRepository } from "@/lib/import/sources/types";
 import { inlineCommentFallback } from "@/lib/import/content";
 import { mapWithLimit } from "@/lib/util/concurrency";
-import { sourceUserJson, type ImportContext } from "./context";
+import { ImportCanceled, sourceUserJson, type ImportContext } from "./context";
 import { addMessage, addProgress, errorMessage, recordFailure, resolveFailure } from "./records";
 import { allComments, discussionIdFor, inCreationOrder, threadRoots, upsertNotes, type NoteRow } from "./notes";
 import type { TextConverter } from "./text";
 
 const ITEM_CONCURRENCY = 4;
+/** Issues or pull requests whose comments one unit fetches at once (requests are capped per process in context.ts). */
+const NOTES_CONCURRENCY = 4;
 
 export function mergeRequestState(state: PullRequestState): MergeRequestState {
   if (state === "merged") return "merged";
@@ -16,48 +18,54 @@ export function mergeRequestState(state: PullRequestState): MergeRequestState {
   return "closed";
 }
 
-/** Source SHA: the source commit if the repository has it, else the merge commit, else the raw hash. */
-export async function resolveSourceSha(repoPath: string, pullRequest: SourcePullRequest): Promise<string | null> {
-  if (pullRequest.sourceCommit) {
-    const found = await resolveCommit(repoPath, pullRequest.sourceCommit);
-    if (found) return found;
-  }
-  if (pullRequest.mergeCommit) {
-    const merged = await resolveCommit(repoPath, pullRequest.mergeCommit);
-    if (merged) return merged;
-  }
-  return pullRequest.sourceCommit;
+/** Full SHAs of the commits a page of pull requests names, looked up with one git process. */
+export type CommitIndex = Map<string, string | null>;
+
+export async function indexCommits(repoPath: string, pullRequests: readonly SourcePullRequest[]): Promise<CommitIndex> {
+  const shas = pullRequests.flatMap((pullRequest) => [pullRequest.sourceCommit, pullRequest.targetCommit, pullRequest.mergeCommit]);
+  return resolveCommits(repoPath, shas.filter((sha): sha is string => Boolean(sha)));
 }
 
-async function resolveOrRaw(repoPath: string, sha: string | null): Promise<string | null> {
-  if (!sha) return null;
-  return (await resolveCommit(repoPath, sha)) ?? sha;
+function lookup(commits: CommitIndex, sha: string | null): string | null {
+  return sha ? (commits.get(sha.trim().toLowerCase()) ?? null) : null;
+}
+
+/** Source SHA: the source commit if the repository has it, else the merge commit, else the raw hash. */
+export function resolveSourceSha(commits: CommitIndex, pullRequest: SourcePullRequest): string | null {
+  return lookup(commits, pullRequest.sourceCommit) ?? lookup(commits, pullRequest.mergeCommit) ?? pullRequest.sourceCommit;
+}
+
+/** A fork's commits go to refs/merge-requests/<id>/head; a fork that is gone or unreadable is a warning. */
+async function fetchForkCommits(ctx: ImportContext, repository: SourceRepository, pullRequest: SourcePullRequest): Promise<void> {
+  if (pullRequest.sourceRepository?.toLowerCase() === repository.fullName.toLowerCase()) return;
+  if (pullRequest.sourceCloneUrl && pullRequest.sourceCommit) {
+    try {
+      await fetchRefs(repositoryPath(ctx.project.id), pullRequest.sourceCloneUrl, () => ctx.source.gitCredentials(), [
+        { src: `refs/heads/${pullRequest.sourceBranch}`, dst: `refs/merge-requests/${pullRequest.id}/head` },
+      ]);
+      return;
+    } catch (error) {
+      await addMessage(ctx.importId, "warning", `fork_unreadable_${pullRequest.id}`,
+        `Pull request !${pullRequest.id} comes from ${pullRequest.sourceRepository}, whose commits could not be fetched (${errorMessage(error)}); it was imported without them.`);
+      return;
+    }
+  }
+  await addMessage(ctx.importId, "warning", `fork_unreadable_${pullRequest.id}`,
+    `Pull request !${pullRequest.id} comes from a fork that is gone or not readable; it was imported without its commits.`);
 }
 
 /** Imports one pull request with its reviewers and approvals, in one transaction. */
-export async function importPullRequest(ctx: ImportContext, repository: SourceRepository, text: TextConverter, pullRequest: SourcePullRequest): Promise<void> {
-  const repoPath = repositoryPath(ctx.project.id);
+export async function importPullRequest(
+  ctx: ImportContext,
+  repository: SourceRepository,
+  text: TextConverter,
+  pullRequest: SourcePullRequest,
+  commits: CommitIndex,
+): Promise<void> {
   const fromFork = pullRequest.sourceRepository?.toLowerCase() !== repository.fullName.toLowerCase();
-  if (fromFork) {
-    if (pullRequest.sourceCloneUrl && pullRequest.sourceCommit) {
-      try {
-        await fetchRefs(repoPath, pullRequest.sourceCloneUrl, () => ctx.source.gitCredentials(), [
-          { src: `refs/heads/${pullRequest.sourceBranch}`, dst: `refs/merge-requests/${pullRequest.id}/head` },
-        ]);
-      } catch (error) {
-        await addMessage(ctx.importId, "warning", `fork_unreadable_${pullRequest.id}`,
-          `Pull request !${pullRequest.id} comes from ${pullRequest.sourceRepository}, whose commits could not be fetched (${errorMessage(error)}); it was imported without them.`);
-      }
-    } else {
-      await addMessage(ctx.importId, "warning", `fork_unreadable_${pullRequest.id}`,
-        `Pull request !${pullRequest.id} comes from a fork that is gone or not readable; it was imported without its commits.`);
-    }
-  }
-  const [sourceSha, targetSha, mergeCommitSha] = await Promise.all([
-    resolveSourceSha(repoPath, pullRequest),
-    resolveOrRaw(repoPath, pullRequest.targetCommit),
-    resolveOrRaw(repoPath, pullRequest.mergeCommit),
-  ]);
+  const sourceSha = resolveSourceSha(commits, pullRequest);
+  const targetSha = lookup(commits, pullRequest.targetCommit) ?? pullRequest.targetCommit;
+  const mergeCommitSha = lookup(commits, pullRequest.mergeCommit) ?? pullRequest.mergeCommit;
   const author = await ctx.author(pullRequest.author);
   const closer = await ctx.ferryUserFor(pullRequest.closedBy);
   const state = mergeRequestState(pullRequest.state);
@@ -126,15 +134,20 @@ export async function importPullRequestPage(
   repository: SourceRepository,
   text: TextConverter,
   cursor: string | null,
+  onNextPage: (next: string) => Promise<void>,
 ): Promise<{ next: string | null; withComments: Array<{ id: number; commentCount: number }> }> {
   const page = await ctx.source.pullRequestsPage(cursor);
+  // The next page is fetched while this one is written.
+  if (page.next) await onNextPage(page.next);
   await addProgress(ctx.importId, "pull_request", { total: page.total ?? undefined, fetched: page.items.length });
   let imported = 0;
   let failed = 0;
+  for (const pullRequest of page.items) await fetchForkCommits(ctx, repository, pullRequest);
+  const commits = await indexCommits(repositoryPath(ctx.project.id), page.items);
   await mapWithLimit(page.items, ITEM_CONCURRENCY, async (pullRequest) => {
     await ctx.checkpoint();
     try {
-      await importPullRequest(ctx, repository, text, pullRequest);
+      await importPullRequest(ctx, repository, text, pullRequest, commits);
       imported++;
       await resolveFailure(ctx.importId, "pull_request", String(pullRequest.id));
     } catch (error) {
@@ -163,7 +176,10 @@ export async function importPullRequestNotes(ctx: ImportContext, text: TextConve
   const visible = comments.filter((comment) => !comment.deleted);
   await addProgress(ctx.importId, "pull_request_note", { fetched: comments.length, skipped: comments.length - visible.length });
   const roots = threadRoots(comments);
-  const repoPath = repositoryPath(ctx.project.id);
+  const heads = [mergeRequest.sourceSha, mergeRequest.targetSha].filter((sha): sha is string => Boolean(sha));
+  const inlinePaths = [...new Set(comments.flatMap((comment) => (comment.inline ? [comment.inline.path] : [])))];
+  const present = await existingPaths(repositoryPath(ctx.project.id), heads.flatMap((commit) => inlinePaths.map((path) => ({ commit, path }))));
+  const resolvable = (path: string) => heads.some((commit) => present.has(`${commit.toLowerCase()}:${path.replace(/^\/+/, "")}`));
   const rows: NoteRow[] = [];
   for (const comment of inCreationOrder(visible)) {
     const author = await ctx.author(comment.author);
@@ -174,8 +190,7 @@ export async function importPullRequestNotes(ctx: ImportContext, text: TextConve
     let type: string | null = root !== comment.id ? "DiscussionNote" : null;
     let position: object | null = null;
     if (inline) {
-      const resolvable = await diffPositionResolvable(repoPath, mergeRequest, inline.path);
-      if (resolvable) {
+      if (resolvable(inline.path)) {
         type = "DiffNote";
         position = { path: inline.path, oldLine: inline.oldLine, newLine: inline.newLine, baseSha: mergeRequest.targetSha, headSha: mergeRequest.sourceSha };
       } else if (root === comment.id) {
@@ -202,13 +217,6 @@ export async function importPullRequestNotes(ctx: ImportContext, text: TextConve
   await addProgress(ctx.importId, "pull_request_note", { imported: rows.length });
 }
 
-async function diffPositionResolvable(repoPath: string, mergeRequest: { sourceSha: string | null; targetSha: string | null }, path: string): Promise<boolean> {
-  for (const sha of [mergeRequest.sourceSha, mergeRequest.targetSha]) {
-    if (sha && (await pathExists(repoPath, sha, path).catch(() => false))) return true;
-  }
-  return false;
-}
-
 export async function importNotesFor(
   ctx: ImportContext,
   kind: "pull_request" | "issue",
@@ -218,22 +226,26 @@ export async function importNotesFor(
   onDone: (id: number) => Promise<void>,
 ): Promise<void> {
   const objectType = kind === "pull_request" ? "pull_request_note" : "issue_note";
-  for (const id of ids) {
-    if (done.has(id)) continue;
-    await ctx.checkpoint();
-    try {
-      await importOne(id);
-      await resolveFailure(ctx.importId, objectType, `${kind}:${id}`);
-    } catch (error) {
-      await addProgress(ctx.importId, objectType, { failed: 1 });
-      await recordFailure(ctx.importId, {
-        stage: kind === "pull_request" ? "pull_request_notes" : "issue_notes",
-        objectType,
-        sourceId: `${kind}:${id}`,
-        message: `Comments of ${kind === "pull_request" ? "pull request" : "issue"} #${id}: ${errorMessage(error)}`,
-      });
-    }
-    done.add(id);
-    await onDone(id);
-  }
+  await mapWithLimit(
+    ids.filter((id) => !done.has(id)),
+    NOTES_CONCURRENCY,
+    async (id) => {
+      await ctx.checkpoint();
+      try {
+        await importOne(id);
+        await resolveFailure(ctx.importId, objectType, `${kind}:${id}`);
+      } catch (error) {
+        if (error instanceof ImportCanceled) throw error;
+        await addProgress(ctx.importId, objectType, { failed: 1 });
+        await recordFailure(ctx.importId, {
+          stage: kind === "pull_request" ? "pull_request_notes" : "issue_notes",
+          objectType,
+          sourceId: `${kind}:${id}`,
+          message: `Comments of ${kind === "pull_request" ? "pull request" : "issue"} #${id}: ${errorMessage(error)}`,
+        });
+      }
+      done.add(id);
+      await onDone(id);
+    },
+  );
 }

@@ -117,6 +117,16 @@ function repositoryInfo(ctx: ImportContext): SourceRepository {
   return info;
 }
 
+/** Creates (once) and queues a unit of the running stage, e.g. the next page while this one is written. */
+async function startUnit(importId: number, stage: Stage, key: string, cursor: string): Promise<void> {
+  const unit = await db.importWorkUnit.upsert({
+    where: { importId_stage_key: { importId, stage, key } },
+    create: { importId, stage, key, cursor },
+    update: {},
+  });
+  if (!unit.done) await enqueue(importUnitJob, { importId, unitId: unit.id });
+}
+
 async function completeUnit(unit: UnitRow, followUps: Array<{ stage: Stage; key: string; cursor?: string | null; payload?: Prisma.InputJsonValue }>): Promise<number[]> {
   return db.$transaction(async (tx) => {
     const created: number[] = [];
@@ -165,13 +175,12 @@ async function executeUnit(ctx: ImportContext, unit: UnitRow): Promise<Array<{ s
     case "pull_requests": {
       const repository = repositoryInfo(ctx);
       const text = await TextConverter.forImport(ctx, repository.webUrl);
-      const result = await importPullRequestPage(ctx, repository, text, unit.cursor);
+      const result = await importPullRequestPage(ctx, repository, text, unit.cursor, (next) => startUnit(unit.importId, "pull_requests", `page:${pageNumber(unit.key) + 1}`, next));
       const followUps: Array<{ stage: Stage; key: string; cursor?: string | null; payload?: Prisma.InputJsonValue }> = [];
       const ids = result.withComments.map((pullRequest) => pullRequest.id);
       for (let index = 0; index < ids.length; index += NOTES_BATCH) {
         followUps.push({ stage: "pull_request_notes", key: `${unit.key}:${index / NOTES_BATCH}`, payload: { ids: ids.slice(index, index + NOTES_BATCH), done: [] } });
       }
-      if (result.next) followUps.push({ stage: "pull_requests", key: `page:${pageNumber(unit.key) + 1}`, cursor: result.next });
       return followUps;
     }
     case "pull_request_notes":
@@ -200,12 +209,11 @@ async function executeUnit(ctx: ImportContext, unit: UnitRow): Promise<Array<{ s
       }
       const text = await TextConverter.forImport(ctx, repository.webUrl);
       try {
-        const result = await importIssuePage(ctx, text, unit.cursor);
+        const result = await importIssuePage(ctx, text, unit.cursor, (next) => startUnit(unit.importId, "issues", `page:${pageNumber(unit.key) + 1}`, next));
         const followUps: Array<{ stage: Stage; key: string; cursor?: string | null; payload?: Prisma.InputJsonValue }> = [];
         for (let index = 0; index < result.ids.length; index += NOTES_BATCH) {
           followUps.push({ stage: "issue_notes", key: `${unit.key}:${index / NOTES_BATCH}`, payload: { ids: result.ids.slice(index, index + NOTES_BATCH), done: [] } });
         }
-        if (result.next) followUps.push({ stage: "issues", key: `page:${pageNumber(unit.key) + 1}`, cursor: result.next });
         return followUps;
       } catch (error) {
         if (!(error instanceof SourceFeatureUnavailable)) throw error;
