@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { parseConfig, resetConfigForTests } from "../lib/config/index.ts";
+import { parseConfig, reloadConfig } from "../lib/config/index.ts";
 
 const settings = parseConfig(process.env);
 if (!settings.DATABASE_URL) {
@@ -15,7 +15,7 @@ if (!settings.DATABASE_URL) {
     process.exit(1);
   }
   process.env.DATABASE_URL = (JSON.parse(readFileSync(runtime, "utf8")) as { databaseUrl: string }).databaseUrl;
-  resetConfigForTests();
+  reloadConfig();
 }
 const { startImportWorkers } = await import("../lib/import/workers.ts");
 const { stopJobs } = await import("../lib/jobs/index.ts");

@@ -113,7 +113,9 @@ export function config(): FerryConfig {
   return cached;
 }
 
-/** For tests that change the environment. */
-export function resetConfigForTests(): void {
+/** Reads the environment again on next use (a process that changed it, and tests). */
+export function reloadConfig(): void {
   cached = undefined;
 }
+
+export const resetConfigForTests = reloadConfig;

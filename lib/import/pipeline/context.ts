@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { bitbucketCredentialForAccount } from "@/lib/auth";
 import type { BitbucketCredential } from "@/lib/bitbucket";
 import { config } from "@/lib/config";
@@ -16,11 +17,7 @@ export class ImportCanceled extends Error {
 
 export type ImportRow = Prisma.ProjectImportGetPayload<{ include: { project: true } }>;
 
-const apiTokenCredentialSchema = { parse(value: unknown): { email: string; token: string } {
-  const candidate = value as { email?: unknown; token?: unknown };
-  if (typeof candidate?.email !== "string" || typeof candidate?.token !== "string") throw new Error("Stored import credential is malformed");
-  return { email: candidate.email, token: candidate.token };
-} };
+const apiTokenCredentialSchema = z.object({ email: z.string().min(1), token: z.string().min(1) });
 
 function credentialFor(row: ImportRow): BitbucketCredential {
   if (row.credentialSecret) {
@@ -117,21 +114,6 @@ export class ImportContext {
     return mapped ? { userId: mapped, mapped: true } : { userId: this.row.userId, mapped: false };
   }
 
-  async mentionTarget(accountIdOrUuid: string): Promise<{ username: string; profileUrl: string } | { displayName: string } | null> {
-    const known = await db.importSourceUser.findFirst({
-      where: { importId: this.importId, OR: [{ accountId: accountIdOrUuid }, { uuid: accountIdOrUuid }] },
-    });
-    const uuid = known?.uuid ?? (accountIdOrUuid.startsWith("{") ? accountIdOrUuid : null);
-    if (uuid) {
-      const userId = await this.ferryUserFor({ id: uuid, accountId: null, username: null, displayName: null });
-      if (userId) {
-        const user = await db.user.findUnique({ where: { id: userId }, select: { username: true } });
-        if (user) return { username: user.username, profileUrl: `${config().NEXTAUTH_URL}/${user.username}` };
-      }
-    }
-    if (known?.displayName || known?.nickname) return { displayName: (known.displayName ?? known.nickname)! };
-    return null;
-  }
 }
 
 export function sourceUserJson(user: SourceUser | null): Prisma.InputJsonValue | undefined {
