@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { config } from "@/lib/config";
 
 const PREFIX = "enc:v1:";
@@ -33,15 +33,4 @@ export function isEncryptedSecret(value: string): boolean {
 
 export function encryptOptional(value: string | null | undefined): string | null {
   return value ? encryptSecret(value) : null;
-}
-
-/** For secrets that are only ever compared (personal access tokens). */
-export function hashToken(token: string): string {
-  return createHash("sha256").update(token, "utf8").digest("hex");
-}
-
-export function constantTimeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }

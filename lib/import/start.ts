@@ -26,11 +26,10 @@ export async function startBitbucketImport(user: SessionUser, input: { repositor
   try {
     repository = await client.getRepository(workspace, slug);
   } catch (error) {
-    const problem = bitbucketProblem(error);
     if ((error as { code?: string }).code === "not_found") {
       throw new AppError("repository_not_found", `Bitbucket repository ${input.repository} could not be found, or you cannot read it.`, { status: 422 });
     }
-    throw problem;
+    throw bitbucketProblem(error);
   }
   const namespace = await db.namespace.findUnique({ where: { ownerId: user.id } });
   if (!namespace) throw new AppError("namespace_missing", "Your personal namespace is missing.", { status: 409 });
