@@ -30,6 +30,12 @@ export async function signInWithBitbucket(page: Page, { startPath = "/import/bit
   await page.getByLabel(new RegExp(account)).check();
   await page.getByRole("button", { name: "Grant access" }).click();
   await expect(page.getByTestId("signed-in-user")).toBeVisible();
+  await waitForHydration(page);
+}
+
+/** Client components ignore input until React has hydrated the page (app/providers.tsx sets the marker). */
+export async function waitForHydration(page: Page) {
+  await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
 }
 
 /** Clicks "Load more" until every page is loaded; returns the full names of all rows. */

@@ -43,6 +43,14 @@ export function RepositoryTable({ personalNamespace }: { personalNamespace: stri
   const urlFilter = searchParams.get("filter") ?? "";
   const [filterInput, setFilterInput] = useState(urlFilter);
   const debouncedFilter = useDebouncedValue(filterInput.trim(), 350);
+  const filterField = useRef<HTMLInputElement>(null);
+
+  // Text typed before the page became interactive is in the DOM but not in state: keep it.
+  useEffect(() => {
+    const typed = filterField.current?.value;
+    if (typed !== undefined && typed !== urlFilter) setFilterInput(typed);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on hydration
+  }, []);
 
   // Keep the filter in the URL (shareable, survives reloads) once typing settles.
   useEffect(() => {
@@ -87,6 +95,7 @@ export function RepositoryTable({ personalNamespace }: { personalNamespace: stri
         <label className="flex w-full max-w-sm flex-col gap-1 text-sm">
           <span className="sr-only">Filter by name</span>
           <input
+            ref={filterField}
             type="search"
             value={filterInput}
             onChange={(event) => setFilterInput(event.target.value)}

@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// `npx ferry …`: Ferry's administration commands (scripts/cli). Runs the TypeScript sources through tsx.
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(import.meta.url);
+const tsx = require.resolve("tsx/cli");
+const result = spawnSync(process.execPath, [tsx, path.join(root, "scripts", "cli", "index.ts"), ...process.argv.slice(2)], {
+  stdio: "inherit",
+  cwd: process.cwd(),
+});
+process.exit(result.status ?? 1);

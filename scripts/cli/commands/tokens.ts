@@ -1,0 +1,3 @@
+import type { CliCommand } from "../types.ts";
+
+export const tokensCommands: Record<string, CliCommand> = {};

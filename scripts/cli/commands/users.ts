@@ -1,0 +1,3 @@
+import type { CliCommand } from "../types.ts";
+
+export const usersCommands: Record<string, CliCommand> = {};
