@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { connectCliDatabase } from "./database.ts";
-import type { CliCommand } from "./types.ts";
+import type { CliCommand, CliValues } from "./types.ts";
 import { usersCommands } from "./commands/users.ts";
 import { tokensCommands } from "./commands/tokens.ts";
 
@@ -32,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`Unknown command: ferry ${[group, name].filter(Boolean).join(" ")}\n\n${usage()}`);
     return 2;
   }
-  let values: Record<string, string | boolean | string[] | undefined>;
+  let values: CliValues;
   try {
     ({ values } = parseArgs({ args: rest, options: command.options, allowPositionals: false, strict: true }));
   } catch (error) {

@@ -1,6 +1,6 @@
 import type { ParseArgsConfig } from "node:util";
 
-export type CliValues = Record<string, string | boolean | string[] | undefined>;
+export type CliValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
 export type CliCommand = {
   /** Options after the command, e.g. "--user <username> --name <name>". */
