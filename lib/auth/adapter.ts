@@ -2,15 +2,7 @@ import { PrismaAdapter } from "@next-auth/prisma-adapter";
 import type { Adapter, AdapterAccount, AdapterUser } from "next-auth/adapters";
 import { db } from "@/lib/db";
 import { encryptOptional } from "@/lib/crypto";
-import { uniqueUsername } from "./usernames";
-
-async function isUsernameTaken(candidate: string): Promise<boolean> {
-  const [user, namespace] = await Promise.all([
-    db.user.findFirst({ where: { username: { equals: candidate, mode: "insensitive" } }, select: { id: true } }),
-    db.namespace.findFirst({ where: { fullPath: { equals: candidate, mode: "insensitive" } }, select: { id: true } }),
-  ]);
-  return Boolean(user || namespace);
-}
+import { createUserWithNamespace, freeUsername } from "@/lib/users/create";
 
 /**
  * next-auth's Prisma adapter with Ferry's rules on top: a new user gets a derived,
@@ -24,12 +16,8 @@ export function ferryAdapter(): Adapter {
     ...base,
     async createUser(data: Omit<AdapterUser, "id">) {
       const { usernameCandidate, name, email, image, emailVerified } = data as AdapterUser & { usernameCandidate?: string };
-      const username = await uniqueUsername(usernameCandidate ?? name ?? email?.split("@")[0] ?? "user", isUsernameTaken);
-      const user = await db.$transaction(async (tx) => {
-        const created = await tx.user.create({ data: { username, name: name ?? username, email: email || null, image, emailVerified } });
-        await tx.namespace.create({ data: { kind: "user", name: created.name ?? username, path: username, fullPath: username, ownerId: created.id } });
-        return created;
-      });
+      const username = await freeUsername(usernameCandidate ?? name ?? email?.split("@")[0] ?? "user");
+      const user = await db.$transaction((tx) => createUserWithNamespace(tx, { username, name: name ?? username, email: email || null, image, emailVerified }));
       return { id: user.id, name: user.name, email: user.email ?? "", emailVerified: user.emailVerified, image: user.image };
     },
     async linkAccount(account: AdapterAccount) {
