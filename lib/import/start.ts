@@ -1,26 +1,75 @@
 import { z } from "zod";
 import type { SessionUser } from "@/lib/auth";
-import { bitbucketClientForUser } from "./bitbucket-client";
-import { bitbucketProblem } from "./repository-listing";
+import { createBitbucketClient, INTERACTIVE_RETRY, type BitbucketClient } from "@/lib/bitbucket";
+import { config } from "@/lib/config";
+import { encryptSecret } from "@/lib/crypto";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { enqueue } from "@/lib/jobs";
 import { pathProblem, pathProblemMessage, toValidPath } from "@/lib/namespaces/paths";
+import { resolveImportTarget, type TakenNamespacePolicy } from "@/lib/namespaces/targets";
+import { getSettings, type UserMapping } from "@/lib/settings";
+import { bitbucketClientForUser } from "./bitbucket-client";
 import { importStageJob } from "./pipeline/runner";
+import { bitbucketProblem } from "./repository-listing";
 
 export const repositoryFullNameSchema = z
   .string()
   .trim()
   .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must look like workspace/repository");
 
-export type StartedImport = { projectId: number; importId: number; fullPath: string };
+/** An Atlassian API token given with the request (the REST API); otherwise the user's linked Bitbucket account is used. */
+export type ImportCredential = { kind: "api-token"; email: string; token: string };
+
+export type StartImportInput = {
+  /** "workspace/slug". */
+  repository: string;
+  /** Full namespace path; the user's personal namespace when absent. Missing groups are created. */
+  targetNamespace?: string | null;
+  /** Project name, also its path (made valid); the repository slug when absent. */
+  name?: string | null;
+  credential?: ImportCredential;
+  /** How unmapped Bitbucket users are recorded; the instance default when absent. */
+  userMapping?: UserMapping;
+  /** What happens when the target namespace is taken: fall back to the personal namespace with a warning (the seed), or refuse. */
+  takenNamespace?: TakenNamespacePolicy;
+};
+
+export type StartedImport = {
+  projectId: number;
+  importId: number;
+  fullPath: string;
+  name: string;
+  path: string;
+  namespaceFullPath: string;
+  /** Set when the project did not land where asked (taken namespace). */
+  warning: string | null;
+};
+
+function clientFor(user: SessionUser, credential: ImportCredential | undefined): Promise<BitbucketClient> {
+  if (!credential) return bitbucketClientForUser(user.id);
+  return Promise.resolve(createBitbucketClient({ apiUrl: config().BITBUCKET_API_URL, credential, retry: INTERACTIVE_RETRY }));
+}
+
+/** The project path an import would use, validated with the API's rules. */
+export function projectPathFor(name: string): string {
+  const path = toValidPath(name, "project");
+  const problem = pathProblem(path);
+  if (problem) throw new AppError("invalid_path", `Project path ${pathProblemMessage(problem)}.`, { status: 400 });
+  return path;
+}
 
 /**
  * Creates the project and its import and queues the first stage. The repository is looked up
- * first so a missing or inaccessible one is a clear error before anything is written.
+ * first, so a missing or inaccessible one is a clear error before anything is written; the
+ * namespace and the project are created in one transaction.
  */
-export async function startBitbucketImport(user: SessionUser, input: { repository: string; name?: string }): Promise<StartedImport> {
-  const client = await bitbucketClientForUser(user.id);
+export async function startBitbucketImport(user: SessionUser, input: StartImportInput): Promise<StartedImport> {
+  const settings = await getSettings();
+  if (!settings.importSources.bitbucket_cloud) {
+    throw new AppError("import_source_disabled", "Importing from Bitbucket Cloud is disabled on this Ferry.", { status: 403 });
+  }
+  const client = await clientFor(user, input.credential);
   const [workspace, slug] = input.repository.split("/") as [string, string];
   let repository;
   try {
@@ -31,21 +80,23 @@ export async function startBitbucketImport(user: SessionUser, input: { repositor
     }
     throw bitbucketProblem(error);
   }
-  const namespace = await db.namespace.findUnique({ where: { ownerId: user.id } });
-  if (!namespace) throw new AppError("namespace_missing", "Your personal namespace is missing.", { status: 409 });
-  const path = toValidPath(input.name ?? repository.slug, "project");
-  const problem = pathProblem(path);
-  if (problem) throw new AppError("invalid_path", `Project path ${pathProblemMessage(problem)}.`, { status: 400 });
-  const fullPath = `${namespace.fullPath}/${path}`;
-  const account = await db.account.findFirst({ where: { userId: user.id, provider: "bitbucket" }, orderBy: { updatedAt: "desc" }, select: { id: true } });
+  const requestedName = input.name?.trim() || null;
+  const path = projectPathFor(requestedName ?? repository.slug);
+  const account = input.credential
+    ? null
+    : await db.account.findFirst({ where: { userId: user.id, provider: "bitbucket" }, orderBy: { updatedAt: "desc" }, select: { id: true } });
+  const userMapping = input.userMapping ?? settings.defaultUserMapping;
 
   const created = await db.$transaction(async (tx) => {
+    const target = await resolveImportTarget(tx, user, input.targetNamespace, input.takenNamespace ?? "fallback");
+    const fullPath = `${target.namespace.fullPath}/${path}`;
     const taken = await tx.project.findFirst({ where: { fullPath: { equals: fullPath, mode: "insensitive" } }, select: { id: true } });
     if (taken) throw new AppError("project_path_taken", `A project already exists at ${fullPath}. Choose another name.`, { status: 422 });
+    const name = requestedName ?? repository.name;
     const project = await tx.project.create({
       data: {
-        namespaceId: namespace.id,
-        name: input.name ?? repository.name,
+        namespaceId: target.namespace.id,
+        name,
         path,
         fullPath,
         description: repository.description ?? "",
@@ -54,6 +105,7 @@ export async function startBitbucketImport(user: SessionUser, input: { repositor
         importType: "bitbucket",
         importSource: repository.fullName,
         importUrl: repository.htmlUrl,
+        importWarning: target.warning,
       },
     });
     const row = await tx.projectImport.create({
@@ -63,11 +115,13 @@ export async function startBitbucketImport(user: SessionUser, input: { repositor
         sourceRepository: repository.fullName,
         userId: user.id,
         credentialAccountId: account?.id ?? null,
+        credentialSecret: input.credential ? encryptSecret(JSON.stringify({ email: input.credential.email, token: input.credential.token })) : null,
+        options: { userMapping },
         status: "scheduled",
         stage: "repository",
       },
     });
-    return { projectId: project.id, importId: row.id, fullPath };
+    return { projectId: project.id, importId: row.id, fullPath, name, path, namespaceFullPath: target.namespace.fullPath, warning: target.warning };
   });
   await enqueue(importStageJob, { importId: created.importId, stage: "repository" });
   return created;

@@ -1,0 +1,109 @@
+import type { SessionUser } from "@/lib/auth";
+import { db, type DbTransaction, type Namespace } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { roleLevel } from "@/lib/projects/access";
+import { pathProblem, pathProblemMessage } from "./paths";
+
+/**
+ * Where an import may put its project. The seed's rules, made visible:
+ * - no target: the user's personal namespace;
+ * - a target that does not exist is created as a group (nested paths too), the user its Owner;
+ * - a target the user may not import into ("taken") falls back to the personal namespace with a
+ *   warning (or is refused, when the caller asks for that);
+ * - importing into an existing namespace needs Maintainer or Owner on it or an ancestor, its
+ *   ownership (personal namespace), or admin rights.
+ */
+
+export type ImportTarget = { namespace: Namespace; warning: string | null; created: boolean };
+export type TakenNamespacePolicy = "fallback" | "reject";
+
+export function splitNamespacePath(target: string): string[] {
+  return target.trim().replace(/^\/+|\/+$/g, "").split("/");
+}
+
+/** A user-facing problem with a namespace path, or null when it is well formed. */
+export function namespacePathProblem(target: string): string | null {
+  const segments = splitNamespacePath(target);
+  if (segments.length > 20) return "Namespace path is nested too deeply (at most 20 levels).";
+  for (const [index, segment] of segments.entries()) {
+    const problem = pathProblem(segment, { topLevel: index === 0 });
+    if (problem) return `Namespace path segment "${segment}" ${pathProblemMessage(problem)}.`;
+  }
+  return null;
+}
+
+type ChainRole = { owner_id: string | null; role: string | null };
+
+/** Whether the user may create projects (or subgroups) in the namespace. */
+export async function canImportInto(tx: DbTransaction | typeof db, user: SessionUser, namespaceId: number): Promise<boolean> {
+  if (user.isAdmin) return true;
+  const rows = await tx.$queryRaw<ChainRole[]>`
+    WITH RECURSIVE chain(id, parent_id, owner_id) AS (
+      SELECT id, parent_id, owner_id FROM namespaces WHERE id = ${namespaceId}
+      UNION
+      SELECT n.id, n.parent_id, n.owner_id FROM namespaces n JOIN chain c ON n.id = c.parent_id
+    )
+    SELECT chain.owner_id, m.role::text AS role
+    FROM chain LEFT JOIN memberships m ON m.namespace_id = chain.id AND m.user_id = ${user.id}`;
+  return rows.some((row) => row.owner_id === user.id || (row.role !== null && roleLevel(row.role as never) >= roleLevel("maintainer")));
+}
+
+export async function personalNamespace(tx: DbTransaction | typeof db, user: SessionUser): Promise<Namespace> {
+  const namespace = await tx.namespace.findUnique({ where: { ownerId: user.id } });
+  if (!namespace) throw new AppError("namespace_missing", "Your personal namespace is missing.", { status: 409 });
+  return namespace;
+}
+
+/**
+ * Resolves (and creates, when missing) the namespace an import goes to. Run inside the
+ * transaction that creates the project, so a created group and the project land together.
+ */
+export async function resolveImportTarget(
+  tx: DbTransaction,
+  user: SessionUser,
+  target: string | null | undefined,
+  policy: TakenNamespacePolicy = "fallback",
+): Promise<ImportTarget> {
+  const personal = await personalNamespace(tx, user);
+  if (!target || target.trim() === "" || target.trim().toLowerCase() === personal.fullPath.toLowerCase()) {
+    return { namespace: personal, warning: null, created: false };
+  }
+  const problem = namespacePathProblem(target);
+  if (problem) throw new AppError("invalid_namespace", problem, { status: 400 });
+  const segments = splitNamespacePath(target);
+
+  const taken = (fullPath: string): ImportTarget => {
+    if (policy === "reject") {
+      throw new AppError("namespace_forbidden", `You are not allowed to import projects in the namespace ${fullPath}.`, { status: 403 });
+    }
+    return {
+      namespace: personal,
+      warning: `The namespace ${fullPath} is taken (you cannot import into it), so the project was imported into your personal namespace ${personal.fullPath} instead.`,
+      created: false,
+    };
+  };
+
+  let parent: Namespace | null = null;
+  let created = false;
+  for (let depth = 0; depth < segments.length; depth++) {
+    const fullPath = segments.slice(0, depth + 1).join("/");
+    // Serialize concurrent imports creating the same group path.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`namespace:${fullPath.toLowerCase()}`}))`;
+    const existing: Namespace | null = await tx.namespace.findFirst({ where: { fullPath: { equals: fullPath, mode: "insensitive" } } });
+    if (existing) {
+      if (existing.kind === "user" && existing.ownerId !== user.id) return taken(segments.join("/"));
+      parent = existing;
+      continue;
+    }
+    if (parent && !(await canImportInto(tx, user, parent.id))) return taken(segments.join("/"));
+    const segment = segments[depth]!;
+    const group: Namespace = await tx.namespace.create({
+      data: { kind: "group", name: segment, path: segment, fullPath, parentId: parent?.id ?? null },
+    });
+    await tx.membership.create({ data: { userId: user.id, namespaceId: group.id, role: "owner" } });
+    parent = group;
+    created = true;
+  }
+  if (!created && !(await canImportInto(tx, user, parent!.id))) return taken(parent!.fullPath);
+  return { namespace: parent!, warning: null, created };
+}
