@@ -1,0 +1,328 @@
+import { mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import type { SessionUser } from "@/lib/auth";
+import { config } from "@/lib/config";
+import { db, type Prisma } from "@/lib/db";
+import { AppError, isAppError } from "@/lib/errors";
+import type { ArchiveJobKind, ArchiveJobState } from "@/lib/generated/prisma/enums";
+import { defineJob, enqueue, startWorkers } from "@/lib/jobs";
+import { projectAccess } from "@/lib/projects/access";
+import { ArchiveConflict, importIssuesArchive } from "./issues-import";
+import { ArchiveCanceled, JobRun } from "./run-context";
+import { claimUpload, findUpload, uploadIdSchema } from "./uploads";
+import { checkWikiUrl, importWiki } from "./wiki-import";
+
+/**
+ * Archive import jobs (ArchiveImportJob): an issue-export zip or a wiki (URL or bundle) imported
+ * into an existing project, in the background on pg-boss.
+ *
+ * States: queued → running → completed | failed (nothing imported) | aborted (a fatal error
+ * part-way; what was imported is consistent) | canceled. A cancel takes effect before the next
+ * issue. A job waits (re-scheduling itself) while the project's Bitbucket import is running or
+ * another archive job of the project runs, so they never interleave. A job whose worker died is
+ * taken over once its heartbeat (updatedAt) is older than two minutes, and re-running it is
+ * safe: everything it writes is keyed by the source.
+ */
+
+export const ACTIVE_ARCHIVE_STATES: readonly ArchiveJobState[] = ["queued", "running"];
+const WAIT_SECONDS = 5;
+const HEARTBEAT_MS = 15_000;
+const STALE_HEARTBEAT_MS = 2 * 60_000;
+
+export const archiveImportJob = defineJob({
+  name: "archive-import",
+  schema: z.object({ jobId: z.number().int().positive() }),
+  concurrency: 1,
+  retryLimit: 3,
+  retryDelaySeconds: 10,
+  expireInSeconds: 6 * 3600,
+  handler: async ({ jobId }) => runArchiveJob(jobId),
+});
+
+export const ARCHIVE_JOBS = [archiveImportJob];
+
+/** Starts this process's archive workers and re-queues jobs a previous process left behind. */
+export async function startArchiveWorkers(): Promise<void> {
+  await startWorkers(ARCHIVE_JOBS);
+  const active = await db.archiveImportJob.findMany({ where: { state: { in: [...ACTIVE_ARCHIVE_STATES] } }, select: { id: true } });
+  for (const job of active) await enqueue(archiveImportJob, { jobId: job.id });
+  if (active.length > 0) console.log(`[archive-import] resumed ${active.length} job(s)`);
+}
+
+function dataDir(): string {
+  return path.resolve(config().DATA_DIR);
+}
+
+/** Where a job keeps its uploaded file and scratch data: `<DATA_DIR>/archive-imports/<jobId>`. */
+export function jobDirectory(jobId: number): string {
+  return path.join(dataDir(), "archive-imports", String(jobId));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Permission
+
+export type ManagedProject = { id: number; fullPath: string; namespaceId: number; visibility: "private" | "internal" | "public"; importUrl: string | null };
+
+/** The project, if the user may import into it (Maintainer or above); 404 for projects they can't see. */
+export async function requireProjectManager(user: SessionUser, projectId: number): Promise<ManagedProject> {
+  const project = await db.project.findUnique({
+    where: { id: projectId },
+    select: { id: true, fullPath: true, namespaceId: true, visibility: true, importUrl: true },
+  });
+  const access = project ? await projectAccess(user, project) : null;
+  if (!project || !access?.canRead) throw new AppError("not_found", "Project not found.", { status: 404 });
+  if (!access.canManage) throw new AppError("forbidden", "You need the Maintainer or Owner role on this project to import into it.", { status: 403 });
+  return project;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Creating and cancelling
+
+const jobSelect = {
+  id: true,
+  projectId: true,
+  userId: true,
+  kind: true,
+  state: true,
+  originalFileName: true,
+  sourceUrl: true,
+  progress: true,
+  counts: true,
+  error: true,
+  cancelRequestedAt: true,
+  startedAt: true,
+  finishedAt: true,
+  createdAt: true,
+  updatedAt: true,
+  project: { select: { fullPath: true } },
+  user: { select: { username: true, name: true } },
+} satisfies Prisma.ArchiveImportJobSelect;
+
+export type ArchiveJob = Prisma.ArchiveImportJobGetPayload<{ select: typeof jobSelect }>;
+
+async function createJob(
+  data: { projectId: number; userId: string; kind: ArchiveJobKind; sourceUrl?: string | null },
+  upload?: { id: string },
+): Promise<ArchiveJob> {
+  const row = await db.archiveImportJob.create({ data: { ...data, state: "queued" }, select: { id: true } });
+  try {
+    if (upload) {
+      const fileName = data.kind === "wiki" ? "wiki.bundle" : "export.zip";
+      const relative = path.join("archive-imports", String(row.id), fileName);
+      const record = await claimUpload(upload.id, data.userId, path.join(dataDir(), relative));
+      await db.archiveImportJob.update({ where: { id: row.id }, data: { filePath: relative, originalFileName: record.originalName } });
+    }
+    await enqueue(archiveImportJob, { jobId: row.id });
+  } catch (error) {
+    await db.archiveImportJob.delete({ where: { id: row.id } }).catch(() => undefined);
+    await rm(jobDirectory(row.id), { recursive: true, force: true });
+    throw error;
+  }
+  return db.archiveImportJob.findUniqueOrThrow({ where: { id: row.id }, select: jobSelect });
+}
+
+async function requireUpload(uploadId: string, userId: string, what: string): Promise<void> {
+  if (!uploadIdSchema.safeParse(uploadId).success || !(await findUpload(uploadId, userId))) {
+    throw new AppError("upload_not_found", `The ${what} upload does not exist or has expired; upload the file again.`, { status: 404 });
+  }
+}
+
+/** Queues the import of an uploaded issue-export zip into the project. */
+export async function startIssuesArchiveImport(user: SessionUser, input: { projectId: number; uploadId: string }): Promise<ArchiveJob> {
+  const project = await requireProjectManager(user, input.projectId);
+  await requireUpload(input.uploadId, user.id, "archive");
+  return createJob({ projectId: project.id, userId: user.id, kind: "bitbucket_issues" }, { id: input.uploadId });
+}
+
+/** Queues the import of a wiki from a git URL or an uploaded bundle into the project. */
+export async function startWikiImport(user: SessionUser, input: { projectId: number; url?: string | null; uploadId?: string | null }): Promise<ArchiveJob> {
+  const project = await requireProjectManager(user, input.projectId);
+  const url = input.url?.trim() || null;
+  if (Boolean(url) === Boolean(input.uploadId)) {
+    throw new AppError("invalid_request", "Give either the wiki's git URL or a bundle file, not both.", { status: 400 });
+  }
+  if (url) return createJob({ projectId: project.id, userId: user.id, kind: "wiki", sourceUrl: await checkWikiUrl(url) });
+  await requireUpload(input.uploadId!, user.id, "bundle");
+  return createJob({ projectId: project.id, userId: user.id, kind: "wiki" }, { id: input.uploadId! });
+}
+
+/** What the import page attaches to one repository row. */
+export const archiveAttachmentsSchema = z.object({
+  issuesArchiveUploadId: uploadIdSchema.optional(),
+  wikiBundleUploadId: uploadIdSchema.optional(),
+  wikiUrl: z.string().trim().min(1).max(2000).optional(),
+});
+export type ArchiveAttachments = z.infer<typeof archiveAttachmentsSchema>;
+
+/**
+ * Checks what an import-page row attaches (uploads exist and are the user's, the wiki URL is
+ * allowed) before the project is created; throws AppError with the reason.
+ */
+export async function validateArchiveAttachments(input: { userId: string; attachments: ArchiveAttachments }): Promise<void> {
+  const attachments = archiveAttachmentsSchema.parse(input.attachments);
+  if (attachments.wikiUrl && attachments.wikiBundleUploadId) {
+    throw new AppError("invalid_request", "Give either the wiki's git URL or a bundle file, not both.", { status: 400 });
+  }
+  if (attachments.issuesArchiveUploadId) await requireUpload(attachments.issuesArchiveUploadId, input.userId, "issue archive");
+  if (attachments.wikiBundleUploadId) await requireUpload(attachments.wikiBundleUploadId, input.userId, "wiki bundle");
+  if (attachments.wikiUrl) await checkWikiUrl(attachments.wikiUrl);
+}
+
+/**
+ * Called by the import start right after it created the project: queues an issue-archive job
+ * and/or a wiki job. They wait until the project's Bitbucket import is finished, then run.
+ * The caller created the project, so no role check is repeated here.
+ */
+export async function queueArchiveJobsForNewProject(input: { projectId: number; userId: string; attachments: ArchiveAttachments }): Promise<ArchiveJob[]> {
+  const attachments = archiveAttachmentsSchema.parse(input.attachments);
+  await validateArchiveAttachments({ userId: input.userId, attachments });
+  const jobs: ArchiveJob[] = [];
+  if (attachments.issuesArchiveUploadId) {
+    jobs.push(await createJob({ projectId: input.projectId, userId: input.userId, kind: "bitbucket_issues" }, { id: attachments.issuesArchiveUploadId }));
+  }
+  if (attachments.wikiBundleUploadId) {
+    jobs.push(await createJob({ projectId: input.projectId, userId: input.userId, kind: "wiki" }, { id: attachments.wikiBundleUploadId }));
+  } else if (attachments.wikiUrl) {
+    jobs.push(await createJob({ projectId: input.projectId, userId: input.userId, kind: "wiki", sourceUrl: await checkWikiUrl(attachments.wikiUrl) }));
+  }
+  return jobs;
+}
+
+/** The job, if the user may see it: Maintainers of its project, and whoever started it while they can read the project. */
+export async function findArchiveJobForUser(user: SessionUser, jobId: number): Promise<ArchiveJob> {
+  const job = await db.archiveImportJob.findUnique({ where: { id: jobId }, select: { ...jobSelect, project: { select: { fullPath: true, namespaceId: true, visibility: true } } } });
+  const access = job ? await projectAccess(user, job.project) : null;
+  if (!job || !access?.canRead || !(access.canManage || job.userId === user.id)) throw new AppError("not_found", "Import job not found.", { status: 404 });
+  return { ...job, project: { fullPath: job.project.fullPath } };
+}
+
+export async function listArchiveJobs(projectId: number, take = 20): Promise<ArchiveJob[]> {
+  return db.archiveImportJob.findMany({ where: { projectId }, select: jobSelect, orderBy: { id: "desc" }, take });
+}
+
+export async function archiveJobMessages(jobId: number, take = 1000) {
+  return db.archiveImportMessage.findMany({
+    where: { jobId },
+    select: { id: true, severity: true, message: true, createdAt: true },
+    orderBy: { id: "asc" },
+    take,
+  });
+}
+
+/** Cancels a queued job at once; a running one stops before its next issue. */
+export async function cancelArchiveJob(user: SessionUser, jobId: number): Promise<ArchiveJob> {
+  const job = await findArchiveJobForUser(user, jobId);
+  if (!ACTIVE_ARCHIVE_STATES.includes(job.state)) {
+    throw new AppError("job_finished", `The import job has already ended (${job.state}); there is nothing to cancel.`, { status: 409 });
+  }
+  const now = new Date();
+  const queued = await db.archiveImportJob.updateMany({
+    where: { id: jobId, state: "queued" },
+    data: { state: "canceled", cancelRequestedAt: now, finishedAt: now },
+  });
+  if (queued.count === 1) {
+    await db.archiveImportMessage.create({ data: { jobId, severity: "info", message: "Canceled before it started; nothing was imported." } });
+    await rm(jobDirectory(jobId), { recursive: true, force: true });
+  } else {
+    await db.archiveImportJob.updateMany({ where: { id: jobId, state: "running", cancelRequestedAt: null }, data: { cancelRequestedAt: now } });
+  }
+  return db.archiveImportJob.findUniqueOrThrow({ where: { id: jobId }, select: jobSelect });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running
+
+type ClaimResult = "claimed" | "wait" | "gone";
+
+/**
+ * Takes the job for this process unless it has ended, is running elsewhere (fresh heartbeat),
+ * or must wait for the project's Bitbucket import or another archive job of the project. The
+ * project row is locked while deciding, so two workers cannot both start jobs of one project.
+ */
+async function claim(jobId: number): Promise<ClaimResult> {
+  return db.$transaction(async (tx) => {
+    const job = await tx.archiveImportJob.findUnique({ where: { id: jobId }, select: { projectId: true, state: true, updatedAt: true } });
+    if (!job || !ACTIVE_ARCHIVE_STATES.includes(job.state)) return "gone";
+    await tx.$queryRaw`SELECT id FROM projects WHERE id = ${job.projectId} FOR UPDATE`;
+    const staleBefore = new Date(Date.now() - STALE_HEARTBEAT_MS);
+    if (job.state === "running" && job.updatedAt > staleBefore) return "gone";
+    const projectImport = await tx.projectImport.findUnique({ where: { projectId: job.projectId }, select: { status: true } });
+    if (projectImport && (projectImport.status === "scheduled" || projectImport.status === "started")) return "wait";
+    const other = await tx.archiveImportJob.findFirst({
+      where: { projectId: job.projectId, id: { not: jobId }, OR: [{ state: "running", updatedAt: { gt: staleBefore } }, { state: "queued", id: { lt: jobId } }] },
+      select: { id: true },
+    });
+    if (other) return "wait";
+    await tx.archiveImportJob.update({ where: { id: jobId }, data: { state: "running", startedAt: new Date(), updatedAt: new Date() } });
+    return "claimed";
+  });
+}
+
+async function finish(jobId: number, state: ArchiveJobState, data: { error?: string | null; counts?: unknown; progress?: number } = {}): Promise<void> {
+  await db.archiveImportJob.update({
+    where: { id: jobId },
+    data: {
+      state,
+      finishedAt: new Date(),
+      filePath: null,
+      error: data.error ?? null,
+      ...(data.counts !== undefined ? { counts: data.counts as Prisma.InputJsonValue } : {}),
+      ...(data.progress !== undefined ? { progress: data.progress } : {}),
+    },
+  });
+}
+
+function publicMessage(error: unknown, jobId: number): string {
+  if (isAppError(error) || error instanceof ArchiveConflict) return error.message;
+  return `The import stopped because of an unexpected error (reference: archive job ${jobId}); the server log has the details.`;
+}
+
+/** The pg-boss handler: claims, runs and records one job. Never throws for the job's own failures. */
+export async function runArchiveJob(jobId: number): Promise<void> {
+  const claimed = await claim(jobId);
+  if (claimed === "gone") return;
+  if (claimed === "wait") {
+    await enqueue(archiveImportJob, { jobId }, { startAfterSeconds: WAIT_SECONDS });
+    return;
+  }
+  const job = await db.archiveImportJob.findUniqueOrThrow({
+    where: { id: jobId },
+    include: { project: { select: { id: true, fullPath: true, importUrl: true } } },
+  });
+  const workDirectory = path.join(jobDirectory(jobId), "work");
+  await mkdir(workDirectory, { recursive: true });
+  const run = new JobRun(jobId, job.project, job.userId, job.filePath ? path.join(dataDir(), job.filePath) : "", workDirectory);
+  const heartbeat = setInterval(() => {
+    void db.archiveImportJob.updateMany({ where: { id: jobId, state: "running" }, data: { updatedAt: new Date() } }).catch(() => undefined);
+  }, HEARTBEAT_MS);
+  let counts: unknown;
+  try {
+    if (job.kind === "bitbucket_issues") {
+      if (!job.filePath) throw new AppError("archive_missing", "The job has no archive file.");
+      counts = await importIssuesArchive(run);
+      const failed = (counts as { issues: { failed: number } }).issues.failed;
+      if (failed > 0) run.message("warning", "issues_failed_summary", `${failed} issue(s) could not be imported; see the errors above.`);
+    } else {
+      counts = await importWiki(run, job.sourceUrl ? { url: job.sourceUrl } : { bundlePath: run.filePath });
+    }
+    run.summarizeCappedMessages();
+    run.message("info", "completed", "Import completed.");
+    await run.flush();
+    await finish(jobId, "completed", { counts, progress: 100 });
+  } catch (error) {
+    const canceled = error instanceof ArchiveCanceled;
+    if (!canceled && !isAppError(error) && !(error instanceof ArchiveConflict)) run.log("failed", error);
+    const state: ArchiveJobState = canceled ? "canceled" : run.wroteSomething ? "aborted" : "failed";
+    run.summarizeCappedMessages();
+    if (canceled) run.message("info", "canceled", run.wroteSomething ? "Canceled; what was imported before the cancel is complete and kept." : "Canceled before anything was imported.");
+    else run.message("error", "stopped", publicMessage(error, jobId));
+    await run.flush().catch(() => undefined);
+    await finish(jobId, state, { error: canceled ? null : publicMessage(error, jobId) });
+  } finally {
+    clearInterval(heartbeat);
+    await rm(jobDirectory(jobId), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+export type { ArchiveJobKind, ArchiveJobState };
