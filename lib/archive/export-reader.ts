@@ -110,7 +110,7 @@ export class ExportReader {
    * Reads the export in `zip`. Throws only when there is no usable JSON file; everything else is
    * reported through `warn` and skipped.
    */
-  static async scan(zip: SafeZip, options: { spillDirectory: string; warn: ExportWarn; onProgress?: (fraction: number) => void }): Promise<ExportReader> {
+  static async scan(zip: SafeZip, options: { spillDirectory: string; warn: ExportWarn; onProgress?: (fraction: number) => void | Promise<void> }): Promise<ExportReader> {
     const candidates = exportJsonEntries(zip.entries().map((entry) => entry.name));
     if (candidates.length === 0) {
       throw exportFormatError("This is not a Bitbucket issue export: the archive has neither db-2.0.json nor db-1.0.json.");
@@ -130,7 +130,7 @@ export class ExportReader {
   private static async scanEntry(
     zip: SafeZip,
     entry: string,
-    options: { spillDirectory: string; warn: ExportWarn; onProgress?: (fraction: number) => void },
+    options: { spillDirectory: string; warn: ExportWarn; onProgress?: (fraction: number) => void | Promise<void> },
   ): Promise<{ reader: ExportReader; problem?: undefined } | { reader?: undefined; problem: string }> {
     const size = zip.entry(entry)?.size ?? 0;
     const spill = await SpillFile.create(options.spillDirectory, `${path.posix.basename(entry)}.records`);
@@ -174,7 +174,7 @@ export class ExportReader {
         read += chunk.length;
         if (options.onProgress && size > 0 && read - lastReported > 1024 * 1024) {
           lastReported = read;
-          options.onProgress(Math.min(1, read / size));
+          await options.onProgress(Math.min(1, read / size));
         }
         yield chunk;
       }
@@ -264,7 +264,7 @@ export class ExportReader {
       throw error;
     }
     await spill.flush();
-    options.onProgress?.(1);
+    await options.onProgress?.(1);
 
     if (invalid !== null || counts.issues === 0) {
       await spill.close();
