@@ -76,12 +76,14 @@ function parseHeads(output: string): BundleRef[] {
 }
 
 async function importBundle(ctx: ArchiveRunContext, bundlePath: string, signal: AbortSignal): Promise<string | null> {
+  // `git bundle verify` (2.39) mistakes `--` for the file name; the path is Ferry's own, absolute, so it cannot pass as an option.
+  if (!path.isAbsolute(bundlePath)) throw new Error("The bundle path must be absolute");
   const scratch = path.join(ctx.workDirectory, "verify.git");
   await mkdir(ctx.workDirectory, { recursive: true });
   await ensureBareRepository(scratch);
   const scratchGit = { env: { GIT_DIR: scratch }, cwd: scratch, signal, timeoutMs: 30 * 60_000 };
   try {
-    await runGit(["bundle", "verify", "--quiet", "--", bundlePath], scratchGit);
+    await runGit(["bundle", "verify", bundlePath], scratchGit);
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? "";
     if (/lacks these prerequisite commits|requires this ref|prerequisite/i.test(stderr)) {
@@ -89,7 +91,7 @@ async function importBundle(ctx: ArchiveRunContext, bundlePath: string, signal: 
     }
     throw refused("The file is not a valid git bundle (`git bundle verify` refused it). Create one with `git bundle create wiki.bundle --all` in a clone of the wiki.");
   }
-  const listed = parseHeads((await runGit(["bundle", "list-heads", "--", bundlePath], scratchGit)).stdout);
+  const listed = parseHeads((await runGit(["bundle", "list-heads", bundlePath], scratchGit)).stdout);
   const headTarget = listed.find((entry) => entry.ref === "HEAD")?.sha ?? null;
   const refs = listed.filter((entry) => (entry.ref.startsWith("refs/heads/") || entry.ref.startsWith("refs/tags/")) && isValidRefName(entry.ref));
   if (!refs.some((entry) => entry.ref.startsWith("refs/heads/"))) throw refused("The bundle has no branches; create it with `git bundle create wiki.bundle --all`.");
@@ -98,7 +100,7 @@ async function importBundle(ctx: ArchiveRunContext, bundlePath: string, signal: 
   await withRepositoryLock(wiki, async () => {
     await ensureBareRepository(wiki);
     const wikiGit = { env: { GIT_DIR: wiki }, cwd: wiki, signal, timeoutMs: 30 * 60_000 };
-    await runGit(["bundle", "unbundle", "--", bundlePath], wikiGit);
+    await runGit(["bundle", "unbundle", bundlePath], wikiGit);
     const existing = (await runGit(["for-each-ref", "--format=%(refname)", "refs/heads/", "refs/tags/"], wikiGit)).stdout.split("\n").filter(Boolean);
     const wanted = new Set(refs.map((entry) => entry.ref));
     const commands = [
