@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { Project } from "@/lib/projects/queries";
+import { creoleToMarkdown } from "@/lib/projects/creole";
 import { encodeWikiSlug, FORMAT_NAMES, type WikiPageContent } from "@/lib/projects/wiki";
 import { Markdown } from "../markdown";
 import { projectHref } from "../routes";
@@ -35,6 +36,13 @@ export function WikiPageView({ project, wiki }: { project: Project; wiki: WikiPa
           <p className="text-sm text-slate-600">This page is too large to display.</p>
         ) : page.format === "markdown" ? (
           <Markdown source={content} baseUrl={baseUrl} />
+        ) : page.format === "creole" ? (
+          <>
+            <p className="mb-3 text-xs text-slate-500" data-testid="format-note">
+              Written in Creole.
+            </p>
+            <Markdown source={creoleToMarkdown(content)} baseUrl={baseUrl} />
+          </>
         ) : (
           <>
             <p className="mb-3 text-xs text-slate-500" data-testid="plain-text-note">

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { renderMarkdown } from "@/lib/markdown";
+import { creoleToMarkdown } from "./creole";
+
+const render = (source: string) => renderMarkdown(creoleToMarkdown(source), { baseUrl: "/acme/app/-/wikis/" });
+
+describe("Creole wiki pages", () => {
+  it("renders headings, emphasis, monospace and line breaks", () => {
+    const html = render("= Title =\n== Sub ==\nSome **bold** and //italic// and ##mono## text\\\\next line");
+    expect(html).toContain("<h1>Title</h1>");
+    expect(html).toContain("<h2>Sub</h2>");
+    expect(html).toContain("<strong>bold</strong>");
+    expect(html).toContain("<em>italic</em>");
+    expect(html).toContain("<code>mono</code>");
+    expect(html).toMatch(/text<br ?\/?>\s*next line/);
+  });
+
+  it("links wiki pages relative to the page, external links and free URLs", () => {
+    const html = render("See [[Setup Guide]], [[docs/Deep Page|the deep page]], [[https://example.com/x|Example]] and http://example.org/a.");
+    expect(html).toContain('<a href="/acme/app/-/wikis/Setup%20Guide">Setup Guide</a>');
+    expect(html).toContain('<a href="/acme/app/-/wikis/docs/Deep%20Page">the deep page</a>');
+    expect(html).toMatch(/<a href="https:\/\/example\.com\/x" rel="nofollow noopener noreferrer">Example<\/a>/);
+    expect(html).toMatch(/<a href="http:\/\/example\.org\/a"[^>]*>http:\/\/example\.org\/a<\/a>\./);
+  });
+
+  it("renders nested lists, tables, rules and nowiki blocks", () => {
+    const html = render("* one\n** one.one\n* two\n# first\n# second\n\n----\n|= Name |= Value |\n| a | [[b|B]] |\n\n{{{\n**not bold** <b>\n}}}");
+    expect(html).toMatch(/<ul>\s*<li>one\s*<ul>\s*<li>one\.one<\/li>/);
+    expect(html).toMatch(/<ol>\s*<li>first<\/li>\s*<li>second<\/li>/);
+    expect(html).toContain("<hr");
+    expect(html).toMatch(/<th>Name<\/th>\s*<th>Value<\/th>/);
+    expect(html).toContain('<td><a href="/acme/app/-/wikis/b">B</a></td>');
+    expect(html).toContain("<pre><code>**not bold** &lt;b&gt;\n</code></pre>");
+  });
+
+  it("shows markup characters and HTML as written, and never produces unsafe links", () => {
+    const html = render("<script>alert(1)</script> [[javascript:alert(1)|click]] {{javascript:x|img}} 1. not a list _under_ `tick` ~**escaped~**");
+    expect(html).not.toContain("<script");
+    expect(html).not.toMatch(/href="javascript/i);
+    expect(html).not.toMatch(/src="javascript/i);
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(html).toContain("_under_");
+    expect(html).toContain("**escaped**");
+  });
+
+  it("closes formatting left open at the end of a paragraph", () => {
+    expect(render("**bold to the end\n\nnext")).toMatch(/<p><strong>bold to the end<\/strong><\/p>\s*<p>next<\/p>/);
+  });
+});
