@@ -4,4 +4,6 @@ export async function register() {
   if (process.env.WORKERS === "0" || !process.env.DATABASE_URL) return;
   const { startImportWorkers } = await import("@/lib/import/workers");
   await startImportWorkers();
+  const { startArchiveWorkers } = await import("@/lib/archive/jobs");
+  await startArchiveWorkers();
 }

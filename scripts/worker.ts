@@ -20,6 +20,8 @@ if (!settings.DATABASE_URL) {
 const { startImportWorkers } = await import("../lib/import/workers.ts");
 const { stopJobs } = await import("../lib/jobs/index.ts");
 await startImportWorkers();
+const { startArchiveWorkers } = await import("../lib/archive/jobs.ts");
+await startArchiveWorkers();
 console.log(`Ferry import worker ${process.pid} is running.`);
 const stop = async () => {
   await stopJobs();

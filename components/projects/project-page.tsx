@@ -12,6 +12,7 @@ import {
   type Project,
 } from "@/lib/projects/queries";
 import { readWikiPage } from "@/lib/projects/wiki";
+import { ArchiveImportSettings } from "@/components/archive/archive-import-settings";
 import { ImportPage } from "./import/import-page";
 import { IssuePage } from "./issues/issue-page";
 import { IssuesPage } from "./issues/issues-page";
@@ -56,6 +57,7 @@ const VIEW_TITLES: Record<ProjectView["kind"], string> = {
   wikis: "Wiki",
   wiki: "Wiki",
   import: "Import",
+  settings_import: "Import settings",
 };
 
 export function pageTitle({ project, view }: ResolvedProjectPage): string {
@@ -80,7 +82,7 @@ async function ViewContent({ resolved, searchParams }: { resolved: ResolvedProje
     case "overview":
       return <OverviewPage project={project} />;
     case "issues":
-      return <IssuesPage project={project} state={parseIssueState(searchParams.state)} page={parsePage(searchParams.page)} />;
+      return <IssuesPage project={project} state={parseIssueState(searchParams.state)} page={parsePage(searchParams.page)} canManage={access.canManage} />;
     case "issue": {
       const issue = await getIssue(project.id, view.iid);
       if (!issue) notFound();
@@ -98,7 +100,7 @@ async function ViewContent({ resolved, searchParams }: { resolved: ResolvedProje
     case "milestones":
       return <MilestonesPage project={project} />;
     case "wikis":
-      return <WikiIndexPage project={project} />;
+      return <WikiIndexPage project={project} canManage={access.canManage} />;
     case "wiki": {
       const wiki = await readWikiPage(project.id, view.slug);
       if (!wiki) notFound();
@@ -107,6 +109,10 @@ async function ViewContent({ resolved, searchParams }: { resolved: ResolvedProje
     case "import":
       if (!project.import) notFound();
       return <ImportPage project={project} access={access} />;
+    case "settings_import":
+      // Settings are for Maintainers and above; others get the same 404 as a missing page.
+      if (!access.canManage) notFound();
+      return <ArchiveImportSettings project={project} />;
   }
 }
 

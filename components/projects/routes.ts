@@ -13,12 +13,13 @@ export type ProjectView =
   | { kind: "milestones" }
   | { kind: "wikis" }
   | { kind: "wiki"; slug: string }
-  | { kind: "import" };
+  | { kind: "import" }
+  | { kind: "settings_import" };
 
 export type ProjectRoute = { fullPath: string; view: ProjectView };
 
 /** The navigation tab a view belongs to. */
-export type ProjectTab = "overview" | "issues" | "merge_requests" | "labels" | "milestones" | "wikis" | "import";
+export type ProjectTab = "overview" | "issues" | "merge_requests" | "labels" | "milestones" | "wikis" | "import" | "settings";
 
 const MAX_IID = 2_147_483_647;
 
@@ -42,6 +43,8 @@ function parseView(rest: readonly string[]): ProjectView | null {
     case "milestones":
     case "import":
       return more.length === 0 ? { kind: page } : null;
+    case "settings":
+      return more.length === 1 && more[0] === "import" ? { kind: "settings_import" } : null;
     case "wikis":
       if (more.length === 0) return { kind: "wikis" };
       if (more.some((segment) => segment.length === 0)) return null;
@@ -74,6 +77,8 @@ export function tabOf(view: ProjectView): ProjectTab {
       return "merge_requests";
     case "wiki":
       return "wikis";
+    case "settings_import":
+      return "settings";
     default:
       return view.kind;
   }
@@ -96,6 +101,8 @@ export function viewPath(view: ProjectView): (string | number)[] {
       return ["merge_requests", view.iid];
     case "wiki":
       return ["wikis", view.slug.split("/").map(encodeURIComponent).join("/")];
+    case "settings_import":
+      return ["settings", "import"];
     default:
       return [view.kind];
   }

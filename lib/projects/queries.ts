@@ -182,12 +182,33 @@ const issueSelect = {
   ...issueListSelect,
   description: true,
   sourceId: true,
+  watchers: true,
 } satisfies Prisma.IssueSelect;
 
 export type IssueDetail = Prisma.IssueGetPayload<{ select: typeof issueSelect }>;
 
 export async function getIssue(projectId: number, iid: number): Promise<IssueDetail | null> {
   return db.issue.findUnique({ where: { projectId_iid: { projectId, iid } }, select: issueSelect });
+}
+
+const attachmentSelect = { id: true, fileName: true, size: true, contentType: true, createdAt: true } satisfies Prisma.IssueAttachmentSelect;
+export type IssueAttachmentItem = Prisma.IssueAttachmentGetPayload<{ select: typeof attachmentSelect }>;
+
+/** The issue's attachments by name. */
+export async function issueAttachments(issueId: number): Promise<IssueAttachmentItem[]> {
+  return db.issueAttachment.findMany({ where: { issueId }, select: attachmentSelect, orderBy: [{ fileName: "asc" }, { id: "asc" }] });
+}
+
+/**
+ * The source user's name when an imported note's author is not a Ferry user (archive imports
+ * record `{username, displayName, mapped: false}`, or `{anonymous: true}`); null otherwise.
+ */
+export function unmappedSourceName(sourceAuthor: unknown): string | null {
+  if (!sourceAuthor || typeof sourceAuthor !== "object" || Array.isArray(sourceAuthor)) return null;
+  const record = sourceAuthor as Record<string, unknown>;
+  if (record.mapped !== false) return null;
+  if (record.anonymous === true) return "Anonymous";
+  return sourceUserName(record) ?? "Anonymous";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -204,6 +225,7 @@ const noteSelect = {
   updatedAt: true,
   importedFrom: true,
   sourceId: true,
+  sourceAuthor: true,
   author: { select: personSelect },
 } satisfies Prisma.NoteSelect;
 

@@ -18,6 +18,7 @@ describe("parseProjectRoute", () => {
     expect(parseProjectRoute(["acme", "app", "-", "labels"])?.view).toEqual({ kind: "labels" });
     expect(parseProjectRoute(["acme", "app", "-", "milestones"])?.view).toEqual({ kind: "milestones" });
     expect(parseProjectRoute(["acme", "app", "-", "import"])?.view).toEqual({ kind: "import" });
+    expect(parseProjectRoute(["acme", "app", "-", "settings", "import"])?.view).toEqual({ kind: "settings_import" });
     expect(parseProjectRoute(["acme", "app", "-", "wikis"])?.view).toEqual({ kind: "wikis" });
     expect(parseProjectRoute(["acme", "app", "-", "wikis", "guides", "Getting Started"])?.view).toEqual({ kind: "wiki", slug: "guides/Getting Started" });
   });
@@ -28,6 +29,7 @@ describe("parseProjectRoute", () => {
     expect(parseProjectRoute(["acme", "-", "issues"])).toBeNull();
     expect(parseProjectRoute(["acme", "app", "-"])).toBeNull();
     expect(parseProjectRoute(["acme", "app", "-", "settings"])).toBeNull();
+    expect(parseProjectRoute(["acme", "app", "-", "settings", "general"])).toBeNull();
     expect(parseProjectRoute(["acme", "app", "-", "issues", "0"])).toBeNull();
     expect(parseProjectRoute(["acme", "app", "-", "issues", "12abc"])).toBeNull();
     expect(parseProjectRoute(["acme", "app", "-", "issues", "99999999999"])).toBeNull();
@@ -38,6 +40,8 @@ describe("parseProjectRoute", () => {
   it("maps views to navigation tabs and back to paths", () => {
     expect(tabOf({ kind: "issue", iid: 1 })).toBe("issues");
     expect(tabOf({ kind: "wiki", slug: "Home" })).toBe("wikis");
+    expect(tabOf({ kind: "settings_import" })).toBe("settings");
+    expect(projectHref("acme/app", ...viewPath({ kind: "settings_import" }))).toBe("/acme/app/-/settings/import");
     expect(projectHref("acme/app")).toBe("/acme/app");
     expect(projectHref("acme/app", ...viewPath({ kind: "merge_request", iid: 4 }))).toBe("/acme/app/-/merge_requests/4");
     expect(projectHref("acme/app", ...viewPath({ kind: "wiki", slug: "a b/c" }))).toBe("/acme/app/-/wikis/a%20b/c");

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { Suspense } from "react";
-import { issueNotes, type IssueDetail, type Project } from "@/lib/projects/queries";
+import { issueNotes, sourceUserName, type IssueDetail, type Project } from "@/lib/projects/queries";
 import { ImportedBadge, IssueStateBadge } from "../badges";
 import { LabelList } from "../label-chip";
 import { Markdown } from "../markdown";
@@ -10,6 +10,7 @@ import { projectHref } from "../routes";
 import { NotesSkeleton } from "../skeletons";
 import { Time } from "../time";
 import { Detail } from "../ui";
+import { IssueAttachments } from "./attachments";
 
 async function IssueActivity({ issueId }: { issueId: number }) {
   const notes = await issueNotes(issueId);
@@ -40,6 +41,9 @@ export function IssuePage({ project, issue }: { project: Project; issue: IssueDe
           <section aria-label="Description" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
             {issue.description.trim() ? <Markdown source={issue.description} /> : <p className="text-sm text-slate-500 italic">No description provided.</p>}
           </section>
+          <Suspense fallback={null}>
+            <IssueAttachments issueId={issue.id} />
+          </Suspense>
           <section aria-labelledby="activity-heading">
             <h2 id="activity-heading" className="mb-3 text-lg font-semibold text-slate-900">
               Activity
@@ -70,6 +74,13 @@ export function IssuePage({ project, issue }: { project: Project; issue: IssueDe
             <Detail term="Upvotes">
               <span data-testid="upvotes">{issue.upvotes}</span>
             </Detail>
+            {Array.isArray(issue.watchers) && issue.watchers.length > 0 && (
+              <Detail term="Watchers at the source">
+                <span data-testid="watchers" title={issue.watchers.map((watcher) => sourceUserName(watcher) ?? "Anonymous").join(", ")}>
+                  {issue.watchers.length}
+                </span>
+              </Detail>
+            )}
             {issue.closedAt && (
               <Detail term="Closed">
                 <Time value={issue.closedAt} format="datetime" />

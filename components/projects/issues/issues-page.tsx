@@ -80,11 +80,20 @@ async function IssueTable({ project, state, page }: { project: Project; state: I
   );
 }
 
-export async function IssuesPage({ project, state, page }: { project: Project; state: IssueStateFilter; page: number }) {
+export async function IssuesPage({ project, state, page, canManage = false }: { project: Project; state: IssueStateFilter; page: number; canManage?: boolean }) {
   const counts = await issueStateCounts(project.id);
   return (
     <div>
-      <PageHeading title="Issues" />
+      <PageHeading
+        title="Issues"
+        actions={
+          canManage ? (
+            <Link href={projectHref(project.fullPath, "settings", "import")} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50">
+              Import from a Bitbucket export
+            </Link>
+          ) : undefined
+        }
+      />
       <div className="mt-4">
         <StateTabs
           label="Filter issues by state"

@@ -1,4 +1,4 @@
-import type { NoteItem } from "@/lib/projects/queries";
+import { unmappedSourceName, type NoteItem } from "@/lib/projects/queries";
 import { ImportedBadge } from "../badges";
 import { Markdown } from "../markdown";
 import { Avatar, PersonLabel } from "../person";
@@ -33,14 +33,30 @@ export function NoteCard({ note, bare = false }: { note: NoteItem; bare?: boolea
   );
 }
 
-/** A system note ("changed the description", "closed"): one muted line. */
+/**
+ * A system note ("changed the description", "closed"): one muted line. An imported change by
+ * someone who is not a Ferry user names that person (the note itself belongs to the importer).
+ */
 export function SystemNote({ note }: { note: NoteItem }) {
+  const sourceName = unmappedSourceName(note.sourceAuthor);
   return (
-    <div id={`note_${note.id}`} data-testid="system-note" className="flex items-start gap-2 px-1 py-1.5 text-sm text-slate-600">
+    <div
+      id={`note_${note.id}`}
+      data-testid="system-note"
+      aria-label="System note"
+      className="flex items-start gap-2 rounded-md border-l-2 border-slate-200 bg-slate-50/60 px-2 py-1.5 text-sm text-slate-600"
+    >
+      {note.sourceId && <span id={`source-note-${note.sourceId}`} />}
       <span aria-hidden className="mt-1.5 h-2 w-2 shrink-0 rounded-full bg-slate-300" />
-      <Avatar person={note.author} />
+      {!sourceName && <Avatar person={note.author} />}
       <div className="min-w-0 flex-1">
-        <span className="font-medium text-slate-700">{note.author.name || note.author.username}</span>{" "}
+        {sourceName ? (
+          <span className="font-medium text-slate-700" title={`${sourceName} at the source; not linked to a Ferry user`} data-testid="source-actor">
+            {sourceName}
+          </span>
+        ) : (
+          <span className="font-medium text-slate-700">{note.author.name || note.author.username}</span>
+        )}{" "}
         <Markdown source={note.body} className="inline text-slate-600 [&_p]:my-0 [&_p]:inline" />
         <span className="ml-1 text-xs text-slate-500">
           <Time value={note.createdAt} />

@@ -47,10 +47,21 @@ async function WikiPageList({ project }: { project: Project }) {
   );
 }
 
-export function WikiIndexPage({ project }: { project: Project }) {
+export function WikiIndexPage({ project, canManage = false }: { project: Project; canManage?: boolean }) {
   return (
     <div>
-      <PageHeading title="Wiki">All pages</PageHeading>
+      <PageHeading
+        title="Wiki"
+        actions={
+          canManage ? (
+            <Link href={projectHref(project.fullPath, "settings", "import")} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50">
+              Import a wiki
+            </Link>
+          ) : undefined
+        }
+      >
+        All pages
+      </PageHeading>
       <div className="mt-4">
         <Suspense fallback={<ListSkeleton label="Loading wiki pages" />}>
           <WikiPageList project={project} />

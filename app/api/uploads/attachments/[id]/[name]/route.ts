@@ -1,0 +1,51 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { Readable } from "node:stream";
+import { NextResponse, type NextRequest } from "next/server";
+import { attachmentAbsolutePath, isInlineImage } from "@/lib/archive";
+import { currentUser } from "@/lib/auth";
+import { db } from "@/lib/db";
+import { newRequestId, toPublicError } from "@/lib/errors";
+import { projectAccess } from "@/lib/projects/access";
+
+/**
+ * `GET /api/uploads/attachments/<id>/<file name>`: an issue attachment, for whoever can read its
+ * project (a project they cannot read looks like a missing file). Images that are really PNG,
+ * JPEG, GIF or WebP are shown inline; everything else (SVG and HTML included) is a download, and
+ * nothing is ever sniffed or scripted.
+ */
+export async function GET(_request: NextRequest, context: { params: Promise<{ id: string; name: string }> }): Promise<Response> {
+  const requestId = newRequestId();
+  const notFound = () => NextResponse.json({ error: { code: "not_found", message: "Attachment not found." } }, { status: 404, headers: { "x-request-id": requestId } });
+  try {
+    const { id } = await context.params;
+    if (!/^\d{1,10}$/.test(id)) return notFound();
+    const attachment = await db.issueAttachment.findUnique({
+      where: { id: Number(id) },
+      select: { fileName: true, storagePath: true, size: true, contentType: true, project: { select: { namespaceId: true, visibility: true } } },
+    });
+    if (!attachment) return notFound();
+    const access = await projectAccess(await currentUser(), attachment.project);
+    if (!access.canRead) return notFound();
+    const file = attachmentAbsolutePath(attachment.storagePath);
+    const info = await stat(file).catch(() => null);
+    if (!info) return notFound();
+
+    const inline = isInlineImage(attachment.contentType);
+    const asciiName = attachment.fileName.replace(/[^\x20-\x7e]|["\\]/g, "_");
+    const headers = new Headers({
+      "content-type": inline ? attachment.contentType : attachment.contentType.startsWith("text/") ? "text/plain; charset=utf-8" : "application/octet-stream",
+      "content-length": String(info.size),
+      "content-disposition": `${inline ? "inline" : "attachment"}; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(attachment.fileName)}`,
+      "x-content-type-options": "nosniff",
+      "content-security-policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+      "cache-control": "private, max-age=3600",
+      "cross-origin-resource-policy": "same-origin",
+      "x-request-id": requestId,
+    });
+    return new Response(Readable.toWeb(createReadStream(file)) as ReadableStream, { headers });
+  } catch (error) {
+    const { status, body } = toPublicError(error, requestId, "issue attachment");
+    return NextResponse.json({ error: body }, { status, headers: { "x-request-id": requestId } });
+  }
+}
