@@ -1,14 +1,15 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { Gitlab, GitbeakerRequestError } from "@gitbeaker/rest";
 import { expect, test } from "@playwright/test";
 import { SANDBOX_ACCOUNTS } from "../mocks/bitbucket/seed.ts";
 import { SHOWCASE_REPOSITORY, showcaseExpectations } from "../mocks/bitbucket/showcase.ts";
 import { E2E } from "./environment";
-import { query, sandbox } from "./support";
+import { query, sandbox, signInWithBitbucket } from "./support";
 
 /**
  * Ferry's GitLab-compatible REST API, driven by a real GitLab client (@gitbeaker/rest), curl and
@@ -29,11 +30,14 @@ let projectId = 0;
 
 const api = (token: string) => new Gitlab({ host: E2E.appUrl, token });
 
-/** `npx ferry tokens create`, against the running app's database (found through DATA_DIR/runtime.json). */
-function cliToken(username: string, scopes = "api", expires?: string): string {
+/**
+ * `npx ferry tokens create`, against the running app's database (found through DATA_DIR/runtime.json).
+ * Asynchronous: a blocked event loop would miss the server closing idle keep-alive sockets.
+ */
+async function cliToken(username: string, scopes = "api", expires?: string): Promise<string> {
   const args = ["ferry", "tokens", "create", "--user", username, "--name", `e2e-${randomUUID().slice(0, 8)}`, "--scopes", scopes, ...(expires ? ["--expires", expires] : [])];
-  const output = execFileSync("npx", args, { env: { ...process.env, DATA_DIR: E2E.dataDir }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  const token = output.trim().split("\n").pop()!;
+  const { stdout } = await promisify(execFile)("npx", args, { env: { ...process.env, DATA_DIR: E2E.dataDir }, encoding: "utf8" });
+  const token = stdout.trim().split("\n").pop()!;
   expect(token).toMatch(/^ferry-pat-[A-Za-z0-9_-]{43}$/);
   return token;
 }
@@ -96,10 +100,23 @@ function cloneUrl(username: string | null, token: string | null) {
   return url.href;
 }
 
-function tryClone(url: string) {
+/** Runs a command without blocking the event loop (which would miss the server closing idle keep-alive sockets). */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function tryClone(url: string) {
   const target = path.join(mkdtempSync(path.join(tmpdir(), "ferry-api-clone-")), "clone");
-  const result = spawnSync("git", ["clone", "--quiet", "--", url, target], { env: gitEnv(), encoding: "utf8" });
-  return { ok: result.status === 0, stderr: result.stderr, target };
+  const result = await run("git", ["clone", "--quiet", "--", url, target], gitEnv());
+  return { ok: result.code === 0, stderr: result.stderr, target };
 }
 
 test.beforeAll(async () => {
@@ -115,16 +132,16 @@ test.beforeAll(async () => {
     `INSERT INTO namespaces (kind, name, path, full_path, owner_id, created_at, updated_at)
      SELECT 'user', 'Administrator', 'root', 'root', id, now(), now() FROM users WHERE username = 'root' ON CONFLICT DO NOTHING`,
   );
-  tokens.root = cliToken("root");
+  tokens.root = await cliToken("root");
   usernames.alice = await linkedUser("alice");
   usernames.bob = await linkedUser("bob");
-  tokens.alice = cliToken(usernames.alice);
-  tokens.aliceReadOnly = cliToken(usernames.alice, "read_api");
+  tokens.alice = await cliToken(usernames.alice);
+  tokens.aliceReadOnly = await cliToken(usernames.alice, "read_api");
   const eve = await call("GET", "/users?username=eve", tokens.root);
   if ((eve.body as unknown as unknown[]).length === 0) {
     expect((await call("POST", "/users", tokens.root, { username: "eve", email: "eve@ferry.test", name: "Eve", password: "correct horse battery staple" })).status).toBe(201);
   }
-  tokens.eve = cliToken("eve");
+  tokens.eve = await cliToken("eve");
 });
 
 test("a token from the CLI authenticates a GitLab client", async () => {
@@ -252,7 +269,7 @@ test("lists are paginated with GitLab's headers", async () => {
   expect(header("link")).toContain('rel="last"');
 });
 
-test("a private project is a 404 to a non-member, to anonymous callers, and to git without credentials", async () => {
+test("a private project is a 404 to a non-member and to anonymous callers", async () => {
   expect(await call("GET", `/projects/${projectId}`, tokens.eve)).toMatchObject({ status: 404, body: { message: "404 Project Not Found" } });
   expect((await call("GET", `/projects/${encodeURIComponent(PROJECT_PATH)}/issues`, null)).status).toBe(404);
   const error = await api(tokens.eve).Projects.show(projectId).catch((caught: unknown) => caught);
@@ -264,31 +281,31 @@ test("a private project is a 404 to a non-member, to anonymous callers, and to g
 
 test("git clone of the private project with username + token over HTTP Basic, refused without or with a revoked or expired token", async () => {
   test.setTimeout(120_000);
-  const cloned = tryClone(cloneUrl(usernames.alice, tokens.alice));
+  const cloned = await tryClone(cloneUrl(usernames.alice, tokens.alice));
   expect(cloned.ok, cloned.stderr).toBe(true);
-  const heads = execFileSync("git", ["-C", cloned.target, "for-each-ref", "--format=%(refname:strip=3) %(objectname)", "refs/remotes/origin/"], { encoding: "utf8" });
+  const heads = (await run("git", ["-C", cloned.target, "for-each-ref", "--format=%(refname:strip=3) %(objectname)", "refs/remotes/origin/"])).stdout;
   const cloneBranches = Object.fromEntries(heads.trim().split("\n").map((line) => line.split(" ")).filter(([name]) => name !== "HEAD"));
   expect(cloneBranches).toEqual(expected.branches);
 
-  const anonymous = tryClone(cloneUrl(null, null));
+  const anonymous = await tryClone(cloneUrl(null, null));
   expect(anonymous.ok).toBe(false);
   expect(anonymous.stderr).toMatch(/Authentication failed|could not read Username|terminal prompts disabled/i);
 
-  const wrong = tryClone(cloneUrl(usernames.alice, "ferry-pat-not-a-real-token"));
+  const wrong = await tryClone(cloneUrl(usernames.alice, "ferry-pat-not-a-real-token"));
   expect(wrong.ok).toBe(false);
 
-  const stranger = tryClone(cloneUrl("eve", tokens.eve));
+  const stranger = await tryClone(cloneUrl("eve", tokens.eve));
   expect(stranger.ok).toBe(false);
   expect(stranger.stderr).toMatch(/not found/i);
 
-  const revoked = cliToken(usernames.alice, "read_api");
-  expect(tryClone(cloneUrl(usernames.alice, revoked)).ok).toBe(true);
+  const revoked = await cliToken(usernames.alice, "read_api");
+  expect((await tryClone(cloneUrl(usernames.alice, revoked))).ok).toBe(true);
   await query(`UPDATE personal_access_tokens SET revoked_at = now() WHERE token_prefix = $1`, [revoked.slice(0, 14)]);
-  expect(tryClone(cloneUrl(usernames.alice, revoked)).ok).toBe(false);
+  expect((await tryClone(cloneUrl(usernames.alice, revoked))).ok).toBe(false);
 
-  const expiring = cliToken(usernames.alice, "api", "2099-01-01");
+  const expiring = await cliToken(usernames.alice, "api", "2099-01-01");
   await query(`UPDATE personal_access_tokens SET expires_at = '2020-01-01' WHERE token_prefix = $1`, [expiring.slice(0, 14)]);
-  expect(tryClone(cloneUrl(usernames.alice, expiring)).ok).toBe(false);
+  expect((await tryClone(cloneUrl(usernames.alice, expiring))).ok).toBe(false);
   expect((await call("GET", "/user", expiring)).body).toMatchObject({ error: "invalid_token" });
   expect((await call("GET", "/user", revoked)).body).toMatchObject({ error: "invalid_token" });
 });
@@ -302,19 +319,21 @@ test("the README's curl examples work as written, adjusted only for host and tok
     const section = readme.slice(readme.indexOf("## REST API"), readme.indexOf("## Development"));
     const examples = [...section.matchAll(/```shell\n([\s\S]*?)```/g)].map((match) => match[1]!).filter((block) => block.includes("curl"));
     expect(examples).toHaveLength(3);
-    const run = (block: string, replacements: Record<string, string> = {}) => {
+    const runExample = async (block: string, replacements: Record<string, string> = {}) => {
       let command = block.replaceAll("https://ferry.example.com", E2E.appUrl).replaceAll("YOUR_TOKEN", tokens.alice);
       for (const [from, to] of Object.entries(replacements)) command = command.replaceAll(from, to);
-      return JSON.parse(execFileSync("bash", ["-c", command], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })) as Record<string, unknown>;
+      const result = await run("bash", ["-c", command]);
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as Record<string, unknown>;
     };
     const [start, follow, cancel] = examples as [string, string, string];
 
-    const started = run(start);
+    const started = await runExample(start);
     expect(started).toMatchObject({ name: "new_project_name", full_path: "/my_group/my_subgroup/new_project_name", import_source: SHOWCASE_REPOSITORY, import_status: "scheduled" });
-    const status = run(follow);
+    const status = await runExample(follow);
     expect(status).toMatchObject({ id: started.id, path_with_namespace: "my_group/my_subgroup/new_project_name", import_type: "bitbucket", stats: expect.any(Object), failed_relations: [] });
     expect(["scheduled", "started"]).toContain(status.import_status);
-    const canceled = run(cancel, { PROJECT_ID: String(started.id) });
+    const canceled = await runExample(cancel, { PROJECT_ID: String(started.id) });
     expect(canceled).toMatchObject({ id: started.id, name: "new_project_name" });
     await waitForImport(started.id as number, (value) => value === "canceled", 60_000);
   } finally {
@@ -378,4 +397,45 @@ test("GitHub and Bitbucket Server imports answer 501 to gitbeaker", async () => 
   expect((github as GitbeakerRequestError).cause?.description).toMatch(/not yet supported/);
   const server = await client.Import.importBitbucketServerRepository("https://bitbucket.example.com", "root", "token", "PROJ", "repo").catch((error: unknown) => error);
   expect((server as GitbeakerRequestError).cause?.response.status).toBe(501);
+});
+
+test("Profile → Access tokens: create a token (shown once), use it, revoke it", async ({ page }) => {
+  await signInWithBitbucket(page, { startPath: "/profile/access_tokens" });
+  await expect(page.getByRole("heading", { name: "Access tokens" })).toBeVisible();
+  await expect(page.getByTestId("signed-in-user")).toContainText(usernames.alice);
+
+  // The browser session reads the API; a write with the session alone, from outside Ferry's pages, is refused.
+  const viaSession = await page.request.get("/api/v4/user");
+  expect(((await viaSession.json()) as { username: string }).username).toBe(usernames.alice);
+  const crossSite = await page.request.post("/api/v4/import/bitbucket/cancel", { data: { project_id: projectId }, headers: { origin: "https://evil.example" } });
+  expect(crossSite.status()).toBe(401);
+
+  await page.getByLabel("Token name").fill("browser token");
+  await page.getByRole("button", { name: "Create token" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "could not be created" })).toContainText("Scopes must include api or read_api");
+
+  await page.getByLabel(/^read_api/).check();
+  await page.getByLabel(/Expiration date/).fill("2099-12-31");
+  await page.getByRole("button", { name: "Create token" }).click();
+  const shown = page.getByLabel("New personal access token");
+  await expect(shown).toHaveValue(/^ferry-pat-[A-Za-z0-9_-]{43}$/);
+  const token = await shown.inputValue();
+  const row = page.getByTestId("token-row").filter({ hasText: "browser token" });
+  await expect(row).toHaveAttribute("data-state", "active");
+  await expect(row).toContainText("read_api");
+  await expect(row).toContainText("2099-12-31");
+
+  expect(await call("GET", "/user", token)).toMatchObject({ status: 200, body: { username: usernames.alice } });
+  expect(await call("POST", "/import/bitbucket/cancel", token, { project_id: projectId })).toMatchObject({ status: 403, body: { error: "insufficient_scope" } });
+
+  // Shown once: after a reload only its prefix remains.
+  await page.reload();
+  await expect(page.getByLabel("New personal access token")).toHaveCount(0);
+  expect(await page.content()).not.toContain(token);
+  await expect(row).toContainText(token.slice(0, 14));
+
+  await row.getByRole("button", { name: "Revoke browser token" }).click();
+  await row.getByRole("button", { name: "Confirm revoke" }).click();
+  await expect(row).toHaveAttribute("data-state", "revoked");
+  expect(await call("GET", "/user", token)).toMatchObject({ status: 401, body: { error: "invalid_token" } });
 });

@@ -62,7 +62,7 @@ export function isExpired(expiresAt: Date | null, now: Date = new Date()): boole
 
 export const createTokenSchema = z.object({
   name: z.string().trim().min(1, "can't be blank").max(255, "is too long (maximum is 255 characters)"),
-  scopes: z.array(tokenScopeSchema, "must be a list of scopes").min(1, "select at least one scope"),
+  scopes: z.array(z.enum(TOKEN_SCOPES, "can only be api or read_api"), "must be a list of scopes").min(1, "must include api or read_api"),
   /** `YYYY-MM-DD`, a day after today (UTC); no expiry when absent or empty. */
   expiresAt: z
     .string()
@@ -118,8 +118,10 @@ function toSummary(row: SummaryRow, now: Date = new Date()): TokenSummary {
   };
 }
 
+const FIELD_LABELS: Record<string, string> = { name: "Name", scopes: "Scopes", expiresAt: "Expiration date" };
+
 function describeFieldProblems(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join(".") || "input"} ${issue.message}`).join("; ");
+  return error.issues.map((issue) => `${FIELD_LABELS[String(issue.path[0])] ?? "Input"} ${issue.message}`).join("; ");
 }
 
 /** Creates a token; the returned `token` is the only time it exists in clear. */
@@ -132,7 +134,7 @@ export async function createPersonalAccessToken(
   if (!parsed.success) throw new AppError("invalid_token_request", `The token could not be created: ${describeFieldProblems(parsed.error)}.`, { status: 400 });
   const { name, expiresAt } = parsed.data;
   if (expiresAt && expiresAt.getTime() <= startOfUtcDay(now).getTime()) {
-    throw new AppError("invalid_token_request", "The token could not be created: expiresAt must be a day after today.", { status: 400 });
+    throw new AppError("invalid_token_request", "The token could not be created: Expiration date must be after today.", { status: 400 });
   }
   const user = await db.user.findUnique({ where: { id: userId }, select: { kind: true } });
   if (!user || user.kind !== "human") throw new AppError("user_not_found", "That user does not exist.", { status: 404 });
