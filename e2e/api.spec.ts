@@ -144,6 +144,11 @@ test.beforeAll(async () => {
   tokens.eve = await cliToken("eve");
 });
 
+test.afterAll(async () => {
+  // Other specs expect alice's to be the only Bitbucket identity; drop the link this spec made for bob (never one made by signing in).
+  await query(`DELETE FROM accounts WHERE provider = 'bitbucket' AND provider_account_id = $1 AND access_token IS NULL`, [bob.uuid]);
+});
+
 test("a token from the CLI authenticates a GitLab client", async () => {
   const me = (await api(tokens.alice).Users.showCurrentUser()) as unknown as Record<string, unknown>;
   expect(me).toMatchObject({ username: usernames.alice, identities: [{ provider: "bitbucket", extern_uid: alice.uuid }] });

@@ -37,6 +37,10 @@
  * );
  * ```
  *
+ * Multipart bodies are read into memory (up to `maxBodyBytes`). An endpoint that streams a large
+ * upload leaves `body` out: the wrapper then does not touch the request body, and the handler
+ * reads `request.body` itself.
+ *
  * A handler returns plain data (sent as 200 JSON) or a Response (`apiResponse`, or
  * `paginatedResponse` from lib/api/pagination.ts for lists). Throw `ApiError`s (lib/api/errors.ts)
  * for GitLab-shaped errors; Ferry's `AppError`s become `{"message": …}` with their status.
