@@ -18,7 +18,12 @@ import { serveGitRequest, serveLfsBatch, serveLfsObject, streamLfsObject, type P
 import { LfsStore } from "./lfs-store";
 import { createLfsDownloadToken, LFS_TOKEN_HEADER, verifyLfsDownloadToken } from "./lfs-token";
 
-export type GitProjectResolver = (fullPath: string, authorization: string | null) => Promise<{ projectId: number; repoPath: string } | null>;
+/**
+ * Finds the project for a git request and decides access: the project, null when it does not
+ * exist or the caller may not read it (a 401 challenge for anonymous callers, else 404), or
+ * "unauthorized" when the request's credentials are wrong (a 401 challenge).
+ */
+export type GitProjectResolver = (fullPath: string, authorization: string | null) => Promise<{ projectId: number; repoPath: string } | null | "unauthorized">;
 
 export interface GitRouteOptions {
   /** Public base URL of Ferry (LFS hrefs are built from it). Default: NEXTAUTH_URL. */
@@ -71,8 +76,8 @@ export function matchGitRequestPath(pathname: string): { kind: GitRouteKind; ful
   return null;
 }
 
-function challenge(): Response {
-  return new Response("Authentication required\n", {
+function challenge(message = "Authentication required"): Response {
+  return new Response(`${message}\n`, {
     status: 401,
     headers: { "Content-Type": "text/plain; charset=utf-8", "WWW-Authenticate": 'Basic realm="Ferry"', "Cache-Control": "no-store" },
   });
@@ -101,6 +106,7 @@ export function createGitRouteHandlers(resolver: GitProjectResolver, options: Gi
       }
       const authorization = request.headers.get("authorization");
       const project = await resolver(fullPath, authorization);
+      if (project === "unauthorized") return challenge("HTTP Basic: Access denied");
       if (!project) return authorization ? notFound() : challenge();
       switch (kind) {
         case "info-refs":

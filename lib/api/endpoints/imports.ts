@@ -1,0 +1,189 @@
+import { z } from "zod";
+import { db } from "@/lib/db";
+import { isAppError } from "@/lib/errors";
+import { cancelImport } from "@/lib/import/control";
+import { repositoryFullNameSchema, startBitbucketImport } from "@/lib/import/start";
+import { getImportDetails } from "@/lib/projects/queries";
+import { getSettings, type ImportSourceName } from "@/lib/settings";
+import { ApiError, badRequest, forbidden, notFound } from "../errors";
+import { apiBoolean, apiEnum, apiId, apiString } from "../params";
+import { findApiProject } from "../projects";
+import { apiResponse, apiRoute } from "../route";
+import type { ApiRoutes } from "../router";
+import { namespaceFullNames, serializeImportEntity, serializeImportStatus } from "../serializers";
+
+/**
+ * The import endpoints (seed: import-api.md). Errors of `POST /import/bitbucket` are
+ * `{"error": "…"}`, as the seed documents GitLab's answers:
+ *
+ * - 400 missing or invalid parameters (named), an invalid namespace or project path;
+ * - 401 "Unable to authorize with Bitbucket. Check your credentials" when Bitbucket refuses the
+ *   email + API token (and always for username + app password: Bitbucket removed app passwords);
+ * - 403 the Bitbucket Cloud import source is disabled, or the target namespace is taken and the
+ *   caller asked for `taken_namespace=reject` (by default a taken namespace falls back to the
+ *   caller's personal namespace and the answer carries `import_warning`, as the seed says);
+ * - 422 the repository does not exist or the credentials cannot read it; a project already
+ *   exists at the path;
+ * - 429 the caller started `importRateLimitPerMinute` imports in the last minute (Retry-After).
+ */
+
+const BITBUCKET_AUTH_FAILED = "Unable to authorize with Bitbucket. Check your credentials";
+
+const startSchema = z.object({
+  bitbucket_email: apiString().optional(),
+  bitbucket_api_token: apiString().optional(),
+  bitbucket_username: apiString().optional(),
+  bitbucket_app_password: apiString().optional(),
+  repo_path: apiString(),
+  target_namespace: apiString(),
+  new_name: apiString().optional(),
+  user_mapping: apiEnum(["attribution", "placeholders"]).optional(),
+  /** Ferry's addition: "reject" answers 403 instead of falling back to the personal namespace. */
+  taken_namespace: apiEnum(["fallback", "reject"]).optional(),
+});
+type StartParams = z.infer<typeof startSchema>;
+
+/** Email + API token, or the deprecated username + app password (passed on for Bitbucket to refuse). */
+function credentialFrom(body: StartParams): { email: string; token: string } {
+  const present = (value: string | undefined) => value !== undefined && value.trim() !== "";
+  if (present(body.bitbucket_email) || present(body.bitbucket_api_token)) {
+    const missing = [!present(body.bitbucket_email) && "bitbucket_email", !present(body.bitbucket_api_token) && "bitbucket_api_token"].filter(Boolean);
+    if (missing.length) throw badRequest(`${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} missing`);
+    return { email: body.bitbucket_email!.trim(), token: body.bitbucket_api_token! };
+  }
+  if (present(body.bitbucket_username) || present(body.bitbucket_app_password)) {
+    const missing = [!present(body.bitbucket_username) && "bitbucket_username", !present(body.bitbucket_app_password) && "bitbucket_app_password"].filter(Boolean);
+    if (missing.length) throw badRequest(`${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} missing`);
+    return { email: body.bitbucket_username!.trim(), token: body.bitbucket_app_password! };
+  }
+  throw badRequest("bitbucket_email, bitbucket_api_token are missing (or the deprecated bitbucket_username, bitbucket_app_password)");
+}
+
+/** `workspace/slug`; GitLab also accepts `workspace___slug`. */
+function repositoryFrom(repoPath: string): string {
+  const value = repoPath.trim();
+  const normalized = value.includes("/") ? value : value.replace("___", "/");
+  const parsed = repositoryFullNameSchema.safeParse(normalized);
+  if (!parsed.success) throw badRequest("repo_path is invalid (must look like workspace/repository)");
+  return parsed.data;
+}
+
+async function enforceImportRateLimit(userId: string): Promise<void> {
+  const { importRateLimitPerMinute } = await getSettings();
+  const since = new Date(Date.now() - 60_000);
+  const recent = await db.projectImport.findMany({
+    where: { userId, createdAt: { gte: since } },
+    select: { createdAt: true },
+    orderBy: { createdAt: "asc" },
+  });
+  if (recent.length < importRateLimitPerMinute) return;
+  const oldest = recent[recent.length - importRateLimitPerMinute]!.createdAt;
+  const retryAfter = Math.max(1, Math.ceil((oldest.getTime() + 60_000 - Date.now()) / 1000));
+  throw new ApiError(
+    429,
+    { error: `This endpoint has been requested too many times: at most ${importRateLimitPerMinute} imports a minute. Try again later.` },
+    { "retry-after": String(retryAfter) },
+  );
+}
+
+/** Ferry's expected errors from starting an import, in the import endpoint's `{"error": …}` shape. */
+function importError(error: unknown): unknown {
+  if (!isAppError(error)) return error;
+  switch (error.code) {
+    case "bitbucket_reconnect_required":
+      return new ApiError(401, { error: BITBUCKET_AUTH_FAILED });
+    case "bitbucket_forbidden":
+      return new ApiError(403, {
+        error: "Bitbucket refused: the API token lacks a required scope (read:repository:bitbucket, read:pullrequest:bitbucket, read:issue:bitbucket, read:wiki:bitbucket)",
+      });
+    default:
+      return new ApiError(error.status, { error: error.message });
+  }
+}
+
+async function importEntityFor(projectId: number) {
+  const project = await db.project.findUniqueOrThrow({
+    where: { id: projectId },
+    select: {
+      id: true,
+      name: true,
+      fullPath: true,
+      importSource: true,
+      importUrl: true,
+      importWarning: true,
+      namespace: { select: { fullPath: true } },
+      import: { select: { status: true, error: true } },
+    },
+  });
+  const names = await namespaceFullNames([project.namespace.fullPath]);
+  return serializeImportEntity({
+    ...project,
+    namespaceFullName: names.get(project.namespace.fullPath) ?? project.namespace.fullPath,
+    status: project.import?.status ?? "none",
+    error: project.import?.error ?? null,
+  });
+}
+
+const startBitbucket = apiRoute({ name: "start bitbucket import", access: "write", body: startSchema }, async ({ caller, body }) => {
+  const credential = credentialFrom(body);
+  const repository = repositoryFrom(body.repo_path);
+  const targetNamespace = body.target_namespace.trim();
+  if (!targetNamespace) throw badRequest("target_namespace is empty");
+  await enforceImportRateLimit(caller.id);
+  let started;
+  try {
+    started = await startBitbucketImport(caller, {
+      repository,
+      targetNamespace,
+      name: body.new_name,
+      credential: { kind: "api-token", ...credential },
+      userMapping: body.user_mapping,
+      takenNamespace: body.taken_namespace ?? "fallback",
+    });
+  } catch (error) {
+    if (isAppError(error) && error.code === "repository_not_found") throw new ApiError(422, { error: `Project ${repository} could not be found` });
+    throw importError(error);
+  }
+  return apiResponse(await importEntityFor(started.projectId), { status: 201 });
+});
+
+const cancelBitbucket = apiRoute({ name: "cancel bitbucket import", access: "write", body: z.object({ project_id: apiId() }) }, async ({ caller, body }) => {
+  const project = await findApiProject(caller, String(body.project_id));
+  const row = await db.projectImport.findUnique({ where: { projectId: project.id }, select: { id: true, userId: true } });
+  if (!row) throw notFound("Import");
+  if (!project.access.canManage && row.userId !== caller.id) throw forbidden();
+  try {
+    await cancelImport(caller.id, row.id);
+  } catch (error) {
+    if (isAppError(error) && error.code === "import_not_running") throw new ApiError(400, { message: "The import cannot be canceled because it is not running" });
+    throw error;
+  }
+  return apiResponse(await importEntityFor(project.id));
+});
+
+const SOURCE_NAMES: Record<ImportSourceName, string> = { bitbucket_cloud: "Bitbucket Cloud", bitbucket_server: "Bitbucket Server", github: "GitHub" };
+
+/** Import sources without an adapter yet: 501, or 403 when an administrator disabled them. */
+function notYetSupported(source: ImportSourceName) {
+  return apiRoute({ name: `import from ${source}`, access: "write" }, async () => {
+    const settings = await getSettings();
+    if (!settings.importSources[source]) throw new ApiError(403, { error: `Importing from ${SOURCE_NAMES[source]} is disabled on this Ferry.` });
+    throw new ApiError(501, { error: `Importing from ${SOURCE_NAMES[source]} is not yet supported by Ferry; only Bitbucket Cloud imports are (POST /api/v4/import/bitbucket).` });
+  });
+}
+
+const importStatus = apiRoute({ name: "project import status", access: "read", auth: "optional" }, async ({ caller, params }) => {
+  const project = await findApiProject(caller, params.id!);
+  const [details, names] = await Promise.all([getImportDetails(project.id), namespaceFullNames([project.namespace.fullPath])]);
+  return serializeImportStatus(project, names.get(project.namespace.fullPath) ?? project.namespace.fullPath, details);
+});
+
+export const importRoutes: ApiRoutes = {
+  "/import/bitbucket": { POST: startBitbucket },
+  "/import/bitbucket/cancel": { POST: cancelBitbucket },
+  "/import/bitbucket_server": { POST: notYetSupported("bitbucket_server") },
+  "/import/github": { POST: notYetSupported("github") },
+  "/import/github/cancel": { POST: notYetSupported("github") },
+  "/import/github/gists": { POST: notYetSupported("github") },
+  "/projects/:id/import": { GET: importStatus },
+};

@@ -1,0 +1,153 @@
+import { db, type Prisma } from "@/lib/db";
+import type { Role } from "@/lib/generated/prisma/enums";
+import { isoDate, webUrl } from "./users";
+
+export const apiNamespaceSelect = {
+  id: true,
+  kind: true,
+  name: true,
+  path: true,
+  fullPath: true,
+  parentId: true,
+  description: true,
+  createdAt: true,
+  owner: { select: { number: true } },
+} satisfies Prisma.NamespaceSelect;
+export type ApiNamespaceRow = Prisma.NamespaceGetPayload<{ select: typeof apiNamespaceSelect }>;
+
+/** GitLab's Namespace (`GET /namespaces`, and `namespace` inside a project). */
+export function serializeNamespace(namespace: ApiNamespaceRow) {
+  return {
+    id: namespace.id,
+    name: namespace.name,
+    path: namespace.path,
+    kind: namespace.kind,
+    full_path: namespace.fullPath,
+    parent_id: namespace.parentId,
+    avatar_url: null,
+    web_url: namespace.kind === "group" ? webUrl("groups", namespace.fullPath) : webUrl(namespace.fullPath),
+  };
+}
+
+/** GitLab's Group. Ferry's groups have no visibility of their own; they are seen by their members. */
+export function serializeGroup(group: ApiNamespaceRow, fullName: string) {
+  return {
+    id: group.id,
+    name: group.name,
+    path: group.path,
+    description: group.description ?? "",
+    visibility: "private",
+    full_name: fullName,
+    full_path: group.fullPath,
+    parent_id: group.parentId,
+    created_at: isoDate(group.createdAt),
+    avatar_url: null,
+    web_url: webUrl("groups", group.fullPath),
+  };
+}
+
+/**
+ * "Acme / Platform / Tools" for namespace full paths, from the namespaces' names (one query for
+ * any number of paths).
+ */
+export async function namespaceFullNames(fullPaths: readonly string[]): Promise<Map<string, string>> {
+  const prefixes = new Set<string>();
+  for (const fullPath of fullPaths) {
+    const segments = fullPath.split("/");
+    for (let index = 1; index <= segments.length; index++) prefixes.add(segments.slice(0, index).join("/"));
+  }
+  const rows = prefixes.size ? await db.namespace.findMany({ where: { fullPath: { in: [...prefixes] } }, select: { fullPath: true, name: true } }) : [];
+  const names = new Map(rows.map((row) => [row.fullPath, row.name]));
+  const result = new Map<string, string>();
+  for (const fullPath of fullPaths) {
+    const segments = fullPath.split("/");
+    const parts = segments.map((segment, index) => names.get(segments.slice(0, index + 1).join("/")) ?? segment);
+    result.set(fullPath, parts.join(" / "));
+  }
+  return result;
+}
+
+export const apiProjectSelect = {
+  id: true,
+  name: true,
+  path: true,
+  fullPath: true,
+  description: true,
+  visibility: true,
+  defaultBranch: true,
+  hasWiki: true,
+  namespaceId: true,
+  importType: true,
+  importSource: true,
+  importUrl: true,
+  importWarning: true,
+  createdAt: true,
+  updatedAt: true,
+  creator: { select: { number: true } },
+  namespace: { select: apiNamespaceSelect },
+  import: { select: { id: true, status: true, error: true } },
+  _count: { select: { issues: { where: { state: "opened" } } } },
+} satisfies Prisma.ProjectSelect;
+export type ApiProjectRow = Prisma.ProjectGetPayload<{ select: typeof apiProjectSelect }>;
+
+const ACCESS_LEVELS: Record<Role, number> = { guest: 10, reporter: 20, developer: 30, maintainer: 40, owner: 50 };
+
+export function accessLevel(role: Role): number {
+  return ACCESS_LEVELS[role];
+}
+
+export function roleForAccessLevel(level: number): Role | null {
+  const match = (Object.entries(ACCESS_LEVELS) as [Role, number][]).filter(([, value]) => value <= level).sort((a, b) => b[1] - a[1])[0];
+  return match ? match[0] : null;
+}
+
+/**
+ * GitLab's Project. `import_url` is the source repository's web page (Ferry never stores
+ * credentials in it); `http_url_to_repo` is Ferry's clone URL.
+ */
+export function serializeProject(project: ApiProjectRow, options: { namespaceFullName: string; role?: Role | null; detailed?: boolean }) {
+  const namespace = serializeNamespace(project.namespace);
+  return {
+    id: project.id,
+    description: project.description,
+    name: project.name,
+    name_with_namespace: `${options.namespaceFullName} / ${project.name}`,
+    path: project.path,
+    path_with_namespace: project.fullPath,
+    created_at: isoDate(project.createdAt),
+    last_activity_at: isoDate(project.updatedAt),
+    default_branch: project.defaultBranch,
+    tag_list: [],
+    topics: [],
+    ssh_url_to_repo: null,
+    http_url_to_repo: `${webUrl(project.fullPath)}.git`,
+    web_url: webUrl(project.fullPath),
+    readme_url: null,
+    avatar_url: null,
+    forks_count: 0,
+    star_count: 0,
+    namespace,
+    visibility: project.visibility,
+    archived: false,
+    empty_repo: project.defaultBranch === null,
+    issues_enabled: true,
+    merge_requests_enabled: true,
+    wiki_enabled: project.hasWiki,
+    creator_id: project.creator?.number ?? null,
+    open_issues_count: project._count.issues,
+    import_type: project.importType,
+    import_status: project.import?.status ?? "none",
+    import_error: project.import?.error ?? null,
+    import_url: project.importUrl,
+    import_source: project.importSource,
+    import_warning: project.importWarning,
+    ...(options.detailed
+      ? {
+          permissions: {
+            project_access: null,
+            group_access: options.role ? { access_level: accessLevel(options.role), notification_level: 3 } : null,
+          },
+        }
+      : {}),
+  };
+}
