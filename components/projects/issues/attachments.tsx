@@ -24,7 +24,6 @@ export async function IssueAttachments({ issueId }: { issueId: number }) {
             <li key={attachment.id} className="min-w-0 rounded-md border border-slate-200 p-2" data-testid="attachment" data-content-type={attachment.contentType}>
               {image && (
                 <a href={href} className="mb-2 block overflow-hidden rounded bg-slate-50" aria-label={`Open ${attachment.fileName}`}>
-                  {/* eslint-disable-next-line @next/next/no-img-element -- served by our own route, sizes unknown */}
                   <img src={href} alt={attachment.fileName} loading="lazy" className="mx-auto max-h-48 object-contain" data-testid="attachment-preview" />
                 </a>
               )}
