@@ -69,7 +69,7 @@ describe("POST /projects/:id/import/bitbucket_issues", () => {
 
     const messages = await json(await getMessages(request("GET", `/import/jobs/${jobId}/messages`, token), params({ id: String(jobId) })));
     expect(messages.status).toBe(200);
-    expect(messages.body.map((message: { message: string }) => message.message)).toContain("Import completed.");
+    expect((messages.body as unknown as Array<{ message: string }>).map((message) => message.message)).toContain("Import completed.");
     expect(messages.body[0]).toMatchObject({ id: expect.any(Number), severity: "info", created_at: expect.any(String) });
 
     const cancel = await json(await cancelJob(request("POST", `/import/jobs/${jobId}/cancel`, token), params({ id: String(jobId) })));

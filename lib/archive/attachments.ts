@@ -123,3 +123,21 @@ export async function storeAttachment(projectId: number, source: Readable): Prom
     throw error;
   }
 }
+
+/**
+ * Response headers for serving an attachment: real raster images inline, everything else as a
+ * download (text as text/plain, the rest as octet-stream), never sniffed, never scripted.
+ */
+export function attachmentResponseHeaders(attachment: { fileName: string; contentType: string }, size: number): Record<string, string> {
+  const inline = isInlineImage(attachment.contentType);
+  const asciiName = attachment.fileName.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return {
+    "content-type": inline ? attachment.contentType : attachment.contentType.startsWith("text/") ? "text/plain; charset=utf-8" : "application/octet-stream",
+    "content-length": String(size),
+    "content-disposition": `${inline ? "inline" : "attachment"}; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(attachment.fileName)}`,
+    "x-content-type-options": "nosniff",
+    "content-security-policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+    "cache-control": "private, max-age=3600",
+    "cross-origin-resource-policy": "same-origin",
+  };
+}

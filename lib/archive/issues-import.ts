@@ -152,6 +152,8 @@ type ImportState = {
   labels: LabelCache;
   milestones: Map<string, number>;
   counts: IssuesArchiveCounts;
+  /** Issue numbers the project has: these are updated one by one, the others inserted in bulk. */
+  existing: Set<number>;
 };
 
 async function milestoneId(state: ImportState, title: string | null): Promise<number | null> {
@@ -273,17 +275,7 @@ async function writeIssue(tx: DbTransaction, projectId: number, prepared: Prepar
   const existingNotes = new Map(
     (await tx.note.findMany({ where: { issueId: row.id, sourceId: { not: null } }, select: { id: true, sourceId: true } })).map((note) => [note.sourceId!, note.id]),
   );
-  const noteData = (note: PreparedNote) => ({
-    projectId,
-    discussionId: noteDiscussionId(projectId, prepared.iid, note.sourceId),
-    body: note.body,
-    system: note.system,
-    authorId: note.authorId,
-    createdAt: note.createdAt,
-    updatedAt: note.updatedAt,
-    importedFrom: ISSUE_SOURCE,
-    sourceAuthor: note.sourceAuthor,
-  });
+  const noteData = (note: PreparedNote) => noteRow(projectId, prepared.iid, note);
   const fresh = prepared.notes.filter((note) => !existingNotes.has(note.sourceId));
   if (fresh.length > 0) {
     await tx.note.createMany({ data: fresh.map((note) => ({ ...noteData(note), issueId: row.id, sourceId: note.sourceId })) });
@@ -302,25 +294,59 @@ async function writeIssue(tx: DbTransaction, projectId: number, prepared: Prepar
   }
 }
 
+const NOTE_ROWS_PER_INSERT = 3_000;
+
+function noteRow(projectId: number, iid: number, note: PreparedNote) {
+  return {
+    projectId,
+    discussionId: noteDiscussionId(projectId, iid, note.sourceId),
+    body: note.body,
+    system: note.system,
+    authorId: note.authorId,
+    createdAt: note.createdAt,
+    updatedAt: note.updatedAt,
+    importedFrom: ISSUE_SOURCE,
+    sourceAuthor: note.sourceAuthor,
+  };
+}
+
+/** Issues the project does not have yet, all at once: one insert per table for the whole batch. */
+async function insertFreshIssues(tx: DbTransaction, projectId: number, fresh: readonly PreparedIssue[]): Promise<void> {
+  const rows = await tx.issue.createManyAndReturn({ data: fresh.map((prepared) => ({ projectId, iid: prepared.iid, ...prepared.data })), select: { id: true, iid: true } });
+  const idOf = new Map(rows.map((row) => [row.iid, row.id]));
+  const labels = fresh.flatMap((prepared) => prepared.labelIds.map((labelId) => ({ issueId: idOf.get(prepared.iid)!, labelId })));
+  if (labels.length > 0) await tx.issueLabel.createMany({ data: labels, skipDuplicates: true });
+  const notes = fresh.flatMap((prepared) => prepared.notes.map((note) => ({ ...noteRow(projectId, prepared.iid, note), issueId: idOf.get(prepared.iid)!, sourceId: note.sourceId })));
+  for (let start = 0; start < notes.length; start += NOTE_ROWS_PER_INSERT) await tx.note.createMany({ data: notes.slice(start, start + NOTE_ROWS_PER_INSERT) });
+  const attachments = fresh.flatMap((prepared) =>
+    prepared.attachments.map((attachment) => ({ projectId, issueId: idOf.get(prepared.iid)!, ...attachment, size: BigInt(attachment.size) })),
+  );
+  if (attachments.length > 0) await tx.issueAttachment.createMany({ data: attachments });
+}
+
 async function writeBatch(state: ImportState, batch: PreparedIssue[]): Promise<void> {
   const projectId = state.ctx.project.id;
   const record = (prepared: PreparedIssue) => {
     state.ctx.markWritten();
+    state.existing.add(prepared.iid);
     state.counts.issues.imported++;
     state.counts.comments.imported += prepared.comments;
     state.counts.systemNotes.imported += prepared.systemNotes;
     state.counts.attachments.imported += prepared.attachments.length;
   };
+  const fresh = batch.filter((prepared) => !state.existing.has(prepared.iid));
+  const known = batch.filter((prepared) => state.existing.has(prepared.iid));
   try {
     await db.$transaction(
       async (tx) => {
-        for (const prepared of batch) await writeIssue(tx, projectId, prepared);
+        if (fresh.length > 0) await insertFreshIssues(tx, projectId, fresh);
+        for (const prepared of known) await writeIssue(tx, projectId, prepared);
       },
       { timeout: 120_000, maxWait: 30_000 },
     );
     batch.forEach(record);
   } catch {
-    // Find the issue that failed: write them one by one.
+    // Find the issue that failed: write them one by one (an upsert each, whatever exists by now).
     for (const prepared of batch) {
       try {
         await db.$transaction((tx) => writeIssue(tx, projectId, prepared), { timeout: 120_000, maxWait: 30_000 });
@@ -400,7 +426,8 @@ export async function importIssuesArchive(ctx: ArchiveRunContext): Promise<Issue
       targetProjectUrl: `${config().NEXTAUTH_URL}/${ctx.project.fullPath}`,
       mentions: await mentionTargets(summary.users, users),
     });
-    const state: ImportState = { ctx, zip, reader, users, text, labels: new LabelCache(ctx.project.id), milestones: new Map(), counts };
+    const existing = new Set((await db.issue.findMany({ where: { projectId: ctx.project.id }, select: { iid: true } })).map((issue) => issue.iid));
+    const state: ImportState = { ctx, zip, reader, users, text, labels: new LabelCache(ctx.project.id), milestones: new Map(), counts, existing };
     for (const title of summary.milestones) await milestoneId(state, title);
 
     let batch: PreparedIssue[] = [];

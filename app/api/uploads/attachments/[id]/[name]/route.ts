@@ -2,7 +2,8 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { NextResponse, type NextRequest } from "next/server";
-import { attachmentAbsolutePath, isInlineImage } from "@/lib/archive";
+import { attachmentAbsolutePath } from "@/lib/archive";
+import { attachmentResponseHeaders } from "@/lib/archive/attachments";
 import { currentUser } from "@/lib/auth";
 import { db } from "@/lib/db";
 import { newRequestId, toPublicError } from "@/lib/errors";
@@ -31,18 +32,7 @@ export async function GET(_request: NextRequest, context: { params: Promise<{ id
     const info = await stat(file).catch(() => null);
     if (!info) return notFound();
 
-    const inline = isInlineImage(attachment.contentType);
-    const asciiName = attachment.fileName.replace(/[^\x20-\x7e]|["\\]/g, "_");
-    const headers = new Headers({
-      "content-type": inline ? attachment.contentType : attachment.contentType.startsWith("text/") ? "text/plain; charset=utf-8" : "application/octet-stream",
-      "content-length": String(info.size),
-      "content-disposition": `${inline ? "inline" : "attachment"}; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(attachment.fileName)}`,
-      "x-content-type-options": "nosniff",
-      "content-security-policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
-      "cache-control": "private, max-age=3600",
-      "cross-origin-resource-policy": "same-origin",
-      "x-request-id": requestId,
-    });
+    const headers = new Headers({ ...attachmentResponseHeaders(attachment, info.size), "x-request-id": requestId });
     return new Response(Readable.toWeb(createReadStream(file)) as ReadableStream, { headers });
   } catch (error) {
     const { status, body } = toPublicError(error, requestId, "issue attachment");
