@@ -6,6 +6,7 @@
  *   BENCH_SCALE (1)   multiplies the sizes (10,000 issues, ~60,000 comments, 1,800 attachments of ~50 KB)
  *   DATABASE_URL      a PostgreSQL to use instead of a fresh embedded one
  *   BENCH_CPU_PROFILE a directory: the importing process writes a CPU profile there
+ *   BENCH_MEMORY_LOG  set: the importing process logs its memory every 2 seconds
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -23,7 +24,15 @@ if (runJob !== -1) {
   const { db } = await import("../lib/db/index.ts");
   const started = performance.now();
   let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  let ticks = 0;
+  const sampler = setInterval(() => {
+    const usage = process.memoryUsage();
+    peak = Math.max(peak, usage.rss);
+    if (process.env.BENCH_MEMORY_LOG && ++ticks % 40 === 0) {
+      const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+      process.stderr.write(`[memory] rss ${mb(usage.rss)} heap ${mb(usage.heapUsed)}/${mb(usage.heapTotal)} external ${mb(usage.external)} buffers ${mb(usage.arrayBuffers)}\n`);
+    }
+  }, 50);
   await runArchiveJob(jobId);
   clearInterval(sampler);
   const seconds = (performance.now() - started) / 1000;

@@ -294,7 +294,7 @@ async function writeIssue(tx: DbTransaction, projectId: number, prepared: Prepar
   }
 }
 
-const NOTE_ROWS_PER_INSERT = 3_000;
+const NOTE_ROWS_PER_INSERT = 5_000;
 
 function noteRow(projectId: number, iid: number, note: PreparedNote) {
   return {
@@ -310,14 +310,45 @@ function noteRow(projectId: number, iid: number, note: PreparedNote) {
   };
 }
 
-/** Issues the project does not have yet, all at once: one insert per table for the whole batch. */
+const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
+const timestamp = (value: Date | string | null | undefined): string | null => (value ? new Date(value).toISOString() : null);
+
+/**
+ * Issues the project does not have yet, all at once: one INSERT per table for the whole batch,
+ * with the rows as arrays (`unnest`). A fixed statement whatever the batch holds, so the ORM
+ * neither builds per-row objects nor keeps a query plan per batch size (large archives stay
+ * within their memory budget).
+ */
 async function insertFreshIssues(tx: DbTransaction, projectId: number, fresh: readonly PreparedIssue[]): Promise<void> {
-  const rows = await tx.issue.createManyAndReturn({ data: fresh.map((prepared) => ({ projectId, iid: prepared.iid, ...prepared.data })), select: { id: true, iid: true } });
+  const data = fresh.map((prepared) => prepared.data);
+  const rows = await tx.$queryRaw<Array<{ id: number; iid: number }>>`
+    INSERT INTO issues (project_id, iid, title, description, state, author_id, assignee_id, milestone_id, upvotes, closed_at, created_at, updated_at, imported_from, source_id, source_author, source_assignee, watchers)
+    SELECT ${projectId}, iid, title, description, state::"IssueState", author_id, assignee_id, milestone_id, upvotes, closed_at, created_at, updated_at, imported_from, source_id, source_author, source_assignee, watchers
+    FROM unnest(
+      ${fresh.map((prepared) => prepared.iid)}::int[], ${data.map((row) => row.title)}::text[], ${data.map((row) => row.description ?? "")}::text[],
+      ${data.map((row) => row.state ?? "opened")}::text[], ${data.map((row) => row.authorId)}::text[], ${data.map((row) => row.assigneeId ?? null)}::text[],
+      ${data.map((row) => row.milestoneId ?? null)}::int[], ${data.map((row) => row.upvotes ?? 0)}::int[], ${data.map((row) => timestamp(row.closedAt))}::timestamp[],
+      ${data.map((row) => timestamp(row.createdAt))}::timestamp[], ${data.map((row) => timestamp(row.updatedAt))}::timestamp[], ${data.map((row) => row.importedFrom ?? null)}::text[],
+      ${data.map((row) => row.sourceId ?? null)}::text[], ${data.map((row) => json(row.sourceAuthor))}::jsonb[], ${data.map((row) => json(row.sourceAssignee))}::jsonb[],
+      ${data.map((row) => json(row.watchers))}::jsonb[]
+    ) AS input(iid, title, description, state, author_id, assignee_id, milestone_id, upvotes, closed_at, created_at, updated_at, imported_from, source_id, source_author, source_assignee, watchers)
+    RETURNING id, iid`;
   const idOf = new Map(rows.map((row) => [row.iid, row.id]));
   const labels = fresh.flatMap((prepared) => prepared.labelIds.map((labelId) => ({ issueId: idOf.get(prepared.iid)!, labelId })));
   if (labels.length > 0) await tx.issueLabel.createMany({ data: labels, skipDuplicates: true });
-  const notes = fresh.flatMap((prepared) => prepared.notes.map((note) => ({ ...noteRow(projectId, prepared.iid, note), issueId: idOf.get(prepared.iid)!, sourceId: note.sourceId })));
-  for (let start = 0; start < notes.length; start += NOTE_ROWS_PER_INSERT) await tx.note.createMany({ data: notes.slice(start, start + NOTE_ROWS_PER_INSERT) });
+
+  const notes = fresh.flatMap((prepared) => prepared.notes.map((note) => ({ issueId: idOf.get(prepared.iid)!, row: noteRow(projectId, prepared.iid, note), sourceId: note.sourceId })));
+  for (let start = 0; start < notes.length; start += NOTE_ROWS_PER_INSERT) {
+    const chunk = notes.slice(start, start + NOTE_ROWS_PER_INSERT);
+    await tx.$executeRaw`
+      INSERT INTO notes (project_id, issue_id, discussion_id, body, system, author_id, created_at, updated_at, imported_from, source_id, source_author)
+      SELECT ${projectId}, issue_id, discussion_id, body, system, author_id, created_at, updated_at, ${ISSUE_SOURCE}, source_id, source_author
+      FROM unnest(
+        ${chunk.map((note) => note.issueId)}::int[], ${chunk.map((note) => note.row.discussionId)}::text[], ${chunk.map((note) => note.row.body)}::text[],
+        ${chunk.map((note) => note.row.system)}::boolean[], ${chunk.map((note) => note.row.authorId)}::text[], ${chunk.map((note) => timestamp(note.row.createdAt))}::timestamp[],
+        ${chunk.map((note) => timestamp(note.row.updatedAt))}::timestamp[], ${chunk.map((note) => note.sourceId)}::text[], ${chunk.map((note) => json(note.row.sourceAuthor))}::jsonb[]
+      ) AS input(issue_id, discussion_id, body, system, author_id, created_at, updated_at, source_id, source_author)`;
+  }
   const attachments = fresh.flatMap((prepared) =>
     prepared.attachments.map((attachment) => ({ projectId, issueId: idOf.get(prepared.iid)!, ...attachment, size: BigInt(attachment.size) })),
   );

@@ -20,8 +20,8 @@ if (!available) console.warn(`[samples.test] ${SAMPLES} is missing: the real-arc
 
 type RawUser = string | { display_name?: string; account_id?: string } | null;
 type RawExport = {
-  issues: Array<{ id: number; status: string; kind: string; priority: string; component: string | null; version: string | null; milestone: string | null; reporter: RawUser; assignee: RawUser; voters: RawUser[]; watchers: RawUser[]; title: string }>;
-  comments: Array<{ id: number; issue: number; content: string | null; user: RawUser }>;
+  issues: Array<{ id: number; created_on: string; status: string; kind: string; priority: string; component: string | null; version: string | null; milestone: string | null; reporter: RawUser; assignee: RawUser; voters: RawUser[]; watchers: RawUser[]; title: string }>;
+  comments: Array<{ id: number; issue: number; content: string | null; user: RawUser; created_on: string }>;
   logs: Array<{ issue: number; field: string; changed_from: string; changed_to: string; user: RawUser }>;
   attachments: Array<{ issue: number; path: string; filename: string }>;
 };
@@ -92,6 +92,7 @@ async function checkAgainstExport(file: string, entry: string, result: Awaited<R
     expect(issue.upvotes).toBe(source.voters.length);
     expect((issue.watchers as unknown[]).length).toBe(source.watchers.length);
     expect(issue.importedFrom).toBe("bitbucket");
+    expect(issue.createdAt.toISOString(), `#${source.id} created`).toBe(new Date(source.created_on.replace(/(\.\d{3})\d+/, "$1")).toISOString());
     expect(issue.sourceId).toBe(String(source.id));
     const reporter = accountOf(source.reporter);
     const reporterUserId = reporter ? mapped.get(reporter) : undefined;
@@ -108,6 +109,7 @@ async function checkAgainstExport(file: string, entry: string, result: Awaited<R
       const note = issueNotes.find((candidate) => candidate.sourceId === String(comment.id))!;
       const commenter = accountOf(comment.user);
       expect(note.authorId).toBe((commenter && mapped.get(commenter)) ?? user.id);
+      expect(note.createdAt.toISOString()).toBe(new Date(comment.created_on.replace(/(\.\d{3})\d+/, "$1")).toISOString());
     }
     expect(issue.notes.filter((note) => note.system)).toHaveLength(data.logs.filter((log) => log.issue === source.id).length);
   }
