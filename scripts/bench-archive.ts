@@ -1,46 +1,16 @@
 /**
  * `npm run bench:archive`: generates a Bitbucket issue export of about 100 MB (many issues and
  * comments, change logs, and incompressible attachments), imports it into a project, and prints
- * the time, issues per second and the peak RSS of the importing process (a child process of its
- * own, so generating the archive does not count). Options (env):
- *   BENCH_SCALE (1)   multiplies the sizes (10,000 issues, ~60,000 comments, 1,800 attachments of ~50 KB)
+ * the time, issues per second and the peak RSS of the importing process (the job process the
+ * workers start for every archive job, so generating the archive does not count). Options (env):
+ *   BENCH_SCALE (1)   multiplies the sizes (10,000 issues, ~60,000 comments, 1,800 attachments of ~55 KB)
  *   DATABASE_URL      a PostgreSQL to use instead of a fresh embedded one
- *   BENCH_CPU_PROFILE a directory: the importing process writes a CPU profile there
- *   BENCH_MEMORY_LOG  set: the importing process logs its memory every 2 seconds
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
-
-const runJob = process.argv.indexOf("--run-job");
-if (runJob !== -1) {
-  // The importing process: run one job and report.
-  const jobId = Number(process.argv[runJob + 1]);
-  const { runArchiveJob } = await import("../lib/archive/jobs.ts");
-  const { db } = await import("../lib/db/index.ts");
-  const started = performance.now();
-  let peak = process.memoryUsage().rss;
-  let ticks = 0;
-  const sampler = setInterval(() => {
-    const usage = process.memoryUsage();
-    peak = Math.max(peak, usage.rss);
-    if (process.env.BENCH_MEMORY_LOG && ++ticks % 40 === 0) {
-      const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
-      process.stderr.write(`[memory] rss ${mb(usage.rss)} heap ${mb(usage.heapUsed)}/${mb(usage.heapTotal)} external ${mb(usage.external)} buffers ${mb(usage.arrayBuffers)}\n`);
-    }
-  }, 50);
-  await runArchiveJob(jobId);
-  clearInterval(sampler);
-  const seconds = (performance.now() - started) / 1000;
-  const job = await db.archiveImportJob.findUniqueOrThrow({ where: { id: jobId } });
-  process.stdout.write(`${JSON.stringify({ seconds, state: job.state, error: job.error, counts: job.counts, sampledPeakRss: peak, maxRss: process.resourceUsage().maxRSS * 1024 })}\n`);
-  await db.$disconnect();
-  process.exit(0);
-}
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const sized = (value: number) => Math.max(1, Math.round(value * scale));
@@ -135,7 +105,7 @@ const plan: Plan = { comments: 0, logs: 0, attachments: 0 };
 const writer = await ZipWriter.create(archive);
 await writer.addFile("db-2.0.json", exportJson(plan));
 for (let blob = 0; blob < ATTACHMENTS; blob++) {
-  await writer.addFile(`attachments/${String(blob).padStart(32, "0")}`, attachmentBytes(20_000 + Math.floor(random() * 60_000)), { method: "store" });
+  await writer.addFile(`attachments/${String(blob).padStart(32, "0")}`, attachmentBytes(20_000 + Math.floor(random() * 70_000)), { method: "store" });
 }
 await writer.close();
 const archiveBytes = statSync(archive).size;
@@ -153,17 +123,13 @@ const owner = await createUserWithProject(`bench${Date.now().toString(36)}`);
 const upload = await uploadFile(owner.user.id, archive, "bench-issues.zip");
 const job = await startIssuesArchiveImport(owner.user, { projectId: owner.project.id, uploadId: upload.id });
 
-console.log("Importing in a separate process…");
-// `node --import tsx` runs the script in this very child, whose RSS is then what is measured.
-const profile = process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROFILE] : [];
-const child = spawn(process.execPath, [...profile, "--import", "tsx", fileURLToPath(import.meta.url), "--run-job", String(job.id)], {
-  env: process.env,
-  stdio: ["ignore", "pipe", "inherit"],
-});
-let output = "";
-child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-const exitCode = await new Promise<number | null>((resolve) => child.on("close", resolve));
-const result = JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as { seconds: number; state: string; error: string | null; counts: Record<string, Record<string, number>>; sampledPeakRss: number; maxRss: number };
+console.log("Importing (in a job process of its own, as the workers run it)…");
+const { runArchiveJob } = await import("../lib/archive/jobs.ts");
+const started = performance.now();
+const stats = await runArchiveJob(job.id, { isolated: true });
+const seconds = (performance.now() - started) / 1000;
+const finished = await db.archiveImportJob.findUniqueOrThrow({ where: { id: job.id } });
+if (!stats?.maxRss) throw new Error("The job did not run in a job process (is lib/archive/job-process.ts there?)");
 
 const counts = {
   issues: await db.issue.count({ where: { projectId: owner.project.id } }),
@@ -175,13 +141,13 @@ const stubComments = plan.comments - counts.comments;
 console.log(`
 Archive import benchmark
   archive          ${(archiveBytes / MB).toFixed(1)} MB
-  job              ${result.state}${result.error ? ` (${result.error})` : ""} (child exit ${exitCode})
+  job              ${finished.state}${finished.error ? ` (${finished.error})` : ""} (job process exit ${stats.exitCode})
   imported         ${counts.issues} issues, ${counts.comments} comments (+${stubComments} stubs without text), ${counts.systemNotes} system notes, ${counts.attachments} attachments
-  time             ${result.seconds.toFixed(1)} s
-  throughput       ${(counts.issues / result.seconds).toFixed(0)} issues/s, ${((counts.comments + counts.systemNotes) / result.seconds).toFixed(0)} notes/s, ${(archiveBytes / MB / result.seconds).toFixed(1)} MB/s
-  peak RSS         ${(result.maxRss / MB).toFixed(0)} MB (importing process; sampled ${(result.sampledPeakRss / MB).toFixed(0)} MB) — limit 400 MB
+  time             ${seconds.toFixed(1)} s
+  throughput       ${(counts.issues / seconds).toFixed(0)} issues/s, ${((counts.comments + counts.systemNotes) / seconds).toFixed(0)} notes/s, ${(archiveBytes / MB / seconds).toFixed(1)} MB/s
+  peak RSS         ${(stats.maxRss / MB).toFixed(0)} MB (the importing job process; sampled ${((stats.sampledPeakRss ?? 0) / MB).toFixed(0)} MB) — limit 400 MB
 `);
-const ok = result.state === "completed" && counts.issues === ISSUES && counts.systemNotes === plan.logs && counts.attachments === plan.attachments && result.maxRss < 400 * MB;
+const ok = finished.state === "completed" && counts.issues === ISSUES && counts.systemNotes === plan.logs && counts.attachments === plan.attachments && stats.maxRss < 400 * MB;
 
 await stopJobs();
 await db.$disconnect();

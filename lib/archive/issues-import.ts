@@ -27,8 +27,8 @@ import { ArchiveCanceled, type ArchiveRunContext } from "./run-context";
  */
 
 export const ISSUE_SOURCE = "bitbucket";
-const BATCH_ISSUES = 25;
-const BATCH_NOTES = 2_000;
+const BATCH_ISSUES = 20;
+const BATCH_NOTES = 1_000;
 /** This many issues failing in a row means something is wrong beyond one issue: stop. */
 const MAX_CONSECUTIVE_FAILURES = 20;
 const SCAN_SHARE = 20;

@@ -243,6 +243,33 @@ describe("who may import", () => {
   });
 });
 
+describe("in a job process", () => {
+  it("runs the job in a process of its own and reports its peak memory", { timeout: 60_000 }, async () => {
+    const { job, project } = await startJob(await archiveOf(syntheticExport({ issues: 5 })));
+    const stats = await runArchiveJob(job.id, { isolated: true });
+    expect(stats).toMatchObject({ exitCode: 0, maxRss: expect.any(Number) });
+    expect(stats!.maxRss!).toBeGreaterThan(10 * 1024 * 1024);
+    expect((await finished(job.id)).state).toBe("completed");
+    expect(await db.issue.count({ where: { projectId: project.id } })).toBe(5);
+  });
+
+  it("a job process that dies leaves the job ended with a message, not running", { timeout: 60_000 }, async () => {
+    const { job } = await startJob(await archiveOf(syntheticExport({ issues: 5 })));
+    const saved = process.env.DATABASE_URL;
+    // The child inherits a database it cannot reach, so it exits with an error at once.
+    process.env.DATABASE_URL = "postgresql://nobody:wrong@127.0.0.1:1/none";
+    try {
+      const stats = await runArchiveJob(job.id, { isolated: true });
+      expect(stats?.exitCode).not.toBe(0);
+    } finally {
+      process.env.DATABASE_URL = saved;
+    }
+    const row = await finished(job.id);
+    expect(row.state).toBe("failed");
+    expect(row.error).toMatch(/The import process stopped unexpectedly \(exit code \d+; possibly out of memory\)\. Nothing was imported\./);
+  });
+});
+
 describe("on pg-boss", () => {
   it("waits while the project's Bitbucket import runs, then imports", { timeout: 90_000 }, async () => {
     await startArchiveWorkers();

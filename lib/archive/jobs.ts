@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
@@ -37,7 +39,7 @@ export const archiveImportJob = defineJob({
   retryLimit: 3,
   retryDelaySeconds: 10,
   expireInSeconds: 6 * 3600,
-  handler: async ({ jobId }) => runArchiveJob(jobId),
+  handler: async ({ jobId }) => void (await runArchiveJob(jobId, { isolated: true })),
 });
 
 export const ARCHIVE_JOBS = [archiveImportJob];
@@ -278,14 +280,85 @@ function publicMessage(error: unknown, jobId: number): string {
   return `The import stopped because of an unexpected error (reference: archive job ${jobId}); the server log has the details.`;
 }
 
-/** The pg-boss handler: claims, runs and records one job. Never throws for the job's own failures. */
-export async function runArchiveJob(jobId: number): Promise<void> {
+export type ArchiveProcessStats = { exitCode: number | null; signal: string | null; maxRss: number | null; sampledPeakRss: number | null };
+
+/**
+ * Claims and runs one job; never throws for the job's own failures. `isolated` (what the
+ * workers use) runs it in a process of its own (see runJobInChildProcess); tests run it here.
+ */
+export async function runArchiveJob(jobId: number, options: { isolated?: boolean } = {}): Promise<ArchiveProcessStats | null> {
   const claimed = await claim(jobId);
-  if (claimed === "gone") return;
+  if (claimed === "gone") return null;
   if (claimed === "wait") {
     await enqueue(archiveImportJob, { jobId }, { startAfterSeconds: WAIT_SECONDS });
-    return;
+    return null;
   }
+  if (options.isolated && existsSync(JOB_PROCESS_ENTRY())) return runJobInChildProcess(jobId);
+  await executeClaimedJob(jobId);
+  return null;
+}
+
+/** The entry point of job processes (TypeScript, run with tsx from Ferry's directory). */
+const JOB_PROCESS_ENTRY = () => path.join(process.cwd(), "lib", "archive", "job-process.ts");
+/**
+ * The job process's heap limit. Archives are untrusted and large: the import streams, and with a
+ * cap V8 collects garbage instead of growing the heap towards its default multi-gigabyte limit
+ * (a 100 MB archive peaks around 270 MB of RSS this way, against 450 MB+ without).
+ */
+const JOB_PROCESS_HEAP_MB = 224;
+const STATS_PREFIX = "ARCHIVE_JOB_STATS ";
+
+/**
+ * Runs a claimed job in a child process: untrusted input is parsed away from the web and worker
+ * process, under its own memory limit. A child that dies (out of memory, killed) leaves the job
+ * ended as aborted or failed with a message, not running.
+ */
+async function runJobInChildProcess(jobId: number): Promise<ArchiveProcessStats> {
+  const child = spawn(process.execPath, [`--max-old-space-size=${JOB_PROCESS_HEAP_MB}`, "--import", "tsx", JOB_PROCESS_ENTRY(), String(jobId)], {
+    cwd: process.cwd(),
+    env: process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stats: Pick<ArchiveProcessStats, "maxRss" | "sampledPeakRss"> = { maxRss: null, sampledPeakRss: null };
+  let pendingOut = "";
+  child.stdout.setEncoding("utf8");
+  child.stdout.on("data", (chunk: string) => {
+    pendingOut += chunk;
+    const lines = pendingOut.split("\n");
+    pendingOut = lines.pop() ?? "";
+    for (const line of lines) {
+      if (line.startsWith(STATS_PREFIX)) stats = JSON.parse(line.slice(STATS_PREFIX.length)) as typeof stats;
+      else if (line.trim()) console.log(`[archive-import ${jobId}] ${line}`);
+    }
+  });
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (chunk: string) => {
+    for (const line of chunk.split("\n")) if (line.trim()) console.error(`[archive-import ${jobId}] ${line}`);
+  });
+  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
+    child.on("error", () => resolve([null, null]));
+    child.on("close", (code, closeSignal) => resolve([code, closeSignal]));
+  });
+  if (exitCode !== 0) {
+    const job = await db.archiveImportJob.findUnique({ where: { id: jobId }, select: { state: true, counts: true } });
+    if (job?.state === "running") {
+      const imported = ((job.counts as { issues?: { imported?: number } } | null)?.issues?.imported ?? 0) > 0;
+      const message = `The import process stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${exitCode}`}; possibly out of memory). ${imported ? "The issues imported before that are complete; importing the archive again continues where it stopped." : "Nothing was imported."}`;
+      await db.archiveImportMessage.create({ data: { jobId, severity: "error", message } });
+      await finish(jobId, imported ? "aborted" : "failed", { error: message });
+      await rm(jobDirectory(jobId), { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+  return { exitCode, signal, ...stats };
+}
+
+/** Reported by job processes on their last line, for runJobInChildProcess. */
+export function jobProcessStatsLine(stats: { maxRss: number; sampledPeakRss: number }): string {
+  return `${STATS_PREFIX}${JSON.stringify(stats)}`;
+}
+
+/** Runs a job this process has claimed. */
+export async function executeClaimedJob(jobId: number): Promise<void> {
   const job = await db.archiveImportJob.findUniqueOrThrow({
     where: { id: jobId },
     include: { project: { select: { id: true, fullPath: true, importUrl: true } } },

@@ -27,7 +27,7 @@ export type JsonRecordOptions = {
   maxRecordChars?: number;
 };
 
-const DEFAULT_MAX_RECORD_CHARS = 64 * 1024 * 1024;
+const DEFAULT_MAX_RECORD_CHARS = 16 * 1024 * 1024;
 
 type Mode =
   | "start"

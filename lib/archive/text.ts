@@ -1,8 +1,5 @@
 import {
   convertBody,
-  convertChangesetRefs,
-  convertCodeLanguageHints,
-  convertMentions,
   escapeMarkdownInline,
   withAttribution,
   type MentionTarget,
@@ -63,18 +60,30 @@ export type ArchiveTextOptions = {
 
 export type ArchiveTextConverter = (text: string, author: ArchiveUser | null, mapped: boolean) => string;
 
+/**
+ * Stands in for the source repository when the export does not name it: under the reserved
+ * `.invalid` domain (RFC 2606) it matches no link, so only the link rewriting is skipped and the
+ * text still goes through the shared conversion in one pass.
+ */
+const UNKNOWN_SOURCE_REPOSITORY = "https://bitbucket.invalid/unknown/repository";
+
+function usableRepositoryUrl(url: string | null): string {
+  if (!url) return UNKNOWN_SOURCE_REPOSITORY;
+  try {
+    const parsed = new URL(url);
+    return /^https?:$/.test(parsed.protocol) && parsed.pathname.split("/").filter(Boolean).length > 0 ? url : UNKNOWN_SOURCE_REPOSITORY;
+  } catch {
+    return UNKNOWN_SOURCE_REPOSITORY;
+  }
+}
+
 export function createArchiveTextConverter(options: ArchiveTextOptions): ArchiveTextConverter {
-  const resolveMention = (id: string) => options.mentions.get(id) ?? null;
-  const convert = (text: string): string => {
-    if (options.sourceRepositoryUrl) {
-      try {
-        return convertBody(text, { sourceRepositoryUrl: options.sourceRepositoryUrl, targetProjectUrl: options.targetProjectUrl, resolveMention });
-      } catch {
-        // An unusable repository URL only costs the link rewriting.
-      }
-    }
-    return convertChangesetRefs(convertMentions(convertCodeLanguageHints(text), resolveMention), options.targetProjectUrl);
+  const context = {
+    sourceRepositoryUrl: usableRepositoryUrl(options.sourceRepositoryUrl),
+    targetProjectUrl: options.targetProjectUrl,
+    resolveMention: (id: string) => options.mentions.get(id) ?? null,
   };
+  const convert = (text: string): string => convertBody(text, context);
   return (text, author, mapped) => {
     const normalized = convertBraceCodeBlocks((text ?? "").replace(/\r\n?/g, "\n"));
     return withAttribution(convert(normalized), author ? { username: author.username, displayName: author.displayName } : null, mapped);
