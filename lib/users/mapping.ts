@@ -77,14 +77,25 @@ export async function linkedUserId(identity: SourceIdentity): Promise<string | n
 
 type PlaceholderRow = { id: string; placeholderSource: Prisma.JsonValue; reassignment: { status: string; targetUserId: string | null } | null };
 
-async function findPlaceholder(namespaceId: number, keys: string[]): Promise<PlaceholderRow | null> {
+/**
+ * The placeholder standing for the identity in the namespace: by its uuid key, else its
+ * account_id key, else a placeholder whose recorded source has that account_id (a user first
+ * seen in archive data without uuid, or the other way round, is still one placeholder).
+ */
+async function findPlaceholder(namespaceId: number, identity: SourceIdentity): Promise<PlaceholderRow | null> {
+  const keys = placeholderSourceKeys(identity);
   if (keys.length === 0) return null;
+  const accountId = identity.accountId?.trim();
   const rows = await db.user.findMany({
-    where: { kind: "placeholder", placeholderNamespaceId: namespaceId, placeholderSourceKey: { in: keys } },
+    where: {
+      kind: "placeholder",
+      placeholderNamespaceId: namespaceId,
+      OR: [{ placeholderSourceKey: { in: keys } }, ...(accountId ? [{ placeholderSource: { path: ["accountId"], equals: accountId } }] : [])],
+    },
     select: { id: true, placeholderSource: true, placeholderSourceKey: true, placeholderReassignment: { select: { status: true, targetUserId: true } } },
+    orderBy: { createdAt: "asc" },
   });
-  // The uuid key wins over the account_id key when both exist.
-  const row = keys.map((key) => rows.find((candidate) => candidate.placeholderSourceKey === key)).find(Boolean);
+  const row = keys.map((key) => rows.find((candidate) => candidate.placeholderSourceKey === key)).find(Boolean) ?? rows[0];
   return row ? { id: row.id, placeholderSource: row.placeholderSource, reassignment: row.placeholderReassignment } : null;
 }
 
@@ -113,7 +124,7 @@ export async function ensurePlaceholder(namespaceId: number, identity: SourceIde
   const keys = placeholderSourceKeys(identity);
   const sourceKey = keys[0];
   if (!sourceKey) throw new Error("A placeholder needs the source user's uuid or account_id");
-  const existing = await findPlaceholder(namespaceId, keys);
+  const existing = await findPlaceholder(namespaceId, identity);
   if (existing) {
     await refreshPlaceholderSource(existing, identity);
     return existing;
@@ -133,7 +144,7 @@ export async function ensurePlaceholder(namespaceId: number, identity: SourceIde
       ],
       skipDuplicates: true,
     });
-    const row = await findPlaceholder(namespaceId, [sourceKey]);
+    const row = await findPlaceholder(namespaceId, identity);
     if (row) {
       await db.placeholderReassignment.createMany({ data: [{ placeholderId: row.id, namespaceId }], skipDuplicates: true });
       return row.reassignment ? row : { ...row, reassignment: { status: "pending", targetUserId: null } };
@@ -145,15 +156,25 @@ export async function ensurePlaceholder(namespaceId: number, identity: SourceIde
 
 /** Keeps the source name a placeholder shows current when the source user was renamed. */
 async function refreshPlaceholderSource(row: PlaceholderRow, identity: SourceIdentity): Promise<void> {
-  const stored = (row.placeholderSource ?? {}) as Record<string, unknown>;
-  const username = identity.username ?? null;
-  const displayName = identity.displayName ?? null;
-  if ((username === null || stored.username === username) && (displayName === null || stored.displayName === displayName)) return;
-  const next = { ...stored, ...(username !== null ? { username } : {}), ...(displayName !== null ? { displayName } : {}) };
+  const stored = placeholderSourceFields(row.placeholderSource);
+  const next = {
+    ...stored,
+    uuid: stored.uuid ?? (identity.uuid ? normalizeUuid(identity.uuid) : null),
+    accountId: stored.accountId ?? identity.accountId ?? null,
+    username: identity.username ?? stored.username,
+    displayName: identity.displayName ?? stored.displayName,
+  };
+  if (JSON.stringify(next) === JSON.stringify(stored)) return;
   await db.user.update({
     where: { id: row.id },
-    data: { placeholderSource: next as Prisma.InputJsonObject, ...(displayName ? { name: displayName } : {}) },
+    data: { placeholderSource: next, ...(identity.displayName ? { name: identity.displayName } : {}) },
   });
+}
+
+function placeholderSourceFields(value: Prisma.JsonValue) {
+  const source = (value ?? {}) as Record<string, unknown>;
+  const text = (key: string) => (typeof source[key] === "string" ? (source[key] as string) : null);
+  return { provider: "bitbucket", uuid: text("uuid"), accountId: text("accountId"), username: text("username"), displayName: text("displayName") };
 }
 
 /** The user a reassigned placeholder's contributions went to; later imports map to them directly. */
@@ -176,7 +197,7 @@ export function createContributorResolver(options: {
       pending = (async () => {
         const linked = await linkedUserId(identity);
         if (linked) return linked;
-        return reassignedTarget(await findPlaceholder(options.topLevelNamespaceId, placeholderSourceKeys(identity)));
+        return reassignedTarget(await findPlaceholder(options.topLevelNamespaceId, identity));
       })();
       pending.catch(() => mappings.delete(key));
       mappings.set(key, pending);
