@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { ReassignmentAnswer } from "@/components/identity/inbox-controls";
+import { Notice } from "@/components/identity/ui";
 import { Badge } from "@/components/projects/badges";
 import { Time } from "@/components/projects/time";
 import { PageHeading, Section } from "@/components/projects/ui";
@@ -10,12 +11,21 @@ import { inboxRequests } from "@/lib/users/reassignment";
 export const metadata: Metadata = { title: "Inbox" };
 export const dynamic = "force-dynamic";
 
-export default async function InboxPage() {
+export default async function InboxPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser("/inbox");
   const { awaiting, answered } = await inboxRequests(user.id);
+  const answeredId = Number([(await searchParams).answered ?? ""].flat()[0]);
+  const justAnswered = answered.find((request) => request.id === answeredId);
   return (
     <div className="space-y-6">
       <PageHeading title="Inbox">Requests that wait for your answer.</PageHeading>
+      {justAnswered && (
+        <Notice tone="success" testId="inbox-message">
+          {justAnswered.status === "reassigned"
+            ? `Accepted: the contributions of ${sourceName(placeholderSourceOf(justAnswered.placeholder.source))} in ${justAnswered.namespace.fullPath} are now yours.`
+            : `Rejected: the contributions of ${sourceName(placeholderSourceOf(justAnswered.placeholder.source))} stay with the placeholder.`}
+        </Notice>
+      )}
       <Section title={`Contribution reassignments (${awaiting.length})`}>
         {awaiting.length === 0 ? (
           <p className="text-sm text-slate-600" data-testid="inbox-empty">

@@ -8,24 +8,17 @@ import { buttonStyles, Notice } from "./ui";
 export function ReassignmentAnswer({ reassignmentId, sourceName }: { reassignmentId: number; sourceName: string }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
-  const [message, setMessage] = useState<{ tone: "error" | "success"; text: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
   function answer(accept: boolean) {
-    setMessage(null);
+    setError(null);
     startTransition(async () => {
-      if (accept) {
-        const result = await acceptReassignmentRequest({ reassignmentId });
-        if (!result.ok) return setMessage({ tone: "error", text: result.error.message });
-        const moved = result.data;
-        setMessage({
-          tone: "success",
-          text: `Accepted: ${moved.issues} issues, ${moved.mergeRequests} merge requests, ${moved.notes} comments, ${moved.approvals} approvals, ${moved.reviews} reviews and ${moved.assignments} assignments are now yours.`,
-        });
-      } else {
-        const result = await rejectReassignmentRequest({ reassignmentId });
-        if (!result.ok) return setMessage({ tone: "error", text: result.error.message });
-        setMessage({ tone: "success", text: "Rejected; the contributions stay with the placeholder." });
+      const result = accept ? await acceptReassignmentRequest({ reassignmentId }) : await rejectReassignmentRequest({ reassignmentId });
+      if (!result.ok) {
+        setError(result.error.message);
+        return;
       }
-      router.refresh();
+      // The request leaves the list; the page says what happened.
+      router.replace(`/inbox?answered=${reassignmentId}`);
     });
   }
   return (
@@ -38,7 +31,7 @@ export function ReassignmentAnswer({ reassignmentId, sourceName }: { reassignmen
           Reject
         </button>
       </div>
-      {message && <Notice tone={message.tone}>{message.text}</Notice>}
+      {error && <Notice tone="error">{error}</Notice>}
     </div>
   );
 }
