@@ -33,12 +33,13 @@ function cliEnvironment(): NodeJS.ProcessEnv {
 }
 
 /** An administrator's way to make a local user: `npx ferry users create`, against the running Ferry's database. */
-async function createLocalUser(username: string): Promise<void> {
-  const { stdout } = await run("npx", ["ferry", "users", "create", "--username", username, "--email", `${username}@example.com`, "--password", PASSWORD], {
+async function createLocalUser(username: string, options: { admin?: boolean } = {}): Promise<void> {
+  const args = ["ferry", "users", "create", "--username", username, "--email", `${username}@example.com`, "--password", PASSWORD, ...(options.admin ? ["--admin"] : [])];
+  const { stdout } = await run("npx", args, {
     cwd: root,
     env: cliEnvironment(),
   });
-  expect(stdout).toContain(`Created user ${username}`);
+  expect(stdout).toContain(`Created ${options.admin ? "administrator" : "user"} ${username}`);
 }
 
 async function signInWithPassword(page: Page, username: string, password = PASSWORD) {
@@ -275,4 +276,53 @@ test("only Owners reassign placeholders: a crafted server-action call by a Maint
   expect((await status()).status).toBe("reassigned");
   await owner.page.reload();
   await expect(owner.page.getByTestId("placeholder-row").filter({ hasText: "Dave Source" }).getByTestId("placeholder-status")).toHaveText("Reassigned");
+});
+
+test("administrators create users and can turn Bitbucket sign-in off while connecting for imports keeps working", async ({ browser }) => {
+  const admin = unique("admin");
+  await createLocalUser(admin, { admin: true });
+  const page = await (await browser.newContext()).newPage();
+  await signInWithPassword(page, admin);
+  await page.getByRole("link", { name: "Admin" }).click();
+  await expect(page).toHaveURL(/\/admin\/users/);
+  await waitForHydration(page);
+
+  const created = unique("created");
+  await page.getByLabel("Username").fill(created);
+  await page.getByLabel("Email").fill(`${created}@example.com`);
+  await page.getByLabel(/^Password/).fill(PASSWORD);
+  await page.getByRole("button", { name: "Create user" }).click();
+  await expect(page.getByText(`Created @${created}`)).toBeVisible();
+  await expect(page.locator(`[data-testid=admin-user-row][data-username="${created}"]`)).toContainText("password");
+
+  // A user who is not an administrator finds no admin pages.
+  const other = await (await browser.newContext()).newPage();
+  await signInWithPassword(other, created);
+  await expect(other.getByRole("link", { name: "Admin" })).toHaveCount(0);
+  expect((await other.goto("/admin/settings"))?.status()).toBe(404);
+
+  await page.getByRole("link", { name: "Settings" }).click();
+  await waitForHydration(page);
+  await page.getByLabel("Allow signing in with Bitbucket").uncheck();
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Settings saved.")).toBeVisible();
+  try {
+    const signedOut = await (await browser.newContext()).newPage();
+    await signedOut.goto("/sign-in");
+    await expect(signedOut.getByLabel("Username or email")).toBeVisible();
+    await expect(signedOut.getByRole("button", { name: "Sign in with Bitbucket" })).toHaveCount(0);
+    // The provider refuses too, not just the page.
+    const refused = await signedOut.request.get("/api/auth/signin/bitbucket", { maxRedirects: 0 });
+    expect(refused.headers().location).toContain("/sign-in?error=BitbucketSignInDisabled");
+
+    // Connecting Bitbucket for imports still works for a signed-in user.
+    await unlink("bob");
+    await other.goto("/profile/account");
+    await authorizeOnBitbucket(other, "Connect Bitbucket", "Bob Brown");
+    await expect(other.getByTestId("identity-nickname")).toHaveText("@bob");
+  } finally {
+    await query(`UPDATE app_settings SET value = jsonb_set(value::jsonb, '{bitbucketSignInEnabled}', 'true') WHERE key = 'instance'`);
+  }
+  await page.reload();
+  await expect(page.getByLabel("Allow signing in with Bitbucket")).toBeChecked();
 });

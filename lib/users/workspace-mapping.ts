@@ -1,5 +1,6 @@
-import type { BitbucketClient, BitbucketUser } from "@/lib/bitbucket";
+import { BitbucketForbiddenError, BitbucketNotFoundError, type BitbucketClient, type BitbucketUser } from "@/lib/bitbucket";
 import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
 import { normalizeUuid } from "./mapping";
 
 /**
@@ -49,7 +50,19 @@ export async function mapWorkspaceMembers(workspace: string, members: readonly B
   return { workspace, total: rows.length, mapped: rows.filter((row) => row.ferryUser).length, members: rows };
 }
 
-/** The summary for a workspace the client's user can see (members are listed with their credential). */
+/**
+ * The summary for a workspace the client's user can see (members are listed with their
+ * credential). A workspace they cannot see is a 404; other Bitbucket errors pass through.
+ */
 export async function workspaceMappingSummary(client: BitbucketClient, workspace: string): Promise<WorkspaceMappingSummary> {
-  return mapWorkspaceMembers(workspace, await client.listWorkspaceMembers(workspace));
+  let members: BitbucketUser[];
+  try {
+    members = await client.listWorkspaceMembers(workspace);
+  } catch (error) {
+    if (error instanceof BitbucketNotFoundError || error instanceof BitbucketForbiddenError) {
+      throw new AppError("workspace_not_found", `Bitbucket workspace ${workspace} was not found, or you are not one of its members.`, { status: 404, cause: error });
+    }
+    throw error;
+  }
+  return mapWorkspaceMembers(workspace, members);
 }

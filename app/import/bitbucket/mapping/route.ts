@@ -1,6 +1,4 @@
 import { z } from "zod";
-import { BitbucketNotFoundError } from "@/lib/bitbucket";
-import { AppError } from "@/lib/errors";
 import { userRoute } from "@/lib/http/route";
 import { bitbucketClientForUser, bitbucketProblem } from "@/lib/import";
 import { workspaceMappingSummary } from "@/lib/users/workspace-mapping";
@@ -18,9 +16,6 @@ export const GET = userRoute({ query: querySchema, context: "workspace user mapp
   try {
     return await workspaceMappingSummary(client, query.workspace);
   } catch (error) {
-    if (error instanceof BitbucketNotFoundError) {
-      throw new AppError("workspace_not_found", `Bitbucket workspace ${query.workspace} was not found, or you cannot see its members.`, { status: 404 });
-    }
     throw bitbucketProblem(error);
   }
 });
