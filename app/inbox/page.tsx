@@ -5,7 +5,8 @@ import { Badge } from "@/components/projects/badges";
 import { Time } from "@/components/projects/time";
 import { PageHeading, Section } from "@/components/projects/ui";
 import { requireUser } from "@/lib/auth";
-import { placeholderSourceOf, REASSIGNMENT_STATUS_LABELS, sourceName } from "@/lib/users/placeholders";
+import Link from "next/link";
+import { managedPlaceholderGroups, placeholderSourceOf, REASSIGNMENT_STATUS_LABELS, sourceName } from "@/lib/users/placeholders";
 import { inboxRequests } from "@/lib/users/reassignment";
 
 export const metadata: Metadata = { title: "Inbox" };
@@ -13,7 +14,7 @@ export const dynamic = "force-dynamic";
 
 export default async function InboxPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser("/inbox");
-  const { awaiting, answered } = await inboxRequests(user.id);
+  const [{ awaiting, answered }, groups] = await Promise.all([inboxRequests(user.id), managedPlaceholderGroups(user)]);
   const answeredId = Number([(await searchParams).answered ?? ""].flat()[0]);
   const justAnswered = answered.find((request) => request.id === answeredId);
   return (
@@ -59,6 +60,22 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
           </ul>
         )}
       </Section>
+      {groups.length > 0 && (
+        <Section title="Placeholders in groups you own">
+          <ul className="divide-y divide-slate-100 text-sm">
+            {groups.map((group) => (
+              <li key={group.fullPath} className="flex flex-wrap items-center justify-between gap-3 py-2">
+                <Link href={`/groups/${group.fullPath}/-/placeholders`} className="font-medium text-brand-700 hover:underline">
+                  {group.name} <span className="font-normal text-slate-500">{group.fullPath}</span>
+                </Link>
+                <span className="text-slate-600">
+                  {group.open} not reassigned · {group.awaiting} awaiting approval · {group.total} in all
+                </span>
+              </li>
+            ))}
+          </ul>
+        </Section>
+      )}
       {answered.length > 0 && (
         <Section title="Answered">
           <ul className="divide-y divide-slate-100 text-sm">

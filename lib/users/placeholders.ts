@@ -242,3 +242,34 @@ export function identityOfSource(source: PlaceholderSource): SourceIdentity {
 }
 
 export { placeholderSourceKeys };
+
+export type ManagedPlaceholderGroup = { fullPath: string; name: string; open: number; awaiting: number; total: number };
+
+/** Top-level groups whose placeholders the user manages, with what is still open there (for the inbox). */
+export async function managedPlaceholderGroups(user: SessionUser): Promise<ManagedPlaceholderGroup[]> {
+  const namespaces = await db.namespace.findMany({
+    where: {
+      parentId: null,
+      placeholders: { some: {} },
+      ...(user.isAdmin ? {} : { OR: [{ ownerId: user.id }, { memberships: { some: { userId: user.id, role: "owner" } } }] }),
+    },
+    select: { id: true, fullPath: true, name: true },
+    orderBy: { fullPath: "asc" },
+    take: 100,
+  });
+  if (namespaces.length === 0) return [];
+  const counts = await db.placeholderReassignment.groupBy({
+    by: ["namespaceId", "status"],
+    where: { namespaceId: { in: namespaces.map((namespace) => namespace.id) } },
+    _count: { _all: true },
+  });
+  const count = (namespaceId: number, statuses: ReassignmentStatus[]) =>
+    counts.filter((row) => row.namespaceId === namespaceId && statuses.includes(row.status)).reduce((sum, row) => sum + row._count._all, 0);
+  return namespaces.map((namespace) => ({
+    fullPath: namespace.fullPath,
+    name: namespace.name,
+    open: count(namespace.id, ["pending", "rejected"]),
+    awaiting: count(namespace.id, ["awaiting_approval"]),
+    total: count(namespace.id, ["pending", "rejected", "awaiting_approval", "reassigned", "kept_as_placeholder"]),
+  }));
+}

@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { resetDatabase } from "@/test/db";
 import { parseCsv } from "./csv";
 import { createContributorResolver, type SourceIdentity } from "./mapping";
-import { listPlaceholders, placeholdersCsv, reassignmentSuggestions } from "./placeholders";
+import { listPlaceholders, managedPlaceholderGroups, placeholdersCsv, reassignmentSuggestions } from "./placeholders";
 import { acceptReassignment, applyReassignmentCsv, cancelReassignment, inboxRequests, keepAsPlaceholder, rejectReassignment, requestReassignment } from "./reassignment";
 
 const source = (nickname: string, n: number): SourceIdentity => ({
@@ -157,6 +157,12 @@ describe("reassigning a placeholder", () => {
     expect((await db.placeholderReassignment.findUniqueOrThrow({ where: { placeholderId: dave } })).status).toBe("kept_as_placeholder");
     await requestReassignment(owner, { placeholderId: dave, targetUsername: "owner" });
     expect((await db.placeholderReassignment.findUniqueOrThrow({ where: { placeholderId: dave } })).status).toBe("awaiting_approval");
+  });
+
+  it("shows Owners (not Maintainers) the groups whose placeholders they manage", async () => {
+    const { owner, maintainer } = await setup();
+    expect(await managedPlaceholderGroups(owner)).toEqual([{ fullPath: "acme", name: "acme", open: 2, awaiting: 0, total: 2 }]);
+    expect(await managedPlaceholderGroups(maintainer)).toEqual([]);
   });
 
   it("suggests the user who linked the placeholder's Bitbucket account later", async () => {
