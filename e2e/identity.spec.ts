@@ -16,9 +16,10 @@ test.beforeEach(async () => {
   await sandbox("/_sandbox/reset", { method: "POST" });
 });
 
-// Specs share one Ferry: leave no sandbox account linked to the users made here.
+// Specs share one Ferry: leave no link this spec made (it links bob and carol, never alice).
 test.afterAll(async () => {
-  for (const nickname of ["alice", "bob", "carol"] as const) await unlink(nickname);
+  await unlink("bob");
+  await unlink("carol");
 });
 
 function unique(prefix: string): string {
@@ -156,6 +157,9 @@ test("disconnecting the only way to sign in is refused; with a password it works
   await signInWithBitbucket(page, { startPath: "/profile/account", account: "Carol Chen" });
   await expect(page).toHaveURL(/\/profile\/account/);
   await expect(page.getByTestId("identity-nickname")).toHaveText("@carol");
+  const [{ user_id: carolUserId }] = (await query<{ user_id: string }>("SELECT user_id FROM accounts WHERE provider_account_id = $1", [SANDBOX_ACCOUNTS.carol.uuid])) as [
+    { user_id: string },
+  ];
 
   page.on("dialog", (dialog) => void dialog.accept());
   await page.getByRole("button", { name: "Disconnect Bitbucket @carol" }).click();
@@ -170,6 +174,9 @@ test("disconnecting the only way to sign in is refused; with a password it works
   await expect(page.getByText("Password set.")).toBeVisible();
   await page.getByRole("button", { name: "Disconnect Bitbucket @carol" }).click();
   await expect(page.getByTestId("no-identities")).toBeVisible();
+
+  // This sign-in made a Ferry user with carol's email; other specs may sign in as carol afresh.
+  await query("DELETE FROM users WHERE id = $1", [carolUserId]);
 });
 
 test("a placeholder cannot sign in, even with a password set on it", async ({ page }) => {
