@@ -1,14 +1,15 @@
 import type { ReactNode } from "react";
 import { NavTabs } from "@/components/identity/nav-tabs";
-import { requireUser } from "@/lib/auth";
+import { currentUser } from "@/lib/auth";
 
 export default async function ProfileLayout({ children }: { children: ReactNode }) {
-  const user = await requireUser("/profile/account");
+  // Each page requires sign-in with its own path to come back to; signed out, the page redirects.
+  const user = await currentUser();
+  if (!user) return children;
   return (
     <div>
-      <h1 className="text-2xl font-semibold text-slate-900">Your profile</h1>
-      <p className="mt-1 text-sm text-slate-600">
-        {user.name ?? user.username} <span className="text-slate-500">@{user.username}</span>
+      <p className="text-sm text-slate-600">
+        Your profile · <span className="font-medium text-slate-900">{user.name ?? user.username}</span> <span className="text-slate-500">@{user.username}</span>
       </p>
       <NavTabs
         label="Profile"

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { requireAdmin } from "../require-admin";
 import { SettingsForm } from "@/components/identity/admin-forms";
 import { Section } from "@/components/projects/ui";
 import { getSettings } from "@/lib/settings";
@@ -6,8 +7,8 @@ import { getSettings } from "@/lib/settings";
 export const metadata: Metadata = { title: "Settings · Administration" };
 export const dynamic = "force-dynamic";
 
-// app/admin/layout.tsx lets administrators only in; the action checks again.
 export default async function AdminSettingsPage() {
+  await requireAdmin("/admin/settings");
   return (
     <Section title="Instance settings">
       <SettingsForm settings={await getSettings()} />

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { requireAdmin } from "../require-admin";
 import { CreateUserForm } from "@/components/identity/admin-forms";
 import { Badge } from "@/components/projects/badges";
 import { Time } from "@/components/projects/time";
@@ -10,8 +11,8 @@ export const dynamic = "force-dynamic";
 
 const PAGE_SIZE = 200;
 
-// app/admin/layout.tsx lets administrators only in; the action checks again.
 export default async function AdminUsersPage() {
+  await requireAdmin("/admin/users");
   const [users, total, placeholders] = await Promise.all([
     db.user.findMany({
       where: { kind: "human" },

@@ -3,7 +3,7 @@ import { Suspense } from "react";
 import { BitbucketLinkButton, DisconnectButton, PasswordForm, SwitchDecision } from "@/components/identity/account-controls";
 import { Notice } from "@/components/identity/ui";
 import { Time } from "@/components/projects/time";
-import { Section } from "@/components/projects/ui";
+import { PageHeading, Section } from "@/components/projects/ui";
 import { requireUser } from "@/lib/auth";
 import { checkIdentity, linkedIdentities, pendingSwitch, type LinkedIdentity } from "@/lib/auth/linking";
 import { config } from "@/lib/config";
@@ -81,6 +81,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
 
   return (
     <div className="space-y-6">
+      <PageHeading title="Account">Your sign-in methods and the Bitbucket identities imports map to you.</PageHeading>
       {message && (
         <Notice tone={message.tone} testId="account-message">
           {message.text}
