@@ -3,7 +3,6 @@ import { db, type Namespace } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { ReassignmentStatus } from "@/lib/generated/prisma/enums";
 import { csvLine } from "./csv";
-import { placeholderSourceKeys, type SourceIdentity } from "./mapping";
 
 /**
  * Placeholder users of a top-level namespace, as its Owners see them: who they stand for,
@@ -74,7 +73,7 @@ export async function contributionCounts(userIds: readonly string[]): Promise<Ma
   return result;
 }
 
-/** The top-level namespace by full path (any case), or null. */
+/** A namespace by full path (any case), or null. */
 export async function findNamespaceByPath(fullPath: string): Promise<Namespace | null> {
   return db.namespace.findFirst({ where: { fullPath: { equals: fullPath, mode: "insensitive" } } });
 }
@@ -237,11 +236,6 @@ export async function placeholdersCsv(namespaceId: number): Promise<string> {
   return `${lines.join("\r\n")}\r\n`;
 }
 
-export function identityOfSource(source: PlaceholderSource): SourceIdentity {
-  return { provider: "bitbucket", uuid: source.uuid, accountId: source.accountId, username: source.username, displayName: source.displayName };
-}
-
-export { placeholderSourceKeys };
 
 export type ManagedPlaceholderGroup = { fullPath: string; name: string; open: number; awaiting: number; total: number };
 
