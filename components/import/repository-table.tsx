@@ -26,7 +26,7 @@ export function RepositoryTable({ personalNamespace, namespaces }: { personalNam
   const searchParams = useSearchParams();
   const urlFilter = searchParams.get("filter") ?? "";
   const [filterInput, setFilterInput] = useState(urlFilter);
-  const debouncedFilter = useDebouncedValue(filterInput.trim(), 350);
+  const debouncedFilter = useDebouncedValue(filterInput.trim(), 250);
   const filterField = useRef<HTMLInputElement>(null);
 
   // Text typed before the page became interactive is in the DOM but not in state: keep it.

@@ -53,7 +53,8 @@ export function decodeCursor(value: string): Cursor {
   }
 }
 
-const WORKSPACE_CONCURRENCY = 8;
+/** Workspaces listed at once: one request each, so this bounds the wait, not the number of requests. */
+const WORKSPACE_CONCURRENCY = 16;
 
 /** Bitbucket failures as errors a person can act on. Auth problems always end the listing. */
 export function bitbucketProblem(error: unknown): AppError {
@@ -89,11 +90,11 @@ export function toRow(repository: BitbucketRepository): ImportableRepository {
   };
 }
 
-type PageResult = { workspace: string; values: BitbucketRepository[]; next: string | null } | { workspace: string; problem: string };
+type PageResult<Extra> = { workspace: string; values: BitbucketRepository[]; next: string | null; extra: Extra } | { workspace: string; problem: string };
 
 /** What one step of the listing reports, workspace by workspace, in workspace order. */
-export type ListingEvent =
-  | { type: "repositories"; workspace: string; repositories: BitbucketRepository[] }
+export type ListingEvent<Extra = undefined> =
+  | { type: "repositories"; workspace: string; repositories: BitbucketRepository[]; extra: Extra }
   | { type: "problem"; workspace: string; message: string };
 
 export type ListingStep = {
@@ -104,7 +105,11 @@ export type ListingStep = {
    * result to `emit` as soon as it and all workspaces before it have answered (so rows only ever
    * append). Resolves to the cursor of the following step, null when all have been read.
    */
-  run(emit: (event: ListingEvent) => void | Promise<void>): Promise<string | null>;
+  run<Extra = undefined>(
+    emit: (event: ListingEvent<NoInfer<Extra>>) => void | Promise<void>,
+    /** Runs as each workspace answers, in parallel (e.g. looking up import statuses); its result rides along in order. */
+    prepare?: (repositories: BitbucketRepository[]) => Promise<Extra>,
+  ): Promise<string | null>;
 };
 
 /**
@@ -131,8 +136,8 @@ export async function startListingStep(client: BitbucketClient, options: { filte
 
   return {
     workspaces,
-    async run(emit) {
-      const results: Array<PageResult | undefined> = new Array(steps.length);
+    async run<Extra>(emit: (event: ListingEvent<Extra>) => void | Promise<void>, prepare?: (repositories: BitbucketRepository[]) => Promise<Extra>) {
+      const results: Array<PageResult<Extra> | undefined> = new Array(steps.length);
       const pending: Cursor["pending"] = [];
       let flushed = 0;
       let flushing = Promise.resolve();
@@ -145,7 +150,7 @@ export async function startListingStep(client: BitbucketClient, options: { filte
               continue;
             }
             if (result.next) pending.push({ workspace: result.workspace, next: result.next });
-            await emit({ type: "repositories", workspace: result.workspace, repositories: result.values });
+            await emit({ type: "repositories", workspace: result.workspace, repositories: result.values, extra: result.extra });
           }
         });
         return flushing;
@@ -155,7 +160,8 @@ export async function startListingStep(client: BitbucketClient, options: { filte
           const page = step.next
             ? await client.fetchNextPage(step.next)
             : await client.listRepositoriesPage(step.workspace, { nameFilter: filter, pagelen: 100, sort: "slug" });
-          results[index] = { workspace: step.workspace, values: page.values, next: page.next };
+          const extra = (prepare ? await prepare(page.values) : undefined) as Extra;
+          results[index] = { workspace: step.workspace, values: page.values, next: page.next, extra };
         } catch (error) {
           const problem = bitbucketProblem(error);
           if (problem.code === "bitbucket_reconnect_required") throw problem;

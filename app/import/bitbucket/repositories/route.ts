@@ -3,7 +3,7 @@ import { toPublicError } from "@/lib/errors";
 import { userRoute } from "@/lib/http/route";
 import { bitbucketClientForUser } from "@/lib/import";
 import { startListingStep, toRow } from "@/lib/import/repository-listing";
-import { importStatusesFor } from "@/lib/import/status";
+import { importStatusesFor, type RowImportStatus } from "@/lib/import/status";
 import type { ListingStreamEvent } from "@/lib/import/listing-stream";
 
 export const dynamic = "force-dynamic";
@@ -30,13 +30,13 @@ export const GET = userRoute({ query: querySchema, context: "bitbucket repositor
       };
       send({ type: "workspaces", workspaces: step.workspaces });
       try {
-        const cursor = await step.run(async (event) => {
-          if (!open) return;
-          if (event.type === "problem") return send(event);
-          const repositories = event.repositories.map(toRow);
-          const imports = await importStatusesFor(user, repositories.map((repository) => repository.fullName));
-          send({ type: "repositories", workspace: event.workspace, repositories, imports });
-        });
+        const cursor = await step.run<Record<string, RowImportStatus>>(
+          (event) => {
+            if (event.type === "problem") return send(event);
+            send({ type: "repositories", workspace: event.workspace, repositories: event.repositories.map(toRow), imports: event.extra });
+          },
+          (repositories) => importStatusesFor(user, repositories.map((repository) => repository.fullName)),
+        );
         send({ type: "end", cursor });
       } catch (error) {
         send({ type: "error", error: toPublicError(error, requestId, "bitbucket repositories").body });
