@@ -23,7 +23,7 @@ const TONES: Record<RowImportStatus["status"] | "none", string> = {
   canceled: "border border-slate-200 bg-slate-100 text-slate-700",
 };
 
-const BUTTON = "rounded-md border px-3 py-1 text-sm font-medium disabled:cursor-not-allowed disabled:opacity-60";
+const BUTTON = "rounded-md border px-3 py-1 text-sm font-medium whitespace-nowrap disabled:cursor-not-allowed disabled:opacity-60";
 const INPUT = "w-full min-w-0 rounded-md border bg-white px-2 py-1 text-sm shadow-sm focus:outline-none focus:ring-1";
 
 function splitPath(fullPath: string): { namespace: string; name: string } {
@@ -302,12 +302,7 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, store, pe
           </button>
         )}
         {done && (
-          <div className="flex items-center gap-1">
-            {draft.reimportOpen && (
-              <button type="button" onClick={closeReimport} aria-label={`Close re-import of ${fullName}`} className="rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100">
-                Close
-              </button>
-            )}
+          <>
             <button
               ref={reimportButton}
               type="button"
@@ -319,7 +314,12 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, store, pe
             >
               {busy === "import" ? "Starting…" : "Re-import"}
             </button>
-          </div>
+            {draft.reimportOpen && (
+              <button type="button" onClick={closeReimport} aria-label={`Close re-import of ${fullName}`} className="text-xs text-slate-600 hover:text-slate-900 hover:underline">
+                Close (Esc)
+              </button>
+            )}
+          </>
         )}
         {editable && (
           <button
