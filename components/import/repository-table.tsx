@@ -2,7 +2,7 @@
 
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import { signIn } from "next-auth/react";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { ImportableNamespace } from "@/lib/namespaces/importable";
 import type { BatchSummary, RowImportStatus } from "@/lib/import/status";
@@ -21,7 +21,6 @@ const ESTIMATED_ROW_HEIGHT = 84;
 const OVERSCAN = 8;
 
 export function RepositoryTable({ personalNamespace, namespaces }: { personalNamespace: string; namespaces: ImportableNamespace[] }) {
-  const router = useRouter();
   const pathname = usePathname();
   const searchParams = useSearchParams();
   const urlFilter = searchParams.get("filter") ?? "";
@@ -36,15 +35,16 @@ export function RepositoryTable({ personalNamespace, namespaces }: { personalNam
     // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on hydration
   }, []);
 
-  // Keep the filter in the URL (shareable, survives reloads) once typing settles.
+  // Keep the filter in the URL (shareable, survives reloads) once typing settles. The native history
+  // API updates useSearchParams without asking the server to render the page again.
   useEffect(() => {
     if (debouncedFilter === urlFilter) return;
     const params = new URLSearchParams(searchParams.toString());
     if (debouncedFilter) params.set("filter", debouncedFilter);
     else params.delete("filter");
     const query = params.toString();
-    router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
-  }, [debouncedFilter, urlFilter, pathname, router, searchParams]);
+    window.history.replaceState(null, "", query ? `${pathname}?${query}` : pathname);
+  }, [debouncedFilter, urlFilter, pathname, searchParams]);
 
   const [store] = useState(() => new RowStore());
   const onImports = useCallback((imports: Record<string, RowImportStatus>) => store.setStatuses(imports, { announce: false }), [store]);
