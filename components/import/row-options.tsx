@@ -1,5 +1,6 @@
 "use client";
 
+import { MappingSummary } from "@/components/identity/mapping-summary";
 import type { ImportableRepository } from "@/lib/import/repository-listing";
 import type { RowImportOptions } from "./row-store";
 
@@ -34,6 +35,10 @@ export function RowOptions({ repository, value, onChange }: RowOptionsProps) {
           <option value="attribution">Attribute to me, naming the original author</option>
           <option value="placeholders">Placeholder users, reassignable later</option>
         </select>
+      </div>
+      <div className="flex flex-col gap-1">
+        <span className="text-xs font-medium tracking-wide text-slate-500 uppercase">Workspace members in Ferry</span>
+        <MappingSummary workspace={repository.fullName.split("/")[0]!} />
       </div>
     </div>
   );
