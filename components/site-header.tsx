@@ -1,9 +1,13 @@
 import Link from "next/link";
 import { currentUser } from "@/lib/auth";
+import { pendingInboxCount } from "@/lib/users/reassignment";
 import { SignOutButton } from "./sign-out-button";
+
+const navLink = "rounded text-sm text-slate-600 hover:text-slate-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600";
 
 export async function SiteHeader() {
   const user = await currentUser();
+  const inbox = user ? await pendingInboxCount(user.id) : 0;
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex h-14 max-w-6xl items-center justify-between px-4 sm:px-6">
@@ -13,20 +17,42 @@ export async function SiteHeader() {
             Ferry
           </Link>
           {user && (
-            <Link href="/import/bitbucket" className="text-sm text-slate-600 hover:text-slate-900">
+            <Link href="/import/bitbucket" className={navLink}>
               Import
+            </Link>
+          )}
+          {user?.isAdmin && (
+            <Link href="/admin/users" className={navLink}>
+              Admin
             </Link>
           )}
         </nav>
         {user ? (
-          <div className="flex items-center gap-3">
-            {user.image ? (
-              // eslint-disable-next-line @next/next/no-img-element -- avatars come from the identity provider
-              <img src={user.image} alt="" className="h-7 w-7 rounded-full bg-slate-200" />
-            ) : null}
-            <span className="text-sm" data-testid="signed-in-user">
-              <span className="font-medium">{user.name ?? user.username}</span>{" "}
-              <span className="text-slate-500">@{user.username}</span>
+          <div className="flex items-center gap-4">
+            <Link
+              href="/inbox"
+              className={`${navLink} inline-flex items-center gap-1.5`}
+              aria-label={inbox > 0 ? `Inbox, ${inbox} ${inbox === 1 ? "request" : "requests"} awaiting your answer` : "Inbox"}
+              data-testid="inbox-link"
+            >
+              Inbox
+              {inbox > 0 && (
+                <span aria-hidden data-testid="inbox-count" className="rounded-full bg-brand-600 px-1.5 text-xs leading-5 font-semibold text-white">
+                  {inbox}
+                </span>
+              )}
+            </Link>
+            <Link href="/profile/account" className={navLink}>
+              Profile
+            </Link>
+            <span className="flex items-center gap-2 text-sm" data-testid="signed-in-user">
+              {user.image ? (
+                // eslint-disable-next-line @next/next/no-img-element -- avatars come from the identity provider
+                <img src={user.image} alt="" className="h-7 w-7 rounded-full bg-slate-200" />
+              ) : null}
+              <span>
+                <span className="font-medium">{user.name ?? user.username}</span> <span className="text-slate-500">@{user.username}</span>
+              </span>
             </span>
             <SignOutButton />
           </div>

@@ -17,9 +17,8 @@ test("import a repository from the import page and browse what arrived", async (
   await expect(page.getByTestId("repository-row")).toHaveCount(2);
   const row = page.locator(`[data-full-name="${SHOWCASE_REPOSITORY}"]`);
   await row.getByRole("button", { name: `Import ${SHOWCASE_REPOSITORY}` }).click();
-  const projectLink = row.getByRole("link", { name: "alice/rocket-launcher" });
-  await expect(projectLink).toBeVisible();
-  await projectLink.click();
+  await expect(row.getByRole("link", { name: "alice/rocket-launcher", exact: true })).toBeVisible();
+  await row.getByRole("link", { name: "Import details of alice/rocket-launcher" }).click();
 
   const details = page.getByTestId("import-details");
   await expect(details).toHaveAttribute("data-status", "finished", { timeout: 120_000 });
@@ -57,7 +56,7 @@ test("a public imported project clones over HTTP from Ferry", async ({ page }) =
   await expect(page.getByTestId("repository-row")).toHaveCount(1);
   const row = page.locator('[data-full-name="acme/legacy-classic-site"]');
   await row.getByRole("button", { name: "Import acme/legacy-classic-site" }).click();
-  await row.getByRole("link", { name: "alice/legacy-classic-site" }).click();
+  await row.getByRole("link", { name: "Import details of alice/legacy-classic-site" }).click();
   await expect(page.getByTestId("import-details")).toHaveAttribute("data-status", "finished", { timeout: 120_000 });
 
   const target = path.join(mkdtempSync(path.join(tmpdir(), "ferry-clone-")), "clone");

@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { decryptSecret } from "../lib/crypto/index.ts";
 import { SANDBOX_WORKSPACES, generateRepositories } from "../mocks/bitbucket/seed.ts";
 import { E2E } from "./environment";
-import { encryptionKey, loadAllRepositories, query, sandbox, sandboxRequests, signInWithBitbucket } from "./support";
+import { encryptionKey, loadAllRepositories, query, repositoryRow, sandbox, sandboxRequests, signInWithBitbucket } from "./support";
 
 const aliceWorkspaces = SANDBOX_WORKSPACES.filter((workspace) => workspace.members.some((member) => member.nickname === "alice"));
 const expectedFullNames = aliceWorkspaces.flatMap((workspace) => generateRepositories(workspace).map((repository) => repository.full_name)).sort();
@@ -22,7 +22,8 @@ test("sign in with Bitbucket and see every repository of all workspaces", async 
   const shown = await loadAllRepositories(page);
   expect([...shown].sort()).toEqual(expectedFullNames);
   await expect(page.getByTestId("listing-summary")).toContainText(`${expectedFullNames.length} repositories from 4 workspaces`);
-  const link = page.getByRole("link", { name: "acme/rocket-launcher", exact: true });
+  const row = await repositoryRow(page, "acme/rocket-launcher");
+  const link = row.getByRole("link", { name: "acme/rocket-launcher", exact: true });
   await expect(link).toHaveAttribute("href", `${E2E.sandboxUrl}/acme/rocket-launcher`);
 
   // No plaintext token in the database: the stored values are Ferry's ciphertext of tokens the sandbox accepts.

@@ -38,7 +38,7 @@ export async function waitForHydration(page: Page) {
   await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
 }
 
-/** Clicks "Load more" until every page is loaded; returns the full names of all rows. */
+/** Clicks "Load more" until every page is loaded; returns the full names of all rows (in list order). */
 export async function loadAllRepositories(page: Page): Promise<string[]> {
   await expect(page.getByTestId("repository-row").first()).toBeVisible();
   const loadMore = page.getByRole("button", { name: /Load more repositories|Loading more/ });
@@ -46,8 +46,54 @@ export async function loadAllRepositories(page: Page): Promise<string[]> {
     await loadMore.click().catch(() => undefined);
     await page.waitForTimeout(200);
   }
-  await expect(page.getByTestId("listing-summary")).not.toContainText("more to load");
-  return page.getByTestId("repository-row").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-full-name") ?? ""));
+  await expect(page.getByTestId("listing-summary")).not.toContainText(/more to load|loading/);
+  return collectRepositoryNames(page);
+}
+
+async function nextFrame(page: Page) {
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
+/**
+ * The repository list is virtualized (only rows near the window are in the DOM): scrolls through
+ * it, calling `visit` with the rows present at each position, until `visit` returns true or the end
+ * is reached. Returns whether `visit` asked to stop.
+ */
+async function scrollThroughRepositories(page: Page, visit: (names: string[]) => boolean | Promise<boolean>): Promise<boolean> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await nextFrame(page);
+  for (;;) {
+    const names = await page.getByTestId("repository-row").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-full-name") ?? ""));
+    if (await visit(names)) return true;
+    const atEnd = await page.evaluate(() => window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2);
+    if (atEnd) return false;
+    await page.evaluate(() => window.scrollBy(0, Math.floor(window.innerHeight * 0.8)));
+    await nextFrame(page);
+  }
+}
+
+/** Every row's full name, in list order; ends scrolled back to the top. */
+export async function collectRepositoryNames(page: Page): Promise<string[]> {
+  const names = new Set<string>();
+  await scrollThroughRepositories(page, (visible) => {
+    for (const name of visible) names.add(name);
+    return false;
+  });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await nextFrame(page);
+  return [...names];
+}
+
+/** Scrolls the (virtualized) list until the repository's row is rendered, and returns it. */
+export async function repositoryRow(page: Page, fullName: string) {
+  const row = page.locator(`[data-testid="repository-row"][data-full-name="${fullName}"]`);
+  await expect(page.getByTestId("repository-row").first()).toBeVisible();
+  if ((await row.count()) === 0) {
+    const found = await scrollThroughRepositories(page, (names) => names.includes(fullName));
+    if (!found) throw new Error(`No row for ${fullName}`);
+  }
+  await row.scrollIntoViewIfNeeded();
+  return row;
 }
 
 export function runtimeDatabaseUrl(): string {

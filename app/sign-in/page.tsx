@@ -1,8 +1,11 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { BitbucketSignInButton } from "@/components/bitbucket-sign-in-button";
+import { PasswordSignInForm } from "@/components/identity/password-sign-in-form";
 import { currentUser } from "@/lib/auth";
+import { safeReturnPath } from "@/lib/auth/password-sign-in";
 import { config } from "@/lib/config";
+import { getSettings } from "@/lib/settings";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -12,17 +15,15 @@ const ERROR_MESSAGES: Record<string, string> = {
   OAuthCallback: "Bitbucket did not complete the sign-in. Try again.",
   OAuthSignin: "Could not start signing in with Bitbucket. Check that Bitbucket is reachable.",
   Callback: "Signing in did not complete. Try again.",
+  BitbucketSignInDisabled: "Signing in with Bitbucket is disabled on this Ferry. Sign in with your username and password, then connect Bitbucket from your profile to import.",
 };
-
-function safeCallback(value: string | undefined): string {
-  return value && value.startsWith("/") && !value.startsWith("//") ? value : "/import/bitbucket";
-}
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const params = await searchParams;
-  const callbackUrl = safeCallback(params.callbackUrl);
+  const callbackUrl = safeReturnPath(params.callbackUrl, "/import/bitbucket");
   if (await currentUser()) redirect(callbackUrl);
   const bitbucketConfigured = Boolean(config().BITBUCKET_CLIENT_ID && config().BITBUCKET_CLIENT_SECRET);
+  const { bitbucketSignInEnabled } = await getSettings();
   const error = params.error ? (ERROR_MESSAGES[params.error] ?? "Signing in failed. Try again.") : null;
 
   return (
@@ -36,14 +37,20 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           {error}
         </p>
       )}
-      <div className="mt-6">
-        {bitbucketConfigured ? (
-          <BitbucketSignInButton callbackUrl={callbackUrl} />
-        ) : (
-          <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-            Bitbucket sign-in is not configured. Set <code>BITBUCKET_CLIENT_ID</code> and <code>BITBUCKET_CLIENT_SECRET</code>.
-          </p>
-        )}
+      {bitbucketSignInEnabled && (
+        <div className="mt-6">
+          {bitbucketConfigured ? (
+            <BitbucketSignInButton callbackUrl={callbackUrl} />
+          ) : (
+            <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+              Bitbucket sign-in is not configured. Set <code>BITBUCKET_CLIENT_ID</code> and <code>BITBUCKET_CLIENT_SECRET</code>.
+            </p>
+          )}
+        </div>
+      )}
+      <div className="mt-6 border-t border-slate-100 pt-6">
+        {bitbucketSignInEnabled && <h2 className="mb-3 text-sm font-medium text-slate-700">Or sign in with a Ferry account</h2>}
+        <PasswordSignInForm callbackUrl={callbackUrl} />
       </div>
     </div>
   );

@@ -1,48 +1,31 @@
 "use client";
 
-import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
+import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import { signIn } from "next-auth/react";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useMemo, useRef, useState } from "react";
-import type { ImportableRepository, RepositoryListingPage } from "@/lib/import/repository-listing";
-import { ImportButton } from "./import-button";
+import { usePathname, useSearchParams } from "next/navigation";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import type { ImportableNamespace } from "@/lib/namespaces/importable";
+import type { BatchSummary, RowImportStatus } from "@/lib/import/status";
+import { ImportAll } from "./import-all";
+import { ROW_GRID, RepositoryRow } from "./repository-row";
 import { RepositoryTableSkeleton } from "./repository-table-skeleton";
+import { RowStore, type StatusTransition } from "./row-store";
+import { StatusPoller, type BatchState } from "./status-poller";
+import { formatCount, statusLabel } from "./status-text";
 import { useDebouncedValue } from "./use-debounced-value";
-
-type ApiError = { code: string; message: string; requestId?: string };
-
-class ListingError extends Error {
-  constructor(readonly error: ApiError) {
-    super(error.message);
-  }
-}
-
-async function fetchPage(filter: string, cursor: string | null): Promise<RepositoryListingPage> {
-  const params = new URLSearchParams();
-  if (filter) params.set("filter", filter);
-  if (cursor) params.set("cursor", cursor);
-  let response: Response;
-  try {
-    response = await fetch(`/import/bitbucket/repositories?${params}`, { headers: { accept: "application/json" } });
-  } catch {
-    throw new ListingError({ code: "ferry_unreachable", message: "Ferry could not be reached. Check your connection." });
-  }
-  const body = (await response.json().catch(() => null)) as (RepositoryListingPage & { error?: ApiError }) | null;
-  if (!response.ok || !body || body.error) {
-    throw new ListingError(body?.error ?? { code: "internal_error", message: `Unexpected response (${response.status}).` });
-  }
-  return body;
-}
+import { useRepositoryListing, type ApiError } from "./use-repository-listing";
 
 const RECONNECT_CODES = new Set(["bitbucket_reconnect_required", "bitbucket_not_connected", "bitbucket_forbidden"]);
+const ESTIMATED_ROW_HEIGHT = 84;
+/** Rows kept rendered above and below the window, so Tab reaches the next rows before they are needed. */
+const OVERSCAN = 8;
 
-export function RepositoryTable({ personalNamespace }: { personalNamespace: string }) {
-  const router = useRouter();
+export function RepositoryTable({ personalNamespace, namespaces }: { personalNamespace: string; namespaces: ImportableNamespace[] }) {
   const pathname = usePathname();
   const searchParams = useSearchParams();
   const urlFilter = searchParams.get("filter") ?? "";
   const [filterInput, setFilterInput] = useState(urlFilter);
-  const debouncedFilter = useDebouncedValue(filterInput.trim(), 350);
+  const debouncedFilter = useDebouncedValue(filterInput.trim(), 250);
   const filterField = useRef<HTMLInputElement>(null);
 
   // Text typed before the page became interactive is in the DOM but not in state: keep it.
@@ -52,65 +35,84 @@ export function RepositoryTable({ personalNamespace }: { personalNamespace: stri
     // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on hydration
   }, []);
 
-  // Keep the filter in the URL (shareable, survives reloads) once typing settles.
+  // Keep the filter in the URL (shareable, survives reloads) once typing settles. The native history
+  // API updates useSearchParams without asking the server to render the page again.
   useEffect(() => {
     if (debouncedFilter === urlFilter) return;
     const params = new URLSearchParams(searchParams.toString());
     if (debouncedFilter) params.set("filter", debouncedFilter);
     else params.delete("filter");
     const query = params.toString();
-    router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
-  }, [debouncedFilter, urlFilter, pathname, router, searchParams]);
+    window.history.replaceState(null, "", query ? `${pathname}?${query}` : pathname);
+  }, [debouncedFilter, urlFilter, pathname, searchParams]);
 
-  const listing = useInfiniteQuery({
-    queryKey: ["bitbucket-repositories", urlFilter],
-    queryFn: ({ pageParam }) => fetchPage(urlFilter, pageParam),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.cursor,
-    // Keep the rows on screen while a new filter loads, so their state (an import just started) survives.
-    placeholderData: keepPreviousData,
+  const [store] = useState(() => new RowStore());
+  const onImports = useCallback((imports: Record<string, RowImportStatus>) => store.setStatuses(imports, { announce: false }), [store]);
+  const listing = useRepositoryListing(urlFilter, onImports);
+  const { repositories, workspaces, problems, cursor, loading, initial, error, loadMore, retry } = listing;
+
+  const [batch, setBatch] = useState<BatchState | null>(null);
+  const onBatch = useCallback((summary: BatchSummary) => setBatch((current) => (current ? { ...current, summary } : current)), []);
+
+  const announcement = useAnnouncements(store);
+
+  const importable = useMemo(() => new Set(namespaces.map((namespace) => namespace.fullPath.toLowerCase())), [namespaces]);
+  const listRef = useRef<HTMLDivElement>(null);
+  const [scrollMargin, setScrollMargin] = useState(0);
+  // Where the list starts on the page moves when notices above it come and go.
+  useLayoutEffect(() => {
+    const top = listRef.current ? listRef.current.getBoundingClientRect().top + window.scrollY : 0;
+    if (Math.abs(top - scrollMargin) > 1) setScrollMargin(top);
   });
 
-  const repositories = useMemo(() => listing.data?.pages.flatMap((page) => page.repositories) ?? [], [listing.data]);
-  const workspaces = listing.data?.pages[0]?.workspaces ?? [];
-  const problems = listing.data?.pages.flatMap((page) => page.problems) ?? [];
+  const virtualizer = useWindowVirtualizer({
+    count: repositories.length,
+    estimateSize: () => ESTIMATED_ROW_HEIGHT,
+    overscan: OVERSCAN,
+    scrollMargin,
+    getItemKey: (index) => repositories[index]!.uuid,
+  });
+  const items = virtualizer.getVirtualItems();
+  const onScreen = useMemo(() => items.map((item) => repositories[item.index]!.fullName), [items, repositories]);
 
-  const sentinel = useRef<HTMLDivElement>(null);
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = listing;
+  // The next step loads as the end of the list comes into view.
+  const lastIndex = items.at(-1)?.index ?? -1;
   useEffect(() => {
-    const element = sentinel.current;
-    if (!element || !hasNextPage) return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
-    });
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+    if (cursor && !loading && !error && lastIndex >= repositories.length - OVERSCAN * 2) loadMore();
+  }, [cursor, loading, error, lastIndex, repositories.length, loadMore]);
 
-  const error = listing.error instanceof ListingError ? listing.error.error : listing.error ? { code: "internal_error", message: "Something went wrong." } : null;
+  const summary = useMemo(() => {
+    if (initial) return "";
+    const parts = [`${formatCount(repositories.length, "repository", "repositories")} from ${formatCount(workspaces.length, "workspace")}`];
+    if (loading) parts.push("loading…");
+    else if (cursor) parts.push("more to load");
+    return parts.join(", ");
+  }, [initial, repositories.length, workspaces.length, loading, cursor]);
 
   return (
     <div className="mt-6">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <label className="flex w-full max-w-sm flex-col gap-1 text-sm">
-          <span className="sr-only">Filter by name</span>
-          <input
-            ref={filterField}
-            type="search"
-            value={filterInput}
-            onChange={(event) => setFilterInput(event.target.value)}
-            placeholder="Filter by name"
-            aria-label="Filter by name"
-            className="rounded-md border border-slate-300 bg-white px-3 py-2 shadow-sm focus:border-brand-600 focus:outline-none focus:ring-1 focus:ring-brand-600"
-          />
-        </label>
-        <p className="text-sm text-slate-600" aria-live="polite" data-testid="listing-summary">
-          {listing.isSuccess &&
-            `${repositories.length} ${repositories.length === 1 ? "repository" : "repositories"} from ${workspaces.length} ${workspaces.length === 1 ? "workspace" : "workspaces"}${hasNextPage ? ", more to load" : ""}`}
-        </p>
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div className="flex w-full max-w-sm flex-col gap-1">
+          <label className="flex flex-col gap-1 text-sm">
+            <span className="sr-only">Filter by name</span>
+            <input
+              ref={filterField}
+              type="search"
+              value={filterInput}
+              onChange={(event) => setFilterInput(event.target.value)}
+              placeholder="Filter by name"
+              aria-label="Filter by name"
+              className="rounded-md border border-slate-300 bg-white px-3 py-2 shadow-sm focus:border-brand-600 focus:ring-1 focus:ring-brand-600 focus:outline-none"
+            />
+          </label>
+          <p className="text-sm text-slate-600" aria-live="polite" data-testid="listing-summary">
+            {summary}
+          </p>
+        </div>
+        <ImportAll filter={urlFilter} personalNamespace={personalNamespace} store={store} batch={batch} onStarted={setBatch} disabled={initial || Boolean(error)} />
       </div>
 
-      {error && <ListingErrorMessage error={error} onRetry={() => void listing.refetch()} />}
+      {error && <ListingErrorMessage error={error} onRetry={retry} />}
 
       {problems.length > 0 && (
         <ul className="mt-4 space-y-1 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" role="status">
@@ -122,30 +124,83 @@ export function RepositoryTable({ personalNamespace }: { personalNamespace: stri
         </ul>
       )}
 
-      {listing.isPending ? (
+      <datalist id="import-target-namespaces">
+        {namespaces.map((namespace) => (
+          <option key={namespace.fullPath} value={namespace.fullPath}>
+            {namespace.kind === "user" ? "Your personal namespace" : "Group"}
+          </option>
+        ))}
+      </datalist>
+
+      {initial && !error ? (
         <RepositoryTableSkeleton />
-      ) : repositories.length === 0 && !error ? (
+      ) : repositories.length === 0 && !error && !loading ? (
         <p className="mt-6 rounded-lg border border-dashed border-slate-300 bg-white px-4 py-8 text-center text-sm text-slate-600">
           {urlFilter ? `No repositories match “${urlFilter}”.` : "No repositories found in your Bitbucket workspaces."}
         </p>
       ) : repositories.length > 0 ? (
-        <RepositoryRows repositories={repositories} personalNamespace={personalNamespace} />
+        <div role="table" aria-label="Bitbucket repositories" aria-rowcount={repositories.length + 1} className="mt-4 rounded-lg border border-slate-200 bg-white shadow-sm" data-testid="repository-table">
+          <div role="rowgroup">
+            <div role="row" aria-rowindex={1} className={`${ROW_GRID} rounded-t-lg bg-slate-50 px-4 py-2 text-xs font-medium tracking-wide text-slate-500 uppercase`}>
+              <div role="columnheader">From Bitbucket</div>
+              <div role="columnheader">To</div>
+              <div role="columnheader">Status</div>
+              <div role="columnheader" className="text-right">
+                <span className="sr-only">Actions</span>
+              </div>
+            </div>
+          </div>
+          <div role="rowgroup" ref={listRef} style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+            {items.map((item) => (
+              <RepositoryRow
+                key={item.key}
+                repository={repositories[item.index]!}
+                store={store}
+                personalNamespace={personalNamespace}
+                importable={importable}
+                datalistId="import-target-namespaces"
+                index={item.index}
+                measureRef={virtualizer.measureElement}
+                style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}
+              />
+            ))}
+          </div>
+        </div>
       ) : null}
 
-      {hasNextPage && (
-        <div ref={sentinel} className="mt-4 flex justify-center">
+      {cursor && !error && (
+        <div className="mt-4 flex justify-center">
           <button
             type="button"
-            onClick={() => void fetchNextPage()}
-            disabled={isFetchingNextPage}
+            onClick={loadMore}
+            disabled={loading}
             className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm text-slate-700 hover:bg-slate-100 disabled:opacity-60"
           >
-            {isFetchingNextPage ? "Loading more…" : "Load more repositories"}
+            {loading ? "Loading more…" : "Load more repositories"}
           </button>
         </div>
       )}
+
+      <StatusPoller store={store} onScreen={onScreen} batch={batch} onBatch={onBatch} />
+      <div className="sr-only" aria-live="polite" aria-atomic="true" data-testid="status-announcer">
+        {announcement}
+      </div>
     </div>
   );
+}
+
+/** Status changes, said politely: one message per update, summarised when many rows change at once. */
+function useAnnouncements(store: RowStore): string {
+  const [message, setMessage] = useState("");
+  useEffect(
+    () =>
+      store.onTransitions((transitions: StatusTransition[]) => {
+        const described = transitions.map((transition) => `${transition.repository}: ${statusLabel(transition.to)}`);
+        setMessage(described.length <= 3 ? described.join(". ") : `${described.slice(0, 2).join(". ")}, and ${described.length - 2} more imports changed status.`);
+      }),
+    [store],
+  );
+  return message;
 }
 
 function ListingErrorMessage({ error, onRetry }: { error: ApiError; onRetry: () => void }) {
@@ -166,43 +221,6 @@ function ListingErrorMessage({ error, onRetry }: { error: ApiError; onRetry: () 
           Try again
         </button>
       )}
-    </div>
-  );
-}
-
-function RepositoryRows({ repositories, personalNamespace }: { repositories: ImportableRepository[]; personalNamespace: string }) {
-  return (
-    <div className="mt-4 overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
-      <table className="w-full text-left text-sm">
-        <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className="px-4 py-2 font-medium">From Bitbucket</th>
-            <th scope="col" className="px-4 py-2 font-medium">To</th>
-            <th scope="col" className="px-4 py-2 font-medium">Status</th>
-            <th scope="col" className="px-4 py-2 font-medium"><span className="sr-only">Actions</span></th>
-          </tr>
-        </thead>
-        <tbody>
-          {repositories.map((repository) => (
-            <tr key={repository.uuid} className="border-t border-slate-100" data-testid="repository-row" data-full-name={repository.fullName}>
-              <td className="px-4 py-2">
-                <a href={repository.htmlUrl} target="_blank" rel="noreferrer noopener" className="font-medium text-brand-600 hover:underline">
-                  {repository.fullName}
-                </a>
-                {repository.isPrivate && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">Private</span>}
-                {repository.name !== repository.slug && <div className="text-xs text-slate-500">{repository.name}</div>}
-              </td>
-              <td className="px-4 py-2 text-slate-500">
-                {personalNamespace}/{repository.slug}
-              </td>
-              <td className="px-4 py-2 text-slate-600">Not started</td>
-              <td className="px-4 py-2 text-right">
-                <ImportButton repository={repository.fullName} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
     </div>
   );
 }

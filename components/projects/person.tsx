@@ -15,12 +15,31 @@ export function Avatar({ person, size = "sm" }: { person: Pick<Person, "name" | 
   );
 }
 
-/** A user with avatar and name; the username is the tooltip. */
-export function PersonLabel({ person, size = "sm" }: { person: Person; size?: "sm" | "md" }) {
+/** Marks a placeholder user: it stands for a source user who was not mapped to a Ferry user. */
+export function PlaceholderMarker({ source }: { source?: string | null }) {
   return (
-    <span className="inline-flex min-w-0 items-center gap-1.5" title={`@${person.username}`}>
+    <span
+      title={source ? `Placeholder for Bitbucket user ${source}, imported` : "Placeholder for an imported Bitbucket user"}
+      data-testid="placeholder-marker"
+      className="inline-flex shrink-0 cursor-help items-center rounded border border-dashed border-slate-400 bg-white px-1 py-px text-[0.65rem] font-medium text-slate-600"
+    >
+      Imported
+    </span>
+  );
+}
+
+function isPlaceholder(person: Person): boolean {
+  return person.kind === "placeholder";
+}
+
+/** A user with avatar and name; the username is the tooltip. Placeholders show the source name and the Imported marker. */
+export function PersonLabel({ person, size = "sm" }: { person: Person; size?: "sm" | "md" }) {
+  const placeholder = isPlaceholder(person);
+  return (
+    <span className="inline-flex min-w-0 items-center gap-1.5" title={placeholder ? `${personName(person)} (placeholder @${person.username})` : `@${person.username}`}>
       <Avatar person={person} size={size} />
       <span className="truncate">{personName(person)}</span>
+      {placeholder && <PlaceholderMarker source={person.name} />}
     </span>
   );
 }

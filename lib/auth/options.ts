@@ -3,6 +3,7 @@ import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import { encryptOptional } from "@/lib/crypto";
 import { ferryAdapter } from "./adapter";
+import { decideBitbucketSignIn, type AuthRequestContext } from "./linking";
 import { bitbucketProvider, type BitbucketProfile } from "./bitbucket-provider";
 
 export type SessionUser = { id: string; username: string; name: string | null; email: string | null; image: string | null; isAdmin: boolean };
@@ -13,9 +14,12 @@ declare module "next-auth" {
   }
 }
 
-/** events.signIn receives the profile our provider's profile() returned; the raw Bitbucket profile rides along. */
+/**
+ * events.signIn receives the profile our provider's profile() returned, with the raw Bitbucket
+ * profile riding along; callbacks.signIn receives the raw profile itself.
+ */
 function bitbucketProfileOf(profile: unknown): BitbucketProfile | null {
-  const candidate = (profile as { bitbucket?: Partial<BitbucketProfile> } | undefined)?.bitbucket;
+  const candidate = (profile as { bitbucket?: Partial<BitbucketProfile> } | undefined)?.bitbucket ?? (profile as Partial<BitbucketProfile> | undefined);
   return candidate && typeof candidate.uuid === "string" && typeof candidate.nickname === "string" ? (candidate as BitbucketProfile) : null;
 }
 
@@ -46,9 +50,13 @@ export function authOptions(): NextAuthOptions {
       async session({ session, user }) {
         const row = await db.user.findUnique({
           where: { id: user.id },
-          select: { id: true, username: true, name: true, email: true, image: true, isAdmin: true },
+          select: { id: true, kind: true, username: true, name: true, email: true, image: true, isAdmin: true },
         });
-        if (row) session.user = row;
+        // Placeholders never sign in; a session that somehow names one carries no user.
+        if (row && row.kind === "human") {
+          const { kind: _kind, ...sessionUser } = row;
+          session.user = sessionUser;
+        }
         return session;
       },
     },
@@ -74,4 +82,22 @@ export function authOptions(): NextAuthOptions {
     },
   };
   return cached;
+}
+
+/**
+ * The options for one request to next-auth's route: its signIn callback knows who is signed in
+ * and what the user asked for (Connect or Reconnect), which next-auth does not tell callbacks.
+ */
+export function authOptionsForRequest(context: AuthRequestContext): NextAuthOptions {
+  const base = authOptions();
+  return {
+    ...base,
+    callbacks: {
+      ...base.callbacks,
+      async signIn({ account, profile }) {
+        if (account?.provider !== "bitbucket") return true;
+        return decideBitbucketSignIn(context, account, bitbucketProfileOf(profile));
+      },
+    },
+  };
 }

@@ -28,3 +28,24 @@ export function userAction<Schema extends z.ZodType, Result>(
     }
   };
 }
+
+/**
+ * For the few actions that run before anyone is signed in (password sign-in): validates the input
+ * and returns errors as data like userAction. The handler is the permission check.
+ */
+export function anonymousAction<Schema extends z.ZodType, Result>(
+  context: string,
+  schema: Schema,
+  handler: (input: z.infer<Schema>, ctx: { requestId: string }) => Promise<Result>,
+): (input: z.input<Schema>) => Promise<ActionResult<Result>> {
+  return async (input) => {
+    const requestId = newRequestId();
+    try {
+      const parsed = schema.safeParse(input);
+      if (!parsed.success) throw validationError(parsed.error, "input");
+      return { ok: true, data: await handler(parsed.data, { requestId }) };
+    } catch (error) {
+      return { ok: false, error: toPublicError(error, requestId, context).body };
+    }
+  };
+}

@@ -22,6 +22,7 @@ export function validationError(error: z.ZodError, where: string): AppError {
 /**
  * The one entry point for Ferry's internal JSON routes: authenticates the caller,
  * validates the query, and turns errors into `{ error: { code, message } }` with a request id.
+ * The handler returns JSON-able data, or a Response of its own (e.g. a stream).
  */
 export function userRoute<QuerySchema extends z.ZodType>(
   options: { query: QuerySchema; context: string },
@@ -35,6 +36,11 @@ export function userRoute<QuerySchema extends z.ZodType>(
       const parsed = options.query.safeParse(queryObject(new URL(request.url)));
       if (!parsed.success) throw validationError(parsed.error, "query");
       const body = await handler({ request, user, query: parsed.data, requestId });
+      // A handler that streams its answer builds the Response itself.
+      if (body instanceof Response) {
+        body.headers.set("x-request-id", requestId);
+        return body;
+      }
       return NextResponse.json(body, { headers: { "x-request-id": requestId, "cache-control": "no-store" } });
     } catch (error) {
       const { status, body } = toPublicError(error, requestId, options.context);

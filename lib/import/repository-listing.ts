@@ -53,7 +53,8 @@ export function decodeCursor(value: string): Cursor {
   }
 }
 
-const WORKSPACE_CONCURRENCY = 8;
+/** Workspaces listed at once: one request each, so this bounds the wait, not the number of requests. */
+const WORKSPACE_CONCURRENCY = 16;
 
 /** Bitbucket failures as errors a person can act on. Auth problems always end the listing. */
 export function bitbucketProblem(error: unknown): AppError {
@@ -75,7 +76,7 @@ export function bitbucketProblem(error: unknown): AppError {
   throw error;
 }
 
-function toRow(repository: BitbucketRepository): ImportableRepository {
+export function toRow(repository: BitbucketRepository): ImportableRepository {
   return {
     uuid: repository.uuid,
     fullName: repository.fullName,
@@ -89,16 +90,34 @@ function toRow(repository: BitbucketRepository): ImportableRepository {
   };
 }
 
-type PageResult = { workspace: string; values: BitbucketRepository[]; next: string | null } | { workspace: string; problem: string };
+type PageResult<Extra> = { workspace: string; values: BitbucketRepository[]; next: string | null; extra: Extra } | { workspace: string; problem: string };
+
+/** What one step of the listing reports, workspace by workspace, in workspace order. */
+export type ListingEvent<Extra = undefined> =
+  | { type: "repositories"; workspace: string; repositories: BitbucketRepository[]; extra: Extra }
+  | { type: "problem"; workspace: string; message: string };
+
+export type ListingStep = {
+  /** Every workspace the user belongs to (sorted). */
+  workspaces: string[];
+  /**
+   * Reads the next page of every workspace still pending, in parallel, and hands each workspace's
+   * result to `emit` as soon as it and all workspaces before it have answered (so rows only ever
+   * append). Resolves to the cursor of the following step, null when all have been read.
+   */
+  run<Extra = undefined>(
+    emit: (event: ListingEvent<NoInfer<Extra>>) => void | Promise<void>,
+    /** Runs as each workspace answers, in parallel (e.g. looking up import statuses); its result rides along in order. */
+    prepare?: (repositories: BitbucketRepository[]) => Promise<Extra>,
+  ): Promise<string | null>;
+};
 
 /**
- * One step through the repositories of all the user's workspaces: every workspace still
- * pending advances by one page, in parallel. A workspace that fails is reported, the rest continue.
+ * One step through the repositories of all the user's workspaces. Starting a step (listing the
+ * workspaces, or decoding the cursor) throws; failures of single workspaces are reported as
+ * events and the rest continue, except a lost Bitbucket connection, which ends the step.
  */
-export async function listImportableRepositories(
-  client: BitbucketClient,
-  options: { filter?: string; cursor?: string },
-): Promise<RepositoryListingPage> {
+export async function startListingStep(client: BitbucketClient, options: { filter?: string; cursor?: string }): Promise<ListingStep> {
   let workspaces: string[];
   let steps: Array<{ workspace: string; next: string | null }>;
   if (options.cursor) {
@@ -113,37 +132,83 @@ export async function listImportableRepositories(
     }
     steps = workspaces.map((workspace) => ({ workspace, next: null }));
   }
-
   const filter = options.filter?.trim() || undefined;
-  const results = await mapWithLimit(steps, WORKSPACE_CONCURRENCY, async (step): Promise<PageResult> => {
-    try {
-      const page = step.next
-        ? await client.fetchNextPage(step.next)
-        : await client.listRepositoriesPage(step.workspace, { nameFilter: filter, pagelen: 100, sort: "slug" });
-      return { workspace: step.workspace, values: page.values, next: page.next };
-    } catch (error) {
-      const problem = bitbucketProblem(error);
-      if (problem.code === "bitbucket_reconnect_required") throw problem;
-      return { workspace: step.workspace, problem: problem.message };
-    }
-  });
 
-  const repositories: ImportableRepository[] = [];
-  const pending: Cursor["pending"] = [];
-  const problems: WorkspaceProblem[] = [];
-  for (const result of results) {
-    if ("problem" in result) {
-      problems.push({ workspace: result.workspace, message: result.problem });
-      continue;
-    }
-    repositories.push(...result.values.map(toRow));
-    if (result.next) pending.push({ workspace: result.workspace, next: result.next });
-  }
-  repositories.sort((a, b) => a.fullName.localeCompare(b.fullName, "en", { sensitivity: "base" }));
   return {
-    repositories,
-    cursor: pending.length > 0 ? encodeCursor({ workspaces, pending }) : null,
     workspaces,
-    problems,
+    async run<Extra>(emit: (event: ListingEvent<Extra>) => void | Promise<void>, prepare?: (repositories: BitbucketRepository[]) => Promise<Extra>) {
+      const results: Array<PageResult<Extra> | undefined> = new Array(steps.length);
+      const pending: Cursor["pending"] = [];
+      let flushed = 0;
+      let flushing = Promise.resolve();
+      const flush = () => {
+        flushing = flushing.then(async () => {
+          while (flushed < steps.length && results[flushed]) {
+            const result = results[flushed++]!;
+            if ("problem" in result) {
+              await emit({ type: "problem", workspace: result.workspace, message: result.problem });
+              continue;
+            }
+            if (result.next) pending.push({ workspace: result.workspace, next: result.next });
+            await emit({ type: "repositories", workspace: result.workspace, repositories: result.values, extra: result.extra });
+          }
+        });
+        return flushing;
+      };
+      await mapWithLimit(steps, WORKSPACE_CONCURRENCY, async (step, index) => {
+        try {
+          const page = step.next
+            ? await client.fetchNextPage(step.next)
+            : await client.listRepositoriesPage(step.workspace, { nameFilter: filter, pagelen: 100, sort: "slug" });
+          const extra = (prepare ? await prepare(page.values) : undefined) as Extra;
+          results[index] = { workspace: step.workspace, values: page.values, next: page.next, extra };
+        } catch (error) {
+          const problem = bitbucketProblem(error);
+          if (problem.code === "bitbucket_reconnect_required") throw problem;
+          results[index] = { workspace: step.workspace, problem: problem.message };
+        }
+        await flush();
+      });
+      await flushing;
+      return pending.length > 0 ? encodeCursor({ workspaces, pending }) : null;
+    },
   };
+}
+
+/**
+ * One step through the repositories of all the user's workspaces: every workspace still
+ * pending advances by one page, in parallel. A workspace that fails is reported, the rest continue.
+ */
+export async function listImportableRepositories(
+  client: BitbucketClient,
+  options: { filter?: string; cursor?: string },
+): Promise<RepositoryListingPage> {
+  const step = await startListingStep(client, options);
+  const repositories: ImportableRepository[] = [];
+  const problems: WorkspaceProblem[] = [];
+  const cursor = await step.run((event) => {
+    if (event.type === "problem") problems.push({ workspace: event.workspace, message: event.message });
+    else repositories.push(...event.repositories.map(toRow));
+  });
+  repositories.sort((a, b) => a.fullName.localeCompare(b.fullName, "en", { sensitivity: "base" }));
+  return { repositories, cursor, workspaces: step.workspaces, problems };
+}
+
+/** Every repository matching the filter, across all pages of all workspaces (for "Import all"). */
+export async function listAllRepositories(
+  client: BitbucketClient,
+  options: { filter?: string },
+): Promise<{ repositories: BitbucketRepository[]; problems: WorkspaceProblem[] }> {
+  const repositories: BitbucketRepository[] = [];
+  const problems: WorkspaceProblem[] = [];
+  let cursor: string | undefined;
+  do {
+    const step = await startListingStep(client, { filter: options.filter, cursor });
+    const next = await step.run((event) => {
+      if (event.type === "problem") problems.push({ workspace: event.workspace, message: event.message });
+      else repositories.push(...event.repositories);
+    });
+    cursor = next ?? undefined;
+  } while (cursor);
+  return { repositories, problems };
 }

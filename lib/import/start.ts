@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { SessionUser } from "@/lib/auth";
-import { createBitbucketClient, INTERACTIVE_RETRY, type BitbucketClient } from "@/lib/bitbucket";
+import { createBitbucketClient, INTERACTIVE_RETRY, type BitbucketClient, type BitbucketRepository } from "@/lib/bitbucket";
 import { config } from "@/lib/config";
 import { encryptSecret } from "@/lib/crypto";
 import { db } from "@/lib/db";
@@ -10,7 +10,9 @@ import { pathProblem, pathProblemMessage, toValidPath } from "@/lib/namespaces/p
 import { resolveImportTarget, type TakenNamespacePolicy } from "@/lib/namespaces/targets";
 import { getSettings, type UserMapping } from "@/lib/settings";
 import { bitbucketClientForUser } from "./bitbucket-client";
+import { projectAccess } from "@/lib/projects/access";
 import { importStageJob } from "./pipeline/runner";
+import { isStage, type Stage } from "./pipeline/stages";
 import { bitbucketProblem } from "./repository-listing";
 
 export const repositoryFullNameSchema = z
@@ -33,6 +35,11 @@ export type StartImportInput = {
   userMapping?: UserMapping;
   /** What happens when the target namespace is taken: fall back to the personal namespace with a warning (the seed), or refuse. */
   takenNamespace?: TakenNamespacePolicy;
+  /**
+   * The repository as the caller just read it from Bitbucket with the same credential (e.g. from
+   * the listing behind "Import all"); saves one request per import. Never taken from user input.
+   */
+  sourceRepository?: BitbucketRepository;
 };
 
 export type StartedImport = {
@@ -59,6 +66,18 @@ export function projectPathFor(name: string): string {
   return path;
 }
 
+async function lookUpRepository(client: BitbucketClient, fullName: string): Promise<BitbucketRepository> {
+  const [workspace, slug] = fullName.split("/") as [string, string];
+  try {
+    return await client.getRepository(workspace, slug);
+  } catch (error) {
+    if ((error as { code?: string }).code === "not_found") {
+      throw new AppError("repository_not_found", `Bitbucket repository ${fullName} could not be found, or you cannot read it.`, { status: 422 });
+    }
+    throw bitbucketProblem(error);
+  }
+}
+
 /**
  * Creates the project and its import and queues the first stage. The repository is looked up
  * first, so a missing or inaccessible one is a clear error before anything is written; the
@@ -69,17 +88,9 @@ export async function startBitbucketImport(user: SessionUser, input: StartImport
   if (!settings.importSources.bitbucket_cloud) {
     throw new AppError("import_source_disabled", "Importing from Bitbucket Cloud is disabled on this Ferry.", { status: 403 });
   }
-  const client = await clientFor(user, input.credential);
-  const [workspace, slug] = input.repository.split("/") as [string, string];
-  let repository;
-  try {
-    repository = await client.getRepository(workspace, slug);
-  } catch (error) {
-    if ((error as { code?: string }).code === "not_found") {
-      throw new AppError("repository_not_found", `Bitbucket repository ${input.repository} could not be found, or you cannot read it.`, { status: 422 });
-    }
-    throw bitbucketProblem(error);
-  }
+  const repository = input.sourceRepository?.fullName.toLowerCase() === input.repository.toLowerCase()
+    ? input.sourceRepository
+    : await lookUpRepository(await clientFor(user, input.credential), input.repository);
   const requestedName = input.name?.trim() || null;
   const path = projectPathFor(requestedName ?? repository.slug);
   const account = input.credential
@@ -92,6 +103,8 @@ export async function startBitbucketImport(user: SessionUser, input: StartImport
     const fullPath = `${target.namespace.fullPath}/${path}`;
     const taken = await tx.project.findFirst({ where: { fullPath: { equals: fullPath, mode: "insensitive" } }, select: { id: true } });
     if (taken) throw new AppError("project_path_taken", `A project already exists at ${fullPath}. Choose another name.`, { status: 422 });
+    const group = await tx.namespace.findFirst({ where: { fullPath: { equals: fullPath, mode: "insensitive" } }, select: { id: true } });
+    if (group) throw new AppError("project_path_taken", `${fullPath} is a namespace. Choose another project name.`, { status: 422 });
     const name = requestedName ?? repository.name;
     const project = await tx.project.create({
       data: {
@@ -125,4 +138,45 @@ export async function startBitbucketImport(user: SessionUser, input: StartImport
   });
   await enqueue(importStageJob, { importId: created.importId, stage: "repository" });
   return created;
+}
+
+const RESUMABLE_STATUSES = ["failed", "canceled"] as const;
+/** The progress rows the repository stage writes; rebuilt when it runs again. */
+const REPOSITORY_STAGE_OBJECT_TYPES = ["repository", "wiki", "label", "milestone"];
+
+/**
+ * Imports a failed or cancelled import again, in the same project: it continues with the stage it
+ * stopped in, skipping the work units already done (imported items are keyed by their source ids,
+ * so nothing is duplicated). The importer, Maintainers of the project and admins may do this.
+ */
+export async function resumeBitbucketImport(user: SessionUser, importId: number): Promise<{ importId: number; projectId: number; fullPath: string; stage: Stage }> {
+  const row = await db.projectImport.findUnique({ where: { id: importId }, include: { project: { select: { id: true, fullPath: true, namespaceId: true, visibility: true } } } });
+  const allowed = Boolean(row && (row.userId === user.id || (await projectAccess(user, row.project)).canManage));
+  if (!row || !allowed) throw new AppError("not_found", "Import not found.", { status: 404 });
+  if (!(RESUMABLE_STATUSES as readonly string[]).includes(row.status)) {
+    throw new AppError("import_not_resumable", "Only a failed or cancelled import can be imported again.", { status: 409 });
+  }
+  const settings = await getSettings();
+  if (!settings.importSources.bitbucket_cloud) {
+    throw new AppError("import_source_disabled", "Importing from Bitbucket Cloud is disabled on this Ferry.", { status: 403 });
+  }
+  const stage: Stage = isStage(row.stage) ? row.stage : "repository";
+  // A unit still leased (by a job that stopped at the cancel checkpoint) can be claimed once its lease ends.
+  const leased = await db.importWorkUnit.aggregate({ where: { importId, done: false, leaseUntil: { gt: new Date() } }, _max: { leaseUntil: true } });
+  const waitSeconds = leased._max.leaseUntil ? Math.ceil((leased._max.leaseUntil.getTime() - Date.now()) / 1000) + 1 : 0;
+
+  await db.$transaction(async (tx) => {
+    const { count } = await tx.projectImport.updateMany({
+      where: { id: importId, status: { in: [...RESUMABLE_STATUSES] } },
+      data: { status: "scheduled", stage, error: null, cancelRequestedAt: null, finishedAt: null, waitingUntil: null },
+    });
+    if (count !== 1) throw new AppError("import_not_resumable", "The import changed meanwhile; reload and try again.", { status: 409 });
+    if (stage === "repository") {
+      await tx.importProgress.deleteMany({ where: { importId, objectType: { in: REPOSITORY_STAGE_OBJECT_TYPES } } });
+      // Re-opened by the ledger if the repository fails again.
+      await tx.importFailure.updateMany({ where: { importId, objectType: "repository", resolvedAt: null }, data: { resolvedAt: new Date() } });
+    }
+  });
+  await enqueue(importStageJob, { importId, stage }, waitSeconds > 0 ? { startAfterSeconds: waitSeconds } : {});
+  return { importId, projectId: row.project.id, fullPath: row.project.fullPath, stage };
 }

@@ -5,7 +5,7 @@
  */
 const SPECIAL = /[._-]/;
 const ALLOWED = /^[A-Za-z0-9._-]+$/;
-const RESERVED = new Set(["api", "import", "sign-in", "sign-out", "settings", "admin", "profile", "_next", "assets", "users", "groups", "projects", "help", "explore", "dashboard", "-"]);
+const RESERVED = new Set(["api", "import", "inbox", "sign-in", "sign-out", "settings", "admin", "profile", "_next", "assets", "users", "groups", "projects", "help", "explore", "dashboard", "-"]);
 
 export type PathProblem =
   | "empty"
@@ -53,4 +53,25 @@ export function toValidPath(candidate: string, fallback = "user"): string {
     .slice(0, 200)
     .replace(/[._-]+$/g, "");
   return cleaned.length > 0 ? cleaned : fallback;
+}
+
+export function splitNamespacePath(target: string): string[] {
+  return target.trim().replace(/^\/+|\/+$/g, "").split("/");
+}
+
+/** A user-facing problem with a namespace path ("acme/platform/tools"), or null when it is well formed. */
+export function namespacePathProblem(target: string): string | null {
+  const segments = splitNamespacePath(target);
+  if (segments.length > 20) return "Namespace path is nested too deeply (at most 20 levels).";
+  for (const [index, segment] of segments.entries()) {
+    const problem = pathProblem(segment, { topLevel: index === 0 });
+    if (problem) return segment === "" ? "Namespace path has an empty segment." : `Namespace path segment "${segment}" ${pathProblemMessage(problem)}.`;
+  }
+  return null;
+}
+
+/** A user-facing problem with a project path, or null. */
+export function projectPathProblem(path: string): string | null {
+  const problem = pathProblem(path);
+  return problem ? `Project path ${pathProblemMessage(problem)}.` : null;
 }

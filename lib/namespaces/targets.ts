@@ -2,7 +2,7 @@ import type { SessionUser } from "@/lib/auth";
 import { db, type DbTransaction, type Namespace } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { roleLevel } from "@/lib/projects/access";
-import { pathProblem, pathProblemMessage } from "./paths";
+import { namespacePathProblem, splitNamespacePath } from "./paths";
 
 /**
  * Where an import may put its project. The seed's rules, made visible:
@@ -17,20 +17,7 @@ import { pathProblem, pathProblemMessage } from "./paths";
 export type ImportTarget = { namespace: Namespace; warning: string | null; created: boolean };
 export type TakenNamespacePolicy = "fallback" | "reject";
 
-export function splitNamespacePath(target: string): string[] {
-  return target.trim().replace(/^\/+|\/+$/g, "").split("/");
-}
-
-/** A user-facing problem with a namespace path, or null when it is well formed. */
-export function namespacePathProblem(target: string): string | null {
-  const segments = splitNamespacePath(target);
-  if (segments.length > 20) return "Namespace path is nested too deeply (at most 20 levels).";
-  for (const [index, segment] of segments.entries()) {
-    const problem = pathProblem(segment, { topLevel: index === 0 });
-    if (problem) return `Namespace path segment "${segment}" ${pathProblemMessage(problem)}.`;
-  }
-  return null;
-}
+export { namespacePathProblem, splitNamespacePath };
 
 type ChainRole = { owner_id: string | null; role: string | null };
 
@@ -96,6 +83,11 @@ export async function resolveImportTarget(
       continue;
     }
     if (parent && !(await canImportInto(tx, user, parent.id))) return taken(segments.join("/"));
+    if (parent?.kind === "user") {
+      throw new AppError("invalid_namespace", `Groups can't be created inside the personal namespace ${parent.fullPath}. Choose a group, or a new top-level group path.`, { status: 400 });
+    }
+    const clash = await tx.project.findFirst({ where: { fullPath: { equals: fullPath, mode: "insensitive" } }, select: { fullPath: true } });
+    if (clash) throw new AppError("invalid_namespace", `${clash.fullPath} is a project, not a group. Choose another namespace.`, { status: 400 });
     const segment = segments[depth]!;
     const group: Namespace = await tx.namespace.create({
       data: { kind: "group", name: segment, path: segment, fullPath, parentId: parent?.id ?? null },

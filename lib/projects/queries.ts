@@ -15,7 +15,7 @@ export const PAGE_SIZE = 20;
 // ---------------------------------------------------------------------------------------------
 // Projects
 
-const personSelect = { id: true, username: true, name: true, image: true } satisfies Prisma.UserSelect;
+const personSelect = { id: true, kind: true, username: true, name: true, image: true } satisfies Prisma.UserSelect;
 export type Person = Prisma.UserGetPayload<{ select: typeof personSelect }>;
 
 const projectSelect = {

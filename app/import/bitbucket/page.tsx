@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { Suspense } from "react";
 import { RepositoryTable } from "@/components/import/repository-table";
 import { RepositoryTableSkeleton } from "@/components/import/repository-table-skeleton";
-import { requireUser } from "@/lib/auth";
+import { requireUser, type SessionUser } from "@/lib/auth";
+import { listImportableNamespaces } from "@/lib/namespaces/importable";
 
 export const metadata: Metadata = { title: "Import from Bitbucket Cloud" };
 
@@ -11,10 +12,19 @@ export default async function ImportBitbucketPage() {
   return (
     <div>
       <h1 className="text-2xl font-semibold">Import from Bitbucket Cloud</h1>
-      <p className="mt-1 text-sm text-slate-600">The repositories of every workspace you belong to.</p>
+      <p className="mt-1 text-sm text-slate-600">
+        The repositories of every workspace you belong to. Choose where each one goes: your personal namespace, a group where you are
+        Maintainer or Owner, or a new group path (created with you as Owner). A namespace you cannot import into is replaced by your
+        personal namespace, and the row says so.
+      </p>
       <Suspense fallback={<RepositoryTableSkeleton />}>
-        <RepositoryTable personalNamespace={user.username} />
+        <Picker user={user} />
       </Suspense>
     </div>
   );
+}
+
+async function Picker({ user }: { user: SessionUser }) {
+  const namespaces = await listImportableNamespaces(user);
+  return <RepositoryTable personalNamespace={namespaces[0]!.fullPath} namespaces={namespaces} />;
 }

@@ -12,7 +12,7 @@ export {
   type ReferenceOptions,
   type UrlRewriter,
 } from "./references";
-export { convertMentions, formatMention, type MentionResolver, type MentionTarget } from "./mentions";
+export { convertMentions, formatMention, userProfilePath, type MentionResolver, type MentionTarget } from "./mentions";
 export { attributionPrefix, attributionName, withAttribution, type AttributedUser } from "./attribution";
 export { inlineCommentFallback, type InlinePosition } from "./inline-comment";
 export { convertChangesetRefs, convertCodeLanguageHints } from "./bitbucket-markup";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderMarkdown } from "@/lib/markdown";
-import { convertMentions, type MentionTarget } from "./mentions";
+import { convertMentions, userProfilePath, type MentionTarget } from "./mentions";
 
 const users: Record<string, MentionTarget> = {
   "557058:aaaa-1111": { username: "alice", profileUrl: "https://ferry.example.com/alice" },
@@ -97,5 +97,12 @@ describe("convertMentions", () => {
       return null;
     });
     expect(calls).toBe(0);
+  });
+});
+
+describe("userProfilePath", () => {
+  it("is the Ferry profile page of the user, usable as a mention link", () => {
+    expect(userProfilePath("alice")).toBe("/users/alice");
+    expect(convertMentions("@{557058:bbbb-2222}", () => ({ username: "bob", profileUrl: userProfilePath("bob") }))).toBe("[@bob](/users/bob)");
   });
 });

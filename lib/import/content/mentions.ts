@@ -17,6 +17,11 @@ import { mapProse } from "./markdown-structure";
  * mentions are left alone: they cannot be told apart from prose such as e-mail addresses.
  */
 
+/** Where a Ferry user's profile lives; mentions of mapped users link there. */
+export function userProfilePath(username: string): string {
+  return `/users/${encodeURIComponent(username)}`;
+}
+
 export type MentionTarget = { username: string; profileUrl?: string } | { displayName: string } | null;
 
 /** Looks a source user up by account id or uuid (with braces, `{…}`), as written in the mention. */

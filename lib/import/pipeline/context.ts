@@ -6,6 +6,8 @@ import { decryptSecret } from "@/lib/crypto";
 import { db, type Prisma } from "@/lib/db";
 import { createBitbucketCloudSource } from "@/lib/import/sources/bitbucket-cloud";
 import type { ImportSource, SourceEvent, SourceUser } from "@/lib/import/sources/types";
+import { getSettings, userMappingSchema } from "@/lib/settings";
+import { createContributorResolver, topLevelNamespaceId, type ContributorResolver, type SourceIdentity } from "@/lib/users/mapping";
 import { createLimiter } from "@/lib/util/concurrency";
 
 export class ImportCanceled extends Error {
@@ -53,7 +55,6 @@ export type ResolvedAuthor = { userId: string; mapped: boolean };
  * Users map by the source's stable id (Bitbucket uuid) to linked identities, never by name.
  */
 export class ImportContext {
-  private readonly userCache = new Map<string, string | null>();
   private cancelCheckedAt = 0;
   readonly source: ImportSource;
 
@@ -96,24 +97,43 @@ export class ImportContext {
     if (!current || current.cancelRequestedAt || current.status === "canceled") throw new ImportCanceled();
   }
 
+  // --- user resolution (lib/users/mapping.ts) -----------------------------------------------
+
+  private resolverPromise?: Promise<ContributorResolver>;
+
+  /** The import's contributor resolver: mode from the import's options, else the instance default. */
+  private contributors(): Promise<ContributorResolver> {
+    if (!this.resolverPromise) {
+      this.resolverPromise = (async () => {
+        const requested = userMappingSchema.safeParse((this.row.options as { userMapping?: unknown } | null)?.userMapping);
+        const mode = requested.success ? requested.data : (await getSettings()).defaultUserMapping;
+        return createContributorResolver({ importingUserId: this.row.userId, topLevelNamespaceId: await topLevelNamespaceId(this.project.namespaceId), mode });
+      })();
+      this.resolverPromise.catch(() => (this.resolverPromise = undefined));
+    }
+    return this.resolverPromise;
+  }
+
+  /** Assignees, reviewers, approvers, closers: the mapped user or placeholder; null when the importer would stand in. */
   async ferryUserFor(user: SourceUser | null): Promise<string | null> {
-    if (!user) return null;
-    if (this.userCache.has(user.id)) return this.userCache.get(user.id)!;
-    const account = await db.account.findUnique({
-      where: { provider_providerAccountId: { provider: "bitbucket", providerAccountId: user.id } },
-      select: { userId: true },
-    });
-    const userId = account?.userId ?? null;
-    this.userCache.set(user.id, userId);
-    return userId;
+    const resolution = await (await this.contributors()).resolve(sourceIdentity(user));
+    return resolution.kind === "importer" ? null : resolution.userId;
   }
 
-  /** The author to record: the mapped Ferry user, or the importing user (with attribution in the body). */
+  /** The Ferry user a source user maps to, never creating a placeholder (workspace members, mentions). */
+  async mappedUserFor(user: SourceUser | null): Promise<string | null> {
+    return (await this.contributors()).mappedUserId(sourceIdentity(user));
+  }
+
+  /** The author to record: mapped user or placeholder, else the importing user (with attribution in the body). */
   async author(user: SourceUser | null): Promise<ResolvedAuthor> {
-    const mapped = await this.ferryUserFor(user);
-    return mapped ? { userId: mapped, mapped: true } : { userId: this.row.userId, mapped: false };
+    const resolution = await (await this.contributors()).resolve(sourceIdentity(user));
+    return { userId: resolution.userId, mapped: resolution.kind !== "importer" };
   }
+}
 
+function sourceIdentity(user: SourceUser | null): SourceIdentity | null {
+  return user ? { provider: "bitbucket", uuid: user.id, accountId: user.accountId, username: user.username, displayName: user.displayName } : null;
 }
 
 export function sourceUserJson(user: SourceUser | null): Prisma.InputJsonValue | undefined {

@@ -162,7 +162,7 @@ async function executeUnit(ctx: ImportContext, unit: UnitRow): Promise<Array<{ s
         const page = await ctx.source.membersPage(cursor);
         await addProgress(ctx.importId, "user", { total: page.total ?? undefined, fetched: page.items.length });
         for (const member of page.items) {
-          const userId = await ctx.ferryUserFor(member);
+          const userId = await ctx.mappedUserFor(member);
           const data = { accountId: member.accountId, nickname: member.username, displayName: member.displayName, userId };
           await db.importSourceUser.upsert({ where: { importId_uuid: { importId: ctx.importId, uuid: member.id } }, create: { importId: ctx.importId, uuid: member.id, ...data }, update: data });
         }

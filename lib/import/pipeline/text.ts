@@ -1,6 +1,6 @@
 import { config } from "@/lib/config";
 import { db } from "@/lib/db";
-import { convertBody, withAttribution } from "@/lib/import/content";
+import { convertBody, userProfilePath, withAttribution } from "@/lib/import/content";
 import type { SourceUser } from "@/lib/import/sources/types";
 import type { ImportContext } from "./context";
 
@@ -28,7 +28,7 @@ export class TextConverter {
     for (const user of sourceUsers) {
       const username = user.userId ? usernames.get(user.userId) : undefined;
       const target: MentionTarget = username
-        ? { username, profileUrl: `${base}/${username}` }
+        ? { username, profileUrl: `${base}${userProfilePath(username)}` }
         : user.displayName || user.nickname
           ? { displayName: (user.displayName ?? user.nickname)! }
           : null;

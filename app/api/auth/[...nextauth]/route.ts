@@ -1,10 +1,10 @@
-import NextAuth from "next-auth";
-import { authOptions } from "@/lib/auth";
+import type { NextRequest } from "next/server";
+import { handleAuthRoute } from "@/lib/auth/route-handler";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 
-async function handler(request: Request, context: Context) {
-  return NextAuth(authOptions())(request, { params: await context.params });
+async function handler(request: NextRequest, context: Context) {
+  return handleAuthRoute(request, await context.params);
 }
 
 export { handler as GET, handler as POST };

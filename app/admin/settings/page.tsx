@@ -1,0 +1,17 @@
+import type { Metadata } from "next";
+import { requireAdmin } from "../require-admin";
+import { SettingsForm } from "@/components/identity/admin-forms";
+import { Section } from "@/components/projects/ui";
+import { getSettings } from "@/lib/settings";
+
+export const metadata: Metadata = { title: "Settings · Administration" };
+export const dynamic = "force-dynamic";
+
+export default async function AdminSettingsPage() {
+  await requireAdmin("/admin/settings");
+  return (
+    <Section title="Instance settings">
+      <SettingsForm settings={await getSettings()} />
+    </Section>
+  );
+}

@@ -1,0 +1,23 @@
+"use server";
+
+import { cookies } from "next/headers";
+import { z } from "zod";
+import { createDatabaseSession, safeReturnPath, sessionCookie, verifyLocalCredentials } from "@/lib/auth/password-sign-in";
+import { anonymousAction } from "@/lib/http/action";
+
+export const signInWithPassword = anonymousAction(
+  "password sign-in",
+  z.object({
+    username: z.string().trim().min(1, "is required").max(255),
+    password: z.string().min(1, "is required").max(1024),
+    callbackUrl: z.string().max(2000).optional(),
+  }),
+  // The credentials are the permission: verifyLocalCredentials refuses placeholders and wrong passwords.
+  async ({ username, password, callbackUrl }) => {
+    const user = await verifyLocalCredentials({ username, password });
+    const session = await createDatabaseSession(user.id);
+    const { name, secure } = sessionCookie();
+    (await cookies()).set(name, session.sessionToken, { httpOnly: true, sameSite: "lax", path: "/", secure, expires: session.expires });
+    return { redirectTo: safeReturnPath(callbackUrl) };
+  },
+);

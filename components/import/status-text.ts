@@ -1,0 +1,42 @@
+import type { RowImportStatus } from "@/lib/import/status";
+
+/** GitLab's status names, so people moving from its importer recognise them. */
+export const STATUS_LABELS: Record<RowImportStatus["status"] | "none", string> = {
+  none: "Not started",
+  scheduled: "Pending",
+  started: "Importing…",
+  finished: "Complete",
+  partial: "Partially completed",
+  failed: "Failed",
+  canceled: "Cancelled",
+};
+
+export function statusLabel(status: RowImportStatus | null): string {
+  if (!status) return STATUS_LABELS.none;
+  if (status.cancelRequested && (status.status === "scheduled" || status.status === "started")) return "Cancelling…";
+  return STATUS_LABELS[status.status];
+}
+
+const number = new Intl.NumberFormat("en-US");
+const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hour12: false });
+
+/** "pull requests 340/2,000", "pull request comments 120", or the rate-limit wait. */
+export function progressText(status: RowImportStatus, now = Date.now()): string | null {
+  if (status.status !== "started") return null;
+  if (status.waitingUntil && Date.parse(status.waitingUntil) > now) {
+    return `waiting for Bitbucket's rate limit, resumes about ${clock.format(new Date(status.waitingUntil))}`;
+  }
+  if (!status.stage) return null;
+  if (!status.counts) return status.stage;
+  const { done, total } = status.counts;
+  return total === null ? `${status.stage} ${number.format(done)}` : `${status.stage} ${number.format(Math.min(done, total))}/${number.format(total)}`;
+}
+
+export function formatCount(value: number, singular: string, plural = `${singular}s`): string {
+  return `${number.format(value)} ${value === 1 ? singular : plural}`;
+}
+
+/** The import details page of a project (progress, messages, the failure ledger). */
+export function importDetailsHref(projectFullPath: string): string {
+  return `/${projectFullPath}/-/import`;
+}

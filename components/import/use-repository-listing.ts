@@ -1,0 +1,144 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { ListingStreamEvent } from "@/lib/import/listing-stream";
+import type { ImportableRepository, WorkspaceProblem } from "@/lib/import/repository-listing";
+import type { RowImportStatus } from "@/lib/import/status";
+
+export type ApiError = { code: string; message: string; requestId?: string };
+
+export type ListingState = {
+  repositories: ImportableRepository[];
+  workspaces: string[];
+  problems: WorkspaceProblem[];
+  /** The next step's cursor; null when every workspace has been read to the end. */
+  cursor: string | null;
+  /** A step is being read (the first one, or "load more"). */
+  loading: boolean;
+  /** Nothing has arrived yet for this filter. */
+  initial: boolean;
+  error: ApiError | null;
+};
+
+const INITIAL: ListingState = { repositories: [], workspaces: [], problems: [], cursor: null, loading: true, initial: true, error: null };
+
+/** Rows arriving within this window are rendered together, so a fast stream does not re-render per chunk. */
+const FLUSH_MS = 60;
+
+async function* readLines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let newline: number;
+    while ((newline = buffer.indexOf("\n")) >= 0) {
+      const line = buffer.slice(0, newline);
+      buffer = buffer.slice(newline + 1);
+      if (line.trim()) yield line;
+    }
+  }
+  if (buffer.trim()) yield buffer;
+}
+
+/**
+ * The repositories of every workspace, for a filter: each step (page) is streamed workspace by
+ * workspace, so the first rows show as soon as the first workspace answers; rows only ever append.
+ */
+export function useRepositoryListing(filter: string, onImports: (imports: Record<string, RowImportStatus>) => void) {
+  const [state, setState] = useState<ListingState>(INITIAL);
+  const [attempt, setAttempt] = useState(0);
+  const abortRef = useRef<AbortController | null>(null);
+  const onImportsRef = useRef(onImports);
+  onImportsRef.current = onImports;
+  const stateRef = useRef(state);
+  stateRef.current = state;
+
+  const readStep = useCallback(async (cursor: string | null, signal: AbortSignal) => {
+    const params = new URLSearchParams();
+    if (filter) params.set("filter", filter);
+    if (cursor) params.set("cursor", cursor);
+    const fail = (error: ApiError) => {
+      if (!signal.aborted) setState((current) => ({ ...current, loading: false, initial: false, error }));
+    };
+
+    let response: Response;
+    try {
+      response = await fetch(`/import/bitbucket/repositories?${params}`, { headers: { accept: "application/x-ndjson" }, signal });
+    } catch {
+      return fail({ code: "ferry_unreachable", message: "Ferry could not be reached. Check your connection." });
+    }
+    if (!response.ok || !response.body) {
+      const body = (await response.json().catch(() => null)) as { error?: ApiError } | null;
+      return fail(body?.error ?? { code: "internal_error", message: `Unexpected response (${response.status}).` });
+    }
+
+    let pending: ImportableRepository[] = [];
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const flush = () => {
+      timer = null;
+      if (pending.length === 0 || signal.aborted) return;
+      const rows = pending;
+      pending = [];
+      setState((current) => ({ ...current, initial: false, repositories: [...current.repositories, ...rows] }));
+    };
+    let ended = false;
+    try {
+      for await (const line of readLines(response.body)) {
+        if (signal.aborted) return;
+        const event = JSON.parse(line) as ListingStreamEvent;
+        switch (event.type) {
+          case "workspaces":
+            setState((current) => ({ ...current, workspaces: event.workspaces }));
+            break;
+          case "repositories":
+            onImportsRef.current(event.imports);
+            pending.push(...event.repositories);
+            // The first rows go out at once; later ones are gathered briefly.
+            if (stateRef.current.initial && stateRef.current.repositories.length === 0 && !timer) flush();
+            else timer ??= setTimeout(flush, FLUSH_MS);
+            break;
+          case "problem":
+            setState((current) => ({ ...current, problems: [...current.problems, { workspace: event.workspace, message: event.message }] }));
+            break;
+          case "error":
+            if (timer) clearTimeout(timer);
+            flush();
+            return fail(event.error);
+          case "end":
+            ended = true;
+            if (timer) clearTimeout(timer);
+            flush();
+            setState((current) => ({ ...current, cursor: event.cursor, loading: false, initial: false }));
+            break;
+        }
+      }
+    } catch {
+      if (signal.aborted) return;
+    }
+    if (timer) clearTimeout(timer);
+    flush();
+    if (!ended) fail({ code: "listing_interrupted", message: "The list of repositories was interrupted. Try again." });
+  }, [filter]);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    abortRef.current?.abort();
+    abortRef.current = controller;
+    setState(INITIAL);
+    void readStep(null, controller.signal);
+    return () => controller.abort();
+  }, [readStep, attempt]);
+
+  const loadMore = useCallback(() => {
+    const current = stateRef.current;
+    if (current.loading || !current.cursor || current.error) return;
+    setState((value) => ({ ...value, loading: true }));
+    void readStep(current.cursor, abortRef.current!.signal);
+  }, [readStep]);
+
+  // From the start: a step that broke off may have delivered part of its rows already.
+  const retry = useCallback(() => setAttempt((value) => value + 1), []);
+
+  return { ...state, loadMore, retry };
+}

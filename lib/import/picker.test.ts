@@ -1,0 +1,85 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { resetConfigForTests } from "@/lib/config";
+import { db } from "@/lib/db";
+import { stopJobs } from "@/lib/jobs";
+import { SANDBOX_CONSUMER, startSandboxServer } from "@/mocks/bitbucket";
+import { SANDBOX_WORKSPACES, generateRepositories } from "@/mocks/bitbucket/seed";
+import { resetDatabase } from "@/test/db";
+import { createLinkedUser } from "@/test/fixtures";
+import { importAll } from "./picker";
+import { importStatusesFor } from "./status";
+import { startImportWorkers } from "./workers";
+
+type Sandbox = Awaited<ReturnType<typeof startSandboxServer>>;
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+  sandbox = await startSandboxServer({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), "ferry-picker-")) });
+  Object.assign(process.env, {
+    BITBUCKET_URL: sandbox.url,
+    BITBUCKET_API_URL: sandbox.url,
+    BITBUCKET_CLIENT_ID: SANDBOX_CONSUMER.key,
+    BITBUCKET_CLIENT_SECRET: SANDBOX_CONSUMER.secret,
+  });
+  resetConfigForTests();
+  await startImportWorkers();
+}, 120_000);
+
+afterAll(async () => {
+  await stopJobs();
+  await sandbox?.close();
+});
+
+beforeEach(async () => {
+  await resetDatabase();
+  sandbox.state.reset();
+});
+
+describe("Import all with the real pipeline", () => {
+  it("runs a batch to the end with the stages of all imports interleaved, while status lookups stay quick", { timeout: 300_000 }, async () => {
+    const alice = await createLinkedUser(sandbox.state, "alice");
+    const filter = "worker";
+    const matching = SANDBOX_WORKSPACES.filter((workspace) => workspace.members.some((member) => member.nickname === "alice"))
+      .flatMap((workspace) => generateRepositories(workspace))
+      .filter((repository) => repository.name.toLowerCase().includes(filter))
+      .map((repository) => repository.full_name);
+    expect(matching.length).toBeGreaterThanOrEqual(8);
+
+    // Every import creates the same new group at once: it is created once, alice its Owner.
+    const result = await importAll(alice, { filter, targetNamespace: "batch-team" });
+    expect(result.rejected).toEqual([]);
+    expect(result.started.map((status) => status.repository).sort()).toEqual([...matching].sort());
+    const group = await db.namespace.findFirstOrThrow({ where: { fullPath: "batch-team" }, include: { memberships: true } });
+    expect(group.memberships).toEqual([expect.objectContaining({ userId: alice.id, role: "owner" })]);
+
+    // What the page polls, measured while the batch runs.
+    const lookups: number[] = [];
+    const deadline = Date.now() + 240_000;
+    for (;;) {
+      const started = performance.now();
+      const statuses = await importStatusesFor(alice, matching);
+      lookups.push(performance.now() - started);
+      if (Object.values(statuses).every((status) => !["scheduled", "started"].includes(status.status))) break;
+      if (Date.now() > deadline) throw new Error(`still running: ${JSON.stringify(Object.values(statuses).map((status) => [status.repository, status.status, status.stage]))}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+
+    const imports = await db.projectImport.findMany({ where: { id: { in: result.started.map((status) => status.importId) } } });
+    expect(imports.map((row) => row.status)).toEqual(Array(matching.length).fill("finished"));
+    // First in, first out across imports: each import's next stage queues behind the others' current
+    // work, so every repository stage ends before any import finishes (none waits for whole imports ahead).
+    const repositoryUnits = await db.importWorkUnit.findMany({ where: { importId: { in: imports.map((row) => row.id) }, stage: "repository" } });
+    expect(repositoryUnits).toHaveLength(matching.length);
+    const lastRepositoryStage = Math.max(...repositoryUnits.map((unit) => unit.updatedAt.getTime()));
+    const firstFinished = Math.min(...imports.map((row) => row.finishedAt!.getTime()));
+    expect(lastRepositoryStage).toBeLessThan(firstFinished);
+
+    lookups.sort((a, b) => a - b);
+    const median = lookups[Math.floor(lookups.length / 2)]!;
+    console.log(`status lookups during the batch: ${lookups.length}, median ${median.toFixed(0)} ms, max ${lookups.at(-1)!.toFixed(0)} ms`);
+    expect(median).toBeLessThan(500);
+  });
+});

@@ -1,0 +1,183 @@
+import type { SessionUser } from "@/lib/auth";
+import type { BitbucketRepository } from "@/lib/bitbucket";
+import { db } from "@/lib/db";
+import { AppError, isAppError, newRequestId, toPublicError } from "@/lib/errors";
+import { namespacePathProblem, projectPathProblem, toValidPath } from "@/lib/namespaces/paths";
+import { personalNamespace } from "@/lib/namespaces/targets";
+import type { UserMapping } from "@/lib/settings";
+import { mapWithLimit } from "@/lib/util/concurrency";
+import { bitbucketClientForUser } from "./bitbucket-client";
+import { listAllRepositories, type WorkspaceProblem } from "./repository-listing";
+import { resumeBitbucketImport, startBitbucketImport } from "./start";
+import { importStatusesFor, type RowImportStatus } from "./status";
+
+/**
+ * What the repository picker's actions do (the actions in app/import/bitbucket/actions.ts validate
+ * the input and the session, then call these). Permission checks happen here and below, on the
+ * server: the target namespace in resolveImportTarget, an import's owner in resumeBitbucketImport.
+ */
+
+export type PickerTarget = {
+  /** Full namespace path; the personal namespace when empty. */
+  targetNamespace?: string | null;
+  /** Project path; the repository slug (made valid) when empty. */
+  name?: string | null;
+};
+
+/** A user-facing problem with a picker target, or null. The same rules the API applies. */
+export function targetProblem(target: PickerTarget): string | null {
+  const namespace = target.targetNamespace?.trim();
+  if (namespace) {
+    const problem = namespacePathProblem(namespace);
+    if (problem) return problem;
+  }
+  if (target.name === undefined || target.name === null) return null;
+  const name = target.name.trim();
+  return name === "" ? "Project path can't be blank." : projectPathProblem(name);
+}
+
+function requireValidTarget(target: PickerTarget): void {
+  const problem = targetProblem(target);
+  if (problem) throw new AppError("invalid_path", problem, { status: 400 });
+}
+
+export type PickerImportInput = PickerTarget & { repository: string; userMapping?: UserMapping };
+export type PickerImportResult = { status: RowImportStatus; resumed: boolean };
+
+/**
+ * Import from a row: a failed or cancelled import of this repository already at the chosen path
+ * is continued in place; otherwise a new project is created (a taken namespace falls back to the
+ * personal namespace with a warning; a taken project path is an error and nothing is created).
+ */
+export async function importFromPicker(user: SessionUser, input: PickerImportInput): Promise<PickerImportResult> {
+  requireValidTarget(input);
+  const slug = input.repository.split("/")[1] ?? input.repository;
+  const name = input.name?.trim() || toValidPath(slug, "project");
+  const namespace = input.targetNamespace?.trim() || (await personalNamespace(db, user)).fullPath;
+  const previous = await db.project.findFirst({
+    where: { fullPath: { equals: `${namespace}/${name}`, mode: "insensitive" }, import: { sourceRepository: { equals: input.repository, mode: "insensitive" }, status: { in: ["failed", "canceled"] } } },
+    select: { import: { select: { id: true } } },
+  });
+  let resumed = false;
+  if (previous?.import) {
+    try {
+      await resumeBitbucketImport(user, previous.import.id);
+      resumed = true;
+    } catch (error) {
+      // Someone else's project: the new import below reports the taken path.
+      if (!isAppError(error) || error.code !== "not_found") throw error;
+    }
+  }
+  if (!resumed) {
+    await startBitbucketImport(user, {
+      repository: input.repository,
+      targetNamespace: input.targetNamespace?.trim() || null,
+      name,
+      userMapping: input.userMapping,
+      takenNamespace: "fallback",
+    });
+  }
+  return { status: await statusOf(user, input.repository), resumed };
+}
+
+async function statusOf(user: SessionUser, repository: string): Promise<RowImportStatus> {
+  const statuses = await importStatusesFor(user, [repository]);
+  const status = statuses[repository] ?? Object.values(statuses)[0];
+  if (!status) throw new Error(`The import of ${repository} was started but cannot be found`);
+  return status;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import all
+
+/** At most this many imports start per "Import all"; the rest are reported (run it again for them). */
+export const IMPORT_ALL_LIMIT = 1000;
+/** Imports created at once; each is a short transaction and a queued job. */
+const IMPORT_ALL_CONCURRENCY = 4;
+
+type Candidates = { repositories: BitbucketRepository[]; alreadyImported: number; problems: WorkspaceProblem[] };
+
+/** Every repository matching the filter, on every page of every workspace, that the user has not imported yet. */
+async function importAllCandidates(user: SessionUser, filter: string | undefined): Promise<Candidates> {
+  const client = await bitbucketClientForUser(user.id);
+  const listing = await listAllRepositories(client, { filter });
+  const statuses = await importStatusesFor(user, listing.repositories.map((repository) => repository.fullName));
+  const repositories = listing.repositories.filter((repository) => !statuses[repository.fullName]);
+  return { repositories, alreadyImported: listing.repositories.length - repositories.length, problems: listing.problems };
+}
+
+export type ImportAllPreview = { count: number; limit: number; alreadyImported: number; problems: WorkspaceProblem[] };
+
+export async function previewImportAll(user: SessionUser, options: { filter?: string }): Promise<ImportAllPreview> {
+  const candidates = await importAllCandidates(user, options.filter?.trim() || undefined);
+  return { count: candidates.repositories.length, limit: IMPORT_ALL_LIMIT, alreadyImported: candidates.alreadyImported, problems: candidates.problems };
+}
+
+export type ImportAllInput = {
+  filter?: string;
+  /** Where repositories without an override go; the personal namespace when empty. */
+  targetNamespace?: string | null;
+  /** Targets edited on rows, by repository full name. */
+  overrides?: Record<string, PickerTarget>;
+  userMapping?: UserMapping;
+};
+
+export type ImportAllResult = {
+  started: RowImportStatus[];
+  /** Repositories not imported, with the reason (invalid target, taken project path, …). */
+  rejected: Array<{ repository: string; message: string }>;
+  /** Matching repositories beyond IMPORT_ALL_LIMIT, left for the next run. */
+  remaining: number;
+  alreadyImported: number;
+  problems: WorkspaceProblem[];
+};
+
+/**
+ * Imports every not-yet-imported repository matching the filter. Each one is validated and
+ * started on its own: rows with problems are reported, the rest proceed. The imports queue on
+ * pg-boss in this order and their stages interleave with every other import's (first in, first out).
+ */
+export async function importAll(user: SessionUser, input: ImportAllInput): Promise<ImportAllResult> {
+  const candidates = await importAllCandidates(user, input.filter?.trim() || undefined);
+  const batch = candidates.repositories.slice(0, IMPORT_ALL_LIMIT);
+  const overrides = new Map(Object.entries(input.overrides ?? {}).map(([repository, target]) => [repository.toLowerCase(), target]));
+  const rejected: ImportAllResult["rejected"] = [];
+  const startedNames: string[] = [];
+
+  await mapWithLimit(batch, IMPORT_ALL_CONCURRENCY, async (repository) => {
+    const override = overrides.get(repository.fullName.toLowerCase());
+    const target: PickerTarget = {
+      targetNamespace: override?.targetNamespace?.trim() || input.targetNamespace?.trim() || null,
+      name: override?.name?.trim() || toValidPath(repository.slug, "project"),
+    };
+    const problem = targetProblem(target);
+    if (problem) {
+      rejected.push({ repository: repository.fullName, message: problem });
+      return;
+    }
+    try {
+      await startBitbucketImport(user, {
+        repository: repository.fullName,
+        sourceRepository: repository,
+        targetNamespace: target.targetNamespace,
+        name: target.name,
+        userMapping: input.userMapping,
+        takenNamespace: "fallback",
+      });
+      startedNames.push(repository.fullName);
+    } catch (error) {
+      if (isAppError(error) && error.code === "bitbucket_reconnect_required") throw error;
+      const message = isAppError(error) ? error.message : toPublicError(error, newRequestId(), "import all").body.message;
+      rejected.push({ repository: repository.fullName, message });
+    }
+  });
+
+  const statuses = await importStatusesFor(user, startedNames);
+  return {
+    started: startedNames.flatMap((name) => (statuses[name] ? [statuses[name]] : [])),
+    rejected: rejected.sort((a, b) => a.repository.localeCompare(b.repository)),
+    remaining: candidates.repositories.length - batch.length,
+    alreadyImported: candidates.alreadyImported,
+    problems: candidates.problems,
+  };
+}
