@@ -4,6 +4,7 @@ import { refresh } from "next/cache";
 import { z } from "zod";
 import { cancelArchiveJob, startIssuesArchiveImport, startWikiImport, uploadIdSchema } from "@/lib/archive";
 import { userAction } from "@/lib/http/action";
+import { userMappingSchema } from "@/lib/settings";
 
 /** Server actions of Settings → Import; each checks the project role in lib/archive. */
 
@@ -11,7 +12,7 @@ const projectId = z.number().int().positive();
 
 export const startIssuesArchiveImportAction = userAction(
   "start issue archive import",
-  z.object({ projectId, uploadId: uploadIdSchema }),
+  z.object({ projectId, uploadId: uploadIdSchema, userMapping: userMappingSchema.optional() }),
   async (input, { user }) => {
     const job = await startIssuesArchiveImport(user, input);
     refresh();

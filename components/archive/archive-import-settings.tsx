@@ -1,6 +1,7 @@
 import { archiveJobMessages, listArchiveJobs, type ArchiveJob } from "@/lib/archive";
 import type { ArchiveJobState } from "@/lib/generated/prisma/enums";
 import type { Project } from "@/lib/projects/queries";
+import { getSettings } from "@/lib/settings";
 import { Badge } from "@/components/projects/badges";
 import { AutoRefresh } from "@/components/projects/import/auto-refresh";
 import { Time } from "@/components/projects/time";
@@ -137,7 +138,7 @@ function JobCard({ job, waitingForProjectImport }: { job: ArchiveJob; waitingFor
 
 /** `/<project>/-/settings/import` (Maintainers and above): issue archives and wikis, and their jobs. */
 export async function ArchiveImportSettings({ project }: { project: Project }) {
-  const jobs = await listArchiveJobs(project.id);
+  const [jobs, settings] = await Promise.all([listArchiveJobs(project.id), getSettings()]);
   const active = jobs.some((job) => job.state === "queued" || job.state === "running");
   const waitingForProjectImport = project.import !== null && (project.import.status === "scheduled" || project.import.status === "started");
   return (
@@ -147,7 +148,7 @@ export async function ArchiveImportSettings({ project }: { project: Project }) {
       </PageHeading>
       <div className="grid gap-6 lg:grid-cols-2">
         <Section title="Issues from a Bitbucket export">
-          <IssuesArchiveForm projectId={project.id} />
+          <IssuesArchiveForm projectId={project.id} defaultUserMapping={settings.defaultUserMapping} />
         </Section>
         <Section title="Wiki from a repository or bundle">
           <WikiImportForm projectId={project.id} />

@@ -17,8 +17,10 @@ function ErrorNote({ message }: { message: string | null }) {
 }
 
 /** Settings → Import → "Issues from a Bitbucket export". */
-export function IssuesArchiveForm({ projectId }: { projectId: number }) {
+export function IssuesArchiveForm({ projectId, defaultUserMapping }: { projectId: number; defaultUserMapping: "attribution" | "placeholders" }) {
+  const id = useId();
   const [upload, setUpload] = useState<UploadedFile | null>(null);
+  const [userMapping, setUserMapping] = useState(defaultUserMapping);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   const [formKey, setFormKey] = useState(0);
@@ -28,7 +30,7 @@ export function IssuesArchiveForm({ projectId }: { projectId: number }) {
     if (!upload) return;
     setError(null);
     startTransition(async () => {
-      const result = await startIssuesArchiveImportAction({ projectId, uploadId: upload.id });
+      const result = await startIssuesArchiveImportAction({ projectId, uploadId: upload.id, userMapping });
       if (!result.ok) {
         setError(result.error.message);
         return;
@@ -48,6 +50,19 @@ export function IssuesArchiveForm({ projectId }: { projectId: number }) {
         onUploaded={setUpload}
         testId="issues-archive-upload"
       />
+      <fieldset>
+        <legend className="text-sm font-medium text-slate-800">People not linked to a Ferry account</legend>
+        <div className="mt-1 space-y-1 text-sm text-slate-700">
+          <label className="flex items-start gap-1.5">
+            <input type="radio" name={`${id}-mapping`} className="mt-1" checked={userMapping === "attribution"} onChange={() => setUserMapping("attribution")} />
+            <span>Import as yours, naming them in the text (&ldquo;Created by: …&rdquo;)</span>
+          </label>
+          <label className="flex items-start gap-1.5">
+            <input type="radio" name={`${id}-mapping`} className="mt-1" checked={userMapping === "placeholders"} onChange={() => setUserMapping("placeholders")} />
+            <span>Create placeholder users, to reassign to real users later</span>
+          </label>
+        </div>
+      </fieldset>
       <ErrorNote message={error} />
       <button type="submit" disabled={!upload || pending} className={primaryButton}>
         {pending ? "Starting…" : "Import issues"}

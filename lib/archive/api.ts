@@ -21,6 +21,7 @@ export function serializeArchiveJob(job: ArchiveJob) {
     progress: job.progress,
     counts: job.counts,
     error: job.error,
+    user_mapping: (job.options as { userMapping?: string } | null)?.userMapping ?? null,
     source: { file_name: job.originalFileName, url: job.sourceUrl },
     cancel_requested: job.cancelRequestedAt !== null,
     created_at: job.createdAt.toISOString(),

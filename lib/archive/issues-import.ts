@@ -165,8 +165,7 @@ async function milestoneId(state: ImportState, title: string | null): Promise<nu
   return id;
 }
 
-async function sourceAuthorJson(state: ImportState, user: ArchiveUser | null): Promise<Prisma.InputJsonValue | undefined> {
-  const mapped = (await state.users.ferryUserFor(user)) !== null;
+function sourceAuthorJson(user: ArchiveUser | null, mapped: boolean): Prisma.InputJsonValue {
   return archiveUserJson(user, mapped) ?? { anonymous: true, mapped: false };
 }
 
@@ -215,7 +214,7 @@ async function prepareIssue(state: ImportState, issue: ExportIssue): Promise<Pre
     updatedAt: issue.updatedOn,
     importedFrom: ISSUE_SOURCE,
     sourceId: String(issue.id),
-    sourceAuthor: await sourceAuthorJson(state, issue.reporter),
+    sourceAuthor: sourceAuthorJson(issue.reporter, reporter.mapped),
     sourceAssignee: (archiveUserJson(issue.assignee) ?? undefined) as Prisma.InputJsonValue | undefined,
     watchers: issue.watchers.map((watcher) => archiveUserJson(watcher)) as Prisma.InputJsonValue,
   };
@@ -236,7 +235,7 @@ async function prepareIssue(state: ImportState, issue: ExportIssue): Promise<Pre
       authorId: author.userId,
       createdAt: comment.createdOn,
       updatedAt: comment.updatedOn ?? comment.createdOn,
-      sourceAuthor: await sourceAuthorJson(state, comment.user),
+      sourceAuthor: sourceAuthorJson(comment.user, author.mapped),
     });
     comments++;
   }
@@ -252,7 +251,7 @@ async function prepareIssue(state: ImportState, issue: ExportIssue): Promise<Pre
       authorId: author.userId,
       createdAt,
       updatedAt: createdAt,
-      sourceAuthor: await sourceAuthorJson(state, log.user),
+      sourceAuthor: sourceAuthorJson(log.user, author.mapped),
     });
   }
   const labelIds = await state.labels.idsFor(issueLabelsFor(issue));
@@ -400,7 +399,7 @@ async function mentionTargets(users: readonly ArchiveUser[], resolver: ArchiveUs
   const withAccount = users.filter((user) => user.accountId);
   const mappedIds = new Map<string, string>();
   for (const user of withAccount) {
-    const id = await resolver.ferryUserFor(user);
+    const id = await resolver.mappedUserId(user);
     if (id) mappedIds.set(user.accountId!, id);
   }
   const usernames = new Map(
@@ -449,9 +448,11 @@ export async function importIssuesArchive(ctx: ArchiveRunContext): Promise<Issue
       );
     }
 
-    const users = createArchiveUserResolver({ importingUserId: ctx.userId });
-    await users.prime(summary.users);
-    for (const user of summary.users) if (await users.ferryUserFor(user)) counts.users.mapped++;
+    const users = await createArchiveUserResolver({ importingUserId: ctx.userId, projectNamespaceId: ctx.project.namespaceId, mode: ctx.userMapping });
+    for (const user of summary.users) if (await users.mappedUserId(user)) counts.users.mapped++;
+    if (users.mode === "placeholders" && summary.userFormat === "username") {
+      ctx.message("info", "placeholders_need_accounts", "This export names users by username only (db-1.0): users who are not linked to a Ferry account are attributed in the text instead of getting placeholder users.");
+    }
     const text = createArchiveTextConverter({
       sourceRepositoryUrl: summary.sourceRepositoryUrl ?? ctx.project.importUrl,
       targetProjectUrl: `${config().NEXTAUTH_URL}/${ctx.project.fullPath}`,

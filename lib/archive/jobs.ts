@@ -10,6 +10,7 @@ import { AppError, isAppError } from "@/lib/errors";
 import type { ArchiveJobKind, ArchiveJobState } from "@/lib/generated/prisma/enums";
 import { defineJob, enqueue, startWorkers } from "@/lib/jobs";
 import { projectAccess } from "@/lib/projects/access";
+import { getSettings, userMappingSchema, type UserMapping } from "@/lib/settings";
 import { ArchiveConflict, importIssuesArchive } from "./issues-import";
 import { ArchiveCanceled, JobRun } from "./run-context";
 import { claimUpload, findUpload, uploadIdSchema } from "./uploads";
@@ -89,6 +90,7 @@ const jobSelect = {
   state: true,
   originalFileName: true,
   sourceUrl: true,
+  options: true,
   progress: true,
   counts: true,
   error: true,
@@ -104,10 +106,11 @@ const jobSelect = {
 export type ArchiveJob = Prisma.ArchiveImportJobGetPayload<{ select: typeof jobSelect }>;
 
 async function createJob(
-  data: { projectId: number; userId: string; kind: ArchiveJobKind; sourceUrl?: string | null },
+  data: { projectId: number; userId: string; kind: ArchiveJobKind; sourceUrl?: string | null; userMapping?: UserMapping },
   upload?: { id: string },
 ): Promise<ArchiveJob> {
-  const row = await db.archiveImportJob.create({ data: { ...data, state: "queued" }, select: { id: true } });
+  const { userMapping, ...fields } = data;
+  const row = await db.archiveImportJob.create({ data: { ...fields, state: "queued", options: userMapping ? { userMapping } : {} }, select: { id: true } });
   try {
     if (upload) {
       const fileName = data.kind === "wiki" ? "wiki.bundle" : "export.zip";
@@ -131,10 +134,11 @@ async function requireUpload(uploadId: string, userId: string, what: string): Pr
 }
 
 /** Queues the import of an uploaded issue-export zip into the project. */
-export async function startIssuesArchiveImport(user: SessionUser, input: { projectId: number; uploadId: string }): Promise<ArchiveJob> {
+/** `userMapping`: how users not linked to Ferry are recorded; the instance default when absent. */
+export async function startIssuesArchiveImport(user: SessionUser, input: { projectId: number; uploadId: string; userMapping?: UserMapping }): Promise<ArchiveJob> {
   const project = await requireProjectManager(user, input.projectId);
   await requireUpload(input.uploadId, user.id, "archive");
-  return createJob({ projectId: project.id, userId: user.id, kind: "bitbucket_issues" }, { id: input.uploadId });
+  return createJob({ projectId: project.id, userId: user.id, kind: "bitbucket_issues", userMapping: input.userMapping }, { id: input.uploadId });
 }
 
 /** Queues the import of a wiki from a git URL or an uploaded bundle into the project. */
@@ -173,15 +177,15 @@ export async function validateArchiveAttachments(input: { userId: string; attach
 
 /**
  * Called by the import start right after it created the project: queues an issue-archive job
- * and/or a wiki job. They wait until the project's Bitbucket import is finished, then run.
+ * and/or a wiki job (pass the import's `userMapping` so both use the same rule). They wait until the project's Bitbucket import is finished, then run.
  * The caller created the project, so no role check is repeated here.
  */
-export async function queueArchiveJobsForNewProject(input: { projectId: number; userId: string; attachments: ArchiveAttachments }): Promise<ArchiveJob[]> {
+export async function queueArchiveJobsForNewProject(input: { projectId: number; userId: string; attachments: ArchiveAttachments; userMapping?: UserMapping }): Promise<ArchiveJob[]> {
   const attachments = archiveAttachmentsSchema.parse(input.attachments);
   await validateArchiveAttachments({ userId: input.userId, attachments });
   const jobs: ArchiveJob[] = [];
   if (attachments.issuesArchiveUploadId) {
-    jobs.push(await createJob({ projectId: input.projectId, userId: input.userId, kind: "bitbucket_issues" }, { id: attachments.issuesArchiveUploadId }));
+    jobs.push(await createJob({ projectId: input.projectId, userId: input.userId, kind: "bitbucket_issues", userMapping: input.userMapping }, { id: attachments.issuesArchiveUploadId }));
   }
   if (attachments.wikiBundleUploadId) {
     jobs.push(await createJob({ projectId: input.projectId, userId: input.userId, kind: "wiki" }, { id: attachments.wikiBundleUploadId }));
@@ -361,11 +365,13 @@ export function jobProcessStatsLine(stats: { maxRss: number; sampledPeakRss: num
 export async function executeClaimedJob(jobId: number): Promise<void> {
   const job = await db.archiveImportJob.findUniqueOrThrow({
     where: { id: jobId },
-    include: { project: { select: { id: true, fullPath: true, importUrl: true } } },
+    include: { project: { select: { id: true, fullPath: true, importUrl: true, namespaceId: true } } },
   });
   const workDirectory = path.join(jobDirectory(jobId), "work");
   await mkdir(workDirectory, { recursive: true });
-  const run = new JobRun(jobId, job.project, job.userId, job.filePath ? path.join(dataDir(), job.filePath) : "", workDirectory);
+  const requested = userMappingSchema.safeParse((job.options as { userMapping?: unknown } | null)?.userMapping);
+  const userMapping = requested.success ? requested.data : (await getSettings()).defaultUserMapping;
+  const run = new JobRun(jobId, job.project, job.userId, job.filePath ? path.join(dataDir(), job.filePath) : "", workDirectory, userMapping);
   const heartbeat = setInterval(() => {
     void db.archiveImportJob.updateMany({ where: { id: jobId, state: "running" }, data: { updatedAt: new Date() } }).catch(() => undefined);
   }, HEARTBEAT_MS);

@@ -1,5 +1,6 @@
 import { db, type Prisma } from "@/lib/db";
 import type { MessageSeverity } from "@/lib/generated/prisma/enums";
+import type { UserMapping } from "@/lib/settings";
 
 /**
  * What an archive import (issues or wiki) sees of its job: the project, the uploaded file, a
@@ -16,9 +17,11 @@ export class ArchiveCanceled extends Error {
 
 export type ArchiveRunContext = {
   jobId: number;
-  project: { id: number; fullPath: string; importUrl: string | null };
+  project: { id: number; fullPath: string; importUrl: string | null; namespaceId: number };
   /** The user who started the import (the author of unmapped contributions). */
   userId: string;
+  /** How unmapped source users are recorded: attribution, or placeholder users. */
+  userMapping: UserMapping;
   /** Absolute path of the uploaded archive or bundle (null for a wiki from a URL). */
   filePath: string;
   /** A private scratch directory for this run, removed afterwards. */
@@ -53,6 +56,7 @@ export class JobRun implements ArchiveRunContext {
     readonly userId: string,
     readonly filePath: string,
     readonly workDirectory: string,
+    readonly userMapping: UserMapping = "attribution",
   ) {}
 
   get wroteSomething(): boolean {

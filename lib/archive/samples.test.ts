@@ -50,7 +50,7 @@ function accountOf(user: RawUser): string | null {
   return typeof user === "string" ? user : (user.account_id ?? null);
 }
 
-async function importSample(file: string, linked: Array<{ username: string; accountId?: string; nickname?: string }>) {
+async function importSample(file: string, linked: Array<{ username: string; accountId?: string; nickname?: string }>, userMapping?: "attribution" | "placeholders") {
   const { user, project } = await createUserWithProject("importer");
   const mapped = new Map<string, string>();
   for (const [index, entry] of linked.entries()) {
@@ -58,7 +58,7 @@ async function importSample(file: string, linked: Array<{ username: string; acco
     mapped.set(entry.accountId ?? entry.nickname!, ferryUser.id);
   }
   const upload = await uploadFile(user.id, path.join(SAMPLES, file));
-  const job = await startIssuesArchiveImport(user, { projectId: project.id, uploadId: upload.id });
+  const job = await startIssuesArchiveImport(user, { projectId: project.id, uploadId: upload.id, userMapping });
   await runArchiveJob(job.id);
   const finished = await db.archiveImportJob.findUniqueOrThrow({ where: { id: job.id }, include: { messages: { orderBy: { id: "asc" } } } });
   return { user, project, mapped, job: finished };
@@ -181,5 +181,27 @@ describe.skipIf(!available)("real Bitbucket exports", () => {
     const note = await db.note.findFirstOrThrow({ where: { sourceId: String(cset.id) } });
     expect(note.body).toContain("[580da529e681](http://localhost:3000/importer/tracker/-/commit/580da529e681)");
     expect(note.body).not.toContain("<<cset");
+  });
+
+  it("placeholders: db-2.0 users not linked to Ferry become placeholder users, db-1.0 usernames are attributed", { timeout: 120_000 }, async () => {
+    const result = await importSample("financial-equalizer-2022.zip", [], "placeholders");
+    const data = readExport(path.join(SAMPLES, "financial-equalizer-2022.zip"), "db-2.0.json");
+    const people = new Set([...data.issues.map((issue) => accountOf(issue.reporter)), ...data.comments.map((comment) => accountOf(comment.user)), ...data.logs.map((log) => accountOf(log.user))].filter((id): id is string => id !== null));
+    const placeholders = await db.user.findMany({ where: { kind: "placeholder" }, select: { id: true, placeholderSource: true } });
+    expect(placeholders.map((placeholder) => (placeholder.placeholderSource as { accountId: string }).accountId).sort()).toEqual([...people].sort());
+    const byAccount = new Map(placeholders.map((placeholder) => [(placeholder.placeholderSource as { accountId: string }).accountId, placeholder.id]));
+    const issues = await db.issue.findMany({ where: { projectId: result.project.id } });
+    for (const source of data.issues) {
+      const issue = issues.find((candidate) => candidate.iid === source.id)!;
+      expect(issue.authorId).toBe(byAccount.get(accountOf(source.reporter)!));
+      expect(issue.description.startsWith("*Created by:")).toBe(false);
+    }
+
+    await resetDatabase();
+    const gdc = await importSample("gdc-2014.zip", [], "placeholders");
+    expect(await db.user.count({ where: { kind: "placeholder" } })).toBe(0);
+    expect(gdc.job.messages.some((message) => /by username only \(db-1\.0\)/.test(message.message))).toBe(true);
+    const attributed = await db.issue.count({ where: { projectId: gdc.project.id, description: { startsWith: "*Created by:" } } });
+    expect(attributed).toBe(await db.issue.count({ where: { projectId: gdc.project.id } }));
   });
 });

@@ -1,83 +1,85 @@
 import { db } from "@/lib/db";
+import type { UserMapping } from "@/lib/settings";
+import { createContributorResolver, topLevelNamespaceId, type ContributorResolution } from "@/lib/users/mapping";
 import type { ArchiveUser } from "./export-format";
 import { userKey } from "./export-reader";
 
 /**
- * Who an archive's users are in Ferry. This is the ONE place archive imports look users up:
- * swap its body for `createContributorResolver` (lib/users/mapping.ts, placeholder users) when
- * that lands, keeping the interface.
+ * Who an archive's users are in Ferry: the one place archive imports look users up.
  *
- * - db-2.0 users (`{display_name, account_id}`) map by account_id to a linked Bitbucket identity
- *   (`Account.externalAccountId`), db-1.0 users (username strings) by nickname, ignoring case.
- * - An unmapped user resolves to null: the importing user becomes the author and the text gets the
- *   `*Created by: <name>*` attribution (lib/import/content), as in the API import. A null user
- *   (anonymous in the export) is "Anonymous".
+ * - db-2.0 users (`{display_name, account_id}`) go through the shared contributor resolver
+ *   (lib/users/mapping.ts), as in the API import: a Ferry user who linked that Bitbucket
+ *   account, or in "placeholders" mode the namespace's placeholder for it (created on first use).
+ * - db-1.0 users are bare usernames, which the shared resolver does not map (nicknames change):
+ *   an archive has nothing better, so they map to a linked account with that nickname (ignoring
+ *   case). They get no placeholders: without an account id a placeholder could not be matched
+ *   to the person later.
+ * - Everyone else: the importing user, with the `*Created by: <name>*` attribution in the text
+ *   (lib/import/content); null users are "Anonymous".
  */
 
 export type ArchiveAuthor = { userId: string; mapped: boolean };
 
 export type ArchiveUserResolver = {
-  /** Looks all of `users` up at once (one query per kind); later calls are answered from memory. */
-  prime(users: readonly ArchiveUser[]): Promise<void>;
-  /** The Ferry user a source user maps to, or null. */
-  ferryUserFor(user: ArchiveUser | null): Promise<string | null>;
-  /** The author to record: the mapped user, else the importing user (then `mapped` is false). */
+  /** The author to record: mapped user or placeholder, else the importing user (then `mapped` is false). */
   author(user: ArchiveUser | null): Promise<ArchiveAuthor>;
+  /** Assignees: the mapped user or placeholder; null when the importer would stand in. */
+  ferryUserFor(user: ArchiveUser | null): Promise<string | null>;
+  /** The linked Ferry user, never creating a placeholder (mentions, counts). */
+  mappedUserId(user: ArchiveUser | null): Promise<string | null>;
+  readonly mode: UserMapping;
 };
 
-export function createArchiveUserResolver(options: { importingUserId: string }): ArchiveUserResolver {
-  const cache = new Map<string, string | null>();
+export async function createArchiveUserResolver(options: { importingUserId: string; projectNamespaceId: number; mode: UserMapping }): Promise<ArchiveUserResolver> {
+  const contributors = createContributorResolver({
+    importingUserId: options.importingUserId,
+    topLevelNamespaceId: await topLevelNamespaceId(options.projectNamespaceId),
+    mode: options.mode,
+  });
+  const byNickname = new Map<string, Promise<string | null>>();
+  const importer: ContributorResolution = { userId: options.importingUserId, kind: "importer" };
 
-  async function lookUp(users: readonly ArchiveUser[]): Promise<void> {
-    const accountIds = new Set<string>();
-    const usernames = new Set<string>();
-    for (const user of users) {
-      const key = userKey(user);
-      if (cache.has(key)) continue;
-      cache.set(key, null);
-      if (user.accountId) accountIds.add(user.accountId);
-      else if (user.username) usernames.add(user.username.toLowerCase());
+  const nicknameUser = (username: string): Promise<string | null> => {
+    const key = username.toLowerCase();
+    let pending = byNickname.get(key);
+    if (!pending) {
+      pending = db.account
+        .findFirst({
+          where: { provider: "bitbucket", nickname: { equals: username, mode: "insensitive" }, user: { kind: "human" } },
+          select: { userId: true },
+          orderBy: { createdAt: "asc" },
+        })
+        .then((account) => account?.userId ?? null);
+      pending.catch(() => byNickname.delete(key));
+      byNickname.set(key, pending);
     }
-    if (accountIds.size > 0) {
-      const accounts = await db.account.findMany({
-        where: { provider: "bitbucket", externalAccountId: { in: [...accountIds] } },
-        select: { userId: true, externalAccountId: true },
-        orderBy: { createdAt: "asc" },
-      });
-      for (const account of accounts) {
-        const key = `account:${account.externalAccountId}`;
-        if (!cache.get(key)) cache.set(key, account.userId);
-      }
-    }
-    if (usernames.size > 0) {
-      const accounts = await db.account.findMany({
-        where: { provider: "bitbucket", OR: [...usernames].map((nickname) => ({ nickname: { equals: nickname, mode: "insensitive" as const } })) },
-        select: { userId: true, nickname: true },
-        orderBy: { createdAt: "asc" },
-      });
-      for (const account of accounts) {
-        const key = `username:${account.nickname!.toLowerCase()}`;
-        if (!cache.get(key)) cache.set(key, account.userId);
-      }
-    }
-  }
+    return pending;
+  };
 
-  async function ferryUserFor(user: ArchiveUser | null): Promise<string | null> {
-    if (!user) return null;
-    const key = userKey(user);
-    if (!cache.has(key)) await lookUp([user]);
-    return cache.get(key) ?? null;
-  }
+  const resolve = async (user: ArchiveUser | null): Promise<ContributorResolution> => {
+    if (!user) return importer;
+    if (user.accountId) return contributors.resolve({ provider: "bitbucket", accountId: user.accountId, username: user.username, displayName: user.displayName });
+    if (user.username) {
+      const userId = await nicknameUser(user.username);
+      return userId ? { userId, kind: "mapped" } : importer;
+    }
+    return importer;
+  };
 
   return {
-    async prime(users) {
-      const batch = 500;
-      for (let start = 0; start < users.length; start += batch) await lookUp(users.slice(start, start + batch));
-    },
-    ferryUserFor,
+    mode: options.mode,
     async author(user) {
-      const mapped = await ferryUserFor(user);
-      return mapped ? { userId: mapped, mapped: true } : { userId: options.importingUserId, mapped: false };
+      const resolution = await resolve(user);
+      return { userId: resolution.userId, mapped: resolution.kind !== "importer" };
+    },
+    async ferryUserFor(user) {
+      const resolution = await resolve(user);
+      return resolution.kind === "importer" ? null : resolution.userId;
+    },
+    async mappedUserId(user) {
+      if (!user) return null;
+      if (user.accountId) return contributors.mappedUserId({ provider: "bitbucket", accountId: user.accountId, username: user.username, displayName: user.displayName });
+      return user.username ? nicknameUser(user.username) : null;
     },
   };
 }
@@ -92,3 +94,5 @@ export function archiveUserJson(user: ArchiveUser | null, mapped?: boolean): { a
 export function archiveUserName(user: ArchiveUser | null): string {
   return user?.username ?? user?.displayName ?? "Anonymous";
 }
+
+export { userKey };
