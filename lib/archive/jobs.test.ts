@@ -6,7 +6,7 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { stopJobs } from "@/lib/jobs";
 import { resetDatabase } from "@/test/db";
-import { cancelArchiveJob, runArchiveJob, startArchiveWorkers, startIssuesArchiveImport } from "./jobs";
+import { cancelArchiveJob, queueArchiveJobsForNewProject, runArchiveJob, startArchiveWorkers, startIssuesArchiveImport } from "./jobs";
 import { createUserWithProject, syntheticExport, uploadFile, type SyntheticExport } from "./test-support";
 import { ZipWriter, writeZip } from "./zip-writer";
 
@@ -217,6 +217,34 @@ describe("re-running and cancelling", () => {
     await runArchiveJob(job.id);
     expect((await finished(job.id)).state).toBe("canceled");
     await expect(cancelArchiveJob(user, job.id)).rejects.toMatchObject({ code: "job_finished", status: 409 });
+  });
+});
+
+describe("attachments of the import page", () => {
+  it("queues an issue job and a wiki job for a new project, checking everything first", async () => {
+    const owner = await createUserWithProject("importer");
+    const other = await createUserWithProject("other");
+    const archive = await uploadFile(owner.user.id, await archiveOf(syntheticExport({ issues: 2 })));
+    await expect(
+      queueArchiveJobsForNewProject({ projectId: owner.project.id, userId: owner.user.id, attachments: { issuesArchiveUploadId: archive.id, wikiUrl: "file:///srv/wiki.git" } }),
+    ).rejects.toMatchObject({ code: "remote_not_allowed" });
+    const foreign = await uploadFile(other.user.id, await archiveOf(syntheticExport({ issues: 1 })));
+    await expect(
+      queueArchiveJobsForNewProject({ projectId: owner.project.id, userId: owner.user.id, attachments: { issuesArchiveUploadId: foreign.id } }),
+    ).rejects.toMatchObject({ code: "upload_not_found" });
+    expect(await db.archiveImportJob.count()).toBe(0);
+
+    const jobs = await queueArchiveJobsForNewProject({
+      projectId: owner.project.id,
+      userId: owner.user.id,
+      userMapping: "placeholders",
+      attachments: { issuesArchiveUploadId: archive.id, wikiUrl: "https://bitbucket.org/acme/tracker.git/wiki" },
+    });
+    expect(jobs.map((job) => [job.kind, job.state, job.sourceUrl])).toEqual([
+      ["bitbucket_issues", "queued", null],
+      ["wiki", "queued", "https://bitbucket.org/acme/tracker.git/wiki"],
+    ]);
+    expect(jobs[0]!.options).toEqual({ userMapping: "placeholders" });
   });
 });
 
