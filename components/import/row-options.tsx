@@ -1,5 +1,6 @@
 "use client";
 
+import { ImportAttachments } from "@/components/archive/import-attachments";
 import { MappingSummary } from "@/components/identity/mapping-summary";
 import type { ImportableRepository } from "@/lib/import/repository-listing";
 import type { RowImportOptions } from "./row-store";
@@ -39,6 +40,13 @@ export function RowOptions({ repository, value, onChange }: RowOptionsProps) {
       <div className="flex flex-col gap-1">
         <span className="text-xs font-medium tracking-wide text-slate-500 uppercase">Workspace members in Ferry</span>
         <MappingSummary workspace={repository.fullName.split("/")[0]!} />
+      </div>
+      <div className="flex flex-col gap-1">
+        <span className="text-xs font-medium tracking-wide text-slate-500 uppercase">Saved before Bitbucket removed them</span>
+        <ImportAttachments
+          repository={repository.fullName}
+          onChange={(attachments) => onChange({ ...value, attachments: Object.values(attachments).some(Boolean) ? attachments : undefined })}
+        />
       </div>
     </div>
   );

@@ -1,3 +1,4 @@
+import { queueArchiveJobsForNewProject, validateArchiveAttachments, type ArchiveAttachments } from "@/lib/archive";
 import type { SessionUser } from "@/lib/auth";
 import type { BitbucketRepository } from "@/lib/bitbucket";
 import { db } from "@/lib/db";
@@ -41,7 +42,12 @@ function requireValidTarget(target: PickerTarget): void {
   if (problem) throw new AppError("invalid_path", problem, { status: 400 });
 }
 
-export type PickerImportInput = PickerTarget & { repository: string; userMapping?: UserMapping };
+export type PickerImportInput = PickerTarget & {
+  repository: string;
+  userMapping?: UserMapping;
+  /** An issue-export archive and a wiki to import into the project once its Bitbucket import has ended. */
+  attachments?: ArchiveAttachments;
+};
 export type PickerImportResult = { status: RowImportStatus; resumed: boolean };
 
 /**
@@ -51,14 +57,18 @@ export type PickerImportResult = { status: RowImportStatus; resumed: boolean };
  */
 export async function importFromPicker(user: SessionUser, input: PickerImportInput): Promise<PickerImportResult> {
   requireValidTarget(input);
+  const attachments = input.attachments && Object.values(input.attachments).some(Boolean) ? input.attachments : null;
+  // Checked before anything is created, so a bad attachment loses nothing.
+  if (attachments) await validateArchiveAttachments({ userId: user.id, attachments });
   const slug = input.repository.split("/")[1] ?? input.repository;
   const name = input.name?.trim() || toValidPath(slug, "project");
   const namespace = input.targetNamespace?.trim() || (await personalNamespace(db, user)).fullPath;
   const previous = await db.project.findFirst({
     where: { fullPath: { equals: `${namespace}/${name}`, mode: "insensitive" }, import: { sourceRepository: { equals: input.repository, mode: "insensitive" }, status: { in: ["failed", "canceled"] } } },
-    select: { import: { select: { id: true } } },
+    select: { id: true, import: { select: { id: true } } },
   });
   let resumed = false;
+  let projectId = previous?.id ?? null;
   if (previous?.import) {
     try {
       await resumeBitbucketImport(user, previous.import.id);
@@ -69,13 +79,16 @@ export async function importFromPicker(user: SessionUser, input: PickerImportInp
     }
   }
   if (!resumed) {
-    await startBitbucketImport(user, {
+    ({ projectId } = await startBitbucketImport(user, {
       repository: input.repository,
       targetNamespace: input.targetNamespace?.trim() || null,
       name,
       userMapping: input.userMapping,
       takenNamespace: "fallback",
-    });
+    }));
+  }
+  if (attachments && projectId !== null) {
+    await queueArchiveJobsForNewProject({ projectId, userId: user.id, attachments, userMapping: input.userMapping });
   }
   return { status: await statusOf(user, input.repository), resumed };
 }

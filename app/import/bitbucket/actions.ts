@@ -45,8 +45,8 @@ export const importRepository = userAction("import bitbucket repository", import
     targetNamespace: input.targetNamespace,
     name: input.name,
     userMapping: input.userMapping,
+    attachments: input.attachments,
   });
-  // input.attachments: queued here by the archive import once it is wired in (components/archive/import-attachments.tsx).
   return { ...result, fullPath: result.status.projectFullPath, warning: result.status.warning };
 });
 
