@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { query, sandbox, signInWithBitbucket } from "./support";
+import { query, repositoryRow, sandbox, signInWithBitbucket } from "./support";
 
 /**
  * Settings → Import on an existing project: a real Bitbucket issue export (quest-2020, with
@@ -118,4 +118,45 @@ test("import an issue export and a wiki bundle in Settings → Import, then brow
   await expect(page.getByTestId("wiki-content").locator("h1")).toHaveText("Quest wiki");
   await page.goto(`${base}/-/wikis/docs/Deep%20Page`);
   await expect(page.getByTestId("wiki-content")).toContainText("A page in a folder.");
+});
+
+test("attach an issue export and a wiki bundle to a row on the import page, import, then browse them", async ({ page }) => {
+  test.setTimeout(240_000);
+  const repository = "acme/notification-lib";
+  await signInWithBitbucket(page);
+  await page.getByLabel("Filter by name").fill("notification-lib");
+  await expect(page).toHaveURL(/filter=notification-lib/);
+  const row = await repositoryRow(page, repository);
+  const projectPath = `notifications-${Date.now().toString(36)}`;
+  await row.getByLabel(`Project name for ${repository}`).fill(projectPath);
+  await row.getByRole("button", { name: `Options for ${repository}` }).click();
+
+  const attachments = page.locator(`[data-testid="import-attachments"][data-repository="${repository}"]`);
+  await attachments.locator("summary").click();
+  await attachments.getByLabel(`Issue export for ${repository} (.zip)`).setInputFiles(QUEST);
+  await expect(attachments.getByTestId("upload-done").first()).toContainText("quest-2020.zip");
+  await attachments.getByLabel("Bundle file").check();
+  await attachments.getByLabel(`Wiki bundle for ${repository}`).setInputFiles(wikiBundle());
+  await expect(attachments.getByTestId("upload-done")).toHaveCount(2);
+  await expect(attachments.locator("summary")).toContainText("issues and wiki attached");
+
+  await row.getByRole("button", { name: `Import ${repository}` }).click();
+  await expect(row.getByTestId("import-status")).toHaveText("Complete", { timeout: 120_000 });
+
+  // The archive jobs start once the Bitbucket import has ended.
+  const base = `/alice/${projectPath}`;
+  const [project] = await query<{ id: number }>("SELECT id FROM projects WHERE full_path = $1", [base.slice(1)]);
+  await expect
+    .poll(async () => (await query<{ kind: string; state: string }>("SELECT kind::text AS kind, state::text AS state FROM archive_import_jobs WHERE project_id = $1 ORDER BY kind", [project!.id])), { timeout: 120_000 })
+    .toEqual([
+      { kind: "bitbucket_issues", state: "completed" },
+      { kind: "wiki", state: "completed" },
+    ]);
+
+  await page.goto(`${base}/-/issues/9`);
+  await expect(page.getByRole("heading", { name: "tags for user names" })).toBeVisible();
+  await expect(page.getByTestId("attachment")).toContainText("Screen Shot 2013-01-13 at 20.28.21 .png");
+  await expect(page.getByTestId("system-note").filter({ hasText: "changed status from new to resolved" })).toBeVisible();
+  await page.goto(`${base}/-/wikis`);
+  await expect(page.getByTestId("wiki-page-link")).toHaveCount(4);
 });
