@@ -120,7 +120,7 @@ export async function ProjectPage({ resolved, searchParams }: { resolved: Resolv
   // Resolve the content first so a missing item is a real 404, then wrap it in the shell.
   const content = await ViewContent({ resolved, searchParams });
   return (
-    <ProjectShell project={resolved.project} active={tabOf(resolved.view)}>
+    <ProjectShell project={resolved.project} active={tabOf(resolved.view)} canManage={resolved.access.canManage}>
       {content}
     </ProjectShell>
   );

@@ -13,6 +13,7 @@ const NAV: readonly NavItem[] = [
   { tab: "milestones", label: "Milestones", path: ["milestones"] },
   { tab: "wikis", label: "Wiki", path: ["wikis"] },
   { tab: "import", label: "Import", path: ["import"] },
+  { tab: "settings", label: "Settings", path: ["settings", "import"] },
 ];
 
 /** Both counters share one query per request. */
@@ -48,8 +49,8 @@ function Breadcrumbs({ project }: { project: Project }) {
   );
 }
 
-function ProjectNav({ project, active }: { project: Project; active: ProjectTab }) {
-  const items = NAV.filter((item) => item.tab !== "import" || project.import !== null);
+function ProjectNav({ project, active, canManage }: { project: Project; active: ProjectTab; canManage: boolean }) {
+  const items = NAV.filter((item) => (item.tab !== "import" || project.import !== null) && (item.tab !== "settings" || canManage));
   return (
     <nav aria-label="Project" className="mt-3 border-b border-slate-200">
       <ul className="-mb-px flex gap-1 overflow-x-auto text-sm">
@@ -80,11 +81,11 @@ function ProjectNav({ project, active }: { project: Project; active: ProjectTab 
 }
 
 /** The frame of every project page: breadcrumbs and the project navigation. */
-export function ProjectShell({ project, active, children }: { project: Project; active: ProjectTab; children: ReactNode }) {
+export function ProjectShell({ project, active, canManage = false, children }: { project: Project; active: ProjectTab; canManage?: boolean; children: ReactNode }) {
   return (
     <div data-testid="project-page" data-project={project.fullPath}>
       <Breadcrumbs project={project} />
-      <ProjectNav project={project} active={active} />
+      <ProjectNav project={project} active={active} canManage={canManage} />
       <div className="mt-6">{children}</div>
     </div>
   );
