@@ -119,19 +119,21 @@ async function tryClone(url: string) {
   return { ok: result.code === 0, stderr: result.stderr, target };
 }
 
+let specStartedAt = new Date();
+
 test.beforeAll(async () => {
   await sandbox("/_sandbox/reset", { method: "POST" });
   await sandbox("/_sandbox/config", { method: "PUT", body: { issuesRemoved: false } });
-  // The first administrator (Ferry's CLI creates users in the identity work; here plain SQL does).
-  await query(
-    `INSERT INTO users (id, username, name, email, is_admin, kind, created_at, updated_at)
-     VALUES ($1, 'root', 'Administrator', 'root@ferry.test', true, 'human', now(), now()) ON CONFLICT (username) DO NOTHING`,
-    [`e2e-root-${randomUUID()}`],
-  );
-  await query(
-    `INSERT INTO namespaces (kind, name, path, full_path, owner_id, created_at, updated_at)
-     SELECT 'user', 'Administrator', 'root', 'root', id, now(), now() FROM users WHERE username = 'root' ON CONFLICT DO NOTHING`,
-  );
+  specStartedAt = new Date();
+  // The first administrator, as the README says: `npx ferry users create --admin`.
+  const [root] = await query("SELECT id FROM users WHERE username = 'root'");
+  if (!root) {
+    await promisify(execFile)(
+      "npx",
+      ["ferry", "users", "create", "--username", "root", "--email", "root@ferry.test", "--name", "Administrator", "--password", "correct horse battery staple", "--admin"],
+      { env: { ...process.env, DATA_DIR: E2E.dataDir }, encoding: "utf8" },
+    );
+  }
   tokens.root = await cliToken("root");
   usernames.alice = await linkedUser("alice");
   usernames.bob = await linkedUser("bob");
@@ -145,6 +147,8 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
+  // Later specs import the same repositories from the import page, where a project imported here would show as "Last imported to".
+  await query("DELETE FROM projects WHERE created_at >= $1", [specStartedAt]);
   // Other specs expect alice's to be the only Bitbucket identity; drop the link this spec made for bob (never one made by signing in).
   await query(`DELETE FROM accounts WHERE provider = 'bitbucket' AND provider_account_id = $1 AND access_token IS NULL`, [bob.uuid]);
 });

@@ -16,7 +16,7 @@ test("import a repository from the import page and browse what arrived", async (
   await expect(page).toHaveURL(/filter=rocket-launcher/);
   await expect(page.getByTestId("repository-row")).toHaveCount(2);
   const row = page.locator(`[data-full-name="${SHOWCASE_REPOSITORY}"]`);
-  await row.getByRole("button", { name: `Import ${SHOWCASE_REPOSITORY}` }).click();
+  await row.getByRole("button", { name: `Import ${SHOWCASE_REPOSITORY}`, exact: true }).click();
   await expect(row.getByRole("link", { name: "alice/rocket-launcher", exact: true })).toBeVisible();
   await row.getByRole("link", { name: "Import details of alice/rocket-launcher" }).click();
 
