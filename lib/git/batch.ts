@@ -1,4 +1,4 @@
-import { resolveCommit } from "./repository";
+import { isValidRefName, resolveCommit } from "./repository";
 import { runGit } from "./run";
 
 const SHA_PREFIX = /^[0-9a-f]{4,40}$/;
@@ -44,4 +44,46 @@ export async function existingPaths(repoPath: string, pairs: ReadonlyArray<{ com
     const result = results[index];
     return result !== undefined && result !== "missing" && result !== "ambiguous";
   }));
+}
+
+/**
+ * Line counts of files at commits, with one `git grep` for all of them. Keys are
+ * `${commit}:${path}` (commit lowercased as given, path without leading slashes); a file that does
+ * not exist at a commit has no key, an empty file counts 0. Commits must exist (see resolveCommits).
+ */
+export async function lineCounts(repoPath: string, commits: readonly string[], paths: readonly string[]): Promise<Map<string, number>> {
+  const revisions = [...new Set(commits.map((commit) => commit.toLowerCase()).filter((commit) => FULL_SHA.test(commit)))];
+  const files = [...new Set(paths.map((file) => file.replace(/^\/+/, "")).filter((file) => file !== "" && !/[\0\n]/.test(file)))];
+  const counts = new Map<string, number>();
+  if (revisions.length === 0 || files.length === 0) return counts;
+  const present = await existingPaths(repoPath, revisions.flatMap((commit) => files.map((file) => ({ commit, path: file }))));
+  for (const key of present) counts.set(key, 0);
+  if (present.size === 0) return counts;
+  // An empty pattern matches every line; -z ends the file name with NUL, so any path parses.
+  const { stdout } = await runGit(
+    ["--git-dir", repoPath, "--literal-pathspecs", "grep", "-z", "-c", "--text", "-e", "", ...revisions, "--", ...files],
+    { allowExitCodes: [1] },
+  );
+  for (const line of stdout.split("\n")) {
+    const nul = line.indexOf("\0");
+    if (nul < 0) continue;
+    const count = Number(line.slice(nul + 1));
+    if (Number.isInteger(count)) counts.set(line.slice(0, nul), count);
+  }
+  return counts;
+}
+
+/**
+ * Points refs at commits in one `git update-ref --stdin` transaction (e.g. every merge request's
+ * `refs/merge-requests/<iid>/head`). Refs must be valid full names and SHAs full.
+ */
+export async function updateRefs(repoPath: string, refs: ReadonlyArray<{ ref: string; sha: string }>): Promise<void> {
+  const valid = refs.filter(({ ref, sha }) => {
+    if (!FULL_SHA.test(sha)) throw new Error(`updateRefs needs full SHAs, got '${sha.slice(0, 64)}'`);
+    if (!ref.startsWith("refs/") || !isValidRefName(ref)) throw new Error(`Invalid ref name '${ref.slice(0, 200)}'`);
+    return true;
+  });
+  if (valid.length === 0) return;
+  const input = `start\n${valid.map(({ ref, sha }) => `update ${ref} ${sha}\n`).join("")}prepare\ncommit\n`;
+  await runGit(["--git-dir", repoPath, "update-ref", "--stdin"], { input });
 }

@@ -6,7 +6,7 @@ import { decryptSecret } from "@/lib/crypto";
 import { db, type Prisma } from "@/lib/db";
 import { createBitbucketCloudSource } from "@/lib/import/sources/bitbucket-cloud";
 import type { ImportSource, SourceEvent, SourceUser } from "@/lib/import/sources/types";
-import { createLimiter } from "@/lib/util/concurrency";
+import { createRequestSlots } from "./request-slots";
 
 export class ImportCanceled extends Error {
   constructor() {
@@ -24,8 +24,35 @@ function credentialFor(row: ImportRow): BitbucketCredential {
     const { email, token } = apiTokenCredentialSchema.parse(JSON.parse(decryptSecret(row.credentialSecret)));
     return { kind: "api-token", email, token };
   }
-  if (row.credentialAccountId) return bitbucketCredentialForAccount(row.credentialAccountId);
+  if (row.credentialAccountId) return withRememberedToken(bitbucketCredentialForAccount(row.credentialAccountId));
   throw new Error("The import has no Bitbucket credential");
+}
+
+/** How long a stored access token is reused without reading the account again. */
+const TOKEN_REUSE_MS = 1_000;
+
+/**
+ * The account's token, read from the database at most once a second instead of once per request.
+ * A refresh (still one at a time per account, see lib/auth) replaces it at once; a token that
+ * expires meanwhile gets Bitbucket's 401 "expired", which refreshes it.
+ */
+function withRememberedToken(credential: BitbucketCredential): BitbucketCredential {
+  if (credential.kind !== "oauth") return credential;
+  let remembered: { token: string; at: number } | null = null;
+  return {
+    kind: "oauth",
+    async getAccessToken() {
+      if (remembered && Date.now() - remembered.at < TOKEN_REUSE_MS) return remembered.token;
+      const token = await credential.getAccessToken();
+      remembered = { token, at: Date.now() };
+      return token;
+    },
+    async refreshAccessToken(rejected) {
+      const token = await credential.refreshAccessToken(rejected);
+      remembered = { token, at: Date.now() };
+      return token;
+    },
+  };
 }
 
 /**
@@ -33,8 +60,8 @@ function credentialFor(row: ImportRow): BitbucketCredential {
  * few enough not to trip its limits. Waits between retries do not hold a slot.
  */
 export const BITBUCKET_CONCURRENCY = Number(process.env.BITBUCKET_CONCURRENCY ?? 6);
-const limitRequests = createLimiter(BITBUCKET_CONCURRENCY);
-const limitedFetch: typeof fetch = (input, init) => limitRequests(() => fetch(input, init));
+const requestSlots = createRequestSlots(BITBUCKET_CONCURRENCY);
+const limitedFetch: typeof fetch = (input, init) => requestSlots(() => fetch(input, init));
 
 /** Shows "waiting for Bitbucket's rate limit" on the import while requests wait it out. */
 function eventRecorder(importId: number) {
@@ -55,9 +82,11 @@ export type ResolvedAuthor = { userId: string; mapped: boolean };
 export class ImportContext {
   private readonly userCache = new Map<string, string | null>();
   private cancelCheckedAt = 0;
+  private current: ImportRow;
   readonly source: ImportSource;
 
-  constructor(readonly row: ImportRow) {
+  constructor(row: ImportRow) {
+    this.current = row;
     const settings = config();
     this.source =
       row.source === "bitbucket_cloud"
@@ -77,6 +106,20 @@ export class ImportContext {
   static async load(importId: number): Promise<ImportContext | null> {
     const row = await db.projectImport.findUnique({ where: { id: importId }, include: { project: true } });
     return row ? new ImportContext(row) : null;
+  }
+
+  /** The import row as last read (see `update`). */
+  get row(): ImportRow {
+    return this.current;
+  }
+
+  /**
+   * A context lives as long as its stage runs in this process (its user lookups and its source,
+   * with the token, are shared by the stage's units); each unit hands it the row it just read.
+   */
+  update(row: ImportRow): void {
+    if (row.id !== this.current.id) throw new Error("An import context belongs to one import");
+    this.current = row;
   }
 
   get importId(): number {

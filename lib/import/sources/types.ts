@@ -32,8 +32,12 @@ export type SourceRepository = {
   lfsBatchUrl: string;
 };
 
-/** One page of a listing; `next` is an opaque cursor to persist and resume from (null at the end). */
-export type SourcePage<T> = { items: T[]; next: string | null; total: number | null };
+/**
+ * One page of a listing; `next` is an opaque cursor to persist and resume from (null at the end).
+ * `following`, on a first page only, lists the cursors of every later page when the source can
+ * tell them in advance (numbered pages and a known total), so they can be fetched in parallel.
+ */
+export type SourcePage<T> = { items: T[]; next: string | null; total: number | null; following?: string[] };
 
 export type PullRequestState = "open" | "merged" | "declined" | "superseded";
 
