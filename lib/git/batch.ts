@@ -1,20 +1,15 @@
 import { isValidRefName, resolveCommit } from "./repository";
+import { GitObjectReader } from "./object-reader";
 import { runGit } from "./run";
 
 const SHA_PREFIX = /^[0-9a-f]{4,40}$/;
 const FULL_SHA = /^[0-9a-f]{40}$/;
 
-/** One `git cat-file --batch-check` for many object names; answers in input order. */
+/** Looks many object names up through the repository's shared `git cat-file --batch` process. */
 async function batchCheck(repoPath: string, names: readonly string[]): Promise<Array<{ sha: string; type: string } | "missing" | "ambiguous">> {
   if (names.length === 0) return [];
-  const { stdout } = await runGit(["--git-dir", repoPath, "cat-file", "--batch-check=%(objectname) %(objecttype)"], { input: `${names.join("\n")}\n` });
-  const lines = stdout.split("\n").slice(0, names.length);
-  return lines.map((line) => {
-    if (line.endsWith(" missing")) return "missing";
-    if (line.endsWith(" ambiguous")) return "ambiguous";
-    const [sha, type] = line.split(" ");
-    return sha && type && FULL_SHA.test(sha) ? { sha, type } : "missing";
-  });
+  const infos = await GitObjectReader.shared(repoPath).read(names);
+  return infos.map((info) => (info.status === "found" ? (FULL_SHA.test(info.sha) ? { sha: info.sha, type: info.type } : "missing") : info.status));
 }
 
 /**
@@ -47,29 +42,21 @@ export async function existingPaths(repoPath: string, pairs: ReadonlyArray<{ com
 }
 
 /**
- * Line counts of files at commits, with one `git grep` for all of them. Keys are
+ * Line counts of files at commits, through the shared `git cat-file` process. Keys are
  * `${commit}:${path}` (commit lowercased as given, path without leading slashes); a file that does
- * not exist at a commit has no key, an empty file counts 0. Commits must exist (see resolveCommits).
+ * not exist at a commit has no key, an empty file counts 0 (a directory too).
  */
 export async function lineCounts(repoPath: string, commits: readonly string[], paths: readonly string[]): Promise<Map<string, number>> {
   const revisions = [...new Set(commits.map((commit) => commit.toLowerCase()).filter((commit) => FULL_SHA.test(commit)))];
   const files = [...new Set(paths.map((file) => file.replace(/^\/+/, "")).filter((file) => file !== "" && !/[\0\n]/.test(file)))];
+  const names = revisions.flatMap((commit) => files.map((file) => `${commit}:${file}`));
   const counts = new Map<string, number>();
-  if (revisions.length === 0 || files.length === 0) return counts;
-  const present = await existingPaths(repoPath, revisions.flatMap((commit) => files.map((file) => ({ commit, path: file }))));
-  for (const key of present) counts.set(key, 0);
-  if (present.size === 0) return counts;
-  // An empty pattern matches every line; -z ends the file name with NUL, so any path parses.
-  const { stdout } = await runGit(
-    ["--git-dir", repoPath, "--literal-pathspecs", "grep", "-z", "-c", "--text", "-e", "", ...revisions, "--", ...files],
-    { allowExitCodes: [1] },
-  );
-  for (const line of stdout.split("\n")) {
-    const nul = line.indexOf("\0");
-    if (nul < 0) continue;
-    const count = Number(line.slice(nul + 1));
-    if (Number.isInteger(count)) counts.set(line.slice(0, nul), count);
-  }
+  if (names.length === 0) return counts;
+  const infos = await GitObjectReader.shared(repoPath).read(names);
+  names.forEach((name, index) => {
+    const info = infos[index]!;
+    if (info.status === "found") counts.set(name, info.type === "blob" ? info.lines : 0);
+  });
   return counts;
 }
 

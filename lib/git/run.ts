@@ -59,6 +59,8 @@ export interface GitProcess {
   readonly done: Promise<{ exitCode: number; stderr: string }>;
   /** Ends the process group (SIGTERM, then SIGKILL). */
   kill(): void;
+  /** Whether the process keeps Node running (default true); long-lived helpers turn it off while idle. */
+  keepAlive(on: boolean): void;
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
@@ -234,6 +236,15 @@ export function spawnGit(args: readonly string[], options: SpawnGitOptions = {})
     stdin: child.stdin ?? null,
     done,
     kill: () => stop("aborted"),
+    keepAlive: (on) => {
+      if (on) child.ref();
+      else child.unref();
+      for (const stream of [child.stdin, child.stdout, child.stderr]) {
+        const handle = stream as { ref?: () => void; unref?: () => void } | null;
+        if (on) handle?.ref?.();
+        else handle?.unref?.();
+      }
+    },
   };
 }
 

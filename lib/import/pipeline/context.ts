@@ -63,6 +63,11 @@ export const BITBUCKET_CONCURRENCY = Number(process.env.BITBUCKET_CONCURRENCY ??
 const requestSlots = createRequestSlots(BITBUCKET_CONCURRENCY);
 const limitedFetch: typeof fetch = (input, init) => requestSlots(() => fetch(input, init));
 
+/** Slot time the Bitbucket requests of this process used so far (milliseconds); the benchmark reports how busy the limit was kept. */
+export function bitbucketRequestSlotMs(): number {
+  return requestSlots.busyMs();
+}
+
 /** Shows "waiting for Bitbucket's rate limit" on the import while requests wait it out. */
 function eventRecorder(importId: number) {
   return (event: SourceEvent) => {

@@ -11,7 +11,7 @@ import { resetDatabase } from "@/test/db";
 import { createLinkedUser } from "@/test/fixtures";
 import { startBitbucketImport } from "../start";
 
-const PULL_REQUESTS = 240;
+const PULL_REQUESTS = 400;
 const COMMENTS = 2;
 const root = path.resolve(import.meta.dirname, "../../..");
 

@@ -31,4 +31,21 @@ describe("request slots", () => {
     await Promise.all(later);
     expect(order).toEqual([1, 2, 3]);
   });
+
+  it("counts the slot time used", async () => {
+    let clock = 0;
+    const slots = createRequestSlots(2, () => clock);
+    let finish!: () => void;
+    const first = slots(() => new Promise<void>((resolve) => (finish = resolve)));
+    clock = 100;
+    const second = slots(async () => {
+      clock = 150;
+    });
+    await second;
+    clock = 300;
+    finish();
+    await first;
+    // The first held a slot from 0 to 300, the second from 100 to 150.
+    expect(slots.busyMs()).toBe(350);
+  });
 });

@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { db, type Prisma } from "@/lib/db";
-import { defineJob, enqueue, type JobContext } from "@/lib/jobs";
+import { defineJob, enqueue } from "@/lib/jobs";
 import { SourceFeatureUnavailable, type SourcePage, type SourceRepository } from "@/lib/import/sources/types";
 import { mapWithLimit } from "@/lib/util/concurrency";
 import { ImportCanceled, ImportContext } from "./context";
@@ -19,6 +19,10 @@ const LEASE_SECONDS = 60;
 /** Issues or pull requests whose comments one unit imports (fetched a few at once, written in one statement). */
 const NOTES_BATCH = 25;
 const ACTIVE_STATUSES = ["scheduled", "started"] as const;
+/** Runs of a unit before its failure is recorded and the stage goes on (or, for the repository, the import fails). */
+const UNIT_ATTEMPTS = 6;
+/** Units one job runs back to back before it hands its worker slot back (other imports get their turn). */
+const UNITS_PER_JOB = 25;
 
 export const importStageJob = defineJob({
   name: "import-stage",
@@ -32,10 +36,11 @@ export const importUnitJob = defineJob({
   name: "import-unit",
   schema: z.object({ importId: z.number().int().positive(), unitId: z.number().int().positive() }),
   concurrency: Number(process.env.IMPORT_CONCURRENCY ?? 6),
+  // A failing unit is retried by the runner (UNIT_ATTEMPTS, with backoff); a job fails only when the database does.
   retryLimit: 5,
   retryDelaySeconds: 5,
   expireInSeconds: 60 * 60,
-  handler: async ({ importId, unitId }, job) => runUnit(importId, unitId, job),
+  handler: async ({ importId, unitId }) => runUnits(importId, unitId),
 });
 
 export const IMPORT_JOBS = [importStageJob, importUnitJob];
@@ -120,11 +125,15 @@ async function advance(importId: number, stage: Stage): Promise<void> {
 
 type UnitRow = Prisma.ImportWorkUnitGetPayload<object>;
 
-/** Takes the unit's lease unless a live worker holds it (this process included: a unit never runs twice at once). */
+/**
+ * Takes the unit's lease unless a live worker holds it (this process included: a unit never runs
+ * twice at once) or it waits before a retry (no owner, `leaseUntil` in the future).
+ */
 async function claim(unitId: number): Promise<UnitRow | null> {
   const unit = await db.importWorkUnit.findUnique({ where: { id: unitId } });
   if (!unit || unit.done) return null;
-  const free = !unit.leaseOwner || !unit.leaseUntil || unit.leaseUntil < new Date() || (unit.leaseOwner !== WORKER_ID && ownerIsDead(unit.leaseOwner));
+  const expired = !unit.leaseUntil || unit.leaseUntil < new Date();
+  const free = expired || (unit.leaseOwner !== null && unit.leaseOwner !== WORKER_ID && ownerIsDead(unit.leaseOwner));
   if (!free) return null;
   const leaseUntil = new Date(Date.now() + LEASE_SECONDS * 1000);
   const { count } = await db.importWorkUnit.updateMany({
@@ -134,8 +143,13 @@ async function claim(unitId: number): Promise<UnitRow | null> {
   return count === 1 ? { ...unit, leaseOwner: WORKER_ID, leaseUntil, attempts: unit.attempts + 1 } : null;
 }
 
-async function releaseLease(unitId: number): Promise<void> {
-  await db.importWorkUnit.updateMany({ where: { id: unitId, leaseOwner: WORKER_ID }, data: { leaseOwner: null, leaseUntil: null } });
+/** Gives the unit up for a retry after `delaySeconds` (nobody claims it before) and queues that retry. */
+async function retryLater(unit: UnitRow, delaySeconds: number): Promise<void> {
+  await db.importWorkUnit.updateMany({
+    where: { id: unit.id, leaseOwner: WORKER_ID },
+    data: { leaseOwner: null, leaseUntil: new Date(Date.now() + delaySeconds * 1000) },
+  });
+  await enqueue(importUnitJob, { importId: unit.importId, unitId: unit.id }, { startAfterSeconds: delaySeconds });
 }
 
 /** A lease held by a process of this machine that no longer exists (killed worker) is free at once. */
@@ -231,8 +245,11 @@ function notesUnits(stage: "pull_request_notes" | "issue_notes", pageKey: string
   return units;
 }
 
-/** Marks the unit done and creates its follow-up units (of later stages) in one transaction. */
-async function completeUnit(unit: UnitRow, followUps: readonly FollowUp[]): Promise<void> {
+/**
+ * Marks the unit done and creates its follow-up units (of later stages) in one transaction.
+ * Returns the follow-ups still to do: a page's notes units, which may run at once (pipelined).
+ */
+async function completeUnit(unit: UnitRow, followUps: readonly FollowUp[]): Promise<number[]> {
   await db.$transaction(async (tx) => {
     if (followUps.length) {
       await tx.importWorkUnit.createMany({
@@ -248,6 +265,13 @@ async function completeUnit(unit: UnitRow, followUps: readonly FollowUp[]): Prom
     }
     await tx.importWorkUnit.update({ where: { id: unit.id }, data: { done: true, leaseOwner: null, leaseUntil: null } });
   });
+  if (followUps.length === 0) return [];
+  const pending = await db.importWorkUnit.findMany({
+    where: { importId: unit.importId, stage: followUps[0]!.stage, key: { in: followUps.map((followUp) => followUp.key) }, done: false },
+    select: { id: true },
+    orderBy: { id: "asc" },
+  });
+  return pending.map((row) => row.id);
 }
 
 async function executeUnit(ctx: ImportContext, unit: UnitRow): Promise<FollowUp[]> {
@@ -339,9 +363,66 @@ const STAGE_OBJECT_TYPE: Record<Stage, ObjectType> = {
   finish: "repository",
 };
 
-export async function runUnit(importId: number, unitId: number, job: JobContext): Promise<void> {
+/** The notes stage whose units a page of this stage creates, and may run before that stage begins. */
+const PIPELINED: Partial<Record<Stage, Stage>> = { pull_requests: "pull_request_notes", issues: "issue_notes" };
+
+/**
+ * May the unit run now? Units of the import's current stage may; so may a notes unit whose page
+ * (of the stage before it) is done: a page's comments are imported while later pages still load.
+ * Anything else waits for its stage (e.g. a notes unit whose page a retry runs again).
+ */
+async function mayRun(unit: UnitRow, importStage: string | null): Promise<boolean> {
+  if (unit.stage === importStage) return true;
+  const parentStage = (Object.keys(PIPELINED) as Stage[]).find((stage) => PIPELINED[stage] === unit.stage);
+  if (!parentStage || parentStage !== importStage) return false;
+  const parentKey = unit.key.slice(0, unit.key.lastIndexOf(":"));
+  const parent = await db.importWorkUnit.findUnique({
+    where: { importId_stage_key: { importId: unit.importId, stage: parentStage, key: parentKey } },
+    select: { done: true },
+  });
+  return parent?.done === true;
+}
+
+/** A unit another worker could take now: of the current stage first, else a pipelined notes unit. */
+async function nextClaimable(importId: number): Promise<number | null> {
+  const row = await db.projectImport.findUnique({ where: { id: importId }, select: { stage: true, status: true, cancelRequestedAt: true } });
+  if (!row || row.cancelRequestedAt || !ACTIVE_STATUSES.includes(row.status as (typeof ACTIVE_STATUSES)[number]) || !row.stage) return null;
+  const free = { OR: [{ leaseUntil: null }, { leaseUntil: { lt: new Date() } }] };
+  const current = await db.importWorkUnit.findFirst({ where: { importId, stage: row.stage, done: false, ...free }, select: { id: true }, orderBy: { id: "asc" } });
+  if (current) return current.id;
+  const notesStage = PIPELINED[row.stage as Stage];
+  if (!notesStage) return null;
+  const candidates = await db.importWorkUnit.findMany({ where: { importId, stage: notesStage, done: false, ...free }, orderBy: { id: "asc" }, take: 20 });
+  for (const candidate of candidates) if (await mayRun(candidate, row.stage)) return candidate.id;
+  return null;
+}
+
+/**
+ * The unit job: runs its unit, then keeps its worker slot busy with more of the import's work
+ * (the page's notes units it just created, then whatever unit is free) instead of waiting for
+ * the queue's next poll. Every unit is still claimed with a lease, so nothing runs twice.
+ */
+export async function runUnits(importId: number, unitId: number): Promise<void> {
+  let candidate: number | null = unitId;
+  for (let ran = 0; candidate !== null && ran < UNITS_PER_JOB; ran++) {
+    const outcome = await runUnit(importId, candidate);
+    if (outcome === "stop") return;
+    const followUps = Array.isArray(outcome) ? outcome : [];
+    // The others go to the queue, so idle worker slots take them at once.
+    await enqueueUnits(importId, followUps.slice(1));
+    candidate = followUps[0] ?? null;
+    // Another worker may claim it first; the loop then looks again.
+    candidate ??= await nextClaimable(importId);
+  }
+}
+
+/**
+ * Runs one unit if it can be claimed and may run now. Returns its pending follow-up units,
+ * "skipped" when it was not run, "stop" when the import ended (canceled, failed).
+ */
+export async function runUnit(importId: number, unitId: number): Promise<number[] | "skipped" | "stop"> {
   const unit = await claim(unitId);
-  if (!unit) return;
+  if (!unit) return "skipped";
   const heartbeat = setInterval(() => {
     void db.importWorkUnit
       .updateMany({ where: { id: unitId, leaseOwner: WORKER_ID }, data: { leaseUntil: new Date(Date.now() + LEASE_SECONDS * 1000) } })
@@ -350,31 +431,40 @@ export async function runUnit(importId: number, unitId: number, job: JobContext)
   const stage = unit.stage as Stage;
   try {
     const ctx = await contextFor(importId, stage);
-    if (!ctx || !ACTIVE_STATUSES.includes(ctx.row.status as (typeof ACTIVE_STATUSES)[number])) return;
+    if (!ctx || !ACTIVE_STATUSES.includes(ctx.row.status as (typeof ACTIVE_STATUSES)[number])) return "stop";
+    if (!(await mayRun(unit, ctx.row.stage))) {
+      // Its stage starts it later; give the lease back untouched.
+      await db.importWorkUnit.updateMany({ where: { id: unitId, leaseOwner: WORKER_ID }, data: { leaseOwner: null, leaseUntil: null, attempts: { decrement: 1 } } });
+      return "skipped";
+    }
     await ctx.checkpoint();
     const followUps = await executeUnit(ctx, unit);
-    await completeUnit(unit, followUps);
+    const pending = await completeUnit(unit, followUps);
     if (ctx.row.waitingUntil) {
       await db.projectImport.updateMany({ where: { id: importId, waitingUntil: { lt: new Date() } }, data: { waitingUntil: null } });
     }
     await advance(importId, stage);
+    return pending;
   } catch (error) {
-    if (error instanceof ImportCanceled) return markCanceled(importId);
-    if (stage === "repository") {
-      if (job.retryCount < job.retryLimit && !isPermanent(error)) {
-        await releaseLease(unitId);
-        throw error;
-      }
-      await recordFailure(importId, { stage, objectType: "repository", sourceId: "repository", message: errorMessage(error) });
-      return failImport(importId, `The repository could not be imported: ${errorMessage(error)}`);
+    if (error instanceof ImportCanceled) {
+      await markCanceled(importId);
+      return "stop";
     }
-    if (job.retryCount < job.retryLimit) {
-      await releaseLease(unitId);
-      throw error;
+    const retry = unit.attempts < UNIT_ATTEMPTS && !(stage === "repository" && isPermanent(error));
+    if (retry) {
+      console.warn(`[import] ${stage} unit ${unit.key} of import ${importId} failed (attempt ${unit.attempts}), retrying: ${errorMessage(error)}`);
+      await retryLater(unit, Math.min(5 * 2 ** (unit.attempts - 1), 300));
+      return "skipped";
+    }
+    if (stage === "repository") {
+      await recordFailure(importId, { stage, objectType: "repository", sourceId: "repository", message: errorMessage(error) });
+      await failImport(importId, `The repository could not be imported: ${errorMessage(error)}`);
+      return "stop";
     }
     await recordFailure(importId, { stage, objectType: STAGE_OBJECT_TYPE[stage], sourceId: `${stage}:${unit.key}`, message: errorMessage(error) });
     await completeUnit(unit, []);
     await advance(importId, stage);
+    return [];
   } finally {
     clearInterval(heartbeat);
   }
