@@ -14,8 +14,12 @@ export interface GitCredentials {
   readonly password: string;
 }
 
-/** Called before each attempt: may return fresh credentials (a refreshed OAuth token). */
-export type CredentialsProvider = () => Promise<GitCredentials>;
+/**
+ * Called before each attempt: may return fresh credentials (a refreshed OAuth token). After the
+ * remote refused credentials, it is called with them (`refused`), so it can refresh a token that
+ * expired although it was believed valid.
+ */
+export type CredentialsProvider = (refused?: GitCredentials) => Promise<GitCredentials>;
 
 export type GitConfigEntries = Readonly<Record<string, string>> | readonly (readonly [string, string])[];
 

@@ -19,10 +19,12 @@ export type ImportRow = Prisma.ProjectImportGetPayload<{ include: { project: tru
 
 const apiTokenCredentialSchema = z.object({ email: z.string().min(1), token: z.string().min(1) });
 
-function credentialFor(row: ImportRow): BitbucketCredential {
+type ImportCredential = { credential: BitbucketCredential; /** Drops a remembered OAuth token (null for API tokens). */ forget: (() => void) | null };
+
+function credentialFor(row: ImportRow): ImportCredential {
   if (row.credentialSecret) {
     const { email, token } = apiTokenCredentialSchema.parse(JSON.parse(decryptSecret(row.credentialSecret)));
-    return { kind: "api-token", email, token };
+    return { credential: { kind: "api-token", email, token }, forget: null };
   }
   if (row.credentialAccountId) return withRememberedToken(bitbucketCredentialForAccount(row.credentialAccountId));
   throw new Error("The import has no Bitbucket credential");
@@ -36,10 +38,10 @@ const TOKEN_REUSE_MS = 1_000;
  * A refresh (still one at a time per account, see lib/auth) replaces it at once; a token that
  * expires meanwhile gets Bitbucket's 401 "expired", which refreshes it.
  */
-function withRememberedToken(credential: BitbucketCredential): BitbucketCredential {
-  if (credential.kind !== "oauth") return credential;
+function withRememberedToken(credential: BitbucketCredential): ImportCredential {
+  if (credential.kind !== "oauth") return { credential, forget: null };
   let remembered: { token: string; at: number } | null = null;
-  return {
+  const wrapped: BitbucketCredential = {
     kind: "oauth",
     async getAccessToken() {
       if (remembered && Date.now() - remembered.at < TOKEN_REUSE_MS) return remembered.token;
@@ -53,6 +55,31 @@ function withRememberedToken(credential: BitbucketCredential): BitbucketCredenti
       return token;
     },
   };
+  return { credential: wrapped, forget: () => (remembered = null) };
+}
+
+/**
+ * Refreshing an OAuth token revokes the previous one, so a request still carrying it (sent by
+ * another job, or another worker process, just before the refresh) gets 401 "invalid" rather
+ * than "expired". Such a call is made once more, with the token stored now; a credential that
+ * was really revoked fails again and that error is the result.
+ */
+function retryingRevokedTokens(source: ImportSource, forget: () => void): ImportSource {
+  return new Proxy(source, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== "function") return value;
+      return async (...args: unknown[]) => {
+        try {
+          return await value.apply(target, args);
+        } catch (error) {
+          if ((error as { code?: string } | null)?.code !== "auth_invalid") throw error;
+          forget();
+          return value.apply(target, args);
+        }
+      };
+    },
+  });
 }
 
 /**
@@ -93,19 +120,17 @@ export class ImportContext {
   constructor(row: ImportRow) {
     this.current = row;
     const settings = config();
-    this.source =
-      row.source === "bitbucket_cloud"
-        ? createBitbucketCloudSource({
-            apiUrl: settings.BITBUCKET_API_URL,
-            webUrl: settings.BITBUCKET_URL,
-            repository: row.sourceRepository,
-            credential: credentialFor(row),
-            fetch: limitedFetch,
-            onEvent: eventRecorder(row.id),
-          })
-        : (() => {
-            throw new Error(`Unknown import source ${row.source}`);
-          })();
+    if (row.source !== "bitbucket_cloud") throw new Error(`Unknown import source ${row.source}`);
+    const { credential, forget } = credentialFor(row);
+    const source = createBitbucketCloudSource({
+      apiUrl: settings.BITBUCKET_API_URL,
+      webUrl: settings.BITBUCKET_URL,
+      repository: row.sourceRepository,
+      credential,
+      fetch: limitedFetch,
+      onEvent: eventRecorder(row.id),
+    });
+    this.source = forget ? retryingRevokedTokens(source, forget) : source;
   }
 
   static async load(importId: number): Promise<ImportContext | null> {

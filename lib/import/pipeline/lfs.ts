@@ -14,7 +14,7 @@ export async function importLfsObjects(ctx: ImportContext, repository: SourceRep
   const results = await downloadLfsObjects({
     batchUrl: repository.lfsBatchUrl,
     objects,
-    credentials: () => ctx.source.gitCredentials(),
+    credentials: (refused) => ctx.source.gitCredentials(refused),
     store: lfsStore(),
     concurrency: LFS_CONCURRENCY,
   });

@@ -233,13 +233,26 @@ describe("an unreliable Bitbucket", () => {
     await expectComplete(started);
   });
 
-  it("refreshes short-lived tokens (2 s) as often as needed and loses nothing", { timeout: 180_000 }, async () => {
-    sandbox.state.updateKnobs({ issuesRemoved: false, tokenLifetimeSeconds: 2, latencyMs: 80 });
+  it("refreshes 5-second tokens mid-import, as often as needed, and loses nothing", { timeout: 180_000 }, async () => {
+    const lifetimeSeconds = 5;
+    // Two seconds per API request: the import outlives several tokens, so it must refresh while it runs.
+    sandbox.state.updateKnobs({ issuesRemoved: false, tokenLifetimeSeconds: lifetimeSeconds, latencyMs: 2_000 });
     const { started, finished } = await importShowcase();
     expect(finished.status).toBe("finished");
     await expectComplete(started);
-    const refreshes = sandbox.state.requests(0).filter((request) => request.path === "/site/oauth2/access_token" && request.status === 200);
-    expect(refreshes.length).toBeGreaterThan(0);
+    const importSeconds = (finished.finishedAt!.getTime() - finished.startedAt!.getTime()) / 1000;
+    expect(importSeconds).toBeGreaterThan(3 * lifetimeSeconds);
+
+    const log = sandbox.state.requests(0);
+    const refreshes = log.filter((request) => request.path === "/site/oauth2/access_token" && request.status === 200);
+    expect(refreshes.length).toBeGreaterThanOrEqual(2);
+    // Ferry believed the first token had an hour left: Bitbucket's refusal (API or git) made it refresh ...
+    expect(log.some((request) => request.status === 401)).toBe(true);
+    // ... and refreshes kept coming while the import ran, not only at its start.
+    const refreshedAt = refreshes.map((request) => Date.parse(request.at));
+    expect(Math.max(...refreshedAt) - Math.min(...refreshedAt)).toBeGreaterThanOrEqual(2 * lifetimeSeconds * 1000);
+    // Git and LFS, at the end, used a token refreshed long after the first one expired.
+    expect(await db.projectLfsObject.count({ where: { projectId: started.projectId } })).toBe(expected.lfsObjects.length);
   });
 
   it("ends partial, with the item in the ledger, when one item really fails", { timeout: 180_000 }, async () => {

@@ -39,7 +39,7 @@ async function fetchForkCommits(ctx: ImportContext, repository: SourceRepository
   if (!isFromFork(repository, pullRequest)) return;
   if (pullRequest.sourceCloneUrl && pullRequest.sourceCommit) {
     try {
-      await fetchRefs(repositoryPath(ctx.project.id), pullRequest.sourceCloneUrl, () => ctx.source.gitCredentials(), [
+      await fetchRefs(repositoryPath(ctx.project.id), pullRequest.sourceCloneUrl, (refused) => ctx.source.gitCredentials(refused), [
         { src: `refs/heads/${pullRequest.sourceBranch}`, dst: `refs/merge-requests/${pullRequest.id}/head` },
       ]);
       return;

@@ -240,6 +240,18 @@ describe("gitCredentials()", () => {
     expect(credential.getAccessToken).toHaveBeenCalledTimes(2);
   });
 
+  it("refreshes the OAuth token when git refused it (it expired although believed valid)", async () => {
+    const credential: BitbucketCredential = {
+      kind: "oauth",
+      getAccessToken: vi.fn(async () => "tok-expired"),
+      refreshAccessToken: vi.fn(async (rejected: string) => (rejected === "tok-expired" ? "tok-fresh" : "tok-other")),
+    };
+    const { source: bitbucket } = source({ credential });
+    const first = await bitbucket.gitCredentials();
+    expect(await bitbucket.gitCredentials(first)).toEqual({ username: "x-token-auth", password: "tok-fresh" });
+    expect(credential.refreshAccessToken).toHaveBeenCalledWith("tok-expired");
+  });
+
   it("works with a ready client too", async () => {
     const client = createBitbucketClient({ apiUrl: API, credential: apiToken });
     const bitbucket = createBitbucketCloudSource({ client, webUrl: WEB, repository: "acme/rocket" });

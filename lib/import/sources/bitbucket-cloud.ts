@@ -11,6 +11,7 @@
 import {
   BACKGROUND_RETRY,
   BitbucketGoneError,
+  OAUTH_GIT_USERNAME,
   createBitbucketClient,
   isNoIssueTrackerError,
   type BitbucketClient,
@@ -277,7 +278,12 @@ export function createBitbucketCloudSource(options: BitbucketCloudSourceOptions)
       };
     },
 
-    async gitCredentials(): Promise<SourceCredentials> {
+    async gitCredentials(refused?: SourceCredentials): Promise<SourceCredentials> {
+      const credential = options.credential;
+      // git cannot tell "expired" from "invalid"; the refusal of a token believed valid is the signal.
+      if (refused && credential?.kind === "oauth" && refused.username === OAUTH_GIT_USERNAME) {
+        return { username: OAUTH_GIT_USERNAME, password: await credential.refreshAccessToken(refused.password) };
+      }
       return client.gitCredentials();
     },
 

@@ -133,8 +133,11 @@ export interface ImportSource {
   /** Human name of the source, e.g. "Bitbucket". */
   readonly displayName: string;
   repository(): Promise<SourceRepository>;
-  /** Credentials for git over https (and LFS); fresh on every call (tokens may have been refreshed). */
-  gitCredentials(): Promise<SourceCredentials>;
+  /**
+   * Credentials for git over https (and LFS); fresh on every call (tokens may have been refreshed).
+   * With `refused` (the remote rejected them), a token is refreshed unless that happened meanwhile.
+   */
+  gitCredentials(refused?: SourceCredentials): Promise<SourceCredentials>;
   membersPage(cursor: string | null): Promise<SourcePage<SourceUser>>;
   pullRequestsPage(cursor: string | null): Promise<SourcePage<SourcePullRequest>>;
   pullRequestCommentsPage(pullRequestId: number, cursor: string | null): Promise<SourcePage<SourceComment>>;
