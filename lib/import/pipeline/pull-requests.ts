@@ -34,23 +34,36 @@ function isFromFork(repository: SourceRepository, pullRequest: SourcePullRequest
   return pullRequest.sourceRepository?.toLowerCase() !== repository.fullName.toLowerCase();
 }
 
-/** A fork's commits go to refs/merge-requests/<id>/head; a fork that is gone or unreadable is a warning. */
-async function fetchForkCommits(ctx: ImportContext, repository: SourceRepository, pullRequest: SourcePullRequest): Promise<void> {
-  if (!isFromFork(repository, pullRequest)) return;
-  if (pullRequest.sourceCloneUrl && pullRequest.sourceCommit) {
-    try {
-      await fetchRefs(repositoryPath(ctx.project.id), pullRequest.sourceCloneUrl, (refused) => ctx.source.gitCredentials(refused), [
-        { src: `refs/heads/${pullRequest.sourceBranch}`, dst: `refs/merge-requests/${pullRequest.id}/head` },
-      ]);
-      return;
-    } catch (error) {
-      await addMessage(ctx.importId, "warning", `fork_unreadable_${pullRequest.id}`,
-        `Pull request !${pullRequest.id} comes from ${pullRequest.sourceRepository}, whose commits could not be fetched (${errorMessage(error)}); it was imported without them.`);
-      return;
-    }
+/**
+ * A readable fork's branch is fetched into refs/merge-requests/<id>/head. Returns why it could
+ * not be (null when fetched, or when the pull request is not from a fork).
+ */
+async function fetchForkCommits(ctx: ImportContext, repository: SourceRepository, pullRequest: SourcePullRequest): Promise<string | null> {
+  if (!isFromFork(repository, pullRequest)) return null;
+  if (!pullRequest.sourceCloneUrl || !pullRequest.sourceCommit) return "the fork is gone";
+  try {
+    await fetchRefs(repositoryPath(ctx.project.id), pullRequest.sourceCloneUrl, (refused) => ctx.source.gitCredentials(refused), [
+      { src: `refs/heads/${pullRequest.sourceBranch}`, dst: `refs/merge-requests/${pullRequest.id}/head` },
+    ]);
+    return null;
+  } catch (error) {
+    return `its commits could not be fetched from ${pullRequest.sourceRepository}: ${errorMessage(error)}`;
   }
-  await addMessage(ctx.importId, "warning", `fork_unreadable_${pullRequest.id}`,
-    `Pull request !${pullRequest.id} comes from a fork that is gone or not readable; it was imported without its commits.`);
+}
+
+/**
+ * A pull request from a fork whose source commit is still not in the repository (the fork is
+ * gone or unreadable) is imported as an empty merge request, with a warning. One whose commits
+ * came in anyway (merged, so reachable here) needs none.
+ */
+async function warnAboutMissingForkCommits(ctx: ImportContext, pullRequests: readonly SourcePullRequest[], problems: ReadonlyMap<number, string>, commits: CommitIndex): Promise<void> {
+  for (const pullRequest of pullRequests) {
+    const problem = problems.get(pullRequest.id);
+    if (!problem || lookup(commits, pullRequest.sourceCommit)) continue;
+    const fork = pullRequest.sourceRepository ?? "a fork";
+    await addMessage(ctx.importId, "warning", `fork_unreadable_${pullRequest.id}`,
+      `Pull request !${pullRequest.id} comes from ${fork} and was imported without its commits: ${problem}.`);
+  }
 }
 
 function pullRequestUsers(pullRequest: SourcePullRequest): Array<SourceUser | null> {
@@ -162,8 +175,13 @@ export async function importPullRequests(
 ): Promise<{ withComments: number[] }> {
   await ctx.checkpoint();
   const repoPath = repositoryPath(ctx.project.id);
-  for (const pullRequest of pullRequests) await fetchForkCommits(ctx, repository, pullRequest);
+  const forkProblems = new Map<number, string>();
+  for (const pullRequest of pullRequests) {
+    const problem = await fetchForkCommits(ctx, repository, pullRequest);
+    if (problem) forkProblems.set(pullRequest.id, problem);
+  }
   const commits = await indexCommits(repoPath, pullRequests);
+  await warnAboutMissingForkCommits(ctx, pullRequests, forkProblems, commits);
   await text.remember(ctx, pullRequests.flatMap(pullRequestUsers));
 
   const failures = new Map<number, string>();
@@ -191,7 +209,7 @@ export async function importPullRequests(
     }
   }
 
-  await setHeadRefs(ctx, repository, written, commits);
+  await setHeadRefs(ctx, written, commits);
   await addProgress(ctx.importId, "pull_request", { imported: written.length, failed: failures.size });
   const approvals = written.reduce((sum, entry) => sum + entry.approvals.length, 0);
   if (approvals) await addProgress(ctx.importId, "approval", { fetched: approvals, imported: approvals });
@@ -207,12 +225,11 @@ export async function importPullRequests(
 
 /**
  * `refs/merge-requests/<iid>/head` for every merge request whose source commit is in the
- * repository (forks got theirs when their commits were fetched), as GitLab keeps them: the
- * commits of merged and deleted branches stay reachable, and clones can fetch them.
+ * repository (a readable fork's was fetched into it), as GitLab keeps them: the commits of merged
+ * and deleted branches and of deleted forks stay reachable, and clones can fetch them.
  */
-async function setHeadRefs(ctx: ImportContext, repository: SourceRepository, written: readonly PreparedMergeRequest[], commits: CommitIndex): Promise<void> {
+async function setHeadRefs(ctx: ImportContext, written: readonly PreparedMergeRequest[], commits: CommitIndex): Promise<void> {
   const refs = written.flatMap(({ pullRequest }) => {
-    if (isFromFork(repository, pullRequest)) return [];
     const sha = lookup(commits, pullRequest.sourceCommit);
     return sha ? [{ ref: `refs/merge-requests/${pullRequest.id}/head`, sha }] : [];
   });
