@@ -160,7 +160,7 @@ async function runBenchmark(): Promise<void> {
   await admin("DELETE", "stats");
 
   const queries = await countDatabaseQueries();
-  const { bitbucketRequestSlotMs } = await import("../lib/import/pipeline/context.ts");
+  const { bitbucketRequestSlotMs, bitbucketRequestLoad } = await import("../lib/import/pipeline/context.ts");
   const slotMsBefore = bitbucketRequestSlotMs();
   const loadBefore = loadavg();
   const cpuBefore = process.cpuUsage();
@@ -168,12 +168,26 @@ async function runBenchmark(): Promise<void> {
   const run = await startBitbucketImport(alice, { repository: sandbox.repository });
   let status = "scheduled";
   const stageTimes: Array<{ stage: string; at: number }> = [];
+  // Request slots left unused while nothing waited for one, per stage: the import's idle capacity.
+  const idleSlots = new Map<string, { samples: number; idle: number }>();
+  let currentStage = "repository";
+  const sampler = setInterval(() => {
+    const { active, waiting } = bitbucketRequestLoad();
+    const entry = idleSlots.get(currentStage) ?? { samples: 0, idle: 0 };
+    entry.samples++;
+    if (waiting === 0) entry.idle += (concurrency - Math.min(active, concurrency)) / concurrency;
+    idleSlots.set(currentStage, entry);
+  }, 20);
   while (status === "scheduled" || status === "started") {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const row = await db.projectImport.findUniqueOrThrow({ where: { id: run.importId } });
     status = row.status;
-    if (row.stage && stageTimes.at(-1)?.stage !== row.stage) stageTimes.push({ stage: row.stage, at: performance.now() });
+    if (row.stage && stageTimes.at(-1)?.stage !== row.stage) {
+      stageTimes.push({ stage: row.stage, at: performance.now() });
+      currentStage = row.stage;
+    }
   }
+  clearInterval(sampler);
   const wallSeconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   const slotSeconds = (bitbucketRequestSlotMs() - slotMsBefore) / 1000;
@@ -212,7 +226,11 @@ async function runBenchmark(): Promise<void> {
   line("database statements (importer)", `${queries.total} (pg-boss ${queries.jobs}, import ${queries.total - queries.jobs})`);
   for (const row of progress) line(`  ${row.objectType}`, `imported ${row.imported}${row.total !== null ? ` of ${row.total}` : ""}, failed ${row.failed}, skipped ${row.skipped}`);
   console.log("\nTime per stage:");
-  stageTimes.forEach((entry, index) => line(`  ${entry.stage}`, `${(((stageTimes[index + 1]?.at ?? started + wallSeconds * 1000) - entry.at) / 1000).toFixed(1)} s`));
+  stageTimes.forEach((entry, index) => {
+    const idle = idleSlots.get(entry.stage);
+    const unused = idle && idle.samples ? `, request slots unused ${((idle.idle / idle.samples) * 100).toFixed(0)} %` : "";
+    line(`  ${entry.stage}`, `${(((stageTimes[index + 1]?.at ?? started + wallSeconds * 1000) - entry.at) / 1000).toFixed(1)} s${unused}`);
+  });
   console.log("\nImport statements by kind:");
   for (const [kind, count] of queries.byKind()) line(`  ${kind}`, String(count));
   console.log("\nRequests by route:");

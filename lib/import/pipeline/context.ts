@@ -41,13 +41,24 @@ const TOKEN_REUSE_MS = 1_000;
 function withRememberedToken(credential: BitbucketCredential): ImportCredential {
   if (credential.kind !== "oauth") return { credential, forget: null };
   let remembered: { token: string; at: number } | null = null;
+  // Requests starting together share one read.
+  let reading: Promise<string> | null = null;
   const wrapped: BitbucketCredential = {
     kind: "oauth",
     async getAccessToken() {
       if (remembered && Date.now() - remembered.at < TOKEN_REUSE_MS) return remembered.token;
-      const token = await credential.getAccessToken();
-      remembered = { token, at: Date.now() };
-      return token;
+      reading ??= credential.getAccessToken().then(
+        (token) => {
+          remembered = { token, at: Date.now() };
+          reading = null;
+          return token;
+        },
+        (error: unknown) => {
+          reading = null;
+          throw error;
+        },
+      );
+      return reading;
     },
     async refreshAccessToken(rejected) {
       const token = await credential.refreshAccessToken(rejected);
@@ -93,6 +104,11 @@ const limitedFetch: typeof fetch = (input, init) => requestSlots(() => fetch(inp
 /** Slot time the Bitbucket requests of this process used so far (milliseconds); the benchmark reports how busy the limit was kept. */
 export function bitbucketRequestSlotMs(): number {
   return requestSlots.busyMs();
+}
+
+/** Bitbucket requests of this process in flight and waiting for a slot, now. */
+export function bitbucketRequestLoad(): { active: number; waiting: number } {
+  return requestSlots.load();
 }
 
 /** Shows "waiting for Bitbucket's rate limit" on the import while requests wait it out. */

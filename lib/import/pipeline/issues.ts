@@ -1,5 +1,6 @@
-import { db, type Prisma } from "@/lib/db";
+import { db, type IssueState, type Prisma } from "@/lib/db";
 import type { SourceIssue } from "@/lib/import/sources/types";
+import { insertMissing, type Columns } from "./bulk-insert";
 import { sourceUserJson, type ImportContext } from "./context";
 import { addProgress, errorMessage, recordFailure, resolveFailures } from "./records";
 import { ensureMilestone, KIND_LABELS } from "./repository-stage";
@@ -43,7 +44,28 @@ async function milestoneIdsByTitle(projectId: number, issues: readonly SourceIss
   return ids;
 }
 
-type PreparedIssue = { issue: SourceIssue; data: Prisma.IssueCreateManyInput; labelIds: number[] };
+type PreparedIssue = {
+  issue: SourceIssue;
+  labelIds: number[];
+  data: {
+    projectId: number;
+    iid: number;
+    title: string;
+    description: string;
+    state: IssueState;
+    authorId: string;
+    assigneeId: string | null;
+    milestoneId: number | null;
+    upvotes: number;
+    closedAt: Date | null;
+    createdAt: Date;
+    updatedAt: Date;
+    importedFrom: string;
+    sourceId: string;
+    sourceAuthor: Prisma.InputJsonValue | undefined;
+    sourceAssignee: Prisma.InputJsonValue | undefined;
+  };
+};
 
 async function prepareIssue(
   ctx: ImportContext,
@@ -82,13 +104,37 @@ async function prepareIssue(
 /** Issues with their labels, in one transaction; rows keyed by (project, iid) are inserted once. */
 async function writeIssues(projectId: number, batch: readonly PreparedIssue[]): Promise<void> {
   await db.$transaction(async (tx) => {
-    await tx.issue.createMany({ data: batch.map((entry) => entry.data), skipDuplicates: true });
+    await insertMissing(tx, "issues", ISSUE_COLUMNS, batch.map((entry) => entry.data));
     const rows = await tx.issue.findMany({ where: { projectId, iid: { in: batch.map((entry) => entry.issue.id) } }, select: { id: true, iid: true } });
     const idOf = new Map(rows.map((row) => [row.iid, row.id]));
     const labels = batch.flatMap((entry) => entry.labelIds.map((labelId) => ({ issueId: idOf.get(entry.issue.id)!, labelId })));
-    if (labels.length) await tx.issueLabel.createMany({ data: labels, skipDuplicates: true });
+    await insertMissing(tx, "issue_labels", ISSUE_LABEL_COLUMNS, labels);
   });
 }
+
+const ISSUE_COLUMNS: Columns<PreparedIssue["data"]> = {
+  project_id: { type: "integer", value: (row) => row.projectId },
+  iid: { type: "integer", value: (row) => row.iid },
+  title: { type: "text", value: (row) => row.title },
+  description: { type: "text", value: (row) => row.description },
+  state: { type: { enum: "IssueState" }, value: (row) => row.state },
+  author_id: { type: "text", value: (row) => row.authorId },
+  assignee_id: { type: "text", value: (row) => row.assigneeId },
+  milestone_id: { type: "integer", value: (row) => row.milestoneId },
+  upvotes: { type: "integer", value: (row) => row.upvotes },
+  closed_at: { type: "timestamp", value: (row) => row.closedAt },
+  created_at: { type: "timestamp", value: (row) => row.createdAt },
+  updated_at: { type: "timestamp", value: (row) => row.updatedAt },
+  imported_from: { type: "text", value: (row) => row.importedFrom },
+  source_id: { type: "text", value: (row) => row.sourceId },
+  source_author: { type: "jsonb", value: (row) => row.sourceAuthor },
+  source_assignee: { type: "jsonb", value: (row) => row.sourceAssignee },
+};
+
+const ISSUE_LABEL_COLUMNS: Columns<{ issueId: number; labelId: number }> = {
+  issue_id: { type: "integer", value: (row) => row.issueId },
+  label_id: { type: "integer", value: (row) => row.labelId },
+};
 
 /** One page of issues: lookups preloaded for the page, all issues written in one transaction (each alone only if that fails). */
 export async function importIssues(ctx: ImportContext, text: TextConverter, issues: readonly SourceIssue[]): Promise<void> {

@@ -2,10 +2,25 @@ import { createHash } from "node:crypto";
 import { db, type Prisma } from "@/lib/db";
 import type { SourceComment, SourcePage } from "@/lib/import/sources/types";
 import { mapWithLimit } from "@/lib/util/concurrency";
+import { insertMissing, type Columns } from "./bulk-insert";
 import { ImportCanceled, type ImportContext } from "./context";
 import { addProgress, errorMessage, recordFailure, resolveFailures } from "./records";
 
-export type NoteRow = Prisma.NoteCreateManyInput;
+export type NoteRow = {
+  projectId: number;
+  issueId?: number;
+  mergeRequestId?: number;
+  discussionId: string;
+  type?: string | null;
+  body: string;
+  authorId: string;
+  position?: Prisma.InputJsonValue;
+  createdAt: Date;
+  updatedAt: Date;
+  importedFrom: string;
+  sourceId: string;
+  sourceAuthor?: Prisma.InputJsonValue;
+};
 
 /** Comments of this many issues or pull requests are fetched at once by one unit (requests are capped per process in context.ts). */
 const NOTES_CONCURRENCY = 6;
@@ -140,16 +155,28 @@ export class NotesBatch {
   }
 }
 
-/** Inserts notes that are not there yet, all or none. */
+const NOTE_COLUMNS: Columns<NoteRow> = {
+  project_id: { type: "integer", value: (row) => row.projectId },
+  issue_id: { type: "integer", value: (row) => row.issueId },
+  merge_request_id: { type: "integer", value: (row) => row.mergeRequestId },
+  discussion_id: { type: "text", value: (row) => row.discussionId },
+  type: { type: "text", value: (row) => row.type },
+  body: { type: "text", value: (row) => row.body },
+  author_id: { type: "text", value: (row) => row.authorId },
+  position: { type: "jsonb", value: (row) => row.position },
+  created_at: { type: "timestamp", value: (row) => row.createdAt },
+  updated_at: { type: "timestamp", value: (row) => row.updatedAt },
+  imported_from: { type: "text", value: (row) => row.importedFrom },
+  source_id: { type: "text", value: (row) => row.sourceId },
+  source_author: { type: "jsonb", value: (row) => row.sourceAuthor },
+};
+
+/** Inserts notes that are not there yet (keyed by parent and source id), all or none. */
 async function insertNotes(rows: readonly NoteRow[]): Promise<void> {
   if (rows.length === 0) return;
   if (rows.length <= INSERT_CHUNK) {
-    await db.note.createMany({ data: [...rows], skipDuplicates: true });
+    await insertMissing(db, "notes", NOTE_COLUMNS, rows);
     return;
   }
-  await db.$transaction(async (tx) => {
-    for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-      await tx.note.createMany({ data: rows.slice(start, start + INSERT_CHUNK), skipDuplicates: true });
-    }
-  });
+  await db.$transaction((tx) => insertMissing(tx, "notes", NOTE_COLUMNS, rows));
 }

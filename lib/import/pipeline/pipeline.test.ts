@@ -157,22 +157,35 @@ describe("importing the showcase repository", () => {
   });
 
   it("cancels at a checkpoint and leaves consistent data", { timeout: 120_000 }, async () => {
-    sandbox.state.updateKnobs({ issuesRemoved: false, latencyMs: 50 });
+    sandbox.state.updateKnobs({ issuesRemoved: false, latencyMs: 300 });
     const alice = await signedInAlice();
     const started = await startBitbucketImport(alice, { repository: SHOWCASE_REPOSITORY });
+    // Cancel once merge requests are being written, with their comments and the issues still to come.
     for (;;) {
-      const row = await db.projectImport.findUniqueOrThrow({ where: { id: started.importId } });
-      if (row.stage !== "repository" || row.status !== "scheduled") break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      if ((await db.mergeRequest.count({ where: { projectId: started.projectId } })) > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
     await db.projectImport.update({ where: { id: started.importId }, data: { cancelRequestedAt: new Date() } });
     const finished = await waitForTerminal(started.importId);
     expect(finished.status).toBe("canceled");
-    // Every merge request that exists is whole: its reviewers and approvals were written with it.
+    // Nothing is half-written: a merge request comes with its reviewers and approvals, and an
+    // issue or merge request has all of its comments or none yet.
     const expectedById = new Map(expected.pullRequests.map((pr) => [pr.id, pr]));
-    for (const mr of await db.mergeRequest.findMany({ where: { projectId: started.projectId }, include: { approvals: true } })) {
-      expect(mr.approvals.length).toBe(expectedById.get(mr.iid)!.approvedBy.length);
+    const mergeRequests = await db.mergeRequest.findMany({ where: { projectId: started.projectId }, include: { approvals: true, reviewers: true, _count: { select: { notes: true } } } });
+    expect(mergeRequests.length).toBeGreaterThan(0);
+    for (const mr of mergeRequests) {
+      const source = expectedById.get(mr.iid)!;
+      expect(mr.approvals.length).toBe(source.approvedBy.length);
+      expect(mr.reviewers.length).toBe(source.reviewers.length);
+      expect([0, source.commentCount]).toContain(mr._count.notes);
     }
+    const issues = await db.issue.findMany({ where: { projectId: started.projectId }, include: { labels: true, _count: { select: { notes: true } } } });
+    expect(issues.length).toBeLessThan(expected.issues.length);
+    for (const issue of issues) expect(issue.labels.length).toBeGreaterThan(0);
+    // Nothing moves after the cancel.
+    const notes = await db.note.count({ where: { projectId: started.projectId } });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await db.note.count({ where: { projectId: started.projectId } })).toBe(notes);
   });
 });
 

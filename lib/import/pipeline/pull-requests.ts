@@ -2,6 +2,7 @@ import { db, type MergeRequestState, type Prisma } from "@/lib/db";
 import { fetchRefs, lineCounts, repositoryPath, resolveCommits, updateRefs } from "@/lib/git";
 import type { PullRequestState, SourceComment, SourcePullRequest, SourceRepository, SourceUser } from "@/lib/import/sources/types";
 import { inlineCommentFallback } from "@/lib/import/content";
+import { insertMissing, type Columns } from "./bulk-insert";
 import { sourceUserJson, type ImportContext } from "./context";
 import { addMessage, addProgress, errorMessage, recordFailure, resolveFailures } from "./records";
 import { NotesBatch, discussionIdFor, inCreationOrder, threadRoots, type NoteRow } from "./notes";
@@ -72,7 +73,32 @@ function pullRequestUsers(pullRequest: SourcePullRequest): Array<SourceUser | nu
 
 type PreparedMergeRequest = {
   pullRequest: SourcePullRequest;
-  data: Prisma.MergeRequestCreateManyInput;
+  data: {
+    projectId: number;
+    iid: number;
+    title: string;
+    description: string;
+    state: MergeRequestState;
+    draft: boolean;
+    sourceBranch: string;
+    targetBranch: string;
+    sourceSha: string | null;
+    targetSha: string | null;
+    mergeCommitSha: string | null;
+    sourceFork: string | null;
+    authorId: string;
+    assigneeId: string | null;
+    mergedById: string | null;
+    closedById: string | null;
+    mergedAt: Date | null;
+    closedAt: Date | null;
+    createdAt: Date;
+    updatedAt: Date;
+    importedFrom: string;
+    sourceId: string;
+    sourceAuthor: Prisma.InputJsonValue | undefined;
+    sourceClosedBy: Prisma.InputJsonValue | undefined;
+  };
   reviewers: Array<{ user: SourceUser; userId: string | null }>;
   approvals: Array<{ user: SourceUser; userId: string | null; at: string | null }>;
 };
@@ -137,7 +163,7 @@ async function prepareMergeRequest(
  */
 async function writeMergeRequests(projectId: number, batch: readonly PreparedMergeRequest[]): Promise<void> {
   await db.$transaction(async (tx) => {
-    await tx.mergeRequest.createMany({ data: batch.map((entry) => entry.data), skipDuplicates: true });
+    await insertMissing(tx, "merge_requests", MERGE_REQUEST_COLUMNS, batch.map((entry) => entry.data));
     const rows = await tx.mergeRequest.findMany({
       where: { projectId, iid: { in: batch.map((entry) => entry.pullRequest.id) } },
       select: { id: true, iid: true },
@@ -146,7 +172,7 @@ async function writeMergeRequests(projectId: number, batch: readonly PreparedMer
     const reviewers = batch.flatMap((entry) =>
       entry.reviewers.map(({ user, userId }) => ({ mergeRequestId: idOf.get(entry.pullRequest.id)!, sourceUserId: user.id, userId, sourceUser: sourceUserJson(user)! })),
     );
-    if (reviewers.length) await tx.mergeRequestReviewer.createMany({ data: reviewers, skipDuplicates: true });
+    await insertMissing(tx, "merge_request_reviewers", REVIEWER_COLUMNS, reviewers);
     const approvals = batch.flatMap((entry) =>
       entry.approvals.map(({ user, userId, at }) => ({
         mergeRequestId: idOf.get(entry.pullRequest.id)!,
@@ -154,12 +180,55 @@ async function writeMergeRequests(projectId: number, batch: readonly PreparedMer
         userId,
         sourceUser: sourceUserJson(user)!,
         approvedAt: at ? new Date(at) : null,
-        importedFrom: "bitbucket",
       })),
     );
-    if (approvals.length) await tx.approval.createMany({ data: approvals, skipDuplicates: true });
+    await insertMissing(tx, "approvals", APPROVAL_COLUMNS, approvals);
   });
 }
+
+type MergeRequestRow = PreparedMergeRequest["data"];
+
+const MERGE_REQUEST_COLUMNS: Columns<MergeRequestRow> = {
+  project_id: { type: "integer", value: (row) => row.projectId },
+  iid: { type: "integer", value: (row) => row.iid },
+  title: { type: "text", value: (row) => row.title },
+  description: { type: "text", value: (row) => row.description },
+  state: { type: { enum: "MergeRequestState" }, value: (row) => row.state },
+  draft: { type: "boolean", value: (row) => row.draft },
+  source_branch: { type: "text", value: (row) => row.sourceBranch },
+  target_branch: { type: "text", value: (row) => row.targetBranch },
+  source_sha: { type: "text", value: (row) => row.sourceSha },
+  target_sha: { type: "text", value: (row) => row.targetSha },
+  merge_commit_sha: { type: "text", value: (row) => row.mergeCommitSha },
+  source_fork: { type: "text", value: (row) => row.sourceFork },
+  author_id: { type: "text", value: (row) => row.authorId },
+  assignee_id: { type: "text", value: (row) => row.assigneeId },
+  merged_by_id: { type: "text", value: (row) => row.mergedById },
+  closed_by_id: { type: "text", value: (row) => row.closedById },
+  merged_at: { type: "timestamp", value: (row) => row.mergedAt },
+  closed_at: { type: "timestamp", value: (row) => row.closedAt },
+  created_at: { type: "timestamp", value: (row) => row.createdAt },
+  updated_at: { type: "timestamp", value: (row) => row.updatedAt },
+  imported_from: { type: "text", value: (row) => row.importedFrom },
+  source_id: { type: "text", value: (row) => row.sourceId },
+  source_author: { type: "jsonb", value: (row) => row.sourceAuthor },
+  source_closed_by: { type: "jsonb", value: (row) => row.sourceClosedBy },
+};
+
+type ReviewerRow = { mergeRequestId: number; sourceUserId: string; userId: string | null; sourceUser: Prisma.InputJsonValue };
+const REVIEWER_COLUMNS: Columns<ReviewerRow> = {
+  merge_request_id: { type: "integer", value: (row) => row.mergeRequestId },
+  source_user_id: { type: "text", value: (row) => row.sourceUserId },
+  user_id: { type: "text", value: (row) => row.userId },
+  source_user: { type: "jsonb", value: (row) => row.sourceUser },
+};
+
+type ApprovalRow = ReviewerRow & { approvedAt: Date | null };
+const APPROVAL_COLUMNS: Columns<ApprovalRow> = {
+  ...REVIEWER_COLUMNS,
+  approved_at: { type: "timestamp", value: (row) => row.approvedAt },
+  imported_from: { type: "text", value: () => "bitbucket" },
+};
 
 /**
  * One page of pull requests: fork commits fetched, commits looked up with one git process, all

@@ -1,6 +1,8 @@
 export type RequestSlots = (<T>(work: () => Promise<T>) => Promise<T>) & {
   /** Milliseconds of slot time used so far (a slot held for 1 s counts 1,000), for measuring how busy the limit is kept. */
   busyMs(): number;
+  /** Pieces of work running and waiting now. */
+  load(): { active: number; waiting: number };
 };
 
 /**
@@ -41,5 +43,6 @@ export function createRequestSlots(limit: number, now: () => number = () => perf
       account();
       return busy;
     },
+    load: () => ({ active, waiting: waiting.length }),
   });
 }
