@@ -1,32 +1,19 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SANDBOX_CONSUMER, SHOWCASE_REPOSITORY, showcaseExpectations, startSandboxServer } from "@/mocks/bitbucket";
-import { resetConfigForTests } from "@/lib/config";
+import { SHOWCASE_REPOSITORY, showcaseExpectations } from "@/mocks/bitbucket";
 import { db } from "@/lib/db";
 import { listBranches, listTags, lfsStore, repositoryPath } from "@/lib/git";
 import { stopJobs } from "@/lib/jobs";
 import { resetDatabase } from "@/test/db";
 import { createLinkedUser } from "@/test/fixtures";
 import { startBitbucketImport } from "../start";
-import { startImportWorkers } from "../workers";
 import { runStage } from "./runner";
+import { startPipelineSandbox, type Sandbox } from "./test-support";
 
-type Sandbox = Awaited<ReturnType<typeof startSandboxServer>>;
 let sandbox: Sandbox;
 const expected = showcaseExpectations();
 
 beforeAll(async () => {
-  sandbox = await startSandboxServer({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), "ferry-pipeline-")) });
-  Object.assign(process.env, {
-    BITBUCKET_URL: sandbox.url,
-    BITBUCKET_API_URL: sandbox.url,
-    BITBUCKET_CLIENT_ID: SANDBOX_CONSUMER.key,
-    BITBUCKET_CLIENT_SECRET: SANDBOX_CONSUMER.secret,
-  });
-  resetConfigForTests();
-  await startImportWorkers();
+  sandbox = await startPipelineSandbox("pipeline");
 }, 120_000);
 
 afterAll(async () => {

@@ -29,13 +29,14 @@ export const importStageJob = defineJob({
   schema: z.object({ importId: z.number().int().positive(), stage: z.enum(STAGES) }),
   concurrency: 2,
   retryLimit: 5,
-  handler: async ({ importId, stage }) => runStage(importId, stage),
+  handler: async ({ importId, stage }) => runStage(importId, stage, { runHere: true }),
 });
 
 export const importUnitJob = defineJob({
   name: "import-unit",
   schema: z.object({ importId: z.number().int().positive(), unitId: z.number().int().positive() }),
-  concurrency: Number(process.env.IMPORT_CONCURRENCY ?? 6),
+  // Units wait on Bitbucket most of the time; more of them than request slots keeps the slots busy.
+  concurrency: Number(process.env.IMPORT_CONCURRENCY ?? 8),
   // A failing unit is retried by the runner (UNIT_ATTEMPTS, with backoff); a job fails only when the database does.
   retryLimit: 5,
   retryDelaySeconds: 5,
@@ -78,8 +79,12 @@ function forgetContexts(importId: number, stage?: Stage): void {
 // ---------------------------------------------------------------------------------------------
 // Stages and units
 
-/** Starts (or resumes) a stage: makes sure its first unit exists, queues every unit not done, advances when none is left. */
-export async function runStage(importId: number, stage: Stage): Promise<void> {
+/**
+ * Starts (or resumes) a stage: makes sure its first unit exists, queues every unit not done,
+ * advances when none is left. `runHere` (the stage job) then works on the units itself rather
+ * than leave its worker idle until a unit job is polled.
+ */
+export async function runStage(importId: number, stage: Stage, options: { runHere?: boolean } = {}): Promise<void> {
   const row = await db.projectImport.findUnique({ where: { id: importId } });
   if (!row || !ACTIVE_STATUSES.includes(row.status as (typeof ACTIVE_STATUSES)[number]) || row.stage !== stage) return;
   if (row.cancelRequestedAt) return markCanceled(importId);
@@ -95,6 +100,7 @@ export async function runStage(importId: number, stage: Stage): Promise<void> {
   const pending = await db.importWorkUnit.findMany({ where: { importId, stage, done: false }, select: { id: true }, orderBy: { id: "asc" } });
   if (pending.length === 0) return advance(importId, stage);
   await enqueueUnits(importId, pending.map((unit) => unit.id));
+  if (options.runHere) await runUnits(importId, pending[0]!.id);
 }
 
 async function enqueueUnits(importId: number, unitIds: readonly number[]): Promise<void> {

@@ -8,7 +8,7 @@ import path from "node:path";
 import type { SessionUser } from "@/lib/auth";
 import { resetConfigForTests } from "@/lib/config";
 import { db } from "@/lib/db";
-import { SANDBOX_CONSUMER, SHOWCASE_REPOSITORY, startSandboxServer, type SANDBOX_ACCOUNTS } from "@/mocks/bitbucket";
+import { SANDBOX_CONSUMER, SHOWCASE_REPOSITORY, startSandboxServer, type SANDBOX_ACCOUNTS, type SandboxState } from "@/mocks/bitbucket";
 import { resetDatabase } from "@/test/db";
 import { createLinkedUser } from "@/test/fixtures";
 import { startBitbucketImport } from "../start";
@@ -16,9 +16,22 @@ import { startImportWorkers } from "../workers";
 
 export type Sandbox = Awaited<ReturnType<typeof startSandboxServer>>;
 
+/**
+ * Gives this test file a DATA_DIR of its own. Test files run in parallel with databases of their
+ * own, so their project ids collide: in a shared DATA_DIR, two imports would fetch into the
+ * same `repositories/1.git`. Call it before anything reads the configuration.
+ */
+export function useOwnDataDir(name: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `ferry-${name}-data-`));
+  process.env.DATA_DIR = dir;
+  resetConfigForTests();
+  return dir;
+}
+
 /** Starts the sandbox as a real server, points Ferry's Bitbucket settings at it and starts the import workers. */
-export async function startPipelineSandbox(name: string): Promise<Sandbox> {
-  const sandbox = await startSandboxServer({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), `ferry-${name}-`)) });
+export async function startPipelineSandbox(name: string, options: { state?: SandboxState } = {}): Promise<Sandbox> {
+  useOwnDataDir(name);
+  const sandbox = await startSandboxServer({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), `ferry-${name}-`)), state: options.state });
   Object.assign(process.env, {
     BITBUCKET_URL: sandbox.url,
     BITBUCKET_API_URL: sandbox.url,
