@@ -76,8 +76,8 @@ export async function resetDatabase(): Promise<void> {
   ).map((row) => row.name);
   if (tables.length) await db.$executeRawUnsafe(`TRUNCATE TABLE ${tables.join(", ")} RESTART IDENTITY CASCADE`);
   // Queued jobs name rows by id; ids restart, so a job left by an earlier test file would act on this file's rows.
-  const [{ queue }] = await db.$queryRaw<{ queue: string | null }[]>`SELECT to_regclass('pgboss.job')::text AS queue`;
-  if (queue) await db.$executeRawUnsafe("TRUNCATE TABLE pgboss.job");
+  const [jobs] = await db.$queryRaw<{ queue: string | null }[]>`SELECT to_regclass('pgboss.job')::text AS queue`;
+  if (jobs?.queue) await db.$executeRawUnsafe("TRUNCATE TABLE pgboss.job");
 }
 
 /**

@@ -1,20 +1,15 @@
-import { resolveCommit } from "./repository";
+import { isValidRefName, resolveCommit } from "./repository";
+import { GitObjectReader } from "./object-reader";
 import { runGit } from "./run";
 
 const SHA_PREFIX = /^[0-9a-f]{4,40}$/;
 const FULL_SHA = /^[0-9a-f]{40}$/;
 
-/** One `git cat-file --batch-check` for many object names; answers in input order. */
+/** Looks many object names up through the repository's shared `git cat-file --batch` process. */
 async function batchCheck(repoPath: string, names: readonly string[]): Promise<Array<{ sha: string; type: string } | "missing" | "ambiguous">> {
   if (names.length === 0) return [];
-  const { stdout } = await runGit(["--git-dir", repoPath, "cat-file", "--batch-check=%(objectname) %(objecttype)"], { input: `${names.join("\n")}\n` });
-  const lines = stdout.split("\n").slice(0, names.length);
-  return lines.map((line) => {
-    if (line.endsWith(" missing")) return "missing";
-    if (line.endsWith(" ambiguous")) return "ambiguous";
-    const [sha, type] = line.split(" ");
-    return sha && type && FULL_SHA.test(sha) ? { sha, type } : "missing";
-  });
+  const infos = await GitObjectReader.shared(repoPath).read(names);
+  return infos.map((info) => (info.status === "found" ? (FULL_SHA.test(info.sha) ? { sha: info.sha, type: info.type } : "missing") : info.status));
 }
 
 /**
@@ -44,4 +39,38 @@ export async function existingPaths(repoPath: string, pairs: ReadonlyArray<{ com
     const result = results[index];
     return result !== undefined && result !== "missing" && result !== "ambiguous";
   }));
+}
+
+/**
+ * Line counts of files at commits, through the shared `git cat-file` process. Keys are
+ * `${commit}:${path}` (commit lowercased as given, path without leading slashes); a file that does
+ * not exist at a commit has no key, an empty file counts 0 (a directory too).
+ */
+export async function lineCounts(repoPath: string, commits: readonly string[], paths: readonly string[]): Promise<Map<string, number>> {
+  const revisions = [...new Set(commits.map((commit) => commit.toLowerCase()).filter((commit) => FULL_SHA.test(commit)))];
+  const files = [...new Set(paths.map((file) => file.replace(/^\/+/, "")).filter((file) => file !== "" && !/[\0\n]/.test(file)))];
+  const names = revisions.flatMap((commit) => files.map((file) => `${commit}:${file}`));
+  const counts = new Map<string, number>();
+  if (names.length === 0) return counts;
+  const infos = await GitObjectReader.shared(repoPath).read(names);
+  names.forEach((name, index) => {
+    const info = infos[index]!;
+    if (info.status === "found") counts.set(name, info.type === "blob" ? info.lines : 0);
+  });
+  return counts;
+}
+
+/**
+ * Points refs at commits in one `git update-ref --stdin` transaction (e.g. every merge request's
+ * `refs/merge-requests/<iid>/head`). Refs must be valid full names and SHAs full.
+ */
+export async function updateRefs(repoPath: string, refs: ReadonlyArray<{ ref: string; sha: string }>): Promise<void> {
+  const valid = refs.filter(({ ref, sha }) => {
+    if (!FULL_SHA.test(sha)) throw new Error(`updateRefs needs full SHAs, got '${sha.slice(0, 64)}'`);
+    if (!ref.startsWith("refs/") || !isValidRefName(ref)) throw new Error(`Invalid ref name '${ref.slice(0, 200)}'`);
+    return true;
+  });
+  if (valid.length === 0) return;
+  const input = `start\n${valid.map(({ ref, sha }) => `update ${ref} ${sha}\n`).join("")}prepare\ncommit\n`;
+  await runGit(["--git-dir", repoPath, "update-ref", "--stdin"], { input });
 }

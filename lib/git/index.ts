@@ -42,7 +42,7 @@ export {
   type TagInfo,
 } from "./repository";
 
-export { resolveCommits, existingPaths } from "./batch";
+export { resolveCommits, existingPaths, lineCounts, updateRefs } from "./batch";
 
 // LFS
 export { listLfsPointers, parseLfsPointer, type LfsPointer } from "./lfs-pointers";

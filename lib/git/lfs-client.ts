@@ -112,7 +112,7 @@ export async function downloadLfsObjects(options: DownloadLfsObjectsOptions): Pr
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
   const authorization = async (refresh: boolean): Promise<string | undefined> => {
     if (!options.credentials) return undefined;
-    if (!credentials || refresh) credentials = await options.credentials();
+    if (!credentials || refresh) credentials = await options.credentials(refresh ? credentials : undefined);
     return basicAuthorization(credentials);
   };
 

@@ -101,14 +101,20 @@ describe("fetchRepository (Bitbucket sandbox, x-token-auth)", () => {
     sandbox.state.revokeTokensOf(sandbox.state.accountByNickname("alice")!.uuid);
     token = sandbox.state.grantTokensFor("alice").accessToken;
     let calls = 0;
+    const refusedWith: Array<string | undefined> = [];
     const result = await fetchRepository({
       repoPath: path.join(work, "retry.git"),
       remoteUrl: remote(REPO),
-      credentials: async () => ({ username: "x-token-auth", password: ++calls === 1 ? stale : token }),
+      credentials: async (refused) => {
+        refusedWith.push(refused?.password);
+        return { username: "x-token-auth", password: ++calls === 1 ? stale : token };
+      },
       remoteCheck: { allowedHosts },
     });
     expect(calls).toBe(2);
     expect(result.attempts).toBe(2);
+    // The second call learns which credentials were refused, so a provider can refresh that token.
+    expect(refusedWith).toEqual([undefined, stale]);
 
     calls = 0;
     const error = await fetchRepository({

@@ -163,10 +163,11 @@ async function fetchWithCredentials(
     ["maintenance.auto", "false"],
   ];
   let attempts = 0;
+  let refused: GitCredentials | undefined;
   for (;;) {
     attempts++;
     let credentials: GitCredentials | undefined;
-    if (options.credentials) credentials = await options.credentials();
+    if (options.credentials) credentials = await options.credentials(refused);
     try {
       await runGit(["fetch", ...fetchArgs, "--", remote, ...refspecs], {
         ...gitDir(repoPath),
@@ -177,7 +178,10 @@ async function fetchWithCredentials(
       });
       return attempts;
     } catch (error) {
-      if (attempts === 1 && options.credentials && isGitError(error) && !error.reason && AUTH_FAILURE.test(error.stderr)) continue;
+      if (attempts === 1 && options.credentials && isGitError(error) && !error.reason && AUTH_FAILURE.test(error.stderr)) {
+        refused = credentials;
+        continue;
+      }
       throw error;
     }
   }

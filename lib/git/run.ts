@@ -14,8 +14,12 @@ export interface GitCredentials {
   readonly password: string;
 }
 
-/** Called before each attempt: may return fresh credentials (a refreshed OAuth token). */
-export type CredentialsProvider = () => Promise<GitCredentials>;
+/**
+ * Called before each attempt: may return fresh credentials (a refreshed OAuth token). After the
+ * remote refused credentials, it is called with them (`refused`), so it can refresh a token that
+ * expired although it was believed valid.
+ */
+export type CredentialsProvider = (refused?: GitCredentials) => Promise<GitCredentials>;
 
 export type GitConfigEntries = Readonly<Record<string, string>> | readonly (readonly [string, string])[];
 
@@ -59,6 +63,8 @@ export interface GitProcess {
   readonly done: Promise<{ exitCode: number; stderr: string }>;
   /** Ends the process group (SIGTERM, then SIGKILL). */
   kill(): void;
+  /** Whether the process keeps Node running (default true); long-lived helpers turn it off while idle. */
+  keepAlive(on: boolean): void;
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
@@ -234,6 +240,15 @@ export function spawnGit(args: readonly string[], options: SpawnGitOptions = {})
     stdin: child.stdin ?? null,
     done,
     kill: () => stop("aborted"),
+    keepAlive: (on) => {
+      if (on) child.ref();
+      else child.unref();
+      for (const stream of [child.stdin, child.stdout, child.stderr]) {
+        const handle = stream as { ref?: () => void; unref?: () => void } | null;
+        if (on) handle?.ref?.();
+        else handle?.unref?.();
+      }
+    },
   };
 }
 

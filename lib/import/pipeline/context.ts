@@ -8,7 +8,7 @@ import { createBitbucketCloudSource } from "@/lib/import/sources/bitbucket-cloud
 import type { ImportSource, SourceEvent, SourceUser } from "@/lib/import/sources/types";
 import { getSettings, userMappingSchema } from "@/lib/settings";
 import { createContributorResolver, topLevelNamespaceId, type ContributorResolver, type SourceIdentity } from "@/lib/users/mapping";
-import { createLimiter } from "@/lib/util/concurrency";
+import { createRequestSlots } from "./request-slots";
 
 export class ImportCanceled extends Error {
   constructor() {
@@ -21,13 +21,78 @@ export type ImportRow = Prisma.ProjectImportGetPayload<{ include: { project: tru
 
 const apiTokenCredentialSchema = z.object({ email: z.string().min(1), token: z.string().min(1) });
 
-function credentialFor(row: ImportRow): BitbucketCredential {
+type ImportCredential = { credential: BitbucketCredential; /** Drops a remembered OAuth token (null for API tokens). */ forget: (() => void) | null };
+
+function credentialFor(row: ImportRow): ImportCredential {
   if (row.credentialSecret) {
     const { email, token } = apiTokenCredentialSchema.parse(JSON.parse(decryptSecret(row.credentialSecret)));
-    return { kind: "api-token", email, token };
+    return { credential: { kind: "api-token", email, token }, forget: null };
   }
-  if (row.credentialAccountId) return bitbucketCredentialForAccount(row.credentialAccountId);
+  if (row.credentialAccountId) return withRememberedToken(bitbucketCredentialForAccount(row.credentialAccountId));
   throw new Error("The import has no Bitbucket credential");
+}
+
+/** How long a stored access token is reused without reading the account again. */
+const TOKEN_REUSE_MS = 1_000;
+
+/**
+ * The account's token, read from the database at most once a second instead of once per request.
+ * A refresh (still one at a time per account, see lib/auth) replaces it at once; a token that
+ * expires meanwhile gets Bitbucket's 401 "expired", which refreshes it.
+ */
+function withRememberedToken(credential: BitbucketCredential): ImportCredential {
+  if (credential.kind !== "oauth") return { credential, forget: null };
+  let remembered: { token: string; at: number } | null = null;
+  // Requests starting together share one read.
+  let reading: Promise<string> | null = null;
+  const wrapped: BitbucketCredential = {
+    kind: "oauth",
+    async getAccessToken() {
+      if (remembered && Date.now() - remembered.at < TOKEN_REUSE_MS) return remembered.token;
+      reading ??= credential.getAccessToken().then(
+        (token) => {
+          remembered = { token, at: Date.now() };
+          reading = null;
+          return token;
+        },
+        (error: unknown) => {
+          reading = null;
+          throw error;
+        },
+      );
+      return reading;
+    },
+    async refreshAccessToken(rejected) {
+      const token = await credential.refreshAccessToken(rejected);
+      remembered = { token, at: Date.now() };
+      return token;
+    },
+  };
+  return { credential: wrapped, forget: () => (remembered = null) };
+}
+
+/**
+ * Refreshing an OAuth token revokes the previous one, so a request still carrying it (sent by
+ * another job, or another worker process, just before the refresh) gets 401 "invalid" rather
+ * than "expired". Such a call is made once more, with the token stored now; a credential that
+ * was really revoked fails again and that error is the result.
+ */
+function retryingRevokedTokens(source: ImportSource, forget: () => void): ImportSource {
+  return new Proxy(source, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== "function") return value;
+      return async (...args: unknown[]) => {
+        try {
+          return await value.apply(target, args);
+        } catch (error) {
+          if ((error as { code?: string } | null)?.code !== "auth_invalid") throw error;
+          forget();
+          return value.apply(target, args);
+        }
+      };
+    },
+  });
 }
 
 /**
@@ -35,8 +100,18 @@ function credentialFor(row: ImportRow): BitbucketCredential {
  * few enough not to trip its limits. Waits between retries do not hold a slot.
  */
 export const BITBUCKET_CONCURRENCY = Number(process.env.BITBUCKET_CONCURRENCY ?? 6);
-const limitRequests = createLimiter(BITBUCKET_CONCURRENCY);
-const limitedFetch: typeof fetch = (input, init) => limitRequests(() => fetch(input, init));
+const requestSlots = createRequestSlots(BITBUCKET_CONCURRENCY);
+const limitedFetch: typeof fetch = (input, init) => requestSlots(() => fetch(input, init));
+
+/** Slot time the Bitbucket requests of this process used so far (milliseconds); the benchmark reports how busy the limit was kept. */
+export function bitbucketRequestSlotMs(): number {
+  return requestSlots.busyMs();
+}
+
+/** Bitbucket requests of this process in flight and waiting for a slot, now. */
+export function bitbucketRequestLoad(): { active: number; waiting: number } {
+  return requestSlots.load();
+}
 
 /** Shows "waiting for Bitbucket's rate limit" on the import while requests wait it out. */
 function eventRecorder(importId: number) {
@@ -56,28 +131,42 @@ export type ResolvedAuthor = { userId: string; mapped: boolean };
  */
 export class ImportContext {
   private cancelCheckedAt = 0;
+  private current: ImportRow;
   readonly source: ImportSource;
 
-  constructor(readonly row: ImportRow) {
+  constructor(row: ImportRow) {
+    this.current = row;
     const settings = config();
-    this.source =
-      row.source === "bitbucket_cloud"
-        ? createBitbucketCloudSource({
-            apiUrl: settings.BITBUCKET_API_URL,
-            webUrl: settings.BITBUCKET_URL,
-            repository: row.sourceRepository,
-            credential: credentialFor(row),
-            fetch: limitedFetch,
-            onEvent: eventRecorder(row.id),
-          })
-        : (() => {
-            throw new Error(`Unknown import source ${row.source}`);
-          })();
+    if (row.source !== "bitbucket_cloud") throw new Error(`Unknown import source ${row.source}`);
+    const { credential, forget } = credentialFor(row);
+    const source = createBitbucketCloudSource({
+      apiUrl: settings.BITBUCKET_API_URL,
+      webUrl: settings.BITBUCKET_URL,
+      repository: row.sourceRepository,
+      credential,
+      fetch: limitedFetch,
+      onEvent: eventRecorder(row.id),
+    });
+    this.source = forget ? retryingRevokedTokens(source, forget) : source;
   }
 
   static async load(importId: number): Promise<ImportContext | null> {
     const row = await db.projectImport.findUnique({ where: { id: importId }, include: { project: true } });
     return row ? new ImportContext(row) : null;
+  }
+
+  /** The import row as last read (see `update`). */
+  get row(): ImportRow {
+    return this.current;
+  }
+
+  /**
+   * A context lives as long as its stage runs in this process (its user lookups and its source,
+   * with the token, are shared by the stage's units); each unit hands it the row it just read.
+   */
+  update(row: ImportRow): void {
+    if (row.id !== this.current.id) throw new Error("An import context belongs to one import");
+    this.current = row;
   }
 
   get importId(): number {

@@ -10,8 +10,9 @@ import { stopJobs } from "@/lib/jobs";
 import { resetDatabase } from "@/test/db";
 import { createLinkedUser } from "@/test/fixtures";
 import { startBitbucketImport } from "../start";
+import { useOwnDataDir } from "./test-support";
 
-const PULL_REQUESTS = 240;
+const PULL_REQUESTS = 400;
 const COMMENTS = 2;
 const root = path.resolve(import.meta.dirname, "../../..");
 
@@ -20,6 +21,8 @@ let sandbox: Sandbox;
 const workers: ChildProcess[] = [];
 
 beforeAll(async () => {
+  // The restarted worker processes share this DATA_DIR (and the secrets in it).
+  useOwnDataDir("crash");
   const state = createSandboxState({
     bench: { pullRequests: PULL_REQUESTS, commentsPerPullRequest: COMMENTS, issues: 0, users: 3, commits: 60, branches: 4, lfsObjects: 0 },
     knobs: { latencyMs: 15 },
@@ -36,21 +39,35 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const worker of workers) if (worker.exitCode === null) worker.kill("SIGKILL");
+  for (const worker of workers) if (worker.exitCode === null) killProcessGroup(worker);
   await stopJobs();
   await sandbox?.close();
 });
 
-/** `npm run worker` as a process of its own, against this test's database and sandbox. */
+/**
+ * `npm run worker` as a process of its own, against this test's database and sandbox. Node runs
+ * the script itself (tsx as a loader, not tsx's CLI, which would run it in a child of its own that
+ * a SIGKILL of the CLI leaves running), in a process group of its own.
+ */
 function startWorker(): ChildProcess {
-  const worker = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "scripts/worker.ts")], {
+  const worker = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/worker.ts")], {
     cwd: root,
     env: { ...process.env, IMPORT_CONCURRENCY: "3" },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
   worker.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[worker ${worker.pid}] ${chunk}`));
   workers.push(worker);
   return worker;
+}
+
+/** SIGKILL to the worker and anything it started (git), as a crash would end them. */
+function killProcessGroup(worker: ChildProcess): void {
+  try {
+    process.kill(-worker.pid!, "SIGKILL");
+  } catch {
+    /* already gone */
+  }
 }
 
 async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string): Promise<T> {
@@ -73,10 +90,15 @@ it("survives a worker killed in the middle of the pull request stage", { timeout
     180_000,
     "the pull request stage to be under way",
   );
-  first.kill("SIGKILL");
+  killProcessGroup(first);
   await new Promise((resolve) => first.once("exit", resolve));
   const atCrash = await db.mergeRequest.count({ where: { projectId: started.projectId } });
   expect(atCrash).toBeLessThan(PULL_REQUESTS);
+  // Really dead: nothing moves until a worker starts again.
+  const notesAtCrash = await db.note.count({ where: { projectId: started.projectId } });
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  expect(await db.mergeRequest.count({ where: { projectId: started.projectId } })).toBe(atCrash);
+  expect(await db.note.count({ where: { projectId: started.projectId } })).toBe(notesAtCrash);
 
   startWorker();
   const finished = await waitFor(

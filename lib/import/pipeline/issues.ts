@@ -1,14 +1,13 @@
-import { db } from "@/lib/db";
+import { db, type IssueState, type Prisma } from "@/lib/db";
 import type { SourceIssue } from "@/lib/import/sources/types";
-import { mapWithLimit } from "@/lib/util/concurrency";
+import { insertMissing, type Columns } from "./bulk-insert";
 import { sourceUserJson, type ImportContext } from "./context";
-import { addProgress, errorMessage, recordFailure, resolveFailure } from "./records";
+import { addProgress, errorMessage, recordFailure, resolveFailures } from "./records";
 import { ensureMilestone, KIND_LABELS } from "./repository-stage";
-import { allComments, discussionIdFor, inCreationOrder, threadRoots, upsertNotes, type NoteRow } from "./notes";
+import { NotesBatch, discussionIdFor, inCreationOrder, threadRoots, type NoteRow } from "./notes";
 import type { TextConverter } from "./text";
 
 const CLOSED_STATES = new Set(["resolved", "invalid", "duplicate", "wontfix", "closed"]);
-const ITEM_CONCURRENCY = 4;
 
 const SCOPED_LABEL_COLORS: Record<string, string> = { priority: "#D9534F", component: "#6699CC", version: "#8E44AD" };
 
@@ -26,99 +25,197 @@ export function issueLabels(issue: SourceIssue): Array<{ title: string; color: s
   return labels;
 }
 
-/** Concurrent issues share labels: insert-if-missing is atomic in SQL, unlike a find-then-create upsert. */
-async function labelIds(projectId: number, labels: Array<{ title: string; color: string }>): Promise<number[]> {
-  if (labels.length === 0) return [];
-  await db.label.createMany({ data: labels.map((label) => ({ projectId, ...label })), skipDuplicates: true });
-  const rows = await db.label.findMany({ where: { projectId, title: { in: labels.map((label) => label.title) } }, select: { id: true } });
-  return rows.map((row) => row.id);
+/** Label ids by title for a page of issues; missing labels are created (insert-if-missing is atomic, so concurrent pages agree). */
+async function labelIdsByTitle(projectId: number, issues: readonly SourceIssue[]): Promise<Map<string, number>> {
+  const wanted = new Map(issues.flatMap(issueLabels).map((label) => [label.title, label]));
+  if (wanted.size === 0) return new Map();
+  await db.label.createMany({ data: [...wanted.values()].map((label) => ({ projectId, ...label })), skipDuplicates: true });
+  const rows = await db.label.findMany({ where: { projectId, title: { in: [...wanted.keys()] } }, select: { id: true, title: true } });
+  return new Map(rows.map((row) => [row.title, row.id]));
 }
 
-export async function importIssue(ctx: ImportContext, text: TextConverter, issue: SourceIssue): Promise<void> {
-  const author = await ctx.author(issue.reporter);
-  const assigneeId = await ctx.ferryUserFor(issue.assignee);
-  const milestoneId = issue.milestone ? await ensureMilestone(ctx.project.id, issue.milestone, null) : null;
-  const labels = await labelIds(ctx.project.id, issueLabels(issue));
-  const closed = issueIsClosed(issue.state);
-  const data = {
-    title: issue.title,
-    description: text.convert(issue.body, issue.reporter, author.mapped),
-    state: closed ? ("closed" as const) : ("opened" as const),
-    authorId: author.userId,
-    assigneeId,
-    milestoneId,
-    upvotes: issue.votes,
-    closedAt: closed ? new Date(issue.updatedAt) : null,
-    createdAt: new Date(issue.createdAt),
-    updatedAt: new Date(issue.updatedAt),
-    importedFrom: "bitbucket",
-    sourceId: String(issue.id),
-    sourceAuthor: sourceUserJson(issue.reporter),
-    sourceAssignee: sourceUserJson(issue.assignee),
+/** Milestone ids by title for a page of issues (normally all created by the repository stage). */
+async function milestoneIdsByTitle(projectId: number, issues: readonly SourceIssue[]): Promise<Map<string, number>> {
+  const titles = [...new Set(issues.map((issue) => issue.milestone).filter((title): title is string => Boolean(title)))];
+  if (titles.length === 0) return new Map();
+  const rows = await db.milestone.findMany({ where: { projectId, title: { in: titles } }, select: { id: true, title: true } });
+  const ids = new Map(rows.map((row) => [row.title, row.id]));
+  for (const title of titles) if (!ids.has(title)) ids.set(title, await ensureMilestone(projectId, title, null));
+  return ids;
+}
+
+type PreparedIssue = {
+  issue: SourceIssue;
+  labelIds: number[];
+  data: {
+    projectId: number;
+    iid: number;
+    title: string;
+    description: string;
+    state: IssueState;
+    authorId: string;
+    assigneeId: string | null;
+    milestoneId: number | null;
+    upvotes: number;
+    closedAt: Date | null;
+    createdAt: Date;
+    updatedAt: Date;
+    importedFrom: string;
+    sourceId: string;
+    sourceAuthor: Prisma.InputJsonValue | undefined;
+    sourceAssignee: Prisma.InputJsonValue | undefined;
   };
-  await db.$transaction(async (tx) => {
-    const row = await tx.issue.upsert({
-      where: { projectId_iid: { projectId: ctx.project.id, iid: issue.id } },
-      create: { projectId: ctx.project.id, iid: issue.id, ...data },
-      update: data,
-    });
-    await tx.issueLabel.deleteMany({ where: { issueId: row.id, labelId: { notIn: labels } } });
-    await tx.issueLabel.createMany({ data: labels.map((labelId) => ({ issueId: row.id, labelId })), skipDuplicates: true });
-  });
-}
+};
 
-export async function importIssuePage(
+async function prepareIssue(
   ctx: ImportContext,
   text: TextConverter,
-  cursor: string | null,
-  onNextPage: (next: string) => Promise<void>,
-): Promise<{ next: string | null; ids: number[] }> {
-  const page = await ctx.source.issuesPage(cursor);
-  // The next page is fetched while this one is written.
-  if (page.next) await onNextPage(page.next);
-  await addProgress(ctx.importId, "issue", { total: page.total ?? undefined, fetched: page.items.length });
-  let imported = 0;
-  let failed = 0;
-  await mapWithLimit(page.items, ITEM_CONCURRENCY, async (issue) => {
-    await ctx.checkpoint();
-    try {
-      await importIssue(ctx, text, issue);
-      imported++;
-      await resolveFailure(ctx.importId, "issue", String(issue.id));
-    } catch (error) {
-      failed++;
-      await recordFailure(ctx.importId, { stage: "issues", objectType: "issue", sourceId: String(issue.id), sourceUrl: issue.webUrl, message: errorMessage(error) });
-    }
-  });
-  await addProgress(ctx.importId, "issue", { imported, failed });
-  return { next: page.next, ids: page.items.map((issue) => issue.id) };
+  issue: SourceIssue,
+  labels: ReadonlyMap<string, number>,
+  milestones: ReadonlyMap<string, number>,
+): Promise<PreparedIssue> {
+  const author = await ctx.author(issue.reporter);
+  const assigneeId = await ctx.ferryUserFor(issue.assignee);
+  const closed = issueIsClosed(issue.state);
+  return {
+    issue,
+    labelIds: issueLabels(issue).map((label) => labels.get(label.title)!),
+    data: {
+      projectId: ctx.project.id,
+      iid: issue.id,
+      title: issue.title,
+      description: text.convert(issue.body, issue.reporter, author.mapped),
+      state: closed ? "closed" : "opened",
+      authorId: author.userId,
+      assigneeId,
+      milestoneId: issue.milestone ? (milestones.get(issue.milestone) ?? null) : null,
+      upvotes: issue.votes,
+      closedAt: closed ? new Date(issue.updatedAt) : null,
+      createdAt: new Date(issue.createdAt),
+      updatedAt: new Date(issue.updatedAt),
+      importedFrom: "bitbucket",
+      sourceId: String(issue.id),
+      sourceAuthor: sourceUserJson(issue.reporter),
+      sourceAssignee: sourceUserJson(issue.assignee),
+    },
+  };
 }
 
-export async function importIssueNotes(ctx: ImportContext, text: TextConverter, issueId: number): Promise<void> {
-  const issue = await db.issue.findUnique({ where: { projectId_iid: { projectId: ctx.project.id, iid: issueId } } });
-  if (!issue) throw new Error(`Issue #${issueId} was not imported, so its comments cannot be`);
-  const comments = await allComments((cursor) => ctx.source.issueCommentsPage(issueId, cursor));
-  // Bitbucket kept empty comments for field changes; they carry no text to show.
-  const visible = comments.filter((comment) => !comment.deleted && comment.body.trim() !== "");
-  await addProgress(ctx.importId, "issue_note", { fetched: comments.length, skipped: comments.length - visible.length });
-  const roots = threadRoots(comments);
-  const rows: NoteRow[] = [];
-  for (const comment of inCreationOrder(visible)) {
-    const author = await ctx.author(comment.author);
-    rows.push({
-      sourceId: String(comment.id),
-      data: {
-        projectId: ctx.project.id,
-        discussionId: discussionIdFor(ctx.importId, "issue", String(issueId), roots.get(comment.id) ?? comment.id),
-        body: text.convert(comment.body, comment.author, author.mapped),
-        authorId: author.userId,
-        createdAt: new Date(comment.createdAt),
-        updatedAt: new Date(comment.updatedAt),
-        importedFrom: "bitbucket",
-        sourceAuthor: sourceUserJson(comment.author),
-      },
-    });
+/** Issues with their labels, in one transaction; rows keyed by (project, iid) are inserted once. */
+async function writeIssues(projectId: number, batch: readonly PreparedIssue[]): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await insertMissing(tx, "issues", ISSUE_COLUMNS, batch.map((entry) => entry.data));
+    const rows = await tx.issue.findMany({ where: { projectId, iid: { in: batch.map((entry) => entry.issue.id) } }, select: { id: true, iid: true } });
+    const idOf = new Map(rows.map((row) => [row.iid, row.id]));
+    const labels = batch.flatMap((entry) => entry.labelIds.map((labelId) => ({ issueId: idOf.get(entry.issue.id)!, labelId })));
+    await insertMissing(tx, "issue_labels", ISSUE_LABEL_COLUMNS, labels);
+  });
+}
+
+const ISSUE_COLUMNS: Columns<PreparedIssue["data"]> = {
+  project_id: { type: "integer", value: (row) => row.projectId },
+  iid: { type: "integer", value: (row) => row.iid },
+  title: { type: "text", value: (row) => row.title },
+  description: { type: "text", value: (row) => row.description },
+  state: { type: { enum: "IssueState" }, value: (row) => row.state },
+  author_id: { type: "text", value: (row) => row.authorId },
+  assignee_id: { type: "text", value: (row) => row.assigneeId },
+  milestone_id: { type: "integer", value: (row) => row.milestoneId },
+  upvotes: { type: "integer", value: (row) => row.upvotes },
+  closed_at: { type: "timestamp", value: (row) => row.closedAt },
+  created_at: { type: "timestamp", value: (row) => row.createdAt },
+  updated_at: { type: "timestamp", value: (row) => row.updatedAt },
+  imported_from: { type: "text", value: (row) => row.importedFrom },
+  source_id: { type: "text", value: (row) => row.sourceId },
+  source_author: { type: "jsonb", value: (row) => row.sourceAuthor },
+  source_assignee: { type: "jsonb", value: (row) => row.sourceAssignee },
+};
+
+const ISSUE_LABEL_COLUMNS: Columns<{ issueId: number; labelId: number }> = {
+  issue_id: { type: "integer", value: (row) => row.issueId },
+  label_id: { type: "integer", value: (row) => row.labelId },
+};
+
+/** One page of issues: lookups preloaded for the page, all issues written in one transaction (each alone only if that fails). */
+export async function importIssues(ctx: ImportContext, text: TextConverter, issues: readonly SourceIssue[]): Promise<void> {
+  await ctx.checkpoint();
+  const labels = await labelIdsByTitle(ctx.project.id, issues);
+  const milestones = await milestoneIdsByTitle(ctx.project.id, issues);
+  await text.remember(ctx, issues.flatMap((issue) => [issue.reporter, issue.assignee]));
+  const failures = new Map<number, string>();
+  const prepared: PreparedIssue[] = [];
+  for (const issue of issues) {
+    try {
+      prepared.push(await prepareIssue(ctx, text, issue, labels, milestones));
+    } catch (error) {
+      failures.set(issue.id, errorMessage(error));
+    }
   }
-  await upsertNotes({ issueId: issue.id }, rows);
-  await addProgress(ctx.importId, "issue_note", { imported: rows.length });
+  await ctx.checkpoint();
+  let written: PreparedIssue[] = prepared;
+  try {
+    if (prepared.length) await writeIssues(ctx.project.id, prepared);
+  } catch (batchError) {
+    written = [];
+    for (const entry of prepared) {
+      try {
+        await writeIssues(ctx.project.id, [entry]);
+        written.push(entry);
+      } catch (error) {
+        failures.set(entry.issue.id, errorMessage(prepared.length === 1 ? batchError : error));
+      }
+    }
+  }
+  await addProgress(ctx.importId, "issue", { imported: written.length, failed: failures.size });
+  await resolveFailures(ctx.importId, "issue", written.map((entry) => String(entry.issue.id)));
+  for (const [id, message] of failures) {
+    const issue = issues.find((candidate) => candidate.id === id)!;
+    await recordFailure(ctx.importId, { stage: "issues", objectType: "issue", sourceId: String(id), sourceUrl: issue.webUrl, message });
+  }
+}
+
+/** All comments of a batch of issues, threads kept, written in one statement. */
+export async function importIssueNotes(ctx: ImportContext, text: TextConverter, issueIds: readonly number[]): Promise<void> {
+  const batch = new NotesBatch(ctx, "issue");
+  const rows = await db.issue.findMany({ where: { projectId: ctx.project.id, iid: { in: [...issueIds] } }, select: { id: true, iid: true } });
+  const issueIdOf = new Map(rows.map((row) => [row.iid, row.id]));
+  for (const id of issueIds) {
+    if (!issueIdOf.has(id)) batch.fail(id, new Error(`Issue #${id} was not imported, so its comments cannot be`));
+  }
+  const comments = await batch.fetchAll(
+    issueIds.filter((id) => issueIdOf.has(id)),
+    (id, cursor) => ctx.source.issueCommentsPage(id, cursor),
+  );
+  await text.remember(ctx, [...comments.values()].flat().map((comment) => comment.author));
+
+  const rowsByParent = new Map<number, NoteRow[]>();
+  for (const [sourceIssueId, list] of comments) {
+    try {
+      // Bitbucket kept empty comments for field changes; they carry no text to show.
+      const visible = list.filter((comment) => !comment.deleted && comment.body.trim() !== "");
+      batch.skipped += list.length - visible.length;
+      const roots = threadRoots(list);
+      const notes: NoteRow[] = [];
+      for (const comment of inCreationOrder(visible)) {
+        const author = await ctx.author(comment.author);
+        notes.push({
+          projectId: ctx.project.id,
+          issueId: issueIdOf.get(sourceIssueId)!,
+          discussionId: discussionIdFor(ctx.importId, "issue", String(sourceIssueId), roots.get(comment.id) ?? comment.id),
+          body: text.convert(comment.body, comment.author, author.mapped),
+          authorId: author.userId,
+          createdAt: new Date(comment.createdAt),
+          updatedAt: new Date(comment.updatedAt),
+          importedFrom: "bitbucket",
+          sourceId: String(comment.id),
+          sourceAuthor: sourceUserJson(comment.author),
+        });
+      }
+      rowsByParent.set(sourceIssueId, notes);
+    } catch (error) {
+      batch.fail(sourceIssueId, error);
+    }
+  }
+  await batch.write(rowsByParent);
+  await batch.record();
 }

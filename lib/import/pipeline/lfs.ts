@@ -2,7 +2,7 @@ import { db } from "@/lib/db";
 import { downloadLfsObjects, listLfsPointers, lfsStore, repositoryPath } from "@/lib/git";
 import type { SourceRepository } from "@/lib/import/sources/types";
 import type { ImportContext } from "./context";
-import { addProgress, recordFailure, resolveFailure } from "./records";
+import { addProgress, recordFailure, resolveFailures } from "./records";
 
 const LFS_CONCURRENCY = 4;
 
@@ -14,29 +14,26 @@ export async function importLfsObjects(ctx: ImportContext, repository: SourceRep
   const results = await downloadLfsObjects({
     batchUrl: repository.lfsBatchUrl,
     objects,
-    credentials: () => ctx.source.gitCredentials(),
+    credentials: (refused) => ctx.source.gitCredentials(refused),
     store: lfsStore(),
     concurrency: LFS_CONCURRENCY,
   });
-  for (const result of results) {
-    const object = objects.find((candidate) => candidate.oid === result.oid);
-    if (result.status === "stored" || result.status === "already-present") {
-      await db.projectLfsObject.upsert({
-        where: { projectId_oid: { projectId: ctx.project.id, oid: result.oid } },
-        create: { projectId: ctx.project.id, oid: result.oid, size: BigInt(object?.size ?? 0) },
-        update: {},
-      });
-      await addProgress(ctx.importId, "lfs_object", { fetched: 1, imported: 1 });
-      await resolveFailure(ctx.importId, "lfs_object", result.oid);
-    } else {
-      await addProgress(ctx.importId, "lfs_object", { failed: 1 });
-      await recordFailure(ctx.importId, {
-        stage: "lfs_objects",
-        objectType: "lfs_object",
-        sourceId: result.oid,
-        message: result.status === "missing" ? "Bitbucket does not have this LFS object" : (result.message ?? "The LFS object could not be downloaded"),
-      });
-    }
-    await ctx.checkpoint();
+  const sizes = new Map(objects.map((object) => [object.oid, object.size]));
+  const stored = results.filter((result) => result.status === "stored" || result.status === "already-present");
+  const failed = results.filter((result) => result.status !== "stored" && result.status !== "already-present");
+  await ctx.checkpoint();
+  await db.projectLfsObject.createMany({
+    data: stored.map((result) => ({ projectId: ctx.project.id, oid: result.oid, size: BigInt(sizes.get(result.oid) ?? 0) })),
+    skipDuplicates: true,
+  });
+  await addProgress(ctx.importId, "lfs_object", { fetched: stored.length, imported: stored.length, failed: failed.length });
+  await resolveFailures(ctx.importId, "lfs_object", stored.map((result) => result.oid));
+  for (const result of failed) {
+    await recordFailure(ctx.importId, {
+      stage: "lfs_objects",
+      objectType: "lfs_object",
+      sourceId: result.oid,
+      message: result.status === "missing" ? "Bitbucket does not have this LFS object" : (result.message ?? "The LFS object could not be downloaded"),
+    });
   }
 }

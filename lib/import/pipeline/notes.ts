@@ -1,9 +1,31 @@
 import { createHash } from "node:crypto";
 import { db, type Prisma } from "@/lib/db";
 import type { SourceComment, SourcePage } from "@/lib/import/sources/types";
+import { mapWithLimit } from "@/lib/util/concurrency";
+import { insertMissing, type Columns } from "./bulk-insert";
+import { ImportCanceled, type ImportContext } from "./context";
+import { addProgress, errorMessage, recordFailure, resolveFailures } from "./records";
 
-export type NoteRow = { sourceId: string; data: Omit<Prisma.NoteUncheckedCreateInput, "sourceId"> };
-export type NoteParent = { issueId: number } | { mergeRequestId: number };
+export type NoteRow = {
+  projectId: number;
+  issueId?: number;
+  mergeRequestId?: number;
+  discussionId: string;
+  type?: string | null;
+  body: string;
+  authorId: string;
+  position?: Prisma.InputJsonValue;
+  createdAt: Date;
+  updatedAt: Date;
+  importedFrom: string;
+  sourceId: string;
+  sourceAuthor?: Prisma.InputJsonValue;
+};
+
+/** Comments of this many issues or pull requests are fetched at once by one unit (requests are capped per process in context.ts). */
+const NOTES_CONCURRENCY = 6;
+/** Rows per INSERT: far below PostgreSQL's 65,535 bind parameters. */
+const INSERT_CHUNK = 1_000;
 
 export function discussionIdFor(importId: number, kind: string, parentSourceId: string, rootCommentId: number): string {
   return createHash("sha1").update(`${importId}:${kind}:${parentSourceId}:${rootCommentId}`).digest("hex");
@@ -41,16 +63,120 @@ export function inCreationOrder(comments: readonly SourceComment[]): SourceComme
   return [...comments].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
 }
 
-/** Writes one parent's notes in one transaction, keyed by source id so a re-run updates them. */
-export async function upsertNotes(parent: NoteParent, rows: readonly NoteRow[]): Promise<void> {
-  await db.$transaction(async (tx) => {
-    for (const row of rows) {
-      const data = { ...row.data, ...parent };
-      const where =
-        "issueId" in parent
-          ? { issueId_sourceId: { issueId: parent.issueId, sourceId: row.sourceId } }
-          : { mergeRequestId_sourceId: { mergeRequestId: parent.mergeRequestId, sourceId: row.sourceId } };
-      await tx.note.upsert({ where, create: { ...data, sourceId: row.sourceId }, update: data });
+export type NoteKind = "pull_request" | "issue";
+
+/** What one unit of a notes stage did, per parent (issue or pull request id). */
+export class NotesBatch {
+  private readonly failures = new Map<number, string>();
+  private readonly written: number[] = [];
+  fetched = 0;
+  skipped = 0;
+  imported = 0;
+
+  constructor(
+    private readonly ctx: ImportContext,
+    readonly kind: NoteKind,
+  ) {}
+
+  fail(parentId: number, error: unknown): void {
+    if (error instanceof ImportCanceled) throw error;
+    this.failures.set(parentId, errorMessage(error));
+  }
+
+  failed(parentId: number): boolean {
+    return this.failures.has(parentId);
+  }
+
+  /**
+   * Fetches the comments of every parent, a few parents at once, with a cancel checkpoint before
+   * each. A parent whose comments cannot be fetched is a failure of that parent only.
+   */
+  async fetchAll(parentIds: readonly number[], fetchPage: (parentId: number, cursor: string | null) => Promise<SourcePage<SourceComment>>): Promise<Map<number, SourceComment[]>> {
+    const comments = new Map<number, SourceComment[]>();
+    await mapWithLimit(parentIds, NOTES_CONCURRENCY, async (parentId) => {
+      await this.ctx.checkpoint();
+      try {
+        const list = await allComments((cursor) => fetchPage(parentId, cursor));
+        comments.set(parentId, list);
+        this.fetched += list.length;
+      } catch (error) {
+        this.fail(parentId, error);
+      }
+    });
+    return comments;
+  }
+
+  /**
+   * Writes every parent's notes: one INSERT … ON CONFLICT DO NOTHING for the whole batch (the
+   * unique (parent, source id) keys make a re-run insert only what is missing). If that fails,
+   * each parent is written alone so that only the parent with the bad row fails.
+   */
+  async write(rowsByParent: ReadonlyMap<number, NoteRow[]>): Promise<void> {
+    const parents = [...rowsByParent.entries()].filter(([parentId]) => !this.failures.has(parentId));
+    await this.ctx.checkpoint();
+    try {
+      await insertNotes(parents.flatMap(([, rows]) => rows));
+      for (const [parentId, rows] of parents) this.succeeded(parentId, rows.length);
+    } catch (batchError) {
+      if (parents.length === 1) {
+        this.fail(parents[0]![0], batchError);
+        return;
+      }
+      for (const [parentId, rows] of parents) {
+        try {
+          await insertNotes(rows);
+          this.succeeded(parentId, rows.length);
+        } catch (error) {
+          this.fail(parentId, error);
+        }
+      }
     }
-  });
+  }
+
+  private succeeded(parentId: number, rows: number): void {
+    this.written.push(parentId);
+    this.imported += rows;
+  }
+
+  /** Counters and the failure ledger, once per unit. */
+  async record(): Promise<void> {
+    const objectType = this.kind === "pull_request" ? "pull_request_note" : "issue_note";
+    await addProgress(this.ctx.importId, objectType, { fetched: this.fetched, skipped: this.skipped, imported: this.imported, failed: this.failures.size });
+    await resolveFailures(this.ctx.importId, objectType, this.written.map((parentId) => `${this.kind}:${parentId}`));
+    const label = this.kind === "pull_request" ? "pull request" : "issue";
+    for (const [parentId, message] of this.failures) {
+      await recordFailure(this.ctx.importId, {
+        stage: this.kind === "pull_request" ? "pull_request_notes" : "issue_notes",
+        objectType,
+        sourceId: `${this.kind}:${parentId}`,
+        message: `Comments of ${label} #${parentId}: ${message}`,
+      });
+    }
+  }
+}
+
+const NOTE_COLUMNS: Columns<NoteRow> = {
+  project_id: { type: "integer", value: (row) => row.projectId },
+  issue_id: { type: "integer", value: (row) => row.issueId },
+  merge_request_id: { type: "integer", value: (row) => row.mergeRequestId },
+  discussion_id: { type: "text", value: (row) => row.discussionId },
+  type: { type: "text", value: (row) => row.type },
+  body: { type: "text", value: (row) => row.body },
+  author_id: { type: "text", value: (row) => row.authorId },
+  position: { type: "jsonb", value: (row) => row.position },
+  created_at: { type: "timestamp", value: (row) => row.createdAt },
+  updated_at: { type: "timestamp", value: (row) => row.updatedAt },
+  imported_from: { type: "text", value: (row) => row.importedFrom },
+  source_id: { type: "text", value: (row) => row.sourceId },
+  source_author: { type: "jsonb", value: (row) => row.sourceAuthor },
+};
+
+/** Inserts notes that are not there yet (keyed by parent and source id), all or none. */
+async function insertNotes(rows: readonly NoteRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  if (rows.length <= INSERT_CHUNK) {
+    await insertMissing(db, "notes", NOTE_COLUMNS, rows);
+    return;
+  }
+  await db.$transaction((tx) => insertMissing(tx, "notes", NOTE_COLUMNS, rows));
 }

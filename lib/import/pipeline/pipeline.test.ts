@@ -1,32 +1,19 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SANDBOX_CONSUMER, SHOWCASE_REPOSITORY, showcaseExpectations, startSandboxServer } from "@/mocks/bitbucket";
-import { resetConfigForTests } from "@/lib/config";
+import { SHOWCASE_REPOSITORY, showcaseExpectations } from "@/mocks/bitbucket";
 import { db } from "@/lib/db";
 import { listBranches, listTags, lfsStore, repositoryPath } from "@/lib/git";
 import { stopJobs } from "@/lib/jobs";
 import { resetDatabase } from "@/test/db";
 import { createLinkedUser } from "@/test/fixtures";
 import { startBitbucketImport } from "../start";
-import { startImportWorkers } from "../workers";
 import { runStage } from "./runner";
+import { startPipelineSandbox, type Sandbox } from "./test-support";
 
-type Sandbox = Awaited<ReturnType<typeof startSandboxServer>>;
 let sandbox: Sandbox;
 const expected = showcaseExpectations();
 
 beforeAll(async () => {
-  sandbox = await startSandboxServer({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), "ferry-pipeline-")) });
-  Object.assign(process.env, {
-    BITBUCKET_URL: sandbox.url,
-    BITBUCKET_API_URL: sandbox.url,
-    BITBUCKET_CLIENT_ID: SANDBOX_CONSUMER.key,
-    BITBUCKET_CLIENT_SECRET: SANDBOX_CONSUMER.secret,
-  });
-  resetConfigForTests();
-  await startImportWorkers();
+  sandbox = await startPipelineSandbox("pipeline");
 }, 120_000);
 
 afterAll(async () => {
@@ -157,22 +144,35 @@ describe("importing the showcase repository", () => {
   });
 
   it("cancels at a checkpoint and leaves consistent data", { timeout: 120_000 }, async () => {
-    sandbox.state.updateKnobs({ issuesRemoved: false, latencyMs: 50 });
+    sandbox.state.updateKnobs({ issuesRemoved: false, latencyMs: 300 });
     const alice = await signedInAlice();
     const started = await startBitbucketImport(alice, { repository: SHOWCASE_REPOSITORY });
+    // Cancel once merge requests are being written, with their comments and the issues still to come.
     for (;;) {
-      const row = await db.projectImport.findUniqueOrThrow({ where: { id: started.importId } });
-      if (row.stage !== "repository" || row.status !== "scheduled") break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      if ((await db.mergeRequest.count({ where: { projectId: started.projectId } })) > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
     await db.projectImport.update({ where: { id: started.importId }, data: { cancelRequestedAt: new Date() } });
     const finished = await waitForTerminal(started.importId);
     expect(finished.status).toBe("canceled");
-    // Every merge request that exists is whole: its reviewers and approvals were written with it.
+    // Nothing is half-written: a merge request comes with its reviewers and approvals, and an
+    // issue or merge request has all of its comments or none yet.
     const expectedById = new Map(expected.pullRequests.map((pr) => [pr.id, pr]));
-    for (const mr of await db.mergeRequest.findMany({ where: { projectId: started.projectId }, include: { approvals: true } })) {
-      expect(mr.approvals.length).toBe(expectedById.get(mr.iid)!.approvedBy.length);
+    const mergeRequests = await db.mergeRequest.findMany({ where: { projectId: started.projectId }, include: { approvals: true, reviewers: true, _count: { select: { notes: true } } } });
+    expect(mergeRequests.length).toBeGreaterThan(0);
+    for (const mr of mergeRequests) {
+      const source = expectedById.get(mr.iid)!;
+      expect(mr.approvals.length).toBe(source.approvedBy.length);
+      expect(mr.reviewers.length).toBe(source.reviewers.length);
+      expect([0, source.commentCount]).toContain(mr._count.notes);
     }
+    const issues = await db.issue.findMany({ where: { projectId: started.projectId }, include: { labels: true, _count: { select: { notes: true } } } });
+    expect(issues.length).toBeLessThan(expected.issues.length);
+    for (const issue of issues) expect(issue.labels.length).toBeGreaterThan(0);
+    // Nothing moves after the cancel.
+    const notes = await db.note.count({ where: { projectId: started.projectId } });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await db.note.count({ where: { projectId: started.projectId } })).toBe(notes);
   });
 });
 
@@ -233,13 +233,26 @@ describe("an unreliable Bitbucket", () => {
     await expectComplete(started);
   });
 
-  it("refreshes short-lived tokens (2 s) as often as needed and loses nothing", { timeout: 180_000 }, async () => {
-    sandbox.state.updateKnobs({ issuesRemoved: false, tokenLifetimeSeconds: 2, latencyMs: 80 });
+  it("refreshes 5-second tokens mid-import, as often as needed, and loses nothing", { timeout: 180_000 }, async () => {
+    const lifetimeSeconds = 5;
+    // Two seconds per API request: the import outlives several tokens, so it must refresh while it runs.
+    sandbox.state.updateKnobs({ issuesRemoved: false, tokenLifetimeSeconds: lifetimeSeconds, latencyMs: 2_000 });
     const { started, finished } = await importShowcase();
     expect(finished.status).toBe("finished");
     await expectComplete(started);
-    const refreshes = sandbox.state.requests(0).filter((request) => request.path === "/site/oauth2/access_token" && request.status === 200);
-    expect(refreshes.length).toBeGreaterThan(0);
+    const importSeconds = (finished.finishedAt!.getTime() - finished.startedAt!.getTime()) / 1000;
+    expect(importSeconds).toBeGreaterThan(3 * lifetimeSeconds);
+
+    const log = sandbox.state.requests(0);
+    const refreshes = log.filter((request) => request.path === "/site/oauth2/access_token" && request.status === 200);
+    expect(refreshes.length).toBeGreaterThanOrEqual(2);
+    // Ferry believed the first token had an hour left: Bitbucket's refusal (API or git) made it refresh ...
+    expect(log.some((request) => request.status === 401)).toBe(true);
+    // ... and refreshes kept coming while the import ran, not only at its start.
+    const refreshedAt = refreshes.map((request) => Date.parse(request.at));
+    expect(Math.max(...refreshedAt) - Math.min(...refreshedAt)).toBeGreaterThanOrEqual(2 * lifetimeSeconds * 1000);
+    // Git and LFS, at the end, used a token refreshed long after the first one expired.
+    expect(await db.projectLfsObject.count({ where: { projectId: started.projectId } })).toBe(expected.lfsObjects.length);
   });
 
   it("ends partial, with the item in the ledger, when one item really fails", { timeout: 180_000 }, async () => {

@@ -1,16 +1,12 @@
-import { db, type MergeRequestState } from "@/lib/db";
-import { existingPaths, fetchRefs, repositoryPath, resolveCommits } from "@/lib/git";
-import type { PullRequestState, SourceComment, SourcePullRequest, SourceRepository } from "@/lib/import/sources/types";
+import { db, type MergeRequestState, type Prisma } from "@/lib/db";
+import { fetchRefs, lineCounts, repositoryPath, resolveCommits, updateRefs } from "@/lib/git";
+import type { PullRequestState, SourceComment, SourcePullRequest, SourceRepository, SourceUser } from "@/lib/import/sources/types";
 import { inlineCommentFallback } from "@/lib/import/content";
-import { mapWithLimit } from "@/lib/util/concurrency";
-import { ImportCanceled, sourceUserJson, type ImportContext } from "./context";
-import { addMessage, addProgress, errorMessage, recordFailure, resolveFailure } from "./records";
-import { allComments, discussionIdFor, inCreationOrder, threadRoots, upsertNotes, type NoteRow } from "./notes";
+import { insertMissing, type Columns } from "./bulk-insert";
+import { sourceUserJson, type ImportContext } from "./context";
+import { addMessage, addProgress, errorMessage, recordFailure, resolveFailures } from "./records";
+import { NotesBatch, discussionIdFor, inCreationOrder, threadRoots, type NoteRow } from "./notes";
 import type { TextConverter } from "./text";
-
-const ITEM_CONCURRENCY = 4;
-/** Issues or pull requests whose comments one unit fetches at once (requests are capped per process in context.ts). */
-const NOTES_CONCURRENCY = 4;
 
 export function mergeRequestState(state: PullRequestState): MergeRequestState {
   if (state === "merged") return "merged";
@@ -35,217 +31,392 @@ export function resolveSourceSha(commits: CommitIndex, pullRequest: SourcePullRe
   return lookup(commits, pullRequest.sourceCommit) ?? lookup(commits, pullRequest.mergeCommit) ?? pullRequest.sourceCommit;
 }
 
-/** A fork's commits go to refs/merge-requests/<id>/head; a fork that is gone or unreadable is a warning. */
-async function fetchForkCommits(ctx: ImportContext, repository: SourceRepository, pullRequest: SourcePullRequest): Promise<void> {
-  if (pullRequest.sourceRepository?.toLowerCase() === repository.fullName.toLowerCase()) return;
-  if (pullRequest.sourceCloneUrl && pullRequest.sourceCommit) {
-    try {
-      await fetchRefs(repositoryPath(ctx.project.id), pullRequest.sourceCloneUrl, () => ctx.source.gitCredentials(), [
-        { src: `refs/heads/${pullRequest.sourceBranch}`, dst: `refs/merge-requests/${pullRequest.id}/head` },
-      ]);
-      return;
-    } catch (error) {
-      await addMessage(ctx.importId, "warning", `fork_unreadable_${pullRequest.id}`,
-        `Pull request !${pullRequest.id} comes from ${pullRequest.sourceRepository}, whose commits could not be fetched (${errorMessage(error)}); it was imported without them.`);
-      return;
-    }
-  }
-  await addMessage(ctx.importId, "warning", `fork_unreadable_${pullRequest.id}`,
-    `Pull request !${pullRequest.id} comes from a fork that is gone or not readable; it was imported without its commits.`);
+function isFromFork(repository: SourceRepository, pullRequest: SourcePullRequest): boolean {
+  return pullRequest.sourceRepository?.toLowerCase() !== repository.fullName.toLowerCase();
 }
 
-/** Imports one pull request with its reviewers and approvals, in one transaction. */
-export async function importPullRequest(
+/**
+ * A readable fork's branch is fetched into refs/merge-requests/<id>/head. Returns why it could
+ * not be (null when fetched, or when the pull request is not from a fork).
+ */
+async function fetchForkCommits(ctx: ImportContext, repository: SourceRepository, pullRequest: SourcePullRequest): Promise<string | null> {
+  if (!isFromFork(repository, pullRequest)) return null;
+  if (!pullRequest.sourceCloneUrl || !pullRequest.sourceCommit) return "the fork is gone";
+  try {
+    await fetchRefs(repositoryPath(ctx.project.id), pullRequest.sourceCloneUrl, (refused) => ctx.source.gitCredentials(refused), [
+      { src: `refs/heads/${pullRequest.sourceBranch}`, dst: `refs/merge-requests/${pullRequest.id}/head` },
+    ]);
+    return null;
+  } catch (error) {
+    return `its commits could not be fetched from ${pullRequest.sourceRepository}: ${errorMessage(error)}`;
+  }
+}
+
+/**
+ * A pull request from a fork whose source commit is still not in the repository (the fork is
+ * gone or unreadable) is imported as an empty merge request, with a warning. One whose commits
+ * came in anyway (merged, so reachable here) needs none.
+ */
+async function warnAboutMissingForkCommits(ctx: ImportContext, pullRequests: readonly SourcePullRequest[], problems: ReadonlyMap<number, string>, commits: CommitIndex): Promise<void> {
+  for (const pullRequest of pullRequests) {
+    const problem = problems.get(pullRequest.id);
+    if (!problem || lookup(commits, pullRequest.sourceCommit)) continue;
+    const fork = pullRequest.sourceRepository ?? "a fork";
+    await addMessage(ctx.importId, "warning", `fork_unreadable_${pullRequest.id}`,
+      `Pull request !${pullRequest.id} comes from ${fork} and was imported without its commits: ${problem}.`);
+  }
+}
+
+function pullRequestUsers(pullRequest: SourcePullRequest): Array<SourceUser | null> {
+  return [pullRequest.author, pullRequest.closedBy, ...pullRequest.reviewers, ...pullRequest.participants.map((participant) => participant.user)];
+}
+
+type PreparedMergeRequest = {
+  pullRequest: SourcePullRequest;
+  data: {
+    projectId: number;
+    iid: number;
+    title: string;
+    description: string;
+    state: MergeRequestState;
+    draft: boolean;
+    sourceBranch: string;
+    targetBranch: string;
+    sourceSha: string | null;
+    targetSha: string | null;
+    mergeCommitSha: string | null;
+    sourceFork: string | null;
+    authorId: string;
+    assigneeId: string | null;
+    mergedById: string | null;
+    closedById: string | null;
+    mergedAt: Date | null;
+    closedAt: Date | null;
+    createdAt: Date;
+    updatedAt: Date;
+    importedFrom: string;
+    sourceId: string;
+    sourceAuthor: Prisma.InputJsonValue | undefined;
+    sourceClosedBy: Prisma.InputJsonValue | undefined;
+  };
+  reviewers: Array<{ user: SourceUser; userId: string | null }>;
+  approvals: Array<{ user: SourceUser; userId: string | null; at: string | null }>;
+};
+
+/** The merge request row of one pull request, with its reviewers and approvals; no writes. */
+async function prepareMergeRequest(
   ctx: ImportContext,
   repository: SourceRepository,
   text: TextConverter,
   pullRequest: SourcePullRequest,
   commits: CommitIndex,
-): Promise<void> {
-  const fromFork = pullRequest.sourceRepository?.toLowerCase() !== repository.fullName.toLowerCase();
+): Promise<PreparedMergeRequest> {
   const sourceSha = resolveSourceSha(commits, pullRequest);
   const targetSha = lookup(commits, pullRequest.targetCommit) ?? pullRequest.targetCommit;
   const mergeCommitSha = lookup(commits, pullRequest.mergeCommit) ?? pullRequest.mergeCommit;
   const author = await ctx.author(pullRequest.author);
   const closer = await ctx.ferryUserFor(pullRequest.closedBy);
   const state = mergeRequestState(pullRequest.state);
-  const reviewers = await Promise.all(pullRequest.reviewers.map(async (user) => ({ user, userId: await ctx.ferryUserFor(user) })));
-  const approvals = await Promise.all(
-    pullRequest.participants.filter((participant) => participant.approved).map(async (participant) => ({ participant, userId: await ctx.ferryUserFor(participant.user) })),
-  );
-  const data = {
-    title: pullRequest.title,
-    description: text.convert(pullRequest.description, pullRequest.author, author.mapped),
-    state,
-    draft: pullRequest.draft,
-    sourceBranch: pullRequest.sourceBranch,
-    targetBranch: pullRequest.targetBranch,
-    sourceSha,
-    targetSha,
-    mergeCommitSha,
-    sourceFork: fromFork ? (pullRequest.sourceRepository ?? "(deleted fork)") : null,
-    authorId: author.userId,
-    assigneeId: author.userId,
-    mergedById: state === "merged" ? closer : null,
-    closedById: state === "closed" ? closer : null,
-    mergedAt: state === "merged" ? new Date(pullRequest.updatedAt) : null,
-    closedAt: state === "closed" ? new Date(pullRequest.updatedAt) : null,
-    createdAt: new Date(pullRequest.createdAt),
-    updatedAt: new Date(pullRequest.updatedAt),
-    importedFrom: "bitbucket",
-    sourceId: String(pullRequest.id),
-    sourceAuthor: sourceUserJson(pullRequest.author),
-    sourceClosedBy: sourceUserJson(pullRequest.closedBy),
+  const reviewers = [];
+  for (const user of pullRequest.reviewers) reviewers.push({ user, userId: await ctx.ferryUserFor(user) });
+  const approvals = [];
+  for (const participant of pullRequest.participants.filter((candidate) => candidate.approved)) {
+    approvals.push({ user: participant.user, userId: await ctx.ferryUserFor(participant.user), at: participant.at });
+  }
+  const fromFork = isFromFork(repository, pullRequest);
+  return {
+    pullRequest,
+    reviewers,
+    approvals,
+    data: {
+      projectId: ctx.project.id,
+      iid: pullRequest.id,
+      title: pullRequest.title,
+      description: text.convert(pullRequest.description, pullRequest.author, author.mapped),
+      state,
+      draft: pullRequest.draft,
+      sourceBranch: pullRequest.sourceBranch,
+      targetBranch: pullRequest.targetBranch,
+      sourceSha,
+      targetSha,
+      mergeCommitSha,
+      sourceFork: fromFork ? (pullRequest.sourceRepository ?? "(deleted fork)") : null,
+      authorId: author.userId,
+      assigneeId: author.userId,
+      mergedById: state === "merged" ? closer : null,
+      closedById: state === "closed" ? closer : null,
+      mergedAt: state === "merged" ? new Date(pullRequest.updatedAt) : null,
+      closedAt: state === "closed" ? new Date(pullRequest.updatedAt) : null,
+      createdAt: new Date(pullRequest.createdAt),
+      updatedAt: new Date(pullRequest.updatedAt),
+      importedFrom: "bitbucket",
+      sourceId: String(pullRequest.id),
+      sourceAuthor: sourceUserJson(pullRequest.author),
+      sourceClosedBy: sourceUserJson(pullRequest.closedBy),
+    },
   };
-  await db.$transaction(async (tx) => {
-    const mergeRequest = await tx.mergeRequest.upsert({
-      where: { projectId_iid: { projectId: ctx.project.id, iid: pullRequest.id } },
-      create: { projectId: ctx.project.id, iid: pullRequest.id, ...data },
-      update: data,
-    });
-    for (const reviewer of reviewers) {
-      await tx.mergeRequestReviewer.upsert({
-        where: { mergeRequestId_sourceUserId: { mergeRequestId: mergeRequest.id, sourceUserId: reviewer.user.id } },
-        create: { mergeRequestId: mergeRequest.id, sourceUserId: reviewer.user.id, userId: reviewer.userId, sourceUser: sourceUserJson(reviewer.user)! },
-        update: { userId: reviewer.userId, sourceUser: sourceUserJson(reviewer.user)! },
-      });
-    }
-    for (const { participant, userId } of approvals) {
-      await tx.approval.upsert({
-        where: { mergeRequestId_sourceUserId: { mergeRequestId: mergeRequest.id, sourceUserId: participant.user.id } },
-        create: {
-          mergeRequestId: mergeRequest.id,
-          sourceUserId: participant.user.id,
-          userId,
-          sourceUser: sourceUserJson(participant.user)!,
-          approvedAt: participant.at ? new Date(participant.at) : null,
-          importedFrom: "bitbucket",
-        },
-        update: { userId, approvedAt: participant.at ? new Date(participant.at) : null },
-      });
-    }
-  });
-  if (approvals.length) await addProgress(ctx.importId, "approval", { fetched: approvals.length, imported: approvals.length });
 }
 
-/** One page of pull requests; returns the PRs whose comments the notes stage must fetch. */
-export async function importPullRequestPage(
+/**
+ * Merge requests with their reviewers and approvals, in one transaction: a merge request is
+ * never there without them. Rows keyed by (project, iid) are inserted once; a re-run skips them.
+ */
+async function writeMergeRequests(projectId: number, batch: readonly PreparedMergeRequest[]): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await insertMissing(tx, "merge_requests", MERGE_REQUEST_COLUMNS, batch.map((entry) => entry.data));
+    const rows = await tx.mergeRequest.findMany({
+      where: { projectId, iid: { in: batch.map((entry) => entry.pullRequest.id) } },
+      select: { id: true, iid: true },
+    });
+    const idOf = new Map(rows.map((row) => [row.iid, row.id]));
+    const reviewers = batch.flatMap((entry) =>
+      entry.reviewers.map(({ user, userId }) => ({ mergeRequestId: idOf.get(entry.pullRequest.id)!, sourceUserId: user.id, userId, sourceUser: sourceUserJson(user)! })),
+    );
+    await insertMissing(tx, "merge_request_reviewers", REVIEWER_COLUMNS, reviewers);
+    const approvals = batch.flatMap((entry) =>
+      entry.approvals.map(({ user, userId, at }) => ({
+        mergeRequestId: idOf.get(entry.pullRequest.id)!,
+        sourceUserId: user.id,
+        userId,
+        sourceUser: sourceUserJson(user)!,
+        approvedAt: at ? new Date(at) : null,
+      })),
+    );
+    await insertMissing(tx, "approvals", APPROVAL_COLUMNS, approvals);
+  });
+}
+
+type MergeRequestRow = PreparedMergeRequest["data"];
+
+const MERGE_REQUEST_COLUMNS: Columns<MergeRequestRow> = {
+  project_id: { type: "integer", value: (row) => row.projectId },
+  iid: { type: "integer", value: (row) => row.iid },
+  title: { type: "text", value: (row) => row.title },
+  description: { type: "text", value: (row) => row.description },
+  state: { type: { enum: "MergeRequestState" }, value: (row) => row.state },
+  draft: { type: "boolean", value: (row) => row.draft },
+  source_branch: { type: "text", value: (row) => row.sourceBranch },
+  target_branch: { type: "text", value: (row) => row.targetBranch },
+  source_sha: { type: "text", value: (row) => row.sourceSha },
+  target_sha: { type: "text", value: (row) => row.targetSha },
+  merge_commit_sha: { type: "text", value: (row) => row.mergeCommitSha },
+  source_fork: { type: "text", value: (row) => row.sourceFork },
+  author_id: { type: "text", value: (row) => row.authorId },
+  assignee_id: { type: "text", value: (row) => row.assigneeId },
+  merged_by_id: { type: "text", value: (row) => row.mergedById },
+  closed_by_id: { type: "text", value: (row) => row.closedById },
+  merged_at: { type: "timestamp", value: (row) => row.mergedAt },
+  closed_at: { type: "timestamp", value: (row) => row.closedAt },
+  created_at: { type: "timestamp", value: (row) => row.createdAt },
+  updated_at: { type: "timestamp", value: (row) => row.updatedAt },
+  imported_from: { type: "text", value: (row) => row.importedFrom },
+  source_id: { type: "text", value: (row) => row.sourceId },
+  source_author: { type: "jsonb", value: (row) => row.sourceAuthor },
+  source_closed_by: { type: "jsonb", value: (row) => row.sourceClosedBy },
+};
+
+type ReviewerRow = { mergeRequestId: number; sourceUserId: string; userId: string | null; sourceUser: Prisma.InputJsonValue };
+const REVIEWER_COLUMNS: Columns<ReviewerRow> = {
+  merge_request_id: { type: "integer", value: (row) => row.mergeRequestId },
+  source_user_id: { type: "text", value: (row) => row.sourceUserId },
+  user_id: { type: "text", value: (row) => row.userId },
+  source_user: { type: "jsonb", value: (row) => row.sourceUser },
+};
+
+type ApprovalRow = ReviewerRow & { approvedAt: Date | null };
+const APPROVAL_COLUMNS: Columns<ApprovalRow> = {
+  ...REVIEWER_COLUMNS,
+  approved_at: { type: "timestamp", value: (row) => row.approvedAt },
+  imported_from: { type: "text", value: () => "bitbucket" },
+};
+
+/**
+ * One page of pull requests: fork commits fetched, commits looked up with one git process, all
+ * merge requests written in one transaction (each alone only if that fails, so one bad pull
+ * request is the only failure), and every merge request's head ref set in one git transaction.
+ * Returns the pull requests whose comments the notes stage must fetch.
+ */
+export async function importPullRequests(
   ctx: ImportContext,
   repository: SourceRepository,
   text: TextConverter,
-  cursor: string | null,
-  onNextPage: (next: string) => Promise<void>,
-): Promise<{ next: string | null; withComments: Array<{ id: number; commentCount: number }> }> {
-  const page = await ctx.source.pullRequestsPage(cursor);
-  // The next page is fetched while this one is written.
-  if (page.next) await onNextPage(page.next);
-  await addProgress(ctx.importId, "pull_request", { total: page.total ?? undefined, fetched: page.items.length });
-  let imported = 0;
-  let failed = 0;
-  for (const pullRequest of page.items) await fetchForkCommits(ctx, repository, pullRequest);
-  const commits = await indexCommits(repositoryPath(ctx.project.id), page.items);
-  await mapWithLimit(page.items, ITEM_CONCURRENCY, async (pullRequest) => {
-    await ctx.checkpoint();
+  pullRequests: readonly SourcePullRequest[],
+): Promise<{ withComments: number[] }> {
+  await ctx.checkpoint();
+  const repoPath = repositoryPath(ctx.project.id);
+  const forkProblems = new Map<number, string>();
+  for (const pullRequest of pullRequests) {
+    const problem = await fetchForkCommits(ctx, repository, pullRequest);
+    if (problem) forkProblems.set(pullRequest.id, problem);
+  }
+  const commits = await indexCommits(repoPath, pullRequests);
+  await warnAboutMissingForkCommits(ctx, pullRequests, forkProblems, commits);
+  await text.remember(ctx, pullRequests.flatMap(pullRequestUsers));
+
+  const failures = new Map<number, string>();
+  const prepared: PreparedMergeRequest[] = [];
+  for (const pullRequest of pullRequests) {
     try {
-      await importPullRequest(ctx, repository, text, pullRequest, commits);
-      imported++;
-      await resolveFailure(ctx.importId, "pull_request", String(pullRequest.id));
+      prepared.push(await prepareMergeRequest(ctx, repository, text, pullRequest, commits));
     } catch (error) {
-      failed++;
-      await recordFailure(ctx.importId, {
-        stage: "pull_requests",
-        objectType: "pull_request",
-        sourceId: String(pullRequest.id),
-        sourceUrl: pullRequest.webUrl,
-        message: errorMessage(error),
-      });
+      failures.set(pullRequest.id, errorMessage(error));
     }
-  });
-  await addProgress(ctx.importId, "pull_request", { imported, failed });
+  }
+  await ctx.checkpoint();
+  let written: PreparedMergeRequest[] = prepared;
+  try {
+    if (prepared.length) await writeMergeRequests(ctx.project.id, prepared);
+  } catch (batchError) {
+    written = [];
+    for (const entry of prepared) {
+      try {
+        await writeMergeRequests(ctx.project.id, [entry]);
+        written.push(entry);
+      } catch (error) {
+        failures.set(entry.pullRequest.id, errorMessage(prepared.length === 1 ? batchError : error));
+      }
+    }
+  }
+
+  await setHeadRefs(ctx, written, commits);
+  await addProgress(ctx.importId, "pull_request", { imported: written.length, failed: failures.size });
+  const approvals = written.reduce((sum, entry) => sum + entry.approvals.length, 0);
+  if (approvals) await addProgress(ctx.importId, "approval", { fetched: approvals, imported: approvals });
+  await resolveFailures(ctx.importId, "pull_request", written.map((entry) => String(entry.pullRequest.id)));
+  for (const [id, message] of failures) {
+    const pullRequest = pullRequests.find((candidate) => candidate.id === id)!;
+    await recordFailure(ctx.importId, { stage: "pull_requests", objectType: "pull_request", sourceId: String(id), sourceUrl: pullRequest.webUrl, message });
+  }
   return {
-    next: page.next,
-    withComments: page.items.filter((pullRequest) => pullRequest.commentCount > 0).map((pullRequest) => ({ id: pullRequest.id, commentCount: pullRequest.commentCount })),
+    withComments: written.filter((entry) => entry.pullRequest.commentCount > 0).map((entry) => entry.pullRequest.id),
   };
 }
 
-/** All comments of one pull request, threads and diff positions kept, written in one transaction. */
-export async function importPullRequestNotes(ctx: ImportContext, text: TextConverter, pullRequestId: number): Promise<void> {
-  const mergeRequest = await db.mergeRequest.findUnique({ where: { projectId_iid: { projectId: ctx.project.id, iid: pullRequestId } } });
-  if (!mergeRequest) throw new Error(`Merge request !${pullRequestId} was not imported, so its comments cannot be`);
-  const comments = await allComments((cursor) => ctx.source.pullRequestCommentsPage(pullRequestId, cursor));
-  const visible = comments.filter((comment) => !comment.deleted);
-  await addProgress(ctx.importId, "pull_request_note", { fetched: comments.length, skipped: comments.length - visible.length });
-  const roots = threadRoots(comments);
-  const heads = [mergeRequest.sourceSha, mergeRequest.targetSha].filter((sha): sha is string => Boolean(sha));
-  const inlinePaths = [...new Set(comments.flatMap((comment) => (comment.inline ? [comment.inline.path] : [])))];
-  const present = await existingPaths(repositoryPath(ctx.project.id), heads.flatMap((commit) => inlinePaths.map((path) => ({ commit, path }))));
-  const resolvable = (path: string) => heads.some((commit) => present.has(`${commit.toLowerCase()}:${path.replace(/^\/+/, "")}`));
-  const rows: NoteRow[] = [];
-  for (const comment of inCreationOrder(visible)) {
-    const author = await ctx.author(comment.author);
-    const root = roots.get(comment.id) ?? comment.id;
-    const rootComment = comments.find((candidate) => candidate.id === root);
-    const inline = (rootComment?.inline ?? comment.inline) || null;
-    let body = text.convert(comment.body, comment.author, author.mapped);
-    let type: string | null = root !== comment.id ? "DiscussionNote" : null;
-    let position: object | null = null;
-    if (inline) {
-      if (resolvable(inline.path)) {
-        type = "DiffNote";
-        position = { path: inline.path, oldLine: inline.oldLine, newLine: inline.newLine, baseSha: mergeRequest.targetSha, headSha: mergeRequest.sourceSha };
-      } else if (root === comment.id) {
-        body = `${inlineCommentFallback(inline)}\n\n${body}`;
-      }
-    }
-    rows.push({
-      sourceId: String(comment.id),
-      data: {
-        projectId: ctx.project.id,
-        discussionId: discussionIdFor(ctx.importId, "mr", String(pullRequestId), root),
-        type,
-        body,
-        authorId: author.userId,
-        position: position ?? undefined,
-        createdAt: new Date(comment.createdAt),
-        updatedAt: new Date(comment.updatedAt),
-        importedFrom: "bitbucket",
-        sourceAuthor: sourceUserJson(comment.author),
-      },
-    });
+/**
+ * `refs/merge-requests/<iid>/head` for every merge request whose source commit is in the
+ * repository (a readable fork's was fetched into it), as GitLab keeps them: the commits of merged
+ * and deleted branches and of deleted forks stay reachable, and clones can fetch them.
+ */
+async function setHeadRefs(ctx: ImportContext, written: readonly PreparedMergeRequest[], commits: CommitIndex): Promise<void> {
+  const refs = written.flatMap(({ pullRequest }) => {
+    const sha = lookup(commits, pullRequest.sourceCommit);
+    return sha ? [{ ref: `refs/merge-requests/${pullRequest.id}/head`, sha }] : [];
+  });
+  try {
+    await updateRefs(repositoryPath(ctx.project.id), refs);
+  } catch (error) {
+    await addMessage(ctx.importId, "warning", "merge_request_refs", `Some merge request refs could not be written: ${errorMessage(error)}`);
   }
-  await upsertNotes({ mergeRequestId: mergeRequest.id }, rows);
-  await addProgress(ctx.importId, "pull_request_note", { imported: rows.length });
 }
 
-export async function importNotesFor(
-  ctx: ImportContext,
-  kind: "pull_request" | "issue",
-  ids: number[],
-  done: Set<number>,
-  importOne: (id: number) => Promise<void>,
-  onDone: (id: number) => Promise<void>,
-): Promise<void> {
-  const objectType = kind === "pull_request" ? "pull_request_note" : "issue_note";
-  await mapWithLimit(
-    ids.filter((id) => !done.has(id)),
-    NOTES_CONCURRENCY,
-    async (id) => {
-      await ctx.checkpoint();
-      try {
-        await importOne(id);
-        await resolveFailure(ctx.importId, objectType, `${kind}:${id}`);
-      } catch (error) {
-        if (error instanceof ImportCanceled) throw error;
-        await addProgress(ctx.importId, objectType, { failed: 1 });
-        await recordFailure(ctx.importId, {
-          stage: kind === "pull_request" ? "pull_request_notes" : "issue_notes",
-          objectType,
-          sourceId: `${kind}:${id}`,
-          message: `Comments of ${kind === "pull_request" ? "pull request" : "issue"} #${id}: ${errorMessage(error)}`,
+type MergeRequestHeads = { id: number; iid: number; sourceSha: string | null; targetSha: string | null };
+
+/** Whether diff positions can be placed: the file's line counts at each merge request's commits. */
+async function diffLines(repoPath: string, mergeRequests: readonly MergeRequestHeads[], comments: ReadonlyMap<number, SourceComment[]>) {
+  const paths = new Set<string>();
+  const shas = new Set<string>();
+  for (const mergeRequest of mergeRequests) {
+    const inline = (comments.get(mergeRequest.iid) ?? []).filter((comment) => comment.inline);
+    if (inline.length === 0) continue;
+    for (const comment of inline) paths.add(comment.inline!.path);
+    for (const sha of [mergeRequest.sourceSha, mergeRequest.targetSha]) if (sha) shas.add(sha);
+  }
+  if (paths.size === 0) return { commitOf: new Map<string, string | null>(), lines: new Map<string, number>() };
+  const commitOf = await resolveCommits(repoPath, [...shas]);
+  const existing = [...commitOf.values()].filter((sha): sha is string => Boolean(sha));
+  return { commitOf, lines: await lineCounts(repoPath, existing, [...paths]) };
+}
+
+/**
+ * A diff position is placed when the file has the line in the version it refers to: `newLine`
+ * in the source (head) commit, `oldLine` in the target (base) commit; a comment on the whole file
+ * needs the file in either.
+ */
+function positionResolves(
+  inline: NonNullable<SourceComment["inline"]>,
+  head: string | null,
+  base: string | null,
+  lines: ReadonlyMap<string, number>,
+): boolean {
+  const path = inline.path.replace(/^\/+/, "");
+  const count = (commit: string | null) => (commit ? lines.get(`${commit}:${path}`) : undefined);
+  const fits = (line: number | null, commit: string | null) => {
+    if (line === null) return true;
+    const total = count(commit);
+    return total !== undefined && line >= 1 && line <= total;
+  };
+  if (inline.newLine === null && inline.oldLine === null) return count(head) !== undefined || count(base) !== undefined;
+  return fits(inline.newLine, head) && fits(inline.oldLine, base);
+}
+
+/**
+ * All comments of a batch of pull requests: threads kept, inline comments as diff notes where
+ * their position resolves (else a plain note naming file and lines), deleted ones skipped,
+ * written in one statement.
+ */
+export async function importPullRequestNotes(ctx: ImportContext, text: TextConverter, pullRequestIds: readonly number[]): Promise<void> {
+  const batch = new NotesBatch(ctx, "pull_request");
+  const mergeRequests = await db.mergeRequest.findMany({
+    where: { projectId: ctx.project.id, iid: { in: [...pullRequestIds] } },
+    select: { id: true, iid: true, sourceSha: true, targetSha: true },
+  });
+  const byIid = new Map(mergeRequests.map((mergeRequest) => [mergeRequest.iid, mergeRequest]));
+  for (const id of pullRequestIds) {
+    if (!byIid.has(id)) batch.fail(id, new Error(`Merge request !${id} was not imported, so its comments cannot be`));
+  }
+  const comments = await batch.fetchAll(
+    pullRequestIds.filter((id) => byIid.has(id)),
+    (id, cursor) => ctx.source.pullRequestCommentsPage(id, cursor),
+  );
+  const { commitOf, lines } = await diffLines(repositoryPath(ctx.project.id), mergeRequests, comments);
+  await text.remember(ctx, [...comments.values()].flat().map((comment) => comment.author));
+
+  const rowsByParent = new Map<number, NoteRow[]>();
+  for (const [pullRequestId, list] of comments) {
+    const mergeRequest = byIid.get(pullRequestId)!;
+    try {
+      const head = mergeRequest.sourceSha ? (commitOf.get(mergeRequest.sourceSha.toLowerCase()) ?? null) : null;
+      const base = mergeRequest.targetSha ? (commitOf.get(mergeRequest.targetSha.toLowerCase()) ?? null) : null;
+      const visible = list.filter((comment) => !comment.deleted);
+      batch.skipped += list.length - visible.length;
+      const byId = new Map(list.map((comment) => [comment.id, comment]));
+      const roots = threadRoots(list);
+      const rows: NoteRow[] = [];
+      for (const comment of inCreationOrder(visible)) {
+        const author = await ctx.author(comment.author);
+        const root = roots.get(comment.id) ?? comment.id;
+        const inline = (byId.get(root)?.inline ?? comment.inline) || null;
+        let body = text.convert(comment.body, comment.author, author.mapped);
+        let type: string | null = root !== comment.id ? "DiscussionNote" : null;
+        let position: Prisma.InputJsonValue | undefined;
+        if (inline) {
+          if (positionResolves(inline, head, base, lines)) {
+            type = "DiffNote";
+            position = { path: inline.path, oldLine: inline.oldLine, newLine: inline.newLine, baseSha: mergeRequest.targetSha, headSha: mergeRequest.sourceSha };
+          } else if (root === comment.id) {
+            body = `${inlineCommentFallback(inline)}\n\n${body}`;
+          }
+        }
+        rows.push({
+          projectId: ctx.project.id,
+          mergeRequestId: mergeRequest.id,
+          discussionId: discussionIdFor(ctx.importId, "mr", String(pullRequestId), root),
+          type,
+          body,
+          authorId: author.userId,
+          position,
+          createdAt: new Date(comment.createdAt),
+          updatedAt: new Date(comment.updatedAt),
+          importedFrom: "bitbucket",
+          sourceId: String(comment.id),
+          sourceAuthor: sourceUserJson(comment.author),
         });
       }
-      done.add(id);
-      await onDone(id);
-    },
-  );
+      rowsByParent.set(pullRequestId, rows);
+    } catch (error) {
+      batch.fail(pullRequestId, error);
+    }
+  }
+  await batch.write(rowsByParent);
+  await batch.record();
 }

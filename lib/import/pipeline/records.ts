@@ -56,6 +56,15 @@ export async function resolveFailure(importId: number, objectType: ObjectType, s
   return count > 0;
 }
 
+/** `resolveFailure` for a page or batch of items at once: one statement, nothing to do when none failed before. */
+export async function resolveFailures(importId: number, objectType: ObjectType, sourceIds: readonly string[]): Promise<void> {
+  if (sourceIds.length === 0) return;
+  await db.importFailure.updateMany({
+    where: { importId, objectType, sourceId: { in: [...sourceIds] }, resolvedAt: null },
+    data: { resolvedAt: new Date() },
+  });
+}
+
 export async function addMessage(importId: number, severity: "info" | "warning" | "error", code: string, message: string): Promise<void> {
   await db.importMessage.upsert({
     where: { importId_code: { importId, code } },

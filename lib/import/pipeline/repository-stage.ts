@@ -29,7 +29,7 @@ export async function importRepository(ctx: ImportContext): Promise<void> {
   await addProgress(ctx.importId, "repository", { total: 1, fetched: 1 });
 
   const repoPath = repositoryPath(ctx.project.id);
-  await fetchRepository({ repoPath, remoteUrl: repository.cloneUrl, credentials: () => ctx.source.gitCredentials() });
+  await fetchRepository({ repoPath, remoteUrl: repository.cloneUrl, credentials: (refused) => ctx.source.gitCredentials(refused) });
   const defaultBranch = await setDefaultBranch(repoPath, repository.defaultBranch);
   await db.project.update({ where: { id: ctx.project.id }, data: { defaultBranch } });
   await addProgress(ctx.importId, "repository", { imported: 1 });
@@ -37,7 +37,7 @@ export async function importRepository(ctx: ImportContext): Promise<void> {
 
   if (repository.wikiCloneUrl) {
     try {
-      await fetchRepository({ repoPath: wikiPath(ctx.project.id), remoteUrl: repository.wikiCloneUrl, credentials: () => ctx.source.gitCredentials() });
+      await fetchRepository({ repoPath: wikiPath(ctx.project.id), remoteUrl: repository.wikiCloneUrl, credentials: (refused) => ctx.source.gitCredentials(refused) });
       // A mirror fetch does not carry the remote's HEAD; point it at the wiki's branch.
       await setDefaultBranch(wikiPath(ctx.project.id), null);
       await db.project.update({ where: { id: ctx.project.id }, data: { hasWiki: true } });

@@ -2,12 +2,13 @@ import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { db, type Prisma } from "@/lib/db";
-import { defineJob, enqueue, type JobContext } from "@/lib/jobs";
-import { SourceFeatureUnavailable, type SourceRepository } from "@/lib/import/sources/types";
+import { defineJob, enqueue } from "@/lib/jobs";
+import { SourceFeatureUnavailable, type SourcePage, type SourceRepository } from "@/lib/import/sources/types";
+import { mapWithLimit } from "@/lib/util/concurrency";
 import { ImportCanceled, ImportContext } from "./context";
-import { importIssueNotes, importIssuePage } from "./issues";
+import { importIssueNotes, importIssues } from "./issues";
 import { importLfsObjects } from "./lfs";
-import { importNotesFor, importPullRequestNotes, importPullRequestPage } from "./pull-requests";
+import { importPullRequestNotes, importPullRequests } from "./pull-requests";
 import { addProgress, errorMessage, recordFailure, type ObjectType } from "./records";
 import { importRepository, reportIssuesUnavailable } from "./repository-stage";
 import { INITIAL_UNIT, STAGES, nextStage, type Stage } from "./stages";
@@ -15,46 +16,101 @@ import { TextConverter } from "./text";
 
 const WORKER_ID = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
 const LEASE_SECONDS = 60;
+/** Issues or pull requests whose comments one unit imports (fetched a few at once, written in one statement). */
 const NOTES_BATCH = 25;
 const ACTIVE_STATUSES = ["scheduled", "started"] as const;
+/** Runs of a unit before its failure is recorded and the stage goes on (or, for the repository, the import fails). */
+const UNIT_ATTEMPTS = 6;
+/** Units one job runs back to back before it hands its worker slot back (other imports get their turn). */
+const UNITS_PER_JOB = 25;
 
 export const importStageJob = defineJob({
   name: "import-stage",
   schema: z.object({ importId: z.number().int().positive(), stage: z.enum(STAGES) }),
   concurrency: 2,
   retryLimit: 5,
-  handler: async ({ importId, stage }) => runStage(importId, stage),
+  handler: async ({ importId, stage }) => runStage(importId, stage, { runHere: true }),
 });
 
 export const importUnitJob = defineJob({
   name: "import-unit",
   schema: z.object({ importId: z.number().int().positive(), unitId: z.number().int().positive() }),
-  concurrency: Number(process.env.IMPORT_CONCURRENCY ?? 6),
+  // Units wait on Bitbucket most of the time; more of them than request slots keeps the slots busy.
+  concurrency: Number(process.env.IMPORT_CONCURRENCY ?? 8),
+  // A failing unit is retried by the runner (UNIT_ATTEMPTS, with backoff); a job fails only when the database does.
   retryLimit: 5,
   retryDelaySeconds: 5,
   expireInSeconds: 60 * 60,
-  handler: async ({ importId, unitId }, job) => runUnit(importId, unitId, job),
+  handler: async ({ importId, unitId }) => runUnits(importId, unitId),
 });
 
 export const IMPORT_JOBS = [importStageJob, importUnitJob];
 
-/** Starts (or resumes) a stage: makes sure its first unit exists, queues every unit not done, advances when none is left. */
-export async function runStage(importId: number, stage: Stage): Promise<void> {
+// ---------------------------------------------------------------------------------------------
+// Contexts: one per running stage of an import in this process, shared by the stage's units
+
+const CONTEXT_IDLE_MS = 10 * 60_000;
+const contexts = new Map<string, { ctx: ImportContext; usedAt: number }>();
+
+/** The stage's context with the import row read now; null when the import is gone. */
+async function contextFor(importId: number, stage: Stage): Promise<ImportContext | null> {
+  const row = await db.projectImport.findUnique({ where: { id: importId }, include: { project: true } });
+  if (!row) return null;
+  const now = Date.now();
+  for (const [key, entry] of contexts) if (now - entry.usedAt > CONTEXT_IDLE_MS) contexts.delete(key);
+  const key = `${importId}:${stage}`;
+  const cached = contexts.get(key);
+  if (cached) {
+    cached.ctx.update(row);
+    cached.usedAt = now;
+    return cached.ctx;
+  }
+  const ctx = new ImportContext(row);
+  contexts.set(key, { ctx, usedAt: now });
+  return ctx;
+}
+
+function forgetContexts(importId: number, stage?: Stage): void {
+  for (const key of contexts.keys()) {
+    if (stage ? key === `${importId}:${stage}` : key.startsWith(`${importId}:`)) contexts.delete(key);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stages and units
+
+/**
+ * Starts (or resumes) a stage: makes sure its first unit exists, queues every unit not done,
+ * advances when none is left. `runHere` (the stage job) then works on the units itself rather
+ * than leave its worker idle until a unit job is polled.
+ */
+export async function runStage(importId: number, stage: Stage, options: { runHere?: boolean } = {}): Promise<void> {
   const row = await db.projectImport.findUnique({ where: { id: importId } });
   if (!row || !ACTIVE_STATUSES.includes(row.status as (typeof ACTIVE_STATUSES)[number]) || row.stage !== stage) return;
   if (row.cancelRequestedAt) return markCanceled(importId);
   if (row.status === "scheduled") {
     await db.projectImport.update({ where: { id: importId }, data: { status: "started", startedAt: row.startedAt ?? new Date() } });
   }
+  // A stage that starts again (a retry, a restart) reads users and mappings afresh.
+  forgetContexts(importId, stage);
   const initial = INITIAL_UNIT[stage];
   if (initial) {
     await db.importWorkUnit.upsert({ where: { importId_stage_key: { importId, stage, key: initial } }, create: { importId, stage, key: initial }, update: {} });
   }
   const pending = await db.importWorkUnit.findMany({ where: { importId, stage, done: false }, select: { id: true }, orderBy: { id: "asc" } });
   if (pending.length === 0) return advance(importId, stage);
-  for (const unit of pending) await enqueue(importUnitJob, { importId, unitId: unit.id });
+  await enqueueUnits(importId, pending.map((unit) => unit.id));
+  if (options.runHere) await runUnits(importId, pending[0]!.id);
 }
 
+async function enqueueUnits(importId: number, unitIds: readonly number[]): Promise<void> {
+  await mapWithLimit(unitIds, 4, (unitId) => enqueue(importUnitJob, { importId, unitId }));
+}
+
+/**
+ * When the stage's last unit is done, moves the import to the next stage and starts it at once,
+ * in this job (no wait for a queue poll); if that fails, a stage job starts it.
+ */
 async function advance(importId: number, stage: Stage): Promise<void> {
   const remaining = await db.importWorkUnit.count({ where: { importId, stage, done: false } });
   if (remaining > 0) return;
@@ -63,19 +119,43 @@ async function advance(importId: number, stage: Stage): Promise<void> {
   const next = nextStage(stage);
   if (!next) return;
   const { count } = await db.projectImport.updateMany({ where: { id: importId, stage, status: "started", cancelRequestedAt: null }, data: { stage: next } });
-  if (count === 1) await enqueue(importStageJob, { importId, stage: next });
+  if (count !== 1) return;
+  forgetContexts(importId, stage);
+  try {
+    await runStage(importId, next);
+  } catch (error) {
+    console.error(`[import] starting stage ${next} of import ${importId} failed; queued instead`, error);
+    await enqueue(importStageJob, { importId, stage: next });
+  }
 }
 
-async function claim(unitId: number): Promise<boolean> {
-  const unit = await db.importWorkUnit.findUnique({ where: { id: unitId }, select: { done: true, leaseOwner: true, leaseUntil: true } });
-  if (!unit || unit.done) return false;
-  const free = !unit.leaseOwner || !unit.leaseUntil || unit.leaseUntil < new Date() || unit.leaseOwner === WORKER_ID || ownerIsDead(unit.leaseOwner);
-  if (!free) return false;
+type UnitRow = Prisma.ImportWorkUnitGetPayload<object>;
+
+/**
+ * Takes the unit's lease unless a live worker holds it (this process included: a unit never runs
+ * twice at once) or it waits before a retry (no owner, `leaseUntil` in the future).
+ */
+async function claim(unitId: number): Promise<UnitRow | null> {
+  const unit = await db.importWorkUnit.findUnique({ where: { id: unitId } });
+  if (!unit || unit.done) return null;
+  const expired = !unit.leaseUntil || unit.leaseUntil < new Date();
+  const free = expired || (unit.leaseOwner !== null && unit.leaseOwner !== WORKER_ID && ownerIsDead(unit.leaseOwner));
+  if (!free) return null;
+  const leaseUntil = new Date(Date.now() + LEASE_SECONDS * 1000);
   const { count } = await db.importWorkUnit.updateMany({
     where: { id: unitId, done: false, leaseOwner: unit.leaseOwner, leaseUntil: unit.leaseUntil },
-    data: { leaseOwner: WORKER_ID, leaseUntil: new Date(Date.now() + LEASE_SECONDS * 1000), attempts: { increment: 1 } },
+    data: { leaseOwner: WORKER_ID, leaseUntil, attempts: { increment: 1 } },
   });
-  return count === 1;
+  return count === 1 ? { ...unit, leaseOwner: WORKER_ID, leaseUntil, attempts: unit.attempts + 1 } : null;
+}
+
+/** Gives the unit up for a retry after `delaySeconds` (nobody claims it before) and queues that retry. */
+async function retryLater(unit: UnitRow, delaySeconds: number): Promise<void> {
+  await db.importWorkUnit.updateMany({
+    where: { id: unit.id, leaseOwner: WORKER_ID },
+    data: { leaseOwner: null, leaseUntil: new Date(Date.now() + delaySeconds * 1000) },
+  });
+  await enqueue(importUnitJob, { importId: unit.importId, unitId: unit.id }, { startAfterSeconds: delaySeconds });
 }
 
 /** A lease held by a process of this machine that no longer exists (killed worker) is free at once. */
@@ -91,6 +171,7 @@ function ownerIsDead(owner: string): boolean {
 }
 
 async function markCanceled(importId: number): Promise<void> {
+  forgetContexts(importId);
   await db.projectImport.updateMany({
     where: { id: importId, status: { in: [...ACTIVE_STATUSES] } },
     data: { status: "canceled", finishedAt: new Date(), waitingUntil: null },
@@ -98,6 +179,7 @@ async function markCanceled(importId: number): Promise<void> {
 }
 
 async function failImport(importId: number, message: string): Promise<void> {
+  forgetContexts(importId);
   await db.projectImport.updateMany({
     where: { id: importId, status: { in: [...ACTIVE_STATUSES] } },
     data: { status: "failed", error: message, finishedAt: new Date(), waitingUntil: null },
@@ -108,8 +190,9 @@ function pageNumber(key: string): number {
   return Number(key.split(":")[1] ?? 1);
 }
 
-type UnitRow = Prisma.ImportWorkUnitGetPayload<object>;
 const notesPayload = z.object({ ids: z.array(z.number().int()), done: z.array(z.number().int()).default([]) });
+/** Pages created ahead from the first page (`fanOut`) do not chain to the next one, except the last, which continues if the listing grew. */
+const pagePayload = z.object({ fanOut: z.boolean().optional(), last: z.boolean().optional() });
 
 function repositoryInfo(ctx: ImportContext): SourceRepository {
   const info = (ctx.row.options as { repository?: SourceRepository } | null)?.repository;
@@ -117,33 +200,87 @@ function repositoryInfo(ctx: ImportContext): SourceRepository {
   return info;
 }
 
-/** Creates (once) and queues a unit of the running stage, e.g. the next page while this one is written. */
-async function startUnit(importId: number, stage: Stage, key: string, cursor: string): Promise<void> {
-  const unit = await db.importWorkUnit.upsert({
-    where: { importId_stage_key: { importId, stage, key } },
-    create: { importId, stage, key, cursor },
-    update: {},
+type FollowUp = { stage: Stage; key: string; cursor?: string | null; payload?: Prisma.InputJsonValue };
+
+/** Creates (once) and queues units of the running stage, e.g. the pages after this one, fetched while this one is written. */
+async function startUnits(importId: number, stage: Stage, units: ReadonlyArray<{ key: string; cursor: string; payload: Prisma.InputJsonValue }>): Promise<void> {
+  if (units.length === 0) return;
+  await db.importWorkUnit.createMany({ data: units.map((unit) => ({ importId, stage, ...unit })), skipDuplicates: true });
+  const created = await db.importWorkUnit.findMany({
+    where: { importId, stage, key: { in: units.map((unit) => unit.key) }, done: false },
+    select: { id: true },
+    orderBy: { id: "asc" },
   });
-  if (!unit.done) await enqueue(importUnitJob, { importId, unitId: unit.id });
+  await enqueueUnits(importId, created.map((unit) => unit.id));
 }
 
-async function completeUnit(unit: UnitRow, followUps: Array<{ stage: Stage; key: string; cursor?: string | null; payload?: Prisma.InputJsonValue }>): Promise<number[]> {
-  return db.$transaction(async (tx) => {
-    const created: number[] = [];
-    for (const followUp of followUps) {
-      const row = await tx.importWorkUnit.upsert({
-        where: { importId_stage_key: { importId: unit.importId, stage: followUp.stage, key: followUp.key } },
-        create: { importId: unit.importId, stage: followUp.stage, key: followUp.key, cursor: followUp.cursor ?? null, payload: followUp.payload ?? {} },
-        update: {},
+/**
+ * One page of a paged stage. The first page starts every later page at once when the source can
+ * tell their cursors; otherwise each page starts the next. A page computed ahead that no longer
+ * exists (items deleted meanwhile) is empty, not a failure.
+ */
+async function fetchListingPage<T>(unit: UnitRow, fetchPage: (cursor: string | null) => Promise<SourcePage<T>>): Promise<SourcePage<T>> {
+  const stage = unit.stage as Stage;
+  const payload = pagePayload.safeParse(unit.payload).data ?? {};
+  let page: SourcePage<T>;
+  try {
+    page = await fetchPage(unit.cursor);
+  } catch (error) {
+    if (payload.fanOut && (error as { code?: string } | null)?.code === "not_found") return { items: [], next: null, total: null };
+    throw error;
+  }
+  const number = pageNumber(unit.key);
+  const following = page.following ?? [];
+  if (following.length > 0 && !payload.fanOut) {
+    await startUnits(
+      unit.importId,
+      stage,
+      following.map((cursor, index) => ({ key: `page:${number + 1 + index}`, cursor, payload: { fanOut: true, last: index === following.length - 1 } })),
+    );
+  } else if (page.next && (!payload.fanOut || payload.last)) {
+    await startUnits(unit.importId, stage, [{ key: `page:${number + 1}`, cursor: page.next, payload: {} }]);
+  }
+  return page;
+}
+
+function notesUnits(stage: "pull_request_notes" | "issue_notes", pageKey: string, ids: readonly number[]): FollowUp[] {
+  const units: FollowUp[] = [];
+  for (let index = 0; index < ids.length; index += NOTES_BATCH) {
+    units.push({ stage, key: `${pageKey}:${index / NOTES_BATCH}`, payload: { ids: ids.slice(index, index + NOTES_BATCH), done: [] } });
+  }
+  return units;
+}
+
+/**
+ * Marks the unit done and creates its follow-up units (of later stages) in one transaction.
+ * Returns the follow-ups still to do: a page's notes units, which may run at once (pipelined).
+ */
+async function completeUnit(unit: UnitRow, followUps: readonly FollowUp[]): Promise<number[]> {
+  await db.$transaction(async (tx) => {
+    if (followUps.length) {
+      await tx.importWorkUnit.createMany({
+        data: followUps.map((followUp) => ({
+          importId: unit.importId,
+          stage: followUp.stage,
+          key: followUp.key,
+          cursor: followUp.cursor ?? null,
+          payload: followUp.payload ?? {},
+        })),
+        skipDuplicates: true,
       });
-      if (followUp.stage === unit.stage) created.push(row.id);
     }
     await tx.importWorkUnit.update({ where: { id: unit.id }, data: { done: true, leaseOwner: null, leaseUntil: null } });
-    return created;
   });
+  if (followUps.length === 0) return [];
+  const pending = await db.importWorkUnit.findMany({
+    where: { importId: unit.importId, stage: followUps[0]!.stage, key: { in: followUps.map((followUp) => followUp.key) }, done: false },
+    select: { id: true },
+    orderBy: { id: "asc" },
+  });
+  return pending.map((row) => row.id);
 }
 
-async function executeUnit(ctx: ImportContext, unit: UnitRow): Promise<Array<{ stage: Stage; key: string; cursor?: string | null; payload?: Prisma.InputJsonValue }>> {
+async function executeUnit(ctx: ImportContext, unit: UnitRow): Promise<FollowUp[]> {
   const stage = unit.stage as Stage;
   switch (stage) {
     case "repository": {
@@ -161,11 +298,15 @@ async function executeUnit(ctx: ImportContext, unit: UnitRow): Promise<Array<{ s
         await ctx.checkpoint();
         const page = await ctx.source.membersPage(cursor);
         await addProgress(ctx.importId, "user", { total: page.total ?? undefined, fetched: page.items.length });
+        const members = [];
         for (const member of page.items) {
-          const userId = await ctx.mappedUserFor(member);
-          const data = { accountId: member.accountId, nickname: member.username, displayName: member.displayName, userId };
-          await db.importSourceUser.upsert({ where: { importId_uuid: { importId: ctx.importId, uuid: member.id } }, create: { importId: ctx.importId, uuid: member.id, ...data }, update: data });
+          members.push({ member, data: { accountId: member.accountId, nickname: member.username, displayName: member.displayName, userId: await ctx.mappedUserFor(member) } });
         }
+        await db.$transaction(
+          members.map(({ member, data }) =>
+            db.importSourceUser.upsert({ where: { importId_uuid: { importId: ctx.importId, uuid: member.id } }, create: { importId: ctx.importId, uuid: member.id, ...data }, update: data }),
+          ),
+        );
         await addProgress(ctx.importId, "user", { imported: page.items.length });
         cursor = page.next;
         await db.importWorkUnit.update({ where: { id: unit.id }, data: { cursor } });
@@ -174,31 +315,20 @@ async function executeUnit(ctx: ImportContext, unit: UnitRow): Promise<Array<{ s
     }
     case "pull_requests": {
       const repository = repositoryInfo(ctx);
-      const text = await TextConverter.forImport(ctx, repository.webUrl);
-      const result = await importPullRequestPage(ctx, repository, text, unit.cursor, (next) => startUnit(unit.importId, "pull_requests", `page:${pageNumber(unit.key) + 1}`, next));
-      const followUps: Array<{ stage: Stage; key: string; cursor?: string | null; payload?: Prisma.InputJsonValue }> = [];
-      const ids = result.withComments.map((pullRequest) => pullRequest.id);
-      for (let index = 0; index < ids.length; index += NOTES_BATCH) {
-        followUps.push({ stage: "pull_request_notes", key: `${unit.key}:${index / NOTES_BATCH}`, payload: { ids: ids.slice(index, index + NOTES_BATCH), done: [] } });
-      }
-      return followUps;
+      const text = await TextConverter.forContext(ctx, repository.webUrl);
+      const page = await fetchListingPage(unit, (cursor) => ctx.source.pullRequestsPage(cursor));
+      await addProgress(ctx.importId, "pull_request", { total: page.total ?? undefined, fetched: page.items.length });
+      const { withComments } = await importPullRequests(ctx, repository, text, page.items);
+      return notesUnits("pull_request_notes", unit.key, withComments);
     }
     case "pull_request_notes":
     case "issue_notes": {
       const payload = notesPayload.parse(unit.payload);
-      const text = await TextConverter.forImport(ctx, repositoryInfo(ctx).webUrl);
       const done = new Set(payload.done);
-      const kind = stage === "pull_request_notes" ? "pull_request" : "issue";
-      await importNotesFor(
-        ctx,
-        kind,
-        payload.ids,
-        done,
-        (id) => (kind === "pull_request" ? importPullRequestNotes(ctx, text, id) : importIssueNotes(ctx, text, id)),
-        async () => {
-          await db.importWorkUnit.update({ where: { id: unit.id }, data: { payload: { ids: payload.ids, done: [...done] } } });
-        },
-      );
+      const ids = payload.ids.filter((id) => !done.has(id));
+      const text = await TextConverter.forContext(ctx, repositoryInfo(ctx).webUrl);
+      if (stage === "pull_request_notes") await importPullRequestNotes(ctx, text, ids);
+      else await importIssueNotes(ctx, text, ids);
       return [];
     }
     case "issues": {
@@ -207,14 +337,12 @@ async function executeUnit(ctx: ImportContext, unit: UnitRow): Promise<Array<{ s
         await reportIssuesUnavailable(ctx, new SourceFeatureUnavailable("issues", "the repository has no issue tracker"));
         return [];
       }
-      const text = await TextConverter.forImport(ctx, repository.webUrl);
+      const text = await TextConverter.forContext(ctx, repository.webUrl);
       try {
-        const result = await importIssuePage(ctx, text, unit.cursor, (next) => startUnit(unit.importId, "issues", `page:${pageNumber(unit.key) + 1}`, next));
-        const followUps: Array<{ stage: Stage; key: string; cursor?: string | null; payload?: Prisma.InputJsonValue }> = [];
-        for (let index = 0; index < result.ids.length; index += NOTES_BATCH) {
-          followUps.push({ stage: "issue_notes", key: `${unit.key}:${index / NOTES_BATCH}`, payload: { ids: result.ids.slice(index, index + NOTES_BATCH), done: [] } });
-        }
-        return followUps;
+        const page = await fetchListingPage(unit, (cursor) => ctx.source.issuesPage(cursor));
+        await addProgress(ctx.importId, "issue", { total: page.total ?? undefined, fetched: page.items.length });
+        await importIssues(ctx, text, page.items);
+        return notesUnits("issue_notes", unit.key, page.items.map((issue) => issue.id));
       } catch (error) {
         if (!(error instanceof SourceFeatureUnavailable)) throw error;
         await reportIssuesUnavailable(ctx, error);
@@ -241,38 +369,108 @@ const STAGE_OBJECT_TYPE: Record<Stage, ObjectType> = {
   finish: "repository",
 };
 
-export async function runUnit(importId: number, unitId: number, job: JobContext): Promise<void> {
-  if (!(await claim(unitId))) return;
+/** The notes stage whose units a page of this stage creates, and may run before that stage begins. */
+const PIPELINED: Partial<Record<Stage, Stage>> = { pull_requests: "pull_request_notes", issues: "issue_notes" };
+
+/**
+ * May the unit run now? Units of the import's current stage may; so may a notes unit whose page
+ * (of the stage before it) is done: a page's comments are imported while later pages still load.
+ * Anything else waits for its stage (e.g. a notes unit whose page a retry runs again).
+ */
+async function mayRun(unit: UnitRow, importStage: string | null): Promise<boolean> {
+  if (unit.stage === importStage) return true;
+  const parentStage = (Object.keys(PIPELINED) as Stage[]).find((stage) => PIPELINED[stage] === unit.stage);
+  if (!parentStage || parentStage !== importStage) return false;
+  const parentKey = unit.key.slice(0, unit.key.lastIndexOf(":"));
+  const parent = await db.importWorkUnit.findUnique({
+    where: { importId_stage_key: { importId: unit.importId, stage: parentStage, key: parentKey } },
+    select: { done: true },
+  });
+  return parent?.done === true;
+}
+
+/** A unit another worker could take now: of the current stage first, else a pipelined notes unit. */
+async function nextClaimable(importId: number): Promise<number | null> {
+  const row = await db.projectImport.findUnique({ where: { id: importId }, select: { stage: true, status: true, cancelRequestedAt: true } });
+  if (!row || row.cancelRequestedAt || !ACTIVE_STATUSES.includes(row.status as (typeof ACTIVE_STATUSES)[number]) || !row.stage) return null;
+  const free = { OR: [{ leaseUntil: null }, { leaseUntil: { lt: new Date() } }] };
+  const current = await db.importWorkUnit.findFirst({ where: { importId, stage: row.stage, done: false, ...free }, select: { id: true }, orderBy: { id: "asc" } });
+  if (current) return current.id;
+  const notesStage = PIPELINED[row.stage as Stage];
+  if (!notesStage) return null;
+  const candidates = await db.importWorkUnit.findMany({ where: { importId, stage: notesStage, done: false, ...free }, orderBy: { id: "asc" }, take: 20 });
+  for (const candidate of candidates) if (await mayRun(candidate, row.stage)) return candidate.id;
+  return null;
+}
+
+/**
+ * The unit job: runs its unit, then keeps its worker slot busy with more of the import's work
+ * (the page's notes units it just created, then whatever unit is free) instead of waiting for
+ * the queue's next poll. Every unit is still claimed with a lease, so nothing runs twice.
+ */
+export async function runUnits(importId: number, unitId: number): Promise<void> {
+  let candidate: number | null = unitId;
+  for (let ran = 0; candidate !== null && ran < UNITS_PER_JOB; ran++) {
+    const outcome = await runUnit(importId, candidate);
+    if (outcome === "stop") return;
+    const followUps = Array.isArray(outcome) ? outcome : [];
+    // The others go to the queue, so idle worker slots take them at once.
+    await enqueueUnits(importId, followUps.slice(1));
+    candidate = followUps[0] ?? null;
+    // Another worker may claim it first; the loop then looks again.
+    candidate ??= await nextClaimable(importId);
+  }
+}
+
+/**
+ * Runs one unit if it can be claimed and may run now. Returns its pending follow-up units,
+ * "skipped" when it was not run, "stop" when the import ended (canceled, failed).
+ */
+export async function runUnit(importId: number, unitId: number): Promise<number[] | "skipped" | "stop"> {
+  const unit = await claim(unitId);
+  if (!unit) return "skipped";
   const heartbeat = setInterval(() => {
     void db.importWorkUnit
       .updateMany({ where: { id: unitId, leaseOwner: WORKER_ID }, data: { leaseUntil: new Date(Date.now() + LEASE_SECONDS * 1000) } })
       .catch(() => undefined);
   }, (LEASE_SECONDS * 1000) / 3);
-  const unit = await db.importWorkUnit.findUniqueOrThrow({ where: { id: unitId } });
   const stage = unit.stage as Stage;
   try {
-    const ctx = await ImportContext.load(importId);
-    if (!ctx || !ACTIVE_STATUSES.includes(ctx.row.status as (typeof ACTIVE_STATUSES)[number])) return;
+    const ctx = await contextFor(importId, stage);
+    if (!ctx || !ACTIVE_STATUSES.includes(ctx.row.status as (typeof ACTIVE_STATUSES)[number])) return "stop";
+    if (!(await mayRun(unit, ctx.row.stage))) {
+      // Its stage starts it later; give the lease back untouched.
+      await db.importWorkUnit.updateMany({ where: { id: unitId, leaseOwner: WORKER_ID }, data: { leaseOwner: null, leaseUntil: null, attempts: { decrement: 1 } } });
+      return "skipped";
+    }
     await ctx.checkpoint();
     const followUps = await executeUnit(ctx, unit);
-    const sameStage = await completeUnit(unit, followUps);
-    for (const id of sameStage) await enqueue(importUnitJob, { importId, unitId: id });
-    await db.projectImport.updateMany({ where: { id: importId, waitingUntil: { lt: new Date() } }, data: { waitingUntil: null } });
-    await advance(importId, stage);
-  } catch (error) {
-    if (error instanceof ImportCanceled) return markCanceled(importId);
-    if (stage === "repository") {
-      if (job.retryCount < job.retryLimit && !isPermanent(error)) throw error;
-      await recordFailure(importId, { stage, objectType: "repository", sourceId: "repository", message: errorMessage(error) });
-      return failImport(importId, `The repository could not be imported: ${errorMessage(error)}`);
+    const pending = await completeUnit(unit, followUps);
+    if (ctx.row.waitingUntil) {
+      await db.projectImport.updateMany({ where: { id: importId, waitingUntil: { lt: new Date() } }, data: { waitingUntil: null } });
     }
-    if (job.retryCount < job.retryLimit) {
-      await db.importWorkUnit.updateMany({ where: { id: unitId, leaseOwner: WORKER_ID }, data: { leaseOwner: null, leaseUntil: null } });
-      throw error;
+    await advance(importId, stage);
+    return pending;
+  } catch (error) {
+    if (error instanceof ImportCanceled) {
+      await markCanceled(importId);
+      return "stop";
+    }
+    const retry = unit.attempts < UNIT_ATTEMPTS && !(stage === "repository" && isPermanent(error));
+    if (retry) {
+      console.warn(`[import] ${stage} unit ${unit.key} of import ${importId} failed (attempt ${unit.attempts}), retrying: ${errorMessage(error)}`);
+      await retryLater(unit, Math.min(5 * 2 ** (unit.attempts - 1), 300));
+      return "skipped";
+    }
+    if (stage === "repository") {
+      await recordFailure(importId, { stage, objectType: "repository", sourceId: "repository", message: errorMessage(error) });
+      await failImport(importId, `The repository could not be imported: ${errorMessage(error)}`);
+      return "stop";
     }
     await recordFailure(importId, { stage, objectType: STAGE_OBJECT_TYPE[stage], sourceId: `${stage}:${unit.key}`, message: errorMessage(error) });
     await completeUnit(unit, []);
     await advance(importId, stage);
+    return [];
   } finally {
     clearInterval(heartbeat);
   }
@@ -284,6 +482,7 @@ function isPermanent(error: unknown): boolean {
 }
 
 export async function finishImport(importId: number): Promise<void> {
+  forgetContexts(importId);
   const unresolved = await db.importFailure.count({ where: { importId, resolvedAt: null } });
   await db.projectImport.updateMany({
     where: { id: importId, status: { in: [...ACTIVE_STATUSES] } },

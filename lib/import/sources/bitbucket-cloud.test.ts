@@ -240,6 +240,18 @@ describe("gitCredentials()", () => {
     expect(credential.getAccessToken).toHaveBeenCalledTimes(2);
   });
 
+  it("refreshes the OAuth token when git refused it (it expired although believed valid)", async () => {
+    const credential: BitbucketCredential = {
+      kind: "oauth",
+      getAccessToken: vi.fn(async () => "tok-expired"),
+      refreshAccessToken: vi.fn(async (rejected: string) => (rejected === "tok-expired" ? "tok-fresh" : "tok-other")),
+    };
+    const { source: bitbucket } = source({ credential });
+    const first = await bitbucket.gitCredentials();
+    expect(await bitbucket.gitCredentials(first)).toEqual({ username: "x-token-auth", password: "tok-fresh" });
+    expect(credential.refreshAccessToken).toHaveBeenCalledWith("tok-expired");
+  });
+
   it("works with a ready client too", async () => {
     const client = createBitbucketClient({ apiUrl: API, credential: apiToken });
     const bitbucket = createBitbucketCloudSource({ client, webUrl: WEB, repository: "acme/rocket" });
@@ -259,7 +271,7 @@ describe("membersPage()", () => {
     );
     const { source: bitbucket } = source();
     const first = await bitbucket.membersPage(null);
-    expect(first).toEqual({ items: [sourceUser(ada), sourceUser(bob)], next, total: 3 });
+    expect(first).toEqual({ items: [sourceUser(ada), sourceUser(bob)], next, total: 3, following: [next] });
     expect(requests[0]!.search).toBe("?pagelen=100");
     const second = await source().source.membersPage(first.next);
     expect(second).toEqual({ items: [sourceUser(cyd)], next: null, total: 3 });
@@ -436,6 +448,30 @@ describe("pullRequestsPage()", () => {
     expect(second.items.map((item) => item.id)).toEqual([51]);
     expect(second).toMatchObject({ next: null, total: 51 });
     expect(requests.map((url) => url.href)).toEqual([`${REPO}/pullrequests?${EXPECTED_PR_QUERY}`, next]);
+  });
+
+  it("tells every later page's cursor on the first page, so pages can be fetched in parallel", async () => {
+    const next = `${REPO}/pullrequests?${EXPECTED_PR_QUERY}&page=2`;
+    server.use(
+      http.get(`${REPO}/pullrequests`, ({ request }) => {
+        const number = Number(new URL(request.url).searchParams.get("page") ?? 1);
+        const more = number < 3 ? { next: next.replace("page=2", `page=${number + 1}`) } : {};
+        return HttpResponse.json({ ...page([pullRequest(number)], { size: 120, page: number, ...more }), pagelen: 50 });
+      }),
+    );
+    const first = await source().source.pullRequestsPage(null);
+    expect(first.following).toEqual([next, next.replace("page=2", "page=3")]);
+    const third = await source().source.pullRequestsPage(first.following![1]!);
+    expect(third.items.map((item) => item.id)).toEqual([3]);
+    expect(third.following).toBeUndefined();
+  });
+
+  it("leaves later pages to the next links when the total is unknown", async () => {
+    const next = `${REPO}/pullrequests?${EXPECTED_PR_QUERY}&page=2`;
+    server.use(http.get(`${REPO}/pullrequests`, () => HttpResponse.json(page([pullRequest(1)], { page: 1, next }))));
+    const first = await source().source.pullRequestsPage(null);
+    expect(first.following).toBeUndefined();
+    expect(first.next).toBe(next);
   });
 
   it("puts back listing parameters a next link lost, keeping its position", async () => {

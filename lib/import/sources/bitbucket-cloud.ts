@@ -11,6 +11,7 @@
 import {
   BACKGROUND_RETRY,
   BitbucketGoneError,
+  OAUTH_GIT_USERNAME,
   createBitbucketClient,
   isNoIssueTrackerError,
   type BitbucketClient,
@@ -277,7 +278,12 @@ export function createBitbucketCloudSource(options: BitbucketCloudSourceOptions)
       };
     },
 
-    async gitCredentials(): Promise<SourceCredentials> {
+    async gitCredentials(refused?: SourceCredentials): Promise<SourceCredentials> {
+      const credential = options.credential;
+      // git cannot tell "expired" from "invalid"; the refusal of a token believed valid is the signal.
+      if (refused && credential?.kind === "oauth" && refused.username === OAUTH_GIT_USERNAME) {
+        return { username: OAUTH_GIT_USERNAME, password: await credential.refreshAccessToken(refused.password) };
+      }
       return client.gitCredentials();
     },
 
@@ -324,7 +330,26 @@ function toSourceUserOrNull(user: BitbucketUser | null): SourceUser | null {
 }
 
 function sourcePage<T>(page: Page<unknown>, items: T[]): SourcePage<T> {
-  return { items, next: page.next, total: page.size ?? null };
+  const following = followingPages(page);
+  return { items, next: page.next, total: page.size ?? null, ...(following ? { following } : {}) };
+}
+
+/** Later pages of a listing are fetched in parallel, at most this many ahead. */
+const MAX_FOLLOWING_PAGES = 1000;
+
+/**
+ * Bitbucket's listings are numbered (`page=2` in the `next` link, with `size` and `pagelen`), so
+ * from the first page every later page's link is known: the same link with another number.
+ * Listings are sorted by id, so items created during the import land on the last pages.
+ */
+export function followingPages(page: Page<unknown>): string[] | undefined {
+  if (page.next === null || page.page !== 1 || page.size === undefined || !page.pagelen) return undefined;
+  const pageParameter = /([?&])page=2(?=&|#|$)/;
+  if (!pageParameter.test(page.next)) return undefined;
+  const pages = Math.ceil(page.size / page.pagelen);
+  if (pages < 2 || pages > MAX_FOLLOWING_PAGES) return undefined;
+  // Only the number changes: the rest of the link stays exactly as Bitbucket sent it.
+  return Array.from({ length: pages - 1 }, (_, index) => page.next!.replace(pageParameter, `$1page=${index + 2}`));
 }
 
 function sameRepository(

@@ -32,8 +32,12 @@ export type SourceRepository = {
   lfsBatchUrl: string;
 };
 
-/** One page of a listing; `next` is an opaque cursor to persist and resume from (null at the end). */
-export type SourcePage<T> = { items: T[]; next: string | null; total: number | null };
+/**
+ * One page of a listing; `next` is an opaque cursor to persist and resume from (null at the end).
+ * `following`, on a first page only, lists the cursors of every later page when the source can
+ * tell them in advance (numbered pages and a known total), so they can be fetched in parallel.
+ */
+export type SourcePage<T> = { items: T[]; next: string | null; total: number | null; following?: string[] };
 
 export type PullRequestState = "open" | "merged" | "declined" | "superseded";
 
@@ -129,8 +133,11 @@ export interface ImportSource {
   /** Human name of the source, e.g. "Bitbucket". */
   readonly displayName: string;
   repository(): Promise<SourceRepository>;
-  /** Credentials for git over https (and LFS); fresh on every call (tokens may have been refreshed). */
-  gitCredentials(): Promise<SourceCredentials>;
+  /**
+   * Credentials for git over https (and LFS); fresh on every call (tokens may have been refreshed).
+   * With `refused` (the remote rejected them), a token is refreshed unless that happened meanwhile.
+   */
+  gitCredentials(refused?: SourceCredentials): Promise<SourceCredentials>;
   membersPage(cursor: string | null): Promise<SourcePage<SourceUser>>;
   pullRequestsPage(cursor: string | null): Promise<SourcePage<SourcePullRequest>>;
   pullRequestCommentsPage(pullRequestId: number, cursor: string | null): Promise<SourcePage<SourceComment>>;
