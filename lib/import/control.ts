@@ -41,7 +41,7 @@ const STAGE_OBJECT_TYPES: Record<Stage, string[]> = {
 
 /**
  * Re-runs the stages that have unresolved failures, from the earliest one on. Imported rows are
- * keyed by their source ids, so items that succeeded before are updated, never duplicated; each
+ * keyed by their source ids, so items that succeeded before are kept as they are, never duplicated; each
  * ledger row is resolved when its item imports.
  */
 export async function retryFailedItems(userId: string, importId: number): Promise<void> {
