@@ -1,13 +1,13 @@
 import { execFile, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { Gitlab, GitbeakerRequestError } from "@gitbeaker/rest";
 import { expect, test } from "@playwright/test";
 import { SANDBOX_ACCOUNTS } from "../mocks/bitbucket/seed.ts";
-import { SHOWCASE_REPOSITORY, showcaseExpectations } from "../mocks/bitbucket/showcase.ts";
+import { SHOWCASE_REPOSITORY, showcaseExpectations, showcaseLfsObjects } from "../mocks/bitbucket/showcase.ts";
 import { E2E } from "./environment";
 import { query, sandbox, signInWithBitbucket } from "./support";
 
@@ -295,6 +295,18 @@ test("git clone of the private project with username + token over HTTP Basic, re
   const heads = (await run("git", ["-C", cloned.target, "for-each-ref", "--format=%(refname:strip=3) %(objectname)", "refs/remotes/origin/"])).stdout;
   const cloneBranches = Object.fromEntries(heads.trim().split("\n").map((line) => line.split(" ")).filter(([name]) => name !== "HEAD"));
   expect(cloneBranches).toEqual(expected.branches);
+
+  // LFS content comes through the same credentials: every LFS file checked out has the source's bytes.
+  const lfsEnv = { ...gitEnv(), GIT_LFS_SKIP_SMUDGE: "0" };
+  expect((await run("git", ["-C", cloned.target, "lfs", "install", "--local"], lfsEnv)).code).toBe(0);
+  const pulled = await run("git", ["-C", cloned.target, "lfs", "pull"], lfsEnv);
+  expect(pulled.code, pulled.stderr).toBe(0);
+  const checkedOut = showcaseLfsObjects().filter((object) => existsSync(path.join(cloned.target, object.path)));
+  expect(checkedOut.length).toBeGreaterThan(0);
+  for (const object of checkedOut) {
+    const content = readFileSync(path.join(cloned.target, object.path));
+    expect(content.equals(object.bytes()), `${object.path}: ${content.subarray(0, 120).toString("latin1")} ${pulled.stderr}`).toBe(true);
+  }
 
   const anonymous = await tryClone(cloneUrl(null, null));
   expect(anonymous.ok).toBe(false);
