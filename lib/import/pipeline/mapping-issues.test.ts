@@ -121,7 +121,7 @@ describe("issues", () => {
   });
 
   it("turn @{account_id} mentions into @username for Ferry users", async () => {
-    expect((await issue(2)).description).toBe(`We need a way to stop a launch.\n\n[@bob](${base()}/bob) can you take this?`);
+    expect((await issue(2)).description).toBe(`We need a way to stop a launch.\n\n[@bob](${base()}/users/bob) can you take this?`);
   });
 });
 
@@ -161,6 +161,6 @@ describe("issue comments", () => {
 
   it("turn mentions into @username for Ferry users and the display name for others", async () => {
     const note = await noteFor(2, `@{${SANDBOX_ACCOUNTS.bob.account_id}} please add`);
-    expect(note.body).toBe(`[@bob](${base()}/bob) please add a confirmation dialog. Carol Chen FYI.`);
+    expect(note.body).toBe(`[@bob](${base()}/users/bob) please add a confirmation dialog. Carol Chen FYI.`);
   });
 });

@@ -255,9 +255,9 @@ describe("people and text", () => {
 
   it("turns @{account_id} mentions into @username for Ferry users and the display name for others", async () => {
     const description = (await mergeRequest(1)).description;
-    expect(description).toContain(`cc [@alice](${base()}/alice)`);
+    expect(description).toContain(`cc [@alice](${base()}/users/alice)`);
     const toBob = await noteFor(1, `@{${SANDBOX_ACCOUNTS.bob.account_id}} agreed`);
-    expect(toBob.body).toBe(`[@bob](${base()}/bob) agreed, let's merge once the tests are in.`);
+    expect(toBob.body).toBe(`[@bob](${base()}/users/bob) agreed, let's merge once the tests are in.`);
     const toCarol = await noteFor(5, "It cancels the abort.");
     expect(toCarol.body).toBe("It cancels the abort. Carol Chen, does that work for you?");
     for (const note of await db.note.findMany({ where: { projectId: imported.projectId } })) expect(note.body).not.toMatch(/@\{/);
