@@ -29,7 +29,9 @@ export const importStageJob = defineJob({
   schema: z.object({ importId: z.number().int().positive(), stage: z.enum(STAGES) }),
   concurrency: 2,
   retryLimit: 5,
-  handler: async ({ importId, stage }) => runStage(importId, stage, { runHere: true }),
+  // Quick: creates and queues the stage's units, which unit workers take first in, first out across
+  // imports. Running them here would hold one of few stage slots and make other imports wait to start.
+  handler: async ({ importId, stage }) => runStage(importId, stage),
 });
 
 export const importUnitJob = defineJob({
@@ -79,12 +81,8 @@ function forgetContexts(importId: number, stage?: Stage): void {
 // ---------------------------------------------------------------------------------------------
 // Stages and units
 
-/**
- * Starts (or resumes) a stage: makes sure its first unit exists, queues every unit not done,
- * advances when none is left. `runHere` (the stage job) then works on the units itself rather
- * than leave its worker idle until a unit job is polled.
- */
-export async function runStage(importId: number, stage: Stage, options: { runHere?: boolean } = {}): Promise<void> {
+/** Starts (or resumes) a stage: makes sure its first unit exists, queues every unit not done, advances when none is left. */
+export async function runStage(importId: number, stage: Stage): Promise<void> {
   const row = await db.projectImport.findUnique({ where: { id: importId } });
   if (!row || !ACTIVE_STATUSES.includes(row.status as (typeof ACTIVE_STATUSES)[number]) || row.stage !== stage) return;
   if (row.cancelRequestedAt) return markCanceled(importId);
@@ -100,7 +98,6 @@ export async function runStage(importId: number, stage: Stage, options: { runHer
   const pending = await db.importWorkUnit.findMany({ where: { importId, stage, done: false }, select: { id: true }, orderBy: { id: "asc" } });
   if (pending.length === 0) return advance(importId, stage);
   await enqueueUnits(importId, pending.map((unit) => unit.id));
-  if (options.runHere) await runUnits(importId, pending[0]!.id);
 }
 
 async function enqueueUnits(importId: number, unitIds: readonly number[]): Promise<void> {
@@ -389,17 +386,27 @@ async function mayRun(unit: UnitRow, importStage: string | null): Promise<boolea
   return parent?.done === true;
 }
 
-/** A unit another worker could take now: of the current stage first, else a pipelined notes unit. */
-async function nextClaimable(importId: number): Promise<number | null> {
+type UnitRef = { importId: number; unitId: number };
+
+/**
+ * A unit a worker slot could take now. First the oldest free unit of any active import's current
+ * stage (first in, first out across imports, so hundreds of imports advance side by side and none
+ * waits for whole imports ahead of it); else a pipelined notes unit of this import.
+ */
+async function nextClaimable(importId: number): Promise<UnitRef | null> {
+  const [oldest] = await db.$queryRaw<{ id: number; import_id: number }[]>`
+    SELECT u.id, u.import_id FROM import_work_units u JOIN project_imports i ON i.id = u.import_id
+    WHERE NOT u.done AND (u.lease_until IS NULL OR u.lease_until < now())
+      AND i.cancel_requested_at IS NULL AND i.status::text IN ('scheduled', 'started') AND u.stage = i.stage
+    ORDER BY u.id LIMIT 1`;
+  if (oldest) return { importId: oldest.import_id, unitId: oldest.id };
   const row = await db.projectImport.findUnique({ where: { id: importId }, select: { stage: true, status: true, cancelRequestedAt: true } });
   if (!row || row.cancelRequestedAt || !ACTIVE_STATUSES.includes(row.status as (typeof ACTIVE_STATUSES)[number]) || !row.stage) return null;
-  const free = { OR: [{ leaseUntil: null }, { leaseUntil: { lt: new Date() } }] };
-  const current = await db.importWorkUnit.findFirst({ where: { importId, stage: row.stage, done: false, ...free }, select: { id: true }, orderBy: { id: "asc" } });
-  if (current) return current.id;
   const notesStage = PIPELINED[row.stage as Stage];
   if (!notesStage) return null;
+  const free = { OR: [{ leaseUntil: null }, { leaseUntil: { lt: new Date() } }] };
   const candidates = await db.importWorkUnit.findMany({ where: { importId, stage: notesStage, done: false, ...free }, orderBy: { id: "asc" }, take: 20 });
-  for (const candidate of candidates) if (await mayRun(candidate, row.stage)) return candidate.id;
+  for (const candidate of candidates) if (await mayRun(candidate, row.stage)) return { importId, unitId: candidate.id };
   return null;
 }
 
@@ -409,16 +416,17 @@ async function nextClaimable(importId: number): Promise<number | null> {
  * the queue's next poll. Every unit is still claimed with a lease, so nothing runs twice.
  */
 export async function runUnits(importId: number, unitId: number): Promise<void> {
-  let candidate: number | null = unitId;
+  let candidate: UnitRef | null = { importId, unitId };
   for (let ran = 0; candidate !== null && ran < UNITS_PER_JOB; ran++) {
-    const outcome = await runUnit(importId, candidate);
+    const current: UnitRef = candidate;
+    const outcome = await runUnit(current.importId, current.unitId);
     if (outcome === "stop") return;
     const followUps = Array.isArray(outcome) ? outcome : [];
     // The others go to the queue, so idle worker slots take them at once.
-    await enqueueUnits(importId, followUps.slice(1));
-    candidate = followUps[0] ?? null;
+    await enqueueUnits(current.importId, followUps.slice(1));
+    candidate = followUps[0] !== undefined ? { importId: current.importId, unitId: followUps[0] } : null;
     // Another worker may claim it first; the loop then looks again.
-    candidate ??= await nextClaimable(importId);
+    candidate ??= await nextClaimable(current.importId);
   }
 }
 
