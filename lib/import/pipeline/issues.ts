@@ -2,7 +2,7 @@ import { db, type IssueState, type Prisma } from "@/lib/db";
 import type { SourceIssue } from "@/lib/import/sources/types";
 import { insertMissing, type Columns } from "./bulk-insert";
 import { sourceUserJson, type ImportContext } from "./context";
-import { addProgress, errorMessage, recordFailure, resolveFailures } from "./records";
+import { addProgress, errorMessage, recordFailure, resolveFailures, writeIsolatingFailures } from "./records";
 import { ensureMilestone, KIND_LABELS } from "./repository-stage";
 import { NotesBatch, discussionIdFor, inCreationOrder, threadRoots, type NoteRow } from "./notes";
 import type { TextConverter } from "./text";
@@ -152,20 +152,9 @@ export async function importIssues(ctx: ImportContext, text: TextConverter, issu
     }
   }
   await ctx.checkpoint();
-  let written: PreparedIssue[] = prepared;
-  try {
-    if (prepared.length) await writeIssues(ctx.project.id, prepared);
-  } catch (batchError) {
-    written = [];
-    for (const entry of prepared) {
-      try {
-        await writeIssues(ctx.project.id, [entry]);
-        written.push(entry);
-      } catch (error) {
-        failures.set(entry.issue.id, errorMessage(prepared.length === 1 ? batchError : error));
-      }
-    }
-  }
+  const written = await writeIsolatingFailures(prepared, (rows) => writeIssues(ctx.project.id, [...rows]), (entry, error) =>
+    failures.set(entry.issue.id, errorMessage(error)),
+  );
   await addProgress(ctx.importId, "issue", { imported: written.length, failed: failures.size });
   await resolveFailures(ctx.importId, "issue", written.map((entry) => String(entry.issue.id)));
   for (const [id, message] of failures) {

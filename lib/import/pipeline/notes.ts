@@ -4,7 +4,7 @@ import type { SourceComment, SourcePage } from "@/lib/import/sources/types";
 import { mapWithLimit } from "@/lib/util/concurrency";
 import { insertMissing, type Columns } from "./bulk-insert";
 import { ImportCanceled, type ImportContext } from "./context";
-import { addProgress, errorMessage, recordFailure, resolveFailures } from "./records";
+import { addProgress, errorMessage, recordFailure, resolveFailures, writeIsolatingFailures } from "./records";
 
 export type NoteRow = {
   projectId: number;
@@ -114,23 +114,13 @@ export class NotesBatch {
   async write(rowsByParent: ReadonlyMap<number, NoteRow[]>): Promise<void> {
     const parents = [...rowsByParent.entries()].filter(([parentId]) => !this.failures.has(parentId));
     await this.ctx.checkpoint();
-    try {
-      await insertNotes(parents.flatMap(([, rows]) => rows));
-      for (const [parentId, rows] of parents) this.succeeded(parentId, rows.length);
-    } catch (batchError) {
-      if (parents.length === 1) {
-        this.fail(parents[0]![0], batchError);
-        return;
-      }
-      for (const [parentId, rows] of parents) {
-        try {
-          await insertNotes(rows);
-          this.succeeded(parentId, rows.length);
-        } catch (error) {
-          this.fail(parentId, error);
-        }
-      }
-    }
+    // Per parent when the batch fails, so only the parent with the bad row fails.
+    const written = await writeIsolatingFailures(
+      parents,
+      (entries) => insertNotes(entries.flatMap(([, rows]) => rows)),
+      ([parentId], error) => this.fail(parentId, error),
+    );
+    for (const [parentId, rows] of written) this.succeeded(parentId, rows.length);
   }
 
   private succeeded(parentId: number, rows: number): void {

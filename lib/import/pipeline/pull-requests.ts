@@ -4,7 +4,7 @@ import type { PullRequestState, SourceComment, SourcePullRequest, SourceReposito
 import { inlineCommentFallback } from "@/lib/import/content";
 import { insertMissing, type Columns } from "./bulk-insert";
 import { sourceUserJson, type ImportContext } from "./context";
-import { addMessage, addProgress, errorMessage, recordFailure, resolveFailures } from "./records";
+import { addMessage, addProgress, errorMessage, recordFailure, resolveFailures, writeIsolatingFailures } from "./records";
 import { NotesBatch, discussionIdFor, inCreationOrder, threadRoots, type NoteRow } from "./notes";
 import type { TextConverter } from "./text";
 
@@ -263,20 +263,9 @@ export async function importPullRequests(
     }
   }
   await ctx.checkpoint();
-  let written: PreparedMergeRequest[] = prepared;
-  try {
-    if (prepared.length) await writeMergeRequests(ctx.project.id, prepared);
-  } catch (batchError) {
-    written = [];
-    for (const entry of prepared) {
-      try {
-        await writeMergeRequests(ctx.project.id, [entry]);
-        written.push(entry);
-      } catch (error) {
-        failures.set(entry.pullRequest.id, errorMessage(prepared.length === 1 ? batchError : error));
-      }
-    }
-  }
+  const written = await writeIsolatingFailures(prepared, (rows) => writeMergeRequests(ctx.project.id, [...rows]), (entry, error) =>
+    failures.set(entry.pullRequest.id, errorMessage(error)),
+  );
 
   await setHeadRefs(ctx, written, commits);
   await addProgress(ctx.importId, "pull_request", { imported: written.length, failed: failures.size });

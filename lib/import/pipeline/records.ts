@@ -77,3 +77,34 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/**
+ * Writes a page's rows with one statement; if that fails, writes them one by one so that only the
+ * bad rows fail (each reported to `onFailure`). Returns the rows written.
+ */
+export async function writeIsolatingFailures<Row>(
+  rows: readonly Row[],
+  write: (rows: readonly Row[]) => Promise<unknown>,
+  onFailure: (row: Row, error: unknown) => void,
+): Promise<Row[]> {
+  if (rows.length === 0) return [];
+  try {
+    await write(rows);
+    return [...rows];
+  } catch (batchError) {
+    if (rows.length === 1) {
+      onFailure(rows[0]!, batchError);
+      return [];
+    }
+    const written: Row[] = [];
+    for (const row of rows) {
+      try {
+        await write([row]);
+        written.push(row);
+      } catch (error) {
+        onFailure(row, error);
+      }
+    }
+    return written;
+  }
+}
