@@ -18,7 +18,8 @@ export const PAGE_SIZE = 20;
 const personSelect = { id: true, kind: true, username: true, name: true, image: true } satisfies Prisma.UserSelect;
 export type Person = Prisma.UserGetPayload<{ select: typeof personSelect }>;
 
-const projectSelect = {
+/** A project's own columns, as the pages and the API read them. */
+export const projectFieldsSelect = {
   id: true,
   name: true,
   path: true,
@@ -33,6 +34,10 @@ const projectSelect = {
   importUrl: true,
   importWarning: true,
   createdAt: true,
+} satisfies Prisma.ProjectSelect;
+
+const projectSelect = {
+  ...projectFieldsSelect,
   namespace: { select: { id: true, kind: true, name: true, fullPath: true } },
   import: {
     select: {

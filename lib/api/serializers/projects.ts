@@ -1,5 +1,7 @@
 import { db, type Prisma } from "@/lib/db";
 import type { Role } from "@/lib/generated/prisma/enums";
+import { projectFieldsSelect } from "@/lib/projects/queries";
+import { roleLevel } from "@/lib/projects/access";
 import { isoDate, webUrl } from "./users";
 
 export const apiNamespaceSelect = {
@@ -68,20 +70,7 @@ export async function namespaceFullNames(fullPaths: readonly string[]): Promise<
 }
 
 export const apiProjectSelect = {
-  id: true,
-  name: true,
-  path: true,
-  fullPath: true,
-  description: true,
-  visibility: true,
-  defaultBranch: true,
-  hasWiki: true,
-  namespaceId: true,
-  importType: true,
-  importSource: true,
-  importUrl: true,
-  importWarning: true,
-  createdAt: true,
+  ...projectFieldsSelect,
   updatedAt: true,
   creator: { select: { number: true } },
   namespace: { select: apiNamespaceSelect },
@@ -90,15 +79,13 @@ export const apiProjectSelect = {
 } satisfies Prisma.ProjectSelect;
 export type ApiProjectRow = Prisma.ProjectGetPayload<{ select: typeof apiProjectSelect }>;
 
-const ACCESS_LEVELS: Record<Role, number> = { guest: 10, reporter: 20, developer: 30, maintainer: 40, owner: 50 };
+/** GitLab's access levels are Ferry's role levels (lib/projects/access.ts). */
+export const accessLevel = roleLevel;
 
-export function accessLevel(role: Role): number {
-  return ACCESS_LEVELS[role];
-}
+const ROLES_BY_LEVEL: readonly Role[] = ["owner", "maintainer", "developer", "reporter", "guest"];
 
 export function roleForAccessLevel(level: number): Role | null {
-  const match = (Object.entries(ACCESS_LEVELS) as [Role, number][]).filter(([, value]) => value <= level).sort((a, b) => b[1] - a[1])[0];
-  return match ? match[0] : null;
+  return ROLES_BY_LEVEL.find((role) => roleLevel(role) <= level) ?? null;
 }
 
 /**
