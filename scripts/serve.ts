@@ -32,6 +32,14 @@ export async function launchApp(options: { dev?: boolean; env?: NodeJS.ProcessEn
   const env = options.env ?? process.env;
   const settings = parseConfig(env);
   const database = await ensureDatabase({ dataDir: settings.DATA_DIR, databaseUrl: settings.DATABASE_URL });
+  if (database.relocatedFrom) {
+    console.log(
+      `Database: embedded PostgreSQL, data in ${database.dataDir} ` +
+        `(${database.relocatedFrom} links there: the server's user cannot reach DATA_DIR)`,
+    );
+  } else if (database.embedded) {
+    console.log(`Database: embedded PostgreSQL, data in ${database.dataDir}`);
+  }
   const url = `http://localhost:${settings.PORT}`;
   const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
   const child = spawn(process.execPath, [nextBin, options.dev ? "dev" : "start", "--port", String(settings.PORT)], {

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import net from "node:net";
@@ -19,9 +19,15 @@ import pg from "pg";
  *   credentials.json   superuser name and generated password (mode 0600)
  *
  * The server listens on 127.0.0.1 only (no Unix socket) and uses scram-sha-256.
+ *
+ * As root, the server runs as an unprivileged user. When that user cannot reach `dir`
+ * (say it is under /root, mode 700) and `dir` holds no cluster yet, the cluster is kept
+ * in a directory of its own under `relocationRoot` instead, derived from `dir`'s real
+ * path, and `dir` becomes a symbolic link to it, so later starts find it.
  */
 
 export const DEFAULT_EMBEDDED_PORT = 54329;
+export const DEFAULT_RELOCATION_ROOT = "/var/lib/ferry/postgres";
 const SUPERUSER = "ferry";
 const LOG_LINES_KEPT = 300;
 const READY_TIMEOUT_MS = 60_000;
@@ -37,6 +43,8 @@ export interface EmbeddedPostgresOptions {
   durable?: boolean;
   /** Receives the server's output line by line (by default it is only kept for error messages). */
   onLog?: (line: string) => void;
+  /** Where clusters go that the server's user could not reach at `dir` (default /var/lib/ferry/postgres). */
+  relocationRoot?: string;
 }
 
 export interface EmbeddedPostgres {
@@ -45,6 +53,8 @@ export interface EmbeddedPostgres {
   readonly port: number;
   readonly pid: number;
   readonly dataDir: string;
+  /** Set when `options.dir` is a symbolic link to where the cluster lives: `options.dir`, resolved. */
+  readonly relocatedFrom?: string;
   urlFor(database: string): string;
   /** The last lines the server printed. */
   log(): string;
@@ -145,8 +155,8 @@ function chooseRunAs(dataDir: string): RunAs | undefined {
   return user;
 }
 
-/** The unprivileged user must be able to reach `dir` through its parents. */
-function assertReachable(dir: string, runAs: RunAs): void {
+/** The first parent of `dir` that `runAs` may not pass through, if any. */
+function blockingParent(dir: string, runAs: RunAs): { path: string; mode: number } | undefined {
   let current = path.dirname(dir);
   for (;;) {
     const st = fs.statSync(current);
@@ -154,17 +164,71 @@ function assertReachable(dir: string, runAs: RunAs): void {
       (st.mode & 0o001) !== 0 ||
       (st.uid === runAs.uid && (st.mode & 0o100) !== 0) ||
       (st.gid === runAs.gid && (st.mode & 0o010) !== 0);
-    if (!searchable) {
-      throw new EmbeddedPostgresError(
-        `The embedded PostgreSQL runs as ${runAs.name} (PostgreSQL refuses to run as root), but ${current} ` +
-          `(mode ${(st.mode & 0o777).toString(8)}) does not let that user reach ${dir}. ` +
-          `Allow it (e.g. chmod o+x ${current}), choose a DATA_DIR elsewhere, or run Ferry as a non-root user.`,
-      );
-    }
+    if (!searchable) return { path: current, mode: st.mode & 0o777 };
     const parent = path.dirname(current);
-    if (parent === current) return;
+    if (parent === current) return undefined;
     current = parent;
   }
+}
+
+/** The unprivileged user must be able to reach `dir` through its parents. */
+function assertReachable(dir: string, runAs: RunAs): void {
+  const blocking = blockingParent(dir, runAs);
+  if (blocking) {
+    throw new EmbeddedPostgresError(
+      `The embedded PostgreSQL runs as ${runAs.name} (PostgreSQL refuses to run as root), but ${blocking.path} ` +
+        `(mode ${blocking.mode.toString(8)}) does not let that user reach ${dir}. ` +
+        `Allow it (e.g. chmod o+x ${blocking.path}), choose a DATA_DIR elsewhere, or run Ferry as a non-root user.`,
+    );
+  }
+}
+
+function isEmptyOrMissingDirectory(dir: string): boolean {
+  try {
+    return fs.readdirSync(dir).length === 0;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ENOENT";
+  }
+}
+
+/** The directory under `root` that holds the cluster asked for at `requested`: one per real path. */
+function relocatedDirectory(requested: string, root: string): string {
+  const realPath = path.join(fs.realpathSync(path.dirname(requested)), path.basename(requested));
+  const readable = realPath.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(-48);
+  const digest = createHash("sha256").update(realPath).digest("hex").slice(0, 12);
+  return path.join(path.resolve(root), `${readable}-${digest}`);
+}
+
+/**
+ * Where the cluster asked for at `requested` lives: `requested` itself, or the target of
+ * the link recorded there, or (as root, when the server's user cannot reach `requested`
+ * and nothing is there yet) a new directory under `relocationRoot`, linked from `requested`.
+ */
+async function placeCluster(requested: string, relocationRoot: string): Promise<{ dir: string; relocated: boolean }> {
+  const link = await fsp.readlink(requested).catch(() => undefined);
+  if (link !== undefined) return { dir: path.resolve(path.dirname(requested), link), relocated: true };
+  const runAs = chooseRunAs(path.join(requested, "data"));
+  if (!runAs || !blockingParent(requested, runAs) || !isEmptyOrMissingDirectory(requested)) {
+    return { dir: requested, relocated: false };
+  }
+  const target = relocatedDirectory(requested, relocationRoot);
+  await fsp.mkdir(path.dirname(target), { recursive: true, mode: 0o755 });
+  // A directory already there belongs to a DATA_DIR at the same path that was deleted since
+  // (its link went with it): its database describes repositories that are gone.
+  if (fs.existsSync(target)) {
+    clearStalePidFile(path.join(target, "data"));
+    await fsp.rm(target, { recursive: true, force: true });
+  }
+  await fsp.mkdir(target, { mode: 0o700 });
+  await fsp.rm(requested, { recursive: true, force: true });
+  try {
+    await fsp.symlink(target, requested, "dir");
+  } catch (error) {
+    // Another start placed it at the same time; follow its link.
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    return placeCluster(requested, relocationRoot);
+  }
+  return { dir: target, relocated: true };
 }
 
 interface Credentials {
@@ -469,13 +533,15 @@ async function createDatabaseIfMissing(adminUrl: string, database: string): Prom
  * another live process already runs this cluster.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
-  const dir = path.resolve(options.dir);
-  const dataDir = path.join(dir, "data");
+  const requested = path.resolve(options.dir);
   const database = options.database ?? "ferry";
   const durable = options.durable ?? true;
   const log = new LogBuffer(options.onLog);
 
   // Parents with the usual mode (an unprivileged server user may need to pass through them).
+  await fsp.mkdir(path.dirname(requested), { recursive: true });
+  const { dir, relocated } = await placeCluster(requested, options.relocationRoot ?? DEFAULT_RELOCATION_ROOT);
+  const dataDir = path.join(dir, "data");
   await fsp.mkdir(path.dirname(dir), { recursive: true });
   await fsp.mkdir(dir, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== "EEXIST") throw error;
@@ -565,6 +631,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     port,
     pid,
     dataDir,
+    ...(relocated ? { relocatedFrom: requested } : {}),
     urlFor,
     log: () => log.text(),
     stop,

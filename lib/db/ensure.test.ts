@@ -144,3 +144,42 @@ describe("ensureDatabase without DATABASE_URL", () => {
     }
   });
 });
+
+describe.runIf(process.getuid?.() === 0)("ensureDatabase as root, with DATA_DIR where the server's user cannot go", () => {
+  function privateParent(): string {
+    // Like /root: only its owner may enter.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ferry-home-"));
+    fs.chmodSync(dir, 0o700);
+    tempDirs.push(dir);
+    return dir;
+  }
+
+  it("keeps the cluster in a directory that user can reach, linked from DATA_DIR, across restarts", async () => {
+    const home = privateParent();
+    const dataDir = path.join(home, "ferry", "data");
+    const relocationRoot = path.join(tempDir(), "clusters");
+
+    let handle = track(await ensureDatabase({ dataDir, port: 0, relocationRoot }));
+    const link = path.join(dataDir, "postgres");
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    const clusterDir = fs.realpathSync(link);
+    expect(path.dirname(clusterDir)).toBe(fs.realpathSync(relocationRoot));
+    expect(handle.dataDir).toBe(path.join(clusterDir, "data"));
+    expect(handle.relocatedFrom).toBe(link);
+    expect(fs.statSync(path.join(clusterDir, "credentials.json")).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(home).mode & 0o777).toBe(0o700);
+    await query(handle.url, "INSERT INTO app_settings (key, value, updated_at) VALUES ('probe', '1', now())");
+    await handle.stop();
+
+    handle = track(await ensureDatabase({ dataDir, port: 0, relocationRoot }));
+    expect(fs.realpathSync(link)).toBe(clusterDir);
+    expect(await query(handle.url, "SELECT key FROM app_settings")).toEqual([{ key: "probe" }]);
+    await handle.stop();
+
+    // DATA_DIR removed (and its link with it): the next start is a fresh one at the same place.
+    fs.rmSync(dataDir, { recursive: true });
+    handle = track(await ensureDatabase({ dataDir, port: 0, relocationRoot }));
+    expect(fs.realpathSync(link)).toBe(clusterDir);
+    expect(await query(handle.url, "SELECT key FROM app_settings")).toEqual([]);
+  });
+});

@@ -13,12 +13,18 @@ export interface EnsureDatabaseOptions {
   migrate?: boolean;
   /** Receives the embedded server's output and migration progress (quiet by default). */
   onLog?: (line: string) => void;
+  /** Where the embedded cluster goes when, as root, its server's user cannot reach DATA_DIR. */
+  relocationRoot?: string;
 }
 
 export interface DatabaseHandle {
   url: string;
   /** true when the embedded PostgreSQL was started for this handle. */
   embedded: boolean;
+  /** The embedded cluster's directory (PGDATA). */
+  dataDir?: string;
+  /** Set when DATA_DIR/postgres is a link to where the embedded cluster lives. */
+  relocatedFrom?: string;
   /** Stops the embedded server (a no-op for an external database). */
   stop(): Promise<void>;
 }
@@ -38,6 +44,7 @@ export async function ensureDatabase(options: EnsureDatabaseOptions): Promise<Da
     port: options.port,
     database: "ferry",
     onLog: options.onLog,
+    relocationRoot: options.relocationRoot,
   });
   try {
     if (migrate) await applyMigrations(server.url, { onLog: options.onLog });
@@ -45,5 +52,11 @@ export async function ensureDatabase(options: EnsureDatabaseOptions): Promise<Da
     await server.stop();
     throw error;
   }
-  return { url: server.url, embedded: true, stop: () => server.stop() };
+  return {
+    url: server.url,
+    embedded: true,
+    dataDir: server.dataDir,
+    relocatedFrom: server.relocatedFrom,
+    stop: () => server.stop(),
+  };
 }
