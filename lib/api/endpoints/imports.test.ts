@@ -79,15 +79,27 @@ describe("POST /import/bitbucket", () => {
     expect(group.memberships).toEqual([expect.objectContaining({ userId: user.id, role: "owner" })]);
   });
 
-  it("accepts workspace___slug, a new name (made a valid path as in the UI) and form bodies", async () => {
+  it("accepts workspace___slug, a new name (also the path) and form bodies", async () => {
     const { token } = await userWithToken("root");
-    const form = new URLSearchParams({ ...validStart, repo_path: "acme___rocket-launcher", target_namespace: "root", new_name: "Rocket Launcher (copy)" });
+    const form = new URLSearchParams({ ...validStart, repo_path: "acme___rocket-launcher", target_namespace: "root", new_name: "Rocket-Launcher.copy_2" });
     const response = await routeApiRequest(
       new Request("http://localhost:3000/api/v4/import/bitbucket", { method: "POST", headers: { "private-token": token, "content-type": "application/x-www-form-urlencoded" }, body: form }),
     );
     const { status, body } = await json(response);
     expect(status).toBe(201);
-    expect(body).toMatchObject({ name: "Rocket Launcher (copy)", full_path: "/root/Rocket-Launcher-copy", import_source: SHOWCASE_REPOSITORY });
+    expect(body).toMatchObject({ name: "Rocket-Launcher.copy_2", full_path: "/root/Rocket-Launcher.copy_2", import_source: SHOWCASE_REPOSITORY });
+  });
+
+  it("refuses a new name that is not a valid path, naming the field, as the import picker does", async () => {
+    const { token } = await userWithToken("root");
+    const refusal = async (newName: string) => json(await call("POST", "/import/bitbucket", token, { ...validStart, new_name: newName }));
+    expect(await refusal("-bad-")).toEqual({ status: 400, body: { error: "new_name is invalid (must not start or end with a special character)" } });
+    expect(await refusal("rocket.")).toEqual({ status: 400, body: { error: "new_name is invalid (must not start or end with a special character)" } });
+    expect(await refusal("rocket--launcher")).toEqual({ status: 400, body: { error: "new_name is invalid (must not contain consecutive special characters)" } });
+    expect(await refusal("rocket._launcher")).toEqual({ status: 400, body: { error: "new_name is invalid (must not contain consecutive special characters)" } });
+    expect(await refusal("Rocket Launcher (copy)")).toEqual({ status: 400, body: { error: "new_name is invalid (can contain only letters, digits, '_', '-' and '.')" } });
+    expect(await refusal("rocket.git")).toEqual({ status: 400, body: { error: "new_name is invalid (must not end in '.git' or '.atom')" } });
+    expect(await db.project.count()).toBe(0);
   });
 
   it("names missing and invalid parameters", async () => {

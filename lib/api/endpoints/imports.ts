@@ -3,6 +3,7 @@ import { db } from "@/lib/db";
 import { isAppError } from "@/lib/errors";
 import { cancelImport } from "@/lib/import/control";
 import { repositoryFullNameSchema, startBitbucketImport } from "@/lib/import/start";
+import { pathProblem, pathProblemMessage } from "@/lib/namespaces/paths";
 import { getImportDetails } from "@/lib/projects/queries";
 import { getSettings, type ImportSourceName } from "@/lib/settings";
 import { ApiError, badRequest, forbidden, notFound } from "../errors";
@@ -29,6 +30,13 @@ import { namespaceFullNames, serializeImportEntity, serializeImportStatus } from
 
 const BITBUCKET_AUTH_FAILED = "Unable to authorize with Bitbucket. Check your credentials";
 
+/** `new_name` is also the project's path, so it follows the path rule (blank means not given). */
+const newProjectName = () =>
+  apiString().superRefine((value, context) => {
+    const problem = value.trim() === "" ? null : pathProblem(value.trim());
+    if (problem) context.addIssue({ code: "custom", message: pathProblemMessage(problem) });
+  });
+
 const startSchema = z.object({
   bitbucket_email: apiString().optional(),
   bitbucket_api_token: apiString().optional(),
@@ -36,7 +44,7 @@ const startSchema = z.object({
   bitbucket_app_password: apiString().optional(),
   repo_path: apiString(),
   target_namespace: apiString(),
-  new_name: apiString().optional(),
+  new_name: newProjectName().optional(),
   user_mapping: apiEnum(["attribution", "placeholders"]).optional(),
   /** Ferry's addition: "reject" answers 403 instead of falling back to the personal namespace. */
   taken_namespace: apiEnum(["fallback", "reject"]).optional(),
