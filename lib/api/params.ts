@@ -3,7 +3,7 @@ import { badRequest, type ApiError } from "./errors";
 
 /**
  * zod building blocks for API parameters. Query strings and form bodies carry only strings, so
- * numbers and booleans are accepted as strings too ("12", "true"), as GitLab accepts them;
+ * numbers and booleans are accepted as strings too ("12", "true", "True", "yes"), as GitLab accepts them;
  * anything else of the wrong type is refused with the field named.
  */
 
@@ -18,12 +18,17 @@ export const apiInt = () =>
 /** A positive integer id (numeric ids in paths and bodies). */
 export const apiId = () => apiInt().pipe(z.number().int().positive({ error: "must be a positive integer" }));
 
+/** The spellings GitLab's parameter coercion reads as booleans, in any case ("True" is how Python prints one). */
+const BOOLEAN_SPELLINGS = new Map<string, boolean>([
+  ...["true", "t", "yes", "y", "on", "1"].map((spelling) => [spelling, true] as const),
+  ...["false", "f", "no", "n", "off", "0"].map((spelling) => [spelling, false] as const),
+]);
+
 export const apiBoolean = () =>
-  z.preprocess((value) => {
-    if (value === "true" || value === "1") return true;
-    if (value === "false" || value === "0") return false;
-    return value;
-  }, z.boolean({ error: "must be a boolean (true or false)" }));
+  z.preprocess(
+    (value) => (typeof value === "string" ? (BOOLEAN_SPELLINGS.get(value.toLowerCase()) ?? value) : value),
+    z.boolean({ error: "must be a boolean (true or false)" }),
+  );
 
 /** A list: repeated parameters (`iids[]=1&iids[]=2`) or one value. */
 export const apiList = <Item extends z.ZodType>(item: Item) =>
