@@ -19,7 +19,7 @@ const cli = path.join(path.dirname(require.resolve("prisma/package.json")), "bui
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   PRISMA_SCHEMA_ENGINE_BINARY: path.join(root, "scripts", "prisma-engine-stub.sh"),
-  // No update check or telemetry request (the network only reaches package registries).
+  // Generating needs no network: no update check, no telemetry request.
   CHECKPOINT_DISABLE: "1",
   PRISMA_HIDE_UPDATE_MESSAGE: "1",
 };
