@@ -7,6 +7,12 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Ferry", template: "%s · Ferry" },
   description: "Move your team's work out of Bitbucket Cloud.",
+  icons: {
+    icon: [
+      { url: "/ferry-mark.svg", type: "image/svg+xml" },
+      { url: "/favicon.ico", sizes: "16x16 32x32 48x48" },
+    ],
+  },
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

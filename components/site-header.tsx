@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { currentUser } from "@/lib/auth";
 import { pendingInboxCount } from "@/lib/users/reassignment";
+import { Avatar } from "./avatar";
+import { FerryMark } from "./ferry-mark";
 import { SignOutButton } from "./sign-out-button";
 
 const navLink = "rounded text-sm text-slate-600 hover:text-slate-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600";
@@ -13,7 +15,7 @@ export async function SiteHeader() {
       <div className="mx-auto flex h-14 max-w-6xl items-center justify-between px-4 sm:px-6">
         <nav className="flex items-center gap-6" aria-label="Main">
           <Link href="/" className="flex items-center gap-2 text-lg font-semibold text-slate-900">
-            <span aria-hidden className="inline-block h-6 w-6 rounded bg-brand-600 text-center text-sm leading-6 text-white">F</span>
+            <FerryMark />
             Ferry
           </Link>
           {user && (
@@ -46,10 +48,7 @@ export async function SiteHeader() {
               Profile
             </Link>
             <span className="flex items-center gap-2 text-sm" data-testid="signed-in-user">
-              {user.image ? (
-                // eslint-disable-next-line @next/next/no-img-element -- avatars come from the identity provider
-                <img src={user.image} alt="" className="h-7 w-7 rounded-full bg-slate-200" />
-              ) : null}
+              <Avatar person={user} size="md" />
               <span>
                 <span className="font-medium">{user.name ?? user.username}</span> <span className="text-slate-500">@{user.username}</span>
               </span>

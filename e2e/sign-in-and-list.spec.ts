@@ -41,6 +41,35 @@ test("sign in with Bitbucket and see every repository of all workspaces", async 
   for (const { row } of rawRows) expect(row).not.toContain(accessToken);
 });
 
+test("the sign-in page and the header show Ferry's mark, the favicon is served, and avatars are initials", async ({ page, request }) => {
+  const offSite: string[] = [];
+  page.on("request", (sent) => {
+    if (sent.resourceType() === "image" && new URL(sent.url()).origin !== E2E.appUrl) offSite.push(sent.url());
+  });
+  const markLoaded = (mark: ReturnType<typeof page.getByTestId>) => mark.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth > 0);
+
+  await page.goto("/sign-in");
+  const signInMark = page.getByRole("main").getByTestId("ferry-mark");
+  await expect(signInMark).toBeVisible();
+  expect(await markLoaded(signInMark)).toBe(true);
+  await expect(page.locator('head link[rel="icon"][href="/favicon.ico"]')).toHaveCount(1);
+  await expect(page.locator('head link[rel="icon"][href="/ferry-mark.svg"]')).toHaveCount(1);
+  const favicon = await request.get("/favicon.ico");
+  expect(favicon.status()).toBe(200);
+  expect([...(await favicon.body()).subarray(0, 4)]).toEqual([0, 0, 1, 0]);
+
+  await signInWithBitbucket(page);
+  const headerMark = page.getByRole("banner").getByTestId("ferry-mark");
+  expect(await markLoaded(headerMark)).toBe(true);
+  // Alice's Bitbucket avatar lives on Bitbucket's avatar host; the page shows her initials instead.
+  const [alice] = await query<{ image: string | null }>("SELECT image FROM users WHERE username = 'alice'");
+  expect(alice!.image).toMatch(/^https?:\/\//);
+  const signedIn = page.getByTestId("signed-in-user");
+  await expect(signedIn.getByTestId("avatar")).toHaveText("AA");
+  await expect(signedIn.locator("img")).toHaveCount(0);
+  expect(offSite).toEqual([]);
+});
+
 test("filtering narrows the list, is sent to Bitbucket as q, and survives a double quote", async ({ page }) => {
   await signInWithBitbucket(page);
   await expect(page.getByTestId("repository-row").first()).toBeVisible();

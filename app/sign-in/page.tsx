@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { BitbucketSignInButton } from "@/components/bitbucket-sign-in-button";
+import { FerryMark } from "@/components/ferry-mark";
 import { PasswordSignInForm } from "@/components/identity/password-sign-in-form";
 import { currentUser } from "@/lib/auth";
 import { safeReturnPath } from "@/lib/auth/password-sign-in";
@@ -28,6 +29,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
 
   return (
     <div className="mx-auto mt-12 max-w-md rounded-lg border border-slate-200 bg-white p-8 shadow-sm">
+      <FerryMark className="mb-4 h-10 w-10" />
       <h1 className="text-2xl font-semibold">Sign in to Ferry</h1>
       <p className="mt-2 text-sm text-slate-600">
         Ferry moves your repositories, pull requests, issues and wikis out of Bitbucket Cloud.

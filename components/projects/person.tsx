@@ -1,19 +1,8 @@
 import type { Person } from "@/lib/projects/queries";
 import { personName } from "@/lib/projects/queries";
+import { Avatar } from "../avatar";
 
-export function Avatar({ person, size = "sm" }: { person: Pick<Person, "name" | "username" | "image">; size?: "sm" | "md" }) {
-  const dimension = size === "md" ? "h-8 w-8 text-sm" : "h-5 w-5 text-[0.65rem]";
-  if (person.image) {
-    // eslint-disable-next-line @next/next/no-img-element -- avatars come from the identity provider
-    return <img src={person.image} alt="" className={`${dimension} shrink-0 rounded-full bg-slate-200 object-cover`} />;
-  }
-  const initial = (person.name || person.username).charAt(0).toUpperCase();
-  return (
-    <span aria-hidden className={`${dimension} inline-flex shrink-0 items-center justify-center rounded-full bg-slate-200 font-semibold text-slate-600`}>
-      {initial}
-    </span>
-  );
-}
+export { Avatar };
 
 /** Marks a placeholder user: it stands for a source user who was not mapped to a Ferry user. */
 export function PlaceholderMarker({ source }: { source?: string | null }) {
