@@ -198,10 +198,19 @@ function throwUnlessManages(access: ImportAccess, what: string): void {
   }
 }
 
+async function findImport(user: Actor | null, importId: number): Promise<{ row: ManagedImport | null; access: ImportAccess }> {
+  const row = await db.projectImport.findUnique({ where: { id: importId }, select: importSubjectSelect });
+  return { row, access: row ? await importAccess(user, { importerId: row.userId, project: row.project }) : { canRead: false, canManage: false } };
+}
+
+/** The caller's access to an import (nothing for a missing one). */
+export async function importAccessById(user: Actor | null, importId: number): Promise<ImportAccess> {
+  return (await findImport(user, importId)).access;
+}
+
 /** The import, if the user may manage it: 404 when they cannot read its project (or it does not exist), 403 when they can only read it. */
 export async function requireImportManager(user: Actor, importId: number): Promise<ManagedImport> {
-  const row = await db.projectImport.findUnique({ where: { id: importId }, select: importSubjectSelect });
-  const access = row ? await importAccess(user, { importerId: row.userId, project: row.project }) : { canRead: false, canManage: false };
+  const { row, access } = await findImport(user, importId);
   throwUnlessManages(access, "Import");
   return row!;
 }

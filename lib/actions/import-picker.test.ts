@@ -19,7 +19,7 @@ vi.mock("@/lib/auth/session", () => ({
   },
 }));
 
-const { cancelRepositoryImport, importAllRepositories, importRepository, importStatuses, previewImportAllRepositories } = await import("./actions");
+const { cancelRepositoryImport, importAllRepositories, importRepository, importStatuses, previewImportAllRepositories } = await import("./import-picker");
 
 const state = createSandboxState();
 const server = setupServer(...createBitbucketHandlers(state, { webUrl: "https://bitbucket.org", apiUrl: "https://api.bitbucket.org" }));
