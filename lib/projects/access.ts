@@ -249,3 +249,9 @@ export async function canManagePlaceholders(user: Actor, namespace: { id: number
   const membership = await db.membership.findUnique({ where: { userId_namespaceId: { userId: user.id, namespaceId: namespace.id } }, select: { role: true } });
   return membership?.role === "owner";
 }
+
+/** Prisma filter matching canManagePlaceholders: the top-level namespaces whose placeholders the user manages. */
+export function placeholderManagedNamespacesWhere(user: Actor): Prisma.NamespaceWhereInput {
+  if (user.isAdmin) return { parentId: null };
+  return { parentId: null, OR: [{ ownerId: user.id }, { memberships: { some: { userId: user.id, role: "owner" } } }] };
+}

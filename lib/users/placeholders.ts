@@ -2,7 +2,7 @@ import type { SessionUser } from "@/lib/auth";
 import { db, type Namespace } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { ReassignmentStatus } from "@/lib/generated/prisma/enums";
-import { canManagePlaceholders } from "@/lib/projects/access";
+import { canManagePlaceholders, placeholderManagedNamespacesWhere } from "@/lib/projects/access";
 import { csvLine } from "./csv";
 
 /**
@@ -233,9 +233,8 @@ export type ManagedPlaceholderGroup = { fullPath: string; name: string; open: nu
 export async function managedPlaceholderGroups(user: SessionUser): Promise<ManagedPlaceholderGroup[]> {
   const namespaces = await db.namespace.findMany({
     where: {
-      parentId: null,
       placeholders: { some: {} },
-      ...(user.isAdmin ? {} : { OR: [{ ownerId: user.id }, { memberships: { some: { userId: user.id, role: "owner" } } }] }),
+      ...placeholderManagedNamespacesWhere(user),
     },
     select: { id: true, fullPath: true, name: true },
     orderBy: { fullPath: "asc" },
