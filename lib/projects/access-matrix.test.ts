@@ -16,6 +16,7 @@ import { ensurePlaceholder } from "@/lib/users/mapping";
 import { createLocalUser } from "@/lib/users/create";
 import { SANDBOX_ACCOUNTS, SHOWCASE_REPOSITORY, startSandboxServer } from "@/mocks/bitbucket";
 import { resetDatabase } from "@/test/db";
+import { session } from "@/test/session";
 import { createLinkedUser } from "@/test/fixtures";
 import { importAccessById } from "./access";
 import { loadProjectForUser } from "./queries";
@@ -26,14 +27,8 @@ import { loadProjectForUser } from "./queries";
  * cell runs against its own project and import, so one cell's effect cannot change another's.
  */
 
-const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
-vi.mock("@/lib/auth/session", () => ({
-  currentUser: async () => session.user,
-  requireUser: async () => {
-    if (!session.user) throw new Error("not signed in");
-    return session.user;
-  },
-}));
+// The actions read the session through currentUser(); the test decides who is signed in.
+vi.mock("@/lib/auth/session", () => import("@/test/session"));
 // Server actions ask Next to refresh the page they were called from; there is no page here.
 vi.mock("next/cache", async (original) => ({ ...(await original<typeof import("next/cache")>()), refresh: () => undefined }));
 
