@@ -145,9 +145,13 @@ export async function readableProjectsWhere(user: Actor | null): Promise<Prisma.
 // ---------------------------------------------------------------------------------------------
 // Namespaces: import into
 
+function mayImportAt(user: Actor, level: number): boolean {
+  return user.isAdmin || level >= IMPORT_INTO_LEVEL;
+}
+
 /** Whether the user may import into (create projects and subgroups in) the namespace. Pass the transaction that just created it, if any. */
 export async function canImportInto(user: Actor, namespaceId: number, client: Client = db): Promise<boolean> {
-  return user.isAdmin || (await levelOn(client, user.id, namespaceId)) >= IMPORT_INTO_LEVEL;
+  return mayImportAt(user, await levelOn(client, user.id, namespaceId));
 }
 
 /** Prisma filter: the namespaces the user may import into. */
@@ -161,11 +165,11 @@ export async function importableNamespacesWhere(user: Actor): Promise<Prisma.Nam
 
 export type ImportAccess = { canRead: boolean; canManage: boolean };
 
-/** Who may manage an import, given the caller's access to its project and who started it. */
-export async function importAccess(user: Actor | null, subject: { importerId: string; project: AccessSubject }, client: Client = db): Promise<ImportAccess> {
+/** Who may manage an import, given the caller's access to its project and who started it (null: nobody, e.g. a project that was not imported). */
+export async function importAccess(user: Actor | null, subject: { importerId: string | null; project: AccessSubject }, client: Client = db): Promise<ImportAccess> {
   const access = await projectAccess(user, subject.project, client);
   if (!user || !access.canRead) return { canRead: access.canRead, canManage: false };
-  const importerMayContinue = subject.importerId === user.id && (user.isAdmin || (access.role !== null && ROLE_LEVEL[access.role] >= IMPORT_INTO_LEVEL));
+  const importerMayContinue = subject.importerId === user.id && mayImportAt(user, access.role ? ROLE_LEVEL[access.role] : 0);
   return { canRead: true, canManage: access.canManage || importerMayContinue };
 }
 
@@ -224,11 +228,7 @@ export async function requireProjectImportManager(user: Actor, projectId: number
     where: { id: projectId },
     select: { id: true, fullPath: true, namespaceId: true, visibility: true, importUrl: true, import: { select: { userId: true } } },
   });
-  const access = project
-    ? project.import
-      ? await importAccess(user, { importerId: project.import.userId, project })
-      : await projectAccess(user, project)
-    : { canRead: false, canManage: false };
+  const access = project ? await importAccess(user, { importerId: project.import?.userId ?? null, project }) : { canRead: false, canManage: false };
   throwUnlessManages(access, "Project");
   const { import: _import, ...rest } = project!;
   return rest;
