@@ -1,7 +1,7 @@
 "use client";
 
 import { useRef, useState } from "react";
-import { importAllRepositories, previewImportAllRepositories } from "@/app/import/bitbucket/actions";
+import { importAllRepositories, previewImportAllRepositories } from "@/lib/actions/import-picker";
 import type { ImportAllPreview, ImportAllResult } from "@/lib/import/picker";
 import type { RowStore } from "./row-store";
 import type { BatchState } from "./status-poller";

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { memo, useEffect, useRef, type CSSProperties, type KeyboardEvent, type Ref } from "react";
-import { cancelRepositoryImport, importRepository } from "@/app/import/bitbucket/actions";
+import { cancelRepositoryImport, importRepository } from "@/lib/actions/import-picker";
 import type { ImportableRepository } from "@/lib/import/repository-listing";
 import type { RowImportStatus } from "@/lib/import/status";
 import { namespacePathProblem, projectPathProblem, toValidPath } from "@/lib/namespaces/paths";

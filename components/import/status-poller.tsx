@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useRef } from "react";
-import { importStatuses } from "@/app/import/bitbucket/actions";
+import { importStatuses } from "@/lib/actions/import-picker";
 import type { BatchSummary } from "@/lib/import/status";
 import { isActive, useStoreVersion, type RowStore } from "./row-store";
 

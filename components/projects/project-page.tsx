@@ -108,7 +108,7 @@ async function ViewContent({ resolved, searchParams }: { resolved: ResolvedProje
     }
     case "import":
       if (!project.import) notFound();
-      return <ImportPage project={project} access={access} />;
+      return <ImportPage project={project} />;
     case "settings_import":
       // Settings are for Maintainers and above; others get the same 404 as a missing page.
       if (!access.canManage) notFound();

@@ -1,9 +1,8 @@
 import type { SessionUser } from "@/lib/auth";
-import { db, Prisma } from "@/lib/db";
-import type { Role } from "@/lib/generated/prisma/enums";
+import { db, type Prisma } from "@/lib/db";
 import { projectAccess, type ProjectAccess } from "@/lib/projects/access";
 import { forbidden, notFound } from "./errors";
-import { accessLevel, apiProjectSelect, type ApiProjectRow } from "./serializers/projects";
+import { apiProjectSelect, type ApiProjectRow } from "./serializers/projects";
 
 /**
  * Projects and namespaces as API callers may see them, with exactly the UI's rules
@@ -32,29 +31,4 @@ export async function findApiProject(caller: SessionUser | null, idOrPath: strin
   if (!access.canRead) throw notFound("Project");
   if (need === "manage" && !access.canManage) throw forbidden();
   return { ...project, access };
-}
-
-/**
- * Ids of the namespaces where the user has at least `minRole` (default: any membership): their
- * personal namespace, groups they are a member of, and every namespace below those.
- */
-export async function accessibleNamespaceIds(userId: string, minRole: Role | null = null): Promise<number[]> {
-  const roles = (["guest", "reporter", "developer", "maintainer", "owner"] as const).filter((role) => minRole === null || accessLevel(role) >= accessLevel(minRole));
-  const rows = await db.$queryRaw<{ id: number }[]>`
-    WITH RECURSIVE reachable(id) AS (
-      SELECT id FROM namespaces WHERE owner_id = ${userId}
-      UNION
-      SELECT namespace_id FROM memberships WHERE user_id = ${userId} AND role::text IN (${Prisma.join(roles)})
-      UNION
-      SELECT n.id FROM namespaces n JOIN reachable r ON n.parent_id = r.id
-    )
-    SELECT id FROM reachable`;
-  return rows.map((row) => row.id);
-}
-
-/** Where-clause for the projects the caller can read (public ones for anonymous callers; all for admins). */
-export async function readableProjectsWhere(caller: SessionUser | null): Promise<Prisma.ProjectWhereInput> {
-  if (!caller) return { visibility: "public" };
-  if (caller.isAdmin) return {};
-  return { OR: [{ visibility: "public" }, { namespaceId: { in: await accessibleNamespaceIds(caller.id) } }] };
 }

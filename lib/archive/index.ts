@@ -12,7 +12,6 @@ export {
   queueArchiveJobsForNewProject,
   validateArchiveAttachments,
   archiveAttachmentsSchema,
-  requireProjectManager,
   startArchiveWorkers,
   runArchiveJob,
   ARCHIVE_JOBS,

@@ -9,7 +9,7 @@ import { db, type Prisma } from "@/lib/db";
 import { AppError, isAppError } from "@/lib/errors";
 import type { ArchiveJobKind, ArchiveJobState } from "@/lib/generated/prisma/enums";
 import { defineJob, enqueue, startWorkers } from "@/lib/jobs";
-import { projectAccess } from "@/lib/projects/access";
+import { actorById, importAccess, requireProjectImportManager } from "@/lib/projects/access";
 import { getSettings, userMappingSchema, type UserMapping } from "@/lib/settings";
 import { ArchiveConflict, importIssuesArchive } from "./issues-import";
 import { ArchiveCanceled, JobRun } from "./run-context";
@@ -60,23 +60,6 @@ function dataDir(): string {
 /** Where a job keeps its uploaded file and scratch data: `<DATA_DIR>/archive-imports/<jobId>`. */
 export function jobDirectory(jobId: number): string {
   return path.join(dataDir(), "archive-imports", String(jobId));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Permission
-
-export type ManagedProject = { id: number; fullPath: string; namespaceId: number; visibility: "private" | "internal" | "public"; importUrl: string | null };
-
-/** The project, if the user may import into it (Maintainer or above); 404 for projects they can't see. */
-export async function requireProjectManager(user: SessionUser, projectId: number): Promise<ManagedProject> {
-  const project = await db.project.findUnique({
-    where: { id: projectId },
-    select: { id: true, fullPath: true, namespaceId: true, visibility: true, importUrl: true },
-  });
-  const access = project ? await projectAccess(user, project) : null;
-  if (!project || !access?.canRead) throw new AppError("not_found", "Project not found.", { status: 404 });
-  if (!access.canManage) throw new AppError("forbidden", "You need the Maintainer or Owner role on this project to import into it.", { status: 403 });
-  return project;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -136,14 +119,14 @@ async function requireUpload(uploadId: string, userId: string, what: string): Pr
 /** Queues the import of an uploaded issue-export zip into the project. */
 /** `userMapping`: how users not linked to Ferry are recorded; the instance default when absent. */
 export async function startIssuesArchiveImport(user: SessionUser, input: { projectId: number; uploadId: string; userMapping?: UserMapping }): Promise<ArchiveJob> {
-  const project = await requireProjectManager(user, input.projectId);
+  const project = await requireProjectImportManager(user, input.projectId);
   await requireUpload(input.uploadId, user.id, "archive");
   return createJob({ projectId: project.id, userId: user.id, kind: "bitbucket_issues", userMapping: input.userMapping }, { id: input.uploadId });
 }
 
 /** Queues the import of a wiki from a git URL or an uploaded bundle into the project. */
 export async function startWikiImport(user: SessionUser, input: { projectId: number; url?: string | null; uploadId?: string | null }): Promise<ArchiveJob> {
-  const project = await requireProjectManager(user, input.projectId);
+  const project = await requireProjectImportManager(user, input.projectId);
   const url = input.url?.trim() || null;
   if (Boolean(url) === Boolean(input.uploadId)) {
     throw new AppError("invalid_request", "Give either the wiki's git URL or a bundle file, not both.", { status: 400 });
@@ -178,10 +161,13 @@ export async function validateArchiveAttachments(input: { userId: string; attach
 /**
  * Called by the import start right after it created the project: queues an issue-archive job
  * and/or a wiki job (pass the import's `userMapping` so both use the same rule). They wait until the project's Bitbucket import is finished, then run.
- * The caller created the project, so no role check is repeated here.
+ * The project may also be an import the user resumed: they must still be allowed to manage it.
  */
 export async function queueArchiveJobsForNewProject(input: { projectId: number; userId: string; attachments: ArchiveAttachments; userMapping?: UserMapping }): Promise<ArchiveJob[]> {
   const attachments = archiveAttachmentsSchema.parse(input.attachments);
+  const actor = await actorById(input.userId);
+  if (!actor) throw new AppError("not_found", "Project not found.", { status: 404 });
+  await requireProjectImportManager(actor, input.projectId);
   await validateArchiveAttachments({ userId: input.userId, attachments });
   const jobs: ArchiveJob[] = [];
   if (attachments.issuesArchiveUploadId) {
@@ -195,11 +181,11 @@ export async function queueArchiveJobsForNewProject(input: { projectId: number; 
   return jobs;
 }
 
-/** The job, if the user may see it: Maintainers of its project, and whoever started it while they can read the project. */
+/** The job, if the user may manage it (importAccess, with whoever started the job as its importer); otherwise a 404. */
 export async function findArchiveJobForUser(user: SessionUser, jobId: number): Promise<ArchiveJob> {
   const job = await db.archiveImportJob.findUnique({ where: { id: jobId }, select: { ...jobSelect, project: { select: { fullPath: true, namespaceId: true, visibility: true } } } });
-  const access = job ? await projectAccess(user, job.project) : null;
-  if (!job || !access?.canRead || !(access.canManage || job.userId === user.id)) throw new AppError("not_found", "Import job not found.", { status: 404 });
+  const access = job ? await importAccess(user, { importerId: job.userId, project: job.project }) : null;
+  if (!job || !access?.canManage) throw new AppError("not_found", "Import job not found.", { status: 404 });
   return { ...job, project: { fullPath: job.project.fullPath } };
 }
 

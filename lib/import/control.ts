@@ -1,20 +1,14 @@
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { enqueue } from "@/lib/jobs";
-import { projectAccess } from "@/lib/projects/access";
+import { actorById, requireImportManager } from "@/lib/projects/access";
 import { importStageJob } from "./pipeline/runner";
 import { STAGES, isStage, type Stage } from "./pipeline/stages";
 
 async function requireManageableImport(userId: string, importId: number) {
-  const [row, user] = await Promise.all([
-    db.projectImport.findUnique({ where: { id: importId }, include: { project: true } }),
-    db.user.findUnique({ where: { id: userId }, select: { id: true, username: true, name: true, email: true, image: true, isAdmin: true } }),
-  ]);
-  // Maintainers of the project (through any group above it) and the person who started the import.
-  const allowed = Boolean(row && user && (row.userId === userId || (await projectAccess(user, row.project)).canManage));
-  // Someone who cannot manage the project does not learn that the import exists.
-  if (!row || !allowed) throw new AppError("not_found", "Import not found.", { status: 404 });
-  return row;
+  const actor = await actorById(userId);
+  if (!actor) throw new AppError("not_found", "Import not found.", { status: 404 });
+  return requireImportManager(actor, importId);
 }
 
 /** Requests cancellation; the pipeline stops at its next checkpoint, between items. */

@@ -13,9 +13,10 @@ import { resumeBitbucketImport, startBitbucketImport } from "./start";
 import { importStatusesFor, type RowImportStatus } from "./status";
 
 /**
- * What the repository picker's actions do (the actions in app/import/bitbucket/actions.ts validate
+ * What the repository picker's actions do (the actions in lib/actions/import-picker.ts validate
  * the input and the session, then call these). Permission checks happen here and below, on the
- * server: the target namespace in resolveImportTarget, an import's owner in resumeBitbucketImport.
+ * server, through lib/projects/access: the target namespace in resolveImportTarget, the import in
+ * resumeBitbucketImport, the attached archives in queueArchiveJobsForNewProject.
  */
 
 export type PickerTarget = {
@@ -74,8 +75,8 @@ export async function importFromPicker(user: SessionUser, input: PickerImportInp
       await resumeBitbucketImport(user, previous.import.id);
       resumed = true;
     } catch (error) {
-      // Someone else's project: the new import below reports the taken path.
-      if (!isAppError(error) || error.code !== "not_found") throw error;
+      // An import the user may not manage: the new import below reports the taken path (or falls back to the personal namespace).
+      if (!isAppError(error) || (error.code !== "not_found" && error.code !== "forbidden")) throw error;
     }
   }
   if (!resumed) {

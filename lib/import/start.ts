@@ -10,7 +10,7 @@ import { pathProblem, pathProblemMessage, toValidPath } from "@/lib/namespaces/p
 import { resolveImportTarget, type TakenNamespacePolicy } from "@/lib/namespaces/targets";
 import { getSettings, type UserMapping } from "@/lib/settings";
 import { bitbucketClientForUser } from "./bitbucket-client";
-import { projectAccess } from "@/lib/projects/access";
+import { requireImportManager } from "@/lib/projects/access";
 import { importStageJob } from "./pipeline/runner";
 import { isStage, type Stage } from "./pipeline/stages";
 import { bitbucketProblem } from "./repository-listing";
@@ -147,12 +147,11 @@ const REPOSITORY_STAGE_OBJECT_TYPES = ["repository", "wiki", "label", "milestone
 /**
  * Imports a failed or cancelled import again, in the same project: it continues with the stage it
  * stopped in, skipping the work units already done (imported items are keyed by their source ids,
- * so nothing is duplicated). The importer, Maintainers of the project and admins may do this.
+ * so nothing is duplicated). Those who may manage the import may do this (requireImportManager): an
+ * importer who may no longer import into the project's namespace may not.
  */
 export async function resumeBitbucketImport(user: SessionUser, importId: number): Promise<{ importId: number; projectId: number; fullPath: string; stage: Stage }> {
-  const row = await db.projectImport.findUnique({ where: { id: importId }, include: { project: { select: { id: true, fullPath: true, namespaceId: true, visibility: true } } } });
-  const allowed = Boolean(row && (row.userId === user.id || (await projectAccess(user, row.project)).canManage));
-  if (!row || !allowed) throw new AppError("not_found", "Import not found.", { status: 404 });
+  const row = await requireImportManager(user, importId);
   if (!(RESUMABLE_STATUSES as readonly string[]).includes(row.status)) {
     throw new AppError("import_not_resumable", "Only a failed or cancelled import can be imported again.", { status: 409 });
   }

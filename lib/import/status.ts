@@ -1,6 +1,7 @@
 import type { SessionUser } from "@/lib/auth";
 import { db } from "@/lib/db";
 import type { ImportStatus } from "@/lib/generated/prisma/enums";
+import { manageableImportsSql, readableProjectsSql } from "@/lib/projects/access";
 import { STAGE_LABELS, STAGES, isStage, type Stage } from "./pipeline/stages";
 
 /**
@@ -30,7 +31,7 @@ export type RowImportStatus = {
   /** Set when the project did not land where asked (a taken namespace). */
   warning: string | null;
   cancelRequested: boolean;
-  /** Whether this user may cancel it (the importer, a Maintainer of the project's namespace chain, an admin). */
+  /** Whether this user may cancel it (manageableImportsSql: a Maintainer of the project, an admin, the importer while they may still import there). */
   canManage: boolean;
 };
 
@@ -69,27 +70,13 @@ type LatestImportRow = {
 export const STATUS_LOOKUP_LIMIT = 10_000;
 
 /**
- * The latest import of each repository into a project the user can read (public, or in a
- * namespace the user owns or belongs to, directly or through a parent group; admins see all).
+ * The latest import of each repository into a project the user can read (readableProjectsSql).
  * Repositories never imported (as far as the user can see) are absent from the result.
  */
 export async function importStatusesFor(user: SessionUser, repositories: readonly string[]): Promise<Record<string, RowImportStatus>> {
   const names = [...new Set(repositories)].slice(0, STATUS_LOOKUP_LIMIT);
   if (names.length === 0) return {};
   const rows = await db.$queryRaw<LatestImportRow[]>`
-    WITH RECURSIVE readable(id) AS (
-      SELECT id FROM namespaces WHERE owner_id = ${user.id}
-      UNION
-      SELECT namespace_id FROM memberships WHERE user_id = ${user.id}
-      UNION
-      SELECT n.id FROM namespaces n JOIN readable r ON n.parent_id = r.id
-    ), managed(id) AS (
-      SELECT id FROM namespaces WHERE owner_id = ${user.id}
-      UNION
-      SELECT namespace_id FROM memberships WHERE user_id = ${user.id} AND role IN ('maintainer', 'owner')
-      UNION
-      SELECT n.id FROM namespaces n JOIN managed m ON n.parent_id = m.id
-    )
     SELECT DISTINCT ON (p.import_source)
       p.import_source AS repository,
       p.id AS "projectId",
@@ -101,12 +88,12 @@ export async function importStatusesFor(user: SessionUser, repositories: readonl
       i.error,
       i.waiting_until AS "waitingUntil",
       (i.cancel_requested_at IS NOT NULL) AS "cancelRequested",
-      (${user.isAdmin} OR i.user_id = ${user.id} OR p.namespace_id IN (SELECT id FROM managed)) AS "canManage"
+      ${manageableImportsSql(user, "i", "p")} AS "canManage"
     FROM projects p
     JOIN project_imports i ON i.project_id = p.id
     WHERE p.import_type = 'bitbucket'
       AND p.import_source = ANY(${names}::text[])
-      AND (${user.isAdmin} OR p.visibility = 'public' OR p.namespace_id IN (SELECT id FROM readable))
+      AND ${readableProjectsSql(user, "p")}
     ORDER BY p.import_source, i.created_at DESC, i.id DESC`;
   if (rows.length === 0) return {};
 

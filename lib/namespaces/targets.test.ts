@@ -4,7 +4,8 @@ import { db } from "@/lib/db";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { resetDatabase } from "@/test/db";
 import { listImportableNamespaces } from "./importable";
-import { canImportInto, resolveImportTarget, type TakenNamespacePolicy } from "./targets";
+import { canImportInto } from "@/lib/projects/access";
+import { resolveImportTarget, type TakenNamespacePolicy } from "./targets";
 
 beforeEach(resetDatabase);
 
@@ -209,7 +210,7 @@ describe("canImportInto and the picker's namespace list", () => {
     const all = await db.namespace.findMany();
     for (const namespace of all) {
       const expected = listed.some((entry) => entry.fullPath === namespace.fullPath);
-      expect(await canImportInto(db, alice, namespace.id), namespace.fullPath).toBe(expected);
+      expect(await canImportInto(alice, namespace.id), namespace.fullPath).toBe(expected);
     }
     expect(await listImportableNamespaces(bob)).toEqual([{ fullPath: "bob", kind: "user" }]);
   });

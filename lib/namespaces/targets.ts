@@ -1,39 +1,22 @@
 import type { SessionUser } from "@/lib/auth";
 import { db, type DbTransaction, type Namespace } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { roleLevel } from "@/lib/projects/access";
+import { canImportInto } from "@/lib/projects/access";
 import { namespacePathProblem, splitNamespacePath } from "./paths";
 
 /**
- * Where an import may put its project. The seed's rules, made visible:
+ * Where an import may put its project:
  * - no target: the user's personal namespace;
  * - a target that does not exist is created as a group (nested paths too), the user its Owner;
  * - a target the user may not import into ("taken") falls back to the personal namespace with a
  *   warning (or is refused, when the caller asks for that);
- * - importing into an existing namespace needs Maintainer or Owner on it or an ancestor, its
- *   ownership (personal namespace), or admin rights.
+ * - importing into an existing namespace needs the right to import there (canImportInto in lib/projects/access).
  */
 
 export type ImportTarget = { namespace: Namespace; warning: string | null; created: boolean };
 export type TakenNamespacePolicy = "fallback" | "reject";
 
 export { namespacePathProblem, splitNamespacePath };
-
-type ChainRole = { owner_id: string | null; role: string | null };
-
-/** Whether the user may create projects (or subgroups) in the namespace. */
-export async function canImportInto(tx: DbTransaction | typeof db, user: SessionUser, namespaceId: number): Promise<boolean> {
-  if (user.isAdmin) return true;
-  const rows = await tx.$queryRaw<ChainRole[]>`
-    WITH RECURSIVE chain(id, parent_id, owner_id) AS (
-      SELECT id, parent_id, owner_id FROM namespaces WHERE id = ${namespaceId}
-      UNION
-      SELECT n.id, n.parent_id, n.owner_id FROM namespaces n JOIN chain c ON n.id = c.parent_id
-    )
-    SELECT chain.owner_id, m.role::text AS role
-    FROM chain LEFT JOIN memberships m ON m.namespace_id = chain.id AND m.user_id = ${user.id}`;
-  return rows.some((row) => row.owner_id === user.id || (row.role !== null && roleLevel(row.role as never) >= roleLevel("maintainer")));
-}
 
 export async function personalNamespace(tx: DbTransaction | typeof db, user: SessionUser): Promise<Namespace> {
   const namespace = await tx.namespace.findUnique({ where: { ownerId: user.id } });
@@ -82,7 +65,7 @@ export async function resolveImportTarget(
       parent = existing;
       continue;
     }
-    if (parent && !(await canImportInto(tx, user, parent.id))) return taken(segments.join("/"));
+    if (parent && !(await canImportInto(user, parent.id, tx))) return taken(segments.join("/"));
     if (parent?.kind === "user") {
       throw new AppError("invalid_namespace", `Groups can't be created inside the personal namespace ${parent.fullPath}. Choose a group, or a new top-level group path.`, { status: 400 });
     }
@@ -96,6 +79,6 @@ export async function resolveImportTarget(
     parent = group;
     created = true;
   }
-  if (!created && !(await canImportInto(tx, user, parent!.id))) return taken(parent!.fullPath);
+  if (!created && !(await canImportInto(user, parent!.id, tx))) return taken(parent!.fullPath);
   return { namespace: parent!, warning: null, created };
 }

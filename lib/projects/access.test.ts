@@ -1,9 +1,23 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { resetDatabase } from "@/test/db";
 import type { SessionUser } from "@/lib/auth";
-import { db, disconnectDb } from "@/lib/db";
+import { db, disconnectDb, Prisma } from "@/lib/db";
 import type { Role, Visibility } from "@/lib/generated/prisma/enums";
-import { highestRole, projectAccess } from "./access";
+import {
+  canImportInto,
+  canManagePlaceholders,
+  highestRole,
+  importAccess,
+  importableNamespacesWhere,
+  manageableImportsSql,
+  namespaceAncestors,
+  placeholderManagedNamespacesWhere,
+  projectAccess,
+  readableProjectsSql,
+  readableProjectsWhere,
+  topLevelNamespaceId,
+  type Actor,
+} from "./access";
 
 beforeEach(resetDatabase);
 afterAll(disconnectDb);
@@ -156,5 +170,98 @@ describe("highestRole", () => {
     expect(highestRole([])).toBeNull();
     expect(highestRole(["reporter", "maintainer", "guest"])).toBe("maintainer");
     expect(highestRole(["owner", "developer"])).toBe("owner");
+  });
+});
+
+describe("each filter selects exactly what its check allows", () => {
+  /** A tree with every kind of caller: roles at different depths, a personal namespace, an importer who lost their role, an admin. */
+  async function world() {
+    const alice = await user("alice");
+    const bob = await user("bob");
+    const admin = await user("root", { isAdmin: true });
+    const demoted = await user("demoted");
+    const acme = await group("acme");
+    const platform = await group("acme/platform");
+    const tools = await group("acme/platform/tools");
+    const globex = await group("globex");
+    const aliceHome = await personalNamespace(alice);
+    await member(alice, platform, "maintainer");
+    await member(bob, acme, "reporter");
+    await member(bob, globex, "owner");
+    await member(demoted, tools, "developer");
+    await member(alice, aliceHome, "owner");
+    const projects = [
+      await project(acme, "top", "private"),
+      await project(platform, "mid", "internal"),
+      await project(tools, "deep", "private"),
+      await project(globex, "open", "public"),
+      await project(globex, "closed", "private"),
+      await project(aliceHome, "home", "private"),
+    ];
+    const imports = [];
+    for (const [index, row] of projects.entries()) {
+      const importer = [alice, bob, demoted, alice, demoted, bob][index]!;
+      imports.push(await db.projectImport.create({ data: { projectId: row.id, source: "bitbucket_cloud", sourceRepository: `ws/${row.path}`, userId: importer.id, status: "started" } }));
+    }
+    return { actors: [alice, bob, admin, demoted, null] as Array<Actor | null>, projects, imports };
+  }
+
+  it("reading projects and managing imports", async () => {
+    const { actors, projects, imports } = await world();
+    const distinct = new Set<string>();
+    for (const actor of actors) {
+      const label = actor ? (actor as SessionUser).username : "anonymous";
+      const readable = await db.$queryRaw<Array<{ id: number }>>(Prisma.sql`SELECT p.id FROM projects p WHERE ${readableProjectsSql(actor, "p")}`);
+      const viaWhere = await db.project.findMany({ where: await readableProjectsWhere(actor), select: { id: true } });
+      const expected: number[] = [];
+      for (const row of projects) if ((await projectAccess(actor, row)).canRead) expected.push(row.id);
+      expect(readable.map((row) => row.id).sort(), label).toEqual(expected.sort());
+      expect(viaWhere.map((row) => row.id).sort(), label).toEqual(expected.sort());
+      if (!actor) continue;
+      const manageable = await db.$queryRaw<Array<{ id: number }>>(
+        Prisma.sql`SELECT i.id FROM project_imports i JOIN projects p ON p.id = i.project_id WHERE ${manageableImportsSql(actor, "i", "p")}`,
+      );
+      const expectedImports: number[] = [];
+      for (const row of imports) {
+        const subject = projects.find((candidate) => candidate.id === row.projectId)!;
+        if ((await importAccess(actor, { importerId: row.userId, project: subject })).canManage) expectedImports.push(row.id);
+      }
+      expect(manageable.map((row) => row.id).sort(), label).toEqual(expectedImports.sort());
+      distinct.add(JSON.stringify([expected, expectedImports]));
+    }
+    // The callers see different things, so the comparison is not between empty sets.
+    expect(distinct.size).toBe(4);
+  });
+
+  it("importing into namespaces and managing placeholders", async () => {
+    const { actors } = await world();
+    const namespaces = await db.namespace.findMany();
+    const distinct = new Set<string>();
+    for (const actor of actors) {
+      if (!actor) continue;
+      const label = (actor as SessionUser).username;
+      const importable = await db.namespace.findMany({ where: await importableNamespacesWhere(actor), select: { id: true } });
+      const placeholders = await db.namespace.findMany({ where: placeholderManagedNamespacesWhere(actor), select: { id: true } });
+      const expectedImportable: number[] = [];
+      const expectedPlaceholders: number[] = [];
+      for (const namespace of namespaces) {
+        if (await canImportInto(actor, namespace.id)) expectedImportable.push(namespace.id);
+        if (await canManagePlaceholders(actor, namespace)) expectedPlaceholders.push(namespace.id);
+      }
+      expect(importable.map((row) => row.id).sort(), label).toEqual(expectedImportable.sort());
+      expect(placeholders.map((row) => row.id).sort(), label).toEqual(expectedPlaceholders.sort());
+      distinct.add(JSON.stringify([expectedImportable, expectedPlaceholders]));
+    }
+    expect(distinct.size).toBe(4);
+  });
+
+  it("walks the chain to the top, and stops on a loop", async () => {
+    const acme = await group("acme");
+    const platform = await group("acme/platform");
+    const tools = await group("acme/platform/tools");
+    expect((await namespaceAncestors(tools.id)).map((row) => row.id)).toEqual([tools.id, platform.id, acme.id]);
+    expect(await topLevelNamespaceId(tools.id)).toBe(acme.id);
+    await db.namespace.update({ where: { id: acme.id }, data: { parentId: tools.id } });
+    expect((await namespaceAncestors(tools.id)).length).toBeLessThanOrEqual(101);
   });
 });

@@ -232,15 +232,5 @@ export function createContributorResolver(options: {
   };
 }
 
-/** The top-level namespace above (or equal to) a namespace: placeholders live there. */
-export async function topLevelNamespaceId(namespaceId: number): Promise<number> {
-  const rows = await db.$queryRaw<{ id: number }[]>`
-    WITH RECURSIVE chain(id, parent_id, depth) AS (
-      SELECT id, parent_id, 0 FROM namespaces WHERE id = ${namespaceId}
-      UNION
-      SELECT n.id, n.parent_id, c.depth + 1 FROM namespaces n JOIN chain c ON n.id = c.parent_id WHERE c.depth < 100
-    )
-    SELECT id FROM chain WHERE parent_id IS NULL LIMIT 1`;
-  if (!rows[0]) throw new Error(`Namespace ${namespaceId} has no top-level namespace`);
-  return rows[0].id;
-}
+/** Placeholders live in the top-level namespace above (or equal to) the project's namespace. */
+export { topLevelNamespaceId } from "@/lib/projects/access";

@@ -2,6 +2,7 @@ import type { SessionUser } from "@/lib/auth";
 import { db, type Namespace } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { ReassignmentStatus } from "@/lib/generated/prisma/enums";
+import { canManagePlaceholders, placeholderManagedNamespacesWhere } from "@/lib/projects/access";
 import { csvLine } from "./csv";
 
 /**
@@ -76,17 +77,6 @@ export async function contributionCounts(userIds: readonly string[]): Promise<Ma
 /** A namespace by full path (any case), or null. */
 export async function findNamespaceByPath(fullPath: string): Promise<Namespace | null> {
   return db.namespace.findFirst({ where: { fullPath: { equals: fullPath, mode: "insensitive" } } });
-}
-
-/**
- * Whether the user manages the placeholders of a top-level namespace: an Owner of the group
- * (membership on the top-level group itself), the owner of a personal namespace, or an admin.
- */
-export async function canManagePlaceholders(user: SessionUser, namespace: Pick<Namespace, "id" | "ownerId" | "parentId">): Promise<boolean> {
-  if (namespace.parentId !== null) return false;
-  if (user.isAdmin || namespace.ownerId === user.id) return true;
-  const membership = await db.membership.findUnique({ where: { userId_namespaceId: { userId: user.id, namespaceId: namespace.id } }, select: { role: true } });
-  return membership?.role === "owner";
 }
 
 /** The namespace, when the user manages its placeholders; otherwise a 404 that reveals nothing. */
@@ -243,9 +233,8 @@ export type ManagedPlaceholderGroup = { fullPath: string; name: string; open: nu
 export async function managedPlaceholderGroups(user: SessionUser): Promise<ManagedPlaceholderGroup[]> {
   const namespaces = await db.namespace.findMany({
     where: {
-      parentId: null,
       placeholders: { some: {} },
-      ...(user.isAdmin ? {} : { OR: [{ ownerId: user.id }, { memberships: { some: { userId: user.id, role: "owner" } } }] }),
+      ...placeholderManagedNamespacesWhere(user),
     },
     select: { id: true, fullPath: true, name: true },
     orderBy: { fullPath: "asc" },

@@ -3,8 +3,8 @@ import { notFound, redirect } from "next/navigation";
 import { PlaceholdersPage } from "@/components/identity/placeholders-page";
 import { requireUser } from "@/lib/auth";
 import { db } from "@/lib/db";
-import { topLevelNamespaceId } from "@/lib/users/mapping";
-import { canManagePlaceholders, findNamespaceByPath } from "@/lib/users/placeholders";
+import { canManagePlaceholders, topLevelNamespaceId } from "@/lib/projects/access";
+import { findNamespaceByPath } from "@/lib/users/placeholders";
 
 /**
  * Group pages: `/groups/<full path>/-/<page>`. Today only `placeholders`, for the Owners of a

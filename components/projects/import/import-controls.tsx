@@ -2,7 +2,7 @@
 
 import { useState, useTransition } from "react";
 import type { ActionResult } from "@/lib/http/action";
-import { cancelProjectImport, retryProjectImportFailures } from "./import-actions";
+import { cancelProjectImport, retryProjectImportFailures } from "@/lib/actions/project-import";
 
 type Action = (input: { importId: number }) => Promise<ActionResult<{ importId: number }>>;
 

@@ -1,6 +1,7 @@
 import { Suspense } from "react";
 import { isStage, STAGE_LABELS } from "@/lib/import/pipeline/stages";
-import type { ProjectAccess } from "@/lib/projects/access";
+import { currentUser } from "@/lib/auth";
+import { importAccessById } from "@/lib/projects/access";
 import { FAILURE_LIMIT, getImportDetails, isImportActive, type ImportDetails, type Project } from "@/lib/projects/queries";
 import { Badge, ImportStatusBadge, sourceName } from "../badges";
 import { formatClock, humanize } from "../format";
@@ -218,10 +219,11 @@ function FailureLedger({ details }: { details: ImportDetails }) {
   );
 }
 
-async function ImportDetailsView({ project, access }: { project: Project; access: ProjectAccess }) {
+async function ImportDetailsView({ project }: { project: Project }) {
   const details = await getImportDetails(project.id);
   if (!details) return <EmptyState>This project was not imported.</EmptyState>;
   const active = isImportActive(details.status);
+  const access = await importAccessById(await currentUser(), details.id);
   return (
     <div className="space-y-6" data-testid="import-details" data-status={details.status}>
       <div className="flex flex-wrap items-start justify-between gap-3">
@@ -263,13 +265,13 @@ async function ImportDetailsView({ project, access }: { project: Project; access
   );
 }
 
-export function ImportPage({ project, access }: { project: Project; access: ProjectAccess }) {
+export function ImportPage({ project }: { project: Project }) {
   return (
     <div>
       <PageHeading title="Import details" />
       <div className="mt-4">
         <Suspense fallback={<CardSkeleton lines={4} label="Loading import details" />}>
-          <ImportDetailsView project={project} access={access} />
+          <ImportDetailsView project={project} />
         </Suspense>
       </div>
     </div>

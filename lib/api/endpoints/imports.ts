@@ -4,6 +4,7 @@ import { isAppError } from "@/lib/errors";
 import { cancelImport } from "@/lib/import/control";
 import { repositoryFullNameSchema, startBitbucketImport } from "@/lib/import/start";
 import { pathProblem, pathProblemMessage } from "@/lib/namespaces/paths";
+import { importAccess } from "@/lib/projects/access";
 import { getImportDetails } from "@/lib/projects/queries";
 import { getSettings, type ImportSourceName } from "@/lib/settings";
 import { ApiError, badRequest, forbidden, notFound } from "../errors";
@@ -159,7 +160,7 @@ const cancelBitbucket = apiRoute({ name: "cancel bitbucket import", access: "wri
   const project = await findApiProject(caller, String(body.project_id));
   const row = await db.projectImport.findUnique({ where: { projectId: project.id }, select: { id: true, userId: true } });
   if (!row) throw notFound("Import");
-  if (!project.access.canManage && row.userId !== caller.id) throw forbidden();
+  if (!(await importAccess(caller, { importerId: row.userId, project })).canManage) throw forbidden();
   try {
     await cancelImport(caller.id, row.id);
   } catch (error) {

@@ -2,13 +2,12 @@ import { z } from "zod";
 import { db, Prisma } from "@/lib/db";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { pathProblem, pathProblemMessage } from "@/lib/namespaces/paths";
-import { canImportInto } from "@/lib/namespaces/targets";
+import { canImportInto, namespaceIdsWithRole } from "@/lib/projects/access";
 import { isUsernameTaken } from "@/lib/users/create";
 import type { ApiCaller } from "../auth";
 import { ApiError, notFound } from "../errors";
 import { pageOf, paginatedResponse, paginationQuery } from "../pagination";
 import { apiBoolean, apiId, apiInt, apiString } from "../params";
-import { accessibleNamespaceIds } from "../projects";
 import { apiResponse, apiRoute } from "../route";
 import type { ApiRoutes } from "../router";
 import { apiNamespaceSelect, namespaceFullNames, roleForAccessLevel, serializeGroup, serializeNamespace, type ApiNamespaceRow } from "../serializers";
@@ -20,7 +19,7 @@ import { apiNamespaceSelect, namespaceFullNames, roleForAccessLevel, serializeGr
 
 async function visibleNamespacesWhere(caller: ApiCaller, minRole: Role | null = null): Promise<Prisma.NamespaceWhereInput> {
   if (caller.isAdmin && minRole === null) return {};
-  return { id: { in: await accessibleNamespaceIds(caller.id, minRole) } };
+  return { id: { in: await namespaceIdsWithRole(caller.id, minRole) } };
 }
 
 function namespaceWhere(idOrPath: string): Prisma.NamespaceWhereInput | null {
@@ -116,7 +115,7 @@ const createGroup = apiRoute({ name: "create group", access: "write", body: crea
   if (body.parent_id !== undefined) {
     parent = await findVisibleNamespace(caller, String(body.parent_id), "group");
     if (!parent) throw notFound("Parent Group");
-    if (!(await canImportInto(db, caller, parent.id))) throw new ApiError(403, { message: "403 Forbidden - You don't have permission to create a subgroup in this group." });
+    if (!(await canImportInto(caller, parent.id))) throw new ApiError(403, { message: "403 Forbidden - You don't have permission to create a subgroup in this group." });
   }
   const fullPath = parent ? `${parent.fullPath}/${path}` : path;
   const taken = parent

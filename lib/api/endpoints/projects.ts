@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { db, Prisma } from "@/lib/db";
 import type { Role } from "@/lib/generated/prisma/enums";
-import { highestRole } from "@/lib/projects/access";
+import { highestRole, namespaceAncestors, namespaceIdsWithRole, readableProjectsWhere } from "@/lib/projects/access";
 import { listWikiPages, readWikiPage } from "@/lib/projects/wiki";
 import { notFound } from "../errors";
 import { pageOf, paginateArray, paginatedResponse, paginationQuery } from "../pagination";
 import { apiBoolean, apiEnum, apiInt, apiList, apiString } from "../params";
-import { accessibleNamespaceIds, findApiProject, readableProjectsWhere } from "../projects";
+import { findApiProject } from "../projects";
 import { apiRoute } from "../route";
 import type { ApiRoutes } from "../router";
 import {
@@ -57,7 +57,7 @@ const listProjects = apiRoute(
     const filters: Prisma.ProjectWhereInput[] = [await readableProjectsWhere(caller)];
     if (query.membership || query.owned || query.min_access_level !== undefined) {
       const minRole: Role | null = query.owned ? "owner" : query.min_access_level !== undefined ? (roleForAccessLevel(query.min_access_level) ?? "guest") : null;
-      filters.push({ namespaceId: { in: caller ? await accessibleNamespaceIds(caller.id, minRole) : [] } });
+      filters.push({ namespaceId: { in: caller ? await namespaceIdsWithRole(caller.id, minRole) : [] } });
     }
     if (query.visibility) filters.push({ visibility: query.visibility });
     if (query.search) {
@@ -222,7 +222,7 @@ const listTags = apiRoute(
 // ---------------------------------------------------------------------------------------------
 // Members
 
-type MemberRow = { user_id: string; role: Role | null; owner: boolean; created_at: Date };
+type MemberRow = { userId: string; role: Role; since: Date };
 
 /**
  * Everyone with access to the project: members of its namespace or of any namespace above it,
@@ -232,21 +232,20 @@ const listAllMembers = apiRoute(
   { name: "list project members", access: "read", auth: "optional", query: z.object({ ...paginationQuery, query: apiString().optional() }) },
   async ({ caller, params, query, request }) => {
     const project = await findApiProject(caller, params.id!);
-    const rows = await db.$queryRaw<MemberRow[]>`
-      WITH RECURSIVE chain(id, parent_id, owner_id) AS (
-        SELECT id, parent_id, owner_id FROM namespaces WHERE id = ${project.namespaceId}
-        UNION
-        SELECT n.id, n.parent_id, n.owner_id FROM namespaces n JOIN chain c ON n.id = c.parent_id
-      )
-      SELECT m.user_id, m.role::text AS role, false AS owner, m.created_at FROM memberships m JOIN chain ON m.namespace_id = chain.id
-      UNION ALL
-      SELECT chain.owner_id AS user_id, NULL AS role, true AS owner, n.created_at FROM chain JOIN namespaces n ON n.id = chain.id WHERE chain.owner_id IS NOT NULL`;
+    const chain = await namespaceAncestors(project.namespaceId);
+    const [memberships, owned] = await Promise.all([
+      db.membership.findMany({ where: { namespaceId: { in: chain.map((namespace) => namespace.id) } }, select: { userId: true, role: true, createdAt: true } }),
+      db.namespace.findMany({ where: { id: { in: chain.filter((namespace) => namespace.ownerId !== null).map((namespace) => namespace.id) } }, select: { ownerId: true, createdAt: true } }),
+    ]);
+    const rows: MemberRow[] = [
+      ...memberships.map((membership) => ({ userId: membership.userId, role: membership.role, since: membership.createdAt })),
+      ...owned.map((namespace) => ({ userId: namespace.ownerId!, role: "owner" as const, since: namespace.createdAt })),
+    ];
     const best = new Map<string, { role: Role; since: Date }>();
     for (const row of rows) {
-      const role: Role = row.owner ? "owner" : row.role!;
-      const current = best.get(row.user_id);
-      const chosen = current ? highestRole([current.role, role])! : role;
-      best.set(row.user_id, { role: chosen, since: current && current.since < row.created_at ? current.since : row.created_at });
+      const current = best.get(row.userId);
+      const chosen = current ? highestRole([current.role, row.role])! : row.role;
+      best.set(row.userId, { role: chosen, since: current && current.since < row.since ? current.since : row.since });
     }
     const search = query.query?.toLowerCase();
     const users = await db.user.findMany({ where: { id: { in: [...best.keys()] } }, select: apiUserSelect, orderBy: { number: "asc" } });

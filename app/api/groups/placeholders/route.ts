@@ -1,7 +1,8 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { currentUser } from "@/lib/auth";
 import { AppError, newRequestId, toPublicError } from "@/lib/errors";
-import { canManagePlaceholders, findNamespaceByPath, placeholdersCsv } from "@/lib/users/placeholders";
+import { canManagePlaceholders } from "@/lib/projects/access";
+import { findNamespaceByPath, placeholdersCsv } from "@/lib/users/placeholders";
 
 export const dynamic = "force-dynamic";
 

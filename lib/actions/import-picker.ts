@@ -12,9 +12,9 @@ import { userMappingSchema } from "@/lib/settings";
 
 /**
  * The repository picker's server actions. Each one validates its input and the session
- * (userAction), then the permission checks happen on the server for every call: the target
- * namespace (Maintainer or Owner on it or a parent group, the personal namespace, or admin), the
- * import being cancelled (its importer or a Maintainer), the statuses (projects the user can read).
+ * (userAction); the permission checks happen on the server for every call, through
+ * lib/projects/access: the target namespace (canImportInto), the import being cancelled
+ * (requireImportManager), the statuses (readableProjectsSql, manageableImportsSql).
  */
 
 const targetFields = {
@@ -51,7 +51,7 @@ export const importRepository = userAction("import bitbucket repository", import
 });
 
 export const cancelRepositoryImport = userAction("cancel bitbucket import", z.object({ importId: z.number().int().positive() }), async ({ importId }, { user }) => {
-  // cancelImport checks that the user started the import or may manage its project.
+  // cancelImport checks the right to manage the import.
   await cancelImport(user.id, importId);
   const row = await db.projectImport.findUnique({ where: { id: importId }, select: { sourceRepository: true } });
   const status = row ? (await importStatusesFor(user, [row.sourceRepository]))[row.sourceRepository] : undefined;

@@ -7,19 +7,13 @@ import { stopJobs } from "@/lib/jobs";
 import { createBitbucketHandlers, createSandboxState } from "@/mocks/bitbucket";
 import { SANDBOX_WORKSPACES, generateRepositories } from "@/mocks/bitbucket/seed";
 import { resetDatabase } from "@/test/db";
+import { session } from "@/test/session";
 import { createLinkedUser } from "@/test/fixtures";
 
 // The actions read the session through currentUser(); the test decides who is signed in.
-const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
-vi.mock("@/lib/auth/session", () => ({
-  currentUser: async () => session.user,
-  requireUser: async () => {
-    if (!session.user) throw new Error("not signed in");
-    return session.user;
-  },
-}));
+vi.mock("@/lib/auth/session", () => import("@/test/session"));
 
-const { cancelRepositoryImport, importAllRepositories, importRepository, importStatuses, previewImportAllRepositories } = await import("./actions");
+const { cancelRepositoryImport, importAllRepositories, importRepository, importStatuses, previewImportAllRepositories } = await import("./import-picker");
 
 const state = createSandboxState();
 const server = setupServer(...createBitbucketHandlers(state, { webUrl: "https://bitbucket.org", apiUrl: "https://api.bitbucket.org" }));
