@@ -1,6 +1,6 @@
-/** Helpers shared by the sandbox's own tests (and usable by other test suites). */
-import { SANDBOX_ACCOUNTS, type SandboxNickname } from "./seed";
-import type { SandboxState } from "./state";
+/** Request helpers for tests that talk to the Bitbucket sandbox over HTTP. */
+import { SANDBOX_ACCOUNTS, type SandboxNickname } from "@/mocks/bitbucket/seed";
+import type { SandboxState } from "@/mocks/bitbucket/state";
 
 export const WEB = "https://bitbucket.org";
 export const API = "https://api.bitbucket.org";

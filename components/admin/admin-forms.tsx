@@ -2,9 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
-import { createUserAsAdmin, saveSettings } from "@/app/admin/actions";
+import { createUserAsAdmin, saveSettings } from "@/lib/actions/admin";
 import type { Settings } from "@/lib/settings";
-import { buttonStyles, inputStyles, Notice } from "./ui";
+import { buttonStyles, inputStyles, Notice } from "@/components/ui";
 
 export function CreateUserForm() {
   const router = useRouter();

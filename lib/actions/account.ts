@@ -7,7 +7,7 @@ import { LINK_INTENT_COOKIE, confirmBitbucketSwitch, declineBitbucketSwitch, dis
 import { sessionCookie } from "@/lib/auth/password-sign-in";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { userAction } from "@/lib/http/action";
+import { userAction } from "@/lib/actions/wrapper";
 
 const id = z.string().min(1).max(100);
 

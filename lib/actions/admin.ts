@@ -4,7 +4,7 @@ import { refresh } from "next/cache";
 import { z } from "zod";
 import type { SessionUser } from "@/lib/auth";
 import { AppError } from "@/lib/errors";
-import { userAction } from "@/lib/http/action";
+import { userAction } from "@/lib/actions/wrapper";
 import { updateSettings, userMappingSchema } from "@/lib/settings";
 import { createLocalUser, localUserSchema } from "@/lib/users/create";
 

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { currentUser, type SessionUser } from "@/lib/auth";
-import { AppError, newRequestId, toPublicError, type PublicError } from "@/lib/errors";
-import { validationError } from "./route";
+import { AppError, newRequestId, toPublicError, validationError, type PublicError } from "@/lib/errors";
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: PublicError };
 

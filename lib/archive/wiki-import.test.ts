@@ -12,7 +12,7 @@ import { listWikiPages, readWikiPage } from "@/lib/projects/wiki";
 import { resetDatabase } from "@/test/db";
 import { createLinkedUser } from "@/test/fixtures";
 import { runArchiveJob, startWikiImport } from "./jobs";
-import { createUserWithProject, uploadFile } from "./test-support";
+import { createUserWithProject, uploadFile } from "@/test/archive";
 
 const directory = mkdtempSync(path.join(tmpdir(), "ferry-wiki-import-"));
 let counter = 0;

@@ -34,7 +34,7 @@ async function humanUserByUsername(username: string) {
     where: { username: { equals: username.trim().replace(/^@/, ""), mode: "insensitive" } },
     select: { id: true, username: true, kind: true },
   });
-  if (!user) throw new AppError("user_not_found", `There is no Ferry user @${username.trim().replace(/^@/, "")}.`, { status: 422 });
+  if (!user) throw new AppError("target_user_not_found", `There is no Ferry user @${username.trim().replace(/^@/, "")}.`, { status: 422 });
   if (user.kind !== "human") throw new AppError("target_is_placeholder", `@${user.username} is a placeholder; choose a Ferry user who signs in.`, { status: 422 });
   return user;
 }

@@ -1,7 +1,7 @@
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createBitbucketHandlers, createSandboxState, SANDBOX_ACCOUNTS, SANDBOX_REPOSITORIES } from "./index";
-import { API, WEB, apiTokenAuth, basic, bearer, bearerFor, collectPages } from "./test-support";
+import { API, WEB, apiTokenAuth, basic, bearer, bearerFor, collectPages } from "@/test/sandbox";
 
 const state = createSandboxState();
 const server = setupServer(...createBitbucketHandlers(state, { webUrl: WEB, apiUrl: API }));

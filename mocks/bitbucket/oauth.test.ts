@@ -1,7 +1,7 @@
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createBitbucketHandlers, createSandboxState, SANDBOX_ACCOUNTS, SANDBOX_CONSUMER } from "./index";
-import { API, WEB, basic, bearer, sleep } from "./test-support";
+import { API, WEB, basic, bearer, sleep } from "@/test/sandbox";
 
 const state = createSandboxState();
 const server = setupServer(...createBitbucketHandlers(state, { webUrl: WEB, apiUrl: API }));

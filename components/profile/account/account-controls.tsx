@@ -3,8 +3,8 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
-import { changePassword, confirmSwitch, declineSwitch, disconnectBitbucket, prepareBitbucketLink } from "@/app/profile/account/actions";
-import { buttonStyles, inputStyles, Notice } from "./ui";
+import { changePassword, confirmSwitch, declineSwitch, disconnectBitbucket, prepareBitbucketLink } from "@/lib/actions/account";
+import { buttonStyles, inputStyles, Notice } from "@/components/ui";
 
 type Intent = { mode: "connect" } | { mode: "reconnect"; identityId: string };
 

@@ -4,7 +4,7 @@ import { refresh } from "next/cache";
 import { z } from "zod";
 import type { SessionUser } from "@/lib/auth";
 import { AppError } from "@/lib/errors";
-import { userAction } from "@/lib/http/action";
+import { userAction } from "@/lib/actions/wrapper";
 import { cancelImport, retryFailedItems } from "@/lib/import/control";
 import { projectAccess } from "@/lib/projects/access";
 import { findImportProject } from "@/lib/projects/queries";
