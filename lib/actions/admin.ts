@@ -9,7 +9,7 @@ import { updateSettings, userMappingSchema } from "@/lib/settings";
 import { createLocalUser, localUserSchema } from "@/lib/users/create";
 
 function requireAdmin(user: SessionUser): void {
-  if (!user.isAdmin) throw new AppError("forbidden", "Only administrators can do that.", { status: 403 });
+  if (!user.isAdmin) throw new AppError("forbidden", "Only administrators can do that.");
 }
 
 export const createUserAsAdmin = userAction("admin create user", localUserSchema, async (input, { user }) => {

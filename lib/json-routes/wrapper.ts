@@ -27,7 +27,7 @@ export function userRoute<QuerySchema extends z.ZodType>(
     const requestId = newRequestId();
     try {
       const user = await currentUser();
-      if (!user) throw new AppError("unauthenticated", "Sign in to continue.", { status: 401 });
+      if (!user) throw new AppError("unauthenticated", "Sign in to continue.");
       const parsed = options.query.safeParse(queryObject(new URL(request.url)));
       if (!parsed.success) throw validationError(parsed.error, "query");
       const body = await handler({ request, user, query: parsed.data, requestId });
