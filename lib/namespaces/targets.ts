@@ -5,7 +5,7 @@ import { roleLevel } from "@/lib/projects/access";
 import { namespacePathProblem, splitNamespacePath } from "./paths";
 
 /**
- * Where an import may put its project. The seed's rules, made visible:
+ * Where an import may put its project:
  * - no target: the user's personal namespace;
  * - a target that does not exist is created as a group (nested paths too), the user its Owner;
  * - a target the user may not import into ("taken") falls back to the personal namespace with a
