@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
-import { NavTabs } from "@/components/nav-tabs";
+import { NavTabs } from "@/components/ui/nav-tabs";
 import { currentUser } from "@/lib/auth";
 
 /**

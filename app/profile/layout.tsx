@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { NavTabs } from "@/components/nav-tabs";
+import { NavTabs } from "@/components/ui/nav-tabs";
 import { currentUser } from "@/lib/auth";
 
 export default async function ProfileLayout({ children }: { children: ReactNode }) {

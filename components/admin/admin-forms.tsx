@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
 import { createUserAsAdmin, saveSettings } from "@/lib/actions/admin";
 import type { Settings } from "@/lib/settings";
-import { buttonStyles, inputStyles, Notice } from "@/components/ui";
+import { buttonStyles, inputStyles, Notice } from "@/components/ui/forms";
 
 export function CreateUserForm() {
   const router = useRouter();

@@ -5,7 +5,7 @@ import { useId, useState, useTransition, type FormEvent } from "react";
 import { cancelPlaceholderReassignment, keepPlaceholder, reassignPlaceholder, uploadReassignmentCsv } from "@/lib/actions/placeholders";
 import type { ActionResult } from "@/lib/actions/wrapper";
 import type { CsvResult } from "@/lib/users/reassignment";
-import { buttonStyles, inputStyles, Notice } from "@/components/ui";
+import { buttonStyles, inputStyles, Notice } from "@/components/ui/forms";
 
 function useAction() {
   const router = useRouter();

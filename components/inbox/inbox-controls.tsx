@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { acceptReassignmentRequest, rejectReassignmentRequest } from "@/lib/actions/inbox";
-import { buttonStyles, Notice } from "@/components/ui";
+import { buttonStyles, Notice } from "@/components/ui/forms";
 
 export function ReassignmentAnswer({ reassignmentId, sourceName }: { reassignmentId: number; sourceName: string }) {
   const router = useRouter();

@@ -2,7 +2,7 @@
 
 import { useState, useTransition, type FormEvent } from "react";
 import { signInWithPassword } from "@/lib/actions/sign-in";
-import { buttonStyles, inputStyles, Notice } from "@/components/ui";
+import { buttonStyles, inputStyles, Notice } from "@/components/ui/forms";
 
 /** Username (or email) and password, for users an administrator created. */
 export function PasswordSignInForm({ callbackUrl }: { callbackUrl: string }) {

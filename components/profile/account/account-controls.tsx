@@ -4,7 +4,7 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
 import { changePassword, confirmSwitch, declineSwitch, disconnectBitbucket, prepareBitbucketLink } from "@/lib/actions/account";
-import { buttonStyles, inputStyles, Notice } from "@/components/ui";
+import { buttonStyles, inputStyles, Notice } from "@/components/ui/forms";
 
 type Intent = { mode: "connect" } | { mode: "reconnect"; identityId: string };
 
