@@ -1,6 +1,121 @@
-/** Request helpers for tests that talk to the Bitbucket sandbox over HTTP. */
+/**
+ * The Bitbucket sandbox in tests: as a real HTTP server for the whole file (`sandboxTest`,
+ * `importTest`), or through msw handlers (`useSandboxHandlers`), and request helpers for both.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, beforeEach, test } from "vitest";
+import type { SessionUser } from "@/lib/auth";
+import { resetConfigForTests } from "@/lib/config";
+import { startImportWorkers } from "@/lib/import/workers";
+import { stopJobs } from "@/lib/jobs";
+import { createBitbucketHandlers, createSandboxState, SANDBOX_CONSUMER, startSandboxServer, type SandboxServer } from "@/mocks/bitbucket";
 import { SANDBOX_ACCOUNTS, type SandboxNickname } from "@/mocks/bitbucket/seed";
 import type { SandboxState } from "@/mocks/bitbucket/state";
+import { resetDatabase } from "./db";
+import { createLinkedUser } from "./fixtures";
+
+export type Sandbox = SandboxServer;
+
+/**
+ * Sets environment variables and re-reads Ferry's configuration; the returned function puts the
+ * previous values back.
+ */
+export function patchEnv(values: Record<string, string>): () => void {
+  const previous = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, values);
+  resetConfigForTests();
+  return () => {
+    for (const [key, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    resetConfigForTests();
+  };
+}
+
+/**
+ * Starts the sandbox as a real server (git included) and points Ferry at it: Bitbucket's API and
+ * web URLs, the OAuth consumer, and a DATA_DIR of this test file's own (test files run in parallel
+ * with databases of their own, so their project ids collide: in a shared DATA_DIR two imports
+ * would write the same `repositories/1.git`). `env` adds variables of the caller's.
+ */
+export async function startTestSandbox(options: { state?: SandboxState; env?: Record<string, string> } = {}): Promise<{ sandbox: Sandbox; stop(): Promise<void> }> {
+  const sandbox = await startSandboxServer({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), "ferry-sandbox-")), state: options.state });
+  const restoreEnv = patchEnv({
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), "ferry-data-")),
+    BITBUCKET_URL: sandbox.url,
+    BITBUCKET_API_URL: sandbox.url,
+    BITBUCKET_CLIENT_ID: SANDBOX_CONSUMER.key,
+    BITBUCKET_CLIENT_SECRET: SANDBOX_CONSUMER.secret,
+    ...options.env,
+  });
+  return {
+    sandbox,
+    stop: async () => {
+      await sandbox.close();
+      restoreEnv();
+    },
+  };
+}
+
+/**
+ * A test with the sandbox served for the whole file (`sandbox`), a fresh database and sandbox
+ * state before each test, and `alice`: a Ferry user linked to the sandbox's alice.
+ * Extra variables for Ferry go in the file-scoped `sandboxEnv` (`sandboxTest.override`).
+ */
+export const sandboxTest = test
+  .extend("sandboxEnv", { scope: "file" }, {} as Record<string, string>)
+  .extend("sandbox", { scope: "file" }, async ({ sandboxEnv }, { onCleanup }) => {
+    const { sandbox, stop } = await startTestSandbox({ env: sandboxEnv });
+    onCleanup(stop);
+    return sandbox;
+  })
+  .extend("freshState", { auto: true }, async ({ sandbox }) => {
+    await resetDatabase();
+    sandbox.state.reset();
+    return sandbox.state;
+  })
+  .extend("alice", async ({ freshState }): Promise<SessionUser> => createLinkedUser(freshState, "alice"));
+
+/** sandboxTest with this process's import workers running for the whole file. */
+export const importTest = sandboxTest.extend("workers", { scope: "file", auto: true }, async ({ sandbox }, { onCleanup }) => {
+  void sandbox; // the workers read the Bitbucket settings the sandbox fixture sets
+  await startImportWorkers();
+  onCleanup(() => stopJobs());
+  return true;
+});
+
+/**
+ * Serves the sandbox through msw at WEB and API for this file, with a fresh state before each test.
+ * Registers the hooks; call it at the top of a test file.
+ */
+export function useSandboxHandlers(state: SandboxState = createSandboxState()) {
+  const server = setupServer(...createBitbucketHandlers(state, { webUrl: WEB, apiUrl: API }));
+  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+  beforeEach(() => state.reset());
+  return { state, server };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
+
+/** GETs a sandbox URL (a path is taken below API) and reads the body as JSON, or as `{ text }` when it is not JSON. */
+export async function getJson(url: string, auth: string | null): Promise<{ status: number; body: Json; response: Response }> {
+  const response = await fetch(url.startsWith("http") ? url : `${API}${url}`, { headers: auth ? { Authorization: auth } : {} });
+  const raw = await response.text();
+  let body: Json;
+  try {
+    body = JSON.parse(raw) as Json;
+  } catch {
+    body = { text: raw };
+  }
+  return { status: response.status, body, response };
+}
 
 export const WEB = "https://bitbucket.org";
 export const API = "https://api.bitbucket.org";
