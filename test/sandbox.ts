@@ -70,7 +70,10 @@ export const sandboxTest = test
   .extend("sandboxEnv", { scope: "file" }, {} as Record<string, string>)
   .extend("sandbox", { scope: "file" }, async ({ sandboxEnv }, { onCleanup }) => {
     const { sandbox, stop } = await startTestSandbox({ env: sandboxEnv });
-    onCleanup(stop);
+    onCleanup(async () => {
+      await stopJobs(); // the job queue a test of the file started, workers or not
+      await stop();
+    });
     return sandbox;
   })
   .extend("freshState", { auto: true }, async ({ sandbox }) => {
@@ -81,10 +84,9 @@ export const sandboxTest = test
   .extend("alice", async ({ freshState }): Promise<SessionUser> => createLinkedUser(freshState, "alice"));
 
 /** sandboxTest with this process's import workers running for the whole file. */
-export const importTest = sandboxTest.extend("workers", { scope: "file", auto: true }, async ({ sandbox }, { onCleanup }) => {
-  void sandbox; // the workers read the Bitbucket settings the sandbox fixture sets
+export const importTest = sandboxTest.extend("workers", { scope: "file", auto: true }, async ({ sandbox }) => {
+  void sandbox; // the workers read the Bitbucket settings the sandbox fixture sets, and it stops them
   await startImportWorkers();
-  onCleanup(() => stopJobs());
   return true;
 });
 
