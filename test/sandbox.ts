@@ -8,33 +8,16 @@ import path from "node:path";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach, test } from "vitest";
 import type { SessionUser } from "@/lib/auth";
-import { resetConfigForTests } from "@/lib/config";
 import { startImportWorkers } from "@/lib/import/workers";
 import { stopJobs } from "@/lib/jobs";
 import { createBitbucketHandlers, createSandboxState, SANDBOX_CONSUMER, startSandboxServer, type SandboxServer } from "@/mocks/bitbucket";
 import { SANDBOX_ACCOUNTS, type SandboxNickname } from "@/mocks/bitbucket/seed";
 import type { SandboxState } from "@/mocks/bitbucket/state";
 import { resetDatabase } from "./db";
+import { patchEnv } from "./env";
 import { createLinkedUser } from "./fixtures";
 
 export type Sandbox = SandboxServer;
-
-/**
- * Sets environment variables and re-reads Ferry's configuration; the returned function puts the
- * previous values back.
- */
-export function patchEnv(values: Record<string, string>): () => void {
-  const previous = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, values);
-  resetConfigForTests();
-  return () => {
-    for (const [key, value] of Object.entries(previous)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-    resetConfigForTests();
-  };
-}
 
 /**
  * Starts the sandbox as a real server (git included) and points Ferry at it: Bitbucket's API and
