@@ -115,7 +115,7 @@ const { ensureDatabase } = await import("../lib/db/ensure.ts");
 const database = await ensureDatabase({ dataDir: process.env.DATA_DIR, databaseUrl: process.env.DATABASE_URL });
 process.env.DATABASE_URL = database.url;
 const { db } = await import("../lib/db/index.ts");
-const { createUserWithProject, uploadFile } = await import("../lib/archive/test-support.ts");
+const { createUserWithProject, uploadFile } = await import("../test/archive.ts");
 const { startIssuesArchiveImport } = await import("../lib/archive/jobs.ts");
 const { stopJobs } = await import("../lib/jobs/index.ts");
 

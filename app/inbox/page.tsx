@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import { ReassignmentAnswer } from "@/components/identity/inbox-controls";
-import { Notice } from "@/components/identity/ui";
+import { ReassignmentAnswer } from "@/components/inbox/inbox-controls";
+import { Notice } from "@/components/ui/forms";
 import { Badge } from "@/components/projects/badges";
 import { Time } from "@/components/projects/time";
 import { PageHeading, Section } from "@/components/projects/ui";

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { BitbucketSignInButton } from "@/components/bitbucket-sign-in-button";
 import { FerryMark } from "@/components/ferry-mark";
-import { PasswordSignInForm } from "@/components/identity/password-sign-in-form";
+import { PasswordSignInForm } from "@/components/sign-in/password-sign-in-form";
 import { currentUser } from "@/lib/auth";
 import { safeReturnPath } from "@/lib/auth/password-sign-in";
 import { config } from "@/lib/config";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, useTransition } from "react";
-import { cancelArchiveJobAction } from "./actions";
+import { cancelArchiveJobAction } from "@/lib/actions/archive";
 
 export function CancelJobButton({ jobId, requested }: { jobId: number; requested: boolean }) {
   const [pending, startTransition] = useTransition();

@@ -1,7 +1,7 @@
 "use client";
 
 import { useId, useState, useTransition } from "react";
-import { startIssuesArchiveImportAction, startWikiImportAction } from "./actions";
+import { startIssuesArchiveImportAction, startWikiImportAction } from "@/lib/actions/archive";
 import { FileUploadField } from "./file-upload-field";
 import type { UploadedFile } from "./upload";
 

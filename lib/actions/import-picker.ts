@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { userAction } from "@/lib/http/action";
+import { userAction } from "@/lib/actions/wrapper";
 import { cancelImport } from "@/lib/import/control";
 import { IMPORT_ALL_LIMIT, importAll, importFromPicker, previewImportAll } from "@/lib/import/picker";
 import { repositoryFullNameSchema } from "@/lib/import/start";

@@ -2,7 +2,7 @@
 
 import { refresh } from "next/cache";
 import { z } from "zod";
-import { userAction } from "@/lib/http/action";
+import { userAction } from "@/lib/actions/wrapper";
 import { cancelImport, retryFailedItems } from "@/lib/import/control";
 
 /**

@@ -13,7 +13,7 @@ import { stopJobs } from "@/lib/jobs";
 import { createPersonalAccessToken } from "@/lib/tokens";
 import { resetDatabase } from "@/test/db";
 import { runArchiveJob } from "./jobs";
-import { createUserWithProject, syntheticExport } from "./test-support";
+import { createUserWithProject, syntheticExport } from "@/test/archive";
 import { writeZip } from "./zip-writer";
 
 const directory = mkdtempSync(path.join(tmpdir(), "ferry-archive-api-"));

@@ -3,7 +3,6 @@
  * leniently: real exports are consistent, third-party zips have string ids, "Z" or naive dates,
  * missing keys and null lists. A record without what it cannot do without (an issue without an
  * id, a comment without its issue) is rejected with a reason; everything else gets a default.
- * See ../shared/reference/bitbucket-issue-export.md for the format.
  */
 
 /** A source user: db-2.0 `{display_name, account_id}`, db-1.0 a username; null users are anonymous. */

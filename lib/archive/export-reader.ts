@@ -341,5 +341,5 @@ function unique(values: readonly string[]): string[] {
 }
 
 function exportFormatError(message: string): AppError {
-  return new AppError("export_invalid", message, { status: 422 });
+  return new AppError("export_invalid", message);
 }

@@ -7,7 +7,7 @@ import { AppError } from "@/lib/errors";
 import { stopJobs } from "@/lib/jobs";
 import { resetDatabase } from "@/test/db";
 import { cancelArchiveJob, queueArchiveJobsForNewProject, runArchiveJob, startArchiveWorkers, startIssuesArchiveImport } from "./jobs";
-import { createUserWithProject, syntheticExport, uploadFile, type SyntheticExport } from "./test-support";
+import { createUserWithProject, syntheticExport, uploadFile, type SyntheticExport } from "@/test/archive";
 import { ZipWriter, writeZip } from "./zip-writer";
 
 const directory = mkdtempSync(path.join(tmpdir(), "ferry-archive-jobs-"));

@@ -74,4 +74,14 @@ describe("readMultipart", () => {
     const { body, boundary } = await encode(form);
     for await (const part of readMultipart(pieces(body, 50), boundary)) await expect(readTextPart(part, 10)).rejects.toMatchObject({ code: "field_too_large" });
   });
+
+  it("refuses more than 100 parts", async () => {
+    const form = new FormData();
+    for (let i = 0; i < 101; i++) form.append(`field${i}`, "x");
+    const { body, boundary } = await encode(form);
+    const read = async () => {
+      for await (const part of readMultipart(pieces(body, 4096), boundary)) await readTextPart(part);
+    };
+    await expect(read()).rejects.toMatchObject({ code: "invalid_multipart", status: 400 });
+  });
 });

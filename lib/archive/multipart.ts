@@ -1,10 +1,13 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import busboy from "busboy";
 import { AppError } from "@/lib/errors";
 
 /**
- * A streaming `multipart/form-data` reader for API uploads (`file=@export.zip`): file parts are
- * handed over as byte streams, so a large archive goes to disk without being held in memory
- * (`Request.formData()` would buffer it whole). Each part's body must be read to its end (or
- * abandoned by returning) before the next part is produced; unread bytes are skipped.
+ * A streaming `multipart/form-data` reader for API uploads (`file=@export.zip`), on busboy: file
+ * parts are handed over as byte streams, so a large archive goes to disk without being held in
+ * memory (`Request.formData()` would buffer it whole). Each part's body must be read to its end
+ * (or abandoned by returning) before the next part is produced; unread bytes are skipped.
  */
 
 export type MultipartPart = {
@@ -16,11 +19,17 @@ export type MultipartPart = {
   body: AsyncGenerator<Buffer>;
 };
 
-const MAX_HEADER_BYTES = 16 * 1024;
 const MAX_PARTS = 100;
+const MAX_HEADER_PAIRS = 100;
+/** Text fields longer than this are refused whatever the reader's own limit. */
+const MAX_FIELD_BYTES = 1024 * 1024;
 
 function malformed(message: string): AppError {
-  return new AppError("invalid_multipart", `The multipart body is malformed: ${message}.`, { status: 400 });
+  return new AppError("invalid_multipart", `The multipart body is malformed: ${message}.`);
+}
+
+function fieldTooLarge(name: string, maxBytes: number): AppError {
+  return new AppError("field_too_large", `The form field ${name} is larger than ${maxBytes} bytes.`);
 }
 
 /** The boundary of a `multipart/form-data` content type, or null. */
@@ -30,118 +39,69 @@ export function multipartBoundary(contentType: string | null): string | null {
   return match ? (match[1] ?? match[2] ?? null) : null;
 }
 
-function headerParameter(value: string, name: string): string | null {
-  const extended = new RegExp(`;\\s*${name}\\*=(?:UTF-8|utf-8)''([^;]+)`).exec(value);
-  if (extended) {
-    try {
-      return decodeURIComponent(extended[1]!.trim());
-    } catch {
-      // fall back to the plain parameter
-    }
+async function* fileBody(stream: Readable): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+  } catch (error) {
+    throw error instanceof AppError ? error : malformed(error instanceof Error ? error.message.toLowerCase() : String(error));
   }
-  const quoted = new RegExp(`;\\s*${name}="((?:[^"\\\\]|\\\\.)*)"`, "i").exec(value);
-  if (quoted) return quoted[1]!.replace(/\\(.)/g, "$1");
-  const bare = new RegExp(`;\\s*${name}=([^;\\s]+)`, "i").exec(value);
-  return bare ? bare[1]! : null;
 }
 
-class Reader {
-  private buffer = Buffer.alloc(0);
-  private ended = false;
-  private readonly iterator: AsyncIterator<Uint8Array>;
-
-  constructor(source: AsyncIterable<Uint8Array>) {
-    this.iterator = source[Symbol.asyncIterator]();
-  }
-
-  get data(): Buffer {
-    return this.buffer;
-  }
-
-  get done(): boolean {
-    return this.ended;
-  }
-
-  /** Reads more; false at the end of the body. */
-  async more(): Promise<boolean> {
-    if (this.ended) return false;
-    const next = await this.iterator.next();
-    if (next.done) {
-      this.ended = true;
-      return false;
-    }
-    this.buffer = this.buffer.length === 0 ? Buffer.from(next.value) : Buffer.concat([this.buffer, next.value]);
-    return true;
-  }
-
-  consume(count: number): Buffer {
-    const taken = this.buffer.subarray(0, count);
-    this.buffer = this.buffer.subarray(count);
-    return taken;
-  }
+async function* fieldBody(name: string, value: string, truncated: boolean): AsyncGenerator<Buffer> {
+  if (truncated) throw fieldTooLarge(name, MAX_FIELD_BYTES);
+  yield Buffer.from(value, "utf8");
 }
 
 /** The parts of a multipart body, in order. Throws AppError("invalid_multipart") for malformed input. */
 export async function* readMultipart(source: AsyncIterable<Uint8Array>, boundary: string): AsyncGenerator<MultipartPart> {
-  const reader = new Reader(source);
-  const opening = Buffer.from(`--${boundary}`);
-  const delimiter = Buffer.from(`\r\n--${boundary}`);
+  const parser = busboy({
+    headers: { "content-type": `multipart/form-data; boundary="${boundary}"` },
+    preservePath: true,
+    defParamCharset: "utf8",
+    limits: { parts: MAX_PARTS, headerPairs: MAX_HEADER_PAIRS, fieldSize: MAX_FIELD_BYTES },
+  });
+  const ready: MultipartPart[] = [];
+  let failure: unknown = null;
+  let closed = false;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  const fail = (error: unknown) => {
+    failure ??= error instanceof AppError ? error : malformed(error instanceof Error ? error.message.toLowerCase() : String(error));
+    notify();
+  };
 
-  // Preamble up to the first boundary.
-  for (;;) {
-    const index = reader.data.indexOf(opening);
-    if (index !== -1) {
-      reader.consume(index + opening.length);
-      break;
-    }
-    if (reader.data.length > MAX_HEADER_BYTES) throw malformed("no opening boundary");
-    if (!(await reader.more())) throw malformed("no opening boundary");
-  }
+  parser.on("file", (name, stream, info) => {
+    ready.push({ name, fileName: info.filename ?? null, contentType: info.mimeType ?? null, body: fileBody(stream) });
+    notify();
+  });
+  parser.on("field", (name, value, info) => {
+    ready.push({ name, fileName: null, contentType: info.mimeType ?? null, body: fieldBody(name, value, info.valueTruncated) });
+    notify();
+  });
+  parser.on("partsLimit", () => fail(malformed(`more than ${MAX_PARTS} parts`)));
+  parser.on("close", () => {
+    closed = true;
+    notify();
+  });
+  const feeding = pipeline(Readable.from(source, { objectMode: false }), parser).catch(fail);
 
-  for (let parts = 0; ; parts++) {
-    while (reader.data.length < 2) if (!(await reader.more())) throw malformed("the body ends after a boundary");
-    const after = reader.consume(2).toString("latin1");
-    if (after === "--") return;
-    if (after !== "\r\n") throw malformed("a boundary is not followed by a line break");
-    if (parts >= MAX_PARTS) throw malformed(`more than ${MAX_PARTS} parts`);
-
-    let headerEnd: number;
+  try {
     for (;;) {
-      headerEnd = reader.data.indexOf("\r\n\r\n");
-      if (headerEnd !== -1) break;
-      if (reader.data.length > MAX_HEADER_BYTES) throw malformed("part headers are too long");
-      if (!(await reader.more())) throw malformed("the body ends inside part headers");
+      while (ready.length === 0 && !closed && failure === null) await new Promise<void>((resolve) => (wake = resolve));
+      if (failure !== null) throw failure;
+      const part = ready.shift();
+      if (!part) break;
+      yield part;
+      // A part the consumer did not read to its end is skipped.
+      for await (const chunk of part.body) void chunk;
     }
-    const headers = new Map<string, string>();
-    for (const line of reader.consume(headerEnd).toString("utf8").split("\r\n")) {
-      const colon = line.indexOf(":");
-      if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
-    }
-    reader.consume(4);
-    const disposition = headers.get("content-disposition") ?? "";
-    const name = headerParameter(disposition, "name");
-    if (!/^form-data/i.test(disposition) || name === null) throw malformed("a part has no form-data name");
-
-    let finished = false;
-    const body = async function* (): AsyncGenerator<Buffer> {
-      for (;;) {
-        const index = reader.data.indexOf(delimiter);
-        if (index !== -1) {
-          if (index > 0) yield Buffer.from(reader.consume(index));
-          reader.consume(delimiter.length);
-          finished = true;
-          return;
-        }
-        // Keep a tail that could be the start of the delimiter.
-        const safe = reader.data.length - delimiter.length;
-        if (safe > 0) yield Buffer.from(reader.consume(safe));
-        if (!(await reader.more())) throw malformed("the body ends inside a part");
-      }
-    };
-    const part: MultipartPart = { name, fileName: headerParameter(disposition, "filename"), contentType: headers.get("content-type") ?? null, body: body() };
-    yield part;
-    // A part the consumer did not read to its end is skipped.
-    if (!finished) for await (const chunk of body()) void chunk;
+    await feeding;
+    if (failure !== null) throw failure;
+  } finally {
+    if (!closed) parser.destroy();
   }
 }
 
@@ -151,7 +111,7 @@ export async function readTextPart(part: MultipartPart, maxBytes = 64 * 1024): P
   let size = 0;
   for await (const chunk of part.body) {
     size += chunk.length;
-    if (size > maxBytes) throw new AppError("field_too_large", `The form field ${part.name} is larger than ${maxBytes} bytes.`, { status: 413 });
+    if (size > maxBytes) throw fieldTooLarge(part.name, maxBytes);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString("utf8");

@@ -6,7 +6,7 @@ import { db } from "@/lib/db";
 import { stopJobs } from "@/lib/jobs";
 import { resetDatabase } from "@/test/db";
 import { runArchiveJob, startIssuesArchiveImport } from "./jobs";
-import { createLinkedFerryUser, createUserWithProject, uploadFile } from "./test-support";
+import { createLinkedFerryUser, createUserWithProject, uploadFile } from "@/test/archive";
 
 /**
  * The real exports in ../shared/samples/bitbucket-issue-exports, imported end to end. Expected

@@ -2,17 +2,14 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SANDBOX_CONSUMER, SHOWCASE_REPOSITORY, showcaseExpectations, startSandboxServer } from "@/mocks/bitbucket";
-import { resetConfigForTests } from "@/lib/config";
+import { afterAll, describe, expect } from "vitest";
+import { SHOWCASE_REPOSITORY, showcaseExpectations } from "@/mocks/bitbucket";
 import { db } from "@/lib/db";
 import { repositoriesRoot } from "@/lib/git";
-import { stopJobs } from "@/lib/jobs";
 import { listWikiPages, readWikiPage } from "@/lib/projects/wiki";
-import { resetDatabase } from "@/test/db";
-import { createLinkedUser } from "@/test/fixtures";
+import { createUserWithProject, uploadFile } from "@/test/archive";
+import { sandboxTest as test } from "@/test/sandbox";
 import { runArchiveJob, startWikiImport } from "./jobs";
-import { createUserWithProject, uploadFile } from "./test-support";
 
 const directory = mkdtempSync(path.join(tmpdir(), "ferry-wiki-import-"));
 let counter = 0;
@@ -50,30 +47,13 @@ const PAGES = {
   "images/logo.png": "not a page",
 };
 
-type Sandbox = Awaited<ReturnType<typeof startSandboxServer>>;
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-  sandbox = await startSandboxServer({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), "ferry-wiki-sandbox-")) });
-  Object.assign(process.env, {
-    BITBUCKET_URL: sandbox.url,
-    BITBUCKET_API_URL: sandbox.url,
-    BITBUCKET_CLIENT_ID: SANDBOX_CONSUMER.key,
-    BITBUCKET_CLIENT_SECRET: SANDBOX_CONSUMER.secret,
-  });
-  resetConfigForTests();
-}, 120_000);
-
-beforeEach(async () => {
-  await resetDatabase();
-  // Project ids restart with the database: drop wikis of earlier tests.
+// Project ids restart with the database: drop wikis of earlier tests.
+test.beforeEach(async ({ sandbox }) => {
+  void sandbox; // the file's own DATA_DIR
   rmSync(repositoriesRoot(), { recursive: true, force: true });
-  sandbox.state.reset();
 });
 
-afterAll(async () => {
-  await stopJobs();
-  await sandbox?.close();
+afterAll(() => {
   rmSync(directory, { recursive: true, force: true });
 });
 
@@ -82,7 +62,7 @@ async function finished(jobId: number) {
 }
 
 describe("wiki from a git bundle", () => {
-  it("imports every page, keeping subdirectories, spaces and formats", { timeout: 60_000 }, async () => {
+  test("imports every page, keeping subdirectories, spaces and formats", { timeout: 60_000 }, async () => {
     const { user, project } = await createUserWithProject("maintainer");
     const upload = await uploadFile(user.id, bundleOf(wikiClone(PAGES)), "wiki.bundle");
     const job = await startWikiImport(user, { projectId: project.id, uploadId: upload.id });
@@ -111,7 +91,7 @@ describe("wiki from a git bundle", () => {
     expect((await listWikiPages(project.id))?.map((page) => page.slug).sort()).toEqual(["Changelog", "Home"]);
   });
 
-  it("refuses an incremental bundle and a file that is not a bundle", { timeout: 60_000 }, async () => {
+  test("refuses an incremental bundle and a file that is not a bundle", { timeout: 60_000 }, async () => {
     const { user, project } = await createUserWithProject("maintainer");
     const work = wikiClone(PAGES);
     writeFileSync(path.join(work, "More.md"), "more");
@@ -133,7 +113,7 @@ describe("wiki from a git bundle", () => {
 });
 
 describe("wiki from a URL", () => {
-  it.each([
+  test.each([
     ["a local path", "/srv/git/wiki.git"],
     ["a relative path", "../wiki.git"],
     ["file://", "file:///srv/git/wiki.git"],
@@ -146,9 +126,8 @@ describe("wiki from a URL", () => {
     expect(await db.archiveImportJob.count()).toBe(0);
   });
 
-  it("fetches a wiki from the Bitbucket host with the importing user's credential", { timeout: 90_000 }, async () => {
+  test("fetches a wiki from the Bitbucket host with the importing user's credential", { timeout: 90_000 }, async ({ sandbox, alice }) => {
     sandbox.state.updateKnobs({ wikisRemoved: false });
-    const alice = await createLinkedUser(sandbox.state, "alice");
     const namespace = await db.namespace.findUniqueOrThrow({ where: { fullPath: "alice" } });
     const project = await db.project.create({ data: { namespaceId: namespace.id, name: "rocket", path: "rocket", fullPath: "alice/rocket" } });
     const job = await startWikiImport(alice, { projectId: project.id, url: `${sandbox.url}/${SHOWCASE_REPOSITORY}.git/wiki` });

@@ -1,6 +1,6 @@
 import { Transform, type Readable, type TransformCallback } from "node:stream";
 import yauzl, { type Entry, type ZipFile } from "yauzl";
-import { AppError } from "@/lib/errors";
+import { AppError, type ErrorCode } from "@/lib/errors";
 
 /**
  * Reading untrusted zip archives (issue exports) without trusting them:
@@ -39,8 +39,8 @@ export const DEFAULT_ZIP_LIMITS: ZipLimits = {
 
 export type ZipEntryInfo = { name: string; size: number; compressedSize: number };
 
-function archiveError(code: string, message: string, cause?: unknown): AppError {
-  return new AppError(code, message, { status: 422, cause });
+function archiveError(code: ErrorCode, message: string, cause?: unknown): AppError {
+  return new AppError(code, message, { cause });
 }
 
 /** Why an entry name is unsafe, or null when it is fine. */

@@ -11,7 +11,7 @@ export function reconnectRequired(cause?: unknown): AppError {
   return new AppError(
     "bitbucket_reconnect_required",
     "Bitbucket no longer accepts Ferry's access to your account. Reconnect Bitbucket to continue.",
-    { status: 401, cause },
+    { cause },
   );
 }
 
@@ -77,7 +77,7 @@ export async function bitbucketCredentialForUser(userId: string): Promise<Bitbuc
     select: { id: true },
   });
   if (!account) {
-    throw new AppError("bitbucket_not_connected", "Connect your Bitbucket account to see the repositories you can import.", { status: 409 });
+    throw new AppError("bitbucket_not_connected", "Connect your Bitbucket account to see the repositories you can import.");
   }
   return bitbucketCredentialForAccount(account.id);
 }

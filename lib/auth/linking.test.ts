@@ -1,16 +1,15 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { resetConfigForTests } from "@/lib/config";
 import { decryptSecret } from "@/lib/crypto";
 import { db } from "@/lib/db";
 import { updateSettings } from "@/lib/settings";
 import { hashPassword } from "@/lib/users/passwords";
 import { resetDatabase } from "@/test/db";
+import { patchEnv } from "@/test/env";
 import type { BitbucketProfile } from "./bitbucket-provider";
 import { confirmBitbucketSwitch, decideBitbucketSignIn, declineBitbucketSwitch, disconnectIdentity, pendingSwitch } from "./linking";
 import { verifyLocalCredentials } from "./password-sign-in";
 
-process.env.NEXTAUTH_URL = "http://ferry.test";
-resetConfigForTests();
+patchEnv({ NEXTAUTH_URL: "http://ferry.test" });
 
 const BOB = { uuid: "{2d8c6e1a-5f47-4b39-8e2d-0a1c3b5d7e02}", nickname: "bob", display_name: "Bob Brown", account_id: "557058:bob" };
 const CAROL = { uuid: "{9e4a7c2f-3b18-4d6e-b5a0-8f1e2d3c4b03}", nickname: "carol", display_name: "Carol Chen", account_id: "557058:carol" };

@@ -109,9 +109,7 @@ const RUNNING = ["scheduled", "started"] as const;
 async function refuseWhileImporting(accountId: string, action: string): Promise<void> {
   const running = await db.projectImport.count({ where: { credentialAccountId: accountId, status: { in: [...RUNNING] } } });
   if (running > 0) {
-    throw new AppError("identity_in_use", `An import that is still running uses this Bitbucket account. Wait for it to end, or cancel it, before you ${action}.`, {
-      status: 409,
-    });
+    throw new AppError("identity_in_use", `An import that is still running uses this Bitbucket account. Wait for it to end, or cancel it, before you ${action}.`);
   }
 }
 
@@ -137,7 +135,7 @@ export async function pendingSwitch(userId: string, pendingId: string, replaceId
 /** Replaces the reconnected identity by the account Bitbucket answered with. */
 export async function confirmBitbucketSwitch(userId: string, input: { pendingId: string; replaceId: string }): Promise<{ nickname: string | null }> {
   const pending = await pendingSwitch(userId, input.pendingId, input.replaceId);
-  if (!pending) throw new AppError("switch_expired", "This switch is no longer available. Reconnect Bitbucket again.", { status: 409 });
+  if (!pending) throw new AppError("switch_expired", "This switch is no longer available. Reconnect Bitbucket again.");
   await refuseWhileImporting(input.replaceId, "switch accounts");
   try {
     await db.$transaction(async (tx) => {
@@ -146,7 +144,7 @@ export async function confirmBitbucketSwitch(userId: string, input: { pendingId:
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      throw new AppError("bitbucket_linked_elsewhere", `The Bitbucket account @${pending.nickname} is already linked to another Ferry user.`, { status: 409 });
+      throw new AppError("bitbucket_linked_elsewhere", `The Bitbucket account @${pending.nickname} is already linked to another Ferry user.`);
     }
     throw error;
   }
@@ -160,7 +158,7 @@ export async function declineBitbucketSwitch(userId: string, input: { pendingId:
 /** Removes a linked identity, unless it is the user's only way to sign in. */
 export async function disconnectIdentity(userId: string, input: { identityId: string }): Promise<void> {
   const identity = await db.account.findFirst({ where: { id: input.identityId, userId, provider: "bitbucket" }, select: { id: true, nickname: true } });
-  if (!identity) throw new AppError("not_found", "This identity is not linked to your account.", { status: 404 });
+  if (!identity) throw new AppError("not_found", "This identity is not linked to your account.");
   const [user, others] = await Promise.all([
     db.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true } }),
     db.account.count({ where: { userId, provider: "bitbucket", id: { not: identity.id } } }),
@@ -169,7 +167,6 @@ export async function disconnectIdentity(userId: string, input: { identityId: st
     throw new AppError(
       "last_sign_in_method",
       `Bitbucket @${identity.nickname ?? "account"} is your only way to sign in to Ferry, so it cannot be disconnected. Set a password or connect another account first.`,
-      { status: 409 },
     );
   }
   await refuseWhileImporting(identity.id, "disconnect it");
@@ -231,9 +228,9 @@ export async function checkIdentity(identity: Pick<LinkedIdentity, "id" | "uuid"
 /** Sets (or, with the current one, changes) the user's password, giving them a way to sign in besides Bitbucket. */
 export async function setPassword(userId: string, input: { currentPassword?: string; newPassword: string }): Promise<void> {
   const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true, kind: true } });
-  if (user.kind !== "human") throw new AppError("forbidden", "Placeholders cannot have a password.", { status: 403 });
+  if (user.kind !== "human") throw new AppError("forbidden", "Placeholders cannot have a password.");
   if (user.passwordHash && !(await verifyPassword(input.currentPassword ?? "", user.passwordHash))) {
-    throw new AppError("invalid_current_password", "The current password is not correct.", { status: 422 });
+    throw new AppError("invalid_current_password", "The current password is not correct.");
   }
   await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(input.newPassword) } });
 }

@@ -40,7 +40,7 @@ function recentFailures(key: string, now: number): number[] {
 /** A hash to compare against when the user does not exist, so a wrong username takes as long as a wrong password. */
 let decoyHash: Promise<string> | undefined;
 
-const invalid = () => new AppError("invalid_credentials", "Incorrect username or password.", { status: 401 });
+const invalid = () => new AppError("invalid_credentials", "Incorrect username or password.");
 
 /**
  * The user these credentials belong to. Placeholders and users without a password cannot sign
@@ -53,7 +53,7 @@ export async function verifyLocalCredentials(input: { username: string; password
   const recent = recentFailures(key, now);
   if (recent.length >= MAX_FAILURES) {
     const minutes = Math.ceil((recent[0]! + WINDOW_MS - now) / 60_000);
-    throw new AppError("too_many_attempts", `Too many failed sign-ins for this user. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`, { status: 429 });
+    throw new AppError("too_many_attempts", `Too many failed sign-ins for this user. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`);
   }
   const user = await db.user.findFirst({
     where: { OR: [{ username: { equals: login, mode: "insensitive" } }, { email: { equals: login, mode: "insensitive" } }] },

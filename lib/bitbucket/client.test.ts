@@ -1,7 +1,6 @@
 import { createServer } from "node:net";
 import { HttpResponse, delay, http, passthrough } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import {
   BitbucketAuthError,
@@ -21,13 +20,10 @@ import {
   type BitbucketCredential,
   type RetryEvent,
 } from "./index";
+import { rejection, useMockServer } from "@/test/msw";
 
 const API = "https://api.bitbucket.test";
-const server = setupServer();
-
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const { server } = useMockServer();
 
 const apiToken: BitbucketCredential = { kind: "api-token", email: "ada@example.com", token: "ATATT-secret" };
 
@@ -118,14 +114,6 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<{ items: T[]; err
   }
 }
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject");
-}
 
 describe("authentication headers", () => {
   it("sends an API token as HTTP Basic email:token and maps /2.0/user", async () => {

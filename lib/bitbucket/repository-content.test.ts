@@ -1,6 +1,6 @@
 import { HttpResponse, http } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { rejection, useMockServer } from "@/test/msw";
 import {
   BitbucketGoneError,
   BitbucketNotFoundError,
@@ -15,20 +15,7 @@ import {
 
 const API = "https://api.bitbucket.test";
 const REPO = `${API}/2.0/repositories/acme/rocket`;
-const server = setupServer();
-let requests: URL[] = [];
-
-beforeAll(() => {
-  server.listen({ onUnhandledRequest: "error" });
-  server.events.on("request:start", ({ request }) => {
-    requests.push(new URL(request.url));
-  });
-});
-beforeEach(() => {
-  requests = [];
-});
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const { server, requests } = useMockServer();
 
 const credential: BitbucketCredential = { kind: "api-token", email: "ada@example.com", token: "ATATT-secret" };
 
@@ -36,14 +23,6 @@ function client() {
   return createBitbucketClient({ apiUrl: API, credential, retry: { maxAttempts: 1 } });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject");
-}
 
 const ada = { type: "user", uuid: "{ada}", account_id: "557058:ada", nickname: "ada", display_name: "Ada" };
 

@@ -10,7 +10,7 @@ import { LfsStore } from "./lfs-store";
 import { createLfsDownloadToken, verifyLfsDownloadToken } from "./lfs-token";
 import { projectRepositoryPath } from "./paths";
 import { createGitRouteHandlers, matchGitRequestPath, projectPathFromSegments, type GitProjectResolver } from "./routes";
-import { fixtureGit, git, startTestServer, type TestServer } from "./test-support";
+import { fixtureGit, git, startTestServer, type TestServer } from "@/test/git";
 
 let work: string;
 let dataDir: string;

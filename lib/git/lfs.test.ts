@@ -8,7 +8,7 @@ import { downloadLfsObjects, lfsBatchUrl, type LfsObjectResult } from "./lfs-cli
 import { listLfsPointers, parseLfsPointer } from "./lfs-pointers";
 import { LfsIntegrityError, LfsStore } from "./lfs-store";
 import { lfsObjectPath } from "./paths";
-import { git, startTestServer, type TestServer } from "./test-support";
+import { git, startTestServer, type TestServer } from "@/test/git";
 
 let work: string;
 

@@ -67,7 +67,7 @@ async function acquireFileLock(dir: string, waitMs: number): Promise<() => Promi
       continue;
     }
     if (Date.now() > deadline) {
-      throw new AppError("repository_busy", "Another operation is writing to this repository; try again later.", { status: 409 });
+      throw new AppError("repository_busy", "Another operation is writing to this repository; try again later.");
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -23,7 +23,7 @@ import {
   resolveCommit,
   setDefaultBranch,
 } from "./repository";
-import { git, startTestServer, type TestServer, unexpected } from "./test-support";
+import { git, startTestServer, type TestServer, unexpected } from "@/test/git";
 
 let sandbox: SandboxServer;
 let sandboxDir: string;

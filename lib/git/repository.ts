@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { AppError } from "@/lib/errors";
+import { AppError, type ErrorCode } from "@/lib/errors";
 import { GitError, displayUrl, isGitError } from "./errors";
 import { withRepositoryLock } from "./lock";
 import { checkRemote, type CheckedRemote, type RemoteCheckOptions } from "./remote";
@@ -121,7 +121,7 @@ function classifyFetchError(error: unknown, remote: URL): unknown {
   if (!isGitError(error)) return error;
   const where = displayUrl(remote);
   const stderr = error.stderr;
-  const fail = (code: string, message: string) => new AppError(code, message, { status: 502, cause: error, details: { remote: where } });
+  const fail = (code: ErrorCode, message: string) => new AppError(code, message, { cause: error, details: { remote: where } });
   if (error.reason === "timeout") return fail("remote_timeout", `Fetching from ${where} took too long and was stopped.`);
   if (error.reason === "aborted") return fail("fetch_aborted", `Fetching from ${where} was cancelled.`);
   if (AUTH_FAILURE.test(stderr)) return fail("remote_auth_failed", `${where} refused the credentials (HTTP 401). Sign in to Bitbucket again.`);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GitError, redact } from "./errors";
 import { fetchRepository } from "./repository";
 import { gitEnvironment, runGit, spawnGit } from "./run";
-import { startTestServer, unexpected } from "./test-support";
+import { startTestServer, unexpected } from "@/test/git";
 
 let work: string;
 const SECRET = "sEcReT-t0ken-value-123456";

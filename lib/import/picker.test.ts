@@ -1,46 +1,12 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { resetConfigForTests } from "@/lib/config";
+import { describe, expect } from "vitest";
 import { db } from "@/lib/db";
-import { stopJobs } from "@/lib/jobs";
-import { SANDBOX_CONSUMER, startSandboxServer } from "@/mocks/bitbucket";
 import { SANDBOX_WORKSPACES, generateRepositories } from "@/mocks/bitbucket/seed";
-import { resetDatabase } from "@/test/db";
-import { createLinkedUser } from "@/test/fixtures";
+import { importTest } from "@/test/sandbox";
 import { importAll } from "./picker";
 import { importStatusesFor } from "./status";
-import { startImportWorkers } from "./workers";
-
-type Sandbox = Awaited<ReturnType<typeof startSandboxServer>>;
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-  sandbox = await startSandboxServer({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), "ferry-picker-")) });
-  Object.assign(process.env, {
-    BITBUCKET_URL: sandbox.url,
-    BITBUCKET_API_URL: sandbox.url,
-    BITBUCKET_CLIENT_ID: SANDBOX_CONSUMER.key,
-    BITBUCKET_CLIENT_SECRET: SANDBOX_CONSUMER.secret,
-  });
-  resetConfigForTests();
-  await startImportWorkers();
-}, 120_000);
-
-afterAll(async () => {
-  await stopJobs();
-  await sandbox?.close();
-});
-
-beforeEach(async () => {
-  await resetDatabase();
-  sandbox.state.reset();
-});
 
 describe("Import all with the real pipeline", () => {
-  it("runs a batch to the end with the stages of all imports interleaved, while status lookups stay quick", { timeout: 300_000 }, async () => {
-    const alice = await createLinkedUser(sandbox.state, "alice");
+  importTest("runs a batch to the end with the stages of all imports interleaved, while status lookups stay quick", { timeout: 300_000 }, async ({ alice }) => {
     const filter = "worker";
     const matching = SANDBOX_WORKSPACES.filter((workspace) => workspace.members.some((member) => member.nickname === "alice"))
       .flatMap((workspace) => generateRepositories(workspace))

@@ -40,7 +40,7 @@ export function targetProblem(target: PickerTarget): string | null {
 
 function requireValidTarget(target: PickerTarget): void {
   const problem = targetProblem(target);
-  if (problem) throw new AppError("invalid_path", problem, { status: 400 });
+  if (problem) throw new AppError("invalid_path", problem);
 }
 
 export type PickerImportInput = PickerTarget & {

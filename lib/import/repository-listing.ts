@@ -49,7 +49,7 @@ export function decodeCursor(value: string): Cursor {
   try {
     return cursorSchema.parse(JSON.parse(Buffer.from(value, "base64url").toString("utf8")));
   } catch {
-    throw new AppError("invalid_cursor", "The list position is no longer valid; reload the page.", { status: 400 });
+    throw new AppError("invalid_cursor", "The list position is no longer valid; reload the page.");
   }
 }
 
@@ -61,17 +61,17 @@ export function bitbucketProblem(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof BitbucketAuthError) return reconnectRequired(error);
   if (error instanceof BitbucketForbiddenError) {
-    return new AppError("bitbucket_forbidden", "Bitbucket refused: Ferry's access lacks a required permission. Reconnect Bitbucket, or ask an administrator to check the OAuth consumer's permissions.", { status: 403, cause: error });
+    return new AppError("bitbucket_forbidden", "Bitbucket refused: Ferry's access lacks a required permission. Reconnect Bitbucket, or ask an administrator to check the OAuth consumer's permissions.", { cause: error });
   }
   if (error instanceof BitbucketRateLimitError) {
     const resumeAt = error.resetAt ? ` Try again after ${error.resetAt.toISOString().slice(11, 16)} UTC.` : "";
-    return new AppError("bitbucket_rate_limited", `Bitbucket's rate limit is exhausted for now.${resumeAt}`, { status: 503, cause: error });
+    return new AppError("bitbucket_rate_limited", `Bitbucket's rate limit is exhausted for now.${resumeAt}`, { cause: error });
   }
   if (error instanceof BitbucketNetworkError || error instanceof BitbucketServerError) {
-    return new AppError("bitbucket_unreachable", "Bitbucket could not be reached. Check the connection and try again.", { status: 503, cause: error });
+    return new AppError("bitbucket_unreachable", "Bitbucket could not be reached. Check the connection and try again.", { cause: error });
   }
   if (error instanceof BitbucketError) {
-    return new AppError("bitbucket_error", `Bitbucket answered with an error: ${error.message}`, { status: 502, cause: error });
+    return new AppError("bitbucket_error", `Bitbucket answered with an error: ${error.message}`, { cause: error });
   }
   throw error;
 }

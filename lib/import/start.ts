@@ -33,7 +33,7 @@ export type StartImportInput = {
   credential?: ImportCredential;
   /** How unmapped Bitbucket users are recorded; the instance default when absent. */
   userMapping?: UserMapping;
-  /** What happens when the target namespace is taken: fall back to the personal namespace with a warning (the seed), or refuse. */
+  /** What happens when the target namespace is taken: fall back to the personal namespace with a warning (GitLab's default), or refuse. */
   takenNamespace?: TakenNamespacePolicy;
   /**
    * The repository as the caller just read it from Bitbucket with the same credential (e.g. from

@@ -34,8 +34,8 @@ vi.mock("next/cache", async (original) => ({ ...(await original<typeof import("n
 
 const { cancelRepositoryImport, importRepository, importStatuses } = await import("@/lib/actions/import-picker");
 const { cancelProjectImport, retryProjectImportFailures } = await import("@/lib/actions/project-import");
-const { startIssuesArchiveImportAction } = await import("@/components/archive/actions");
-const { reassignPlaceholder } = await import("@/app/groups/placeholder-actions");
+const { startIssuesArchiveImportAction } = await import("@/lib/actions/archive");
+const { reassignPlaceholder } = await import("@/lib/actions/placeholders");
 
 type Caller =
   | "owner"

@@ -131,13 +131,13 @@ export async function createPersonalAccessToken(
   now: Date = new Date(),
 ): Promise<{ token: string; summary: TokenSummary }> {
   const parsed = createTokenSchema.safeParse(input);
-  if (!parsed.success) throw new AppError("invalid_token_request", `The token could not be created: ${describeFieldProblems(parsed.error)}.`, { status: 400 });
+  if (!parsed.success) throw new AppError("invalid_token_request", `The token could not be created: ${describeFieldProblems(parsed.error)}.`);
   const { name, expiresAt } = parsed.data;
   if (expiresAt && expiresAt.getTime() <= startOfUtcDay(now).getTime()) {
-    throw new AppError("invalid_token_request", "The token could not be created: Expiration date must be after today.", { status: 400 });
+    throw new AppError("invalid_token_request", "The token could not be created: Expiration date must be after today.");
   }
   const user = await db.user.findUnique({ where: { id: userId }, select: { kind: true } });
-  if (!user || user.kind !== "human") throw new AppError("user_not_found", "That user does not exist.", { status: 404 });
+  if (!user || user.kind !== "human") throw new AppError("user_not_found", "That user does not exist.");
   const scopes = [...new Set(parsed.data.scopes)];
   const token = generateToken();
   const row = await db.personalAccessToken.create({
@@ -156,7 +156,7 @@ export async function listPersonalAccessTokens(userId: string, now: Date = new D
 /** Revokes one of the user's own tokens; another user's token is "not found". Revoking twice is harmless. */
 export async function revokePersonalAccessToken(userId: string, tokenId: number, now: Date = new Date()): Promise<TokenSummary> {
   const row = await db.personalAccessToken.findFirst({ where: { id: tokenId, userId }, select: summarySelect });
-  if (!row) throw new AppError("token_not_found", "That access token does not exist.", { status: 404 });
+  if (!row) throw new AppError("token_not_found", "That access token does not exist.");
   if (row.revokedAt) return toSummary(row, now);
   const updated = await db.personalAccessToken.update({ where: { id: tokenId }, data: { revokedAt: now }, select: summarySelect });
   return toSummary(updated, now);

@@ -41,10 +41,10 @@ export type LocalUserInput = z.input<typeof localUserSchema>;
 export async function createLocalUser(input: LocalUserInput): Promise<User> {
   const parsed = localUserSchema.parse(input);
   const problem = pathProblem(parsed.username, { topLevel: true });
-  if (problem) throw new AppError("invalid_username", `Username ${pathProblemMessage(problem)}.`, { status: 400 });
-  if (await isUsernameTaken(parsed.username)) throw new AppError("username_taken", `The username ${parsed.username} is already taken.`, { status: 409 });
+  if (problem) throw new AppError("invalid_username", `Username ${pathProblemMessage(problem)}.`);
+  if (await isUsernameTaken(parsed.username)) throw new AppError("username_taken", `The username ${parsed.username} is already taken.`);
   const emailTaken = await db.user.findFirst({ where: { email: { equals: parsed.email, mode: "insensitive" } }, select: { id: true } });
-  if (emailTaken) throw new AppError("email_taken", `The email ${parsed.email} is already in use.`, { status: 409 });
+  if (emailTaken) throw new AppError("email_taken", `The email ${parsed.email} is already in use.`);
   const passwordHash = await hashPassword(parsed.password);
   return db.$transaction((tx) =>
     createUserWithNamespace(tx, { username: parsed.username, name: parsed.name ?? parsed.username, email: parsed.email, isAdmin: parsed.admin, passwordHash }),

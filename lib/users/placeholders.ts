@@ -83,7 +83,7 @@ export async function findNamespaceByPath(fullPath: string): Promise<Namespace |
 export async function requirePlaceholderManager(user: SessionUser, namespaceId: number): Promise<Namespace> {
   const namespace = await db.namespace.findUnique({ where: { id: namespaceId } });
   if (!namespace || !(await canManagePlaceholders(user, namespace))) {
-    throw new AppError("not_found", "Group not found, or you are not one of its Owners.", { status: 404 });
+    throw new AppError("not_found", "Group not found, or you are not one of its Owners.");
   }
   return namespace;
 }

@@ -148,7 +148,7 @@ describe("reassigning a placeholder", () => {
     const { owner, dave, erin } = await setup();
     const erinUsername = (await db.user.findUniqueOrThrow({ where: { id: erin } })).username;
     await expect(requestReassignment(owner, { placeholderId: dave, targetUsername: erinUsername })).rejects.toMatchObject({ code: "target_is_placeholder" });
-    await expect(requestReassignment(owner, { placeholderId: dave, targetUsername: "nobody" })).rejects.toMatchObject({ code: "user_not_found" });
+    await expect(requestReassignment(owner, { placeholderId: dave, targetUsername: "nobody" })).rejects.toMatchObject({ code: "target_user_not_found" });
   });
 
   it("keeps a placeholder on request, which can still be reassigned later", async () => {

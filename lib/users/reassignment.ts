@@ -25,7 +25,7 @@ async function placeholderReassignment(placeholderId: string) {
     where: { placeholderId },
     include: { placeholder: { select: { id: true, username: true, kind: true } }, targetUser: { select: { username: true } } },
   });
-  if (!row) throw new AppError("not_found", "Placeholder not found.", { status: 404 });
+  if (!row) throw new AppError("not_found", "Placeholder not found.");
   return row;
 }
 
@@ -34,16 +34,16 @@ async function humanUserByUsername(username: string) {
     where: { username: { equals: username.trim().replace(/^@/, ""), mode: "insensitive" } },
     select: { id: true, username: true, kind: true },
   });
-  if (!user) throw new AppError("user_not_found", `There is no Ferry user @${username.trim().replace(/^@/, "")}.`, { status: 422 });
-  if (user.kind !== "human") throw new AppError("target_is_placeholder", `@${user.username} is a placeholder; choose a Ferry user who signs in.`, { status: 422 });
+  if (!user) throw new AppError("target_user_not_found", `There is no Ferry user @${username.trim().replace(/^@/, "")}.`);
+  if (user.kind !== "human") throw new AppError("target_is_placeholder", `@${user.username} is a placeholder; choose a Ferry user who signs in.`);
   return user;
 }
 
 function notRequestable(status: ReassignmentStatus, target: string | undefined): AppError {
   if (status === "awaiting_approval") {
-    return new AppError("reassignment_awaiting_approval", `This placeholder is already awaiting approval by @${target}. Cancel that request first.`, { status: 409 });
+    return new AppError("reassignment_awaiting_approval", `This placeholder is already awaiting approval by @${target}. Cancel that request first.`);
   }
-  return new AppError("reassignment_final", `This placeholder was already reassigned to @${target}.`, { status: 409 });
+  return new AppError("reassignment_final", `This placeholder was already reassigned to @${target}.`);
 }
 
 /** Asks a Ferry user to take over a placeholder's contributions; they accept or reject in their inbox. */
@@ -56,7 +56,7 @@ export async function requestReassignment(actor: SessionUser, input: { placehold
     where: { id: row.id, status: { in: REQUESTABLE } },
     data: { status: "awaiting_approval", targetUserId: target.id, requestedById: actor.id, requestedAt: new Date(), decidedAt: null },
   });
-  if (count !== 1) throw new AppError("reassignment_changed", "Someone changed this placeholder meanwhile. Reload and try again.", { status: 409 });
+  if (count !== 1) throw new AppError("reassignment_changed", "Someone changed this placeholder meanwhile. Reload and try again.");
 }
 
 /** Withdraws a request that the target has not answered yet. */
@@ -67,7 +67,7 @@ export async function cancelReassignment(actor: SessionUser, input: { placeholde
     where: { id: row.id, status: "awaiting_approval" },
     data: { status: "pending", targetUserId: null, requestedById: null, requestedAt: null },
   });
-  if (count !== 1) throw new AppError("reassignment_not_awaiting", "This placeholder has no request awaiting approval.", { status: 409 });
+  if (count !== 1) throw new AppError("reassignment_not_awaiting", "This placeholder has no request awaiting approval.");
 }
 
 /** Decides that the contributions stay with the placeholder (it can still be reassigned later). */
@@ -78,7 +78,7 @@ export async function keepAsPlaceholder(actor: SessionUser, input: { placeholder
     where: { id: row.id, status: { in: ["pending", "rejected"] } },
     data: { status: "kept_as_placeholder", targetUserId: null, decidedAt: new Date() },
   });
-  if (count !== 1) throw new AppError("reassignment_changed", "Only a placeholder that is not awaiting approval or reassigned can be kept.", { status: 409 });
+  if (count !== 1) throw new AppError("reassignment_changed", "Only a placeholder that is not awaiting approval or reassigned can be kept.");
 }
 
 export type MovedContributions = { issues: number; mergeRequests: number; notes: number; approvals: number; reviews: number; assignments: number };
@@ -107,8 +107,8 @@ export async function moveContributions(tx: DbTransaction, placeholderId: string
 async function reassignmentForTarget(actor: SessionUser, reassignmentId: number) {
   const row = await db.placeholderReassignment.findUnique({ where: { id: reassignmentId } });
   // Only the person asked sees the request; anyone else gets a 404.
-  if (!row || row.targetUserId !== actor.id) throw new AppError("not_found", "Reassignment request not found.", { status: 404 });
-  if (row.status !== "awaiting_approval") throw new AppError("reassignment_not_awaiting", "This request was already answered or withdrawn.", { status: 409 });
+  if (!row || row.targetUserId !== actor.id) throw new AppError("not_found", "Reassignment request not found.");
+  if (row.status !== "awaiting_approval") throw new AppError("reassignment_not_awaiting", "This request was already answered or withdrawn.");
   return row;
 }
 
@@ -121,7 +121,7 @@ export async function acceptReassignment(actor: SessionUser, input: { reassignme
         where: { id: row.id, status: "awaiting_approval", targetUserId: actor.id },
         data: { status: "reassigned", decidedAt: new Date() },
       });
-      if (count !== 1) throw new AppError("reassignment_not_awaiting", "This request was already answered or withdrawn.", { status: 409 });
+      if (count !== 1) throw new AppError("reassignment_not_awaiting", "This request was already answered or withdrawn.");
       return moveContributions(tx, row.placeholderId, actor.id);
     },
     { timeout: 120_000, maxWait: 30_000 },
@@ -135,7 +135,7 @@ export async function rejectReassignment(actor: SessionUser, input: { reassignme
     where: { id: row.id, status: "awaiting_approval", targetUserId: actor.id },
     data: { status: "rejected", decidedAt: new Date() },
   });
-  if (count !== 1) throw new AppError("reassignment_not_awaiting", "This request was already answered or withdrawn.", { status: 409 });
+  if (count !== 1) throw new AppError("reassignment_not_awaiting", "This request was already answered or withdrawn.");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -161,26 +161,26 @@ export type CsvResult = {
 export async function applyReassignmentCsv(actor: SessionUser, input: { namespaceId: number; csv: string }): Promise<CsvResult> {
   await requirePlaceholderManager(actor, input.namespaceId);
   if (Buffer.byteLength(input.csv, "utf8") > MAX_CSV_BYTES) {
-    throw new AppError("csv_too_large", `The file is larger than ${MAX_CSV_BYTES / 1024 / 1024} MB.`, { status: 413 });
+    throw new AppError("csv_too_large", `The file is larger than ${MAX_CSV_BYTES / 1024 / 1024} MB.`);
   }
   let rows;
   try {
     rows = parseCsv(input.csv);
   } catch (error) {
-    if (error instanceof CsvError) throw new AppError("csv_invalid", `The file is not valid CSV: ${error.message}.`, { status: 422 });
+    if (error instanceof CsvError) throw new AppError("csv_invalid", `The file is not valid CSV: ${error.message}.`);
     throw error;
   }
   const [header, ...body] = rows;
-  if (!header) throw new AppError("csv_empty", "The file is empty. Download the placeholder list, fill in ferry_username and upload it.", { status: 422 });
+  if (!header) throw new AppError("csv_empty", "The file is empty. Download the placeholder list, fill in ferry_username and upload it.");
   const columns = header.fields.map((name) => name.trim().toLowerCase());
   const column = (name: (typeof CSV_COLUMNS)[number]) => columns.indexOf(name);
   const placeholderColumn = column("placeholder_username");
   const uuidColumn = column("source_uuid");
   const targetColumn = column("ferry_username");
   if (targetColumn === -1 || (placeholderColumn === -1 && uuidColumn === -1)) {
-    throw new AppError("csv_columns", "The file needs the columns ferry_username and placeholder_username (or source_uuid), as in the downloaded list.", { status: 422 });
+    throw new AppError("csv_columns", "The file needs the columns ferry_username and placeholder_username (or source_uuid), as in the downloaded list.");
   }
-  if (body.length > MAX_CSV_ROWS) throw new AppError("csv_too_many_rows", `The file has more than ${MAX_CSV_ROWS} rows.`, { status: 413 });
+  if (body.length > MAX_CSV_ROWS) throw new AppError("csv_too_many_rows", `The file has more than ${MAX_CSV_ROWS} rows.`);
 
   const placeholders = await db.user.findMany({
     where: { kind: "placeholder", placeholderNamespaceId: input.namespaceId },

@@ -60,7 +60,7 @@ export async function workspaceMappingSummary(client: BitbucketClient, workspace
     members = await client.listWorkspaceMembers(workspace);
   } catch (error) {
     if (error instanceof BitbucketNotFoundError || error instanceof BitbucketForbiddenError) {
-      throw new AppError("workspace_not_found", `Bitbucket workspace ${workspace} was not found, or you are not one of its members.`, { status: 404, cause: error });
+      throw new AppError("workspace_not_found", `Bitbucket workspace ${workspace} was not found, or you are not one of its members.`, { cause: error });
     }
     throw error;
   }

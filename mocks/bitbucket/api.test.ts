@@ -1,29 +1,10 @@
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createBitbucketHandlers, createSandboxState, SANDBOX_ACCOUNTS, SANDBOX_REPOSITORIES } from "./index";
-import { API, WEB, apiTokenAuth, basic, bearer, bearerFor, collectPages } from "./test-support";
+import { API, WEB, apiTokenAuth, basic, bearer, bearerFor, collectPages, getJson, useSandboxHandlers, type Json } from "@/test/sandbox";
 
-const state = createSandboxState();
-const server = setupServer(...createBitbucketHandlers(state, { webUrl: WEB, apiUrl: API }));
+const { state, server } = useSandboxHandlers();
 
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
-beforeEach(() => state.reset());
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-async function get(path: string, auth?: string): Promise<{ status: number; body: Json; response: Response }> {
-  const response = await fetch(`${API}${path}`, { headers: auth ? { Authorization: auth } : {} });
-  const raw = await response.text();
-  let body: Json;
-  try {
-    body = JSON.parse(raw) as Json;
-  } catch {
-    body = { text: raw };
-  }
-  return { status: response.status, body, response };
-}
+const get = (path: string, auth: string | null = null) => getJson(path, auth);
 
 async function putConfig(patch: Json): Promise<Json> {
   const response = await fetch(`${WEB}/_sandbox/config`, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify(patch) });

@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BENCH_REPOSITORY, DEFAULT_BENCH, GitBackend, createBitbucketHandlers, createSandboxState, sandboxOptionsFromEnv } from "./index";
-import { API, WEB, apiTokenAuth, basic, collectPages } from "./test-support";
+import { API, WEB, apiTokenAuth, basic, collectPages } from "@/test/sandbox";
 
 const execFileAsync = promisify(execFile);
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

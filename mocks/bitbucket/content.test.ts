@@ -1,32 +1,13 @@
 /**
  * Pull requests, comments, activity, issues, LFS batch and the showcase, through the msw handlers.
  */
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createBitbucketHandlers, createSandboxState, SANDBOX_ACCOUNTS, SANDBOX_REPOSITORIES, showcaseExpectations, type PullRequestRecord } from "./index";
-import { API, WEB, apiTokenAuth, basic, bearerFor, collectPages } from "./test-support";
+import { API, WEB, apiTokenAuth, basic, bearerFor, collectPages, getJson, useSandboxHandlers, type Json } from "@/test/sandbox";
 
-const state = createSandboxState();
-const server = setupServer(...createBitbucketHandlers(state, { webUrl: WEB, apiUrl: API }));
+const { state, server } = useSandboxHandlers();
 
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
-beforeEach(() => state.reset());
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-async function get(path: string, auth: string | null = alice): Promise<{ status: number; body: Json; response: Response }> {
-  const response = await fetch(path.startsWith("http") ? path : `${API}${path}`, { headers: auth ? { Authorization: auth } : {} });
-  const raw = await response.text();
-  let body: Json;
-  try {
-    body = JSON.parse(raw) as Json;
-  } catch {
-    body = { text: raw };
-  }
-  return { status: response.status, body, response };
-}
+const get = (path: string, auth: string | null = alice) => getJson(path, auth);
 
 const alice = apiTokenAuth("alice");
 const bob = apiTokenAuth("bob");

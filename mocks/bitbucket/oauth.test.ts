@@ -1,16 +1,10 @@
-import { setupServer } from "msw/node";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createBitbucketHandlers, createSandboxState, SANDBOX_ACCOUNTS, SANDBOX_CONSUMER } from "./index";
-import { API, WEB, basic, bearer, sleep } from "./test-support";
+import { API, WEB, basic, bearer, sleep, useSandboxHandlers } from "@/test/sandbox";
 
-const state = createSandboxState();
-const server = setupServer(...createBitbucketHandlers(state, { webUrl: WEB, apiUrl: API }));
+const { state, server } = useSandboxHandlers();
 const CALLBACK = "http://localhost:3000/api/auth/callback/bitbucket";
 const clientAuth = basic(SANDBOX_CONSUMER.key, SANDBOX_CONSUMER.secret);
-
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterAll(() => server.close());
-beforeEach(() => state.reset());
 
 async function decide(fields: Record<string, string>): Promise<Response> {
   return fetch(`${WEB}/site/oauth2/authorize`, {

@@ -1,7 +1,6 @@
 /**
  * Bitbucket-shaped responses: the error envelope and the special bodies (text/plain 401 for
- * passwords, 429, 410 CHANGE-2770) as observed on bitbucket.org (see
- * /work/shared/reference/bitbucket-cloud-api.md).
+ * passwords, 429, 410 CHANGE-2770) as observed on bitbucket.org.
  */
 import type { SandboxKnobs } from "./state";
 

@@ -1,8 +1,7 @@
 /**
  * API representations of pull requests, comments, activity, issues and their satellites,
  * following recorded Bitbucket Cloud responses (e.g. commonquail/prstatbucket's
- * pullrequests.json and activity.json fixtures) and the reference in
- * /work/shared/reference/bitbucket-cloud-api.md.
+ * pullrequests.json and activity.json fixtures).
  */
 import {
   WEB_PLACEHOLDER,

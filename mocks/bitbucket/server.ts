@@ -64,7 +64,8 @@ function toFetchRequest(req: IncomingMessage, url: URL): Request {
   return new Request(url, init);
 }
 
-async function writeFetchResponse(res: ServerResponse, response: Response, method: string): Promise<void> {
+/** Writes a Fetch Response to a Node response, streaming the body (none for HEAD). */
+export async function writeFetchResponse(res: ServerResponse, response: Response, method: string): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, key) => {
     if (key !== "set-cookie") headers[key] = value;

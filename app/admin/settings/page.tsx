@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { requireAdmin } from "../require-admin";
-import { SettingsForm } from "@/components/identity/admin-forms";
+import { SettingsForm } from "@/components/admin/admin-forms";
 import { Section } from "@/components/projects/ui";
 import { getSettings } from "@/lib/settings";
 

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { requireAdmin } from "../require-admin";
-import { CreateUserForm } from "@/components/identity/admin-forms";
+import { CreateUserForm } from "@/components/admin/admin-forms";
 import { Badge } from "@/components/projects/badges";
 import { Time } from "@/components/projects/time";
 import { HeaderCell, Section, Table, TableHead } from "@/components/projects/ui";

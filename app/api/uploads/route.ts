@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { MAX_UPLOAD_BYTES, saveUpload } from "@/lib/archive";
 import { AppError } from "@/lib/errors";
-import { userRoute } from "@/lib/http/route";
+import { userRoute } from "@/lib/json-routes/wrapper";
 
 /**
  * `POST /api/uploads?name=<file name>` with the file as the raw request body: streams it to

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { notFound, redirect } from "next/navigation";
-import { PlaceholdersPage } from "@/components/identity/placeholders-page";
+import { PlaceholdersPage } from "@/components/groups/placeholders-page";
 import { requireUser } from "@/lib/auth";
 import { db } from "@/lib/db";
 import { canManagePlaceholders, topLevelNamespaceId } from "@/lib/projects/access";

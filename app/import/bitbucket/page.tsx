@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { RepositoryTable } from "@/components/import/repository-table";
-import { RepositoryTableSkeleton } from "@/components/import/repository-table-skeleton";
+import { RepositoryTable } from "@/components/import/bitbucket/repository-table";
+import { RepositoryTableSkeleton } from "@/components/import/bitbucket/repository-table-skeleton";
 import { requireUser, type SessionUser } from "@/lib/auth";
 import { listImportableNamespaces } from "@/lib/namespaces/importable";
 

@@ -3,8 +3,8 @@ import { Time } from "@/components/projects/time";
 import { EmptyState, HeaderCell, PageHeading, Table, TableHead } from "@/components/projects/ui";
 import { requireUser } from "@/lib/auth";
 import { listPersonalAccessTokens, TOKEN_SCOPE_DESCRIPTIONS, TOKEN_SCOPES, type TokenSummary } from "@/lib/tokens";
-import { NewTokenForm } from "./new-token-form";
-import { RevokeButton } from "./revoke-button";
+import { NewTokenForm } from "@/components/profile/access-tokens/new-token-form";
+import { RevokeButton } from "@/components/profile/access-tokens/revoke-button";
 
 export const metadata: Metadata = { title: "Access tokens" };
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { BitbucketLinkButton, DisconnectButton, PasswordForm, SwitchDecision } from "@/components/identity/account-controls";
-import { Notice } from "@/components/identity/ui";
+import { BitbucketLinkButton, DisconnectButton, PasswordForm, SwitchDecision } from "@/components/profile/account/account-controls";
+import { Notice } from "@/components/ui/forms";
 import { Time } from "@/components/projects/time";
 import { PageHeading, Section } from "@/components/projects/ui";
 import { requireUser } from "@/lib/auth";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, useTransition } from "react";
-import type { ActionResult } from "@/lib/http/action";
+import type { ActionResult } from "@/lib/actions/wrapper";
 import { cancelProjectImport, retryProjectImportFailures } from "@/lib/actions/project-import";
 
 type Action = (input: { importId: number }) => Promise<ActionResult<{ importId: number }>>;

@@ -15,15 +15,15 @@ import type { ApiRoutes } from "../router";
 import { namespaceFullNames, serializeImportEntity, serializeImportStatus } from "../serializers";
 
 /**
- * The import endpoints (seed: import-api.md). Errors of `POST /import/bitbucket` are
- * `{"error": "…"}`, as the seed documents GitLab's answers:
+ * The import endpoints, answering as GitLab does. Errors of `POST /import/bitbucket` are
+ * `{"error": "…"}`:
  *
  * - 400 missing or invalid parameters (named), an invalid namespace or project path;
  * - 401 "Unable to authorize with Bitbucket. Check your credentials" when Bitbucket refuses the
  *   email + API token (and always for username + app password: Bitbucket removed app passwords);
  * - 403 the Bitbucket Cloud import source is disabled, or the target namespace is taken and the
  *   caller asked for `taken_namespace=reject` (by default a taken namespace falls back to the
- *   caller's personal namespace and the answer carries `import_warning`, as the seed says);
+ *   caller's personal namespace and the answer carries `import_warning`);
  * - 422 the repository does not exist or the credentials cannot read it; a project already
  *   exists at the path;
  * - 429 the caller started `importRateLimitPerMinute` imports in the last minute (Retry-After).

@@ -1,6 +1,5 @@
 import { HttpResponse, http } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import {
   BitbucketForbiddenError,
   BitbucketNotFoundError,
@@ -16,27 +15,15 @@ import {
   createBitbucketCloudSource,
   type BitbucketCloudSourceOptions,
 } from "./bitbucket-cloud";
+import { rejection, useMockServer } from "@/test/msw";
 import { SourceFeatureUnavailable, type SourceEvent, type SourcePullRequest } from "./types";
 
 const API = "https://api.bitbucket.test";
 const WEB = "https://bitbucket.test";
 const REPO = `${API}/2.0/repositories/acme/rocket`;
 
-const server = setupServer();
-/** Every request that reached msw, in order. */
-let requests: URL[] = [];
-
-beforeAll(() => {
-  server.listen({ onUnhandledRequest: "error" });
-  server.events.on("request:start", ({ request }) => {
-    requests.push(new URL(request.url));
-  });
-});
-beforeEach(() => {
-  requests = [];
-});
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+/** `requests`: every request that reached msw in the current test, in order. */
+const { server, requests } = useMockServer();
 
 const apiToken: BitbucketCredential = { kind: "api-token", email: "ada@example.com", token: "ATATT-secret" };
 
@@ -66,14 +53,6 @@ function source(overrides: Partial<BitbucketCloudSourceOptions> = {}) {
   return { source: instance, events };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject");
-}
 
 // ---------------------------------------------------------------------------
 // Fixtures in Bitbucket's wire format

@@ -11,11 +11,11 @@ export async function GET(request: NextRequest): Promise<Response> {
   const requestId = newRequestId();
   try {
     const user = await currentUser();
-    if (!user) throw new AppError("unauthenticated", "Sign in to continue.", { status: 401 });
+    if (!user) throw new AppError("unauthenticated", "Sign in to continue.");
     const path = request.nextUrl.searchParams.get("group") ?? "";
     const namespace = path ? await findNamespaceByPath(path) : null;
     if (!namespace || !(await canManagePlaceholders(user, namespace))) {
-      throw new AppError("not_found", "Group not found, or you are not one of its Owners.", { status: 404 });
+      throw new AppError("not_found", "Group not found, or you are not one of its Owners.");
     }
     return new Response(await placeholdersCsv(namespace.id), {
       headers: {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { userRoute } from "@/lib/http/route";
+import { userRoute } from "@/lib/json-routes/wrapper";
 import { bitbucketClientForUser, bitbucketProblem } from "@/lib/import";
 import { workspaceMappingSummary } from "@/lib/users/workspace-mapping";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { toPublicError } from "@/lib/errors";
-import { userRoute } from "@/lib/http/route";
+import { userRoute } from "@/lib/json-routes/wrapper";
 import { bitbucketClientForUser } from "@/lib/import";
 import { startListingStep, toRow } from "@/lib/import/repository-listing";
 import { importStatusesFor, type RowImportStatus } from "@/lib/import/status";

@@ -2,8 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { acceptReassignmentRequest, rejectReassignmentRequest } from "@/app/inbox/actions";
-import { buttonStyles, Notice } from "./ui";
+import { acceptReassignmentRequest, rejectReassignmentRequest } from "@/lib/actions/inbox";
+import { buttonStyles, Notice } from "@/components/ui/forms";
 
 export function ReassignmentAnswer({ reassignmentId, sourceName }: { reassignmentId: number; sourceName: string }) {
   const router = useRouter();

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, useTransition } from "react";
-import { revokeAccessToken } from "./actions";
+import { revokeAccessToken } from "@/lib/actions/access-tokens";
 
 /** Revoke, after a second click to confirm. */
 export function RevokeButton({ id, name }: { id: number; name: string }) {

@@ -2,7 +2,7 @@
 
 import { refresh } from "next/cache";
 import { z } from "zod";
-import { userAction } from "@/lib/http/action";
+import { userAction } from "@/lib/actions/wrapper";
 import { acceptReassignment, rejectReassignment } from "@/lib/users/reassignment";
 
 // Only the user a request is addressed to may answer it (checked in lib/users/reassignment.ts).

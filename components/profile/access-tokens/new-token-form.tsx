@@ -2,7 +2,7 @@
 
 import { useId, useState, useTransition } from "react";
 import { CopyButton } from "@/components/projects/copy-button";
-import { createAccessToken } from "./actions";
+import { createAccessToken } from "@/lib/actions/access-tokens";
 
 type Scope = { value: string; description: string };
 type Created = { token: string; name: string };

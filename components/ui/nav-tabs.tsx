@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import type { ReactNode } from "react";
 
 /** A row of page tabs; the tab whose path the current page is under is marked current. */
 export function NavTabs({ label, tabs }: { label: string; tabs: ReadonlyArray<{ href: string; label: string }> }) {
@@ -24,5 +25,16 @@ export function NavTabs({ label, tabs }: { label: string; tabs: ReadonlyArray<{ 
         );
       })}
     </nav>
+  );
+}
+
+/** A section of the site: its heading, its tabs, and the current tab's page below. */
+export function TabbedSection({ heading, label, tabs, children }: { heading: ReactNode; label: string; tabs: ReadonlyArray<{ href: string; label: string }>; children: ReactNode }) {
+  return (
+    <div>
+      {heading}
+      <NavTabs label={label} tabs={tabs} />
+      <div className="mt-6">{children}</div>
+    </div>
   );
 }

@@ -6,7 +6,7 @@ import { importStatuses } from "@/lib/actions/import-picker";
 import type { BatchSummary } from "@/lib/import/status";
 import { isActive, useStoreVersion, type RowStore } from "./row-store";
 
-/** Between 2 and 3 seconds, as the issue asks: live enough, and cheap with one request per poll. */
+/** Between 2 and 3 seconds: live enough for a progress display, and cheap with one request per poll. */
 export const POLL_INTERVAL_MS = 2500;
 
 export type BatchState = { importIds: number[]; summary: BatchSummary | null };

@@ -3,7 +3,7 @@
 import { cookies } from "next/headers";
 import { z } from "zod";
 import { createDatabaseSession, safeReturnPath, sessionCookie, verifyLocalCredentials } from "@/lib/auth/password-sign-in";
-import { anonymousAction } from "@/lib/http/action";
+import { anonymousAction } from "@/lib/actions/wrapper";
 
 export const signInWithPassword = anonymousAction(
   "password sign-in",

@@ -2,10 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useId, useState, useTransition, type FormEvent } from "react";
-import { cancelPlaceholderReassignment, keepPlaceholder, reassignPlaceholder, uploadReassignmentCsv } from "@/app/groups/placeholder-actions";
-import type { ActionResult } from "@/lib/http/action";
+import { cancelPlaceholderReassignment, keepPlaceholder, reassignPlaceholder, uploadReassignmentCsv } from "@/lib/actions/placeholders";
+import type { ActionResult } from "@/lib/actions/wrapper";
 import type { CsvResult } from "@/lib/users/reassignment";
-import { buttonStyles, inputStyles, Notice } from "./ui";
+import { buttonStyles, inputStyles, Notice } from "@/components/ui/forms";
 
 function useAction() {
   const router = useRouter();

@@ -1,8 +1,8 @@
 "use client";
 
 import { useState, useTransition, type FormEvent } from "react";
-import { signInWithPassword } from "@/app/sign-in/actions";
-import { buttonStyles, inputStyles, Notice } from "./ui";
+import { signInWithPassword } from "@/lib/actions/sign-in";
+import { buttonStyles, inputStyles, Notice } from "@/components/ui/forms";
 
 /** Username (or email) and password, for users an administrator created. */
 export function PasswordSignInForm({ callbackUrl }: { callbackUrl: string }) {

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { devNull } from "node:os";
 import { Readable } from "node:stream";
-import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+import { writeFetchResponse } from "@/mocks/bitbucket/server";
 
 export interface TestServer {
   url: string;
@@ -37,27 +37,6 @@ function toRequest(req: IncomingMessage, res: ServerResponse, base: string): Req
   return new Request(new URL(req.url ?? "/", base), init);
 }
 
-async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, key) => {
-    headers[key] = value;
-  });
-  res.writeHead(response.status, headers);
-  if (!response.body) {
-    res.end();
-    return;
-  }
-  await new Promise<void>((resolve) => {
-    const body = Readable.fromWeb(response.body as unknown as NodeReadableStream<Uint8Array>);
-    body.on("error", () => {
-      res.destroy();
-      resolve();
-    });
-    res.on("close", () => resolve());
-    body.pipe(res);
-  });
-}
-
 /** Serves `handler` over real HTTP on 127.0.0.1 (a free port). */
 export async function startTestServer(
   handler: (request: Request, raw: { req: IncomingMessage; res: ServerResponse }) => Promise<Response | null | undefined>,
@@ -68,7 +47,7 @@ export async function startTestServer(
       try {
         const response = await handler(toRequest(req, res, base), { req, res });
         if (response === undefined) return; // the handler answered itself
-        await writeResponse(res, response ?? new Response("Not found\n", { status: 404 }));
+        await writeFetchResponse(res, response ?? new Response("Not found\n", { status: 404 }), req.method ?? "GET");
       } catch (error) {
         console.error("[test server]", error);
         if (!res.headersSent) res.writeHead(500);

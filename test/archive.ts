@@ -1,9 +1,9 @@
 import { createReadStream } from "node:fs";
 import type { SessionUser } from "@/lib/auth";
 import { db } from "@/lib/db";
-import { saveUpload } from "./uploads";
+import { saveUpload } from "@/lib/archive/uploads";
 
-/** Test-only helpers for archive imports. */
+/** Helpers for archive import tests: users with a project, uploads, synthetic exports. */
 
 export async function createUserWithProject(username: string, options: { bitbucket?: { uuid: string; accountId?: string; nickname?: string } } = {}) {
   const user = await db.user.create({ data: { username, name: `${username} (Ferry)` } });

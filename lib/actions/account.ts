@@ -7,7 +7,7 @@ import { LINK_INTENT_COOKIE, confirmBitbucketSwitch, declineBitbucketSwitch, dis
 import { sessionCookie } from "@/lib/auth/password-sign-in";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { userAction } from "@/lib/http/action";
+import { userAction } from "@/lib/actions/wrapper";
 
 const id = z.string().min(1).max(100);
 
@@ -18,7 +18,7 @@ const id = z.string().min(1).max(100);
 export const prepareBitbucketLink = userAction("prepare bitbucket link", linkIntentSchema, async (intent, { user }) => {
   if (intent.mode === "reconnect") {
     const owned = await db.account.count({ where: { id: intent.identityId, userId: user.id, provider: "bitbucket" } });
-    if (!owned) throw new AppError("not_found", "This identity is not linked to your account.", { status: 404 });
+    if (!owned) throw new AppError("not_found", "This identity is not linked to your account.");
   }
   (await cookies()).set(LINK_INTENT_COOKIE, JSON.stringify(intent), { httpOnly: true, sameSite: "lax", path: "/", secure: sessionCookie().secure, maxAge: 15 * 60 });
   return { ready: true };

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { userAction } from "@/lib/http/action";
+import { userAction } from "@/lib/actions/wrapper";
 import { createPersonalAccessToken, createTokenSchema, revokePersonalAccessToken } from "@/lib/tokens";
 
 const PAGE = "/profile/access_tokens";

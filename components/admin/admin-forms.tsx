@@ -2,36 +2,23 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
-import { createUserAsAdmin, saveSettings } from "@/app/admin/actions";
+import { createUserAsAdmin, saveSettings } from "@/lib/actions/admin";
 import type { Settings } from "@/lib/settings";
-import { buttonStyles, inputStyles, Notice } from "./ui";
+import { buttonStyles, inputStyles, Notice } from "@/components/ui/forms";
+import { useFormAction } from "@/components/ui/use-form-action";
 
 export function CreateUserForm() {
-  const router = useRouter();
-  const [pending, startTransition] = useTransition();
-  const [message, setMessage] = useState<{ tone: "error" | "success"; text: string } | null>(null);
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const formElement = event.currentTarget;
-    const form = new FormData(formElement);
-    setMessage(null);
-    startTransition(async () => {
-      const result = await createUserAsAdmin({
+  const { pending, message, submit } = useFormAction(
+    (form) =>
+      createUserAsAdmin({
         username: String(form.get("username") ?? ""),
         email: String(form.get("email") ?? ""),
         name: String(form.get("name") ?? "").trim() || undefined,
         password: String(form.get("password") ?? ""),
         admin: form.get("admin") === "on",
-      });
-      if (!result.ok) {
-        setMessage({ tone: "error", text: result.error.message });
-        return;
-      }
-      formElement.reset();
-      setMessage({ tone: "success", text: `Created @${result.data.username}. They sign in with their username (or email) and this password.` });
-      router.refresh();
-    });
-  }
+      }),
+    (user) => `Created @${user.username}. They sign in with their username (or email) and this password.`,
+  );
   const field = (id: string, label: string, props: Record<string, unknown>) => (
     <div>
       <label htmlFor={id} className="block text-sm font-medium text-slate-700">

@@ -4,12 +4,12 @@ import { refresh } from "next/cache";
 import { z } from "zod";
 import type { SessionUser } from "@/lib/auth";
 import { AppError } from "@/lib/errors";
-import { userAction } from "@/lib/http/action";
+import { userAction } from "@/lib/actions/wrapper";
 import { updateSettings, userMappingSchema } from "@/lib/settings";
 import { createLocalUser, localUserSchema } from "@/lib/users/create";
 
 function requireAdmin(user: SessionUser): void {
-  if (!user.isAdmin) throw new AppError("forbidden", "Only administrators can do that.", { status: 403 });
+  if (!user.isAdmin) throw new AppError("forbidden", "Only administrators can do that.");
 }
 
 export const createUserAsAdmin = userAction("admin create user", localUserSchema, async (input, { user }) => {

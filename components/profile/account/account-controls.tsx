@@ -3,8 +3,9 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
-import { changePassword, confirmSwitch, declineSwitch, disconnectBitbucket, prepareBitbucketLink } from "@/app/profile/account/actions";
-import { buttonStyles, inputStyles, Notice } from "./ui";
+import { changePassword, confirmSwitch, declineSwitch, disconnectBitbucket, prepareBitbucketLink } from "@/lib/actions/account";
+import { buttonStyles, inputStyles, Notice } from "@/components/ui/forms";
+import { useFormAction } from "@/components/ui/use-form-action";
 
 type Intent = { mode: "connect" } | { mode: "reconnect"; identityId: string };
 
@@ -101,29 +102,15 @@ export function SwitchDecision({ pendingId, replaceId, from, to }: { pendingId: 
 }
 
 export function PasswordForm({ hasPassword }: { hasPassword: boolean }) {
-  const router = useRouter();
-  const [pending, startTransition] = useTransition();
-  const [message, setMessage] = useState<{ tone: "error" | "success"; text: string } | null>(null);
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const formElement = event.currentTarget;
-    const form = new FormData(formElement);
-    setMessage(null);
-    startTransition(async () => {
-      const result = await changePassword({
+  const { pending, message, submit } = useFormAction(
+    (form) =>
+      changePassword({
         currentPassword: hasPassword ? String(form.get("currentPassword") ?? "") : undefined,
         newPassword: String(form.get("newPassword") ?? ""),
         confirmation: String(form.get("confirmation") ?? ""),
-      });
-      if (!result.ok) {
-        setMessage({ tone: "error", text: result.error.message });
-        return;
-      }
-      formElement.reset();
-      setMessage({ tone: "success", text: hasPassword ? "Password changed." : "Password set. You can now sign in with your username and password." });
-      router.refresh();
-    });
-  }
+      }),
+    () => (hasPassword ? "Password changed." : "Password set. You can now sign in with your username and password."),
+  );
   return (
     <form onSubmit={submit} className="max-w-sm space-y-3" aria-label={hasPassword ? "Change password" : "Set a password"}>
       {hasPassword && (

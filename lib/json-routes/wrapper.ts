@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { currentUser, type SessionUser } from "@/lib/auth";
-import { AppError, newRequestId, toPublicError } from "@/lib/errors";
+import { AppError, newRequestId, toPublicError, validationError } from "@/lib/errors";
 
 type RouteContext<Query> = { request: NextRequest; user: SessionUser; query: Query; requestId: string };
 
@@ -12,11 +12,6 @@ function queryObject(url: URL): Record<string, string | string[]> {
     result[key] = values.length === 1 ? values[0]! : values;
   }
   return result;
-}
-
-export function validationError(error: z.ZodError, where: string): AppError {
-  const fields = error.issues.map((issue) => `${issue.path.join(".") || where}: ${issue.message}`);
-  return new AppError("invalid_request", `Invalid ${where}: ${fields.join("; ")}`, { status: 400, details: { fields } });
 }
 
 /**
@@ -32,7 +27,7 @@ export function userRoute<QuerySchema extends z.ZodType>(
     const requestId = newRequestId();
     try {
       const user = await currentUser();
-      if (!user) throw new AppError("unauthenticated", "Sign in to continue.", { status: 401 });
+      if (!user) throw new AppError("unauthenticated", "Sign in to continue.");
       const parsed = options.query.safeParse(queryObject(new URL(request.url)));
       if (!parsed.success) throw validationError(parsed.error, "query");
       const body = await handler({ request, user, query: parsed.data, requestId });

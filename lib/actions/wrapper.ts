@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { currentUser, type SessionUser } from "@/lib/auth";
-import { AppError, newRequestId, toPublicError, type PublicError } from "@/lib/errors";
-import { validationError } from "./route";
+import { AppError, newRequestId, toPublicError, validationError, type PublicError } from "@/lib/errors";
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: PublicError };
 
@@ -19,7 +18,7 @@ export function userAction<Schema extends z.ZodType, Result>(
     const requestId = newRequestId();
     try {
       const user = await currentUser();
-      if (!user) throw new AppError("unauthenticated", "Sign in to continue.", { status: 401 });
+      if (!user) throw new AppError("unauthenticated", "Sign in to continue.");
       const parsed = schema.safeParse(input);
       if (!parsed.success) throw validationError(parsed.error, "input");
       return { ok: true, data: await handler(parsed.data, { user, requestId }) };

@@ -3,7 +3,7 @@
 import { refresh } from "next/cache";
 import { z } from "zod";
 import { cancelArchiveJob, startIssuesArchiveImport, startWikiImport, uploadIdSchema } from "@/lib/archive";
-import { userAction } from "@/lib/http/action";
+import { userAction } from "@/lib/actions/wrapper";
 import { userMappingSchema } from "@/lib/settings";
 
 /** Server actions of Settings → Import; each checks the project role in lib/archive. */

@@ -5,7 +5,7 @@ import { HeaderCell, PageHeading, Section, Table, TableHead } from "@/components
 import type { Namespace } from "@/lib/db";
 import { REASSIGNMENT_STATUS_LABELS, listPlaceholders, reassignmentSuggestions, sourceName, type ContributionCounts, type PlaceholderEntry } from "@/lib/users/placeholders";
 import { CsvUpload, PlaceholderButton, ReassignForm, SuggestionButton } from "./placeholder-controls";
-import { buttonStyles } from "./ui";
+import { buttonStyles } from "@/components/ui/forms";
 
 const STATUS_TONES = { pending: "slate", awaiting_approval: "amber", reassigned: "green", rejected: "red", kept_as_placeholder: "blue" } as const;
 

@@ -2,7 +2,7 @@
 
 import { refresh } from "next/cache";
 import { z } from "zod";
-import { userAction } from "@/lib/http/action";
+import { userAction } from "@/lib/actions/wrapper";
 import { applyReassignmentCsv, cancelReassignment, keepAsPlaceholder, MAX_CSV_BYTES, requestReassignment } from "@/lib/users/reassignment";
 
 // Each function in lib/users/reassignment.ts checks that the caller is an Owner of the placeholder's top-level group.

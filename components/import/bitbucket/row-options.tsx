@@ -1,7 +1,7 @@
 "use client";
 
 import { ImportAttachments } from "@/components/archive/import-attachments";
-import { MappingSummary } from "@/components/identity/mapping-summary";
+import { MappingSummary } from "@/components/import/bitbucket/mapping-summary";
 import type { ImportableRepository } from "@/lib/import/repository-listing";
 import type { RowImportOptions } from "./row-store";
 
@@ -9,7 +9,7 @@ import type { RowImportOptions } from "./row-store";
  * The expandable "Options" area of a row: per-import settings sent with Import / Re-import
  * (importRepository's `userMapping` and `attachments`). Extras plug in here, each reading and
  * changing `value`:
- *   - the mapped-members summary (components/identity/mapping-summary.tsx),
+ *   - the mapped-members summary (components/import/bitbucket/mapping-summary.tsx),
  *   - archive attachments (components/archive/import-attachments.tsx) → value.attachments.
  */
 export type RowOptionsProps = {
