@@ -1,5 +1,4 @@
-import type { Person } from "@/lib/projects/queries";
-import { personName } from "@/lib/projects/queries";
+import { type Person, personName } from "@/lib/users/people";
 
 export function Avatar({ person, size = "sm" }: { person: Pick<Person, "name" | "username" | "image">; size?: "sm" | "md" }) {
   const dimension = size === "md" ? "h-8 w-8 text-sm" : "h-5 w-5 text-[0.65rem]";

@@ -7,7 +7,7 @@ import { AppError } from "@/lib/errors";
 import { userAction } from "@/lib/http/action";
 import { cancelImport, retryFailedItems } from "@/lib/import/control";
 import { projectAccess } from "@/lib/projects/access";
-import { findImportProject } from "@/lib/projects/queries";
+import { findImportProject } from "@/lib/projects/import-details";
 
 const input = z.object({ importId: z.number().int().positive() });
 

@@ -1,7 +1,8 @@
 import { Suspense } from "react";
 import { isStage, STAGE_LABELS } from "@/lib/import/pipeline/stages";
 import type { ProjectAccess } from "@/lib/projects/access";
-import { FAILURE_LIMIT, getImportDetails, isImportActive, type ImportDetails, type Project } from "@/lib/projects/queries";
+import { FAILURE_LIMIT, getImportDetails, type ImportDetails, isImportActive } from "@/lib/projects/import-details";
+import type { Project } from "@/lib/projects/read";
 import { Badge, ImportStatusBadge, sourceName } from "../badges";
 import { formatClock, humanize } from "../format";
 import { CardSkeleton } from "../skeletons";

@@ -3,14 +3,16 @@ import { db } from "@/lib/db";
 import { isAppError } from "@/lib/errors";
 import { cancelImport } from "@/lib/import/control";
 import { repositoryFullNameSchema, startBitbucketImport } from "@/lib/import/start";
-import { getImportDetails } from "@/lib/projects/queries";
+import { namespaceFullName } from "@/lib/namespaces/read";
+import { getImportDetails } from "@/lib/projects/import-details";
+import { findProject } from "@/lib/projects/read";
 import { getSettings, type ImportSourceName } from "@/lib/settings";
 import { ApiError, badRequest, forbidden, notFound } from "../errors";
 import { apiBoolean, apiEnum, apiId, apiString } from "../params";
 import { findApiProject } from "../projects";
 import { apiResponse, apiRoute } from "../route";
 import type { ApiRoutes } from "../router";
-import { namespaceFullNames, serializeImportEntity, serializeImportStatus } from "../serializers";
+import { serializeImportEntity, serializeImportStatus } from "../serializers";
 
 /**
  * The import endpoints (seed: import-api.md). Errors of `POST /import/bitbucket` are
@@ -102,23 +104,11 @@ function importError(error: unknown): unknown {
 }
 
 async function importEntityFor(projectId: number) {
-  const project = await db.project.findUniqueOrThrow({
-    where: { id: projectId },
-    select: {
-      id: true,
-      name: true,
-      fullPath: true,
-      importSource: true,
-      importUrl: true,
-      importWarning: true,
-      namespace: { select: { fullPath: true } },
-      import: { select: { status: true, error: true } },
-    },
-  });
-  const names = await namespaceFullNames([project.namespace.fullPath]);
+  const project = await findProject(projectId);
+  if (!project) throw notFound("Project");
   return serializeImportEntity({
     ...project,
-    namespaceFullName: names.get(project.namespace.fullPath) ?? project.namespace.fullPath,
+    namespaceFullName: await namespaceFullName(project.namespace.fullPath),
     status: project.import?.status ?? "none",
     error: project.import?.error ?? null,
   });
@@ -172,10 +162,9 @@ function notYetSupported(source: ImportSourceName) {
   });
 }
 
-const importStatus = apiRoute({ name: "project import status", access: "read", auth: "optional" }, async ({ caller, params }) => {
-  const project = await findApiProject(caller, params.id!);
-  const [details, names] = await Promise.all([getImportDetails(project.id), namespaceFullNames([project.namespace.fullPath])]);
-  return serializeImportStatus(project, names.get(project.namespace.fullPath) ?? project.namespace.fullPath, details);
+const importStatus = apiRoute({ name: "project import status", access: "read", auth: "optional", project: "read" }, async ({ project }) => {
+  const [details, namespaceName] = await Promise.all([getImportDetails(project.id), namespaceFullName(project.namespace.fullPath)]);
+  return serializeImportStatus(project, namespaceName, details);
 });
 
 export const importRoutes: ApiRoutes = {
