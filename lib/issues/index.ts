@@ -1,10 +1,9 @@
 import { db, type Prisma } from "@/lib/db";
 import type { IssueState } from "@/lib/generated/prisma/enums";
-import { listOrderBy, textSearch, type ListOrder } from "@/lib/db/list-order";
 import { countByState, firstValue, loadPage, type PageOptions, type Paged } from "@/lib/db/paging";
 import { labelSelect } from "@/lib/labels";
 import { milestoneSelect } from "@/lib/milestones";
-import { personSelect } from "@/lib/users/people";
+import { listOrderBy, workItemSelect, workItemWhere, type ListOrder, type WorkItemFilter } from "@/lib/work-items";
 
 /** A project's issues, as the issue pages and the API read them. */
 
@@ -17,21 +16,10 @@ export function parseIssueState(value: string | string[] | undefined): IssueStat
 }
 
 export const issueSelect = {
-  id: true,
-  iid: true,
-  projectId: true,
-  title: true,
-  description: true,
-  state: true,
+  ...workItemSelect,
   upvotes: true,
-  createdAt: true,
-  updatedAt: true,
-  closedAt: true,
-  importedFrom: true,
   sourceId: true,
   watchers: true,
-  author: { select: personSelect },
-  assignee: { select: personSelect },
   milestone: { select: milestoneSelect },
   labels: { select: { label: { select: labelSelect } }, orderBy: { label: { title: "asc" } } },
   _count: { select: { notes: { where: { system: false } } } },
@@ -39,10 +27,7 @@ export const issueSelect = {
 
 export type IssueItem = Prisma.IssueGetPayload<{ select: typeof issueSelect }>;
 
-export type IssueFilter = {
-  state?: IssueStateFilter;
-  iids?: number[];
-  search?: string;
+export type IssueFilter = WorkItemFilter<IssueState> & {
   /** Every label must be on the issue; ["None"] means no labels, ["Any"] at least one. */
   labels?: string[];
   /** A milestone title; "None" means no milestone, "Any" some milestone. */
@@ -66,21 +51,15 @@ function milestoneFilter(milestone: string | undefined): Prisma.IssueWhereInput[
 export async function listIssues(projectId: number, options: IssueFilter & ListOrder & PageOptions): Promise<Paged<IssueItem>> {
   const where: Prisma.IssueWhereInput = {
     AND: [
-      { projectId },
-      options.state && options.state !== "all" ? { state: options.state } : {},
-      options.iids ? { iid: { in: options.iids } } : {},
-      textSearch(options.search),
+      ...workItemWhere(projectId, options),
       ...labelFilter(options.labels),
       ...milestoneFilter(options.milestone),
     ],
   };
-  return loadPage(
-    options,
-    (range) => db.issue.findMany({ where, select: issueSelect, orderBy: listOrderBy(options), ...range }),
-    () => db.issue.count({ where }),
-  );
+  return loadPage(options, (range) => db.issue.findMany({ where, select: issueSelect, orderBy: listOrderBy(options), ...range }), () => db.issue.count({ where }));
 }
 
+/** Issues per state, for the state tabs. */
 export async function issueStateCounts(projectId: number): Promise<Record<IssueStateFilter, number>> {
   const groups = await db.issue.groupBy({ by: ["state"], where: { projectId }, _count: { _all: true } });
   return countByState(["opened", "closed"], groups);

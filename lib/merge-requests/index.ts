@@ -1,8 +1,8 @@
 import { db, type Prisma } from "@/lib/db";
 import type { MergeRequestState } from "@/lib/generated/prisma/enums";
-import { listOrderBy, textSearch, type ListOrder } from "@/lib/db/list-order";
 import { countByState, firstValue, loadPage, type PageOptions, type Paged } from "@/lib/db/paging";
 import { personSelect } from "@/lib/users/people";
+import { listOrderBy, workItemSelect, workItemWhere, type ListOrder, type WorkItemFilter } from "@/lib/work-items";
 
 /** A project's merge requests with their reviewers and approvals, as the pages and the API read them. */
 
@@ -24,12 +24,7 @@ export const approvalSelect = {
 export type ApprovalItem = Prisma.ApprovalGetPayload<{ select: typeof approvalSelect }>;
 
 export const mergeRequestSelect = {
-  id: true,
-  iid: true,
-  projectId: true,
-  title: true,
-  description: true,
-  state: true,
+  ...workItemSelect,
   draft: true,
   sourceBranch: true,
   targetBranch: true,
@@ -38,13 +33,7 @@ export const mergeRequestSelect = {
   mergeCommitSha: true,
   sourceFork: true,
   sourceClosedBy: true,
-  createdAt: true,
-  updatedAt: true,
   mergedAt: true,
-  closedAt: true,
-  importedFrom: true,
-  author: { select: personSelect },
-  assignee: { select: personSelect },
   mergedBy: { select: personSelect },
   closedBy: { select: personSelect },
   reviewers: { select: { sourceUserId: true, sourceUser: true, user: { select: personSelect } } },
@@ -54,33 +43,26 @@ export const mergeRequestSelect = {
 
 export type MergeRequestItem = Prisma.MergeRequestGetPayload<{ select: typeof mergeRequestSelect }>;
 
-export type MergeRequestFilter = {
-  /** "locked" matches none: Ferry never locks merge requests. */
-  state?: MergeRequestStateFilter | "locked";
-  iids?: number[];
-  search?: string;
+export type MergeRequestFilter = WorkItemFilter<MergeRequestState | "locked"> & {
   sourceBranch?: string;
   targetBranch?: string;
 };
 
 export async function listMergeRequests(projectId: number, options: MergeRequestFilter & ListOrder & PageOptions): Promise<Paged<MergeRequestItem>> {
+  const state = options.state;
   const where: Prisma.MergeRequestWhereInput = {
     AND: [
-      { projectId },
-      options.state === "locked" ? { id: -1 } : options.state && options.state !== "all" ? { state: options.state } : {},
-      options.iids ? { iid: { in: options.iids } } : {},
+      // Ferry never locks merge requests, so "locked" matches none.
+      ...(state === "locked" ? [{ id: -1 }] : workItemWhere(projectId, { ...options, state })),
       options.sourceBranch !== undefined ? { sourceBranch: options.sourceBranch } : {},
       options.targetBranch !== undefined ? { targetBranch: options.targetBranch } : {},
-      textSearch(options.search),
     ],
   };
-  return loadPage(
-    options,
-    (range) => db.mergeRequest.findMany({ where, select: mergeRequestSelect, orderBy: listOrderBy(options), ...range }),
-    () => db.mergeRequest.count({ where }),
-  );
+  const rows = (range: { skip?: number; take?: number }) => db.mergeRequest.findMany({ where, select: mergeRequestSelect, orderBy: listOrderBy(options), ...range });
+  return loadPage(options, rows, () => db.mergeRequest.count({ where }));
 }
 
+/** Merge requests per state, for the state tabs. */
 export async function mergeRequestStateCounts(projectId: number): Promise<Record<MergeRequestStateFilter, number>> {
   const groups = await db.mergeRequest.groupBy({ by: ["state"], where: { projectId }, _count: { _all: true } });
   return countByState(["opened", "merged", "closed"], groups);

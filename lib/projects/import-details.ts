@@ -1,6 +1,6 @@
 import { db, type Prisma } from "@/lib/db";
 import type { ImportStatus } from "@/lib/generated/prisma/enums";
-import type { Project } from "./read";
+import { importSummarySelect, type Project } from "./read";
 
 /** A project's import as its Import tab and `GET /projects/:id/import` show it: progress, messages, the failure ledger. */
 
@@ -36,17 +36,9 @@ const OBJECT_TYPE_ORDER = [
 export const FAILURE_LIMIT = 200;
 
 const importDetailSelect = {
-  id: true,
+  ...importSummarySelect,
   source: true,
   sourceRepository: true,
-  status: true,
-  stage: true,
-  error: true,
-  cancelRequestedAt: true,
-  waitingUntil: true,
-  startedAt: true,
-  finishedAt: true,
-  createdAt: true,
   updatedAt: true,
   progress: { select: { objectType: true, total: true, fetched: true, imported: true, failed: true, skipped: true } },
   messages: { select: { id: true, severity: true, code: true, message: true, createdAt: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },

@@ -11,6 +11,19 @@ import { projectAccess, type ProjectAccess } from "./access";
  * `loadProjectForUser` (pages) and the API's `findApiProject` add the caller's access.
  */
 
+/** The state of a project's import, as the project's header and the API's project show it. */
+export const importSummarySelect = {
+  id: true,
+  status: true,
+  stage: true,
+  error: true,
+  cancelRequestedAt: true,
+  waitingUntil: true,
+  startedAt: true,
+  finishedAt: true,
+  createdAt: true,
+} satisfies Prisma.ProjectImportSelect;
+
 export const projectSelect = {
   id: true,
   name: true,
@@ -29,19 +42,7 @@ export const projectSelect = {
   updatedAt: true,
   creator: { select: { number: true } },
   namespace: { select: namespaceSelect },
-  import: {
-    select: {
-      id: true,
-      status: true,
-      stage: true,
-      error: true,
-      cancelRequestedAt: true,
-      waitingUntil: true,
-      startedAt: true,
-      finishedAt: true,
-      createdAt: true,
-    },
-  },
+  import: { select: importSummarySelect },
   _count: { select: { issues: { where: { state: "opened" } } } },
 } satisfies Prisma.ProjectSelect;
 

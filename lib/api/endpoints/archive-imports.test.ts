@@ -6,11 +6,11 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { stopJobs } from "@/lib/jobs";
 import { createPersonalAccessToken } from "@/lib/tokens";
+import { callApi } from "@/test/api";
 import { resetDatabase } from "@/test/db";
 import { runArchiveJob } from "@/lib/archive/jobs";
 import { createUserWithProject, syntheticExport } from "@/lib/archive/test-support";
 import { writeZip } from "@/lib/archive/zip-writer";
-import { routeApiRequest } from "./index";
 
 const directory = mkdtempSync(path.join(tmpdir(), "ferry-archive-api-"));
 afterAll(async () => {
@@ -21,18 +21,6 @@ beforeEach(resetDatabase);
 
 async function tokenFor(userId: string, scopes: ("api" | "read_api")[] = ["api"]) {
   return (await createPersonalAccessToken(userId, { name: "test", scopes })).token;
-}
-
-function request(method: string, pathname: string, token: string | null, body?: FormData | object) {
-  const headers: Record<string, string> = {};
-  if (token) headers["private-token"] = token;
-  let payload: BodyInit | undefined;
-  if (body instanceof FormData) payload = body;
-  else if (body !== undefined) {
-    headers["content-type"] = "application/json";
-    payload = JSON.stringify(body);
-  }
-  return new Request(`http://localhost:3000/api/v4${pathname}`, { method, headers, body: payload });
 }
 
 async function json(response: Response) {
@@ -51,22 +39,22 @@ describe("POST /projects/:id/import/bitbucket_issues", () => {
     const token = await tokenFor(user.id);
     const form = new FormData();
     form.set("file", await exportZip(), "tracker-issues.zip");
-    const started = await json(await routeApiRequest(request("POST", `/projects/${project.id}/import/bitbucket_issues`, token, form)));
+    const started = await json(await callApi("POST", `/projects/${project.id}/import/bitbucket_issues`, token, form));
     expect(started.status).toBe(202);
     expect(started.body).toMatchObject({ project_id: project.id, type: "bitbucket_issues", state: "queued", progress: 0, source: { file_name: "tracker-issues.zip", url: null } });
     const jobId = started.body.id as number;
 
     await runArchiveJob(jobId);
-    const job = await json(await routeApiRequest(request("GET", `/import/jobs/${jobId}`, token)));
+    const job = await json(await callApi("GET", `/import/jobs/${jobId}`, token));
     expect(job.status).toBe(200);
     expect(job.body).toMatchObject({ id: jobId, state: "completed", progress: 100, counts: { issues: { total: 4, imported: 4, failed: 0 } } });
 
-    const messages = await json(await routeApiRequest(request("GET", `/import/jobs/${jobId}/messages`, token)));
+    const messages = await json(await callApi("GET", `/import/jobs/${jobId}/messages`, token));
     expect(messages.status).toBe(200);
     expect((messages.body as unknown as Array<{ message: string }>).map((message) => message.message)).toContain("Import completed.");
     expect(messages.body[0]).toMatchObject({ id: expect.any(Number), severity: "info", created_at: expect.any(String) });
 
-    const cancel = await json(await routeApiRequest(request("POST", `/import/jobs/${jobId}/cancel`, token)));
+    const cancel = await json(await callApi("POST", `/import/jobs/${jobId}/cancel`, token));
     expect(cancel).toEqual({ status: 409, body: { message: expect.stringMatching(/already ended/) } });
     expect(await db.issue.count({ where: { projectId: project.id } })).toBe(4);
   });
@@ -75,7 +63,7 @@ describe("POST /projects/:id/import/bitbucket_issues", () => {
     const { user, project } = await createUserWithProject("maintainer");
     const form = new FormData();
     form.set("file", await exportZip(), "export.zip");
-    const started = await routeApiRequest(request("POST", `/projects/maintainer%2Ftracker/import/bitbucket_issues`, await tokenFor(user.id), form));
+    const started = await callApi("POST", `/projects/maintainer%2Ftracker/import/bitbucket_issues`, await tokenFor(user.id), form);
     expect(started.status).toBe(202);
     expect(((await started.json()) as { project_id: number }).project_id).toBe(project.id);
   });
@@ -88,18 +76,18 @@ describe("POST /projects/:id/import/bitbucket_issues", () => {
       return data;
     };
     const at = `/projects/${owner.project.id}/import/bitbucket_issues`;
-    expect(await json(await routeApiRequest(request("POST", at, null, form())))).toEqual({ status: 401, body: { message: "401 Unauthorized" } });
-    expect((await routeApiRequest(request("POST", at, await tokenFor(owner.user.id, ["read_api"]), form()))).status).toBe(403);
+    expect(await json(await callApi("POST", at, null, form()))).toEqual({ status: 401, body: { message: "401 Unauthorized" } });
+    expect((await callApi("POST", at, await tokenFor(owner.user.id, ["read_api"]), form())).status).toBe(403);
 
     const developer = await createUserWithProject("developer");
     await db.membership.create({ data: { userId: developer.user.id, namespaceId: owner.project.namespaceId, role: "developer" } });
-    expect(await json(await routeApiRequest(request("POST", at, await tokenFor(developer.user.id), form())))).toEqual({ status: 403, body: { message: "403 Forbidden" } });
+    expect(await json(await callApi("POST", at, await tokenFor(developer.user.id), form()))).toEqual({ status: 403, body: { message: "403 Forbidden" } });
     const outsider = await createUserWithProject("outsider");
-    expect(await json(await routeApiRequest(request("POST", at, await tokenFor(outsider.user.id), form())))).toEqual({ status: 404, body: { message: "404 Project Not Found" } });
+    expect(await json(await callApi("POST", at, await tokenFor(outsider.user.id), form()))).toEqual({ status: 404, body: { message: "404 Project Not Found" } });
 
     const noFile = new FormData();
     noFile.set("note", "hello");
-    const missing = await json(await routeApiRequest(request("POST", at, await tokenFor(owner.user.id), noFile)));
+    const missing = await json(await callApi("POST", at, await tokenFor(owner.user.id), noFile));
     expect(missing.status).toBe(400);
     expect(missing.body.error).toMatch(/file is missing/);
     expect(await db.archiveImportJob.count()).toBe(0);
@@ -111,12 +99,12 @@ describe("POST /projects/:id/import/wiki", () => {
     const { user, project } = await createUserWithProject("maintainer");
     const token = await tokenFor(user.id);
     const at = `/projects/${project.id}/import/wiki`;
-    const refused = await json(await routeApiRequest(request("POST", at, token, { url: "file:///etc" })));
+    const refused = await json(await callApi("POST", at, token, { url: "file:///etc" }));
     expect(refused.status).toBe(422);
     expect(refused.body.message).toMatch(/local paths are not accepted|Only http and https/);
-    const elsewhere = await json(await routeApiRequest(request("POST", at, token, { url: "https://git.evil.example/wiki.git" })));
+    const elsewhere = await json(await callApi("POST", at, token, { url: "https://git.evil.example/wiki.git" }));
     expect(elsewhere).toMatchObject({ status: 422, body: { message: expect.stringMatching(/is not allowed/) } });
-    const empty = await json(await routeApiRequest(request("POST", at, token, {})));
+    const empty = await json(await callApi("POST", at, token, {}));
     expect(empty).toEqual({ status: 400, body: { error: "url or bundle is missing" } });
   });
 
@@ -128,7 +116,7 @@ describe("POST /projects/:id/import/wiki", () => {
     const { user, project } = await createUserWithProject("maintainer");
     const form = new FormData();
     form.set("bundle", new Blob([readFileSync(path.join(directory, "wiki.bundle"))]), "wiki.bundle");
-    const started = await json(await routeApiRequest(request("POST", `/projects/${project.id}/import/wiki`, await tokenFor(user.id), form)));
+    const started = await json(await callApi("POST", `/projects/${project.id}/import/wiki`, await tokenFor(user.id), form));
     expect(started.status).toBe(202);
     expect(started.body).toMatchObject({ type: "wiki", state: "queued", source: { file_name: "wiki.bundle" } });
     await runArchiveJob(started.body.id as number);
@@ -141,10 +129,10 @@ describe("GET /import/jobs/:id", () => {
     const { user, project } = await createUserWithProject("maintainer");
     const job = await db.archiveImportJob.create({ data: { projectId: project.id, userId: user.id, kind: "wiki", sourceUrl: "https://example.com/w.git" } });
     const outsider = await createUserWithProject("outsider");
-    expect(await json(await routeApiRequest(request("GET", `/import/jobs/${job.id}`, await tokenFor(outsider.user.id))))).toEqual({
+    expect(await json(await callApi("GET", `/import/jobs/${job.id}`, await tokenFor(outsider.user.id)))).toEqual({
       status: 404,
       body: { message: "Import job not found." },
     });
-    expect((await routeApiRequest(request("GET", "/import/jobs/abc", await tokenFor(user.id)))).status).toBe(404);
+    expect((await callApi("GET", "/import/jobs/abc", await tokenFor(user.id))).status).toBe(404);
   });
 });

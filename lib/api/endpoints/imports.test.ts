@@ -7,8 +7,7 @@ import { resetConfigForTests } from "@/lib/config";
 import { db } from "@/lib/db";
 import { stopJobs } from "@/lib/jobs";
 import { updateSettings } from "@/lib/settings";
-import { createPersonalAccessToken } from "@/lib/tokens";
-import { createLocalUser } from "@/lib/users/create";
+import { callApi, userWithToken } from "@/test/api";
 import { resetDatabase } from "@/test/db";
 import { routeApiRequest } from "./index";
 
@@ -33,19 +32,6 @@ beforeEach(async () => {
 
 const alice = SANDBOX_ACCOUNTS.alice;
 
-async function userWithToken(username: string, scopes: ("api" | "read_api")[] = ["api"]) {
-  const user = await createLocalUser({ username, email: `${username}@ferry.test`, password: "correct horse battery" });
-  const { token } = await createPersonalAccessToken(user.id, { name: "test", scopes });
-  return { user, token };
-}
-
-function call(method: string, pathname: string, token: string | null, body?: unknown) {
-  const headers: Record<string, string> = {};
-  if (token) headers["private-token"] = token;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  return routeApiRequest(new Request(`http://localhost:3000/api/v4${pathname}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
-}
-
 async function json(response: Response) {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
@@ -55,7 +41,7 @@ const validStart = { bitbucket_email: alice.email, bitbucket_api_token: alice.ap
 describe("POST /import/bitbucket", () => {
   it("starts an import into a new subgroup and answers GitLab's ProjectImportEntity without secrets", async () => {
     const { user, token } = await userWithToken("root");
-    const response = await json(await call("POST", "/import/bitbucket", token, validStart));
+    const response = await json(await callApi("POST", "/import/bitbucket", token, validStart));
     expect(response.status).toBe(201);
     expect(response.body).toEqual({
       id: expect.any(Number),
@@ -92,32 +78,32 @@ describe("POST /import/bitbucket", () => {
 
   it("names missing and invalid parameters", async () => {
     const { token } = await userWithToken("root");
-    expect(await json(await call("POST", "/import/bitbucket", token, {}))).toEqual({ status: 400, body: { error: "repo_path is missing, target_namespace is missing" } });
-    expect(await json(await call("POST", "/import/bitbucket", token, { repo_path: SHOWCASE_REPOSITORY, target_namespace: "root" }))).toEqual({
+    expect(await json(await callApi("POST", "/import/bitbucket", token, {}))).toEqual({ status: 400, body: { error: "repo_path is missing, target_namespace is missing" } });
+    expect(await json(await callApi("POST", "/import/bitbucket", token, { repo_path: SHOWCASE_REPOSITORY, target_namespace: "root" }))).toEqual({
       status: 400,
       body: { error: "bitbucket_email, bitbucket_api_token are missing (or the deprecated bitbucket_username, bitbucket_app_password)" },
     });
-    expect((await json(await call("POST", "/import/bitbucket", token, { ...validStart, bitbucket_api_token: undefined }))).body).toEqual({ error: "bitbucket_api_token is missing" });
-    expect((await json(await call("POST", "/import/bitbucket", token, { ...validStart, repo_path: "just-a-name" }))).body).toEqual({
+    expect((await json(await callApi("POST", "/import/bitbucket", token, { ...validStart, bitbucket_api_token: undefined }))).body).toEqual({ error: "bitbucket_api_token is missing" });
+    expect((await json(await callApi("POST", "/import/bitbucket", token, { ...validStart, repo_path: "just-a-name" }))).body).toEqual({
       error: "repo_path is invalid (must look like workspace/repository)",
     });
-    expect((await json(await call("POST", "/import/bitbucket", token, { ...validStart, repo_path: 42, target_namespace: ["a"] }))).body).toEqual({
+    expect((await json(await callApi("POST", "/import/bitbucket", token, { ...validStart, repo_path: 42, target_namespace: ["a"] }))).body).toEqual({
       error: "repo_path is invalid (must be a string), target_namespace is invalid (must be a string)",
     });
-    expect(await json(await call("POST", "/import/bitbucket", token, { ...validStart, target_namespace: "  " }))).toEqual({ status: 400, body: { error: "target_namespace is empty" } });
-    expect(await json(await call("POST", "/import/bitbucket", token, { ...validStart, target_namespace: "bad..path" }))).toMatchObject({ status: 400 });
-    expect(await json(await call("POST", "/import/bitbucket", token, { ...validStart, user_mapping: "everyone" }))).toMatchObject({ status: 400, body: { error: /user_mapping is invalid/ } });
+    expect(await json(await callApi("POST", "/import/bitbucket", token, { ...validStart, target_namespace: "  " }))).toEqual({ status: 400, body: { error: "target_namespace is empty" } });
+    expect(await json(await callApi("POST", "/import/bitbucket", token, { ...validStart, target_namespace: "bad..path" }))).toMatchObject({ status: 400 });
+    expect(await json(await callApi("POST", "/import/bitbucket", token, { ...validStart, user_mapping: "everyone" }))).toMatchObject({ status: 400, body: { error: /user_mapping is invalid/ } });
     expect(await db.project.count()).toBe(0);
   });
 
   it("passes Bitbucket's refusal of app passwords and bad API tokens on as a clear 401", async () => {
     const { token } = await userWithToken("root");
     const appPassword = { bitbucket_username: "alice", bitbucket_app_password: "app-password", repo_path: SHOWCASE_REPOSITORY, target_namespace: "root" };
-    expect(await json(await call("POST", "/import/bitbucket", token, appPassword))).toEqual({
+    expect(await json(await callApi("POST", "/import/bitbucket", token, appPassword))).toEqual({
       status: 401,
       body: { error: "Unable to authorize with Bitbucket. Check your credentials" },
     });
-    expect(await json(await call("POST", "/import/bitbucket", token, { ...validStart, bitbucket_api_token: "ATATT-wrong" }))).toEqual({
+    expect(await json(await callApi("POST", "/import/bitbucket", token, { ...validStart, bitbucket_api_token: "ATATT-wrong" }))).toEqual({
       status: 401,
       body: { error: "Unable to authorize with Bitbucket. Check your credentials" },
     });
@@ -126,16 +112,16 @@ describe("POST /import/bitbucket", () => {
 
   it("answers 422 for a repository that does not exist or cannot be read, and for a path already taken", async () => {
     const { token } = await userWithToken("root");
-    expect(await json(await call("POST", "/import/bitbucket", token, { ...validStart, repo_path: "acme/no-such-repository" }))).toEqual({
+    expect(await json(await callApi("POST", "/import/bitbucket", token, { ...validStart, repo_path: "acme/no-such-repository" }))).toEqual({
       status: 422,
       body: { error: "Project acme/no-such-repository could not be found" },
     });
     const bob = SANDBOX_ACCOUNTS.bob;
-    expect(await json(await call("POST", "/import/bitbucket", token, { ...validStart, bitbucket_email: bob.email, bitbucket_api_token: bob.apiToken, repo_path: "initech/tps-reports" }))).toMatchObject({
+    expect(await json(await callApi("POST", "/import/bitbucket", token, { ...validStart, bitbucket_email: bob.email, bitbucket_api_token: bob.apiToken, repo_path: "initech/tps-reports" }))).toMatchObject({
       status: 422,
     });
-    expect((await json(await call("POST", "/import/bitbucket", token, validStart))).status).toBe(201);
-    expect(await json(await call("POST", "/import/bitbucket", token, validStart))).toEqual({
+    expect((await json(await callApi("POST", "/import/bitbucket", token, validStart))).status).toBe(201);
+    expect(await json(await callApi("POST", "/import/bitbucket", token, validStart))).toEqual({
       status: 422,
       body: { error: "A project already exists at rockets/launch/rocket-launcher. Choose another name." },
     });
@@ -144,11 +130,11 @@ describe("POST /import/bitbucket", () => {
   it("falls back to the personal namespace with a warning when the target is taken, or refuses on request", async () => {
     await userWithToken("bob");
     const { token } = await userWithToken("root");
-    const fallback = await json(await call("POST", "/import/bitbucket", token, { ...validStart, target_namespace: "bob" }));
+    const fallback = await json(await callApi("POST", "/import/bitbucket", token, { ...validStart, target_namespace: "bob" }));
     expect(fallback.status).toBe(201);
     expect(fallback.body).toMatchObject({ full_path: "/root/rocket-launcher", import_warning: expect.stringContaining("The namespace bob is taken") });
 
-    expect(await json(await call("POST", "/import/bitbucket", token, { ...validStart, target_namespace: "bob", new_name: "other", taken_namespace: "reject" }))).toEqual({
+    expect(await json(await callApi("POST", "/import/bitbucket", token, { ...validStart, target_namespace: "bob", new_name: "other", taken_namespace: "reject" }))).toEqual({
       status: 403,
       body: { error: "You are not allowed to import projects in the namespace bob." },
     });
@@ -156,31 +142,31 @@ describe("POST /import/bitbucket", () => {
 
   it("answers 403 when Bitbucket Cloud imports are disabled and for read-only tokens", async () => {
     const { token } = await userWithToken("root");
-    const readOnly = await userWithToken("reader", ["read_api"]);
-    expect((await json(await call("POST", "/import/bitbucket", readOnly.token, validStart))).body).toMatchObject({ error: "insufficient_scope" });
+    const readOnly = await userWithToken("reader", { scopes: ["read_api"] });
+    expect((await json(await callApi("POST", "/import/bitbucket", readOnly.token, validStart))).body).toMatchObject({ error: "insufficient_scope" });
     await updateSettings({ importSources: { bitbucket_cloud: false, bitbucket_server: true, github: true } });
-    expect(await json(await call("POST", "/import/bitbucket", token, validStart))).toEqual({
+    expect(await json(await callApi("POST", "/import/bitbucket", token, validStart))).toEqual({
       status: 403,
       body: { error: "Importing from Bitbucket Cloud is disabled on this Ferry." },
     });
-    expect(await call("POST", "/import/bitbucket", null, validStart).then((response) => response.status)).toBe(401);
+    expect(await callApi("POST", "/import/bitbucket", null, validStart).then((response) => response.status)).toBe(401);
   });
 
   it("answers 429 with Retry-After once the caller's own imports exceed the limit per minute", async () => {
     await updateSettings({ importRateLimitPerMinute: 2 });
     const { token } = await userWithToken("root");
     const other = await userWithToken("other");
-    expect((await call("POST", "/import/bitbucket", token, { ...validStart, new_name: "one" })).status).toBe(201);
-    expect((await call("POST", "/import/bitbucket", token, { ...validStart, new_name: "two" })).status).toBe(201);
-    const limited = await call("POST", "/import/bitbucket", token, { ...validStart, new_name: "three" });
+    expect((await callApi("POST", "/import/bitbucket", token, { ...validStart, new_name: "one" })).status).toBe(201);
+    expect((await callApi("POST", "/import/bitbucket", token, { ...validStart, new_name: "two" })).status).toBe(201);
+    const limited = await callApi("POST", "/import/bitbucket", token, { ...validStart, new_name: "three" });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(await limited.json()).toEqual({ error: expect.stringMatching(/at most 2 imports a minute/) });
     // Another user's limit is their own.
-    expect((await call("POST", "/import/bitbucket", other.token, { ...validStart, target_namespace: "other" })).status).toBe(201);
+    expect((await callApi("POST", "/import/bitbucket", other.token, { ...validStart, target_namespace: "other" })).status).toBe(201);
     // A minute later the earlier imports no longer count.
     await db.projectImport.updateMany({ data: { createdAt: new Date(Date.now() - 61_000) } });
-    expect((await call("POST", "/import/bitbucket", token, { ...validStart, new_name: "three" })).status).toBe(201);
+    expect((await callApi("POST", "/import/bitbucket", token, { ...validStart, new_name: "three" })).status).toBe(201);
   });
 });
 
@@ -188,35 +174,35 @@ describe("other import endpoints", () => {
   it("cancels a pending import, refuses to cancel twice, and hides other people's projects", async () => {
     const { token } = await userWithToken("root");
     const stranger = await userWithToken("stranger");
-    const { body } = await json(await call("POST", "/import/bitbucket", token, validStart));
+    const { body } = await json(await callApi("POST", "/import/bitbucket", token, validStart));
     const projectId = body.id as number;
 
-    expect((await json(await call("POST", "/import/bitbucket/cancel", stranger.token, { project_id: projectId }))).status).toBe(404);
-    const canceled = await json(await call("POST", "/import/bitbucket/cancel", token, { project_id: projectId }));
+    expect((await json(await callApi("POST", "/import/bitbucket/cancel", stranger.token, { project_id: projectId }))).status).toBe(404);
+    const canceled = await json(await callApi("POST", "/import/bitbucket/cancel", token, { project_id: projectId }));
     expect(canceled).toMatchObject({ status: 200, body: { id: projectId, import_status: "canceled", human_import_status_name: "canceled" } });
-    expect(await json(await call("POST", "/import/bitbucket/cancel", token, { project_id: projectId }))).toEqual({
+    expect(await json(await callApi("POST", "/import/bitbucket/cancel", token, { project_id: projectId }))).toEqual({
       status: 400,
       body: { message: "The import cannot be canceled because it is not running" },
     });
-    expect((await json(await call("POST", "/import/bitbucket/cancel", token, { project_id: 999_999 }))).status).toBe(404);
-    expect(await json(await call("POST", "/import/bitbucket/cancel", token, { project_id: "x" }))).toEqual({ status: 400, body: { error: "project_id is invalid (must be an integer)" } });
+    expect((await json(await callApi("POST", "/import/bitbucket/cancel", token, { project_id: 999_999 }))).status).toBe(404);
+    expect(await json(await callApi("POST", "/import/bitbucket/cancel", token, { project_id: "x" }))).toEqual({ status: 400, body: { error: "project_id is invalid (must be an integer)" } });
   });
 
   it("answers 501 for import sources without an adapter, 403 when they are disabled", async () => {
     const { token } = await userWithToken("root");
-    expect(await json(await call("POST", "/import/github", token, { personal_access_token: "x", repo_id: 1, target_namespace: "root" }))).toEqual({
+    expect(await json(await callApi("POST", "/import/github", token, { personal_access_token: "x", repo_id: 1, target_namespace: "root" }))).toEqual({
       status: 501,
       body: { error: expect.stringMatching(/^Importing from GitHub is not yet supported/) },
     });
-    expect((await call("POST", "/import/bitbucket_server", token, {})).status).toBe(501);
+    expect((await callApi("POST", "/import/bitbucket_server", token, {})).status).toBe(501);
     await updateSettings({ importSources: { bitbucket_cloud: true, bitbucket_server: false, github: true } });
-    expect((await call("POST", "/import/bitbucket_server", token, {})).status).toBe(403);
+    expect((await callApi("POST", "/import/bitbucket_server", token, {})).status).toBe(403);
   });
 
   it("reports an import's status, counts per object type, the failure ledger and messages", async () => {
     const { token } = await userWithToken("root");
     const stranger = await userWithToken("stranger");
-    const { body } = await json(await call("POST", "/import/bitbucket", token, validStart));
+    const { body } = await json(await callApi("POST", "/import/bitbucket", token, validStart));
     const projectId = body.id as number;
     const row = await db.projectImport.findUniqueOrThrow({ where: { projectId } });
     await db.projectImport.update({ where: { id: row.id }, data: { status: "partial", stage: "finish", finishedAt: new Date() } });
@@ -234,7 +220,7 @@ describe("other import endpoints", () => {
     });
     await db.importMessage.create({ data: { importId: row.id, severity: "info", code: "issues_removed", message: "Bitbucket Cloud no longer serves issues; the issue stages were skipped." } });
 
-    const status = await json(await call("GET", `/projects/${projectId}/import`, token));
+    const status = await json(await callApi("GET", `/projects/${projectId}/import`, token));
     expect(status.status).toBe(200);
     expect(status.body).toMatchObject({
       id: projectId,
@@ -251,7 +237,7 @@ describe("other import endpoints", () => {
     });
     expect(JSON.stringify(status.body)).not.toContain(alice.apiToken);
     // The project is private (as at Bitbucket): invisible to others and to anonymous callers.
-    expect(await json(await call("GET", `/projects/${projectId}/import`, stranger.token))).toEqual({ status: 404, body: { message: "404 Project Not Found" } });
-    expect((await call("GET", `/projects/${projectId}/import`, null)).status).toBe(404);
+    expect(await json(await callApi("GET", `/projects/${projectId}/import`, stranger.token))).toEqual({ status: 404, body: { message: "404 Project Not Found" } });
+    expect((await callApi("GET", `/projects/${projectId}/import`, null)).status).toBe(404);
   });
 });

@@ -1,27 +1,13 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createPersonalAccessToken } from "@/lib/tokens";
-import { createLocalUser } from "@/lib/users/create";
+import { callApi, userWithToken } from "@/test/api";
 import { resetDatabase } from "@/test/db";
-import { routeApiRequest } from "./index";
 
 beforeEach(resetDatabase);
 
-async function userWithToken(username: string, options: { admin?: boolean; scopes?: ("api" | "read_api")[] } = {}) {
-  const user = await createLocalUser({ username, email: `${username}@ferry.test`, name: `${username[0]!.toUpperCase()}${username.slice(1)}`, password: "correct horse battery", admin: options.admin ?? false });
-  const { token } = await createPersonalAccessToken(user.id, { name: "test", scopes: options.scopes ?? ["api"] });
-  return { user, token };
-}
-
-function call(method: string, pathname: string, token: string | null, body?: unknown) {
-  const headers: Record<string, string> = {};
-  if (token) headers["private-token"] = token;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  return routeApiRequest(new Request(`http://localhost:3000/api/v4${pathname}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
-}
-
 async function get<T = Record<string, unknown>>(pathname: string, token: string | null) {
-  const response = await call("GET", pathname, token);
+  const response = await callApi("GET", pathname, token);
   return { status: response.status, body: (await response.json()) as T, headers: response.headers };
 }
 
@@ -307,7 +293,7 @@ describe("users", () => {
     const { admin, owner } = await scenario();
     const uuid = "{2d8c6e1a-5f47-4b39-8e2d-0a1c3b5d7e02}";
     const body = { username: "bob", email: "bob@example.com", name: "Bob Brown", password: "correct horse battery", provider: "bitbucket", extern_uid: uuid };
-    const created = await call("POST", "/users", admin.token, body);
+    const created = await callApi("POST", "/users", admin.token, body);
     expect(created.status).toBe(201);
     expect(await created.json()).toMatchObject({ username: "bob", name: "Bob Brown", email: "bob@example.com", is_admin: false, identities: [{ provider: "bitbucket", extern_uid: uuid }] });
     const bob = await db.user.findUniqueOrThrow({ where: { username: "bob" }, include: { accounts: true, personalNamespace: true } });
@@ -315,15 +301,15 @@ describe("users", () => {
     expect(bob.personalNamespace?.fullPath).toBe("bob");
     expect(bob.passwordHash).not.toContain("correct horse");
 
-    const again = await call("POST", "/users", admin.token, { ...body, username: "bob2", email: "bob2@example.com" });
+    const again = await callApi("POST", "/users", admin.token, { ...body, username: "bob2", email: "bob2@example.com" });
     expect([again.status, await again.json()]).toEqual([409, { message: "extern_uid has already been taken" }]);
-    const taken = await call("POST", "/users", admin.token, { ...body, extern_uid: undefined, provider: undefined });
+    const taken = await callApi("POST", "/users", admin.token, { ...body, extern_uid: undefined, provider: undefined });
     expect([taken.status, await taken.json()]).toEqual([409, { message: "The username bob is already taken." }]);
-    const invalid = await call("POST", "/users", admin.token, { username: "eve", email: "not-an-email", name: "Eve", password: "short" });
+    const invalid = await callApi("POST", "/users", admin.token, { username: "eve", email: "not-an-email", name: "Eve", password: "short" });
     expect([invalid.status, await invalid.json()]).toEqual([400, { error: "email is invalid (must be an email address), password is invalid (must be at least 8 characters)" }]);
-    expect((await call("POST", "/users", admin.token, { ...body, username: "carl", email: "carl@example.com", extern_uid: "not-a-uuid" })).status).toBe(400);
+    expect((await callApi("POST", "/users", admin.token, { ...body, username: "carl", email: "carl@example.com", extern_uid: "not-a-uuid" })).status).toBe(400);
 
-    const forbidden = await call("POST", "/users", owner.token, { ...body, username: "mallory", email: "m@example.com", extern_uid: undefined, provider: undefined });
+    const forbidden = await callApi("POST", "/users", owner.token, { ...body, username: "mallory", email: "m@example.com", extern_uid: undefined, provider: undefined });
     expect([forbidden.status, await forbidden.json()]).toEqual([403, { message: "403 Forbidden" }]);
     expect(await db.user.count({ where: { username: { in: ["mallory", "eve", "carl", "bob2"] } } })).toBe(0);
   });
@@ -347,23 +333,23 @@ describe("namespaces and groups", () => {
 
   it("creates top-level groups and subgroups where the caller may", async () => {
     const { owner, stranger, acme } = await scenario();
-    const top = await call("POST", "/groups", stranger.token, { name: "Stranger Things", path: "stranger-things" });
+    const top = await callApi("POST", "/groups", stranger.token, { name: "Stranger Things", path: "stranger-things" });
     expect(top.status).toBe(201);
     expect(await top.json()).toMatchObject({ name: "Stranger Things", full_path: "stranger-things", parent_id: null });
-    const sub = await call("POST", "/groups", owner.token, { name: "Tools", path: "tools", parent_id: acme.id });
+    const sub = await callApi("POST", "/groups", owner.token, { name: "Tools", path: "tools", parent_id: acme.id });
     expect([sub.status, await sub.json()]).toEqual([201, expect.objectContaining({ full_path: "acme/tools", full_name: "Acme Corp / Tools" })]);
     // Someone who cannot see acme gets a 404 for it; a taken path is refused.
-    expect((await call("POST", "/groups", stranger.token, { name: "X", path: "x", parent_id: acme.id })).status).toBe(404);
-    const taken = await call("POST", "/groups", stranger.token, { name: "Owner", path: "owner" });
+    expect((await callApi("POST", "/groups", stranger.token, { name: "X", path: "x", parent_id: acme.id })).status).toBe(404);
+    const taken = await callApi("POST", "/groups", stranger.token, { name: "Owner", path: "owner" });
     expect([taken.status, await taken.json()]).toEqual([400, { message: "Failed to save group: path has already been taken" }]);
-    expect((await call("POST", "/groups", stranger.token, { name: "Bad", path: "-bad" })).status).toBe(400);
+    expect((await callApi("POST", "/groups", stranger.token, { name: "Bad", path: "-bad" })).status).toBe(400);
   });
 
   it("gives a Developer (below Maintainer) 403 for creating a subgroup", async () => {
     const { acme } = await scenario();
     const developer = await db.user.findUniqueOrThrow({ where: { username: "developer" } });
     const { token } = await createPersonalAccessToken(developer.id, { name: "write", scopes: ["api"] });
-    const response = await call("POST", "/groups", token, { name: "Mine", path: "mine", parent_id: acme.id });
+    const response = await callApi("POST", "/groups", token, { name: "Mine", path: "mine", parent_id: acme.id });
     expect(response.status).toBe(403);
   });
 });
@@ -371,9 +357,9 @@ describe("namespaces and groups", () => {
 describe("routing", () => {
   it("answers unknown paths 404 and unknown methods 405 in GitLab's shape", async () => {
     const { developer } = await scenario();
-    const missing = await call("GET", "/nothing/here", developer.token);
+    const missing = await callApi("GET", "/nothing/here", developer.token);
     expect([missing.status, await missing.json()]).toEqual([404, { error: "404 Not Found" }]);
-    const method = await call("DELETE", "/projects", developer.token);
+    const method = await callApi("DELETE", "/projects", developer.token);
     expect([method.status, method.headers.get("allow")]).toEqual([405, "GET"]);
   });
 });

@@ -12,6 +12,13 @@ import { serializeApprovals, serializeDiscussion, serializeIssue, serializeMerge
 
 const orderQuery = { order_by: apiEnum(["created_at", "updated_at"]).optional(), sort: apiEnum(["asc", "desc"]).optional() };
 
+/** What lists of issues and of merge requests both take: a page, an order, iids and a search. */
+const workItemListQuery = { ...paginationQuery, ...orderQuery, iids: apiList(apiInt()).optional(), search: apiString().optional() };
+
+function workItemListOptions(query: z.infer<z.ZodObject<typeof workItemListQuery>>) {
+  return { iids: query.iids, search: query.search, orderBy: query.order_by, sort: query.sort, ...pageOptions(query) };
+}
+
 function iidOf(value: string | undefined, what: string): number {
   const parsed = apiId().safeParse(value);
   if (!parsed.success || parsed.data > 2_147_483_647) throw notFound(what);
@@ -76,27 +83,10 @@ const listIssues = apiRoute(
     access: "read",
     auth: "optional",
     project: "read",
-    query: z.object({
-      ...paginationQuery,
-      ...orderQuery,
-      state: apiEnum(["opened", "closed", "all"]).optional(),
-      labels: apiCommaList().optional(),
-      milestone: apiString().optional(),
-      iids: apiList(apiInt()).optional(),
-      search: apiString().optional(),
-    }),
+    query: z.object({ ...workItemListQuery, state: apiEnum(["opened", "closed", "all"]).optional(), labels: apiCommaList().optional(), milestone: apiString().optional() }),
   },
   async ({ project, query, request }) => {
-    const issues = await readIssues(project.id, {
-      state: query.state,
-      labels: query.labels,
-      milestone: query.milestone,
-      iids: query.iids,
-      search: query.search,
-      orderBy: query.order_by,
-      sort: query.sort,
-      ...pageOptions(query),
-    });
+    const issues = await readIssues(project.id, { ...workItemListOptions(query), state: query.state, labels: query.labels, milestone: query.milestone });
     return paginatedList(request, issues, (rows) => rows.map((issue) => serializeIssue(issue, project)));
   },
 );
@@ -115,26 +105,15 @@ const listMergeRequests = apiRoute(
     auth: "optional",
     project: "read",
     query: z.object({
-      ...paginationQuery,
-      ...orderQuery,
+      ...workItemListQuery,
       state: apiEnum(["opened", "closed", "locked", "merged", "all"]).optional(),
-      iids: apiList(apiInt()).optional(),
-      search: apiString().optional(),
       source_branch: apiString().optional(),
       target_branch: apiString().optional(),
     }),
   },
   async ({ project, query, request }) => {
-    const mergeRequests = await readMergeRequests(project.id, {
-      state: query.state,
-      iids: query.iids,
-      search: query.search,
-      sourceBranch: query.source_branch,
-      targetBranch: query.target_branch,
-      orderBy: query.order_by,
-      sort: query.sort,
-      ...pageOptions(query),
-    });
+    const options = { ...workItemListOptions(query), state: query.state, sourceBranch: query.source_branch, targetBranch: query.target_branch };
+    const mergeRequests = await readMergeRequests(project.id, options);
     return paginatedList(request, mergeRequests, (rows) => rows.map((mergeRequest) => serializeMergeRequest(mergeRequest, project)));
   },
 );
