@@ -4,17 +4,7 @@ import { loadPage, type PageOptions, type Paged } from "@/lib/db/paging";
 
 /** A project's milestones, with their open and closed issue counts. */
 
-export const milestoneSelect = {
-  id: true,
-  iid: true,
-  projectId: true,
-  title: true,
-  description: true,
-  state: true,
-  dueDate: true,
-  createdAt: true,
-  updatedAt: true,
-} satisfies Prisma.MilestoneSelect;
+export const milestoneSelect = { id: true, iid: true, projectId: true, title: true, description: true, state: true, dueDate: true, createdAt: true, updatedAt: true } satisfies Prisma.MilestoneSelect;
 export type MilestoneItem = Prisma.MilestoneGetPayload<{ select: typeof milestoneSelect }>;
 
 export type MilestoneWithCounts = MilestoneItem & { openIssues: number; closedIssues: number };

@@ -8,7 +8,7 @@ import { getImportDetails } from "@/lib/projects/import-details";
 import { findProject } from "@/lib/projects/read";
 import { getSettings, type ImportSourceName } from "@/lib/settings";
 import { ApiError, badRequest, forbidden, notFound } from "../errors";
-import { apiBoolean, apiEnum, apiId, apiString } from "../params";
+import { apiEnum, apiId, apiString } from "../params";
 import { findApiProject } from "../projects";
 import { apiResponse, apiRoute } from "../route";
 import type { ApiRoutes } from "../router";

@@ -119,7 +119,7 @@ const listMilestones = apiRoute(
 
 const listWikis = apiRoute(
   { name: "list wiki pages", access: "read", auth: "optional", project: "read", query: z.object({ with_content: apiBoolean().optional() }) },
-  async ({ project, params, query }) => {
+  async ({ project, query }) => {
     const pages = (await listWikiPages(project.id)) ?? [];
     const result = [];
     for (const page of pages) {
@@ -142,7 +142,7 @@ const showWiki = apiRoute({ name: "show wiki page", access: "read", auth: "optio
 
 const listBranches = apiRoute(
   { name: "list branches", access: "read", auth: "optional", project: "read", query: z.object({ ...paginationQuery, search: apiString().optional() }) },
-  async ({ project, params, query, request }) => {
+  async ({ project, query, request }) => {
     const search = query.search?.toLowerCase();
     const branches = (await readBranches(project.id)).filter((branch) => !search || branch.name.toLowerCase().includes(search));
     return paginateArray(request, branches, query, (branch) => serializeBranch(branch, project));
@@ -163,7 +163,7 @@ const listTags = apiRoute(
     project: "read",
     query: z.object({ ...paginationQuery, search: apiString().optional(), order_by: apiEnum(["name", "updated"]).optional(), sort: sortSchema }),
   },
-  async ({ project, params, query, request }) => {
+  async ({ project, query, request }) => {
     const search = query.search?.toLowerCase();
     const tags = (await readTags(project.id)).filter((tag) => !search || tag.name.toLowerCase().includes(search));
     const direction = (query.sort ?? "desc") === "asc" ? 1 : -1;
@@ -185,7 +185,7 @@ type MemberRow = { user_id: string; role: Role | null; owner: boolean; created_a
  */
 const listAllMembers = apiRoute(
   { name: "list project members", access: "read", auth: "optional", project: "read", query: z.object({ ...paginationQuery, query: apiString().optional() }) },
-  async ({ project, params, query, request }) => {
+  async ({ project, query, request }) => {
     const rows = await db.$queryRaw<MemberRow[]>`
       WITH RECURSIVE chain(id, parent_id, owner_id) AS (
         SELECT id, parent_id, owner_id FROM namespaces WHERE id = ${project.namespaceId}
