@@ -103,13 +103,14 @@ function importError(error: unknown): unknown {
   }
 }
 
-async function importEntityFor(projectId: number) {
+/** The project's import as GitLab answers import requests; `status` replaces the stored one when the answer reports what the request itself did. */
+async function importEntityFor(projectId: number, status?: "scheduled") {
   const project = await findProject(projectId);
   if (!project) throw notFound("Project");
   return serializeImportEntity({
     ...project,
     namespaceFullName: await namespaceFullName(project.namespace.fullPath),
-    status: project.import?.status ?? "none",
+    status: status ?? project.import?.status ?? "none",
     error: project.import?.error ?? null,
   });
 }
@@ -134,7 +135,8 @@ const startBitbucket = apiRoute({ name: "start bitbucket import", access: "write
     if (isAppError(error) && error.code === "repository_not_found") throw new ApiError(422, { error: `Project ${repository} could not be found` });
     throw importError(error);
   }
-  return apiResponse(await importEntityFor(started.projectId), { status: 201 });
+  // The answer says the import was scheduled, as this request left it, even when a worker has already picked it up.
+  return apiResponse(await importEntityFor(started.projectId, "scheduled"), { status: 201 });
 });
 
 const cancelBitbucket = apiRoute({ name: "cancel bitbucket import", access: "write", body: z.object({ project_id: apiId() }) }, async ({ caller, body }) => {
