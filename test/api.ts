@@ -2,7 +2,7 @@ import { routeApiRequest } from "@/lib/api/endpoints";
 import { createPersonalAccessToken } from "@/lib/tokens";
 import { createLocalUser } from "@/lib/users/create";
 
-/** A local user ("Alice" for alice) with a personal access token of the given scopes. */
+/** A local user named after their username ("owner" is "Owner") and a personal access token of theirs. */
 export async function userWithToken(username: string, options: { admin?: boolean; scopes?: ("api" | "read_api")[] } = {}) {
   const name = `${username[0]!.toUpperCase()}${username.slice(1)}`;
   const user = await createLocalUser({ username, email: `${username}@ferry.test`, name, password: "correct horse battery", admin: options.admin ?? false });
@@ -10,10 +10,15 @@ export async function userWithToken(username: string, options: { admin?: boolean
   return { user, token };
 }
 
-/** Calls `/api/v4<pathname>` in process, with a token and a JSON body when given. */
-export function callApi(method: string, pathname: string, token: string | null, body?: unknown): Promise<Response> {
+/** Calls `/api/v4<pathname>` as the token's owner (anonymously without one), with a JSON or multipart body. */
+export function callApi(method: string, pathname: string, token: string | null, body?: FormData | object): Promise<Response> {
   const headers: Record<string, string> = {};
   if (token) headers["private-token"] = token;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  return routeApiRequest(new Request(`http://localhost:3000/api/v4${pathname}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
+  let payload: BodyInit | undefined;
+  if (body instanceof FormData) payload = body;
+  else if (body !== undefined) {
+    headers["content-type"] = "application/json";
+    payload = JSON.stringify(body);
+  }
+  return routeApiRequest(new Request(`http://localhost:3000/api/v4${pathname}`, { method, headers, body: payload }));
 }

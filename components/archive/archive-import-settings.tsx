@@ -1,6 +1,6 @@
 import { archiveJobMessages, listArchiveJobs, type ArchiveJob } from "@/lib/archive";
 import type { ArchiveJobState } from "@/lib/generated/prisma/enums";
-import type { Project } from "@/lib/projects/queries";
+import type { Project } from "@/lib/projects/read";
 import { getSettings } from "@/lib/settings";
 import { Badge } from "@/components/projects/badges";
 import { AutoRefresh } from "@/components/projects/import/auto-refresh";

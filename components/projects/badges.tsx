@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import type { ImportStatus, IssueState, MergeRequestState, MilestoneState, Visibility } from "@/lib/generated/prisma/enums";
-import { IMPORT_STATUS_NAMES } from "@/lib/projects/queries";
+import { IMPORT_STATUS_NAMES } from "@/lib/projects/import-details";
 
 type Tone = "green" | "blue" | "purple" | "red" | "amber" | "slate";
 

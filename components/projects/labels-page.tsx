@@ -1,12 +1,13 @@
 import { Suspense } from "react";
-import { listLabels, type Project } from "@/lib/projects/queries";
+import { listLabels } from "@/lib/labels";
+import type { Project } from "@/lib/projects/read";
 import { plural } from "./format";
 import { LabelChip, labelColor } from "./label-chip";
 import { ListSkeleton } from "./skeletons";
 import { EmptyState, HeaderCell, PageHeading, Table, TableHead } from "./ui";
 
 async function LabelTable({ projectId }: { projectId: number }) {
-  const labels = await listLabels(projectId);
+  const labels = (await listLabels(projectId)).items;
   if (labels.length === 0) return <EmptyState testId="labels-empty">This project has no labels.</EmptyState>;
   return (
     <Table caption="Labels">
@@ -30,7 +31,7 @@ async function LabelTable({ projectId }: { projectId: number }) {
               </span>
             </th>
             <td className="px-4 py-2.5 text-slate-600">{label.description || <span className="text-slate-400">No description</span>}</td>
-            <td className="px-4 py-2.5 text-right whitespace-nowrap text-slate-700">{plural(label.issueCount, "issue")}</td>
+            <td className="px-4 py-2.5 text-right whitespace-nowrap text-slate-700">{plural(label.openIssues + label.closedIssues, "issue")}</td>
           </tr>
         ))}
       </tbody>

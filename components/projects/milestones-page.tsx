@@ -1,5 +1,6 @@
 import { Suspense } from "react";
-import { listMilestones, type MilestoneWithCounts, type Project } from "@/lib/projects/queries";
+import { listMilestones, type MilestoneWithCounts } from "@/lib/milestones";
+import type { Project } from "@/lib/projects/read";
 import { MilestoneStateBadge } from "./badges";
 import { ListSkeleton } from "./skeletons";
 import { Time } from "./time";
@@ -26,7 +27,7 @@ function Progress({ milestone }: { milestone: MilestoneWithCounts }) {
 }
 
 async function MilestoneTable({ projectId }: { projectId: number }) {
-  const milestones = await listMilestones(projectId);
+  const milestones = (await listMilestones(projectId)).items;
   if (milestones.length === 0) return <EmptyState testId="milestones-empty">This project has no milestones.</EmptyState>;
   return (
     <Table caption="Milestones">

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { Suspense } from "react";
 import { config } from "@/lib/config";
-import { repositoryRefCounts, type Project } from "@/lib/projects/queries";
+import { type Project, repositoryRefCounts } from "@/lib/projects/read";
 import { ImportStatusBadge, sourceName, VisibilityBadge } from "./badges";
 import { CopyButton } from "./copy-button";
 import { plural } from "./format";

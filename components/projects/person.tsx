@@ -1,5 +1,4 @@
-import type { Person } from "@/lib/projects/queries";
-import { personName } from "@/lib/projects/queries";
+import { type Person, personName } from "@/lib/users/people";
 import { Avatar } from "../avatar";
 
 export { Avatar };

@@ -2,15 +2,10 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { currentUser } from "@/lib/auth";
 import type { ProjectAccess } from "@/lib/projects/access";
-import {
-  getIssue,
-  getMergeRequest,
-  loadProjectForUser,
-  parseIssueState,
-  parseMergeRequestState,
-  parsePage,
-  type Project,
-} from "@/lib/projects/queries";
+import { getIssue, parseIssueState } from "@/lib/issues";
+import { getMergeRequest, parseMergeRequestState } from "@/lib/merge-requests";
+import { loadProjectForUser, type Project } from "@/lib/projects/read";
+import { parsePage } from "@/lib/db/paging";
 import { readWikiPage } from "@/lib/projects/wiki";
 import { ArchiveImportSettings } from "@/components/archive/archive-import-settings";
 import { ImportPage } from "./import/import-page";

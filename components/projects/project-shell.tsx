@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { cache, Suspense, type ReactNode } from "react";
-import { projectCounts, type Project } from "@/lib/projects/queries";
+import { type Project, projectCounts } from "@/lib/projects/read";
 import { projectHref, type ProjectTab } from "./routes";
 
 type NavItem = { tab: ProjectTab; label: string; path: string[]; count?: "openIssues" | "openMergeRequests" };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { config } from "@/lib/config";
+import { pageRequest, type PageRequest, type Paged } from "@/lib/db/paging";
 import { apiInt } from "./params";
 import { apiResponse } from "./route";
 
@@ -9,26 +10,22 @@ import { apiResponse } from "./route";
  * header (first, prev, next, last) out. Out-of-range values are clamped as GitLab does.
  *
  *   query: z.object({ ...paginationQuery, state: … })
- *   const page = pageOf(query);
- *   const [rows, total] = await Promise.all([db.x.findMany({ skip: page.skip, take: page.take }), db.x.count()]);
- *   return paginatedResponse(request, rows.map(serialize), page, total);
+ *   const issues = await listIssues(project.id, { state: query.state, ...pageOptions(query) });
+ *   return paginatedList(request, issues, (rows) => rows.map((issue) => serializeIssue(issue, project)));
  */
-
-export const DEFAULT_PER_PAGE = 20;
-export const MAX_PER_PAGE = 100;
 
 export const paginationQuery = {
   page: apiInt().optional(),
   per_page: apiInt().optional(),
 };
 
-export type PageRequest = { page: number; perPage: number; skip: number; take: number };
+/** `page` and `per_page` as the read models take them. */
+export function pageOptions(query: { page?: number; per_page?: number }): { page?: number; perPage?: number } {
+  return { page: query.page, perPage: query.per_page };
+}
 
 export function pageOf(query: { page?: number; per_page?: number }): PageRequest {
-  const page = query.page !== undefined && query.page >= 1 ? query.page : 1;
-  const requested = query.per_page;
-  const perPage = requested === undefined || requested < 1 ? DEFAULT_PER_PAGE : Math.min(requested, MAX_PER_PAGE);
-  return { page, perPage, skip: (page - 1) * perPage, take: perPage };
+  return pageRequest(pageOptions(query));
 }
 
 /** The public URL of this request (behind a proxy, Ferry's NEXTAUTH_URL origin), with `page` set. */
@@ -63,6 +60,11 @@ export function paginationHeaders(request: Request, page: PageRequest, total: nu
 
 export function paginatedResponse(request: Request, items: unknown[], page: PageRequest, total: number): Response {
   return apiResponse(items, { headers: paginationHeaders(request, page, total) });
+}
+
+/** A page a read model loaded, its rows serialized. */
+export async function paginatedList<T>(request: Request, paged: Paged<T>, serialize: (items: T[]) => unknown[] | Promise<unknown[]>): Promise<Response> {
+  return paginatedResponse(request, await serialize(paged.items), pageRequest(paged), paged.total);
 }
 
 /** Paginates a list already in memory (git refs, wiki pages). */

@@ -192,3 +192,39 @@ describe("pagination", () => {
     expect(await last.json()).toEqual([]);
   });
 });
+
+describe("project endpoints", () => {
+  const rename = apiRoute(
+    { name: "rename", access: "write", project: "manage", body: z.object({ name: apiString() }) },
+    async ({ project, body }) => ({ id: project.id, path: project.fullPath, name: body.name }),
+  );
+  const call = (token: string, id: string, body: unknown) =>
+    rename(new Request(`${BASE}/projects/x/rename`, { method: "POST", headers: { "private-token": token, "content-type": "application/json" }, body: JSON.stringify(body) }), {
+      params: Promise.resolve({ id }),
+    });
+
+  it("resolves :id by number or full path, and checks the caller's right before reading parameters", async () => {
+    const maintainer = await tokenFor(["api"], "maintainer");
+    const developer = await tokenFor(["api"], "developer");
+    const stranger = await tokenFor(["api"], "stranger");
+    const group = await db.namespace.create({ data: { kind: "group", name: "Acme", path: "acme", fullPath: "acme" } });
+    await db.membership.createMany({
+      data: [
+        { userId: maintainer.user.id, namespaceId: group.id, role: "maintainer" },
+        { userId: developer.user.id, namespaceId: group.id, role: "developer" },
+      ],
+    });
+    const project = await db.project.create({ data: { namespaceId: group.id, name: "Rocket", path: "rocket", fullPath: "acme/rocket", visibility: "private" } });
+
+    const byId = await call(maintainer.token, String(project.id), { name: "Launcher" });
+    expect([byId.status, await byId.json()]).toEqual([200, { id: project.id, path: "acme/rocket", name: "Launcher" }]);
+    expect(await (await call(maintainer.token, "acme/rocket", { name: "L" })).json()).toMatchObject({ id: project.id });
+    expect([(await call(maintainer.token, String(project.id), {})).status, (await call(maintainer.token, "acme/missing", { name: "L" })).status]).toEqual([400, 404]);
+
+    // A reader who may not manage is refused before the body is looked at; a non-reader sees no project at all.
+    const refused = await call(developer.token, String(project.id), {});
+    expect([refused.status, await refused.json()]).toEqual([403, { message: "403 Forbidden" }]);
+    const hidden = await call(stranger.token, "acme/rocket", {});
+    expect([hidden.status, await hidden.json()]).toEqual([404, { message: "404 Project Not Found" }]);
+  });
+});

@@ -13,28 +13,23 @@
  * - answers errors in GitLab's shapes (lib/api/errors.ts), with an `X-Request-Id` header on
  *   every response; unexpected errors are logged with that id and answered with a generic 500.
  *
- * Writing an endpoint (a route file, or an entry in lib/api/endpoints for the catch-all router):
+ * - with `project: "read"` or `"manage"`, resolves the `:id` path parameter to the project
+ *   (lib/api/projects.ts): 404 when it is missing or the caller may not read it, 403 for a
+ *   reader who may not manage it; the handler gets it as `project`.
+ *
+ * Every endpoint is an entry in the route table of lib/api/endpoints (served by the one
+ * catch-all route file app/api/v4/[...path]/route.ts):
  *
  * ```ts
- * // app/api/v4/projects/[id]/import/wiki/route.ts
- * import { z } from "zod";
- * import { apiRoute, apiResponse } from "@/lib/api/route";
- * import { apiString } from "@/lib/api/params";
- * import { findApiProject } from "@/lib/api/projects";
- *
- * export const POST = apiRoute(
- *   {
- *     name: "import a wiki",
- *     access: "write",
- *     body: z.object({ url: apiString().optional(), file: z.instanceof(File).optional() }),
- *     maxBodyBytes: 200 * 1024 * 1024,
- *   },
- *   async ({ caller, params, body }) => {
- *     const project = await findApiProject(caller, params.id, "manage"); // 404 when not allowed
- *     const job = await startWikiImport(caller, project.id, body);
- *     return apiResponse({ id: job.id, state: job.state }, { status: 202 });
+ * // lib/api/endpoints/archive-imports.ts
+ * const importWiki = apiRoute(
+ *   { name: "import wiki", access: "write", project: "manage", body: z.object({ url: apiString() }) },
+ *   async ({ caller, project, body }) => {
+ *     const job = await startWikiImport(caller, { projectId: project.id, url: body.url, uploadId: null });
+ *     return apiResponse(serializeArchiveJob(job), { status: 202 });
  *   },
  * );
+ * export const archiveImportRoutes: ApiRoutes = { "/projects/:id/import/wiki": { POST: importWiki } };
  * ```
  *
  * Multipart bodies are read into memory (up to `maxBodyBytes`). An endpoint that streams a large
@@ -52,10 +47,11 @@ import { authenticateApiRequest, requireScope, type ApiCaller } from "./auth";
 import { DEFAULT_MAX_BODY_BYTES, paramsFromSearch, readBodyParams, type RequestParams } from "./body";
 import { ApiError, toApiError, unauthorized } from "./errors";
 import { validationProblem } from "./params";
+import { findApiProject, type ApiProject, type ProjectNeed } from "./projects";
 
 export type ApiAuth = "required" | "optional";
 
-export type EndpointOptions<Query extends z.ZodType | undefined, Body extends z.ZodType | undefined, Auth extends ApiAuth> = {
+export type EndpointOptions<Query extends z.ZodType | undefined, Body extends z.ZodType | undefined, Auth extends ApiAuth, Need extends ProjectNeed | undefined> = {
   /** Names the endpoint in logs, e.g. "start bitbucket import". */
   name: string;
   /** The token scope needed: "read" (read_api or api) or "write" (api). */
@@ -66,12 +62,16 @@ export type EndpointOptions<Query extends z.ZodType | undefined, Body extends z.
   body?: Body;
   /** Larger bodies are refused with 413. Default 1 MB. */
   maxBodyBytes?: number;
+  /** The project of the `:id` path parameter and what the caller must be allowed to do with it. */
+  project?: Need;
 };
 
 type Parsed<Schema> = Schema extends z.ZodType ? z.infer<Schema> : Record<string, never>;
 
-export type ApiContext<Query, Body, Auth extends ApiAuth> = {
+export type ApiContext<Query, Body, Auth extends ApiAuth, Need extends ProjectNeed | undefined = undefined> = {
   request: Request;
+  /** The project of `:id`, when the endpoint declares `project`. */
+  project: Need extends ProjectNeed ? ApiProject : undefined;
   caller: Auth extends "optional" ? ApiCaller | null : ApiCaller;
   query: Parsed<Query>;
   body: Parsed<Body>;
@@ -119,10 +119,12 @@ function parseWith<Schema extends z.ZodType | undefined>(schema: Schema, input: 
   return result.data as Parsed<Schema>;
 }
 
-export function apiRoute<Query extends z.ZodType | undefined = undefined, Body extends z.ZodType | undefined = undefined, Auth extends ApiAuth = "required">(
-  options: EndpointOptions<Query, Body, Auth>,
-  handler: (context: ApiContext<Query, Body, Auth>) => Promise<unknown>,
-): ApiHandler {
+export function apiRoute<
+  Query extends z.ZodType | undefined = undefined,
+  Body extends z.ZodType | undefined = undefined,
+  Auth extends ApiAuth = "required",
+  Need extends ProjectNeed | undefined = undefined,
+>(options: EndpointOptions<Query, Body, Auth, Need>, handler: (context: ApiContext<Query, Body, Auth, Need>) => Promise<unknown>): ApiHandler {
   return async (request, context) => {
     const requestId = newRequestId();
     try {
@@ -130,14 +132,16 @@ export function apiRoute<Query extends z.ZodType | undefined = undefined, Body e
       if (caller) requireScope(caller, options.access);
       else if (options.auth !== "optional") throw unauthorized();
 
+      // The project is checked before the request is read further: who may not see it learns nothing of its parameters.
+      const params = await routeParams(context);
+      const project = (options.project ? await findApiProject(caller, params.id ?? "", options.project) : undefined) as ApiContext<Query, Body, Auth, Need>["project"];
       const queryParams = paramsFromSearch(new URL(request.url).searchParams);
       const query = parseWith(options.query, queryParams) as Parsed<Query>;
       const body = (
         options.body ? parseWith(options.body, { ...queryParams, ...(await readBodyParams(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)) }) : {}
       ) as Parsed<Body>;
-      const params = await routeParams(context);
 
-      const result = await handler({ request, caller: caller as ApiContext<Query, Body, Auth>["caller"], query, body, params, requestId });
+      const result = await handler({ request, caller: caller as ApiContext<Query, Body, Auth, Need>["caller"], project, query, body, params, requestId });
       const response = result instanceof Response ? result : apiResponse(result);
       response.headers.set("x-request-id", requestId);
       return response;

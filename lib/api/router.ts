@@ -3,10 +3,10 @@ import { ApiError } from "./errors";
 import { errorResponse, type ApiHandler } from "./route";
 
 /**
- * A small path router for the `/api/v4/[...path]` catch-all: patterns like
+ * The path router behind the one `/api/v4/[...path]` route file: patterns like
  * "/projects/:id/issues/:iid", matched against the RAW request path, so an `:id` sent as
  * `group%2Fproject` arrives decoded as "group/project" (GitLab's URL-encoded full paths).
- * Endpoint files at more specific paths under app/api/v4 take precedence over the catch-all.
+ * Every endpoint is an `apiRoute` (lib/api/route.ts) in the table of lib/api/endpoints.
  */
 
 export const API_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;

@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { POST as attachIssuesArchiveApi } from "@/app/api/v4/projects/[id]/import/bitbucket_issues/route";
 import { routeApiRequest } from "@/lib/api/endpoints";
 import { saveUpload } from "@/lib/archive";
 import type { SessionUser } from "@/lib/auth";
@@ -19,7 +18,7 @@ import { resetDatabase } from "@/test/db";
 import { session } from "@/test/session";
 import { createLinkedUser } from "@/test/fixtures";
 import { importAccessById } from "./access";
-import { loadProjectForUser } from "./queries";
+import { loadProjectForUser } from "./read";
 
 /**
  * Who may do what, through the real entry points: server actions called directly with crafted
@@ -256,7 +255,7 @@ const RUN: Record<EntryPoint, (caller: Caller) => Promise<Outcome | string>> = {
     form.append("file", new Blob([Buffer.from("PK\u0005\u0006")], { type: "application/zip" }), "export.zip");
     const headers: Record<string, string> = member(caller) ? { "private-token": member(caller)!.token } : {};
     const request = new Request(`http://localhost:3000/api/v4/projects/${project.id}/import/bitbucket_issues`, { method: "POST", headers, body: form });
-    const response = await attachIssuesArchiveApi(request, { params: Promise.resolve({ id: String(project.id) }) });
+    const response = await routeApiRequest(request);
     return expectArchiveJobs(project.id, apiOutcome(response.status));
   },
   "reassign placeholder: placeholders page": async (caller) => {

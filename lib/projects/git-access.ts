@@ -2,7 +2,7 @@ import type { SessionUser } from "@/lib/auth";
 import { projectRepositoryPath } from "@/lib/git";
 import { scopesAllow, verifyPersonalAccessToken } from "@/lib/tokens";
 import { projectAccess } from "./access";
-import { findProject } from "./queries";
+import { findProject } from "./read";
 
 /** Username and password of an `Authorization: Basic …` header; null when it is not one. */
 export function parseBasicAuthorization(header: string): { username: string; password: string } | null {

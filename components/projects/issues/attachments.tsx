@@ -1,6 +1,6 @@
 import { formatBytes } from "@/components/archive/format";
 import { isInlineImage } from "@/lib/archive/attachments";
-import { issueAttachments } from "@/lib/projects/queries";
+import { issueAttachments } from "@/lib/issues";
 
 /** Where an attachment is served (the route checks project access and sets safe headers). */
 export function attachmentHref(attachment: { id: number; fileName: string }): string {

@@ -1,6 +1,9 @@
 import Link from "next/link";
 import { Suspense } from "react";
-import { issueNotes, sourceUserName, type IssueDetail, type Project } from "@/lib/projects/queries";
+import { listAllNotes } from "@/lib/notes";
+import { sourceUserName } from "@/lib/users/people";
+import type { IssueItem } from "@/lib/issues";
+import type { Project } from "@/lib/projects/read";
 import { ImportedBadge, IssueStateBadge } from "../badges";
 import { LabelList } from "../label-chip";
 import { Markdown } from "../markdown";
@@ -13,11 +16,11 @@ import { Detail } from "../ui";
 import { IssueAttachments } from "./attachments";
 
 async function IssueActivity({ issueId }: { issueId: number }) {
-  const notes = await issueNotes(issueId);
+  const notes = await listAllNotes({ issueId });
   return <NoteList notes={notes} />;
 }
 
-export function IssuePage({ project, issue }: { project: Project; issue: IssueDetail }) {
+export function IssuePage({ project, issue }: { project: Project; issue: IssueItem }) {
   return (
     <article aria-labelledby="issue-title">
       <header>

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Suspense } from "react";
-import { issueStateCounts, listIssues, type IssueStateFilter, type Project } from "@/lib/projects/queries";
+import { issueStateCounts, type IssueStateFilter, listIssues } from "@/lib/issues";
+import type { Project } from "@/lib/projects/read";
 import { ImportedBadge, IssueStateBadge } from "../badges";
 import { plural } from "../format";
 import { LabelList } from "../label-chip";

@@ -1,5 +1,7 @@
 import { Suspense, type ReactNode } from "react";
-import { mergeRequestDiscussions, personName, type MergeRequestDetail, type Person } from "@/lib/projects/queries";
+import { listDiscussions } from "@/lib/notes";
+import { type Person, personName } from "@/lib/users/people";
+import type { MergeRequestItem } from "@/lib/merge-requests";
 import { Badge, ImportedBadge, MergeRequestStateBadge } from "../badges";
 import { shortSha } from "../format";
 import { Markdown } from "../markdown";
@@ -10,7 +12,7 @@ import { Time } from "../time";
 import { Detail } from "../ui";
 
 async function MergeRequestActivity({ mergeRequestId }: { mergeRequestId: number }) {
-  const discussions = await mergeRequestDiscussions(mergeRequestId);
+  const discussions = await listDiscussions({ mergeRequestId });
   return <DiscussionList discussions={discussions} />;
 }
 
@@ -24,7 +26,7 @@ function Sha({ value }: { value: string | null }) {
 }
 
 /** "Approved by Bob Brown, Carol Chen" */
-function Approvals({ mergeRequest }: { mergeRequest: MergeRequestDetail }) {
+function Approvals({ mergeRequest }: { mergeRequest: MergeRequestItem }) {
   const names = mergeRequest.approvals.map((approval) => personName(approval.user, approval.sourceUser));
   return (
     <section aria-label="Approvals" data-testid="approvals" className="rounded-lg border border-slate-200 bg-white px-4 py-3 text-sm shadow-sm">
@@ -56,7 +58,7 @@ function Closer({ person, source, at }: { person: Person | null; source?: unknow
   );
 }
 
-function closingDetail(mergeRequest: MergeRequestDetail): ReactNode {
+function closingDetail(mergeRequest: MergeRequestItem): ReactNode {
   if (mergeRequest.state === "merged") {
     return (
       <Detail term="Merged by">
@@ -74,7 +76,7 @@ function closingDetail(mergeRequest: MergeRequestDetail): ReactNode {
   return null;
 }
 
-export function MergeRequestPage({ mergeRequest }: { mergeRequest: MergeRequestDetail }) {
+export function MergeRequestPage({ mergeRequest }: { mergeRequest: MergeRequestItem }) {
   const reviewers = mergeRequest.reviewers;
   return (
     <article aria-labelledby="merge-request-title">

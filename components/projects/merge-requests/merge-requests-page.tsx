@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Suspense } from "react";
-import { listMergeRequests, mergeRequestStateCounts, type MergeRequestStateFilter, type Project } from "@/lib/projects/queries";
+import { listMergeRequests, mergeRequestStateCounts, type MergeRequestStateFilter } from "@/lib/merge-requests";
+import type { Project } from "@/lib/projects/read";
 import { Badge, ImportedBadge, MergeRequestStateBadge } from "../badges";
 import { plural } from "../format";
 import { Pagination } from "../pagination";

@@ -1,4 +1,4 @@
-import { describePosition, type Discussion } from "@/lib/projects/queries";
+import { describePosition, type Discussion } from "@/lib/notes";
 import { NoteCard, SystemNote } from "./note";
 
 /** A thread: the first note, replies indented below it; diff threads name their file and line. */

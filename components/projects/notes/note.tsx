@@ -1,4 +1,5 @@
-import { unmappedSourceName, type NoteItem } from "@/lib/projects/queries";
+import { unmappedSourceName } from "@/lib/users/people";
+import type { NoteItem } from "@/lib/notes";
 import { ImportedBadge } from "../badges";
 import { Markdown } from "../markdown";
 import { Avatar, PersonLabel } from "../person";

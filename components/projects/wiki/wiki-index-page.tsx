@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { Suspense } from "react";
-import type { Project } from "@/lib/projects/queries";
+import type { Project } from "@/lib/projects/read";
 import { encodeWikiSlug, listWikiPages, type WikiPage } from "@/lib/projects/wiki";
 import { projectHref } from "../routes";
 import { ListSkeleton } from "../skeletons";

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { Project } from "@/lib/projects/queries";
+import type { Project } from "@/lib/projects/read";
 import { creoleToMarkdown } from "@/lib/projects/creole";
 import { encodeWikiSlug, FORMAT_NAMES, type WikiPageContent } from "@/lib/projects/wiki";
 import { Markdown } from "../markdown";

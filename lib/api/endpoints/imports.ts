@@ -4,15 +4,17 @@ import { isAppError } from "@/lib/errors";
 import { cancelImport } from "@/lib/import/control";
 import { repositoryFullNameSchema, startBitbucketImport } from "@/lib/import/start";
 import { pathProblem, pathProblemMessage } from "@/lib/namespaces/paths";
+import { namespaceFullName } from "@/lib/namespaces/read";
 import { importAccess } from "@/lib/projects/access";
-import { getImportDetails } from "@/lib/projects/queries";
+import { getImportDetails } from "@/lib/projects/import-details";
+import { findProject } from "@/lib/projects/read";
 import { getSettings, type ImportSourceName } from "@/lib/settings";
 import { ApiError, badRequest, forbidden, notFound } from "../errors";
-import { apiBoolean, apiEnum, apiId, apiString } from "../params";
+import { apiEnum, apiId, apiString } from "../params";
 import { findApiProject } from "../projects";
 import { apiResponse, apiRoute } from "../route";
 import type { ApiRoutes } from "../router";
-import { namespaceFullNames, serializeImportEntity, serializeImportStatus } from "../serializers";
+import { serializeImportEntity, serializeImportStatus } from "../serializers";
 
 /**
  * The import endpoints, answering as GitLab does. Errors of `POST /import/bitbucket` are
@@ -110,25 +112,14 @@ function importError(error: unknown): unknown {
   }
 }
 
-async function importEntityFor(projectId: number) {
-  const project = await db.project.findUniqueOrThrow({
-    where: { id: projectId },
-    select: {
-      id: true,
-      name: true,
-      fullPath: true,
-      importSource: true,
-      importUrl: true,
-      importWarning: true,
-      namespace: { select: { fullPath: true } },
-      import: { select: { status: true, error: true } },
-    },
-  });
-  const names = await namespaceFullNames([project.namespace.fullPath]);
+/** The project's import as GitLab answers import requests; `status` replaces the stored one when the answer reports what the request itself did. */
+async function importEntityFor(projectId: number, status?: "scheduled") {
+  const project = await findProject(projectId);
+  if (!project) throw notFound("Project");
   return serializeImportEntity({
     ...project,
-    namespaceFullName: names.get(project.namespace.fullPath) ?? project.namespace.fullPath,
-    status: project.import?.status ?? "none",
+    namespaceFullName: await namespaceFullName(project.namespace.fullPath),
+    status: status ?? project.import?.status ?? "none",
     error: project.import?.error ?? null,
   });
 }
@@ -153,7 +144,8 @@ const startBitbucket = apiRoute({ name: "start bitbucket import", access: "write
     if (isAppError(error) && error.code === "repository_not_found") throw new ApiError(422, { error: `Project ${repository} could not be found` });
     throw importError(error);
   }
-  return apiResponse(await importEntityFor(started.projectId), { status: 201 });
+  // The answer says the import was scheduled, as this request left it, even when a worker has already picked it up.
+  return apiResponse(await importEntityFor(started.projectId, "scheduled"), { status: 201 });
 });
 
 const cancelBitbucket = apiRoute({ name: "cancel bitbucket import", access: "write", body: z.object({ project_id: apiId() }) }, async ({ caller, body }) => {
@@ -181,10 +173,9 @@ function notYetSupported(source: ImportSourceName) {
   });
 }
 
-const importStatus = apiRoute({ name: "project import status", access: "read", auth: "optional" }, async ({ caller, params }) => {
-  const project = await findApiProject(caller, params.id!);
-  const [details, names] = await Promise.all([getImportDetails(project.id), namespaceFullNames([project.namespace.fullPath])]);
-  return serializeImportStatus(project, names.get(project.namespace.fullPath) ?? project.namespace.fullPath, details);
+const importStatus = apiRoute({ name: "project import status", access: "read", auth: "optional", project: "read" }, async ({ project }) => {
+  const [details, namespaceName] = await Promise.all([getImportDetails(project.id), namespaceFullName(project.namespace.fullPath)]);
+  return serializeImportStatus(project, namespaceName, details);
 });
 
 export const importRoutes: ApiRoutes = {

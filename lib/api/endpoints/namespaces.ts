@@ -5,12 +5,14 @@ import { pathProblem, pathProblemMessage } from "@/lib/namespaces/paths";
 import { canImportInto, namespaceIdsWithRole } from "@/lib/projects/access";
 import { isUsernameTaken } from "@/lib/users/create";
 import type { ApiCaller } from "../auth";
+import { findNamespace, listNamespaces as readNamespaces, namespaceFullNames, namespaceSelect, type NamespaceItem } from "@/lib/namespaces/read";
 import { ApiError, notFound } from "../errors";
-import { pageOf, paginatedResponse, paginationQuery } from "../pagination";
-import { apiBoolean, apiId, apiInt, apiString } from "../params";
+import { membershipQuery, minRoleOf } from "../membership-query";
+import { pageOptions, paginatedList, paginationQuery } from "../pagination";
+import { apiBoolean, apiId, apiString } from "../params";
 import { apiResponse, apiRoute } from "../route";
 import type { ApiRoutes } from "../router";
-import { apiNamespaceSelect, namespaceFullNames, roleForAccessLevel, serializeGroup, serializeNamespace, type ApiNamespaceRow } from "../serializers";
+import { serializeGroup, serializeNamespace } from "../serializers";
 
 /**
  * Namespaces and groups. Ferry's groups have no visibility of their own: a caller sees the
@@ -22,17 +24,8 @@ async function visibleNamespacesWhere(caller: ApiCaller, minRole: Role | null = 
   return { id: { in: await namespaceIdsWithRole(caller.id, minRole) } };
 }
 
-function namespaceWhere(idOrPath: string): Prisma.NamespaceWhereInput | null {
-  const value = idOrPath.trim();
-  if (/^\d{1,10}$/.test(value)) return { id: Number(value) };
-  return value ? { fullPath: { equals: value, mode: "insensitive" } } : null;
-}
-
-async function findVisibleNamespace(caller: ApiCaller, idOrPath: string, kind: "group" | null): Promise<ApiNamespaceRow | null> {
-  const where = namespaceWhere(idOrPath);
-  if (!where) return null;
-  const visible = await visibleNamespacesWhere(caller);
-  return db.namespace.findFirst({ where: { AND: [where, visible, kind ? { kind } : {}] }, select: apiNamespaceSelect });
+async function findVisibleNamespace(caller: ApiCaller, idOrPath: string, kind: "group" | null): Promise<NamespaceItem | null> {
+  return findNamespace(idOrPath, { AND: [await visibleNamespacesWhere(caller), kind ? { kind } : {}] });
 }
 
 function searchWhere(search: string | undefined): Prisma.NamespaceWhereInput {
@@ -42,13 +35,8 @@ function searchWhere(search: string | undefined): Prisma.NamespaceWhereInput {
 const listNamespaces = apiRoute(
   { name: "list namespaces", access: "read", query: z.object({ ...paginationQuery, search: apiString().optional(), owned_only: apiBoolean().optional() }) },
   async ({ caller, query, request }) => {
-    const page = pageOf(query);
     const where: Prisma.NamespaceWhereInput = { AND: [await visibleNamespacesWhere(caller, query.owned_only ? "owner" : null), searchWhere(query.search)] };
-    const [rows, total] = await Promise.all([
-      db.namespace.findMany({ where, select: apiNamespaceSelect, orderBy: { id: "asc" }, skip: page.skip, take: page.take }),
-      db.namespace.count({ where }),
-    ]);
-    return paginatedResponse(request, rows.map(serializeNamespace), page, total);
+    return paginatedList(request, await readNamespaces(where, { orderBy: "id", ...pageOptions(query) }), (rows) => rows.map(serializeNamespace));
   },
 );
 
@@ -58,7 +46,7 @@ const showNamespace = apiRoute({ name: "show namespace", access: "read" }, async
   return serializeNamespace(namespace);
 });
 
-async function serializeGroups(groups: ApiNamespaceRow[]) {
+async function serializeGroups(groups: NamespaceItem[]) {
   const names = await namespaceFullNames(groups.map((group) => group.fullPath));
   return groups.map((group) => serializeGroup(group, names.get(group.fullPath) ?? group.name));
 }
@@ -67,25 +55,13 @@ const listGroups = apiRoute(
   {
     name: "list groups",
     access: "read",
-    query: z.object({
-      ...paginationQuery,
-      search: apiString().optional(),
-      owned: apiBoolean().optional(),
-      min_access_level: apiInt().optional(),
-      top_level_only: apiBoolean().optional(),
-    }),
+    query: z.object({ ...paginationQuery, ...membershipQuery, top_level_only: apiBoolean().optional() }),
   },
   async ({ caller, query, request }) => {
-    const page = pageOf(query);
-    const minRole = query.owned ? "owner" : query.min_access_level !== undefined ? (roleForAccessLevel(query.min_access_level) ?? "guest") : null;
     const where: Prisma.NamespaceWhereInput = {
-      AND: [{ kind: "group" }, await visibleNamespacesWhere(caller, minRole), searchWhere(query.search), query.top_level_only ? { parentId: null } : {}],
+      AND: [{ kind: "group" }, await visibleNamespacesWhere(caller, minRoleOf(query)), searchWhere(query.search), query.top_level_only ? { parentId: null } : {}],
     };
-    const [rows, total] = await Promise.all([
-      db.namespace.findMany({ where, select: apiNamespaceSelect, orderBy: [{ fullPath: "asc" }], skip: page.skip, take: page.take }),
-      db.namespace.count({ where }),
-    ]);
-    return paginatedResponse(request, await serializeGroups(rows), page, total);
+    return paginatedList(request, await readNamespaces(where, { orderBy: "full_path", ...pageOptions(query) }), serializeGroups);
   },
 );
 
@@ -111,7 +87,7 @@ const createGroup = apiRoute({ name: "create group", access: "write", body: crea
   const problem = pathProblem(path, { topLevel: body.parent_id === undefined });
   if (problem) throw new ApiError(400, { message: `Failed to save group: path ${pathProblemMessage(problem)}` });
 
-  let parent: ApiNamespaceRow | null = null;
+  let parent: NamespaceItem | null = null;
   if (body.parent_id !== undefined) {
     parent = await findVisibleNamespace(caller, String(body.parent_id), "group");
     if (!parent) throw notFound("Parent Group");
@@ -123,12 +99,12 @@ const createGroup = apiRoute({ name: "create group", access: "write", body: crea
     : await isUsernameTaken(path);
   if (taken) throw new ApiError(400, { message: "Failed to save group: path has already been taken" });
 
-  let group: ApiNamespaceRow;
+  let group: NamespaceItem;
   try {
     group = await db.$transaction(async (tx) => {
       const created = await tx.namespace.create({
         data: { kind: "group", name, path, fullPath, parentId: parent?.id ?? null, description: body.description ?? null },
-        select: apiNamespaceSelect,
+        select: namespaceSelect,
       });
       await tx.membership.create({ data: { userId: caller.id, namespaceId: created.id, role: "owner" } });
       return created;

@@ -1,36 +1,35 @@
 import { z } from "zod";
 import { db, Prisma } from "@/lib/db";
 import type { Role } from "@/lib/generated/prisma/enums";
+import { listLabels as readLabels } from "@/lib/labels";
+import { listMilestones as readMilestones } from "@/lib/milestones";
+import { namespaceFullName, namespaceFullNames } from "@/lib/namespaces/read";
 import { highestRole, namespaceAncestors, namespaceIdsWithRole, readableProjectsWhere } from "@/lib/projects/access";
+import { listProjects as readProjects, type Project } from "@/lib/projects/read";
 import { listWikiPages, readWikiPage } from "@/lib/projects/wiki";
+import { personSelect } from "@/lib/users/people";
 import { notFound } from "../errors";
-import { pageOf, paginateArray, paginatedResponse, paginationQuery } from "../pagination";
+import { membershipQuery, minRoleOf } from "../membership-query";
+import { pageOptions, paginateArray, paginatedList, paginationQuery } from "../pagination";
 import { apiBoolean, apiEnum, apiInt, apiList, apiString } from "../params";
-import { findApiProject } from "../projects";
 import { apiRoute } from "../route";
 import type { ApiRoutes } from "../router";
 import {
   accessLevel,
-  apiMilestoneSelect,
-  apiProjectSelect,
-  apiUserSelect,
   isoDate,
-  namespaceFullNames,
   readBranches,
   readTags,
-  roleForAccessLevel,
   serializeBranch,
   serializeLabel,
   serializeMilestone,
   serializeProject,
   serializeTag,
   serializeUser,
-  type ApiProjectRow,
 } from "../serializers";
 
 const sortSchema = apiEnum(["asc", "desc"]).optional();
 
-async function serializeProjects(projects: ApiProjectRow[]) {
+async function serializeProjects(projects: Project[]) {
   const names = await namespaceFullNames(projects.map((project) => project.namespace.fullPath));
   return projects.map((project) => serializeProject(project, { namespaceFullName: names.get(project.namespace.fullPath) ?? project.namespace.fullPath }));
 }
@@ -42,10 +41,8 @@ const listProjects = apiRoute(
     auth: "optional",
     query: z.object({
       ...paginationQuery,
-      search: apiString().optional(),
+      ...membershipQuery,
       membership: apiBoolean().optional(),
-      owned: apiBoolean().optional(),
-      min_access_level: apiInt().optional(),
       visibility: apiEnum(["public", "internal", "private"]).optional(),
       order_by: apiEnum(["id", "name", "path", "created_at", "updated_at", "last_activity_at"]).optional(),
       sort: sortSchema,
@@ -53,11 +50,9 @@ const listProjects = apiRoute(
     }),
   },
   async ({ caller, query, request }) => {
-    const page = pageOf(query);
     const filters: Prisma.ProjectWhereInput[] = [await readableProjectsWhere(caller)];
     if (query.membership || query.owned || query.min_access_level !== undefined) {
-      const minRole: Role | null = query.owned ? "owner" : query.min_access_level !== undefined ? (roleForAccessLevel(query.min_access_level) ?? "guest") : null;
-      filters.push({ namespaceId: { in: caller ? await namespaceIdsWithRole(caller.id, minRole) : [] } });
+      filters.push({ namespaceId: { in: caller ? await namespaceIdsWithRole(caller.id, minRoleOf(query)) : [] } });
     }
     if (query.visibility) filters.push({ visibility: query.visibility });
     if (query.search) {
@@ -70,63 +65,37 @@ const listProjects = apiRoute(
         ],
       });
     }
-    const field = ({ id: "id", name: "name", path: "path", created_at: "createdAt", updated_at: "updatedAt", last_activity_at: "updatedAt" } as const)[query.order_by ?? "created_at"];
-    const where: Prisma.ProjectWhereInput = { AND: filters };
-    const [rows, total] = await Promise.all([
-      db.project.findMany({ where, select: apiProjectSelect, orderBy: [{ [field]: query.sort ?? "desc" }, { id: query.sort ?? "desc" }], skip: page.skip, take: page.take }),
-      db.project.count({ where }),
-    ]);
-    const projects = await serializeProjects(rows);
-    const items = query.simple
-      ? projects.map(({ id, description, name, name_with_namespace, path, path_with_namespace, created_at, default_branch, web_url, http_url_to_repo, namespace, last_activity_at, visibility }) => ({
-          id,
-          description,
-          name,
-          name_with_namespace,
-          path,
-          path_with_namespace,
-          created_at,
-          default_branch,
-          web_url,
-          http_url_to_repo,
-          namespace,
-          last_activity_at,
-          visibility,
-        }))
-      : projects;
-    return paginatedResponse(request, items, page, total);
+    const rows = await readProjects({ AND: filters }, { orderBy: query.order_by, sort: query.sort, ...pageOptions(query) });
+    return paginatedList(request, rows, async (items) => {
+      const projects = await serializeProjects(items);
+      return query.simple ? projects.map(simpleProject) : projects;
+    });
   },
 );
 
-const showProject = apiRoute({ name: "show project", access: "read", auth: "optional" }, async ({ caller, params }) => {
-  const project = await findApiProject(caller, params.id!);
-  const names = await namespaceFullNames([project.namespace.fullPath]);
-  return serializeProject(project, { namespaceFullName: names.get(project.namespace.fullPath) ?? project.namespace.fullPath, role: project.access.role, detailed: true });
+/** GitLab's BasicProjectDetails (`simple=true`). */
+function simpleProject({ id, description, name, name_with_namespace, path, path_with_namespace, created_at, default_branch, web_url, http_url_to_repo, namespace, last_activity_at, visibility }: ReturnType<typeof serializeProject>) {
+  return { id, description, name, name_with_namespace, path, path_with_namespace, created_at, default_branch, web_url, http_url_to_repo, namespace, last_activity_at, visibility };
+}
+
+const showProject = apiRoute({ name: "show project", access: "read", auth: "optional", project: "read" }, async ({ project }) => {
+  return serializeProject(project, { namespaceFullName: await namespaceFullName(project.namespace.fullPath), role: project.access.role, detailed: true });
 });
 
 // ---------------------------------------------------------------------------------------------
 // Labels and milestones
 
 const listLabels = apiRoute(
-  { name: "list labels", access: "read", auth: "optional", query: z.object({ ...paginationQuery, search: apiString().optional(), with_counts: apiBoolean().optional() }) },
-  async ({ caller, params, query, request }) => {
-    const project = await findApiProject(caller, params.id!);
-    const page = pageOf(query);
-    const where: Prisma.LabelWhereInput = { projectId: project.id, ...(query.search ? { title: { contains: query.search, mode: "insensitive" } } : {}) };
-    const [labels, total, counts] = await Promise.all([
-      db.label.findMany({ where, select: { id: true, title: true, color: true, description: true }, orderBy: { title: "asc" }, skip: page.skip, take: page.take }),
-      db.label.count({ where }),
-      db.$queryRaw<{ label_id: number; state: string; count: bigint }[]>`
-        SELECT il.label_id, i.state::text AS state, count(*) AS count
-        FROM issue_labels il JOIN issues i ON i.id = il.issue_id
-        WHERE i.project_id = ${project.id}
-        GROUP BY il.label_id, i.state`,
-    ]);
-    const countsFor = (labelId: number) => ({
-      openIssues: Number(counts.find((row) => row.label_id === labelId && row.state === "opened")?.count ?? 0),
-      closedIssues: Number(counts.find((row) => row.label_id === labelId && row.state === "closed")?.count ?? 0),
-    });
-    return paginatedResponse(request, labels.map((label) => serializeLabel(label, countsFor(label.id))), page, total);
+  {
+    name: "list labels",
+    access: "read",
+    auth: "optional",
+    project: "read",
+    query: z.object({ ...paginationQuery, search: apiString().optional(), with_counts: apiBoolean().optional() }),
+  },
+  async ({ project, query, request }) => {
+    const labels = await readLabels(project.id, { search: query.search, ...pageOptions(query) });
+    return paginatedList(request, labels, (rows) => rows.map(serializeLabel));
   },
 );
 
@@ -135,23 +104,12 @@ const listMilestones = apiRoute(
     name: "list milestones",
     access: "read",
     auth: "optional",
+    project: "read",
     query: z.object({ ...paginationQuery, state: apiEnum(["active", "closed"]).optional(), title: apiString().optional(), search: apiString().optional(), iids: apiList(apiInt()).optional() }),
   },
-  async ({ caller, params, query, request }) => {
-    const project = await findApiProject(caller, params.id!);
-    const page = pageOf(query);
-    const where: Prisma.MilestoneWhereInput = {
-      projectId: project.id,
-      ...(query.state ? { state: query.state } : {}),
-      ...(query.title !== undefined ? { title: query.title } : {}),
-      ...(query.search ? { title: { contains: query.search, mode: "insensitive" } } : {}),
-      ...(query.iids ? { iid: { in: query.iids } } : {}),
-    };
-    const [milestones, total] = await Promise.all([
-      db.milestone.findMany({ where, select: apiMilestoneSelect, orderBy: [{ dueDate: { sort: "asc", nulls: "last" } }, { title: "asc" }], skip: page.skip, take: page.take }),
-      db.milestone.count({ where }),
-    ]);
-    return paginatedResponse(request, milestones.map((milestone) => serializeMilestone(milestone, project)), page, total);
+  async ({ project, query, request }) => {
+    const milestones = await readMilestones(project.id, { state: query.state, title: query.title, search: query.search, iids: query.iids, ...pageOptions(query) });
+    return paginatedList(request, milestones, (rows) => rows.map((milestone) => serializeMilestone(milestone, project)));
   },
 );
 
@@ -159,9 +117,8 @@ const listMilestones = apiRoute(
 // Wiki
 
 const listWikis = apiRoute(
-  { name: "list wiki pages", access: "read", auth: "optional", query: z.object({ with_content: apiBoolean().optional() }) },
-  async ({ caller, params, query }) => {
-    const project = await findApiProject(caller, params.id!);
+  { name: "list wiki pages", access: "read", auth: "optional", project: "read", query: z.object({ with_content: apiBoolean().optional() }) },
+  async ({ project, query }) => {
     const pages = (await listWikiPages(project.id)) ?? [];
     const result = [];
     for (const page of pages) {
@@ -173,8 +130,7 @@ const listWikis = apiRoute(
   },
 );
 
-const showWiki = apiRoute({ name: "show wiki page", access: "read", auth: "optional" }, async ({ caller, params }) => {
-  const project = await findApiProject(caller, params.id!);
+const showWiki = apiRoute({ name: "show wiki page", access: "read", auth: "optional", project: "read" }, async ({ project, params }) => {
   const page = await readWikiPage(project.id, params.slug!);
   if (!page) throw notFound("Wiki Page");
   return { format: page.page.format, slug: page.page.slug, title: page.page.title, encoding: "UTF-8", content: page.content };
@@ -184,17 +140,15 @@ const showWiki = apiRoute({ name: "show wiki page", access: "read", auth: "optio
 // Repository
 
 const listBranches = apiRoute(
-  { name: "list branches", access: "read", auth: "optional", query: z.object({ ...paginationQuery, search: apiString().optional() }) },
-  async ({ caller, params, query, request }) => {
-    const project = await findApiProject(caller, params.id!);
+  { name: "list branches", access: "read", auth: "optional", project: "read", query: z.object({ ...paginationQuery, search: apiString().optional() }) },
+  async ({ project, query, request }) => {
     const search = query.search?.toLowerCase();
     const branches = (await readBranches(project.id)).filter((branch) => !search || branch.name.toLowerCase().includes(search));
     return paginateArray(request, branches, query, (branch) => serializeBranch(branch, project));
   },
 );
 
-const showBranch = apiRoute({ name: "show branch", access: "read", auth: "optional" }, async ({ caller, params }) => {
-  const project = await findApiProject(caller, params.id!);
+const showBranch = apiRoute({ name: "show branch", access: "read", auth: "optional", project: "read" }, async ({ project, params }) => {
   const branch = (await readBranches(project.id)).find((candidate) => candidate.name === params.branch);
   if (!branch) throw notFound("Branch");
   return serializeBranch(branch, project);
@@ -205,10 +159,10 @@ const listTags = apiRoute(
     name: "list tags",
     access: "read",
     auth: "optional",
+    project: "read",
     query: z.object({ ...paginationQuery, search: apiString().optional(), order_by: apiEnum(["name", "updated"]).optional(), sort: sortSchema }),
   },
-  async ({ caller, params, query, request }) => {
-    const project = await findApiProject(caller, params.id!);
+  async ({ project, query, request }) => {
     const search = query.search?.toLowerCase();
     const tags = (await readTags(project.id)).filter((tag) => !search || tag.name.toLowerCase().includes(search));
     const direction = (query.sort ?? "desc") === "asc" ? 1 : -1;
@@ -229,9 +183,8 @@ type MemberRow = { userId: string; role: Role; since: Date };
  * and the owner of the personal namespace it lives in (as Owner), each with their highest role.
  */
 const listAllMembers = apiRoute(
-  { name: "list project members", access: "read", auth: "optional", query: z.object({ ...paginationQuery, query: apiString().optional() }) },
-  async ({ caller, params, query, request }) => {
-    const project = await findApiProject(caller, params.id!);
+  { name: "list project members", access: "read", auth: "optional", project: "read", query: z.object({ ...paginationQuery, query: apiString().optional() }) },
+  async ({ project, query, request }) => {
     const chain = await namespaceAncestors(project.namespaceId);
     const [memberships, owned] = await Promise.all([
       db.membership.findMany({ where: { namespaceId: { in: chain.map((namespace) => namespace.id) } }, select: { userId: true, role: true, createdAt: true } }),
@@ -248,7 +201,7 @@ const listAllMembers = apiRoute(
       best.set(row.userId, { role: chosen, since: current && current.since < row.since ? current.since : row.since });
     }
     const search = query.query?.toLowerCase();
-    const users = await db.user.findMany({ where: { id: { in: [...best.keys()] } }, select: apiUserSelect, orderBy: { number: "asc" } });
+    const users = await db.user.findMany({ where: { id: { in: [...best.keys()] } }, select: personSelect, orderBy: { number: "asc" } });
     const members = users
       .filter((user) => !search || user.username.toLowerCase().includes(search) || (user.name ?? "").toLowerCase().includes(search))
       .map((user) => ({

@@ -1,7 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createPersonalAccessToken } from "@/lib/tokens";
-import { createLocalUser } from "@/lib/users/create";
 import { callApi, userWithToken } from "@/test/api";
 import { resetDatabase } from "@/test/db";
 

@@ -6,7 +6,8 @@ import { pageOf, paginatedResponse, paginationQuery } from "../pagination";
 import { apiBoolean, apiEnum, apiId, apiString, validationProblem } from "../params";
 import { apiResponse, apiRoute } from "../route";
 import type { ApiRoutes } from "../router";
-import { apiUserDetailSelect, serializeUserDetail } from "../serializers";
+import { userDetailSelect } from "@/lib/users/people";
+import { serializeUserDetail } from "../serializers";
 
 /** Bitbucket account uuids are `{8-4-4-4-12}`; the braces may be left off. */
 function bitbucketUuid(value: string): string | null {
@@ -15,7 +16,7 @@ function bitbucketUuid(value: string): string | null {
 }
 
 const currentUserRoute = apiRoute({ name: "current user", access: "read" }, async ({ caller }) => {
-  const user = await db.user.findUniqueOrThrow({ where: { id: caller.id }, select: apiUserDetailSelect });
+  const user = await db.user.findUniqueOrThrow({ where: { id: caller.id }, select: userDetailSelect });
   return serializeUserDetail(user, { full: true });
 });
 
@@ -36,7 +37,7 @@ const listUsers = apiRoute(
       where.accounts = { some: { provider: query.provider ?? "bitbucket", providerAccountId: bitbucketUuid(query.extern_uid) ?? query.extern_uid } };
     }
     const [users, total] = await Promise.all([
-      db.user.findMany({ where, select: apiUserDetailSelect, orderBy: { number: "asc" }, skip: page.skip, take: page.take }),
+      db.user.findMany({ where, select: userDetailSelect, orderBy: { number: "asc" }, skip: page.skip, take: page.take }),
       db.user.count({ where }),
     ]);
     return paginatedResponse(request, users.map((user) => serializeUserDetail(user, { full: caller.isAdmin || user.id === caller.id })), page, total);
@@ -45,7 +46,7 @@ const listUsers = apiRoute(
 
 const showUser = apiRoute({ name: "show user", access: "read" }, async ({ caller, params }) => {
   const number = apiId().safeParse(params.id);
-  const user = number.success ? await db.user.findFirst({ where: { number: number.data, kind: "human" }, select: apiUserDetailSelect }) : null;
+  const user = number.success ? await db.user.findFirst({ where: { number: number.data, kind: "human" }, select: userDetailSelect }) : null;
   if (!user) throw notFound("User");
   return serializeUserDetail(user, { full: caller.isAdmin || user.id === caller.id });
 });
@@ -89,7 +90,7 @@ const createUser = apiRoute({ name: "create user", access: "write", body: create
       throw error;
     }
   }
-  const created = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: apiUserDetailSelect });
+  const created = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: userDetailSelect });
   return apiResponse(serializeUserDetail(created, { full: true }), { status: 201 });
 });
 

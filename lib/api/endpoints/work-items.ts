@@ -1,30 +1,22 @@
 import { z } from "zod";
-import { db, Prisma } from "@/lib/db";
+import { getIssue, listIssues as readIssues } from "@/lib/issues";
+import { getMergeRequest, listMergeRequests as readMergeRequests, type MergeRequestItem } from "@/lib/merge-requests";
+import { listDiscussions, listNotes, type NoteTarget } from "@/lib/notes";
 import { notFound } from "../errors";
-import { pageOf, paginateArray, paginatedResponse, paginationQuery } from "../pagination";
+import { pageOptions, paginateArray, paginatedList, paginationQuery } from "../pagination";
 import { apiCommaList, apiEnum, apiId, apiInt, apiList, apiString } from "../params";
-import { findApiProject, type ApiProject } from "../projects";
+import type { ApiProject } from "../projects";
 import { apiRoute } from "../route";
 import type { ApiRoutes } from "../router";
-import {
-  apiApprovalSelect,
-  apiIssueSelect,
-  apiMergeRequestSelect,
-  apiNoteSelect,
-  serializeApprovals,
-  serializeDiscussions,
-  serializeIssue,
-  serializeMergeRequest,
-  serializeNote,
-  type Noteable,
-} from "../serializers";
+import { serializeApprovals, serializeDiscussion, serializeIssue, serializeMergeRequest, serializeNote, type Noteable } from "../serializers";
 
-const sortSchema = apiEnum(["asc", "desc"]).optional();
-const orderBySchema = apiEnum(["created_at", "updated_at"]).optional();
+const orderQuery = { order_by: apiEnum(["created_at", "updated_at"]).optional(), sort: apiEnum(["asc", "desc"]).optional() };
 
-function orderBy(query: { order_by?: "created_at" | "updated_at"; sort?: "asc" | "desc" }) {
-  const direction = query.sort ?? "desc";
-  return [{ [query.order_by === "updated_at" ? "updatedAt" : "createdAt"]: direction }, { iid: direction }] as const;
+/** What lists of issues and of merge requests both take: a page, an order, iids and a search. */
+const workItemListQuery = { ...paginationQuery, ...orderQuery, iids: apiList(apiInt()).optional(), search: apiString().optional() };
+
+function workItemListOptions(query: z.infer<z.ZodObject<typeof workItemListQuery>>) {
+  return { iids: query.iids, search: query.search, orderBy: query.order_by, sort: query.sort, ...pageOptions(query) };
 }
 
 function iidOf(value: string | undefined, what: string): number {
@@ -33,101 +25,75 @@ function iidOf(value: string | undefined, what: string): number {
   return parsed.data;
 }
 
+/** The issue or merge request of `:iid` in the project, as the target and the noteable of its notes; 404 when missing. */
+type NoteableLoader = (project: ApiProject, iid: string | undefined) => Promise<{ target: NoteTarget; noteable: Noteable }>;
+
+async function findIssue(project: ApiProject, iid: string | undefined) {
+  const issue = await getIssue(project.id, iidOf(iid, "Issue"));
+  if (!issue) throw notFound("Issue");
+  return issue;
+}
+
+async function findMergeRequest(project: ApiProject, iid: string | undefined) {
+  const mergeRequest = await getMergeRequest(project.id, iidOf(iid, "Merge Request"));
+  if (!mergeRequest) throw notFound("Merge Request");
+  return mergeRequest;
+}
+
+const issueNoteable: NoteableLoader = async (project, iid) => {
+  const issue = await findIssue(project, iid);
+  return { target: { issueId: issue.id }, noteable: { kind: "Issue", id: issue.id, iid: issue.iid, project } };
+};
+
+function mergeRequestNoteable(project: ApiProject, mergeRequest: MergeRequestItem): Noteable {
+  return { kind: "MergeRequest", id: mergeRequest.id, iid: mergeRequest.iid, project, baseSha: mergeRequest.targetSha, headSha: mergeRequest.sourceSha };
+}
+
+const mergeRequestNoteableOf: NoteableLoader = async (project, iid) => {
+  const mergeRequest = await findMergeRequest(project, iid);
+  return { target: { mergeRequestId: mergeRequest.id }, noteable: mergeRequestNoteable(project, mergeRequest) };
+};
+
+/** `GET …/:iid/notes`: one page of the notes, newest first unless asked otherwise. */
+function notesEndpoint(name: string, load: NoteableLoader) {
+  return apiRoute(
+    { name, access: "read", auth: "optional", project: "read", query: z.object({ ...paginationQuery, ...orderQuery }) },
+    async ({ project, params, query, request }) => {
+      const { target, noteable } = await load(project, params.iid);
+      const notes = await listNotes(target, { orderBy: query.order_by, sort: query.sort, ...pageOptions(query) });
+      return paginatedList(request, notes, (rows) => rows.map((note) => serializeNote(note, noteable)));
+    },
+  );
+}
+
+/** `GET …/:iid/discussions`: the threads, ordered by their first note. */
+function discussionsEndpoint(name: string, load: NoteableLoader) {
+  return apiRoute({ name, access: "read", auth: "optional", project: "read", query: z.object({ ...paginationQuery }) }, async ({ project, params, query, request }) => {
+    const { target, noteable } = await load(project, params.iid);
+    return paginateArray(request, await listDiscussions(target), query, (discussion) => serializeDiscussion(discussion, noteable));
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Issues
-
-/** `labels`: every label must be on the issue; "None" means no labels, "Any" at least one. */
-function labelFilter(labels: string[] | undefined): Prisma.IssueWhereInput[] {
-  if (!labels || labels.length === 0) return [];
-  if (labels.length === 1 && labels[0]!.toLowerCase() === "none") return [{ labels: { none: {} } }];
-  if (labels.length === 1 && labels[0]!.toLowerCase() === "any") return [{ labels: { some: {} } }];
-  return labels.map((title) => ({ labels: { some: { label: { title } } } }));
-}
-
-function milestoneFilter(milestone: string | undefined): Prisma.IssueWhereInput[] {
-  if (milestone === undefined) return [];
-  if (milestone.toLowerCase() === "none") return [{ milestoneId: null }];
-  if (milestone.toLowerCase() === "any") return [{ milestoneId: { not: null } }];
-  return [{ milestone: { title: milestone } }];
-}
 
 const listIssues = apiRoute(
   {
     name: "list issues",
     access: "read",
     auth: "optional",
-    query: z.object({
-      ...paginationQuery,
-      state: apiEnum(["opened", "closed", "all"]).optional(),
-      labels: apiCommaList().optional(),
-      milestone: apiString().optional(),
-      iids: apiList(apiInt()).optional(),
-      search: apiString().optional(),
-      order_by: orderBySchema,
-      sort: sortSchema,
-    }),
+    project: "read",
+    query: z.object({ ...workItemListQuery, state: apiEnum(["opened", "closed", "all"]).optional(), labels: apiCommaList().optional(), milestone: apiString().optional() }),
   },
-  async ({ caller, params, query, request }) => {
-    const project = await findApiProject(caller, params.id!);
-    const page = pageOf(query);
-    const where: Prisma.IssueWhereInput = {
-      AND: [
-        { projectId: project.id },
-        query.state && query.state !== "all" ? { state: query.state } : {},
-        query.iids ? { iid: { in: query.iids } } : {},
-        query.search ? { OR: [{ title: { contains: query.search, mode: "insensitive" } }, { description: { contains: query.search, mode: "insensitive" } }] } : {},
-        ...labelFilter(query.labels),
-        ...milestoneFilter(query.milestone),
-      ],
-    };
-    const [issues, total] = await Promise.all([
-      db.issue.findMany({ where, select: apiIssueSelect, orderBy: [...orderBy(query)], skip: page.skip, take: page.take }),
-      db.issue.count({ where }),
-    ]);
-    return paginatedResponse(request, issues.map((issue) => serializeIssue(issue, project)), page, total);
+  async ({ project, query, request }) => {
+    const issues = await readIssues(project.id, { ...workItemListOptions(query), state: query.state, labels: query.labels, milestone: query.milestone });
+    return paginatedList(request, issues, (rows) => rows.map((issue) => serializeIssue(issue, project)));
   },
 );
 
-async function findIssue(project: ApiProject, iidParam: string | undefined) {
-  const issue = await db.issue.findUnique({ where: { projectId_iid: { projectId: project.id, iid: iidOf(iidParam, "Issue") } }, select: apiIssueSelect });
-  if (!issue) throw notFound("Issue");
-  return issue;
-}
-
-const showIssue = apiRoute({ name: "show issue", access: "read", auth: "optional" }, async ({ caller, params }) => {
-  const project = await findApiProject(caller, params.id!);
+const showIssue = apiRoute({ name: "show issue", access: "read", auth: "optional", project: "read" }, async ({ project, params }) => {
   return serializeIssue(await findIssue(project, params.iid), project);
 });
-
-const notesQuery = z.object({ ...paginationQuery, order_by: orderBySchema, sort: sortSchema });
-
-function notesOrder(query: z.infer<typeof notesQuery>) {
-  const direction = query.sort ?? "desc";
-  return [{ [query.order_by === "updated_at" ? "updatedAt" : "createdAt"]: direction }, { id: direction }];
-}
-
-const listIssueNotes = apiRoute({ name: "list issue notes", access: "read", auth: "optional", query: notesQuery }, async ({ caller, params, query, request }) => {
-  const project = await findApiProject(caller, params.id!);
-  const issue = await findIssue(project, params.iid);
-  const noteable: Noteable = { kind: "Issue", id: issue.id, iid: issue.iid, project };
-  const page = pageOf(query);
-  const where = { issueId: issue.id };
-  const [notes, total] = await Promise.all([
-    db.note.findMany({ where, select: apiNoteSelect, orderBy: notesOrder(query), skip: page.skip, take: page.take }),
-    db.note.count({ where }),
-  ]);
-  return paginatedResponse(request, notes.map((note) => serializeNote(note, noteable)), page, total);
-});
-
-const listIssueDiscussions = apiRoute(
-  { name: "list issue discussions", access: "read", auth: "optional", query: z.object({ ...paginationQuery }) },
-  async ({ caller, params, query, request }) => {
-    const project = await findApiProject(caller, params.id!);
-    const issue = await findIssue(project, params.iid);
-    const notes = await db.note.findMany({ where: { issueId: issue.id }, select: apiNoteSelect, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
-    return paginateArray(request, serializeDiscussions(notes, { kind: "Issue", id: issue.id, iid: issue.iid, project }), query);
-  },
-);
 
 // ---------------------------------------------------------------------------------------------
 // Merge requests
@@ -137,93 +103,37 @@ const listMergeRequests = apiRoute(
     name: "list merge requests",
     access: "read",
     auth: "optional",
+    project: "read",
     query: z.object({
-      ...paginationQuery,
+      ...workItemListQuery,
       state: apiEnum(["opened", "closed", "locked", "merged", "all"]).optional(),
-      iids: apiList(apiInt()).optional(),
-      search: apiString().optional(),
       source_branch: apiString().optional(),
       target_branch: apiString().optional(),
-      order_by: orderBySchema,
-      sort: sortSchema,
     }),
   },
-  async ({ caller, params, query, request }) => {
-    const project = await findApiProject(caller, params.id!);
-    const page = pageOf(query);
-    const where: Prisma.MergeRequestWhereInput = {
-      projectId: project.id,
-      // Ferry never locks merge requests, so "locked" matches none.
-      ...(query.state === "locked" ? { id: -1 } : query.state && query.state !== "all" ? { state: query.state } : {}),
-      ...(query.iids ? { iid: { in: query.iids } } : {}),
-      ...(query.source_branch !== undefined ? { sourceBranch: query.source_branch } : {}),
-      ...(query.target_branch !== undefined ? { targetBranch: query.target_branch } : {}),
-      ...(query.search ? { OR: [{ title: { contains: query.search, mode: "insensitive" } }, { description: { contains: query.search, mode: "insensitive" } }] } : {}),
-    };
-    const [mergeRequests, total] = await Promise.all([
-      db.mergeRequest.findMany({ where, select: apiMergeRequestSelect, orderBy: [...orderBy(query)], skip: page.skip, take: page.take }),
-      db.mergeRequest.count({ where }),
-    ]);
-    return paginatedResponse(request, mergeRequests.map((mergeRequest) => serializeMergeRequest(mergeRequest, project)), page, total);
+  async ({ project, query, request }) => {
+    const options = { ...workItemListOptions(query), state: query.state, sourceBranch: query.source_branch, targetBranch: query.target_branch };
+    const mergeRequests = await readMergeRequests(project.id, options);
+    return paginatedList(request, mergeRequests, (rows) => rows.map((mergeRequest) => serializeMergeRequest(mergeRequest, project)));
   },
 );
 
-async function findMergeRequest(project: ApiProject, iidParam: string | undefined) {
-  const mergeRequest = await db.mergeRequest.findUnique({
-    where: { projectId_iid: { projectId: project.id, iid: iidOf(iidParam, "Merge Request") } },
-    select: apiMergeRequestSelect,
-  });
-  if (!mergeRequest) throw notFound("Merge Request");
-  return mergeRequest;
-}
-
-function mergeRequestNoteable(project: ApiProject, mergeRequest: Awaited<ReturnType<typeof findMergeRequest>>): Noteable {
-  return { kind: "MergeRequest", id: mergeRequest.id, iid: mergeRequest.iid, project, baseSha: mergeRequest.targetSha, headSha: mergeRequest.sourceSha };
-}
-
-const showMergeRequest = apiRoute({ name: "show merge request", access: "read", auth: "optional" }, async ({ caller, params }) => {
-  const project = await findApiProject(caller, params.id!);
+const showMergeRequest = apiRoute({ name: "show merge request", access: "read", auth: "optional", project: "read" }, async ({ project, params }) => {
   return serializeMergeRequest(await findMergeRequest(project, params.iid), project);
 });
 
-const listMergeRequestNotes = apiRoute({ name: "list merge request notes", access: "read", auth: "optional", query: notesQuery }, async ({ caller, params, query, request }) => {
-  const project = await findApiProject(caller, params.id!);
-  const mergeRequest = await findMergeRequest(project, params.iid);
-  const page = pageOf(query);
-  const where = { mergeRequestId: mergeRequest.id };
-  const [notes, total] = await Promise.all([
-    db.note.findMany({ where, select: apiNoteSelect, orderBy: notesOrder(query), skip: page.skip, take: page.take }),
-    db.note.count({ where }),
-  ]);
-  const noteable = mergeRequestNoteable(project, mergeRequest);
-  return paginatedResponse(request, notes.map((note) => serializeNote(note, noteable)), page, total);
-});
-
-const listMergeRequestDiscussions = apiRoute(
-  { name: "list merge request discussions", access: "read", auth: "optional", query: z.object({ ...paginationQuery }) },
-  async ({ caller, params, query, request }) => {
-    const project = await findApiProject(caller, params.id!);
-    const mergeRequest = await findMergeRequest(project, params.iid);
-    const notes = await db.note.findMany({ where: { mergeRequestId: mergeRequest.id }, select: apiNoteSelect, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
-    return paginateArray(request, serializeDiscussions(notes, mergeRequestNoteable(project, mergeRequest)), query);
-  },
-);
-
-const showApprovals = apiRoute({ name: "merge request approvals", access: "read", auth: "optional" }, async ({ caller, params }) => {
-  const project = await findApiProject(caller, params.id!);
-  const mergeRequest = await findMergeRequest(project, params.iid);
-  const approvals = await db.approval.findMany({ where: { mergeRequestId: mergeRequest.id }, select: apiApprovalSelect, orderBy: [{ approvedAt: "asc" }, { id: "asc" }] });
-  return serializeApprovals(mergeRequest, approvals, project);
+const showApprovals = apiRoute({ name: "merge request approvals", access: "read", auth: "optional", project: "read" }, async ({ project, params }) => {
+  return serializeApprovals(await findMergeRequest(project, params.iid), project);
 });
 
 export const workItemRoutes: ApiRoutes = {
   "/projects/:id/issues": { GET: listIssues },
   "/projects/:id/issues/:iid": { GET: showIssue },
-  "/projects/:id/issues/:iid/notes": { GET: listIssueNotes },
-  "/projects/:id/issues/:iid/discussions": { GET: listIssueDiscussions },
+  "/projects/:id/issues/:iid/notes": { GET: notesEndpoint("list issue notes", issueNoteable) },
+  "/projects/:id/issues/:iid/discussions": { GET: discussionsEndpoint("list issue discussions", issueNoteable) },
   "/projects/:id/merge_requests": { GET: listMergeRequests },
   "/projects/:id/merge_requests/:iid": { GET: showMergeRequest },
-  "/projects/:id/merge_requests/:iid/notes": { GET: listMergeRequestNotes },
-  "/projects/:id/merge_requests/:iid/discussions": { GET: listMergeRequestDiscussions },
+  "/projects/:id/merge_requests/:iid/notes": { GET: notesEndpoint("list merge request notes", mergeRequestNoteableOf) },
+  "/projects/:id/merge_requests/:iid/discussions": { GET: discussionsEndpoint("list merge request discussions", mergeRequestNoteableOf) },
   "/projects/:id/merge_requests/:iid/approvals": { GET: showApprovals },
 };

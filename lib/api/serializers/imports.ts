@@ -1,5 +1,5 @@
 import type { ImportStatus } from "@/lib/generated/prisma/enums";
-import type { ImportDetails } from "@/lib/projects/queries";
+import type { ImportDetails } from "@/lib/projects/import-details";
 import { isoDate } from "./users";
 
 /**

@@ -4,3 +4,4 @@ export * from "./projects";
 export * from "./work-items";
 export * from "./repository";
 export * from "./imports";
+export * from "./archive-jobs";

@@ -1,24 +1,11 @@
-import { db, type Prisma } from "@/lib/db";
 import type { Role } from "@/lib/generated/prisma/enums";
-import { projectFieldsSelect } from "@/lib/projects/queries";
+import type { NamespaceItem } from "@/lib/namespaces/read";
 import { roleLevel } from "@/lib/projects/access";
+import type { Project } from "@/lib/projects/read";
 import { isoDate, webUrl } from "./users";
 
-export const apiNamespaceSelect = {
-  id: true,
-  kind: true,
-  name: true,
-  path: true,
-  fullPath: true,
-  parentId: true,
-  description: true,
-  createdAt: true,
-  owner: { select: { number: true } },
-} satisfies Prisma.NamespaceSelect;
-export type ApiNamespaceRow = Prisma.NamespaceGetPayload<{ select: typeof apiNamespaceSelect }>;
-
 /** GitLab's Namespace (`GET /namespaces`, and `namespace` inside a project). */
-export function serializeNamespace(namespace: ApiNamespaceRow) {
+export function serializeNamespace(namespace: NamespaceItem) {
   return {
     id: namespace.id,
     name: namespace.name,
@@ -32,7 +19,7 @@ export function serializeNamespace(namespace: ApiNamespaceRow) {
 }
 
 /** GitLab's Group. Ferry's groups have no visibility of their own; they are seen by their members. */
-export function serializeGroup(group: ApiNamespaceRow, fullName: string) {
+export function serializeGroup(group: NamespaceItem, fullName: string) {
   return {
     id: group.id,
     name: group.name,
@@ -48,37 +35,6 @@ export function serializeGroup(group: ApiNamespaceRow, fullName: string) {
   };
 }
 
-/**
- * "Acme / Platform / Tools" for namespace full paths, from the namespaces' names (one query for
- * any number of paths).
- */
-export async function namespaceFullNames(fullPaths: readonly string[]): Promise<Map<string, string>> {
-  const prefixes = new Set<string>();
-  for (const fullPath of fullPaths) {
-    const segments = fullPath.split("/");
-    for (let index = 1; index <= segments.length; index++) prefixes.add(segments.slice(0, index).join("/"));
-  }
-  const rows = prefixes.size ? await db.namespace.findMany({ where: { fullPath: { in: [...prefixes] } }, select: { fullPath: true, name: true } }) : [];
-  const names = new Map(rows.map((row) => [row.fullPath, row.name]));
-  const result = new Map<string, string>();
-  for (const fullPath of fullPaths) {
-    const segments = fullPath.split("/");
-    const parts = segments.map((segment, index) => names.get(segments.slice(0, index + 1).join("/")) ?? segment);
-    result.set(fullPath, parts.join(" / "));
-  }
-  return result;
-}
-
-export const apiProjectSelect = {
-  ...projectFieldsSelect,
-  updatedAt: true,
-  creator: { select: { number: true } },
-  namespace: { select: apiNamespaceSelect },
-  import: { select: { id: true, status: true, error: true } },
-  _count: { select: { issues: { where: { state: "opened" } } } },
-} satisfies Prisma.ProjectSelect;
-export type ApiProjectRow = Prisma.ProjectGetPayload<{ select: typeof apiProjectSelect }>;
-
 /** GitLab's access levels are Ferry's role levels (lib/projects/access.ts). */
 export const accessLevel = roleLevel;
 
@@ -92,7 +48,7 @@ export function roleForAccessLevel(level: number): Role | null {
  * GitLab's Project. `import_url` is the source repository's web page (Ferry never stores
  * credentials in it); `http_url_to_repo` is Ferry's clone URL.
  */
-export function serializeProject(project: ApiProjectRow, options: { namespaceFullName: string; role?: Role | null; detailed?: boolean }) {
+export function serializeProject(project: Project, options: { namespaceFullName: string; role?: Role | null; detailed?: boolean }) {
   const namespace = serializeNamespace(project.namespace);
   return {
     id: project.id,

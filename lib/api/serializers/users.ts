@@ -1,5 +1,5 @@
 import { config } from "@/lib/config";
-import type { Prisma } from "@/lib/db";
+import type { Person, UserDetail } from "@/lib/users/people";
 
 /** Ferry's public base URL without a trailing slash; every `web_url` starts with it. */
 export function webBase(): string {
@@ -19,12 +19,8 @@ export function dayDate(value: Date | null | undefined): string | null {
   return value ? value.toISOString().slice(0, 10) : null;
 }
 
-/** What every user reference selects; `number` is the id the API shows. */
-export const apiUserSelect = { id: true, number: true, username: true, name: true, image: true, kind: true } satisfies Prisma.UserSelect;
-export type ApiUserRow = Prisma.UserGetPayload<{ select: typeof apiUserSelect }>;
-
-/** GitLab's UserBasic. */
-export function serializeUser(user: ApiUserRow) {
+/** GitLab's UserBasic; its `id` is the user's `number`. */
+export function serializeUser(user: Person) {
   return {
     id: user.number,
     username: user.username,
@@ -37,25 +33,16 @@ export function serializeUser(user: ApiUserRow) {
   };
 }
 
-export function serializeOptionalUser(user: ApiUserRow | null | undefined) {
+export function serializeOptionalUser(user: Person | null | undefined) {
   return user ? serializeUser(user) : null;
 }
-
-export const apiUserDetailSelect = {
-  ...apiUserSelect,
-  email: true,
-  isAdmin: true,
-  createdAt: true,
-  accounts: { select: { provider: true, providerAccountId: true } },
-} satisfies Prisma.UserSelect;
-export type ApiUserDetailRow = Prisma.UserGetPayload<{ select: typeof apiUserDetailSelect }>;
 
 /**
  * GitLab's User (and, for the user themself or an admin, UserWithAdmin fields: email,
  * is_admin, identities). Linked identities show the provider and the account's Bitbucket uuid,
  * never tokens.
  */
-export function serializeUserDetail(user: ApiUserDetailRow, options: { full: boolean }) {
+export function serializeUserDetail(user: UserDetail, options: { full: boolean }) {
   return {
     ...serializeUser(user),
     created_at: isoDate(user.createdAt),

@@ -1,6 +1,10 @@
-import type { Prisma } from "@/lib/db";
-import { groupDiscussions, parseNotePosition, sourceUserName } from "@/lib/projects/queries";
-import { apiUserSelect, dayDate, isoDate, serializeOptionalUser, serializeUser, webUrl, type ApiUserRow } from "./users";
+import type { IssueItem } from "@/lib/issues";
+import type { LabelWithCounts } from "@/lib/labels";
+import type { ApprovalItem, MergeRequestItem } from "@/lib/merge-requests";
+import type { MilestoneItem } from "@/lib/milestones";
+import { parseNotePosition, type Discussion, type NoteItem } from "@/lib/notes";
+import { sourceUserSummary } from "@/lib/users/people";
+import { dayDate, isoDate, serializeOptionalUser, serializeUser, webUrl } from "./users";
 
 /** GitLab marks imported objects; Ferry's rows say where they came from. */
 function importedFields(importedFrom: string | null) {
@@ -12,20 +16,7 @@ type ProjectRef = { id: number; fullPath: string };
 // ---------------------------------------------------------------------------------------------
 // Labels and milestones
 
-export const apiMilestoneSelect = {
-  id: true,
-  iid: true,
-  projectId: true,
-  title: true,
-  description: true,
-  state: true,
-  dueDate: true,
-  createdAt: true,
-  updatedAt: true,
-} satisfies Prisma.MilestoneSelect;
-export type ApiMilestoneRow = Prisma.MilestoneGetPayload<{ select: typeof apiMilestoneSelect }>;
-
-export function serializeMilestone(milestone: ApiMilestoneRow, project: ProjectRef, now: Date = new Date()) {
+export function serializeMilestone(milestone: MilestoneItem, project: ProjectRef, now: Date = new Date()) {
   return {
     id: milestone.id,
     iid: milestone.iid,
@@ -51,9 +42,7 @@ function textColorFor(color: string): string {
   return luminance > 0.5 ? "#1F1E24" : "#FFFFFF";
 }
 
-export type LabelCounts = { openIssues: number; closedIssues: number };
-
-export function serializeLabel(label: { id: number; title: string; color: string; description: string | null }, counts: LabelCounts) {
+export function serializeLabel(label: LabelWithCounts) {
   return {
     id: label.id,
     name: label.title,
@@ -61,8 +50,8 @@ export function serializeLabel(label: { id: number; title: string; color: string
     text_color: textColorFor(label.color),
     description: label.description,
     description_html: null,
-    open_issues_count: counts.openIssues,
-    closed_issues_count: counts.closedIssues,
+    open_issues_count: label.openIssues,
+    closed_issues_count: label.closedIssues,
     open_merge_requests_count: 0,
     subscribed: false,
     priority: null,
@@ -73,31 +62,11 @@ export function serializeLabel(label: { id: number; title: string; color: string
 // ---------------------------------------------------------------------------------------------
 // Issues
 
-export const apiIssueSelect = {
-  id: true,
-  iid: true,
-  projectId: true,
-  title: true,
-  description: true,
-  state: true,
-  upvotes: true,
-  createdAt: true,
-  updatedAt: true,
-  closedAt: true,
-  importedFrom: true,
-  author: { select: apiUserSelect },
-  assignee: { select: apiUserSelect },
-  milestone: { select: apiMilestoneSelect },
-  labels: { select: { label: { select: { title: true } } }, orderBy: { label: { title: "asc" } } },
-  _count: { select: { notes: { where: { system: false } } } },
-} satisfies Prisma.IssueSelect;
-export type ApiIssueRow = Prisma.IssueGetPayload<{ select: typeof apiIssueSelect }>;
-
 function timeStats() {
   return { time_estimate: 0, total_time_spent: 0, human_time_estimate: null, human_total_time_spent: null };
 }
 
-export function serializeIssue(issue: ApiIssueRow, project: ProjectRef) {
+export function serializeIssue(issue: IssueItem, project: ProjectRef) {
   const self = webUrl("api", "v4", "projects", String(project.id), "issues", String(issue.iid));
   return {
     id: issue.id,
@@ -137,35 +106,7 @@ export function serializeIssue(issue: ApiIssueRow, project: ProjectRef) {
 // ---------------------------------------------------------------------------------------------
 // Merge requests
 
-export const apiMergeRequestSelect = {
-  id: true,
-  iid: true,
-  projectId: true,
-  title: true,
-  description: true,
-  state: true,
-  draft: true,
-  sourceBranch: true,
-  targetBranch: true,
-  sourceSha: true,
-  targetSha: true,
-  mergeCommitSha: true,
-  sourceFork: true,
-  createdAt: true,
-  updatedAt: true,
-  mergedAt: true,
-  closedAt: true,
-  importedFrom: true,
-  author: { select: apiUserSelect },
-  assignee: { select: apiUserSelect },
-  mergedBy: { select: apiUserSelect },
-  closedBy: { select: apiUserSelect },
-  reviewers: { select: { user: { select: apiUserSelect } } },
-  _count: { select: { notes: { where: { system: false } } } },
-} satisfies Prisma.MergeRequestSelect;
-export type ApiMergeRequestRow = Prisma.MergeRequestGetPayload<{ select: typeof apiMergeRequestSelect }>;
-
-export function serializeMergeRequest(mergeRequest: ApiMergeRequestRow, project: ProjectRef) {
+export function serializeMergeRequest(mergeRequest: MergeRequestItem, project: ProjectRef) {
   const reviewers = mergeRequest.reviewers.flatMap((reviewer) => (reviewer.user ? [serializeUser(reviewer.user)] : []));
   return {
     id: mergeRequest.id,
@@ -220,18 +161,12 @@ export function serializeMergeRequest(mergeRequest: ApiMergeRequestRow, project:
   };
 }
 
-export const apiApprovalSelect = {
-  approvedAt: true,
-  sourceUser: true,
-  user: { select: apiUserSelect },
-} satisfies Prisma.ApprovalSelect;
-export type ApiApprovalRow = Prisma.ApprovalGetPayload<{ select: typeof apiApprovalSelect }>;
-
 /**
  * GitLab's approval state. Approvals by source users that map to no Ferry user cannot appear in
  * `approved_by` (which needs a user); `imported_approvals` lists every approval as imported.
  */
-export function serializeApprovals(mergeRequest: ApiMergeRequestRow, approvals: ApiApprovalRow[], project: ProjectRef) {
+export function serializeApprovals(mergeRequest: MergeRequestItem, project: ProjectRef) {
+  const approvals: ApprovalItem[] = mergeRequest.approvals;
   return {
     id: mergeRequest.id,
     iid: mergeRequest.iid,
@@ -257,42 +192,20 @@ export function serializeApprovals(mergeRequest: ApiMergeRequestRow, approvals: 
   };
 }
 
-/** A source user as stored by the import, without anything but names and ids. */
-function sourceUserSummary(value: unknown) {
-  const record = value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  const pick = (...keys: string[]) => keys.map((key) => record[key]).find((candidate): candidate is string => typeof candidate === "string") ?? null;
-  return { username: pick("username", "nickname"), name: sourceUserName(value), uuid: pick("uuid") };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Notes and discussions
-
-export const apiNoteSelect = {
-  id: true,
-  discussionId: true,
-  type: true,
-  body: true,
-  system: true,
-  position: true,
-  createdAt: true,
-  updatedAt: true,
-  importedFrom: true,
-  author: { select: apiUserSelect },
-} satisfies Prisma.NoteSelect;
-export type ApiNoteRow = Prisma.NoteGetPayload<{ select: typeof apiNoteSelect }>;
 
 export type Noteable =
   | { kind: "Issue"; id: number; iid: number; project: ProjectRef }
   | { kind: "MergeRequest"; id: number; iid: number; project: ProjectRef; baseSha: string | null; headSha: string | null };
 
-/** GitLab's diff note position, from the stored {path, oldLine, newLine, baseSha, headSha}. */
-function notePosition(note: ApiNoteRow, noteable: Noteable) {
+/** GitLab's diff note position; a note stored without shas takes its merge request's. */
+function notePosition(note: NoteItem, noteable: Noteable) {
   if (note.type !== "DiffNote" || noteable.kind !== "MergeRequest") return undefined;
   const position = parseNotePosition(note.position);
   if (!position) return undefined;
-  const stored = (note.position ?? {}) as { baseSha?: unknown; headSha?: unknown };
-  const baseSha = typeof stored.baseSha === "string" ? stored.baseSha : noteable.baseSha;
-  const headSha = typeof stored.headSha === "string" ? stored.headSha : noteable.headSha;
+  const baseSha = position.baseSha ?? noteable.baseSha;
+  const headSha = position.headSha ?? noteable.headSha;
   return {
     base_sha: baseSha,
     start_sha: baseSha,
@@ -306,14 +219,14 @@ function notePosition(note: ApiNoteRow, noteable: Noteable) {
   };
 }
 
-export function serializeNote(note: ApiNoteRow, noteable: Noteable) {
+export function serializeNote(note: NoteItem, noteable: Noteable) {
   const position = notePosition(note, noteable);
   return {
     id: note.id,
     type: note.type,
     body: note.body,
     attachment: null,
-    author: serializeUser(note.author as ApiUserRow),
+    author: serializeUser(note.author),
     created_at: isoDate(note.createdAt),
     updated_at: isoDate(note.updatedAt),
     system: note.system,
@@ -330,11 +243,11 @@ export function serializeNote(note: ApiNoteRow, noteable: Noteable) {
   };
 }
 
-/** Threads in GitLab's Discussion shape, ordered by their first note. */
-export function serializeDiscussions(notes: ApiNoteRow[], noteable: Noteable) {
-  return groupDiscussions(notes).map((discussion) => ({
+/** A thread in GitLab's Discussion shape. */
+export function serializeDiscussion(discussion: Discussion, noteable: Noteable) {
+  return {
     id: discussion.id,
     individual_note: discussion.notes.length === 1 && discussion.notes[0].type === null,
     notes: discussion.notes.map((note) => serializeNote(note, noteable)),
-  }));
+  };
 }

@@ -1,7 +1,7 @@
 import { routeApiRequest } from "@/lib/api/endpoints";
 
-// Ferry's GitLab-compatible REST API (lib/api). Route files at more specific paths under
-// app/api/v4 take precedence over this catch-all.
+// Ferry's GitLab-compatible REST API: every endpoint is declared in lib/api/endpoints, none as
+// a route file of its own.
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 

@@ -3,18 +3,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { POST as cancelJob } from "@/app/api/v4/import/jobs/[id]/cancel/route";
-import { GET as getMessages } from "@/app/api/v4/import/jobs/[id]/messages/route";
-import { GET as getJob } from "@/app/api/v4/import/jobs/[id]/route";
-import { POST as importIssues } from "@/app/api/v4/projects/[id]/import/bitbucket_issues/route";
-import { POST as importWiki } from "@/app/api/v4/projects/[id]/import/wiki/route";
 import { db } from "@/lib/db";
 import { stopJobs } from "@/lib/jobs";
 import { createPersonalAccessToken } from "@/lib/tokens";
+import { callApi } from "@/test/api";
 import { resetDatabase } from "@/test/db";
-import { runArchiveJob } from "./jobs";
+import { runArchiveJob } from "@/lib/archive/jobs";
+import { writeZip } from "@/lib/archive/zip-writer";
 import { createUserWithProject, syntheticExport } from "@/test/archive";
-import { writeZip } from "./zip-writer";
 
 const directory = mkdtempSync(path.join(tmpdir(), "ferry-archive-api-"));
 afterAll(async () => {
@@ -26,20 +22,6 @@ beforeEach(resetDatabase);
 async function tokenFor(userId: string, scopes: ("api" | "read_api")[] = ["api"]) {
   return (await createPersonalAccessToken(userId, { name: "test", scopes })).token;
 }
-
-function request(method: string, pathname: string, token: string | null, body?: FormData | object) {
-  const headers: Record<string, string> = {};
-  if (token) headers["private-token"] = token;
-  let payload: BodyInit | undefined;
-  if (body instanceof FormData) payload = body;
-  else if (body !== undefined) {
-    headers["content-type"] = "application/json";
-    payload = JSON.stringify(body);
-  }
-  return new Request(`http://localhost:3000/api/v4${pathname}`, { method, headers, body: payload });
-}
-
-const params = (values: Record<string, string>) => ({ params: Promise.resolve(values) });
 
 async function json(response: Response) {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> & unknown[] };
@@ -57,22 +39,22 @@ describe("POST /projects/:id/import/bitbucket_issues", () => {
     const token = await tokenFor(user.id);
     const form = new FormData();
     form.set("file", await exportZip(), "tracker-issues.zip");
-    const started = await json(await importIssues(request("POST", `/projects/${project.id}/import/bitbucket_issues`, token, form), params({ id: String(project.id) })));
+    const started = await json(await callApi("POST", `/projects/${project.id}/import/bitbucket_issues`, token, form));
     expect(started.status).toBe(202);
     expect(started.body).toMatchObject({ project_id: project.id, type: "bitbucket_issues", state: "queued", progress: 0, source: { file_name: "tracker-issues.zip", url: null } });
     const jobId = started.body.id as number;
 
     await runArchiveJob(jobId);
-    const job = await json(await getJob(request("GET", `/import/jobs/${jobId}`, token), params({ id: String(jobId) })));
+    const job = await json(await callApi("GET", `/import/jobs/${jobId}`, token));
     expect(job.status).toBe(200);
     expect(job.body).toMatchObject({ id: jobId, state: "completed", progress: 100, counts: { issues: { total: 4, imported: 4, failed: 0 } } });
 
-    const messages = await json(await getMessages(request("GET", `/import/jobs/${jobId}/messages`, token), params({ id: String(jobId) })));
+    const messages = await json(await callApi("GET", `/import/jobs/${jobId}/messages`, token));
     expect(messages.status).toBe(200);
     expect((messages.body as unknown as Array<{ message: string }>).map((message) => message.message)).toContain("Import completed.");
     expect(messages.body[0]).toMatchObject({ id: expect.any(Number), severity: "info", created_at: expect.any(String) });
 
-    const cancel = await json(await cancelJob(request("POST", `/import/jobs/${jobId}/cancel`, token), params({ id: String(jobId) })));
+    const cancel = await json(await callApi("POST", `/import/jobs/${jobId}/cancel`, token));
     expect(cancel).toEqual({ status: 409, body: { message: expect.stringMatching(/already ended/) } });
     expect(await db.issue.count({ where: { projectId: project.id } })).toBe(4);
   });
@@ -81,7 +63,7 @@ describe("POST /projects/:id/import/bitbucket_issues", () => {
     const { user, project } = await createUserWithProject("maintainer");
     const form = new FormData();
     form.set("file", await exportZip(), "export.zip");
-    const started = await importIssues(request("POST", `/projects/maintainer%2Ftracker/import/bitbucket_issues`, await tokenFor(user.id), form), params({ id: "maintainer%2Ftracker" }));
+    const started = await callApi("POST", `/projects/maintainer%2Ftracker/import/bitbucket_issues`, await tokenFor(user.id), form);
     expect(started.status).toBe(202);
     expect(((await started.json()) as { project_id: number }).project_id).toBe(project.id);
   });
@@ -94,19 +76,18 @@ describe("POST /projects/:id/import/bitbucket_issues", () => {
       return data;
     };
     const at = `/projects/${owner.project.id}/import/bitbucket_issues`;
-    const id = params({ id: String(owner.project.id) });
-    expect(await json(await importIssues(request("POST", at, null, form()), id))).toEqual({ status: 401, body: { message: "401 Unauthorized" } });
-    expect((await importIssues(request("POST", at, await tokenFor(owner.user.id, ["read_api"]), form()), id)).status).toBe(403);
+    expect(await json(await callApi("POST", at, null, form()))).toEqual({ status: 401, body: { message: "401 Unauthorized" } });
+    expect((await callApi("POST", at, await tokenFor(owner.user.id, ["read_api"]), form())).status).toBe(403);
 
     const developer = await createUserWithProject("developer");
     await db.membership.create({ data: { userId: developer.user.id, namespaceId: owner.project.namespaceId, role: "developer" } });
-    expect(await json(await importIssues(request("POST", at, await tokenFor(developer.user.id), form()), id))).toEqual({ status: 403, body: { message: "403 Forbidden" } });
+    expect(await json(await callApi("POST", at, await tokenFor(developer.user.id), form()))).toEqual({ status: 403, body: { message: "403 Forbidden" } });
     const outsider = await createUserWithProject("outsider");
-    expect(await json(await importIssues(request("POST", at, await tokenFor(outsider.user.id), form()), id))).toEqual({ status: 404, body: { message: "404 Project Not Found" } });
+    expect(await json(await callApi("POST", at, await tokenFor(outsider.user.id), form()))).toEqual({ status: 404, body: { message: "404 Project Not Found" } });
 
     const noFile = new FormData();
     noFile.set("note", "hello");
-    const missing = await json(await importIssues(request("POST", at, await tokenFor(owner.user.id), noFile), id));
+    const missing = await json(await callApi("POST", at, await tokenFor(owner.user.id), noFile));
     expect(missing.status).toBe(400);
     expect(missing.body.error).toMatch(/file is missing/);
     expect(await db.archiveImportJob.count()).toBe(0);
@@ -118,12 +99,12 @@ describe("POST /projects/:id/import/wiki", () => {
     const { user, project } = await createUserWithProject("maintainer");
     const token = await tokenFor(user.id);
     const at = `/projects/${project.id}/import/wiki`;
-    const refused = await json(await importWiki(request("POST", at, token, { url: "file:///etc" }), params({ id: String(project.id) })));
+    const refused = await json(await callApi("POST", at, token, { url: "file:///etc" }));
     expect(refused.status).toBe(422);
     expect(refused.body.message).toMatch(/local paths are not accepted|Only http and https/);
-    const elsewhere = await json(await importWiki(request("POST", at, token, { url: "https://git.evil.example/wiki.git" }), params({ id: String(project.id) })));
+    const elsewhere = await json(await callApi("POST", at, token, { url: "https://git.evil.example/wiki.git" }));
     expect(elsewhere).toMatchObject({ status: 422, body: { message: expect.stringMatching(/is not allowed/) } });
-    const empty = await json(await importWiki(request("POST", at, token, {}), params({ id: String(project.id) })));
+    const empty = await json(await callApi("POST", at, token, {}));
     expect(empty).toEqual({ status: 400, body: { error: "url or bundle is missing" } });
   });
 
@@ -135,7 +116,7 @@ describe("POST /projects/:id/import/wiki", () => {
     const { user, project } = await createUserWithProject("maintainer");
     const form = new FormData();
     form.set("bundle", new Blob([readFileSync(path.join(directory, "wiki.bundle"))]), "wiki.bundle");
-    const started = await json(await importWiki(request("POST", `/projects/${project.id}/import/wiki`, await tokenFor(user.id), form), params({ id: String(project.id) })));
+    const started = await json(await callApi("POST", `/projects/${project.id}/import/wiki`, await tokenFor(user.id), form));
     expect(started.status).toBe(202);
     expect(started.body).toMatchObject({ type: "wiki", state: "queued", source: { file_name: "wiki.bundle" } });
     await runArchiveJob(started.body.id as number);
@@ -148,10 +129,10 @@ describe("GET /import/jobs/:id", () => {
     const { user, project } = await createUserWithProject("maintainer");
     const job = await db.archiveImportJob.create({ data: { projectId: project.id, userId: user.id, kind: "wiki", sourceUrl: "https://example.com/w.git" } });
     const outsider = await createUserWithProject("outsider");
-    expect(await json(await getJob(request("GET", `/import/jobs/${job.id}`, await tokenFor(outsider.user.id)), params({ id: String(job.id) })))).toEqual({
+    expect(await json(await callApi("GET", `/import/jobs/${job.id}`, await tokenFor(outsider.user.id)))).toEqual({
       status: 404,
       body: { message: "Import job not found." },
     });
-    expect((await getJob(request("GET", "/import/jobs/abc", await tokenFor(user.id)), params({ id: "abc" }))).status).toBe(404);
+    expect((await callApi("GET", "/import/jobs/abc", await tokenFor(user.id))).status).toBe(404);
   });
 });

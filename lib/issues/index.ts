@@ -1,0 +1,78 @@
+import { db, type Prisma } from "@/lib/db";
+import type { IssueState } from "@/lib/generated/prisma/enums";
+import { countByState, firstValue, loadPage, type PageOptions, type Paged } from "@/lib/db/paging";
+import { labelSelect } from "@/lib/labels";
+import { milestoneSelect } from "@/lib/milestones";
+import { listOrderBy, workItemSelect, workItemWhere, type ListOrder, type WorkItemFilter } from "@/lib/work-items";
+
+/** A project's issues, as the issue pages and the API read them. */
+
+export type IssueStateFilter = IssueState | "all";
+
+/** `?state=` of the issue list: opened unless closed or all. */
+export function parseIssueState(value: string | string[] | undefined): IssueStateFilter {
+  const raw = firstValue(value);
+  return raw === "closed" || raw === "all" ? raw : "opened";
+}
+
+export const issueSelect = {
+  ...workItemSelect,
+  upvotes: true,
+  sourceId: true,
+  watchers: true,
+  milestone: { select: milestoneSelect },
+  labels: { select: { label: { select: labelSelect } }, orderBy: { label: { title: "asc" } } },
+  _count: { select: { notes: { where: { system: false } } } },
+} satisfies Prisma.IssueSelect;
+
+export type IssueItem = Prisma.IssueGetPayload<{ select: typeof issueSelect }>;
+
+export type IssueFilter = WorkItemFilter<IssueState> & {
+  /** Every label must be on the issue; ["None"] means no labels, ["Any"] at least one. */
+  labels?: string[];
+  /** A milestone title; "None" means no milestone, "Any" some milestone. */
+  milestone?: string;
+};
+
+function labelFilter(labels: string[] | undefined): Prisma.IssueWhereInput[] {
+  if (!labels || labels.length === 0) return [];
+  if (labels.length === 1 && labels[0]!.toLowerCase() === "none") return [{ labels: { none: {} } }];
+  if (labels.length === 1 && labels[0]!.toLowerCase() === "any") return [{ labels: { some: {} } }];
+  return labels.map((title) => ({ labels: { some: { label: { title } } } }));
+}
+
+function milestoneFilter(milestone: string | undefined): Prisma.IssueWhereInput[] {
+  if (milestone === undefined) return [];
+  if (milestone.toLowerCase() === "none") return [{ milestoneId: null }];
+  if (milestone.toLowerCase() === "any") return [{ milestoneId: { not: null } }];
+  return [{ milestone: { title: milestone } }];
+}
+
+export async function listIssues(projectId: number, options: IssueFilter & ListOrder & PageOptions): Promise<Paged<IssueItem>> {
+  const where: Prisma.IssueWhereInput = {
+    AND: [
+      ...workItemWhere(projectId, options),
+      ...labelFilter(options.labels),
+      ...milestoneFilter(options.milestone),
+    ],
+  };
+  return loadPage(options, (range) => db.issue.findMany({ where, select: issueSelect, orderBy: listOrderBy(options), ...range }), () => db.issue.count({ where }));
+}
+
+/** Issues per state, for the state tabs. */
+export async function issueStateCounts(projectId: number): Promise<Record<IssueStateFilter, number>> {
+  const groups = await db.issue.groupBy({ by: ["state"], where: { projectId }, _count: { _all: true } });
+  return countByState(["opened", "closed"], groups);
+}
+
+export async function getIssue(projectId: number, iid: number): Promise<IssueItem | null> {
+  return db.issue.findUnique({ where: { projectId_iid: { projectId, iid } }, select: issueSelect });
+}
+
+const attachmentSelect = { id: true, fileName: true, size: true, contentType: true, createdAt: true } satisfies Prisma.IssueAttachmentSelect;
+export type IssueAttachmentItem = Prisma.IssueAttachmentGetPayload<{ select: typeof attachmentSelect }>;
+
+/** The issue's attachments by name. */
+export async function issueAttachments(issueId: number): Promise<IssueAttachmentItem[]> {
+  return db.issueAttachment.findMany({ where: { issueId }, select: attachmentSelect, orderBy: [{ fileName: "asc" }, { id: "asc" }] });
+}

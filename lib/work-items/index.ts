@@ -1,0 +1,50 @@
+import type { Prisma } from "@/lib/db";
+import { personSelect } from "@/lib/users/people";
+
+/**
+ * What issues and merge requests (work items) share in their read models: the columns every
+ * list shows, the filters by state, iid and text, and the order of lists.
+ */
+
+export const workItemSelect = {
+  id: true,
+  iid: true,
+  projectId: true,
+  title: true,
+  description: true,
+  state: true,
+  createdAt: true,
+  updatedAt: true,
+  closedAt: true,
+  importedFrom: true,
+  author: { select: personSelect },
+  assignee: { select: personSelect },
+} satisfies Prisma.IssueSelect & Prisma.MergeRequestSelect;
+
+export type WorkItemFilter<State extends string> = {
+  /** "all" (or none) matches every state. */
+  state?: State | "all";
+  iids?: number[];
+  /** Part of the title or description, ignoring case. */
+  search?: string;
+};
+
+export type ListOrder = { orderBy?: "created_at" | "updated_at"; sort?: "asc" | "desc" };
+
+/** Conditions for the project's work items matching the filter; a model adds its own. */
+export function workItemWhere<State extends string>(projectId: number, filter: WorkItemFilter<State>) {
+  return [
+    { projectId },
+    filter.state && filter.state !== "all" ? { state: filter.state } : {},
+    filter.iids ? { iid: { in: filter.iids } } : {},
+    filter.search
+      ? { OR: [{ title: { contains: filter.search, mode: "insensitive" as const } }, { description: { contains: filter.search, mode: "insensitive" as const } }] }
+      : {},
+  ];
+}
+
+/** By creation or update time, then by iid; newest first unless asked otherwise. */
+export function listOrderBy(order: ListOrder) {
+  const direction = order.sort ?? "desc";
+  return [order.orderBy === "updated_at" ? { updatedAt: direction } : { createdAt: direction }, { iid: direction }];
+}
