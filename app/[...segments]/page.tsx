@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { notFound, redirect } from "next/navigation";
 import { pageTitle, ProjectPage, resolveProjectPage, routeKey, type SearchParams } from "@/components/projects/project-page";
-import { projectHref, viewPath } from "@/components/projects/routes";
+import { projectHref, viewPath } from "@/lib/projects/urls";
 
 /**
  * Every project page: `/<namespace…>/<project>` and `/<namespace…>/<project>/-/<page…>`.

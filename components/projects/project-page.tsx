@@ -16,15 +16,15 @@ import { ArchiveImportSettings } from "@/components/archive/archive-import-setti
 import { ImportPage } from "./import/import-page";
 import { IssuePage } from "./issues/issue-page";
 import { IssuesPage } from "./issues/issues-page";
-import { LabelsPage } from "./labels-page";
+import { LabelsPage } from "@/components/projects/labels/labels-page";
 import { MergeRequestPage } from "./merge-requests/merge-request-page";
 import { MergeRequestsPage } from "./merge-requests/merge-requests-page";
-import { MilestonesPage } from "./milestones-page";
-import { OverviewPage } from "./overview-page";
+import { MilestonesPage } from "@/components/projects/milestones/milestones-page";
+import { OverviewPage } from "@/components/projects/overview/overview-page";
 import { ProjectShell } from "./project-shell";
-import { parseProjectRoute, tabOf, type ProjectView } from "./routes";
-import { WikiIndexPage } from "./wiki/wiki-index-page";
-import { WikiPageView } from "./wiki/wiki-page";
+import { parseProjectRoute, tabOf, type ProjectView } from "@/lib/projects/urls";
+import { WikiIndexPage } from "@/components/projects/wikis/wiki-index-page";
+import { WikiPageView } from "@/components/projects/wikis/wiki-page";
 
 export type SearchParams = Record<string, string | string[] | undefined>;
 

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { cache, Suspense, type ReactNode } from "react";
 import { projectCounts, type Project } from "@/lib/projects/queries";
-import { projectHref, type ProjectTab } from "./routes";
+import { projectHref, type ProjectTab } from "@/lib/projects/urls";
 
 type NavItem = { tab: ProjectTab; label: string; path: string[]; count?: "openIssues" | "openMergeRequests" };
 

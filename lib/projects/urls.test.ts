@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseProjectRoute, projectHref, tabOf, viewPath } from "@/components/projects/routes";
+import { parseProjectRoute, projectHref, tabOf, viewPath } from "@/lib/projects/urls";
 
 describe("parseProjectRoute", () => {
   it("reads the overview of projects in nested namespaces", () => {

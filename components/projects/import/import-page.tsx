@@ -3,10 +3,10 @@ import { isStage, STAGE_LABELS } from "@/lib/import/pipeline/stages";
 import type { ProjectAccess } from "@/lib/projects/access";
 import { FAILURE_LIMIT, getImportDetails, isImportActive, type ImportDetails, type Project } from "@/lib/projects/queries";
 import { Badge, ImportStatusBadge, sourceName } from "../badges";
-import { formatClock, humanize } from "../format";
-import { CardSkeleton } from "../skeletons";
-import { Time } from "../time";
-import { EmptyState, HeaderCell, PageHeading, Table, TableHead } from "../ui";
+import { formatClock, humanize } from "@/components/ui/format";
+import { CardSkeleton } from "@/components/ui/skeletons";
+import { Time } from "@/components/ui/time";
+import { EmptyState, HeaderCell, PageHeading, Table, TableHead } from "@/components/ui/page-blocks";
 import { AutoRefresh } from "./auto-refresh";
 import { ImportControls } from "./import-controls";
 

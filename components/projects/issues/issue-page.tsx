@@ -2,14 +2,14 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { issueNotes, sourceUserName, type IssueDetail, type Project } from "@/lib/projects/queries";
 import { ImportedBadge, IssueStateBadge } from "../badges";
-import { LabelList } from "../label-chip";
+import { LabelList } from "@/components/projects/labels/label-chip";
 import { Markdown } from "../markdown";
 import { NoteList } from "../notes/note";
 import { OptionalPerson, PersonLabel } from "../person";
-import { projectHref } from "../routes";
-import { NotesSkeleton } from "../skeletons";
-import { Time } from "../time";
-import { Detail } from "../ui";
+import { projectHref } from "@/lib/projects/urls";
+import { NotesSkeleton } from "@/components/ui/skeletons";
+import { Time } from "@/components/ui/time";
+import { Detail } from "@/components/ui/page-blocks";
 import { IssueAttachments } from "./attachments";
 
 async function IssueActivity({ issueId }: { issueId: number }) {

@@ -1,9 +1,9 @@
 import { Suspense } from "react";
 import { listLabels, type Project } from "@/lib/projects/queries";
-import { plural } from "./format";
-import { LabelChip, labelColor } from "./label-chip";
-import { ListSkeleton } from "./skeletons";
-import { EmptyState, HeaderCell, PageHeading, Table, TableHead } from "./ui";
+import { plural } from "@/components/ui/format";
+import { LabelChip, labelColor } from "@/components/projects/labels/label-chip";
+import { ListSkeleton } from "@/components/ui/skeletons";
+import { EmptyState, HeaderCell, PageHeading, Table, TableHead } from "@/components/ui/page-blocks";
 
 async function LabelTable({ projectId }: { projectId: number }) {
   const labels = await listLabels(projectId);

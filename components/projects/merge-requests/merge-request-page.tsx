@@ -1,13 +1,13 @@
 import { Suspense, type ReactNode } from "react";
 import { mergeRequestDiscussions, personName, type MergeRequestDetail, type Person } from "@/lib/projects/queries";
 import { Badge, ImportedBadge, MergeRequestStateBadge } from "../badges";
-import { shortSha } from "../format";
+import { shortSha } from "@/components/ui/format";
 import { Markdown } from "../markdown";
 import { DiscussionList } from "../notes/discussion";
 import { OptionalPerson, PersonLabel } from "../person";
-import { NotesSkeleton } from "../skeletons";
-import { Time } from "../time";
-import { Detail } from "../ui";
+import { NotesSkeleton } from "@/components/ui/skeletons";
+import { Time } from "@/components/ui/time";
+import { Detail } from "@/components/ui/page-blocks";
 
 async function MergeRequestActivity({ mergeRequestId }: { mergeRequestId: number }) {
   const discussions = await mergeRequestDiscussions(mergeRequestId);

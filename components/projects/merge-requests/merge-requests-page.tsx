@@ -2,14 +2,14 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { listMergeRequests, mergeRequestStateCounts, type MergeRequestStateFilter, type Project } from "@/lib/projects/queries";
 import { Badge, ImportedBadge, MergeRequestStateBadge } from "../badges";
-import { plural } from "../format";
-import { Pagination } from "../pagination";
+import { plural } from "@/components/ui/format";
+import { Pagination } from "@/components/ui/pagination";
 import { OptionalPerson, PersonLabel } from "../person";
-import { projectHref } from "../routes";
-import { ListSkeleton } from "../skeletons";
-import { StateTabs } from "../state-tabs";
-import { Time } from "../time";
-import { EmptyState, HeaderCell, PageHeading, Table, TableHead } from "../ui";
+import { projectHref } from "@/lib/projects/urls";
+import { ListSkeleton } from "@/components/ui/skeletons";
+import { StateTabs } from "@/components/ui/tab-bar";
+import { Time } from "@/components/ui/time";
+import { EmptyState, HeaderCell, PageHeading, Table, TableHead } from "@/components/ui/page-blocks";
 
 const EMPTY: Record<MergeRequestStateFilter, string> = {
   opened: "There are no open merge requests.",

@@ -1,9 +1,9 @@
 import { Suspense } from "react";
 import { listMilestones, type MilestoneWithCounts, type Project } from "@/lib/projects/queries";
-import { MilestoneStateBadge } from "./badges";
-import { ListSkeleton } from "./skeletons";
-import { Time } from "./time";
-import { EmptyState, HeaderCell, PageHeading, Table, TableHead } from "./ui";
+import { MilestoneStateBadge } from "@/components/projects/badges";
+import { ListSkeleton } from "@/components/ui/skeletons";
+import { Time } from "@/components/ui/time";
+import { EmptyState, HeaderCell, PageHeading, Table, TableHead } from "@/components/ui/page-blocks";
 
 function Progress({ milestone }: { milestone: MilestoneWithCounts }) {
   const total = milestone.openIssues + milestone.closedIssues;

@@ -2,7 +2,7 @@ import { unmappedSourceName, type NoteItem } from "@/lib/projects/queries";
 import { ImportedBadge } from "../badges";
 import { Markdown } from "../markdown";
 import { Avatar, PersonLabel } from "../person";
-import { Time } from "../time";
+import { Time } from "@/components/ui/time";
 
 /** A comment: author, time, Imported badge, body. */
 export function NoteCard({ note, bare = false }: { note: NoteItem; bare?: boolean }) {

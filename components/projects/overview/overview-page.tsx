@@ -2,13 +2,13 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { config } from "@/lib/config";
 import { repositoryRefCounts, type Project } from "@/lib/projects/queries";
-import { ImportStatusBadge, sourceName, VisibilityBadge } from "./badges";
-import { CopyButton } from "./copy-button";
-import { plural } from "./format";
-import { Markdown } from "./markdown";
-import { projectHref } from "./routes";
-import { InlineSkeleton } from "./skeletons";
-import { Detail, PageHeading, Section } from "./ui";
+import { ImportStatusBadge, sourceName, VisibilityBadge } from "@/components/projects/badges";
+import { CopyButton } from "@/components/ui/copy-button";
+import { plural } from "@/components/ui/format";
+import { Markdown } from "@/components/projects/markdown";
+import { projectHref } from "@/lib/projects/urls";
+import { InlineSkeleton } from "@/components/ui/skeletons";
+import { Detail, PageHeading, Section } from "@/components/ui/page-blocks";
 
 async function RefCounts({ projectId }: { projectId: number }) {
   const counts = await repositoryRefCounts(projectId);

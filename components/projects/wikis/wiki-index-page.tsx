@@ -2,9 +2,9 @@ import Link from "next/link";
 import { Suspense } from "react";
 import type { Project } from "@/lib/projects/queries";
 import { encodeWikiSlug, listWikiPages, type WikiPage } from "@/lib/projects/wiki";
-import { projectHref } from "../routes";
-import { ListSkeleton } from "../skeletons";
-import { EmptyState, PageHeading } from "../ui";
+import { projectHref } from "@/lib/projects/urls";
+import { ListSkeleton } from "@/components/ui/skeletons";
+import { EmptyState, PageHeading } from "@/components/ui/page-blocks";
 
 export function wikiHref(project: Project, slug: string): string {
   return `${projectHref(project.fullPath, "wikis")}/${encodeWikiSlug(slug)}`;

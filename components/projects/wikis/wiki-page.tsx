@@ -2,8 +2,8 @@ import Link from "next/link";
 import type { Project } from "@/lib/projects/queries";
 import { creoleToMarkdown } from "@/lib/projects/creole";
 import { encodeWikiSlug, FORMAT_NAMES, type WikiPageContent } from "@/lib/projects/wiki";
-import { Markdown } from "../markdown";
-import { projectHref } from "../routes";
+import { Markdown } from "@/components/projects/markdown";
+import { projectHref } from "@/lib/projects/urls";
 
 export function WikiPageView({ project, wiki }: { project: Project; wiki: WikiPageContent }) {
   const { page, content } = wiki;
