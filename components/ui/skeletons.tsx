@@ -46,3 +46,29 @@ export function CardSkeleton({ lines = 3, label = "Loading" }: { lines?: number;
 export function InlineSkeleton({ label = "Loading" }: { label?: string }) {
   return <span aria-busy="true" aria-label={label} role="status" className="inline-block h-3 w-10 animate-pulse rounded bg-slate-200 align-middle" />;
 }
+
+/** A list page while it loads: its heading, then rows. */
+export function ListPageSkeleton({ title }: { title: string }) {
+  return (
+    <div>
+      <h1 className="text-2xl font-semibold text-slate-900">{title}</h1>
+      <div className="mt-4">
+        <ListSkeleton label={`Loading ${title.toLowerCase()}`} />
+      </div>
+    </div>
+  );
+}
+
+/** An issue, merge request or document while it loads: a title bar, the body, the activity. */
+export function ItemPageSkeleton({ label }: { label: string }) {
+  return (
+    <div aria-busy="true" aria-label={label} role="status">
+      <Bar className="h-4 w-48 bg-slate-100" />
+      <Bar className="mt-3 h-7 w-2/3" />
+      <div className="mt-6 space-y-6">
+        <CardSkeleton lines={4} label="Loading description" />
+        <NotesSkeleton />
+      </div>
+    </div>
+  );
+}

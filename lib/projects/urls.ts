@@ -1,87 +1,58 @@
+import { isReservedTopLevelName } from "@/lib/namespaces/paths";
+
 /**
- * Project URLs, GitLab style: `/<namespace path>/<project path>` for the overview and
- * `/<project>/-/<page>` for everything else.
+ * Project URLs, GitLab style: `/<namespace…>/<project>` for the overview and
+ * `/<namespace…>/<project>/-/<page…>` for everything else. The pages themselves live under
+ * `app/projects/[project]/…`, where `[project]` is the project's full path as one encoded
+ * segment; proxy.ts maps the public URL onto that internal route.
  */
 
-export type ProjectView =
-  | { kind: "overview" }
-  | { kind: "issues" }
-  | { kind: "issue"; iid: number }
-  | { kind: "merge_requests" }
-  | { kind: "merge_request"; iid: number }
-  | { kind: "labels" }
-  | { kind: "milestones" }
-  | { kind: "wikis" }
-  | { kind: "wiki"; slug: string }
-  | { kind: "import" }
-  | { kind: "settings_import" };
+/** The app route that serves project pages. A top-level namespace can never be called this. */
+export const PROJECT_ROUTE = "projects";
 
-export type ProjectRoute = { fullPath: string; view: ProjectView };
+/** The request header carrying the public path and query of a rewritten project request. */
+export const PUBLIC_URL_HEADER = "x-ferry-public-url";
 
-/** The navigation tab a view belongs to. */
-export type ProjectTab = "overview" | "issues" | "merge_requests" | "labels" | "milestones" | "wikis" | "import" | "settings";
+const PATH_SEGMENT = /^[A-Za-z0-9._-]+$/;
+
+/** Git smart HTTP and LFS URLs; next.config.js rewrites them to the git route handlers. */
+const GIT_URL = /\.git(?:\/|$)|\/(?:info\/refs|git-upload-pack|git-receive-pack|info\/lfs\/objects\/batch)$|\/gitlab-lfs\/objects\//;
+
+/**
+ * The internal route path for a public project URL, or null when the path can't be a project page
+ * (a reserved first segment such as `/admin/…`, a git URL, fewer than two path segments, or
+ * characters a namespace or project path never has). Everything after `/-/` is passed on untouched; the file
+ * routes decide which pages exist.
+ */
+export function internalProjectPath(pathname: string): string | null {
+  if (GIT_URL.test(pathname)) return null;
+  const segments = pathname.replace(/^\/+|\/+$/g, "").split("/");
+  const separator = segments.indexOf("-");
+  const projectSegments = separator === -1 ? segments : segments.slice(0, separator);
+  const page = separator === -1 ? [] : segments.slice(separator + 1);
+  // A project always lives in a namespace: at least "<namespace>/<project>".
+  if (projectSegments.length < 2 || !projectSegments.every((segment) => PATH_SEGMENT.test(segment))) return null;
+  if (isReservedTopLevelName(projectSegments[0]!)) return null;
+  if (separator !== -1 && (page.length === 0 || page.some((segment) => segment.length === 0))) return null;
+  return ["", PROJECT_ROUTE, encodeURIComponent(projectSegments.join("/")), ...page].join("/");
+}
+
+/** A route parameter decoded once (dynamic segments may arrive still URL-encoded); malformed escapes stay as they are. */
+export function decodeRouteParam(param: string): string {
+  try {
+    return decodeURIComponent(param);
+  } catch {
+    return param;
+  }
+}
 
 const MAX_IID = 2_147_483_647;
 
-function parseIid(value: string | undefined): number | null {
-  if (!value || !/^[1-9]\d{0,9}$/.test(value)) return null;
+/** An issue or merge request number from the URL, or null for anything that can't be one. */
+export function parseIid(value: string): number | null {
+  if (!/^[1-9]\d{0,9}$/.test(value)) return null;
   const iid = Number(value);
   return iid <= MAX_IID ? iid : null;
-}
-
-function parseView(rest: readonly string[]): ProjectView | null {
-  const [page, ...more] = rest;
-  switch (page) {
-    case "issues":
-    case "merge_requests": {
-      if (more.length === 0) return { kind: page };
-      const iid = more.length === 1 ? parseIid(more[0]) : null;
-      if (iid === null) return null;
-      return page === "issues" ? { kind: "issue", iid } : { kind: "merge_request", iid };
-    }
-    case "labels":
-    case "milestones":
-    case "import":
-      return more.length === 0 ? { kind: page } : null;
-    case "settings":
-      return more.length === 1 && more[0] === "import" ? { kind: "settings_import" } : null;
-    case "wikis":
-      if (more.length === 0) return { kind: "wikis" };
-      if (more.some((segment) => segment.length === 0)) return null;
-      return { kind: "wiki", slug: more.join("/") };
-    default:
-      return null;
-  }
-}
-
-/**
- * Splits the catch-all segments at the first "-": the project's full path before it, the page
- * after it. No "-" means the project overview. Null for anything that can't be a project page.
- */
-export function parseProjectRoute(segments: readonly string[]): ProjectRoute | null {
-  const separator = segments.indexOf("-");
-  const projectSegments = separator === -1 ? segments : segments.slice(0, separator);
-  // A project always lives in a namespace: at least "<namespace>/<project>".
-  if (projectSegments.length < 2 || projectSegments.some((segment) => segment.length === 0)) return null;
-  const fullPath = projectSegments.join("/");
-  if (separator === -1) return { fullPath, view: { kind: "overview" } };
-  const view = parseView(segments.slice(separator + 1));
-  return view ? { fullPath, view } : null;
-}
-
-export function tabOf(view: ProjectView): ProjectTab {
-  switch (view.kind) {
-    case "issue":
-      return "issues";
-    case "merge_request":
-      return "merge_requests";
-    case "wiki":
-      return "wikis";
-    case "settings_import":
-      return "settings";
-    default:
-      return view.kind;
-  }
 }
 
 /** Path segments are restricted to URL-safe characters, but encode anyway. */
@@ -90,20 +61,15 @@ export function projectHref(fullPath: string, ...rest: (string | number)[]): str
   return rest.length === 0 ? base : `${base}/-/${rest.map((part) => String(part)).join("/")}`;
 }
 
-/** The same page of another spelling of the project path (for a redirect to the canonical one). */
-export function viewPath(view: ProjectView): (string | number)[] {
-  switch (view.kind) {
-    case "overview":
-      return [];
-    case "issue":
-      return ["issues", view.iid];
-    case "merge_request":
-      return ["merge_requests", view.iid];
-    case "wiki":
-      return ["wikis", view.slug.split("/").map(encodeURIComponent).join("/")];
-    case "settings_import":
-      return ["settings", "import"];
-    default:
-      return [view.kind];
-  }
+/**
+ * The same public URL with the project part spelled the canonical way, for a request that found
+ * the project under a differently cased path. `requestedUrl` is the public path and query the
+ * browser asked for; anything that does not start with the requested project path leads to the
+ * project's overview.
+ */
+export function canonicalProjectUrl(requestedUrl: string, requestedFullPath: string, canonicalFullPath: string): string {
+  const prefix = `/${requestedFullPath}`;
+  const rest = requestedUrl.slice(prefix.length);
+  if (!requestedUrl.startsWith(prefix) || !(rest === "" || rest.startsWith("/") || rest.startsWith("?"))) return projectHref(canonicalFullPath);
+  return `${projectHref(canonicalFullPath)}${rest}`;
 }
