@@ -55,6 +55,27 @@ export function Table({ caption, children }: { caption: string; children: ReactN
   );
 }
 
+export type Column = { label: string; align?: "right" };
+
+/** A table with a header row of plain column names; the body rows are the children. */
+export function DataTable({ caption, columns, children }: { caption: string; columns: readonly (string | Column)[]; children: ReactNode }) {
+  return (
+    <Table caption={caption}>
+      <TableHead>
+        {columns.map((column) => {
+          const { label, align } = typeof column === "string" ? { label: column, align: undefined } : column;
+          return (
+            <HeaderCell key={label} className={align === "right" ? "text-right" : ""}>
+              {label}
+            </HeaderCell>
+          );
+        })}
+      </TableHead>
+      <tbody>{children}</tbody>
+    </Table>
+  );
+}
+
 export function HeaderCell({ children, className = "" }: { children: ReactNode; className?: string }) {
   return (
     <th scope="col" className={`px-4 py-2 text-xs font-medium tracking-wide whitespace-nowrap text-slate-500 uppercase ${className}`}>

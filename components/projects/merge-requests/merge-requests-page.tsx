@@ -1,15 +1,13 @@
 import Link from "next/link";
-import { Suspense } from "react";
 import { listMergeRequests, mergeRequestStateCounts, type MergeRequestStateFilter, type Project } from "@/lib/projects/queries";
 import { Badge, ImportedBadge, MergeRequestStateBadge } from "../badges";
 import { plural } from "@/components/ui/format";
-import { Pagination } from "@/components/ui/pagination";
 import { OptionalPerson, PersonLabel } from "../person";
 import { projectHref } from "@/lib/projects/urls";
-import { ListSkeleton } from "@/components/ui/skeletons";
 import { StateTabs } from "@/components/ui/tab-bar";
 import { Time } from "@/components/ui/time";
-import { EmptyState, HeaderCell, PageHeading, Table, TableHead } from "@/components/ui/page-blocks";
+import { ListPage } from "../list-page";
+import { PagedTable } from "../paged-table";
 
 const EMPTY: Record<MergeRequestStateFilter, string> = {
   opened: "There are no open merge requests.",
@@ -21,71 +19,62 @@ const EMPTY: Record<MergeRequestStateFilter, string> = {
 async function MergeRequestTable({ project, state, page }: { project: Project; state: MergeRequestStateFilter; page: number }) {
   const result = await listMergeRequests(project.id, { state, page });
   const basePath = projectHref(project.fullPath, "merge_requests");
-  if (result.items.length === 0) {
-    return (
-      <>
-        <EmptyState testId="merge-requests-empty">{page > 1 ? "There are no merge requests on this page." : EMPTY[state]}</EmptyState>
-        <Pagination basePath={basePath} params={{ state }} page={page} pageCount={result.pageCount} label="Merge request pages" />
-      </>
-    );
-  }
   return (
-    <>
-      <Table caption="Merge requests">
-        <TableHead>
-          <HeaderCell>Merge request</HeaderCell>
-          <HeaderCell>Author</HeaderCell>
-          <HeaderCell>Assignee</HeaderCell>
-          <HeaderCell>Opened</HeaderCell>
-        </TableHead>
-        <tbody>
-          {result.items.map((mergeRequest) => (
-            <tr key={mergeRequest.id} className="border-t border-slate-100 align-top" data-testid="merge-request-row" data-iid={mergeRequest.iid}>
-              <td className="px-4 py-2.5">
-                <div className="flex flex-wrap items-center gap-2">
-                  {state === "all" && <MergeRequestStateBadge state={mergeRequest.state} />}
-                  {mergeRequest.draft && <Badge tone="amber">Draft</Badge>}
-                  <Link
-                    href={projectHref(project.fullPath, "merge_requests", mergeRequest.iid)}
-                    className="font-medium text-slate-900 hover:text-brand-600 hover:underline"
-                  >
-                    {mergeRequest.title}
-                  </Link>
-                  <ImportedBadge from={mergeRequest.importedFrom} />
-                </div>
-                <div className="mt-1 flex flex-wrap items-center gap-2 text-xs text-slate-500">
-                  <span>!{mergeRequest.iid}</span>
-                  <span>
-                    <code className="font-mono">{mergeRequest.sourceBranch}</code> → <code className="font-mono">{mergeRequest.targetBranch}</code>
-                  </span>
-                  {mergeRequest._count.notes > 0 && <span>{plural(mergeRequest._count.notes, "comment")}</span>}
-                  {mergeRequest._count.approvals > 0 && <span>{plural(mergeRequest._count.approvals, "approval")}</span>}
-                </div>
-              </td>
-              <td className="px-4 py-2.5 whitespace-nowrap">
-                <PersonLabel person={mergeRequest.author} />
-              </td>
-              <td className="px-4 py-2.5 whitespace-nowrap">
-                <OptionalPerson person={mergeRequest.assignee} empty="Unassigned" />
-              </td>
-              <td className="px-4 py-2.5 whitespace-nowrap text-slate-600">
-                <Time value={mergeRequest.createdAt} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </Table>
-      <Pagination basePath={basePath} params={{ state }} page={page} pageCount={result.pageCount} label="Merge request pages" />
-    </>
+    <PagedTable
+      caption="Merge requests"
+      columns={["Merge request", "Author", "Assignee", "Opened"]}
+      basePath={basePath}
+      state={state}
+      page={page}
+      pageCount={result.pageCount}
+      rowCount={result.items.length}
+      emptyTestId="merge-requests-empty"
+      emptyText={EMPTY[state]}
+    >
+      {result.items.map((mergeRequest) => (
+        <tr key={mergeRequest.id} className="border-t border-slate-100 align-top" data-testid="merge-request-row" data-iid={mergeRequest.iid}>
+          <td className="px-4 py-2.5">
+            <div className="flex flex-wrap items-center gap-2">
+              {state === "all" && <MergeRequestStateBadge state={mergeRequest.state} />}
+              {mergeRequest.draft && <Badge tone="amber">Draft</Badge>}
+              <Link
+                href={projectHref(project.fullPath, "merge_requests", mergeRequest.iid)}
+                className="font-medium text-slate-900 hover:text-brand-600 hover:underline"
+              >
+                {mergeRequest.title}
+              </Link>
+              <ImportedBadge from={mergeRequest.importedFrom} />
+            </div>
+            <div className="mt-1 flex flex-wrap items-center gap-2 text-xs text-slate-500">
+              <span>!{mergeRequest.iid}</span>
+              <span>
+                <code className="font-mono">{mergeRequest.sourceBranch}</code> → <code className="font-mono">{mergeRequest.targetBranch}</code>
+              </span>
+              {mergeRequest._count.notes > 0 && <span>{plural(mergeRequest._count.notes, "comment")}</span>}
+              {mergeRequest._count.approvals > 0 && <span>{plural(mergeRequest._count.approvals, "approval")}</span>}
+            </div>
+          </td>
+          <td className="px-4 py-2.5 whitespace-nowrap">
+            <PersonLabel person={mergeRequest.author} />
+          </td>
+          <td className="px-4 py-2.5 whitespace-nowrap">
+            <OptionalPerson person={mergeRequest.assignee} empty="Unassigned" />
+          </td>
+          <td className="px-4 py-2.5 whitespace-nowrap text-slate-600">
+            <Time value={mergeRequest.createdAt} />
+          </td>
+        </tr>
+      ))}
+    </PagedTable>
   );
 }
 
 export async function MergeRequestsPage({ project, state, page }: { project: Project; state: MergeRequestStateFilter; page: number }) {
   const counts = await mergeRequestStateCounts(project.id);
   return (
-    <div>
-      <PageHeading title="Merge requests" />
-      <div className="mt-4">
+    <ListPage
+      title="Merge requests"
+      filters={
         <StateTabs
           label="Filter merge requests by state"
           basePath={projectHref(project.fullPath, "merge_requests")}
@@ -97,12 +86,10 @@ export async function MergeRequestsPage({ project, state, page }: { project: Pro
             { value: "all", label: "All", count: counts.all },
           ]}
         />
-      </div>
-      <div className="mt-4">
-        <Suspense key={`${state}:${page}`} fallback={<ListSkeleton label="Loading merge requests" />}>
-          <MergeRequestTable project={project} state={state} page={page} />
-        </Suspense>
-      </div>
-    </div>
+      }
+      listKey={`${state}:${page}`}
+    >
+      <MergeRequestTable project={project} state={state} page={page} />
+    </ListPage>
   );
 }

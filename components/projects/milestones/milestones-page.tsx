@@ -1,9 +1,8 @@
-import { Suspense } from "react";
 import { listMilestones, type MilestoneWithCounts, type Project } from "@/lib/projects/queries";
 import { MilestoneStateBadge } from "@/components/projects/badges";
-import { ListSkeleton } from "@/components/ui/skeletons";
 import { Time } from "@/components/ui/time";
-import { EmptyState, HeaderCell, PageHeading, Table, TableHead } from "@/components/ui/page-blocks";
+import { DataTable, EmptyState } from "@/components/ui/page-blocks";
+import { ListPage } from "../list-page";
 
 function Progress({ milestone }: { milestone: MilestoneWithCounts }) {
   const total = milestone.openIssues + milestone.closedIssues;
@@ -29,50 +28,39 @@ async function MilestoneTable({ projectId }: { projectId: number }) {
   const milestones = await listMilestones(projectId);
   if (milestones.length === 0) return <EmptyState testId="milestones-empty">This project has no milestones.</EmptyState>;
   return (
-    <Table caption="Milestones">
-      <TableHead>
-        <HeaderCell>Milestone</HeaderCell>
-        <HeaderCell>State</HeaderCell>
-        <HeaderCell className="text-right">Open issues</HeaderCell>
-        <HeaderCell className="text-right">Closed issues</HeaderCell>
-        <HeaderCell>Progress</HeaderCell>
-      </TableHead>
-      <tbody>
-        {milestones.map((milestone) => (
-          <tr key={milestone.id} className="border-t border-slate-100 align-top" data-testid="milestone-row">
-            <th scope="row" className="px-4 py-2.5 text-left font-normal">
-              <span className="font-medium text-slate-900">{milestone.title}</span>
-              {milestone.dueDate && (
-                <span className="block text-xs text-slate-500">
-                  Due <Time value={milestone.dueDate} format="date" />
-                </span>
-              )}
-              {milestone.description && <span className="mt-0.5 block text-xs text-slate-600">{milestone.description}</span>}
-            </th>
-            <td className="px-4 py-2.5">
-              <MilestoneStateBadge state={milestone.state} />
-            </td>
-            <td className="px-4 py-2.5 text-right text-slate-700">{milestone.openIssues}</td>
-            <td className="px-4 py-2.5 text-right text-slate-700">{milestone.closedIssues}</td>
-            <td className="px-4 py-2.5">
-              <Progress milestone={milestone} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </Table>
+    <DataTable
+      caption="Milestones"
+      columns={["Milestone", "State", { label: "Open issues", align: "right" }, { label: "Closed issues", align: "right" }, "Progress"]}
+    >
+      {milestones.map((milestone) => (
+        <tr key={milestone.id} className="border-t border-slate-100 align-top" data-testid="milestone-row">
+          <th scope="row" className="px-4 py-2.5 text-left font-normal">
+            <span className="font-medium text-slate-900">{milestone.title}</span>
+            {milestone.dueDate && (
+              <span className="block text-xs text-slate-500">
+                Due <Time value={milestone.dueDate} format="date" />
+              </span>
+            )}
+            {milestone.description && <span className="mt-0.5 block text-xs text-slate-600">{milestone.description}</span>}
+          </th>
+          <td className="px-4 py-2.5">
+            <MilestoneStateBadge state={milestone.state} />
+          </td>
+          <td className="px-4 py-2.5 text-right text-slate-700">{milestone.openIssues}</td>
+          <td className="px-4 py-2.5 text-right text-slate-700">{milestone.closedIssues}</td>
+          <td className="px-4 py-2.5">
+            <Progress milestone={milestone} />
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
 export function MilestonesPage({ project }: { project: Project }) {
   return (
-    <div>
-      <PageHeading title="Milestones" />
-      <div className="mt-4">
-        <Suspense fallback={<ListSkeleton label="Loading milestones" />}>
-          <MilestoneTable projectId={project.id} />
-        </Suspense>
-      </div>
-    </div>
+    <ListPage title="Milestones">
+      <MilestoneTable projectId={project.id} />
+    </ListPage>
   );
 }

@@ -1,10 +1,9 @@
 import Link from "next/link";
-import { Suspense } from "react";
 import type { Project } from "@/lib/projects/queries";
 import { encodeWikiSlug, listWikiPages, type WikiPage } from "@/lib/projects/wiki";
 import { projectHref } from "@/lib/projects/urls";
-import { ListSkeleton } from "@/components/ui/skeletons";
-import { EmptyState, PageHeading } from "@/components/ui/page-blocks";
+import { EmptyState } from "@/components/ui/page-blocks";
+import { ImportSettingsLink, ListPage } from "../list-page";
 
 export function wikiHref(project: Project, slug: string): string {
   return `${projectHref(project.fullPath, "wikis")}/${encodeWikiSlug(slug)}`;
@@ -49,24 +48,8 @@ async function WikiPageList({ project }: { project: Project }) {
 
 export function WikiIndexPage({ project, canManage = false }: { project: Project; canManage?: boolean }) {
   return (
-    <div>
-      <PageHeading
-        title="Wiki"
-        actions={
-          canManage ? (
-            <Link href={projectHref(project.fullPath, "settings", "import")} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50">
-              Import a wiki
-            </Link>
-          ) : undefined
-        }
-      >
-        All pages
-      </PageHeading>
-      <div className="mt-4">
-        <Suspense fallback={<ListSkeleton label="Loading wiki pages" />}>
-          <WikiPageList project={project} />
-        </Suspense>
-      </div>
-    </div>
+    <ListPage title="Wiki" subtitle="All pages" action={canManage ? <ImportSettingsLink project={project}>Import a wiki</ImportSettingsLink> : undefined}>
+      <WikiPageList project={project} />
+    </ListPage>
   );
 }
