@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
-import { NavTabs } from "@/components/identity/nav-tabs";
+import { TabbedSection } from "@/components/ui/tabbed-section";
 import { currentUser } from "@/lib/auth";
 
 /**
@@ -12,16 +12,15 @@ export default async function AdminLayout({ children }: { children: ReactNode })
   if (!user) return children;
   if (!user.isAdmin) notFound();
   return (
-    <div>
-      <h1 className="text-2xl font-semibold text-slate-900">Administration</h1>
-      <NavTabs
-        label="Administration"
-        tabs={[
-          { href: "/admin/users", label: "Users" },
-          { href: "/admin/settings", label: "Settings" },
-        ]}
-      />
-      <div className="mt-6">{children}</div>
-    </div>
+    <TabbedSection
+      heading={<h1 className="text-2xl font-semibold text-slate-900">Administration</h1>}
+      label="Administration"
+      tabs={[
+        { href: "/admin/users", label: "Users" },
+        { href: "/admin/settings", label: "Settings" },
+      ]}
+    >
+      {children}
+    </TabbedSection>
   );
 }

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { NavTabs } from "@/components/identity/nav-tabs";
+import { TabbedSection } from "@/components/ui/tabbed-section";
 import { currentUser } from "@/lib/auth";
 
 export default async function ProfileLayout({ children }: { children: ReactNode }) {
@@ -7,18 +7,19 @@ export default async function ProfileLayout({ children }: { children: ReactNode 
   const user = await currentUser();
   if (!user) return children;
   return (
-    <div>
-      <p className="text-sm text-slate-600">
-        Your profile · <span className="font-medium text-slate-900">{user.name ?? user.username}</span> <span className="text-slate-500">@{user.username}</span>
-      </p>
-      <NavTabs
-        label="Profile"
-        tabs={[
-          { href: "/profile/account", label: "Account" },
-          { href: "/profile/access_tokens", label: "Access tokens" },
-        ]}
-      />
-      <div className="mt-6">{children}</div>
-    </div>
+    <TabbedSection
+      heading={
+        <p className="text-sm text-slate-600">
+          Your profile · <span className="font-medium text-slate-900">{user.name ?? user.username}</span> <span className="text-slate-500">@{user.username}</span>
+        </p>
+      }
+      label="Profile"
+      tabs={[
+        { href: "/profile/account", label: "Account" },
+        { href: "/profile/access_tokens", label: "Access tokens" },
+      ]}
+    >
+      {children}
+    </TabbedSection>
   );
 }

@@ -2,7 +2,8 @@ import { Suspense, type ReactNode } from "react";
 import { NotesSkeleton } from "@/components/ui/skeletons";
 import { Time } from "@/components/ui/time";
 import { Markdown } from "./markdown";
-import { PersonLabel } from "./person";
+import { Detail } from "@/components/ui/page-blocks";
+import { OptionalPerson, PersonLabel } from "./person";
 import type { Person } from "@/lib/projects/queries";
 
 /**
@@ -26,7 +27,7 @@ export function ItemByline({ badges, reference, createdAt, author, children }: {
 
 /**
  * The page of one issue or merge request: byline and title, then the description, anything the kind
- * adds below it, and the activity streamed in; the details in a sidebar.
+ * adds below it, and the activity streamed in; the assignee and other details in a sidebar.
  */
 export function ItemPage({
   titleId,
@@ -37,6 +38,7 @@ export function ItemPage({
   extra,
   activity,
   detailsLabel,
+  assignee,
   details,
 }: {
   titleId: string;
@@ -47,6 +49,7 @@ export function ItemPage({
   extra?: ReactNode;
   activity: ReactNode;
   detailsLabel: string;
+  assignee: Person | null;
   details: ReactNode;
 }) {
   return (
@@ -72,7 +75,12 @@ export function ItemPage({
           </section>
         </div>
         <aside aria-label={detailsLabel} className="h-fit rounded-lg border border-slate-200 bg-white px-4 py-1 shadow-sm">
-          <dl>{details}</dl>
+          <dl>
+            <Detail term="Assignee">
+              <OptionalPerson person={assignee} empty="Unassigned" />
+            </Detail>
+            {details}
+          </dl>
         </aside>
       </div>
     </article>

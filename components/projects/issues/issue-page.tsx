@@ -5,7 +5,6 @@ import { ImportedBadge, IssueStateBadge } from "../badges";
 import { LabelList } from "@/components/projects/labels/label-chip";
 import { NoteList } from "../notes/note";
 import { ItemByline, ItemPage } from "../item-page";
-import { OptionalPerson } from "../person";
 import { projectHref } from "@/lib/projects/urls";
 import { Time } from "@/components/ui/time";
 import { Detail } from "@/components/ui/page-blocks";
@@ -34,11 +33,9 @@ export function IssuePage({ project, issue }: { project: Project; issue: IssueDe
       }
       activity={<IssueActivity issueId={issue.id} />}
       detailsLabel="Issue details"
+      assignee={issue.assignee}
       details={
         <>
-          <Detail term="Assignee">
-            <OptionalPerson person={issue.assignee} empty="Unassigned" />
-          </Detail>
           <Detail term="Milestone">
             {issue.milestone ? (
               <Link href={projectHref(project.fullPath, "milestones")} className="text-brand-600 hover:underline">

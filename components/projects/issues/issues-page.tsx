@@ -5,10 +5,9 @@ import { plural } from "@/components/ui/format";
 import { LabelList } from "@/components/projects/labels/label-chip";
 import { OptionalPerson, PersonLabel } from "../person";
 import { projectHref } from "@/lib/projects/urls";
-import { StateTabs } from "@/components/ui/tab-bar";
 import { Time } from "@/components/ui/time";
-import { ImportSettingsLink, ListPage } from "../list-page";
-import { PagedTable } from "../paged-table";
+import { ImportSettingsLink } from "../list-page";
+import { FilteredListPage, PagedTable, type ListSlice } from "../filtered-list";
 
 const EMPTY: Record<IssueStateFilter, string> = {
   opened: "There are no open issues.",
@@ -16,26 +15,15 @@ const EMPTY: Record<IssueStateFilter, string> = {
   all: "There are no issues.",
 };
 
-async function IssueTable({ project, state, page }: { project: Project; state: IssueStateFilter; page: number }) {
-  const result = await listIssues(project.id, { state, page });
-  const basePath = projectHref(project.fullPath, "issues");
+async function IssueTable({ project, slice }: { project: Project; slice: ListSlice<IssueStateFilter> }) {
+  const result = await listIssues(project.id, slice);
   return (
-    <PagedTable
-      caption="Issues"
-      columns={["Issue", "Author", "Assignee", "Milestone", "Opened"]}
-      basePath={basePath}
-      state={state}
-      page={page}
-      pageCount={result.pageCount}
-      rowCount={result.items.length}
-      emptyTestId="issues-empty"
-      emptyText={EMPTY[state]}
-    >
+    <PagedTable caption="Issues" columns={["Issue", "Author", "Assignee", "Milestone", "Opened"]} slice={slice} result={result} emptyTestId="issues-empty" emptyText={EMPTY[slice.state]}>
       {result.items.map((issue) => (
         <tr key={issue.id} className="border-t border-slate-100 align-top" data-testid="issue-row" data-iid={issue.iid}>
           <td className="px-4 py-2.5">
             <div className="flex flex-wrap items-center gap-2">
-              {state === "all" && <IssueStateBadge state={issue.state} />}
+              {slice.state === "all" && <IssueStateBadge state={issue.state} />}
               <Link href={projectHref(project.fullPath, "issues", issue.iid)} className="font-medium text-slate-900 hover:text-brand-600 hover:underline">
                 {issue.title}
               </Link>
@@ -70,25 +58,19 @@ async function IssueTable({ project, state, page }: { project: Project; state: I
 
 export async function IssuesPage({ project, state, page, canManage = false }: { project: Project; state: IssueStateFilter; page: number; canManage?: boolean }) {
   const counts = await issueStateCounts(project.id);
+  const slice = { basePath: projectHref(project.fullPath, "issues"), state, page };
   return (
-    <ListPage
+    <FilteredListPage
       title="Issues"
+      slice={slice}
       action={canManage ? <ImportSettingsLink project={project}>Import from a Bitbucket export</ImportSettingsLink> : undefined}
-      filters={
-        <StateTabs
-          label="Filter issues by state"
-          basePath={projectHref(project.fullPath, "issues")}
-          current={state}
-          tabs={[
-            { value: "opened", label: "Open", count: counts.opened },
-            { value: "closed", label: "Closed", count: counts.closed },
-            { value: "all", label: "All", count: counts.all },
-          ]}
-        />
-      }
-      listKey={`${state}:${page}`}
+      states={[
+        { value: "opened", label: "Open", count: counts.opened },
+        { value: "closed", label: "Closed", count: counts.closed },
+        { value: "all", label: "All", count: counts.all },
+      ]}
     >
-      <IssueTable project={project} state={state} page={page} />
-    </ListPage>
+      <IssueTable project={project} slice={slice} />
+    </FilteredListPage>
   );
 }

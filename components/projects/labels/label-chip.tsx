@@ -30,13 +30,11 @@ export function LabelChip({ label }: { label: ChipLabel }) {
   const background = labelColor(label.color);
   const foreground = textColorFor(background);
   const scoped = scopedLabel(label.title);
-  const tooltip = label.description || undefined;
+  const chip = { title: label.description || undefined, "data-testid": "label-chip", "data-label": label.title };
   if (scoped) {
     return (
       <span
-        title={tooltip}
-        data-testid="label-chip"
-        data-label={label.title}
+        {...chip}
         className="inline-flex max-w-full overflow-hidden rounded-full border-2 text-xs leading-4 font-medium"
         style={{ borderColor: background }}
       >
@@ -50,9 +48,7 @@ export function LabelChip({ label }: { label: ChipLabel }) {
   }
   return (
     <span
-      title={tooltip}
-      data-testid="label-chip"
-      data-label={label.title}
+      {...chip}
       className="inline-flex max-w-full truncate rounded-full border-2 px-2 py-px text-xs leading-4 font-medium"
       style={{ backgroundColor: background, borderColor: background, color: foreground }}
     >

@@ -4,7 +4,7 @@ import { Badge, ImportedBadge, MergeRequestStateBadge } from "../badges";
 import { shortSha } from "@/components/ui/format";
 import { DiscussionList } from "../notes/discussion";
 import { ItemByline, ItemPage } from "../item-page";
-import { OptionalPerson, PersonLabel } from "../person";
+import { PersonLabel } from "../person";
 import { Time } from "@/components/ui/time";
 import { Detail } from "@/components/ui/page-blocks";
 
@@ -112,11 +112,9 @@ export function MergeRequestPage({ mergeRequest }: { mergeRequest: MergeRequestD
       extra={<Approvals mergeRequest={mergeRequest} />}
       activity={<MergeRequestActivity mergeRequestId={mergeRequest.id} />}
       detailsLabel="Merge request details"
+      assignee={mergeRequest.assignee}
       details={
         <>
-          <Detail term="Assignee">
-            <OptionalPerson person={mergeRequest.assignee} empty="Unassigned" />
-          </Detail>
           <Detail term="Reviewers">
             {reviewers.length > 0 ? (
               <ul className="space-y-1" data-testid="reviewers">

@@ -4,10 +4,8 @@ import { Badge, ImportedBadge, MergeRequestStateBadge } from "../badges";
 import { plural } from "@/components/ui/format";
 import { OptionalPerson, PersonLabel } from "../person";
 import { projectHref } from "@/lib/projects/urls";
-import { StateTabs } from "@/components/ui/tab-bar";
 import { Time } from "@/components/ui/time";
-import { ListPage } from "../list-page";
-import { PagedTable } from "../paged-table";
+import { FilteredListPage, PagedTable, type ListSlice } from "../filtered-list";
 
 const EMPTY: Record<MergeRequestStateFilter, string> = {
   opened: "There are no open merge requests.",
@@ -16,26 +14,15 @@ const EMPTY: Record<MergeRequestStateFilter, string> = {
   all: "There are no merge requests.",
 };
 
-async function MergeRequestTable({ project, state, page }: { project: Project; state: MergeRequestStateFilter; page: number }) {
-  const result = await listMergeRequests(project.id, { state, page });
-  const basePath = projectHref(project.fullPath, "merge_requests");
+async function MergeRequestTable({ project, slice }: { project: Project; slice: ListSlice<MergeRequestStateFilter> }) {
+  const result = await listMergeRequests(project.id, slice);
   return (
-    <PagedTable
-      caption="Merge requests"
-      columns={["Merge request", "Author", "Assignee", "Opened"]}
-      basePath={basePath}
-      state={state}
-      page={page}
-      pageCount={result.pageCount}
-      rowCount={result.items.length}
-      emptyTestId="merge-requests-empty"
-      emptyText={EMPTY[state]}
-    >
+    <PagedTable caption="Merge requests" columns={["Merge request", "Author", "Assignee", "Opened"]} slice={slice} result={result} emptyTestId="merge-requests-empty" emptyText={EMPTY[slice.state]}>
       {result.items.map((mergeRequest) => (
         <tr key={mergeRequest.id} className="border-t border-slate-100 align-top" data-testid="merge-request-row" data-iid={mergeRequest.iid}>
           <td className="px-4 py-2.5">
             <div className="flex flex-wrap items-center gap-2">
-              {state === "all" && <MergeRequestStateBadge state={mergeRequest.state} />}
+              {slice.state === "all" && <MergeRequestStateBadge state={mergeRequest.state} />}
               {mergeRequest.draft && <Badge tone="amber">Draft</Badge>}
               <Link
                 href={projectHref(project.fullPath, "merge_requests", mergeRequest.iid)}
@@ -71,25 +58,19 @@ async function MergeRequestTable({ project, state, page }: { project: Project; s
 
 export async function MergeRequestsPage({ project, state, page }: { project: Project; state: MergeRequestStateFilter; page: number }) {
   const counts = await mergeRequestStateCounts(project.id);
+  const slice = { basePath: projectHref(project.fullPath, "merge_requests"), state, page };
   return (
-    <ListPage
+    <FilteredListPage
       title="Merge requests"
-      filters={
-        <StateTabs
-          label="Filter merge requests by state"
-          basePath={projectHref(project.fullPath, "merge_requests")}
-          current={state}
-          tabs={[
-            { value: "opened", label: "Open", count: counts.opened },
-            { value: "merged", label: "Merged", count: counts.merged },
-            { value: "closed", label: "Closed", count: counts.closed },
-            { value: "all", label: "All", count: counts.all },
-          ]}
-        />
-      }
-      listKey={`${state}:${page}`}
+      slice={slice}
+      states={[
+        { value: "opened", label: "Open", count: counts.opened },
+        { value: "merged", label: "Merged", count: counts.merged },
+        { value: "closed", label: "Closed", count: counts.closed },
+        { value: "all", label: "All", count: counts.all },
+      ]}
     >
-      <MergeRequestTable project={project} state={state} page={page} />
-    </ListPage>
+      <MergeRequestTable project={project} slice={slice} />
+    </FilteredListPage>
   );
 }

@@ -1,0 +1,57 @@
+import type { ReactNode } from "react";
+import { DataTable, EmptyState, type Column } from "@/components/ui/page-blocks";
+import { Pagination } from "@/components/ui/pagination";
+import { StateTabs, type StateTab } from "@/components/ui/tab-bar";
+import { ListPage } from "./list-page";
+
+/** The part of a list a page shows: `?state=` and `?page=` under `basePath`. */
+export type ListSlice<State extends string = string> = { basePath: string; state: State; page: number };
+
+/** A list page filtered by state: the state tabs with their counts above the list. */
+export function FilteredListPage({ title, slice, states, action, children }: { title: string; slice: ListSlice; states: readonly StateTab[]; action?: ReactNode; children: ReactNode }) {
+  return (
+    <ListPage
+      title={title}
+      action={action}
+      filters={<StateTabs label={`Filter ${title.toLowerCase()} by state`} basePath={slice.basePath} current={slice.state} tabs={states} />}
+      listKey={`${slice.state}:${slice.page}`}
+    >
+      {children}
+    </ListPage>
+  );
+}
+
+/**
+ * One page of a filtered list, with the page links below it. An empty page says why: `emptyText`
+ * on the first page, that the page is past the end on any other.
+ */
+export function PagedTable({
+  caption,
+  columns,
+  slice,
+  result,
+  emptyTestId,
+  emptyText,
+  children,
+}: {
+  caption: string;
+  columns: readonly (string | Column)[];
+  slice: ListSlice;
+  result: { items: readonly unknown[]; pageCount: number };
+  emptyTestId: string;
+  emptyText: string;
+  children: ReactNode;
+}) {
+  return (
+    <>
+      {result.items.length === 0 ? (
+        <EmptyState testId={emptyTestId}>{slice.page > 1 ? `There are no ${caption.toLowerCase()} on this page.` : emptyText}</EmptyState>
+      ) : (
+        <DataTable caption={caption} columns={columns}>
+          {children}
+        </DataTable>
+      )}
+      <Pagination basePath={slice.basePath} params={{ state: slice.state }} page={slice.page} pageCount={result.pageCount} label={`${caption.replace(/s$/, "")} pages`} />
+    </>
+  );
+}
