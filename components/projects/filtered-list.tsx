@@ -2,7 +2,9 @@ import type { ReactNode } from "react";
 import { DataTable, EmptyState, type Column } from "@/components/ui/page-blocks";
 import { Pagination } from "@/components/ui/pagination";
 import { StateTabs, type StateTab } from "@/components/ui/tab-bar";
+import type { Person } from "@/lib/projects/queries";
 import { ListPage } from "./list-page";
+import { OptionalPerson, PersonLabel } from "./person";
 
 /** The part of a list a page shows: `?state=` and `?page=` under `basePath`. */
 export type ListSlice<State extends string = string> = { basePath: string; state: State; page: number };
@@ -52,6 +54,20 @@ export function PagedTable({
         </DataTable>
       )}
       <Pagination basePath={slice.basePath} params={{ state: slice.state }} page={slice.page} pageCount={result.pageCount} label={`${caption.replace(/s$/, "")} pages`} />
+    </>
+  );
+}
+
+/** The Author and Assignee cells of an issue's or merge request's row. */
+export function AuthorAndAssigneeCells({ author, assignee }: { author: Person; assignee: Person | null }) {
+  return (
+    <>
+      <td className="px-4 py-2.5 whitespace-nowrap">
+        <PersonLabel person={author} />
+      </td>
+      <td className="px-4 py-2.5 whitespace-nowrap">
+        <OptionalPerson person={assignee} empty="Unassigned" />
+      </td>
     </>
   );
 }

@@ -3,11 +3,10 @@ import { issueStateCounts, listIssues, type IssueStateFilter, type Project } fro
 import { ImportedBadge, IssueStateBadge } from "../badges";
 import { plural } from "@/components/ui/format";
 import { LabelList } from "@/components/projects/labels/label-chip";
-import { OptionalPerson, PersonLabel } from "../person";
 import { projectHref } from "@/lib/projects/urls";
 import { Time } from "@/components/ui/time";
 import { ImportSettingsLink } from "../list-page";
-import { FilteredListPage, PagedTable, type ListSlice } from "../filtered-list";
+import { AuthorAndAssigneeCells, FilteredListPage, PagedTable, type ListSlice } from "../filtered-list";
 
 const EMPTY: Record<IssueStateFilter, string> = {
   opened: "There are no open issues.",
@@ -40,12 +39,7 @@ async function IssueTable({ project, slice }: { project: Project; slice: ListSli
               </div>
             )}
           </td>
-          <td className="px-4 py-2.5 whitespace-nowrap">
-            <PersonLabel person={issue.author} />
-          </td>
-          <td className="px-4 py-2.5 whitespace-nowrap">
-            <OptionalPerson person={issue.assignee} empty="Unassigned" />
-          </td>
+          <AuthorAndAssigneeCells author={issue.author} assignee={issue.assignee} />
           <td className="px-4 py-2.5">{issue.milestone ? issue.milestone.title : <span className="text-slate-500">None</span>}</td>
           <td className="px-4 py-2.5 whitespace-nowrap text-slate-600">
             <Time value={issue.createdAt} />

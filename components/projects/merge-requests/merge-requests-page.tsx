@@ -2,10 +2,9 @@ import Link from "next/link";
 import { listMergeRequests, mergeRequestStateCounts, type MergeRequestStateFilter, type Project } from "@/lib/projects/queries";
 import { Badge, ImportedBadge, MergeRequestStateBadge } from "../badges";
 import { plural } from "@/components/ui/format";
-import { OptionalPerson, PersonLabel } from "../person";
 import { projectHref } from "@/lib/projects/urls";
 import { Time } from "@/components/ui/time";
-import { FilteredListPage, PagedTable, type ListSlice } from "../filtered-list";
+import { AuthorAndAssigneeCells, FilteredListPage, PagedTable, type ListSlice } from "../filtered-list";
 
 const EMPTY: Record<MergeRequestStateFilter, string> = {
   opened: "There are no open merge requests.",
@@ -41,12 +40,7 @@ async function MergeRequestTable({ project, slice }: { project: Project; slice: 
               {mergeRequest._count.approvals > 0 && <span>{plural(mergeRequest._count.approvals, "approval")}</span>}
             </div>
           </td>
-          <td className="px-4 py-2.5 whitespace-nowrap">
-            <PersonLabel person={mergeRequest.author} />
-          </td>
-          <td className="px-4 py-2.5 whitespace-nowrap">
-            <OptionalPerson person={mergeRequest.assignee} empty="Unassigned" />
-          </td>
+          <AuthorAndAssigneeCells author={mergeRequest.author} assignee={mergeRequest.assignee} />
           <td className="px-4 py-2.5 whitespace-nowrap text-slate-600">
             <Time value={mergeRequest.createdAt} />
           </td>
