@@ -2,7 +2,7 @@ import { Suspense, type ReactNode } from "react";
 import { NotesSkeleton } from "@/components/ui/skeletons";
 import { Time } from "@/components/ui/time";
 import { Markdown } from "./markdown";
-import { Detail } from "@/components/ui/page-blocks";
+import { Detail, TitledSection } from "@/components/ui/page-blocks";
 import { OptionalPerson, PersonLabel } from "./person";
 import type { Person } from "@/lib/projects/queries";
 
@@ -67,12 +67,9 @@ export function ItemPage({
             {description.trim() ? <Markdown source={description} /> : <p className="text-sm text-slate-500 italic">No description provided.</p>}
           </section>
           {extra}
-          <section aria-labelledby="activity-heading">
-            <h2 id="activity-heading" className="mb-3 text-lg font-semibold text-slate-900">
-              Activity
-            </h2>
+          <TitledSection id="activity-heading" title="Activity">
             <Suspense fallback={<NotesSkeleton />}>{activity}</Suspense>
-          </section>
+          </TitledSection>
         </div>
         <aside aria-label={detailsLabel} className="h-fit rounded-lg border border-slate-200 bg-white px-4 py-1 shadow-sm">
           <dl>

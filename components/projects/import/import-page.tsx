@@ -6,7 +6,7 @@ import { Badge, ImportStatusBadge, sourceName } from "../badges";
 import { formatClock, humanize } from "@/components/ui/format";
 import { CardSkeleton } from "@/components/ui/skeletons";
 import { Time } from "@/components/ui/time";
-import { EmptyState, HeaderCell, PageHeading, Table, TableHead } from "@/components/ui/page-blocks";
+import { EmptyState, HeaderCell, PageHeading, Table, TableHead, TitledSection } from "@/components/ui/page-blocks";
 import { AutoRefresh } from "./auto-refresh";
 import { ImportControls } from "./import-controls";
 
@@ -241,24 +241,15 @@ async function ImportDetailsView({ project, access }: { project: Project; access
       </div>
       <StatusCard details={details} />
       <Notices details={details} />
-      <section aria-labelledby="progress-heading">
-        <h2 id="progress-heading" className="mb-2 text-lg font-semibold">
-          Progress
-        </h2>
+      <TitledSection id="progress-heading" title="Progress">
         <ProgressTable details={details} />
-      </section>
-      <section aria-labelledby="messages-heading">
-        <h2 id="messages-heading" className="mb-2 text-lg font-semibold">
-          Messages
-        </h2>
+      </TitledSection>
+      <TitledSection id="messages-heading" title="Messages">
         <Messages details={details} />
-      </section>
-      <section aria-labelledby="failures-heading">
-        <h2 id="failures-heading" className="mb-2 text-lg font-semibold">
-          Failed items
-        </h2>
+      </TitledSection>
+      <TitledSection id="failures-heading" title="Failed items">
         <FailureLedger details={details} />
-      </section>
+      </TitledSection>
     </div>
   );
 }
