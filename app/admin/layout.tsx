@@ -15,10 +15,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
     <TabbedSection
       heading={<h1 className="text-2xl font-semibold text-slate-900">Administration</h1>}
       label="Administration"
-      tabs={[
-        { href: "/admin/users", label: "Users" },
-        { href: "/admin/settings", label: "Settings" },
-      ]}
+      tabs={[{ href: "/admin/users", label: "Users" }, { href: "/admin/settings", label: "Settings" }]}
     >
       {children}
     </TabbedSection>

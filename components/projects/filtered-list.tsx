@@ -23,17 +23,19 @@ export function FilteredListPage({ title, slice, states, action, children }: { t
   );
 }
 
-/**
- * One page of a filtered list, with the page links below it. An empty page says why: `emptyText`
- * on the first page, that the page is past the end on any other.
- */
+/** "There are no open issues.", "There are no merged merge requests.", "There are no issues." */
+function emptyListText(caption: string, state: string): string {
+  const adjective = state === "all" ? "" : `${state === "opened" ? "open" : state} `;
+  return `There are no ${adjective}${caption.toLowerCase()}.`;
+}
+
+/** One page of a filtered list, with the page links below it; an empty page says why. */
 export function PagedTable({
   caption,
   columns,
   slice,
   result,
   emptyTestId,
-  emptyText,
   children,
 }: {
   caption: string;
@@ -41,13 +43,12 @@ export function PagedTable({
   slice: ListSlice;
   result: { items: readonly unknown[]; pageCount: number };
   emptyTestId: string;
-  emptyText: string;
   children: ReactNode;
 }) {
   return (
     <>
       {result.items.length === 0 ? (
-        <EmptyState testId={emptyTestId}>{slice.page > 1 ? `There are no ${caption.toLowerCase()} on this page.` : emptyText}</EmptyState>
+        <EmptyState testId={emptyTestId}>{slice.page > 1 ? `There are no ${caption.toLowerCase()} on this page.` : emptyListText(caption, slice.state)}</EmptyState>
       ) : (
         <DataTable caption={caption} columns={columns}>
           {children}

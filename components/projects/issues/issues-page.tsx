@@ -8,16 +8,10 @@ import { Time } from "@/components/ui/time";
 import { ImportSettingsLink } from "../list-page";
 import { AuthorAndAssigneeCells, FilteredListPage, PagedTable, type ListSlice } from "../filtered-list";
 
-const EMPTY: Record<IssueStateFilter, string> = {
-  opened: "There are no open issues.",
-  closed: "There are no closed issues.",
-  all: "There are no issues.",
-};
-
 async function IssueTable({ project, slice }: { project: Project; slice: ListSlice<IssueStateFilter> }) {
   const result = await listIssues(project.id, slice);
   return (
-    <PagedTable caption="Issues" columns={["Issue", "Author", "Assignee", "Milestone", "Opened"]} slice={slice} result={result} emptyTestId="issues-empty" emptyText={EMPTY[slice.state]}>
+    <PagedTable caption="Issues" columns={["Issue", "Author", "Assignee", "Milestone", "Opened"]} slice={slice} result={result} emptyTestId="issues-empty">
       {result.items.map((issue) => (
         <tr key={issue.id} className="border-t border-slate-100 align-top" data-testid="issue-row" data-iid={issue.iid}>
           <td className="px-4 py-2.5">

@@ -31,9 +31,5 @@ async function LabelTable({ projectId }: { projectId: number }) {
 }
 
 export function LabelsPage({ project }: { project: Project }) {
-  return (
-    <ListPage title="Labels">
-      <LabelTable projectId={project.id} />
-    </ListPage>
-  );
+  return <ListPage title="Labels"><LabelTable projectId={project.id} /></ListPage>;
 }

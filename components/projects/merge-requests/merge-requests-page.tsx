@@ -6,17 +6,10 @@ import { projectHref } from "@/lib/projects/urls";
 import { Time } from "@/components/ui/time";
 import { AuthorAndAssigneeCells, FilteredListPage, PagedTable, type ListSlice } from "../filtered-list";
 
-const EMPTY: Record<MergeRequestStateFilter, string> = {
-  opened: "There are no open merge requests.",
-  merged: "There are no merged merge requests.",
-  closed: "There are no closed merge requests.",
-  all: "There are no merge requests.",
-};
-
 async function MergeRequestTable({ project, slice }: { project: Project; slice: ListSlice<MergeRequestStateFilter> }) {
   const result = await listMergeRequests(project.id, slice);
   return (
-    <PagedTable caption="Merge requests" columns={["Merge request", "Author", "Assignee", "Opened"]} slice={slice} result={result} emptyTestId="merge-requests-empty" emptyText={EMPTY[slice.state]}>
+    <PagedTable caption="Merge requests" columns={["Merge request", "Author", "Assignee", "Opened"]} slice={slice} result={result} emptyTestId="merge-requests-empty">
       {result.items.map((mergeRequest) => (
         <tr key={mergeRequest.id} className="border-t border-slate-100 align-top" data-testid="merge-request-row" data-iid={mergeRequest.iid}>
           <td className="px-4 py-2.5">

@@ -58,9 +58,5 @@ async function MilestoneTable({ projectId }: { projectId: number }) {
 }
 
 export function MilestonesPage({ project }: { project: Project }) {
-  return (
-    <ListPage title="Milestones">
-      <MilestoneTable projectId={project.id} />
-    </ListPage>
-  );
+  return <ListPage title="Milestones"><MilestoneTable projectId={project.id} /></ListPage>;
 }
