@@ -1,4 +1,4 @@
-/** Date formatting shared by the project pages (rendered on the server, in its time zone). */
+/** Date and number formatting for pages (rendered on the server, in its time zone). */
 
 const dateTimeFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short" });
 const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium" });

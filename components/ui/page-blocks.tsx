@@ -55,7 +55,7 @@ export function Detail({ term, children }: { term: string; children: ReactNode }
   );
 }
 
-/** Table shell matching the import table. */
+/** A bordered, scrollable table; its caption is for screen readers. */
 export function Table({ caption, children }: { caption: string; children: ReactNode }) {
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
