@@ -4,13 +4,15 @@ import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { ProjectShell } from "@/components/projects/project-shell";
 import { canonicalProjectUrl, PUBLIC_URL_HEADER } from "@/lib/projects/urls";
-import { projectFromParams, type ProjectParams } from "./project";
+import { findProjectFromParams, projectFromParams, type ProjectParams } from "./project";
 
 type Props = { params: Promise<ProjectParams>; children: ReactNode };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const { project } = await projectFromParams(params);
-  return { title: { default: project.fullPath, template: `%s · ${project.fullPath} · Ferry` } };
+  const loaded = await findProjectFromParams(params);
+  // The template has no "%s": a page below says nothing more than that, whatever the URL names.
+  if (!loaded) return { title: { default: "Not found", template: "Not found · Ferry" } };
+  return { title: { default: loaded.project.fullPath, template: `%s · ${loaded.project.fullPath} · Ferry` } };
 }
 
 export default async function ProjectLayout({ params, children }: Props) {

@@ -8,17 +8,21 @@ export type ProjectParams = { project: string };
 export type SearchParams = Record<string, string | string[] | undefined>;
 
 /**
- * The project of a project route and the caller's access to it. No such project and a project the
- * caller can't read are the same 404. Cached per request, so the layout, metadata and page share
- * one lookup.
+ * The project of a project route and the caller's access to it, or null when there is no such
+ * project or the caller can't read it (the same answer on purpose). Cached per request, so the
+ * layout, metadata and page share one lookup.
  */
 const loadProject = cache(async (param: string) => {
   const requestedPath = decodeRouteParam(param);
   const loaded = await loadProjectForUser(await currentUser(), requestedPath);
-  if (!loaded) notFound();
-  return { ...loaded, requestedPath };
+  return loaded && { ...loaded, requestedPath };
 });
 
-export async function projectFromParams(params: Promise<ProjectParams>) {
+export async function findProjectFromParams(params: Promise<ProjectParams>) {
   return loadProject((await params).project);
+}
+
+/** As findProjectFromParams, a 404 when the caller can't read the project. */
+export async function projectFromParams(params: Promise<ProjectParams>) {
+  return (await findProjectFromParams(params)) ?? notFound();
 }
