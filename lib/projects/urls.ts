@@ -21,8 +21,8 @@ const GIT_URL = /\.git(?:\/|$)|\/(?:info\/refs|git-upload-pack|git-receive-pack|
 /**
  * The internal route path for a public project URL, or null when the path can't be a project page
  * (a reserved first segment such as `/admin/…`, a git URL, fewer than two path segments, or
- * characters a namespace or project path never has). Everything after `/-/` is passed on untouched; the file
- * routes decide which pages exist.
+ * characters a namespace or project path never has). Everything after `/-/` is passed on
+ * untouched; the file routes decide which pages exist.
  */
 export function internalProjectPath(pathname: string): string | null {
   if (GIT_URL.test(pathname)) return null;
