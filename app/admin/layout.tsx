@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
-import { TabbedSection } from "@/components/ui/nav-tabs";
+import { TabbedSection } from "@/components/ui/tabbed-section";
 import { currentUser } from "@/lib/auth";
 
 /**
@@ -15,10 +15,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
     <TabbedSection
       heading={<h1 className="text-2xl font-semibold text-slate-900">Administration</h1>}
       label="Administration"
-      tabs={[
-        { href: "/admin/users", label: "Users" },
-        { href: "/admin/settings", label: "Settings" },
-      ]}
+      tabs={[{ href: "/admin/users", label: "Users" }, { href: "/admin/settings", label: "Settings" }]}
     >
       {children}
     </TabbedSection>

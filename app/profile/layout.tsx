@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { TabbedSection } from "@/components/ui/nav-tabs";
+import { TabbedSection } from "@/components/ui/tabbed-section";
 import { currentUser } from "@/lib/auth";
 
 export default async function ProfileLayout({ children }: { children: ReactNode }) {
@@ -14,10 +14,7 @@ export default async function ProfileLayout({ children }: { children: ReactNode 
         </p>
       }
       label="Profile"
-      tabs={[
-        { href: "/profile/account", label: "Account" },
-        { href: "/profile/access_tokens", label: "Access tokens" },
-      ]}
+      tabs={[{ href: "/profile/account", label: "Account" }, { href: "/profile/access_tokens", label: "Access tokens" }]}
     >
       {children}
     </TabbedSection>

@@ -4,8 +4,8 @@ import type { Project } from "@/lib/projects/read";
 import { getSettings } from "@/lib/settings";
 import { Badge } from "@/components/projects/badges";
 import { AutoRefresh } from "@/components/projects/import/auto-refresh";
-import { Time } from "@/components/projects/time";
-import { PageHeading, Section } from "@/components/projects/ui";
+import { Time } from "@/components/ui/time";
+import { PageHeading, Section } from "@/components/ui/page-blocks";
 import { CancelJobButton } from "./cancel-job-button";
 import { IssuesArchiveForm, WikiImportForm } from "./import-forms";
 

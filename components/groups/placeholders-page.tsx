@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { Badge } from "@/components/projects/badges";
-import { Time } from "@/components/projects/time";
-import { HeaderCell, PageHeading, Section, Table, TableHead } from "@/components/projects/ui";
+import { Time } from "@/components/ui/time";
+import { HeaderCell, PageHeading, Section, Table, TableHead } from "@/components/ui/page-blocks";
 import type { Namespace } from "@/lib/db";
 import { REASSIGNMENT_STATUS_LABELS, listPlaceholders, reassignmentSuggestions, sourceName, type ContributionCounts, type PlaceholderEntry } from "@/lib/users/placeholders";
 import { CsvUpload, PlaceholderButton, ReassignForm, SuggestionButton } from "./placeholder-controls";

@@ -1,31 +1,30 @@
 import Link from "next/link";
 import { cache, Suspense, type ReactNode } from "react";
-import { type Project, projectCounts } from "@/lib/projects/read";
-import { projectHref, type ProjectTab } from "./routes";
+import { projectCounts, type Project } from "@/lib/projects/read";
+import { projectHref } from "@/lib/projects/urls";
+import { CountBadge, type Tab } from "@/components/ui/tab-bar";
+import { ProjectNav } from "./project-nav";
 
-type NavItem = { tab: ProjectTab; label: string; path: string[]; count?: "openIssues" | "openMergeRequests" };
+type Section = { segment: string; label: string; path: string[]; count?: "openIssues" | "openMergeRequests" };
 
-const NAV: readonly NavItem[] = [
-  { tab: "overview", label: "Overview", path: [] },
-  { tab: "issues", label: "Issues", path: ["issues"], count: "openIssues" },
-  { tab: "merge_requests", label: "Merge requests", path: ["merge_requests"], count: "openMergeRequests" },
-  { tab: "labels", label: "Labels", path: ["labels"] },
-  { tab: "milestones", label: "Milestones", path: ["milestones"] },
-  { tab: "wikis", label: "Wiki", path: ["wikis"] },
-  { tab: "import", label: "Import", path: ["import"] },
-  { tab: "settings", label: "Settings", path: ["settings", "import"] },
+/** Each section's `segment` is its folder under app/projects/[project]. */
+const SECTIONS: readonly Section[] = [
+  { segment: "overview", label: "Overview", path: [] },
+  { segment: "issues", label: "Issues", path: ["issues"], count: "openIssues" },
+  { segment: "merge_requests", label: "Merge requests", path: ["merge_requests"], count: "openMergeRequests" },
+  { segment: "labels", label: "Labels", path: ["labels"] },
+  { segment: "milestones", label: "Milestones", path: ["milestones"] },
+  { segment: "wikis", label: "Wiki", path: ["wikis"] },
+  { segment: "import", label: "Import", path: ["import"] },
+  { segment: "settings", label: "Settings", path: ["settings", "import"] },
 ];
 
 /** Both counters share one query per request. */
 const countsFor = cache(projectCounts);
 
-async function NavCount({ projectId, count, label }: { projectId: number; count: NonNullable<NavItem["count"]>; label: string }) {
+async function SectionCount({ projectId, count, label }: { projectId: number; count: NonNullable<Section["count"]>; label: string }) {
   const counts = await countsFor(projectId);
-  return (
-    <span className="rounded-full bg-slate-100 px-1.5 text-xs text-slate-600" title={`${counts[count]} open ${label.toLowerCase()}`}>
-      {counts[count].toLocaleString("en-US")}
-    </span>
-  );
+  return <CountBadge count={counts[count]} title={`${counts[count]} open ${label.toLowerCase()}`} />;
 }
 
 function Breadcrumbs({ project }: { project: Project }) {
@@ -49,43 +48,25 @@ function Breadcrumbs({ project }: { project: Project }) {
   );
 }
 
-function ProjectNav({ project, active, canManage }: { project: Project; active: ProjectTab; canManage: boolean }) {
-  const items = NAV.filter((item) => (item.tab !== "import" || project.import !== null) && (item.tab !== "settings" || canManage));
-  return (
-    <nav aria-label="Project" className="mt-3 border-b border-slate-200">
-      <ul className="-mb-px flex gap-1 overflow-x-auto text-sm">
-        {items.map((item) => {
-          const current = item.tab === active;
-          return (
-            <li key={item.tab}>
-              <Link
-                href={projectHref(project.fullPath, ...item.path)}
-                aria-current={current ? "page" : undefined}
-                className={`inline-flex items-center gap-1.5 border-b-2 px-3 py-2 whitespace-nowrap ${
-                  current ? "border-brand-600 font-medium text-slate-900" : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900"
-                }`}
-              >
-                {item.label}
-                {item.count && (
-                  <Suspense fallback={null}>
-                    <NavCount projectId={project.id} count={item.count} label={item.label} />
-                  </Suspense>
-                )}
-              </Link>
-            </li>
-          );
-        })}
-      </ul>
-    </nav>
-  );
+function sectionTabs(project: Project, canManage: boolean): Tab[] {
+  return SECTIONS.filter((section) => (section.segment !== "import" || project.import !== null) && (section.segment !== "settings" || canManage)).map((section) => ({
+    key: section.segment,
+    label: section.label,
+    href: projectHref(project.fullPath, ...section.path),
+    count: section.count && (
+      <Suspense fallback={null}>
+        <SectionCount projectId={project.id} count={section.count} label={section.label} />
+      </Suspense>
+    ),
+  }));
 }
 
-/** The frame of every project page: breadcrumbs and the project navigation. */
-export function ProjectShell({ project, active, canManage = false, children }: { project: Project; active: ProjectTab; canManage?: boolean; children: ReactNode }) {
+/** The frame of every project page: breadcrumbs and the project's sections. */
+export function ProjectShell({ project, canManage, children }: { project: Project; canManage: boolean; children: ReactNode }) {
   return (
     <div data-testid="project-page" data-project={project.fullPath}>
       <Breadcrumbs project={project} />
-      <ProjectNav project={project} active={active} canManage={canManage} />
+      <ProjectNav tabs={sectionTabs(project, canManage)} />
       <div className="mt-6">{children}</div>
     </div>
   );

@@ -33,8 +33,13 @@ export function pathProblem(path: string, options: { topLevel?: boolean } = {}):
   if (SPECIAL.test(path[0]!) || SPECIAL.test(path[path.length - 1]!)) return "starts_or_ends_with_special";
   if (/[._-]{2,}/.test(path)) return "consecutive_special";
   if (/\.(git|atom)$/i.test(path)) return "reserved_suffix";
-  if (options.topLevel && RESERVED.has(path.toLowerCase())) return "reserved_name";
+  if (options.topLevel && isReservedTopLevelName(path)) return "reserved_name";
   return null;
+}
+
+/** Top-level names that belong to Ferry's own routes; no user or group can take them. */
+export function isReservedTopLevelName(path: string): boolean {
+  return RESERVED.has(path.toLowerCase());
 }
 
 export function pathProblemMessage(problem: PathProblem): string {

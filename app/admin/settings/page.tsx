@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { requireAdmin } from "../require-admin";
 import { SettingsForm } from "@/components/admin/admin-forms";
-import { Section } from "@/components/projects/ui";
+import { Section } from "@/components/ui/page-blocks";
 import { getSettings } from "@/lib/settings";
 
 export const metadata: Metadata = { title: "Settings · Administration" };

@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { requireAdmin } from "../require-admin";
 import { CreateUserForm } from "@/components/admin/admin-forms";
 import { Badge } from "@/components/projects/badges";
-import { Time } from "@/components/projects/time";
-import { HeaderCell, Section, Table, TableHead } from "@/components/projects/ui";
+import { Time } from "@/components/ui/time";
+import { HeaderCell, Section, Table, TableHead } from "@/components/ui/page-blocks";
 import { db } from "@/lib/db";
 
 export const metadata: Metadata = { title: "Users · Administration" };

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import { Time } from "@/components/projects/time";
-import { EmptyState, HeaderCell, PageHeading, Table, TableHead } from "@/components/projects/ui";
+import { Time } from "@/components/ui/time";
+import { EmptyState, HeaderCell, PageHeading, Table, TableHead } from "@/components/ui/page-blocks";
 import { requireUser } from "@/lib/auth";
 import { listPersonalAccessTokens, TOKEN_SCOPE_DESCRIPTIONS, TOKEN_SCOPES, type TokenSummary } from "@/lib/tokens";
 import { NewTokenForm } from "@/components/profile/access-tokens/new-token-form";

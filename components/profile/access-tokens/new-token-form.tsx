@@ -1,7 +1,7 @@
 "use client";
 
 import { useId, useState, useTransition } from "react";
-import { CopyButton } from "@/components/projects/copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { createAccessToken } from "@/lib/actions/access-tokens";
 
 type Scope = { value: string; description: string };

@@ -5,10 +5,10 @@ import { importAccessById } from "@/lib/projects/access";
 import { FAILURE_LIMIT, getImportDetails, type ImportDetails, isImportActive } from "@/lib/projects/import-details";
 import type { Project } from "@/lib/projects/read";
 import { Badge, ImportStatusBadge, sourceName } from "../badges";
-import { formatClock, humanize } from "../format";
-import { CardSkeleton } from "../skeletons";
-import { Time } from "../time";
-import { EmptyState, HeaderCell, PageHeading, Table, TableHead } from "../ui";
+import { formatClock, humanize } from "@/components/ui/format";
+import { CardSkeleton } from "@/components/ui/skeletons";
+import { Time } from "@/components/ui/time";
+import { DataTable, EmptyState, PageHeading, TitledSection, type Column } from "@/components/ui/page-blocks";
 import { AutoRefresh } from "./auto-refresh";
 import { ImportControls } from "./import-controls";
 
@@ -106,34 +106,26 @@ function Notices({ details }: { details: ImportDetails }) {
   );
 }
 
+const PROGRESS_COLUMNS: readonly (string | Column)[] = ["Object type", ...["Total", "Fetched", "Imported", "Failed", "Skipped"].map((label) => ({ label, align: "right" as const }))];
+
 function ProgressTable({ details }: { details: ImportDetails }) {
   if (details.progress.length === 0) return <EmptyState>Nothing has been fetched yet.</EmptyState>;
   const number = (value: number) => value.toLocaleString("en-US");
   return (
-    <Table caption="Progress per object type">
-      <TableHead>
-        <HeaderCell>Object type</HeaderCell>
-        <HeaderCell className="text-right">Total</HeaderCell>
-        <HeaderCell className="text-right">Fetched</HeaderCell>
-        <HeaderCell className="text-right">Imported</HeaderCell>
-        <HeaderCell className="text-right">Failed</HeaderCell>
-        <HeaderCell className="text-right">Skipped</HeaderCell>
-      </TableHead>
-      <tbody>
-        {details.progress.map((row) => (
-          <tr key={row.objectType} className="border-t border-slate-100" data-testid="progress-row" data-object-type={row.objectType}>
-            <th scope="row" className="px-4 py-2 text-left font-medium text-slate-800">
-              {objectTypeName(row.objectType)}
-            </th>
-            <td className="px-4 py-2 text-right tabular-nums">{row.total === null ? <span className="text-slate-400">–</span> : number(row.total)}</td>
-            <td className="px-4 py-2 text-right tabular-nums">{number(row.fetched)}</td>
-            <td className="px-4 py-2 text-right tabular-nums">{number(row.imported)}</td>
-            <td className={`px-4 py-2 text-right tabular-nums ${row.failed > 0 ? "font-medium text-red-700" : ""}`}>{number(row.failed)}</td>
-            <td className="px-4 py-2 text-right tabular-nums">{number(row.skipped)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </Table>
+    <DataTable caption="Progress per object type" columns={PROGRESS_COLUMNS}>
+      {details.progress.map((row) => (
+        <tr key={row.objectType} className="border-t border-slate-100" data-testid="progress-row" data-object-type={row.objectType}>
+          <th scope="row" className="px-4 py-2 text-left font-medium text-slate-800">
+            {objectTypeName(row.objectType)}
+          </th>
+          <td className="px-4 py-2 text-right tabular-nums">{row.total === null ? <span className="text-slate-400">–</span> : number(row.total)}</td>
+          <td className="px-4 py-2 text-right tabular-nums">{number(row.fetched)}</td>
+          <td className="px-4 py-2 text-right tabular-nums">{number(row.imported)}</td>
+          <td className={`px-4 py-2 text-right tabular-nums ${row.failed > 0 ? "font-medium text-red-700" : ""}`}>{number(row.failed)}</td>
+          <td className="px-4 py-2 text-right tabular-nums">{number(row.skipped)}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -175,47 +167,38 @@ function FailureLedger({ details }: { details: ImportDetails }) {
         {details.unresolvedFailures} unresolved of {total}
         {total > details.failures.length && ` · showing the first ${FAILURE_LIMIT}`}
       </p>
-      <Table caption="Failed items">
-        <TableHead>
-          <HeaderCell>Stage</HeaderCell>
-          <HeaderCell>Object type</HeaderCell>
-          <HeaderCell>Source ID</HeaderCell>
-          <HeaderCell>Message</HeaderCell>
-          <HeaderCell>Time</HeaderCell>
-        </TableHead>
-        <tbody>
-          {details.failures.map((failure) => (
-            <tr
-              key={failure.id}
-              className={`border-t border-slate-100 align-top ${failure.resolvedAt ? "text-slate-500" : ""}`}
-              data-testid="failure-row"
-              data-resolved={failure.resolvedAt ? "true" : "false"}
-            >
-              <td className="px-4 py-2 whitespace-nowrap">{stageName(failure.stage)}</td>
-              <td className="px-4 py-2 whitespace-nowrap">{objectName(failure.objectType)}</td>
-              <th scope="row" className="px-4 py-2 text-left font-mono font-normal">
-                {isHttpUrl(failure.sourceUrl) ? (
-                  <a href={failure.sourceUrl} target="_blank" rel="noreferrer noopener" className="text-brand-600 hover:underline">
-                    {failure.sourceId}
-                  </a>
-                ) : (
-                  failure.sourceId
-                )}
-              </th>
-              <td className="px-4 py-2">
-                <span className="break-words">{failure.message}</span>
-                <span className="mt-1 flex flex-wrap gap-2">
-                  {failure.resolvedAt && <Badge tone="green">Resolved</Badge>}
-                  {failure.attempts > 1 && <span className="text-xs text-slate-500">{failure.attempts} attempts</span>}
-                </span>
-              </td>
-              <td className="px-4 py-2 whitespace-nowrap text-slate-600">
-                <Time value={failure.updatedAt} format="datetime" />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </Table>
+      <DataTable caption="Failed items" columns={["Stage", "Object type", "Source ID", "Message", "Time"]}>
+        {details.failures.map((failure) => (
+          <tr
+            key={failure.id}
+            className={`border-t border-slate-100 align-top ${failure.resolvedAt ? "text-slate-500" : ""}`}
+            data-testid="failure-row"
+            data-resolved={failure.resolvedAt ? "true" : "false"}
+          >
+            <td className="px-4 py-2 whitespace-nowrap">{stageName(failure.stage)}</td>
+            <td className="px-4 py-2 whitespace-nowrap">{objectName(failure.objectType)}</td>
+            <th scope="row" className="px-4 py-2 text-left font-mono font-normal">
+              {isHttpUrl(failure.sourceUrl) ? (
+                <a href={failure.sourceUrl} target="_blank" rel="noreferrer noopener" className="text-brand-600 hover:underline">
+                  {failure.sourceId}
+                </a>
+              ) : (
+                failure.sourceId
+              )}
+            </th>
+            <td className="px-4 py-2">
+              <span className="break-words">{failure.message}</span>
+              <span className="mt-1 flex flex-wrap gap-2">
+                {failure.resolvedAt && <Badge tone="green">Resolved</Badge>}
+                {failure.attempts > 1 && <span className="text-xs text-slate-500">{failure.attempts} attempts</span>}
+              </span>
+            </td>
+            <td className="px-4 py-2 whitespace-nowrap text-slate-600">
+              <Time value={failure.updatedAt} format="datetime" />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }
@@ -244,24 +227,15 @@ async function ImportDetailsView({ project }: { project: Project }) {
       </div>
       <StatusCard details={details} />
       <Notices details={details} />
-      <section aria-labelledby="progress-heading">
-        <h2 id="progress-heading" className="mb-2 text-lg font-semibold">
-          Progress
-        </h2>
+      <TitledSection id="progress-heading" title="Progress">
         <ProgressTable details={details} />
-      </section>
-      <section aria-labelledby="messages-heading">
-        <h2 id="messages-heading" className="mb-2 text-lg font-semibold">
-          Messages
-        </h2>
+      </TitledSection>
+      <TitledSection id="messages-heading" title="Messages">
         <Messages details={details} />
-      </section>
-      <section aria-labelledby="failures-heading">
-        <h2 id="failures-heading" className="mb-2 text-lg font-semibold">
-          Failed items
-        </h2>
+      </TitledSection>
+      <TitledSection id="failures-heading" title="Failed items">
         <FailureLedger details={details} />
-      </section>
+      </TitledSection>
     </div>
   );
 }

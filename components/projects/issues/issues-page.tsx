@@ -1,117 +1,65 @@
 import Link from "next/link";
-import { Suspense } from "react";
 import { issueStateCounts, type IssueStateFilter, listIssues } from "@/lib/issues";
 import type { Project } from "@/lib/projects/read";
 import { ImportedBadge, IssueStateBadge } from "../badges";
-import { plural } from "../format";
-import { LabelList } from "../label-chip";
-import { Pagination } from "../pagination";
-import { OptionalPerson, PersonLabel } from "../person";
-import { projectHref } from "../routes";
-import { ListSkeleton } from "../skeletons";
-import { StateTabs } from "../state-tabs";
-import { Time } from "../time";
-import { EmptyState, HeaderCell, PageHeading, Table, TableHead } from "../ui";
+import { plural } from "@/components/ui/format";
+import { LabelList } from "@/components/projects/labels/label-chip";
+import { projectHref } from "@/lib/projects/urls";
+import { Time } from "@/components/ui/time";
+import { ImportSettingsLink } from "../list-page";
+import { AuthorAndAssigneeCells, FilteredListPage, PagedTable, type ListSlice } from "../filtered-list";
 
-const EMPTY: Record<IssueStateFilter, string> = {
-  opened: "There are no open issues.",
-  closed: "There are no closed issues.",
-  all: "There are no issues.",
-};
-
-async function IssueTable({ project, state, page }: { project: Project; state: IssueStateFilter; page: number }) {
-  const result = await listIssues(project.id, { state, page });
-  const basePath = projectHref(project.fullPath, "issues");
-  if (result.items.length === 0) {
-    return (
-      <>
-        <EmptyState testId="issues-empty">{page > 1 ? "There are no issues on this page." : EMPTY[state]}</EmptyState>
-        <Pagination basePath={basePath} params={{ state }} page={page} pageCount={result.pageCount} label="Issue pages" />
-      </>
-    );
-  }
+async function IssueTable({ project, slice }: { project: Project; slice: ListSlice<IssueStateFilter> }) {
+  const result = await listIssues(project.id, slice);
   return (
-    <>
-      <Table caption="Issues">
-        <TableHead>
-          <HeaderCell>Issue</HeaderCell>
-          <HeaderCell>Author</HeaderCell>
-          <HeaderCell>Assignee</HeaderCell>
-          <HeaderCell>Milestone</HeaderCell>
-          <HeaderCell>Opened</HeaderCell>
-        </TableHead>
-        <tbody>
-          {result.items.map((issue) => (
-            <tr key={issue.id} className="border-t border-slate-100 align-top" data-testid="issue-row" data-iid={issue.iid}>
-              <td className="px-4 py-2.5">
-                <div className="flex flex-wrap items-center gap-2">
-                  {state === "all" && <IssueStateBadge state={issue.state} />}
-                  <Link href={projectHref(project.fullPath, "issues", issue.iid)} className="font-medium text-slate-900 hover:text-brand-600 hover:underline">
-                    {issue.title}
-                  </Link>
-                  <ImportedBadge from={issue.importedFrom} />
-                </div>
-                <div className="mt-1 flex flex-wrap items-center gap-2 text-xs text-slate-500">
-                  <span>#{issue.iid}</span>
-                  {issue._count.notes > 0 && <span>{plural(issue._count.notes, "comment")}</span>}
-                  {issue.upvotes > 0 && <span>{plural(issue.upvotes, "upvote")}</span>}
-                </div>
-                {issue.labels.length > 0 && (
-                  <div className="mt-1.5">
-                    <LabelList labels={issue.labels.map(({ label }) => label)} />
-                  </div>
-                )}
-              </td>
-              <td className="px-4 py-2.5 whitespace-nowrap">
-                <PersonLabel person={issue.author} />
-              </td>
-              <td className="px-4 py-2.5 whitespace-nowrap">
-                <OptionalPerson person={issue.assignee} empty="Unassigned" />
-              </td>
-              <td className="px-4 py-2.5">{issue.milestone ? issue.milestone.title : <span className="text-slate-500">None</span>}</td>
-              <td className="px-4 py-2.5 whitespace-nowrap text-slate-600">
-                <Time value={issue.createdAt} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </Table>
-      <Pagination basePath={basePath} params={{ state }} page={page} pageCount={result.pageCount} label="Issue pages" />
-    </>
+    <PagedTable caption="Issues" columns={["Issue", "Author", "Assignee", "Milestone", "Opened"]} slice={slice} result={result} emptyTestId="issues-empty">
+      {result.items.map((issue) => (
+        <tr key={issue.id} className="border-t border-slate-100 align-top" data-testid="issue-row" data-iid={issue.iid}>
+          <td className="px-4 py-2.5">
+            <div className="flex flex-wrap items-center gap-2">
+              {slice.state === "all" && <IssueStateBadge state={issue.state} />}
+              <Link href={projectHref(project.fullPath, "issues", issue.iid)} className="font-medium text-slate-900 hover:text-brand-600 hover:underline">
+                {issue.title}
+              </Link>
+              <ImportedBadge from={issue.importedFrom} />
+            </div>
+            <div className="mt-1 flex flex-wrap items-center gap-2 text-xs text-slate-500">
+              <span>#{issue.iid}</span>
+              {issue._count.notes > 0 && <span>{plural(issue._count.notes, "comment")}</span>}
+              {issue.upvotes > 0 && <span>{plural(issue.upvotes, "upvote")}</span>}
+            </div>
+            {issue.labels.length > 0 && (
+              <div className="mt-1.5">
+                <LabelList labels={issue.labels.map(({ label }) => label)} />
+              </div>
+            )}
+          </td>
+          <AuthorAndAssigneeCells author={issue.author} assignee={issue.assignee} />
+          <td className="px-4 py-2.5">{issue.milestone ? issue.milestone.title : <span className="text-slate-500">None</span>}</td>
+          <td className="px-4 py-2.5 whitespace-nowrap text-slate-600">
+            <Time value={issue.createdAt} />
+          </td>
+        </tr>
+      ))}
+    </PagedTable>
   );
 }
 
 export async function IssuesPage({ project, state, page, canManage = false }: { project: Project; state: IssueStateFilter; page: number; canManage?: boolean }) {
   const counts = await issueStateCounts(project.id);
+  const slice = { basePath: projectHref(project.fullPath, "issues"), state, page };
   return (
-    <div>
-      <PageHeading
-        title="Issues"
-        actions={
-          canManage ? (
-            <Link href={projectHref(project.fullPath, "settings", "import")} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50">
-              Import from a Bitbucket export
-            </Link>
-          ) : undefined
-        }
-      />
-      <div className="mt-4">
-        <StateTabs
-          label="Filter issues by state"
-          basePath={projectHref(project.fullPath, "issues")}
-          current={state}
-          tabs={[
-            { value: "opened", label: "Open", count: counts.opened },
-            { value: "closed", label: "Closed", count: counts.closed },
-            { value: "all", label: "All", count: counts.all },
-          ]}
-        />
-      </div>
-      <div className="mt-4">
-        <Suspense key={`${state}:${page}`} fallback={<ListSkeleton label="Loading issues" />}>
-          <IssueTable project={project} state={state} page={page} />
-        </Suspense>
-      </div>
-    </div>
+    <FilteredListPage
+      title="Issues"
+      slice={slice}
+      action={canManage ? <ImportSettingsLink project={project}>Import from a Bitbucket export</ImportSettingsLink> : undefined}
+      states={[
+        { value: "opened", label: "Open", count: counts.opened },
+        { value: "closed", label: "Closed", count: counts.closed },
+        { value: "all", label: "All", count: counts.all },
+      ]}
+    >
+      <IssueTable project={project} slice={slice} />
+    </FilteredListPage>
   );
 }

@@ -1,15 +1,14 @@
-import { Suspense, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { listDiscussions } from "@/lib/notes";
 import { type Person, personName } from "@/lib/users/people";
 import type { MergeRequestItem } from "@/lib/merge-requests";
 import { Badge, ImportedBadge, MergeRequestStateBadge } from "../badges";
-import { shortSha } from "../format";
-import { Markdown } from "../markdown";
+import { shortSha } from "@/components/ui/format";
 import { DiscussionList } from "../notes/discussion";
-import { OptionalPerson, PersonLabel } from "../person";
-import { NotesSkeleton } from "../skeletons";
-import { Time } from "../time";
-import { Detail } from "../ui";
+import { ItemByline, ItemPage } from "../item-page";
+import { PersonLabel } from "../person";
+import { Time } from "@/components/ui/time";
+import { Detail } from "@/components/ui/page-blocks";
 
 async function MergeRequestActivity({ mergeRequestId }: { mergeRequestId: number }) {
   const discussions = await listDiscussions({ mergeRequestId });
@@ -79,22 +78,25 @@ function closingDetail(mergeRequest: MergeRequestItem): ReactNode {
 export function MergeRequestPage({ mergeRequest }: { mergeRequest: MergeRequestItem }) {
   const reviewers = mergeRequest.reviewers;
   return (
-    <article aria-labelledby="merge-request-title">
-      <header>
-        <div className="flex flex-wrap items-center gap-2 text-sm text-slate-600">
-          <MergeRequestStateBadge state={mergeRequest.state} />
-          {mergeRequest.draft && <Badge tone="amber">Draft</Badge>}
-          <span>
-            Merge request !{mergeRequest.iid} opened <Time value={mergeRequest.createdAt} /> by
-          </span>
-          <span className="font-medium text-slate-800">
-            <PersonLabel person={mergeRequest.author} />
-          </span>
+    <ItemPage
+      titleId="merge-request-title"
+      byline={
+        <ItemByline
+          badges={
+            <>
+              <MergeRequestStateBadge state={mergeRequest.state} />
+              {mergeRequest.draft && <Badge tone="amber">Draft</Badge>}
+            </>
+          }
+          reference={`Merge request !${mergeRequest.iid}`}
+          createdAt={mergeRequest.createdAt}
+          author={mergeRequest.author}
+        >
           <ImportedBadge from={mergeRequest.importedFrom} />
-        </div>
-        <h1 id="merge-request-title" className="mt-2 text-2xl font-semibold break-words text-slate-900">
-          {mergeRequest.title}
-        </h1>
+        </ItemByline>
+      }
+      title={mergeRequest.title}
+      belowTitle={
         <p className="mt-2 flex flex-wrap items-center gap-1.5 text-sm text-slate-600" data-testid="branches">
           <span className="sr-only">From branch</span>
           <code className="rounded bg-brand-50 px-1.5 py-0.5 font-mono text-xs text-brand-700">{mergeRequest.sourceBranch}</code>
@@ -107,61 +109,41 @@ export function MergeRequestPage({ mergeRequest }: { mergeRequest: MergeRequestI
             </span>
           )}
         </p>
-      </header>
-
-      <div className="mt-6 grid gap-6 lg:grid-cols-[minmax(0,1fr)_16rem]">
-        <div className="min-w-0 space-y-6">
-          <section aria-label="Description" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-            {mergeRequest.description.trim() ? (
-              <Markdown source={mergeRequest.description} />
+      }
+      description={mergeRequest.description}
+      extra={<Approvals mergeRequest={mergeRequest} />}
+      activity={<MergeRequestActivity mergeRequestId={mergeRequest.id} />}
+      detailsLabel="Merge request details"
+      assignee={mergeRequest.assignee}
+      details={
+        <>
+          <Detail term="Reviewers">
+            {reviewers.length > 0 ? (
+              <ul className="space-y-1" data-testid="reviewers">
+                {reviewers.map((reviewer) => (
+                  <li key={reviewer.sourceUserId}>
+                    {reviewer.user ? <PersonLabel person={reviewer.user} /> : <span>{personName(null, reviewer.sourceUser)}</span>}
+                  </li>
+                ))}
+              </ul>
             ) : (
-              <p className="text-sm text-slate-500 italic">No description provided.</p>
+              <span className="text-slate-500">None</span>
             )}
-          </section>
-          <Approvals mergeRequest={mergeRequest} />
-          <section aria-labelledby="activity-heading">
-            <h2 id="activity-heading" className="mb-3 text-lg font-semibold text-slate-900">
-              Activity
-            </h2>
-            <Suspense fallback={<NotesSkeleton />}>
-              <MergeRequestActivity mergeRequestId={mergeRequest.id} />
-            </Suspense>
-          </section>
-        </div>
-
-        <aside aria-label="Merge request details" className="h-fit rounded-lg border border-slate-200 bg-white px-4 py-1 shadow-sm">
-          <dl>
-            <Detail term="Assignee">
-              <OptionalPerson person={mergeRequest.assignee} empty="Unassigned" />
+          </Detail>
+          {closingDetail(mergeRequest)}
+          <Detail term="Source commit">
+            <Sha value={mergeRequest.sourceSha} />
+          </Detail>
+          <Detail term="Target commit">
+            <Sha value={mergeRequest.targetSha} />
+          </Detail>
+          {mergeRequest.mergeCommitSha && (
+            <Detail term="Merge commit">
+              <Sha value={mergeRequest.mergeCommitSha} />
             </Detail>
-            <Detail term="Reviewers">
-              {reviewers.length > 0 ? (
-                <ul className="space-y-1" data-testid="reviewers">
-                  {reviewers.map((reviewer) => (
-                    <li key={reviewer.sourceUserId}>
-                      {reviewer.user ? <PersonLabel person={reviewer.user} /> : <span>{personName(null, reviewer.sourceUser)}</span>}
-                    </li>
-                  ))}
-                </ul>
-              ) : (
-                <span className="text-slate-500">None</span>
-              )}
-            </Detail>
-            {closingDetail(mergeRequest)}
-            <Detail term="Source commit">
-              <Sha value={mergeRequest.sourceSha} />
-            </Detail>
-            <Detail term="Target commit">
-              <Sha value={mergeRequest.targetSha} />
-            </Detail>
-            {mergeRequest.mergeCommitSha && (
-              <Detail term="Merge commit">
-                <Sha value={mergeRequest.mergeCommitSha} />
-              </Detail>
-            )}
-          </dl>
-        </aside>
-      </div>
-    </article>
+          )}
+        </>
+      }
+    />
   );
 }

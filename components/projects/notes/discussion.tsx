@@ -1,5 +1,5 @@
 import { describePosition, type Discussion } from "@/lib/notes";
-import { NoteCard, SystemNote } from "./note";
+import { ActivityList, NoteCard, SystemNote } from "./note";
 
 /** A thread: the first note, replies indented below it; diff threads name their file and line. */
 export function DiscussionThread({ discussion }: { discussion: Discussion }) {
@@ -32,14 +32,9 @@ export function DiscussionThread({ discussion }: { discussion: Discussion }) {
 }
 
 export function DiscussionList({ discussions }: { discussions: readonly Discussion[] }) {
-  if (discussions.length === 0) return <p className="text-sm text-slate-500">No comments yet.</p>;
   return (
-    <ol className="space-y-3" data-testid="discussions">
-      {discussions.map((discussion) => (
-        <li key={discussion.id}>
-          <DiscussionThread discussion={discussion} />
-        </li>
-      ))}
-    </ol>
+    <ActivityList entries={discussions} testId="discussions">
+      {(discussion) => <DiscussionThread discussion={discussion} />}
+    </ActivityList>
   );
 }

@@ -1,9 +1,10 @@
+import type { ReactNode } from "react";
 import { unmappedSourceName } from "@/lib/users/people";
 import type { NoteItem } from "@/lib/notes";
 import { ImportedBadge } from "../badges";
 import { Markdown } from "../markdown";
 import { Avatar, PersonLabel } from "../person";
-import { Time } from "../time";
+import { Time } from "@/components/ui/time";
 
 /** A comment: author, time, Imported badge, body. */
 export function NoteCard({ note, bare = false }: { note: NoteItem; bare?: boolean }) {
@@ -68,14 +69,23 @@ export function SystemNote({ note }: { note: NoteItem }) {
   );
 }
 
-/** Notes in order (issues): comments as cards, system notes as lines. */
-export function NoteList({ notes }: { notes: readonly NoteItem[] }) {
-  if (notes.length === 0) return <p className="text-sm text-slate-500">No comments yet.</p>;
+/** An item's activity in order, or a line saying there is none yet. */
+export function ActivityList<Entry extends { id: number | string }>({ entries, testId, children }: { entries: readonly Entry[]; testId: string; children: (entry: Entry) => ReactNode }) {
+  if (entries.length === 0) return <p className="text-sm text-slate-500">No comments yet.</p>;
   return (
-    <ol className="space-y-3" data-testid="notes">
-      {notes.map((note) => (
-        <li key={note.id}>{note.system ? <SystemNote note={note} /> : <NoteCard note={note} />}</li>
+    <ol className="space-y-3" data-testid={testId}>
+      {entries.map((entry) => (
+        <li key={entry.id}>{children(entry)}</li>
       ))}
     </ol>
+  );
+}
+
+/** Notes in order (issues): comments as cards, system notes as lines. */
+export function NoteList({ notes }: { notes: readonly NoteItem[] }) {
+  return (
+    <ActivityList entries={notes} testId="notes">
+      {(note) => (note.system ? <SystemNote note={note} /> : <NoteCard note={note} />)}
+    </ActivityList>
   );
 }

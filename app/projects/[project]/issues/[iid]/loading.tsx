@@ -1,0 +1,5 @@
+import { ItemPageSkeleton } from "@/components/ui/skeletons";
+
+export default function IssueLoading() {
+  return <ItemPageSkeleton label="Loading issue" />;
+}

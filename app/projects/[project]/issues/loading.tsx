@@ -1,0 +1,5 @@
+import { ListPageSkeleton } from "@/components/ui/skeletons";
+
+export default function IssuesLoading() {
+  return <ListPageSkeleton title="Issues" />;
+}
