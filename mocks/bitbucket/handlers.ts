@@ -4,6 +4,7 @@
  * handlers serve https://bitbucket.org + https://api.bitbucket.org or one local origin.
  */
 import { http, type HttpHandler } from "msw";
+import { queryObject } from "../common/request-log";
 import { handleAdmin } from "./admin";
 import { errorResponse, routeApi } from "./api";
 import { authenticateApi, callerNickname, type Caller } from "./auth";
@@ -16,15 +17,6 @@ import { Serializer, type SandboxUrls } from "./serialize";
 import type { SandboxState } from "./state";
 
 export type BitbucketHandlerOptions = SandboxUrls;
-
-function queryObject(params: URLSearchParams): Record<string, string | string[]> {
-  const result: Record<string, string | string[]> = {};
-  for (const [key, value] of params) {
-    const existing = result[key];
-    result[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
-  }
-  return result;
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -22,7 +22,8 @@ import {
   type WorkspaceSeed,
 } from "./seed";
 import { showcaseDetail } from "./showcase";
-import { RequestStats, type RequestStatsSnapshot } from "./stats";
+import { RequestLog, type RequestLogEntry, type RequestStatsSnapshot } from "../common/request-log";
+import { routeTemplate } from "./stats";
 
 // ---------------------------------------------------------------------------------------------
 // Knobs
@@ -110,17 +111,7 @@ export interface AuthorizationCodeRecord {
   used: boolean;
 }
 
-export interface RequestLogEntry {
-  /** Position in the log since the state was created (survives DELETE /_sandbox/requests). */
-  readonly index: number;
-  readonly method: string;
-  readonly path: string;
-  readonly query: Record<string, string | string[]>;
-  readonly status: number;
-  /** Nickname of the account the request acted as, or null (anonymous, invalid credentials, client-only). */
-  readonly account: string | null;
-  readonly at: string;
-}
+export type { RequestLogEntry } from "../common/request-log";
 
 export type RepositoryRole = "owner" | "admin" | "contributor" | "member";
 const ROLE_RANK: Record<RepositoryRole, number> = { member: 1, contributor: 2, admin: 3, owner: 4 };
@@ -159,18 +150,17 @@ export class SandboxState {
   readonly accessTokens = new Map<string, AccessTokenRecord>();
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   readonly authorizationCodes = new Map<string, AuthorizationCodeRecord>();
-  private log: RequestLogEntry[] = [];
-  private logBase = 0;
+  private readonly log: RequestLog;
   private faultRng!: Rng;
   private readonly workspaceBySlug = new Map<string, WorkspaceSeed>();
   private readonly repositoryCache = new Map<string, WorkspaceRepositories>();
   private readonly detailCache = new Map<string, RepositoryDetail>();
   private readonly seedByUuid = new Map<string, SandboxAccountSeed>();
   private readonly seedByNickname = new Map<string, SandboxAccountSeed>();
-  private readonly stats = new RequestStats();
 
   constructor(options: SandboxStateOptions = {}) {
     this.options = options;
+    this.log = new RequestLog(routeTemplate, () => this.now(), options.requestLogLimit);
     this.consumer = { ...SANDBOX_CONSUMER, ...options.consumer };
     this.bench = resolveBench(options.bench);
     const extraAccounts = this.bench ? benchAccounts(this.bench.users) : [];
@@ -199,9 +189,7 @@ export class SandboxState {
     this.accessTokens.clear();
     this.refreshTokens.clear();
     this.authorizationCodes.clear();
-    this.logBase = 0;
-    this.log = [];
-    this.stats.clear();
+    this.log.reset();
     this.faultRng = createRng(this.knobs.seed);
   }
 
@@ -453,41 +441,30 @@ export class SandboxState {
   // --- request log -----------------------------------------------------------------------------
 
   logRequest(entry: Omit<RequestLogEntry, "index" | "at">): RequestLogEntry {
-    const full: RequestLogEntry = { index: this.logBase + this.log.length, ...entry, at: new Date(this.now()).toISOString() };
-    this.log.push(full);
-    this.stats.count(entry.method, entry.path, entry.status);
-    const limit = this.options.requestLogLimit ?? 200_000;
-    if (this.log.length > limit) {
-      // Drop the oldest tenth at once so trimming stays cheap.
-      const drop = Math.min(this.log.length, this.log.length - limit + Math.ceil(limit / 10));
-      this.log = this.log.slice(drop);
-      this.logBase += drop;
-    }
-    return full;
+    return this.log.add(entry);
   }
 
   /** Request counters by route template and status (not cleared by clearRequests). */
   requestStats(): RequestStatsSnapshot {
-    return this.stats.snapshot();
+    return this.log.statsSnapshot();
   }
 
   clearRequestStats(): void {
-    this.stats.clear();
+    this.log.clearStats();
   }
 
   /** Entries with index >= since, oldest first. */
   requests(since = 0): readonly RequestLogEntry[] {
-    return this.log.slice(Math.max(0, since - this.logBase));
+    return this.log.entries(since);
   }
 
   /** Index the next logged request will get. */
   get requestCount(): number {
-    return this.logBase + this.log.length;
+    return this.log.count;
   }
 
   clearRequests(): void {
-    this.logBase += this.log.length;
-    this.log = [];
+    this.log.clear();
   }
 }
 
