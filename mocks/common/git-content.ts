@@ -60,8 +60,8 @@ export class PlanBuilder {
     return files;
   }
 
-  plan(branches: Record<string, number>, tags: TagPlan[], head: string, base: readonly CommitPlan[] = []): HashedGitPlan {
-    const plan: GitPlan = { commits: [...base, ...this.commits], branches, tags, head };
+  plan(branches: Record<string, number>, tags: TagPlan[], head: string, base: readonly CommitPlan[] = [], refs: Record<string, number> = {}): HashedGitPlan {
+    const plan: GitPlan = { commits: [...base, ...this.commits], branches, tags, head, refs };
     return hashGitPlan(plan);
   }
 }

@@ -27,6 +27,7 @@ const STAMP_FILE = "sandbox-refs";
 function planStamp(plan: HashedGitPlan): string {
   const lines = [`HEAD ${plan.head}`];
   for (const [branch, mark] of Object.entries(plan.branches).sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`refs/heads/${branch} ${plan.sha(mark)}`);
+  for (const [ref, mark] of Object.entries(plan.refs ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`${ref} ${plan.sha(mark)}`);
   for (const tag of [...plan.tags].sort((a, b) => (a.name < b.name ? -1 : 1))) lines.push(`refs/tags/${tag.name} ${plan.sha(tag.target)}${tag.message !== undefined ? " annotated" : ""}`);
   return `${lines.join("\n")}\n`;
 }
