@@ -27,6 +27,20 @@ type Json = Record<string, unknown>;
 
 const nodeId = (kind: string, id: number | string) => Buffer.from(`0:${kind}${id}`).toString("base64").replace(/=+$/, "");
 
+const commentCounts = new WeakMap<RepositoryContent, { issue: Map<number, number>; review: Map<number, number> }>();
+
+/** Conversation and review comment counts per item number, computed once per content. */
+function countsOf(content: RepositoryContent): { issue: Map<number, number>; review: Map<number, number> } {
+  let counts = commentCounts.get(content);
+  if (!counts) {
+    counts = { issue: new Map(), review: new Map() };
+    for (const comment of content.issueComments) counts.issue.set(comment.number, (counts.issue.get(comment.number) ?? 0) + 1);
+    for (const comment of content.reviewComments) counts.review.set(comment.number, (counts.review.get(comment.number) ?? 0) + 1);
+    commentCounts.set(content, counts);
+  }
+  return counts;
+}
+
 export function permissionsOf(permission: Permission | null): Record<"admin" | "maintain" | "push" | "triage" | "pull", boolean> {
   const rank = permission ? ({ read: 1, triage: 2, write: 3, maintain: 4, admin: 5 } as const)[permission] : 0;
   return { admin: rank >= 5, maintain: rank >= 4, push: rank >= 3, triage: rank >= 2, pull: rank >= 1 };
@@ -287,7 +301,7 @@ export class Serializer {
       assignee: this.user(item.assignees[0] ?? null),
       assignees: item.assignees.map((id) => this.user(id)),
       milestone: milestone ? this.milestone(repo, content, milestone) : null,
-      comments: content.issueComments.filter((comment) => comment.number === item.number).length,
+      comments: countsOf(content).issue.get(item.number) ?? 0,
       created_at: item.created_at,
       updated_at: item.updated_at,
       closed_at: item.closed_at,
@@ -362,7 +376,7 @@ export class Serializer {
         mergeable_state: item.state === "open" ? "clean" : "unknown",
         merged_by: this.user(pull.merged_by),
         comments: issue.comments,
-        review_comments: content.reviewComments.filter((comment) => comment.number === item.number).length,
+        review_comments: countsOf(content).review.get(item.number) ?? 0,
         maintainer_can_modify: false,
         commits: pull.commits,
         additions: pull.additions,
