@@ -204,12 +204,22 @@ export function generateSizedContent(repository: RepoSeed, sizes: ContentSizes, 
   );
 
   // --- items ----------------------------------------------------------------------------------
-  const refs: Record<string, number> = {};
+  // Which numbers are pull requests (and their heads) is decided first, so the plan is hashed once with every refs/pull/N/head.
   const total = sizes.pullRequests + sizes.issues;
+  const pullNumbers = new Set<number>();
+  for (let n = 1, issues = 0; n <= total; n++) {
+    if (pullNumbers.size < sizes.pullRequests && (issues >= sizes.issues || n % 5 === 1 || n % 5 === 3)) pullNumbers.add(n);
+    else issues++;
+  }
+  const featureOf = (pullIndex: number) => (features > 0 ? ((pullIndex - 1) % features) + 1 : 0);
+  const headMarkOf = (f: number) => (f > 0 ? branches[`feature/${pad(f)}`]! : branches.main!);
+  const refs: Record<string, number> = {};
+  [...pullNumbers].forEach((n, i) => (refs[`refs/pull/${n}/head`] = headMarkOf(featureOf(i + 1))));
+  const git = plan.plan(branches, [{ name: "v1.0.0", target: main[Math.floor(mainCount / 2)]!, message: "Version 1.0.0", timestamp: start + Math.floor(mainCount / 2) * HOUR + 60, tagger: gitIdentity(person(0)) }], "main", [], refs);
+  const baseSha = git.sha(branches.main!);
   let pulls = 0;
-  let issues = 0;
   for (let n = 1; n <= total; n++) {
-    const isPull = pulls < sizes.pullRequests && (issues >= sizes.issues || n % 5 === 1 || n % 5 === 3);
+    const isPull = pullNumbers.has(n);
     const created = itemStart + n * 6 * HOUR;
     const author = person(n * 7);
     const roll = rng();
@@ -219,25 +229,21 @@ export function generateSizedContent(repository: RepoSeed, sizes: ContentSizes, 
     let pull: ItemRecord["pull"] = null;
     if (isPull) {
       pulls++;
-      const f = features > 0 ? ((pulls - 1) % features) + 1 : 0;
-      const headMark = f > 0 ? branches[`feature/${pad(f)}`]! : branches.main!;
-      refs[`refs/pull/${n}/head`] = headMark;
+      const f = featureOf(pulls);
       const merged = closed && roll < 0.45;
       pull = {
         draft: !closed && hit(pulls, 0.1),
-        head: { ref: f > 0 ? `feature/${pad(f)}` : "main", sha: plan.plan(branches, [], "main").sha(headMark), repo: `${repository.owner}/${repository.name}`, owner: repository.owner },
-        base: { ref: "main", sha: "", repo: `${repository.owner}/${repository.name}`, owner: repository.owner },
+        head: { ref: f > 0 ? `feature/${pad(f)}` : "main", sha: git.sha(headMarkOf(f)), repo: `${repository.owner}/${repository.name}`, owner: repository.owner },
+        base: { ref: "main", sha: baseSha, repo: `${repository.owner}/${repository.name}`, owner: repository.owner },
         merged_at: merged ? iso(closedAt!) : null,
         merged_by: merged ? person(n).id : null,
-        merge_commit_sha: null,
+        merge_commit_sha: merged ? baseSha : null,
         requested_reviewers: hit(pulls, 0.3) ? [person(n + 1).id] : [],
         commits: 1,
         additions: 1 + (n % 9),
         deletions: n % 4,
         changed_files: 1,
       };
-    } else {
-      issues++;
     }
     const item = b.item({
       title: `${isPull ? "Change" : "Problem"} number ${n}`,
@@ -290,10 +296,6 @@ export function generateSizedContent(repository: RepoSeed, sizes: ContentSizes, 
       b.event({ number: n, event: "closed", actor: person(n).id, created_at: iso(closedAt) });
     }
   }
-  const git = plan.plan(branches, [{ name: "v1.0.0", target: main[Math.floor(mainCount / 2)]!, message: "Version 1.0.0", timestamp: start + Math.floor(mainCount / 2) * HOUR + 60, tagger: gitIdentity(person(0)) }], "main", [], refs);
-  const baseSha = git.sha(branches.main!);
-  const items = b.items.map((item) => (item.pull ? { ...item, pull: { ...item.pull, base: { ...item.pull.base, sha: baseSha }, merge_commit_sha: item.pull.merged_at ? baseSha : null } } : item));
-  b.items.splice(0, b.items.length, ...items);
   b.releases.push({
     id: b.id(),
     tag_name: "v1.0.0",
