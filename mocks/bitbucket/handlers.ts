@@ -84,7 +84,7 @@ export async function handleWebRequest(state: SandboxState, ser: Serializer, req
         const decision = authorizeGit(state, gitRoute, request.headers.get("authorization"));
         account = callerNickname(decision.caller);
         response = decision.allowed
-          ? text("Git smart HTTP is served by the sandbox server (npm run sandbox / startSandboxServer), not by the msw handlers.\n", 501)
+          ? text("Git smart HTTP is served by the sandbox server (npm run sandbox:bitbucket / startSandboxServer), not by the msw handlers.\n", 501)
           : decision.response;
       } else {
         response = webPage(state, ser, request, path);

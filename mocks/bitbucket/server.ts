@@ -4,7 +4,7 @@
  * tests use (including the Git LFS batch API and object downloads); git smart HTTP (repositories
  * and `{repo}.git/wiki`) is routed to `git http-backend` after the shared access check.
  *
- *   npm run sandbox            (tsx mocks/bitbucket/server.ts)
+ *   npm run sandbox:bitbucket  (tsx mocks/bitbucket/server.ts; npm run sandbox starts it beside the GitHub sandbox)
  *
  * Env: SANDBOX_PORT (4010), SANDBOX_HOST (127.0.0.1), SANDBOX_PUBLIC_URL, SANDBOX_DATA_DIR
  * (./data/sandbox), SANDBOX_SCALE, SANDBOX_BENCH, SANDBOX_CLIENT_ID / SANDBOX_CLIENT_SECRET and
