@@ -11,7 +11,7 @@
  *   header from the batch answer: a signed token bound to the object, valid for an hour, like
  *   the pre-signed storage URLs real LFS servers hand out.
  */
-import { LfsTokens, batchDownloadResponse, downloadBearer, lfsJson, objectResponse, parseBatchRequest } from "../common/lfs";
+import { batchDownloadResponse, downloadBearer, lfsJson, lfsTokensFor, objectResponse, parseBatchRequest } from "../common/lfs";
 import { authorizeGit } from "./git-access";
 import type { Caller } from "./auth";
 import type { Serializer } from "./serialize";
@@ -41,19 +41,10 @@ function lfsError(status: number, message: string, headers: Record<string, strin
   return lfsJson({ message, documentation_url: "https://support.atlassian.com/bitbucket-cloud/docs/use-git-lfs-with-bitbucket/" }, status, headers);
 }
 
-const tokens = new WeakMap<SandboxState, LfsTokens>();
-function tokensOf(state: SandboxState): LfsTokens {
-  let issuer = tokens.get(state);
-  if (!issuer) {
-    issuer = new LfsTokens(() => state.now());
-    tokens.set(state, issuer);
-  }
-  return issuer;
-}
 
 /** A download token bound to one object and (for the log) the account that asked for it. */
 export function downloadToken(state: SandboxState, fullName: string, oid: string, accountUuid: string | null): string {
-  return tokensOf(state).issue(fullName, oid, accountUuid);
+  return lfsTokensFor(state).issue(fullName, oid, accountUuid);
 }
 
 /** POST …/info/lfs/objects/batch. Returns the response and the caller (for the request log). */
@@ -96,7 +87,7 @@ export function handleLfsDownload(state: SandboxState, request: Request, route: 
   const fullName = `${route.workspace}/${route.slug}`;
   const bearer = downloadBearer(request);
   if (!bearer) return { response: lfsError(401, "Missing download token: use the header from the batch API's actions.download."), account: null };
-  const verdict = tokensOf(state).verify(bearer, fullName, route.oid!);
+  const verdict = lfsTokensFor(state).verify(bearer, fullName, route.oid!);
   if (!verdict.ok) return { response: lfsError(401, verdict.message), account: null };
   const nickname = verdict.account ? (state.accountByUuid(verdict.account)?.nickname ?? null) : null;
   const repository = state.repository(route.workspace, route.slug);

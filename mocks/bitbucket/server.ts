@@ -11,8 +11,7 @@
  * the knobs (see README.md).
  */
 import path from "node:path";
-import type { HttpHandler } from "msw";
-import { isMainModule, portFromEnv, runFromCommandLine, startHandlerServer, writeFetchResponse } from "../common/http-server";
+import { isMainModule, portFromEnv, runFromCommandLine, startHandlerServer, writeFetchResponse, type SandboxServerOf, type SandboxServerOptionsOf } from "../common/http-server";
 import { callerNickname } from "./auth";
 import { authorizeGit, matchGitRoute } from "./git-access";
 import { GitBackend } from "./git-backend";
@@ -20,28 +19,11 @@ import { createBitbucketHandlers, logRequest } from "./handlers";
 import { SANDBOX_ACCOUNT_LIST } from "./seed";
 import { createSandboxState, sandboxOptionsFromEnv, type SandboxState } from "./state";
 
-export interface SandboxServerOptions {
-  /** Port to listen on; 0 picks a free one. Default: SANDBOX_PORT or 4010. */
-  port?: number;
-  /** Interface to bind. Default: SANDBOX_HOST or 127.0.0.1. */
-  host?: string;
-  /** Where the git repositories live. Default: SANDBOX_DATA_DIR or ./data/sandbox. */
-  dataDir?: string;
-  /** Base URL put into every link (clone URLs, next, html). Default: SANDBOX_PUBLIC_URL or http://localhost:<port>. */
-  publicUrl?: string;
-  /** State to serve; default: a new one configured from the environment (SANDBOX_SCALE, knobs). */
-  state?: SandboxState;
-}
+/** Defaults: SANDBOX_PORT (4010), SANDBOX_HOST, SANDBOX_DATA_DIR (./data/sandbox), SANDBOX_PUBLIC_URL; a state from SANDBOX_SCALE and the knobs. */
+export type SandboxServerOptions = SandboxServerOptionsOf<SandboxState>;
 
-export interface SandboxServer {
-  /** Base URL: use it as both BITBUCKET_URL and BITBUCKET_API_URL. */
-  readonly url: string;
-  readonly port: number;
-  readonly state: SandboxState;
-  readonly dataDir: string;
-  readonly handlers: HttpHandler[];
-  close(): Promise<void>;
-}
+/** `url` is both BITBUCKET_URL and BITBUCKET_API_URL. */
+export type SandboxServer = SandboxServerOf<SandboxState>;
 
 export async function startSandboxServer(options: SandboxServerOptions = {}): Promise<SandboxServer> {
   const state = options.state ?? createSandboxState(sandboxOptionsFromEnv(process.env));

@@ -22,7 +22,7 @@ import {
   type WorkspaceSeed,
 } from "./seed";
 import { showcaseDetail } from "./showcase";
-import { RequestLog, type RequestLogEntry, type RequestStatsSnapshot } from "../common/request-log";
+import { LoggingState, envNumber, type RequestLogEntry } from "../common/request-log";
 import { routeTemplate } from "./stats";
 
 // ---------------------------------------------------------------------------------------------
@@ -137,7 +137,7 @@ interface WorkspaceRepositories {
   readonly bySlug: ReadonlyMap<string, RepositoryRecord>;
 }
 
-export class SandboxState {
+export class SandboxState extends LoggingState {
   readonly options: SandboxStateOptions;
   readonly consumer: SandboxConsumer;
   readonly workspaces: readonly WorkspaceSeed[];
@@ -150,7 +150,6 @@ export class SandboxState {
   readonly accessTokens = new Map<string, AccessTokenRecord>();
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   readonly authorizationCodes = new Map<string, AuthorizationCodeRecord>();
-  private readonly log: RequestLog;
   private faultRng!: Rng;
   private readonly workspaceBySlug = new Map<string, WorkspaceSeed>();
   private readonly repositoryCache = new Map<string, WorkspaceRepositories>();
@@ -159,8 +158,8 @@ export class SandboxState {
   private readonly seedByNickname = new Map<string, SandboxAccountSeed>();
 
   constructor(options: SandboxStateOptions = {}) {
+    super(routeTemplate, options.requestLogLimit);
     this.options = options;
-    this.log = new RequestLog(routeTemplate, () => this.now(), options.requestLogLimit);
     this.consumer = { ...SANDBOX_CONSUMER, ...options.consumer };
     this.bench = resolveBench(options.bench);
     const extraAccounts = this.bench ? benchAccounts(this.bench.users) : [];
@@ -444,28 +443,6 @@ export class SandboxState {
     return this.log.add(entry);
   }
 
-  /** Request counters by route template and status (not cleared by clearRequests). */
-  requestStats(): RequestStatsSnapshot {
-    return this.log.statsSnapshot();
-  }
-
-  clearRequestStats(): void {
-    this.log.clearStats();
-  }
-
-  /** Entries with index >= since, oldest first. */
-  requests(since = 0): readonly RequestLogEntry[] {
-    return this.log.entries(since);
-  }
-
-  /** Index the next logged request will get. */
-  get requestCount(): number {
-    return this.log.count;
-  }
-
-  clearRequests(): void {
-    this.log.clear();
-  }
 }
 
 export class SandboxStateError extends Error {
@@ -490,13 +467,7 @@ export function createSandboxState(options: SandboxStateOptions = {}): SandboxSt
  */
 export function sandboxOptionsFromEnv(env: Record<string, string | undefined>): SandboxStateOptions {
   const knobs: Partial<SandboxKnobs> = {};
-  const number = (name: string): number | undefined => {
-    const raw = env[name];
-    if (raw === undefined || raw === "") return undefined;
-    const value = Number(raw);
-    if (!Number.isFinite(value)) throw new Error(`${name} must be a number, got '${raw}'`);
-    return value;
-  };
+  const number = (name: string) => envNumber(env, name);
   const set = <K extends keyof SandboxKnobs>(key: K, value: SandboxKnobs[K] | undefined) => {
     if (value !== undefined) knobs[key] = value;
   };

@@ -145,3 +145,23 @@ export function runFromCommandLine<T extends { close(): Promise<void> }>(name: s
       process.exit(1);
     });
 }
+
+/** How a sandbox server is started; each sandbox documents its environment defaults. */
+export interface SandboxServerOptionsOf<S> {
+  /** Port to listen on; 0 picks a free one. */
+  port?: number;
+  /** Interface to bind (127.0.0.1 by default). */
+  host?: string;
+  /** Where the git repositories live. */
+  dataDir?: string;
+  /** Base URL put into every link; default http://localhost:<port>. */
+  publicUrl?: string;
+  /** State to serve; default: a new one configured from the environment. */
+  state?: S;
+}
+
+/** A running sandbox server with the state it serves. */
+export interface SandboxServerOf<S> extends HandlerServer {
+  readonly state: S;
+  readonly dataDir: string;
+}

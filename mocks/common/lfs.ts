@@ -42,6 +42,18 @@ export class LfsTokens {
   }
 }
 
+const issuers = new WeakMap<object, LfsTokens>();
+
+/** The token issuer of one sandbox state (created on first use). */
+export function lfsTokensFor(owner: { now(): number }): LfsTokens {
+  let issuer = issuers.get(owner);
+  if (!issuer) {
+    issuer = new LfsTokens(() => owner.now());
+    issuers.set(owner, issuer);
+  }
+  return issuer;
+}
+
 export type BatchRequest = { readonly operation: "download" | "upload"; readonly objects: readonly unknown[] };
 
 /** The batch request body, or the error message (answered 422) when it is not one. */

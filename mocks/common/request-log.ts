@@ -156,3 +156,49 @@ export class RequestLog {
     this.stats.clear();
   }
 }
+
+/**
+ * What every sandbox state offers about its traffic: the log and the counters (served by
+ * /_sandbox/requests and /_sandbox/stats). Subclasses log through `log`.
+ */
+export abstract class LoggingState {
+  protected readonly log: RequestLog;
+
+  constructor(routeTemplate: (path: string) => string, limit?: number) {
+    this.log = new RequestLog(routeTemplate, () => this.now(), limit);
+  }
+
+  abstract now(): number;
+
+  /** Entries with index >= since, oldest first. */
+  requests(since = 0): readonly RequestLogEntry[] {
+    return this.log.entries(since);
+  }
+
+  /** Index the next logged request will get. */
+  get requestCount(): number {
+    return this.log.count;
+  }
+
+  clearRequests(): void {
+    this.log.clear();
+  }
+
+  /** Request counters by route template and status (not cleared by clearRequests). */
+  requestStats(): RequestStatsSnapshot {
+    return this.log.statsSnapshot();
+  }
+
+  clearRequestStats(): void {
+    this.log.clearStats();
+  }
+}
+
+/** A number from the environment, undefined when unset; throws when it is not a number. */
+export function envNumber(env: Record<string, string | undefined>, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw new Error(`${name} must be a number, got '${raw}'`);
+  return value;
+}

@@ -9,32 +9,18 @@
  * GITHUB_SANDBOX_DATA_DIR (./data/sandbox-github), GITHUB_SANDBOX_BENCH and the knobs (README.md).
  */
 import path from "node:path";
-import type { HttpHandler } from "msw";
-import { isMainModule, portFromEnv, runFromCommandLine, startHandlerServer, writeFetchResponse } from "../common/http-server";
+import { isMainModule, portFromEnv, runFromCommandLine, startHandlerServer, writeFetchResponse, type SandboxServerOf, type SandboxServerOptionsOf } from "../common/http-server";
 import { callerLogin } from "./api";
 import { authorizeGit, GithubGit, matchGitRoute } from "./git";
 import { createGithubHandlers } from "./handlers";
 import { BENCH_REPOSITORY, GITHUB_ACCOUNT_LIST, SHOWCASE_REPOSITORY } from "./seed";
 import { createGithubState, githubOptionsFromEnv, type GithubState } from "./state";
 
-export interface GithubServerOptions {
-  /** 0 picks a free port. Default: GITHUB_SANDBOX_PORT or 4020. */
-  port?: number;
-  host?: string;
-  dataDir?: string;
-  publicUrl?: string;
-  state?: GithubState;
-}
+/** Defaults: GITHUB_SANDBOX_PORT (4020), _HOST, _DATA_DIR (./data/sandbox-github), _PUBLIC_URL; a state from the environment. */
+export type GithubServerOptions = SandboxServerOptionsOf<GithubState>;
 
-export interface GithubServer {
-  /** Web origin and github.com-style API base; `${url}/api/v3` is the GitHub Enterprise Server API. */
-  readonly url: string;
-  readonly port: number;
-  readonly state: GithubState;
-  readonly dataDir: string;
-  readonly handlers: HttpHandler[];
-  close(): Promise<void>;
-}
+/** `url` is the web origin and github.com-style API base; `${url}/api/v3` is the GitHub Enterprise Server API. */
+export type GithubServer = SandboxServerOf<GithubState>;
 
 export async function startGithubServer(options: GithubServerOptions = {}): Promise<GithubServer> {
   const state = options.state ?? createGithubState(githubOptionsFromEnv(process.env));

@@ -20,7 +20,7 @@
 import { LFS_ATTRIBUTES, PlanBuilder, generatedBytes, lfsFiles, lfsMap, lfsObject } from "../common/git-content";
 import type { HashedGitPlan } from "../common/git-objects";
 import { ContentBuilder, gitIdentity, seconds } from "./generate";
-import { WEB_PLACEHOLDER, type AttachmentRecord, type RepoSeed, type RepositoryContent } from "./model";
+import { WEB_PLACEHOLDER, type AttachmentRecord, type ItemRecord, type RepoSeed, type RepositoryContent } from "./model";
 import { GITHUB_ACCOUNTS } from "./seed";
 
 const { alice, bob, carol, daniel, erin, ghost } = GITHUB_ACCOUNTS;
@@ -103,6 +103,13 @@ function showcaseWiki(): HashedGitPlan {
   const home = p.add({ parents: [], message: "Create Home", author: A, timestamp: t("2023-01-05T09:00:00Z"), files: { "Home.md": "# Rocket wiki\n\nSee [[Launch Procedure]].\n" } });
   const procedure = p.add({ parents: [home], message: "Add launch procedure", author: B, timestamp: t("2023-01-06T09:00:00Z"), files: { "Launch-Procedure.md": "# Launch procedure\n\n1. Fuel\n2. Arm\n3. Launch\n" } });
   return p.plan({ master: procedure }, [], "master");
+}
+
+type Pull = NonNullable<ItemRecord["pull"]>;
+
+/** An unmerged single-commit pull request into main. */
+function openPull(head: Pull["head"], base: Pull["base"], fields: Partial<Pull> = {}): Pull {
+  return { draft: false, head, base, merged_at: null, merged_by: null, merge_commit_sha: null, requested_reviewers: [], commits: 1, additions: 1, deletions: 0, changed_files: 1, ...fields };
 }
 
 export function showcaseContent(repository: RepoSeed): RepositoryContent {
@@ -238,19 +245,7 @@ export function showcaseContent(repository: RepoSeed): RepositoryContent {
     created_at: "2023-01-14T09:00:00Z",
     updated_at: "2023-01-18T09:00:00Z",
     closed_at: null,
-    pull: {
-      draft: true,
-      head: { ref: "fix-typo", sha: shas.forkTip, repo: null, owner: "daniel" },
-      base: { ref: "main", sha: shas.base, repo: repoName, owner: "acme" },
-      merged_at: null,
-      merged_by: null,
-      merge_commit_sha: null,
-      requested_reviewers: [],
-      commits: 1,
-      additions: 1,
-      deletions: 1,
-      changed_files: 1,
-    },
+    pull: openPull({ ref: "fix-typo", sha: shas.forkTip, repo: null, owner: "daniel" }, { ref: "main", sha: shas.base, repo: repoName, owner: "acme" }, { draft: true, deletions: 1 }),
   });
   b.review({ number: 5, user: alice.id, state: "DISMISSED", body: "Approved too early.", submitted_at: "2023-01-15T09:00:00Z", commit_id: shas.forkTip });
   b.review({ number: 5, user: erin.id, state: "COMMENTED", body: "Nice catch.", submitted_at: "2023-01-16T09:00:00Z", commit_id: shas.forkTip });
@@ -268,7 +263,7 @@ export function showcaseContent(repository: RepoSeed): RepositoryContent {
     updated_at: "2023-01-17T09:00:00Z",
     closed_at: "2023-01-17T09:00:00Z",
     closed_by: carol.id,
-    pull: { draft: false, head: { ref: "feature/abandoned", sha: shas.abandonedTip, repo: repoName, owner: "acme" }, base: { ref: "main", sha: shas.base, repo: repoName, owner: "acme" }, merged_at: null, merged_by: null, merge_commit_sha: null, requested_reviewers: [], commits: 1, additions: 1, deletions: 0, changed_files: 1 },
+    pull: openPull({ ref: "feature/abandoned", sha: shas.abandonedTip, repo: repoName, owner: "acme" }, { ref: "main", sha: shas.base, repo: repoName, owner: "acme" }),
   });
   b.event({ number: 6, event: "closed", actor: carol.id, created_at: "2023-01-17T09:00:00Z" });
 
@@ -284,7 +279,7 @@ export function showcaseContent(repository: RepoSeed): RepositoryContent {
     created_at: "2023-02-01T10:00:00Z",
     updated_at: "2023-02-01T10:05:00Z",
     closed_at: null,
-    pull: { draft: false, head: { ref: "feature/telemetry", sha: shas.telemetryTip, repo: repoName, owner: "acme" }, base: { ref: "main", sha: shas.merge, repo: repoName, owner: "acme" }, merged_at: null, merged_by: null, merge_commit_sha: null, requested_reviewers: [bob.id, erin.id], commits: 1, additions: 1, deletions: 0, changed_files: 1 },
+    pull: openPull({ ref: "feature/telemetry", sha: shas.telemetryTip, repo: repoName, owner: "acme" }, { ref: "main", sha: shas.merge, repo: repoName, owner: "acme" }, { requested_reviewers: [bob.id, erin.id] }),
   });
   b.event({ number: 7, event: "review_requested", actor: carol.id, created_at: "2023-02-01T10:01:00Z", subject: bob.id });
   b.event({ number: 7, event: "review_requested", actor: carol.id, created_at: "2023-02-01T10:02:00Z", subject: erin.id });

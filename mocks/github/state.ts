@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { RequestLog, templateOf, type RequestLogEntry, type RequestStatsSnapshot, type RouteTemplates } from "../common/request-log";
+import { LoggingState, envNumber, templateOf, type RequestLogEntry, type RouteTemplates } from "../common/request-log";
 import { createRng, type Rng } from "../common/random";
 import { DEFAULT_BENCH, GENERIC_SIZES, generateSizedContent, type ContentSizes } from "./generate";
 import { PERMISSION_RANK, type GistSeed, type OrgSeed, type Permission, type RepoSeed, type RepositoryContent, type UserSeed } from "./model";
@@ -94,7 +94,7 @@ export function routeTemplate(path: string): string {
   return templateOf(TEMPLATES, ["/user", "/search", "/rate_limit", "/api/v3/", "/login/"], path);
 }
 
-export class GithubState {
+export class GithubState extends LoggingState {
   readonly options: GithubStateOptions;
   readonly orgs: readonly OrgSeed[];
   readonly repositories: readonly RepoSeed[];
@@ -110,14 +110,13 @@ export class GithubState {
   readonly rateBuckets = new Map<string, RateBucket>();
   inFlight = 0;
   private faultRng!: Rng;
-  private readonly log: RequestLog;
   private readonly contentCache = new Map<number, RepositoryContent>();
   private readonly repoById = new Map<number, RepoSeed>();
   private readonly repoByName = new Map<string, RepoSeed>();
 
   constructor(options: GithubStateOptions = {}) {
+    super(routeTemplate, options.requestLogLimit);
     this.options = options;
-    this.log = new RequestLog(routeTemplate, () => this.now(), options.requestLogLimit);
     this.benchSizes = options.bench ? { ...DEFAULT_BENCH, ...(options.bench === true ? {} : options.bench) } : null;
     this.orgs = [...GITHUB_ORGS, ...(this.benchSizes ? [BENCH_ORG] : [])];
     this.repositories = sandboxRepositories(options.repositories ?? 12, this.benchSizes !== null);
@@ -322,26 +321,6 @@ export class GithubState {
   logRequest(method: string, url: URL, status: number, account: string | null): RequestLogEntry {
     return this.log.record(method, url, status, account);
   }
-
-  requests(since = 0): readonly RequestLogEntry[] {
-    return this.log.entries(since);
-  }
-
-  get requestCount(): number {
-    return this.log.count;
-  }
-
-  clearRequests(): void {
-    this.log.clear();
-  }
-
-  requestStats(): RequestStatsSnapshot {
-    return this.log.statsSnapshot();
-  }
-
-  clearRequestStats(): void {
-    this.log.clearStats();
-  }
 }
 
 export class GithubStateError extends Error {
@@ -364,13 +343,7 @@ export function createGithubState(options: GithubStateOptions = {}): GithubState
  * GITHUB_SANDBOX_BENCH ("1" for the defaults or a JSON object of sizes).
  */
 export function githubOptionsFromEnv(env: Record<string, string | undefined>): GithubStateOptions {
-  const number = (name: string): number | undefined => {
-    const raw = env[`GITHUB_SANDBOX_${name}`];
-    if (raw === undefined || raw === "") return undefined;
-    const value = Number(raw);
-    if (!Number.isFinite(value)) throw new Error(`GITHUB_SANDBOX_${name} must be a number, got '${raw}'`);
-    return value;
-  };
+  const number = (name: string) => envNumber(env, `GITHUB_SANDBOX_${name}`);
   const entries = {
     latencyMs: number("LATENCY_MS"),
     error5xxRatio: number("500_RATIO"),

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { adminJson, handleCommonAdmin, jsonBody } from "../common/admin";
-import { LfsTokens, batchDownloadResponse, downloadBearer, lfsJson, objectResponse, parseBatchRequest } from "../common/lfs";
+import { batchDownloadResponse, downloadBearer, lfsJson, lfsTokensFor, objectResponse, parseBatchRequest } from "../common/lfs";
 import { hashString } from "../common/random";
 import { callerLogin, githubError, githubJson } from "./api";
 import { minimumImportRequests } from "./budget";
@@ -17,15 +17,6 @@ const lfsError = (status: number, message: string, headers: Record<string, strin
 const BATCH = /^\/([^/]+)\/([^/]+?)(?:\.git)?\/info\/lfs\/objects\/batch$/;
 const DOWNLOAD = /^\/_lfs\/([^/]+)\/([^/]+)\/([0-9a-f]{64})$/;
 
-const tokens = new WeakMap<GithubState, LfsTokens>();
-function tokensOf(state: GithubState): LfsTokens {
-  let issuer = tokens.get(state);
-  if (!issuer) {
-    issuer = new LfsTokens(() => state.now());
-    tokens.set(state, issuer);
-  }
-  return issuer;
-}
 
 export interface WebResult {
   readonly response: Response;
@@ -50,7 +41,7 @@ async function lfsBatch(state: GithubState, request: Request, owner: string, nam
   const response = batchDownloadResponse(
     body.objects,
     (oid) => content.lfs.get(oid),
-    (object) => ({ href: `${web}/_lfs/${repo.owner}/${repo.name}/${object.oid}`, token: tokensOf(state).issue(`${repo.owner}/${repo.name}`, object.oid, account) }),
+    (object) => ({ href: `${web}/_lfs/${repo.owner}/${repo.name}/${object.oid}`, token: lfsTokensFor(state).issue(`${repo.owner}/${repo.name}`, object.oid, account) }),
   );
   return { response, account };
 }
@@ -58,7 +49,7 @@ async function lfsBatch(state: GithubState, request: Request, owner: string, nam
 function lfsDownload(state: GithubState, request: Request, owner: string, name: string, oid: string): WebResult {
   const bearer = downloadBearer(request);
   if (!bearer) return { response: lfsError(401, "Missing download token: use the header from the batch API's actions.download."), account: null };
-  const verdict = tokensOf(state).verify(bearer, `${owner}/${name}`, oid);
+  const verdict = lfsTokensFor(state).verify(bearer, `${owner}/${name}`, oid);
   if (!verdict.ok) return { response: lfsError(401, verdict.message), account: null };
   const repo = state.repository(owner, name);
   const object = repo ? state.content(repo).lfs.get(oid) : undefined;
