@@ -11,7 +11,7 @@
  * the knobs (see README.md).
  */
 import path from "node:path";
-import { isMainModule, portFromEnv, runFromCommandLine, startHandlerServer, writeFetchResponse, type SandboxServerOf, type SandboxServerOptionsOf } from "../common/http-server";
+import { answerGit, isMainModule, portFromEnv, runFromCommandLine, startHandlerServer, type SandboxServerOf, type SandboxServerOptionsOf } from "../common/http-server";
 import { callerNickname } from "./auth";
 import { authorizeGit, matchGitRoute } from "./git-access";
 import { GitBackend } from "./git-backend";
@@ -42,14 +42,7 @@ export async function startSandboxServer(options: SandboxServerOptions = {}): Pr
       const method = req.method ?? "GET";
       const decision = authorizeGit(state, gitRoute, req.headers.authorization ?? null);
       const account = callerNickname(decision.caller);
-      let status: number;
-      if (decision.allowed) {
-        status = await git.serve(req, res, gitRoute, decision.repository, account);
-      } else {
-        req.resume();
-        status = decision.response.status;
-        await writeFetchResponse(res, decision.response, method);
-      }
+      const status = await answerGit(req, res, decision.allowed ? { serve: () => git.serve(req, res, gitRoute, decision.repository, account) } : { refusal: decision.response });
       logRequest(state, method, url, status, account);
       return true;
     },

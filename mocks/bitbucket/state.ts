@@ -22,6 +22,7 @@ import {
   type WorkspaceSeed,
 } from "./seed";
 import { showcaseDetail } from "./showcase";
+import { SandboxStateError } from "../common/state-error";
 import { LoggingState, envNumber, type RequestLogEntry } from "../common/request-log";
 import { routeTemplate } from "./stats";
 
@@ -445,15 +446,7 @@ export class SandboxState extends LoggingState {
 
 }
 
-export class SandboxStateError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = "SandboxStateError";
-  }
-}
+export { SandboxStateError };
 
 export function createSandboxState(options: SandboxStateOptions = {}): SandboxState {
   return new SandboxState(options);

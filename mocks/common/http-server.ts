@@ -165,3 +165,14 @@ export interface SandboxServerOf<S> extends HandlerServer {
   readonly state: S;
   readonly dataDir: string;
 }
+
+/**
+ * Answers an access-checked git request: runs `serve` (git http-backend) when allowed, else
+ * writes the refusal (draining the request body). Resolves with the status sent, for the log.
+ */
+export async function answerGit(req: IncomingMessage, res: ServerResponse, outcome: { serve: () => Promise<number> } | { refusal: Response }): Promise<number> {
+  if ("serve" in outcome) return outcome.serve();
+  req.resume();
+  await writeFetchResponse(res, outcome.refusal, req.method ?? "GET");
+  return outcome.refusal.status;
+}

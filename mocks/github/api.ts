@@ -3,12 +3,13 @@
  * rate limit, the route, then conditional requests (ETag / If-None-Match -> 304, not counted)
  * and the rate-limit headers; every request is logged with its final status.
  */
+import { SandboxStateError } from "../common/state-error";
 import { createHash } from "node:crypto";
 import { ZodError } from "zod";
 import type { ItemRecord, RepoSeed, RepositoryContent } from "./model";
 import { permissionsOf, Serializer } from "./serialize";
 import { GITHUB_ACCOUNT_LIST } from "./seed";
-import { ANONYMOUS_RATE_LIMIT, GithubStateError, type GithubAccount, type GithubState, type RateResource } from "./state";
+import { ANONYMOUS_RATE_LIMIT, type GithubAccount, type GithubState, type RateResource } from "./state";
 
 const DOCS = "https://docs.github.com/rest";
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -467,7 +468,7 @@ async function respond(state: GithubState, request: Request, path: string, bases
     response = route({ state, ser: new Serializer(state, bases.api, bases.web), url: new URL(request.url), viewer, path });
   } catch (error) {
     if (error instanceof ApiError) response = error.response;
-    else if (error instanceof GithubStateError) response = githubError(error.status, error.message);
+    else if (error instanceof SandboxStateError) response = githubError(error.status, error.message);
     else if (error instanceof ZodError) response = githubError(422, "Validation Failed");
     else throw error;
   }

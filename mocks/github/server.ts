@@ -9,7 +9,7 @@
  * GITHUB_SANDBOX_DATA_DIR (./data/sandbox-github), GITHUB_SANDBOX_BENCH and the knobs (README.md).
  */
 import path from "node:path";
-import { isMainModule, portFromEnv, runFromCommandLine, startHandlerServer, writeFetchResponse, type SandboxServerOf, type SandboxServerOptionsOf } from "../common/http-server";
+import { answerGit, isMainModule, portFromEnv, runFromCommandLine, startHandlerServer, type SandboxServerOf, type SandboxServerOptionsOf } from "../common/http-server";
 import { callerLogin } from "./api";
 import { authorizeGit, GithubGit, matchGitRoute } from "./git";
 import { createGithubHandlers } from "./handlers";
@@ -38,14 +38,7 @@ export async function startGithubServer(options: GithubServerOptions = {}): Prom
       const method = req.method ?? "GET";
       const decision = authorizeGit(state, route, req.headers.authorization ?? null);
       const account = callerLogin(decision.caller);
-      let status: number;
-      if (decision.allowed) {
-        status = await git.serve(req, res, decision, account);
-      } else {
-        req.resume();
-        status = decision.response.status;
-        await writeFetchResponse(res, decision.response, method);
-      }
+      const status = await answerGit(req, res, decision.allowed ? { serve: () => git.serve(req, res, decision, account) } : { refusal: decision.response });
       state.logRequest(method, url, status, account);
       return true;
     },

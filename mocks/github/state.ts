@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { SandboxStateError } from "../common/state-error";
 import { LoggingState, envNumber, templateOf, type RequestLogEntry, type RouteTemplates } from "../common/request-log";
 import { createRng, type Rng } from "../common/random";
 import { DEFAULT_BENCH, GENERIC_SIZES, generateSizedContent, type ContentSizes } from "./generate";
@@ -198,9 +199,9 @@ export class GithubState extends LoggingState {
 
   renameAccount(login: string, newLogin: string): GithubAccount {
     const account = this.accountByLogin(login);
-    if (!account) throw new GithubStateError(404, `No account '${login}'.`);
-    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/.test(newLogin)) throw new GithubStateError(422, "Invalid login.");
-    if (this.accountByLogin(newLogin) && newLogin.toLowerCase() !== login.toLowerCase()) throw new GithubStateError(422, `The login '${newLogin}' is taken.`);
+    if (!account) throw new SandboxStateError(404, `No account '${login}'.`);
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/.test(newLogin)) throw new SandboxStateError(422, "Invalid login.");
+    if (this.accountByLogin(newLogin) && newLogin.toLowerCase() !== login.toLowerCase()) throw new SandboxStateError(422, `The login '${newLogin}' is taken.`);
     account.login = newLogin;
     return account;
   }
@@ -301,7 +302,7 @@ export class GithubState extends LoggingState {
   /** Sets an account's core bucket (tests and demos: "only 3 requests left, reset in 10 s"). */
   setRateLimit(login: string, change: { remaining?: number; resetInSeconds?: number }): RateBucket {
     const account = this.accountByLogin(login);
-    if (!account) throw new GithubStateError(404, `No account '${login}'.`);
+    if (!account) throw new SandboxStateError(404, `No account '${login}'.`);
     const bucket = this.bucket(`user:${account.id}`, "core");
     if (change.remaining !== undefined) bucket.used = Math.max(0, this.knobs.rateLimitLimit - change.remaining);
     if (change.resetInSeconds !== undefined) bucket.resetAt = Math.floor(this.now() / 1000) + change.resetInSeconds;
@@ -323,15 +324,6 @@ export class GithubState extends LoggingState {
   }
 }
 
-export class GithubStateError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = "GithubStateError";
-  }
-}
 
 export function createGithubState(options: GithubStateOptions = {}): GithubState {
   return new GithubState(options);

@@ -2,6 +2,7 @@
  * The web origin besides the API: the Git LFS batch API and downloads, attachments linked from
  * bodies, gist raw files, the OAuth pages, and the admin endpoints under /_sandbox/.
  */
+import { SandboxStateError } from "../common/state-error";
 import { z } from "zod";
 import { adminJson, handleCommonAdmin, jsonBody } from "../common/admin";
 import { batchDownloadResponse, downloadBearer, lfsJson, lfsTokensFor, objectResponse, parseBatchRequest } from "../common/lfs";
@@ -9,7 +10,7 @@ import { hashString } from "../common/random";
 import { callerLogin, githubError, githubJson } from "./api";
 import { minimumImportRequests } from "./budget";
 import { authorizeGit } from "./git";
-import { GithubStateError, type GithubState } from "./state";
+import type { GithubState } from "./state";
 
 const LFS_DOCS = "https://docs.github.com/repositories/working-with-files/managing-large-files";
 const lfsError = (status: number, message: string, headers: Record<string, string> = {}) => lfsJson({ message, documentation_url: LFS_DOCS }, status, headers);
@@ -189,7 +190,7 @@ async function admin(state: GithubState, request: Request, url: URL): Promise<Re
     return githubError(404, `No sandbox endpoint ${method} /_sandbox${path}`);
   } catch (error) {
     if (error instanceof z.ZodError) return githubError(400, error.issues.map((issue) => issue.message).join("; "));
-    if (error instanceof GithubStateError) return githubError(error.status, error.message);
+    if (error instanceof SandboxStateError) return githubError(error.status, error.message);
     throw error;
   }
 }
