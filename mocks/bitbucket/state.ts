@@ -8,7 +8,7 @@ import { z } from "zod";
 import { BENCH_WORKSPACE, benchAccounts, benchWorkspace, generateBenchDetail, resolveBench, type BenchOptions, type ResolvedBench } from "./bench";
 import type { RepositoryDetail } from "./content";
 import { generateGenericDetail } from "./generate";
-import { createRng, type Rng } from "./random";
+import { FaultDice } from "../common/random";
 import {
   HIDDEN_WORKSPACES,
   SANDBOX_ACCOUNT_LIST,
@@ -151,7 +151,7 @@ export class SandboxState extends LoggingState {
   readonly accessTokens = new Map<string, AccessTokenRecord>();
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   readonly authorizationCodes = new Map<string, AuthorizationCodeRecord>();
-  private faultRng!: Rng;
+  private readonly faults = new FaultDice(1);
   private readonly workspaceBySlug = new Map<string, WorkspaceSeed>();
   private readonly repositoryCache = new Map<string, WorkspaceRepositories>();
   private readonly detailCache = new Map<string, RepositoryDetail>();
@@ -190,22 +190,20 @@ export class SandboxState extends LoggingState {
     this.refreshTokens.clear();
     this.authorizationCodes.clear();
     this.log.reset();
-    this.faultRng = createRng(this.knobs.seed);
+    this.faults.reseed(this.knobs.seed);
   }
 
   /** Validates and applies a partial knob update; a new `seed` restarts the fault sequence. */
   updateKnobs(patch: unknown): SandboxKnobs {
     const parsed = knobsSchema.partial().strict().parse(patch);
     this.knobs = { ...this.knobs, ...parsed };
-    if (parsed.seed !== undefined) this.faultRng = createRng(parsed.seed);
+    if (parsed.seed !== undefined) this.faults.reseed(parsed.seed);
     return this.knobs;
   }
 
-  /** Draws the fault for one API request. Always draws twice so the sequence depends only on the seed. */
+  /** Draws the fault for one API request. */
   nextFault(): "429" | "5xx" | null {
-    const rateLimited = this.faultRng() < this.knobs.rateLimit429Ratio;
-    const failed = this.faultRng() < this.knobs.error5xxRatio;
-    return rateLimited ? "429" : failed ? "5xx" : null;
+    return ([null, "429", "5xx"] as const)[this.faults.draw([this.knobs.rateLimit429Ratio, this.knobs.error5xxRatio]) + 1]!;
   }
 
   // --- accounts ----------------------------------------------------------------------------

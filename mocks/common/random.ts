@@ -36,3 +36,26 @@ export function pick<T>(rng: Rng, items: readonly T[]): T {
 export function intBetween(rng: Rng, min: number, max: number): number {
   return min + Math.floor(rng() * (max - min + 1));
 }
+
+/**
+ * Injected faults from a seeded sequence: every draw consumes one number per ratio, so the
+ * sequence of outcomes depends only on the seed, whatever the ratios.
+ */
+export class FaultDice {
+  private rng: Rng;
+
+  constructor(seed: number) {
+    this.rng = createRng(seed);
+  }
+
+  reseed(seed: number): void {
+    this.rng = createRng(seed);
+  }
+
+  /** The index of the first ratio that hit, or -1. */
+  draw(ratios: readonly number[]): number {
+    let hit = -1;
+    for (let i = 0; i < ratios.length; i++) if (this.rng() < ratios[i]! && hit === -1) hit = i;
+    return hit;
+  }
+}

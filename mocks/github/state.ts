@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { SandboxStateError } from "../common/state-error";
 import { LoggingState, envNumber, templateOf, type RequestLogEntry, type RouteTemplates } from "../common/request-log";
-import { createRng, type Rng } from "../common/random";
+import { FaultDice } from "../common/random";
 import { DEFAULT_BENCH, GENERIC_SIZES, generateSizedContent, type ContentSizes } from "./generate";
 import { PERMISSION_RANK, type GistSeed, type OrgSeed, type Permission, type RepoSeed, type RepositoryContent, type UserSeed } from "./model";
 import { BENCH_ORG, GITHUB_ACCOUNTS, GITHUB_ACCOUNT_LIST, GITHUB_GISTS, GITHUB_ORGS, sandboxRepositories } from "./seed";
@@ -110,7 +110,7 @@ export class GithubState extends LoggingState {
   readonly authorizationCodes = new Map<string, { accountId: number; redirectUri: string | null; expiresAt: number }>();
   readonly rateBuckets = new Map<string, RateBucket>();
   inFlight = 0;
-  private faultRng!: Rng;
+  private readonly faults = new FaultDice(1);
   private readonly contentCache = new Map<number, RepositoryContent>();
   private readonly repoById = new Map<number, RepoSeed>();
   private readonly repoByName = new Map<string, RepoSeed>();
@@ -144,21 +144,19 @@ export class GithubState extends LoggingState {
     this.rateBuckets.clear();
     this.inFlight = 0;
     this.log.reset();
-    this.faultRng = createRng(this.knobs.seed);
+    this.faults.reseed(this.knobs.seed);
   }
 
   updateKnobs(patch: unknown): GithubKnobs {
     const parsed = knobsSchema.partial().strict().parse(patch);
     this.knobs = { ...this.knobs, ...parsed };
-    if (parsed.seed !== undefined) this.faultRng = createRng(parsed.seed);
+    if (parsed.seed !== undefined) this.faults.reseed(parsed.seed);
     return this.knobs;
   }
 
-  /** Draws the fault for one API request; always draws twice so the sequence depends only on the seed. */
+  /** Draws the fault for one API request. */
   nextFault(): "secondary" | "5xx" | null {
-    const secondary = this.faultRng() < this.knobs.secondaryRateLimitRatio;
-    const failed = this.faultRng() < this.knobs.error5xxRatio;
-    return secondary ? "secondary" : failed ? "5xx" : null;
+    return ([null, "secondary", "5xx"] as const)[this.faults.draw([this.knobs.secondaryRateLimitRatio, this.knobs.error5xxRatio]) + 1]!;
   }
 
   // --- accounts -----------------------------------------------------------------------------
