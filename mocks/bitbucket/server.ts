@@ -19,6 +19,8 @@ import { createBitbucketHandlers, logRequest } from "./handlers";
 import { SANDBOX_ACCOUNT_LIST } from "./seed";
 import { createSandboxState, sandboxOptionsFromEnv, type SandboxState } from "./state";
 
+export { writeFetchResponse } from "../common/http-server";
+
 /** Defaults: SANDBOX_PORT (4010), SANDBOX_HOST, SANDBOX_DATA_DIR (./data/sandbox), SANDBOX_PUBLIC_URL; a state from SANDBOX_SCALE and the knobs. */
 export type SandboxServerOptions = SandboxServerOptionsOf<SandboxState>;
 
