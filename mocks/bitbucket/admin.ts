@@ -15,6 +15,7 @@
  *   GET  /_sandbox/avatars/{kind}/{id}.svg      generated avatars
  */
 import { z } from "zod";
+import { handleCommonAdmin, jsonBody } from "../common/admin";
 import { errorResponse } from "./api";
 import { avatarSvg } from "./pages";
 import { hashString } from "./random";
@@ -23,16 +24,6 @@ import type { SandboxState } from "./state";
 
 const nicknameBody = z.object({ nickname: z.string().min(1) });
 const renameBody = z.object({ nickname: z.string().min(1).optional(), display_name: z.string().min(1).optional() });
-
-async function jsonBody(request: Request): Promise<unknown> {
-  const body = await request.text();
-  if (!body.trim()) return {};
-  try {
-    return JSON.parse(body);
-  } catch {
-    throw new z.ZodError([{ code: "custom", path: [], message: "Body must be JSON", input: body }]);
-  }
-}
 
 export function publicAccount(account: SandboxState["accounts"][number]) {
   return {
@@ -49,22 +40,8 @@ export async function handleAdmin(state: SandboxState, request: Request, url: UR
   const path = url.pathname.replace(/\/+$/, "").replace(/^\/_sandbox/, "");
   const method = request.method;
   try {
-    if (path === "/config" && method === "GET") return json(state.knobs);
-    if (path === "/config" && (method === "PUT" || method === "PATCH")) return json(state.updateKnobs(await jsonBody(request)));
-    if (path === "/requests" && method === "GET") {
-      const since = Number(url.searchParams.get("since") ?? "0");
-      // A plain array, oldest first; X-Sandbox-Next-Index is the `since` that returns only newer entries.
-      return json(state.requests(Number.isFinite(since) ? since : 0), 200, { "X-Sandbox-Next-Index": String(state.requestCount) });
-    }
-    if (path === "/requests" && method === "DELETE") {
-      state.clearRequests();
-      return new Response(null, { status: 204 });
-    }
-    if (path === "/stats" && method === "GET") return json(state.requestStats());
-    if (path === "/stats" && method === "DELETE") {
-      state.clearRequestStats();
-      return new Response(null, { status: 204 });
-    }
+    const shared = await handleCommonAdmin(state, request, path, url);
+    if (shared) return shared;
     if (path === "/accounts" && method === "GET") return json({ values: state.accounts.map(publicAccount) });
     const rename = /^\/accounts\/([^/]+)\/rename$/.exec(path);
     if (rename && method === "POST") {

@@ -10,8 +10,10 @@
  * `{{web}}`: it stands for the sandbox's web origin (https://bitbucket.org in unit tests,
  * http://localhost:4010 for the server), so cross-links point at the sandbox that serves them.
  */
-import type { HashedGitPlan } from "./git-objects";
+import type { HashedGitPlan } from "../common/git-objects";
 import type { RepositoryRecord } from "./seed";
+import type { LfsObject } from "../common/git-content";
+export { LruCache, lfsPointer, type LfsObject } from "../common/git-content";
 
 /** Replaced by the web origin when content is served (or cloned, for the wiki). */
 export const WEB_PLACEHOLDER = "{{web}}";
@@ -140,15 +142,6 @@ export interface IssueStore {
   comments(id: number): readonly IssueCommentRecord[];
 }
 
-export interface LfsObject {
-  /** sha256 of the content, hex. */
-  readonly oid: string;
-  readonly size: number;
-  /** Where the pointer file is committed. */
-  readonly path: string;
-  bytes(): Buffer;
-}
-
 export interface RepositoryDetail {
   readonly repository: RepositoryRecord;
   /** The git content with every commit's hash. */
@@ -197,25 +190,3 @@ export function arrayIssueStore(issues: readonly IssueRecord[], comments: Readon
 export const EMPTY_ISSUES: IssueStore = { maxId: 0, count: 0, get: () => undefined, comments: () => [] };
 
 /** The Git LFS pointer file for an object. */
-export function lfsPointer(oid: string, size: number): string {
-  return `version https://git-lfs.github.com/spec/v1\noid sha256:${oid}\nsize ${size}\n`;
-}
-
-/** A small bounded cache for lazily generated records (bench scale). */
-export class LruCache<K, V> {
-  private readonly map = new Map<K, V>();
-  constructor(private readonly limit: number) {}
-
-  get(key: K, create: () => V): V {
-    const hit = this.map.get(key);
-    if (hit !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, hit);
-      return hit;
-    }
-    const value = create();
-    this.map.set(key, value);
-    if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value as K);
-    return value;
-  }
-}

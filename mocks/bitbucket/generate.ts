@@ -27,7 +27,9 @@ import {
   ISSUE_PRIORITIES,
   ISSUE_STATES,
 } from "./content";
-import { hashGitPlan, type CommitPlan, type GitIdentity, type GitPlan, type HashedGitPlan, type TagPlan } from "./git-objects";
+import { LFS_ATTRIBUTES, PlanBuilder, generatedBytes, lfsFiles, lfsMap, lfsObject } from "../common/git-content";
+import type { CommitPlan, GitIdentity, HashedGitPlan, TagPlan } from "../common/git-objects";
+export { PlanBuilder, generatedBytes, lfsObject, LFS_ATTRIBUTES, lfsFiles, lfsMap } from "../common/git-content";
 import { bitbucketTimestamp, createRng, hashString, intBetween, pick, type Rng } from "./random";
 import type { RepositoryRecord, SandboxAccountSeed, WorkspaceSeed } from "./seed";
 
@@ -54,73 +56,6 @@ export function seconds(iso: string): number {
 export function stamp(secondsSinceEpoch: number, salt = 0): string {
   const micros = hashString(`${secondsSinceEpoch}:${salt}`) % 1_000_000;
   return bitbucketTimestamp(secondsSinceEpoch * 1000 + Math.floor(micros / 1000), micros % 1000);
-}
-
-/** Builds plans with sequential marks. */
-export class PlanBuilder {
-  readonly commits: CommitPlan[] = [];
-  private next: number;
-
-  constructor(firstMark = 1) {
-    this.next = firstMark;
-  }
-
-  add(commit: Omit<CommitPlan, "mark">): number {
-    const mark = this.next++;
-    this.commits.push({ ...commit, mark });
-    return mark;
-  }
-
-  /** The file contents a branch ended with, for merge/squash commits: later commits win. */
-  filesOf(marks: readonly number[]): Record<string, string> {
-    const files: Record<string, string> = {};
-    for (const mark of marks) Object.assign(files, this.commits.find((commit) => commit.mark === mark)!.files);
-    return files;
-  }
-
-  plan(branches: Record<string, number>, tags: TagPlan[], head: string, base: readonly CommitPlan[] = []): HashedGitPlan {
-    const plan: GitPlan = { commits: [...base, ...this.commits], branches, tags, head };
-    return hashGitPlan(plan);
-  }
-}
-
-/** Deterministic pseudo-random bytes (an LFS object's content); `header` is put first. */
-export function generatedBytes(seed: string, size: number, header: Buffer = Buffer.alloc(0)): Buffer {
-  const out = Buffer.alloc(size);
-  // xorshift128 seeded from sha256(seed): fast and the same everywhere.
-  const init = createHash("sha256").update(seed).digest();
-  let [a, b, c, d] = [init.readUInt32LE(0) | 1, init.readUInt32LE(4), init.readUInt32LE(8), init.readUInt32LE(12)];
-  let offset = 0;
-  for (; offset + 4 <= size; offset += 4) {
-    const t = a ^ (a << 11);
-    a = b;
-    b = c;
-    c = d;
-    d = (d ^ (d >>> 19) ^ (t ^ (t >>> 8))) >>> 0;
-    out.writeUInt32LE(d, offset);
-  }
-  for (; offset < size; offset++) out[offset] = (d >>> (8 * (offset % 4))) & 0xff;
-  header.copy(out, 0, 0, Math.min(header.length, size));
-  return out;
-}
-
-export function lfsObject(path: string, bytes: Buffer): LfsObject {
-  return { oid: createHash("sha256").update(bytes).digest("hex"), size: bytes.length, path, bytes: () => bytes };
-}
-
-export const LFS_ATTRIBUTES = [
-  "*.png filter=lfs diff=lfs merge=lfs -text",
-  "*.psd filter=lfs diff=lfs merge=lfs -text",
-  "*.bin filter=lfs diff=lfs merge=lfs -text",
-  "",
-].join("\n");
-
-export function lfsFiles(objects: readonly LfsObject[]): Record<string, string> {
-  return Object.fromEntries(objects.map((object) => [object.path, lfsPointer(object.oid, object.size)]));
-}
-
-export function lfsMap(objects: readonly LfsObject[]): ReadonlyMap<string, LfsObject> {
-  return new Map(objects.map((object) => [object.oid, object]));
 }
 
 /** Bitbucket's stored form of a mention: @{account_id}. */

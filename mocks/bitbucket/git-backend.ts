@@ -1,83 +1,16 @@
 /**
- * Real git repositories behind the sandbox, served with `git http-backend` (CGI).
- *
- * Each repository is created on first use under `<dataDir>/git-v1/<workspace>/<slug>.git` with
- * `git fast-import` from the repository's detail plan (fixed identities and dates, so the SHAs
- * are the same on every machine). Creation is locked per repository in this process and built
- * in a temporary directory that is renamed into place, so concurrent first clones (even from
- * several processes) never see a half-built repository.
- *
- * Every git process is started with spawn and an argument array; nothing goes through a shell.
+ * The Bitbucket sandbox's git repositories: `<dataDir>/git-v1/<workspace>/<slug>.git`, wikis in
+ * `<dataDir>/git-v1-wiki/<workspace>/<slug>.git`, built on first use and served with
+ * `git http-backend` (../common/git-http.ts).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
-import { devNull } from "node:os";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
+import { GitRepositoryStore, LAYOUT_VERSION, serveGitHttp } from "../common/git-http";
+import { fastImportStream as planStream, type HashedGitPlan } from "../common/git-objects";
 import type { RepositoryDetail } from "./content";
 import type { GitRoute } from "./git-access";
-import { FAST_IMPORT_SCRATCH_REF, fastImportStream as planStream, type HashedGitPlan } from "./git-objects";
 import type { RepositoryRecord } from "./seed";
 import type { SandboxState } from "./state";
-
-/**
- * Directory layout version. Content changes do not need a bump: every repository records the
- * refs it was built with (STAMP_FILE) and is rebuilt when the generator now plans other ones.
- */
-const LAYOUT_VERSION = "git-v1";
-const STAMP_FILE = "sandbox-refs";
-
-/** What a built repository must contain: every ref with its object id, in a stable order. */
-function planStamp(plan: HashedGitPlan): string {
-  const lines = [`HEAD ${plan.head}`];
-  for (const [branch, mark] of Object.entries(plan.branches).sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`refs/heads/${branch} ${plan.sha(mark)}`);
-  for (const tag of [...plan.tags].sort((a, b) => (a.name < b.name ? -1 : 1))) lines.push(`refs/tags/${tag.name} ${plan.sha(tag.target)}${tag.message !== undefined ? " annotated" : ""}`);
-  return `${lines.join("\n")}\n`;
-}
-
-function hasStamp(target: string, stamp: string): boolean {
-  try {
-    return existsSync(path.join(target, "HEAD")) && readFileSync(path.join(target, STAMP_FILE), "utf8") === stamp;
-  } catch {
-    return false;
-  }
-}
-
-function gitEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    LANG: "C",
-    LC_ALL: "C",
-    // Ignore the machine's and the user's git configuration.
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_CONFIG_GLOBAL: devNull,
-    HOME: devNull,
-    GIT_TERMINAL_PROMPT: "0",
-    ...extra,
-  };
-  return env as NodeJS.ProcessEnv;
-}
-
-function run(args: readonly string[], options: { cwd?: string; input?: string } = {}): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("git", args, { cwd: options.cwd, env: gitEnvironment(), stdio: ["pipe", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.setEncoding("utf8");
-    child.stderr.on("data", (chunk: string) => {
-      if (stderr.length < 8192) stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`git ${args.join(" ")} exited with ${code}: ${stderr.trim()}`));
-    });
-    child.stdin.on("error", () => {
-      /* reported through the exit code */
-    });
-    child.stdin.end(options.input ?? "");
-  });
-}
 
 /**
  * The fast-import stream that creates a repository's (or its wiki's) reachable commits, branches
@@ -88,226 +21,61 @@ export function fastImportStream(source: RepositoryDetail | HashedGitPlan): stri
 }
 
 export class GitBackend {
-  /** Repositories: `<root>/<workspace>/<slug>.git`. */
-  readonly root: string;
-  /** Wikis: `<wikiRoot>/<workspace>/<slug>.git` (a separate project root for git http-backend). */
-  readonly wikiRoot: string;
-  private readonly building = new Map<string, Promise<string>>();
-  /** Repositories checked (or built) by this process: no need to read their stamp again. */
-  private readonly verified = new Set<string>();
+  private readonly repositories: GitRepositoryStore;
+  private readonly wikis: GitRepositoryStore;
 
   constructor(
     readonly state: SandboxState,
     dataDir: string,
   ) {
-    this.root = path.join(path.resolve(dataDir), LAYOUT_VERSION);
-    this.wikiRoot = path.join(path.resolve(dataDir), `${LAYOUT_VERSION}-wiki`);
+    this.repositories = new GitRepositoryStore(path.join(path.resolve(dataDir), LAYOUT_VERSION));
+    this.wikis = new GitRepositoryStore(path.join(path.resolve(dataDir), `${LAYOUT_VERSION}-wiki`));
+  }
+
+  /** Repositories: `<root>/<workspace>/<slug>.git`. */
+  get root(): string {
+    return this.repositories.root;
+  }
+
+  /** Wikis: `<wikiRoot>/<workspace>/<slug>.git` (a separate project root for git http-backend). */
+  get wikiRoot(): string {
+    return this.wikis.root;
+  }
+
+  private relative(repository: RepositoryRecord): string {
+    return path.join(repository.workspace, `${repository.slug}.git`);
   }
 
   repositoryPath(repository: RepositoryRecord): string {
-    return path.join(this.root, repository.workspace, `${repository.slug}.git`);
+    return path.join(this.root, this.relative(repository));
   }
 
   wikiPath(repository: RepositoryRecord): string {
-    return path.join(this.wikiRoot, repository.workspace, `${repository.slug}.git`);
+    return path.join(this.wikiRoot, this.relative(repository));
   }
 
   /** The bare repository's path, creating it on first use. Safe to call concurrently. */
   ensureRepository(repository: RepositoryRecord): Promise<string> {
-    return this.ensure(this.repositoryPath(repository), this.root, repository, () => this.state.detail(repository).git);
+    return this.repositories.ensure(this.relative(repository), () => this.state.detail(repository).git);
   }
 
   /** The wiki's bare repository (for repositories with a wiki), creating it on first use. */
   ensureWiki(repository: RepositoryRecord): Promise<string> {
-    return this.ensure(this.wikiPath(repository), this.wikiRoot, repository, () => {
+    return this.wikis.ensure(this.relative(repository), () => {
       const wiki = this.state.detail(repository).wiki;
       if (!wiki) throw new Error(`${repository.full_name} has no wiki`);
       return wiki;
     });
   }
 
-  private ensure(target: string, root: string, repository: RepositoryRecord, planOf: () => HashedGitPlan): Promise<string> {
-    // (The data directory may be deleted at any time: then the repository is built again.)
-    if (this.verified.has(target) && existsSync(path.join(target, "HEAD"))) return Promise.resolve(target);
-    let pending = this.building.get(target);
-    if (!pending) {
-      const plan = planOf();
-      const stamp = planStamp(plan);
-      if (hasStamp(target, stamp)) {
-        this.verified.add(target);
-        return Promise.resolve(target);
-      }
-      pending = this.build(target, root, repository, plan, stamp)
-        .then((built) => {
-          this.verified.add(target);
-          return built;
-        })
-        .finally(() => this.building.delete(target));
-      this.building.set(target, pending);
-    }
-    return pending;
-  }
-
-  private async build(target: string, root: string, repository: RepositoryRecord, plan: HashedGitPlan, stamp: string): Promise<string> {
-    const tmpRoot = path.join(root, ".tmp");
-    await mkdir(tmpRoot, { recursive: true });
-    const tmp = await mkdtemp(path.join(tmpRoot, `${repository.workspace}-${repository.slug}-`));
-    try {
-      await run(["init", "--quiet", "--bare", tmp]);
-      await run(["--git-dir", tmp, "fast-import", "--quiet", "--done", "--date-format=raw"], { input: planStream(plan) });
-      await run(["--git-dir", tmp, "update-ref", "-d", FAST_IMPORT_SCRATCH_REF]);
-      await run(["--git-dir", tmp, "symbolic-ref", "HEAD", `refs/heads/${plan.head}`]);
-      await run(["--git-dir", tmp, "config", "http.receivepack", "false"]);
-      await writeFile(path.join(tmp, STAMP_FILE), stamp);
-      await mkdir(path.dirname(target), { recursive: true });
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await rename(tmp, target);
-          return target;
-        } catch (error) {
-          const code = (error as NodeJS.ErrnoException).code;
-          if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
-          // Another process finished first: its repository is identical, use it.
-          if (hasStamp(target, stamp)) {
-            await rm(tmp, { recursive: true, force: true });
-            return target;
-          }
-          // A repository built from older generated content: move it aside and retry.
-          if (attempt >= 3) throw error;
-          const stale = `${tmp}-stale`;
-          await rename(target, stale).catch(() => undefined);
-          await rm(stale, { recursive: true, force: true });
-        }
-      }
-    } catch (error) {
-      await rm(tmp, { recursive: true, force: true });
-      throw error;
-    }
-  }
-
-  /**
-   * Runs `git http-backend` for an authorized request, streaming the request body into it and its
-   * output (after the CGI headers) to the response. Resolves with the HTTP status sent.
-   */
-  async serve(
-    req: IncomingMessage,
-    res: ServerResponse,
-    route: GitRoute,
-    repository: RepositoryRecord,
-    remoteUser: string | null,
-  ): Promise<number> {
+  /** Runs `git http-backend` for an authorized request; resolves with the HTTP status sent. */
+  async serve(req: IncomingMessage, res: ServerResponse, route: GitRoute, repository: RepositoryRecord, remoteUser: string | null): Promise<number> {
     if (route.wiki) await this.ensureWiki(repository);
     else await this.ensureRepository(repository);
-    const url = new URL(req.url ?? "/", "http://sandbox.invalid");
-    const header = (name: string) => {
-      const value = req.headers[name];
-      return Array.isArray(value) ? value.join(", ") : value;
-    };
-    const env: Record<string, string> = {
-      GIT_PROJECT_ROOT: route.wiki ? this.wikiRoot : this.root,
-      GIT_HTTP_EXPORT_ALL: "1",
-      GATEWAY_INTERFACE: "CGI/1.1",
-      SERVER_PROTOCOL: `HTTP/${req.httpVersion}`,
-      REQUEST_METHOD: req.method ?? "GET",
-      PATH_INFO: `/${repository.workspace}/${repository.slug}.git${route.action}`,
-      QUERY_STRING: url.search.slice(1),
-      REMOTE_ADDR: req.socket.remoteAddress ?? "127.0.0.1",
-      REMOTE_USER: remoteUser ?? "",
-      CONTENT_TYPE: header("content-type") ?? "",
-    };
-    const contentLength = header("content-length");
-    if (contentLength !== undefined && header("transfer-encoding") === undefined) env.CONTENT_LENGTH = contentLength;
-    // git http-backend inflates gzip request bodies itself when told about the encoding.
-    const encoding = header("content-encoding");
-    if (encoding) env.HTTP_CONTENT_ENCODING = encoding;
-    const protocol = header("git-protocol");
-    if (protocol) {
-      env.HTTP_GIT_PROTOCOL = protocol;
-      env.GIT_PROTOCOL = protocol;
-    }
-
-    const child = spawn("git", ["http-backend"], { env: gitEnvironment(env), stdio: ["pipe", "pipe", "pipe"] });
-    return this.pipeCgi(req, res, child);
-  }
-
-  private pipeCgi(req: IncomingMessage, res: ServerResponse, child: ChildProcess): Promise<number> {
-    return new Promise((resolve) => {
-      let stderr = "";
-      let headersDone = false;
-      let buffered = Buffer.alloc(0);
-      let status = 200;
-      const finish = (code: number) => resolve(code);
-
-      child.stderr!.setEncoding("utf8");
-      child.stderr!.on("data", (chunk: string) => {
-        if (stderr.length < 8192) stderr += chunk;
-      });
-      child.stdin!.on("error", () => {
-        /* http-backend may stop reading early; the exit status tells */
-      });
-      req.pipe(child.stdin!);
-      req.on("aborted", () => child.kill("SIGTERM"));
-      res.on("close", () => {
-        if (!res.writableFinished) child.kill("SIGTERM");
-      });
-
-      const fail = (message: string) => {
-        if (!res.headersSent) {
-          res.writeHead(500, { "Content-Type": "text/plain" });
-          res.end(`${message}\n`);
-        } else {
-          res.destroy();
-        }
-        finish(500);
-      };
-
-      child.on("error", (error) => fail(`git http-backend failed to start: ${error.message}`));
-
-      child.stdout!.on("data", (chunk: Buffer) => {
-        if (headersDone) return;
-        buffered = Buffer.concat([buffered, chunk]);
-        let end = buffered.indexOf("\r\n\r\n");
-        let separator = 4;
-        const lfEnd = buffered.indexOf("\n\n");
-        if (lfEnd !== -1 && (end === -1 || lfEnd < end)) {
-          end = lfEnd;
-          separator = 2;
-        }
-        if (end === -1) {
-          if (buffered.length > 64 * 1024) {
-            child.kill("SIGTERM");
-            fail("git http-backend sent oversized CGI headers");
-          }
-          return;
-        }
-        headersDone = true;
-        const headers: OutgoingHttpHeaders = {};
-        for (const line of buffered.subarray(0, end).toString("latin1").split(/\r?\n/)) {
-          const colon = line.indexOf(":");
-          if (colon <= 0) continue;
-          const name = line.slice(0, colon).trim();
-          const value = line.slice(colon + 1).trim();
-          if (name.toLowerCase() === "status") status = Number.parseInt(value, 10) || 500;
-          else headers[name] = value;
-        }
-        const rest = buffered.subarray(end + separator);
-        child.stdout!.pause();
-        child.stdout!.removeAllListeners("data");
-        res.writeHead(status, headers);
-        if (rest.length > 0) res.write(rest);
-        child.stdout!.pipe(res, { end: false });
-        child.stdout!.resume();
-      });
-
-      child.on("close", (code) => {
-        if (code !== 0 && stderr) console.error(`[bitbucket sandbox] git http-backend exited with ${code}: ${stderr.trim()}`);
-        if (!headersDone) {
-          fail(`git http-backend exited with ${code} before sending headers${stderr ? `: ${stderr.trim()}` : ""}`);
-          return;
-        }
-        res.end();
-        finish(status);
-      });
+    return serveGitHttp(req, res, {
+      projectRoot: route.wiki ? this.wikiRoot : this.root,
+      pathInfo: `/${repository.workspace}/${repository.slug}.git${route.action}`,
+      remoteUser,
     });
   }
 }

@@ -4,6 +4,7 @@
  * handlers serve https://bitbucket.org + https://api.bitbucket.org or one local origin.
  */
 import { http, type HttpHandler } from "msw";
+import { queryObject } from "../common/request-log";
 import { handleAdmin } from "./admin";
 import { errorResponse, routeApi } from "./api";
 import { authenticateApi, callerNickname, type Caller } from "./auth";
@@ -16,15 +17,6 @@ import { Serializer, type SandboxUrls } from "./serialize";
 import type { SandboxState } from "./state";
 
 export type BitbucketHandlerOptions = SandboxUrls;
-
-function queryObject(params: URLSearchParams): Record<string, string | string[]> {
-  const result: Record<string, string | string[]> = {};
-  for (const [key, value] of params) {
-    const existing = result[key];
-    result[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
-  }
-  return result;
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -92,7 +84,7 @@ export async function handleWebRequest(state: SandboxState, ser: Serializer, req
         const decision = authorizeGit(state, gitRoute, request.headers.get("authorization"));
         account = callerNickname(decision.caller);
         response = decision.allowed
-          ? text("Git smart HTTP is served by the sandbox server (npm run sandbox / startSandboxServer), not by the msw handlers.\n", 501)
+          ? text("Git smart HTTP is served by the sandbox server (npm run sandbox:bitbucket / startSandboxServer), not by the msw handlers.\n", 501)
           : decision.response;
       } else {
         response = webPage(state, ser, request, path);

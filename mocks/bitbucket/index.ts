@@ -40,7 +40,7 @@ export {
 } from "./seed";
 export { parseQuery, compileQuery, applyFields, QueryError } from "./query";
 export { fastImportStream, GitBackend } from "./git-backend";
-export { hashGitPlan, blobSha, type CommitPlan, type TagPlan, type GitPlan, type HashedGitPlan, type GitIdentity } from "./git-objects";
+export { hashGitPlan, blobSha, type CommitPlan, type TagPlan, type GitPlan, type HashedGitPlan, type GitIdentity } from "../common/git-objects";
 export {
   WEB_PLACEHOLDER,
   lfsPointer,

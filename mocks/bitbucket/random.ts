@@ -1,41 +1,7 @@
-/**
- * Small deterministic helpers: the sandbox must produce the same data (and the same
- * injected faults, given a seed) on every run, so nothing here uses Math.random.
- */
+/** Bitbucket-shaped deterministic ids and timestamps (the generic helpers live in ../common/random). */
 
-/** 32-bit FNV-1a hash of a string. */
-export function hashString(value: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < value.length; i++) {
-    hash ^= value.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
-
-/** A seeded PRNG (mulberry32) returning floats in [0, 1). */
-export type Rng = () => number;
-
-export function createRng(seed: number | string): Rng {
-  let state = (typeof seed === "string" ? hashString(seed) : seed) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function pick<T>(rng: Rng, items: readonly T[]): T {
-  const item = items[Math.floor(rng() * items.length)];
-  if (item === undefined) throw new Error("pick() from an empty list");
-  return item;
-}
-
-export function intBetween(rng: Rng, min: number, max: number): number {
-  return min + Math.floor(rng() * (max - min + 1));
-}
+export { hashString, createRng, pick, intBetween, type Rng } from "../common/random";
+import { createRng } from "../common/random";
 
 /** A UUID-shaped (version 4 layout) string derived from a name, without braces. */
 export function uuidFromName(name: string): string {

@@ -573,4 +573,4 @@ export type {
   IssueCommentRecord,
   LfsObject,
 } from "./content";
-export type { CommitPlan, TagPlan, GitPlan, HashedGitPlan } from "./git-objects";
+export type { CommitPlan, TagPlan, GitPlan, HashedGitPlan } from "../common/git-objects";

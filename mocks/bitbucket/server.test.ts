@@ -1,20 +1,16 @@
-import { execFile, execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { devNull, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LFS_CONFIG, gitClient, hasGitLfs } from "../common/git-test-support";
 import { GitBackend } from "./git-backend";
 import { createSandboxState, SANDBOX_ACCOUNTS, SANDBOX_CONSUMER, SANDBOX_REPOSITORIES, showcaseExpectations, startSandboxServer, type SandboxServer } from "./index";
-
-const execFileAsync = promisify(execFile);
 
 let sandbox: SandboxServer;
 let dataDir: string;
 let work: string;
-let counter = 0;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), "bb-sandbox-data-"));
@@ -28,38 +24,13 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-const hasGitLfs = (() => {
-  try {
-    execFileSync("git", ["lfs", "version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-/** Makes `git clone` run the LFS filters (what `git lfs install` writes to the global config). */
-const LFS_CONFIG = ["-c", "filter.lfs.process=git-lfs filter-process", "-c", "filter.lfs.smudge=git-lfs smudge -- %f", "-c", "filter.lfs.clean=git-lfs clean -- %f", "-c", "filter.lfs.required=true"];
-
-async function git(args: string[], cwd = work): Promise<string> {
-  const { stdout } = await execFileAsync("git", args, {
-    cwd,
-    timeout: 30_000,
-    env: { PATH: process.env.PATH, HOME: work, LANG: "C", GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: devNull, GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "" } as unknown as NodeJS.ProcessEnv,
-  });
-  return stdout;
-}
+const { git, clone } = gitClient(() => work);
 
 function remote(fullName: string, username?: string, password?: string): string {
   const url = new URL(`${sandbox.url}/${fullName}.git`);
   if (username) url.username = username;
   if (password) url.password = password;
   return url.toString();
-}
-
-async function clone(url: string): Promise<string> {
-  const target = path.join(work, `clone-${++counter}`);
-  await git(["clone", "--quiet", url, target]);
-  return target;
 }
 
 function lastLogged(pathSuffix: string) {
@@ -266,8 +237,7 @@ describe("repository content over git", () => {
   });
 
   it.skipIf(!hasGitLfs)("serves LFS objects to a real git-lfs client (smudge gets the content)", async () => {
-    const target = path.join(work, `lfs-clone-${++counter}`);
-    await git([...LFS_CONFIG, "clone", "--quiet", aliceUrl(SANDBOX_REPOSITORIES.privateRepo), target]);
+    const target = await clone(aliceUrl(SANDBOX_REPOSITORIES.privateRepo), LFS_CONFIG);
     for (const object of expected.lfsObjects) {
       const content = await readFile(path.join(target, object.path));
       expect(content.length, object.path).toBe(object.size);

@@ -23,7 +23,7 @@ import {
   type PullRequestRecord,
   type RepositoryDetail,
 } from "./content";
-import type { HashedGitPlan } from "./git-objects";
+import type { HashedGitPlan } from "../common/git-objects";
 import {
   LFS_ATTRIBUTES,
   PlanBuilder,

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { BENCH_WORKSPACE, benchAccounts, benchWorkspace, generateBenchDetail, resolveBench, type BenchOptions, type ResolvedBench } from "./bench";
 import type { RepositoryDetail } from "./content";
 import { generateGenericDetail } from "./generate";
-import { createRng, type Rng } from "./random";
+import { FaultDice } from "../common/random";
 import {
   HIDDEN_WORKSPACES,
   SANDBOX_ACCOUNT_LIST,
@@ -22,7 +22,9 @@ import {
   type WorkspaceSeed,
 } from "./seed";
 import { showcaseDetail } from "./showcase";
-import { RequestStats, type RequestStatsSnapshot } from "./stats";
+import { SandboxStateError } from "../common/state-error";
+import { LoggingState, envNumber, type RequestLogEntry } from "../common/request-log";
+import { routeTemplate } from "./stats";
 
 // ---------------------------------------------------------------------------------------------
 // Knobs
@@ -110,17 +112,7 @@ export interface AuthorizationCodeRecord {
   used: boolean;
 }
 
-export interface RequestLogEntry {
-  /** Position in the log since the state was created (survives DELETE /_sandbox/requests). */
-  readonly index: number;
-  readonly method: string;
-  readonly path: string;
-  readonly query: Record<string, string | string[]>;
-  readonly status: number;
-  /** Nickname of the account the request acted as, or null (anonymous, invalid credentials, client-only). */
-  readonly account: string | null;
-  readonly at: string;
-}
+export type { RequestLogEntry } from "../common/request-log";
 
 export type RepositoryRole = "owner" | "admin" | "contributor" | "member";
 const ROLE_RANK: Record<RepositoryRole, number> = { member: 1, contributor: 2, admin: 3, owner: 4 };
@@ -146,7 +138,7 @@ interface WorkspaceRepositories {
   readonly bySlug: ReadonlyMap<string, RepositoryRecord>;
 }
 
-export class SandboxState {
+export class SandboxState extends LoggingState {
   readonly options: SandboxStateOptions;
   readonly consumer: SandboxConsumer;
   readonly workspaces: readonly WorkspaceSeed[];
@@ -159,17 +151,15 @@ export class SandboxState {
   readonly accessTokens = new Map<string, AccessTokenRecord>();
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   readonly authorizationCodes = new Map<string, AuthorizationCodeRecord>();
-  private log: RequestLogEntry[] = [];
-  private logBase = 0;
-  private faultRng!: Rng;
+  private readonly faults = new FaultDice(1);
   private readonly workspaceBySlug = new Map<string, WorkspaceSeed>();
   private readonly repositoryCache = new Map<string, WorkspaceRepositories>();
   private readonly detailCache = new Map<string, RepositoryDetail>();
   private readonly seedByUuid = new Map<string, SandboxAccountSeed>();
   private readonly seedByNickname = new Map<string, SandboxAccountSeed>();
-  private readonly stats = new RequestStats();
 
   constructor(options: SandboxStateOptions = {}) {
+    super(routeTemplate, options.requestLogLimit);
     this.options = options;
     this.consumer = { ...SANDBOX_CONSUMER, ...options.consumer };
     this.bench = resolveBench(options.bench);
@@ -199,25 +189,21 @@ export class SandboxState {
     this.accessTokens.clear();
     this.refreshTokens.clear();
     this.authorizationCodes.clear();
-    this.logBase = 0;
-    this.log = [];
-    this.stats.clear();
-    this.faultRng = createRng(this.knobs.seed);
+    this.log.reset();
+    this.faults.reseed(this.knobs.seed);
   }
 
   /** Validates and applies a partial knob update; a new `seed` restarts the fault sequence. */
   updateKnobs(patch: unknown): SandboxKnobs {
     const parsed = knobsSchema.partial().strict().parse(patch);
     this.knobs = { ...this.knobs, ...parsed };
-    if (parsed.seed !== undefined) this.faultRng = createRng(parsed.seed);
+    if (parsed.seed !== undefined) this.faults.reseed(parsed.seed);
     return this.knobs;
   }
 
-  /** Draws the fault for one API request. Always draws twice so the sequence depends only on the seed. */
+  /** Draws the fault for one API request. */
   nextFault(): "429" | "5xx" | null {
-    const rateLimited = this.faultRng() < this.knobs.rateLimit429Ratio;
-    const failed = this.faultRng() < this.knobs.error5xxRatio;
-    return rateLimited ? "429" : failed ? "5xx" : null;
+    return ([null, "429", "5xx"] as const)[this.faults.draw([this.knobs.rateLimit429Ratio, this.knobs.error5xxRatio]) + 1]!;
   }
 
   // --- accounts ----------------------------------------------------------------------------
@@ -453,53 +439,12 @@ export class SandboxState {
   // --- request log -----------------------------------------------------------------------------
 
   logRequest(entry: Omit<RequestLogEntry, "index" | "at">): RequestLogEntry {
-    const full: RequestLogEntry = { index: this.logBase + this.log.length, ...entry, at: new Date(this.now()).toISOString() };
-    this.log.push(full);
-    this.stats.count(entry.method, entry.path, entry.status);
-    const limit = this.options.requestLogLimit ?? 200_000;
-    if (this.log.length > limit) {
-      // Drop the oldest tenth at once so trimming stays cheap.
-      const drop = Math.min(this.log.length, this.log.length - limit + Math.ceil(limit / 10));
-      this.log = this.log.slice(drop);
-      this.logBase += drop;
-    }
-    return full;
+    return this.log.add(entry);
   }
 
-  /** Request counters by route template and status (not cleared by clearRequests). */
-  requestStats(): RequestStatsSnapshot {
-    return this.stats.snapshot();
-  }
-
-  clearRequestStats(): void {
-    this.stats.clear();
-  }
-
-  /** Entries with index >= since, oldest first. */
-  requests(since = 0): readonly RequestLogEntry[] {
-    return this.log.slice(Math.max(0, since - this.logBase));
-  }
-
-  /** Index the next logged request will get. */
-  get requestCount(): number {
-    return this.logBase + this.log.length;
-  }
-
-  clearRequests(): void {
-    this.logBase += this.log.length;
-    this.log = [];
-  }
 }
 
-export class SandboxStateError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = "SandboxStateError";
-  }
-}
+export { SandboxStateError };
 
 export function createSandboxState(options: SandboxStateOptions = {}): SandboxState {
   return new SandboxState(options);
@@ -513,13 +458,7 @@ export function createSandboxState(options: SandboxStateOptions = {}): SandboxSt
  */
 export function sandboxOptionsFromEnv(env: Record<string, string | undefined>): SandboxStateOptions {
   const knobs: Partial<SandboxKnobs> = {};
-  const number = (name: string): number | undefined => {
-    const raw = env[name];
-    if (raw === undefined || raw === "") return undefined;
-    const value = Number(raw);
-    if (!Number.isFinite(value)) throw new Error(`${name} must be a number, got '${raw}'`);
-    return value;
-  };
+  const number = (name: string) => envNumber(env, name);
   const set = <K extends keyof SandboxKnobs>(key: K, value: SandboxKnobs[K] | undefined) => {
     if (value !== undefined) knobs[key] = value;
   };

@@ -1,9 +1,9 @@
-/**
- * Request counters by route template and status, for benchmarks: cheap at any volume (one map
- * increment per request), unlike reading the request log. Served by GET /_sandbox/stats.
- */
+/** Route templates of the Bitbucket sandbox's request counters (GET /_sandbox/stats). */
+import { templateOf, type RouteTemplates } from "../common/request-log";
 
-const TEMPLATES: readonly [RegExp, string][] = [
+export type { RequestStatsSnapshot } from "../common/request-log";
+
+const TEMPLATES: RouteTemplates = [
   [/^\/2\.0\/repositories\/[^/]+\/[^/]+\/pullrequests\/[^/]+\/comments\/[^/]+$/, "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/comments/{comment_id}"],
   [/^\/2\.0\/repositories\/[^/]+\/[^/]+\/pullrequests\/[^/]+\/([a-z_-]+)$/, "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/$1"],
   [/^\/2\.0\/repositories\/[^/]+\/[^/]+\/pullrequests\/[^/]+$/, "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}"],
@@ -28,61 +28,5 @@ const TEMPLATES: readonly [RegExp, string][] = [
 
 /** The route template of a path: ids and names replaced by {placeholders}. */
 export function routeTemplate(path: string): string {
-  const trimmed = path.length > 1 ? path.replace(/\/+$/, "") : path;
-  for (const [pattern, template] of TEMPLATES) {
-    const match = pattern.exec(trimmed);
-    if (match) return template.replace("$1", match[1] ?? "");
-  }
-  if (trimmed.startsWith("/2.0/") || trimmed.startsWith("/site/")) return trimmed;
-  return "(other)";
-}
-
-export interface RequestStatsSnapshot {
-  readonly total: number;
-  readonly byStatus: Readonly<Record<string, number>>;
-  /** "METHOD template" -> {total, statuses}, sorted by count (highest first). */
-  readonly routes: readonly { readonly route: string; readonly total: number; readonly statuses: Readonly<Record<string, number>> }[];
-}
-
-export class RequestStats {
-  private total = 0;
-  private readonly byStatus = new Map<number, number>();
-  private readonly routes = new Map<string, { total: number; statuses: Map<number, number> }>();
-  private readonly templateCache = new Map<string, string>();
-
-  count(method: string, path: string, status: number): void {
-    this.total++;
-    this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
-    let template = this.templateCache.get(path);
-    if (template === undefined) {
-      template = routeTemplate(path);
-      if (this.templateCache.size > 50_000) this.templateCache.clear();
-      this.templateCache.set(path, template);
-    }
-    const key = `${method} ${template}`;
-    let entry = this.routes.get(key);
-    if (!entry) {
-      entry = { total: 0, statuses: new Map() };
-      this.routes.set(key, entry);
-    }
-    entry.total++;
-    entry.statuses.set(status, (entry.statuses.get(status) ?? 0) + 1);
-  }
-
-  clear(): void {
-    this.total = 0;
-    this.byStatus.clear();
-    this.routes.clear();
-  }
-
-  snapshot(): RequestStatsSnapshot {
-    const statuses = (map: Map<number, number>) => Object.fromEntries([...map].sort(([a], [b]) => a - b).map(([status, n]) => [String(status), n]));
-    return {
-      total: this.total,
-      byStatus: statuses(this.byStatus),
-      routes: [...this.routes]
-        .map(([route, entry]) => ({ route, total: entry.total, statuses: statuses(entry.statuses) }))
-        .sort((a, b) => b.total - a.total || (a.route < b.route ? -1 : 1)),
-    };
-  }
+  return templateOf(TEMPLATES, ["/2.0/", "/site/"], path);
 }

@@ -47,6 +47,8 @@ export interface GitPlan {
   readonly commits: readonly CommitPlan[];
   /** Branch name -> mark of its tip. */
   readonly branches: Readonly<Record<string, number>>;
+  /** Other refs by full name (e.g. `refs/pull/3/head`) -> mark; their commits are in the repository. */
+  readonly refs?: Readonly<Record<string, number>>;
   readonly tags: readonly TagPlan[];
   /** The default branch (HEAD). */
   readonly head: string;
@@ -242,7 +244,8 @@ export function hashGitPlan(plan: GitPlan): HashedGitPlan {
   if (plan.branches[plan.head] === undefined) throw new Error(`head branch ${plan.head} is not in the plan`);
 
   const reachable = new Set<number>();
-  const stack = [...Object.values(plan.branches), ...plan.tags.map((tag) => tag.target)];
+  for (const [name, mark] of Object.entries(plan.refs ?? {})) if (!byMark.has(mark)) throw new Error(`ref ${name}: unknown mark ${mark}`);
+  const stack = [...Object.values(plan.branches), ...Object.values(plan.refs ?? {}), ...plan.tags.map((tag) => tag.target)];
   while (stack.length > 0) {
     const mark = stack.pop()!;
     if (reachable.has(mark)) continue;
@@ -313,6 +316,7 @@ export function fastImportStream(plan: HashedGitPlan): string {
     parts.push(`${text}\n`);
   }
   for (const [branch, mark] of Object.entries(plan.branches)) parts.push(`reset refs/heads/${branch}\nfrom :${mark}\n\n`);
+  for (const [ref, mark] of Object.entries(plan.refs ?? {})) parts.push(`reset ${ref}\nfrom :${mark}\n\n`);
   for (const tag of plan.tags) {
     if (tag.message !== undefined && tag.tagger && tag.timestamp !== undefined) {
       parts.push(`tag ${tag.name}\nfrom :${tag.target}\ntagger ${identityLine(tag.tagger, tag.timestamp)}\n${data(`${tag.message}\n`)}`);
