@@ -43,6 +43,13 @@ test("import a repository from the import page and browse what arrived", async (
 
   await page.goto("/alice/rocket-launcher/-/wikis");
   await expect(page.getByTestId("wiki-page-link")).toHaveCount(expected.wikiPages.length);
+
+  // A missing item inside a readable project is a real 404, shown inside the project's shell.
+  for (const missing of ["/-/issues/99999", "/-/merge_requests/99999", "/-/wikis/no-such-page"]) {
+    const response = await page.goto(`/alice/rocket-launcher${missing}`);
+    expect(response?.status(), missing).toBe(404);
+    await expect(page.getByText("This page doesn't exist in this project")).toBeVisible();
+  }
 });
 
 test("a public imported project clones over HTTP from Ferry", async ({ page }) => {

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { IssuesPage } from "@/components/projects/issues/issues-page";
 import { parsePage } from "@/lib/db/paging";
 import { parseIssueState } from "@/lib/issues";
-import { projectFromParams, type ProjectParams, type SearchParams } from "../project";
+import { projectFromParams, type ProjectParams, type SearchParams } from "../../project";
 
 export const metadata: Metadata = { title: "Issues" };
 

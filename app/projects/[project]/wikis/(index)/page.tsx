@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { WikiIndexPage } from "@/components/projects/wikis/wiki-index-page";
-import { projectFromParams, type ProjectParams } from "../project";
+import { projectFromParams, type ProjectParams } from "../../project";
 
 export const metadata: Metadata = { title: "Wiki" };
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { MergeRequestsPage } from "@/components/projects/merge-requests/merge-requests-page";
 import { parsePage } from "@/lib/db/paging";
 import { parseMergeRequestState } from "@/lib/merge-requests";
-import { projectFromParams, type ProjectParams, type SearchParams } from "../project";
+import { projectFromParams, type ProjectParams, type SearchParams } from "../../project";
 
 export const metadata: Metadata = { title: "Merge requests" };
 

@@ -1,5 +1,0 @@
-import { ItemPageSkeleton } from "@/components/ui/skeletons";
-
-export default function MergeRequestLoading() {
-  return <ItemPageSkeleton label="Loading merge request" />;
-}
