@@ -448,19 +448,6 @@ export async function listMilestones(projectId: number): Promise<MilestoneWithCo
 // ---------------------------------------------------------------------------------------------
 // Import details
 
-export const IMPORT_STATUS_NAMES: Record<ImportStatus, string> = {
-  scheduled: "Pending",
-  started: "Importing…",
-  finished: "Complete",
-  partial: "Partially completed",
-  failed: "Failed",
-  canceled: "Cancelled",
-};
-
-export function isImportActive(status: ImportStatus): boolean {
-  return status === "scheduled" || status === "started";
-}
-
 /** The order object types are imported in; unknown types go last. */
 const OBJECT_TYPE_ORDER = [
   "repository",

@@ -1,7 +1,8 @@
 import { Suspense } from "react";
-import { isStage, STAGE_LABELS } from "@/lib/import/pipeline/stages";
+import { stageLabel } from "@/lib/import/pipeline/stages";
 import type { ProjectAccess } from "@/lib/projects/access";
-import { FAILURE_LIMIT, getImportDetails, isImportActive, type ImportDetails, type Project } from "@/lib/projects/queries";
+import { isActiveImportStatus } from "@/lib/import/status-vocabulary";
+import { FAILURE_LIMIT, getImportDetails, type ImportDetails, type Project } from "@/lib/projects/queries";
 import { Badge, ImportStatusBadge, sourceName } from "../badges";
 import { formatClock, humanize } from "../format";
 import { CardSkeleton } from "../skeletons";
@@ -12,7 +13,7 @@ import { ImportControls } from "./import-controls";
 
 function stageName(stage: string | null): string {
   if (!stage) return "Not started";
-  return humanize(isStage(stage) ? STAGE_LABELS[stage] : stage);
+  return humanize(stageLabel(stage));
 }
 
 const OBJECT_TYPE_NAMES: Record<string, string> = {
@@ -49,7 +50,7 @@ function isHttpUrl(value: string | null): value is string {
 }
 
 function StatusCard({ details }: { details: ImportDetails }) {
-  const active = isImportActive(details.status);
+  const active = isActiveImportStatus(details.status);
   return (
     <section aria-label="Status" className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm">
       <dl className="grid gap-4 text-sm sm:grid-cols-4">
@@ -80,7 +81,7 @@ function StatusCard({ details }: { details: ImportDetails }) {
 }
 
 function Notices({ details }: { details: ImportDetails }) {
-  const active = isImportActive(details.status);
+  const active = isActiveImportStatus(details.status);
   const waiting = active && details.waitingUntil && details.waitingUntil.getTime() > Date.now() ? details.waitingUntil : null;
   return (
     <>
@@ -221,7 +222,7 @@ function FailureLedger({ details }: { details: ImportDetails }) {
 async function ImportDetailsView({ project, access }: { project: Project; access: ProjectAccess }) {
   const details = await getImportDetails(project.id);
   if (!details) return <EmptyState>This project was not imported.</EmptyState>;
-  const active = isImportActive(details.status);
+  const active = isActiveImportStatus(details.status);
   return (
     <div className="space-y-6" data-testid="import-details" data-status={details.status}>
       <div className="flex flex-wrap items-start justify-between gap-3">

@@ -1,0 +1,163 @@
+/**
+ * Fixtures for tests that run the import pipeline: a real sandbox server (git included), real
+ * PostgreSQL, import workers (in this process, or as `npm run worker` processes), and waiting for
+ * an import to end.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { test as base } from "vitest";
+import type { SessionUser } from "@/lib/auth";
+import { resetConfigForTests } from "@/lib/config";
+import { db } from "@/lib/db";
+import { startBitbucketImport } from "@/lib/import/start";
+import { isActiveImportStatus } from "@/lib/import/status-vocabulary";
+import { startImportWorkers } from "@/lib/import/workers";
+import { stopJobs } from "@/lib/jobs";
+import { SANDBOX_CONSUMER, SHOWCASE_REPOSITORY, startSandboxServer, type SANDBOX_ACCOUNTS, type SandboxState } from "@/mocks/bitbucket";
+import { resetDatabase } from "@/test/db";
+import { createLinkedUser } from "@/test/fixtures";
+
+export type Sandbox = Awaited<ReturnType<typeof startSandboxServer>>;
+
+const root = path.resolve(import.meta.dirname, "..");
+
+/**
+ * Gives this test file a DATA_DIR of its own. Test files run in parallel with databases of their
+ * own, so their project ids collide: in a shared DATA_DIR, two imports would fetch into the
+ * same `repositories/1.git`. Call it before anything reads the configuration.
+ */
+export function useOwnDataDir(name: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `ferry-${name}-data-`));
+  process.env.DATA_DIR = dir;
+  resetConfigForTests();
+  return dir;
+}
+
+/** Starts the sandbox as a real server and points Ferry's Bitbucket settings at it (workers not started). */
+export async function startSandbox(name: string, options: { state?: SandboxState } = {}): Promise<Sandbox> {
+  useOwnDataDir(name);
+  const sandbox = await startSandboxServer({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), `ferry-${name}-`)), state: options.state });
+  Object.assign(process.env, {
+    BITBUCKET_URL: sandbox.url,
+    BITBUCKET_API_URL: sandbox.url,
+    BITBUCKET_CLIENT_ID: SANDBOX_CONSUMER.key,
+    BITBUCKET_CLIENT_SECRET: SANDBOX_CONSUMER.secret,
+  });
+  resetConfigForTests();
+  return sandbox;
+}
+
+/** The sandbox and this process's import workers. */
+export async function startPipelineSandbox(name: string, options: { state?: SandboxState } = {}): Promise<Sandbox> {
+  const sandbox = await startSandbox(name, options);
+  await startImportWorkers();
+  return sandbox;
+}
+
+/**
+ * `test` with a file-scoped `sandbox`: started with this process's import workers before the
+ * file's first test, stopped after its last; each test starts with an empty database and a
+ * sandbox in its initial state.
+ */
+export const pipelineTest = base.extend<{ $test: { fresh: void }; $file: { sandbox: Sandbox } }>({
+  fresh: [
+    async ({ sandbox }, use) => {
+      await resetDatabase();
+      sandbox.state.reset();
+      await use();
+    },
+    { auto: true },
+  ],
+  sandbox: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const sandbox = await startPipelineSandbox("pipeline");
+      await use(sandbox);
+      await stopJobs();
+      await sandbox.close();
+    },
+    { scope: "file" },
+  ],
+});
+
+/** Waits until the import is no longer scheduled or started; returns its row. */
+export async function waitForTerminal(importId: number, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const row = await db.projectImport.findUniqueOrThrow({ where: { id: importId } });
+    if (!isActiveImportStatus(row.status)) return row;
+    if (Date.now() > deadline) throw new Error(`import still ${row.status} at stage ${row.stage}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Polls `probe` until it gives a value. */
+export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * `npm run worker` as a process of its own, against this test's database, DATA_DIR and sandbox.
+ * Node runs the script itself (tsx as a loader, not tsx's CLI, which would run it in a child of
+ * its own that a SIGKILL of the CLI leaves running), in a process group of its own.
+ */
+export function startWorkerProcess(env: Record<string, string> = {}): ChildProcess {
+  const worker = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/worker.ts")], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  worker.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[worker ${worker.pid}] ${chunk}`));
+  return worker;
+}
+
+/** SIGKILL to the worker and anything it started (git), as a crash would end them; resolves when it is gone. */
+export async function killProcessGroup(worker: ChildProcess): Promise<void> {
+  if (worker.exitCode !== null || worker.signalCode !== null) return;
+  const exited = new Promise((resolve) => worker.once("exit", resolve));
+  try {
+    process.kill(-worker.pid!, "SIGKILL");
+  } catch {
+    return; // already gone
+  }
+  await exited;
+}
+
+export type ShowcaseImport = {
+  /** The importing user. */
+  alice: SessionUser;
+  /** Other Ferry users whose Bitbucket identity is linked (mapped authors). */
+  linked: Partial<Record<keyof typeof SANDBOX_ACCOUNTS, SessionUser>>;
+  importId: number;
+  projectId: number;
+  projectPath: string;
+};
+
+/**
+ * A fresh database, then alice imports acme/rocket-launcher with the issue tracker served.
+ * `link` names sandbox accounts that are Ferry users too, so their content maps to them.
+ */
+export async function importShowcaseOnce(sandbox: Sandbox, link: Array<"bob" | "carol"> = []): Promise<ShowcaseImport> {
+  await resetDatabase();
+  sandbox.state.reset();
+  sandbox.state.updateKnobs({ issuesRemoved: false });
+  const alice = await createLinkedUser(sandbox.state, "alice");
+  const linked: ShowcaseImport["linked"] = {};
+  for (const nickname of link) linked[nickname] = await createLinkedUser(sandbox.state, nickname);
+  const started = await startBitbucketImport(alice, { repository: SHOWCASE_REPOSITORY });
+  const finished = await waitForTerminal(started.importId);
+  if (finished.status !== "finished") {
+    const failures = await db.importFailure.findMany({ where: { importId: started.importId } });
+    throw new Error(`The showcase import ended ${finished.status}: ${finished.error ?? JSON.stringify(failures)}`);
+  }
+  return { alice, linked, importId: started.importId, projectId: started.projectId, projectPath: started.fullPath };
+}
