@@ -180,6 +180,8 @@ export async function startWorkers(definitions: Array<JobDefinition<z.ZodType>>,
               console.error(`[jobs] ${definition.name} ${job.id}: invalid payload`, payload.error.issues);
               return; // A malformed payload never becomes valid by retrying.
             }
+            // JOB_LOG=1: one line per job taken, for following the work across worker processes.
+            if (process.env.JOB_LOG === "1") console.log(`[jobs] ${definition.name} ${job.id} taken by ${process.pid}`);
             await definition.handler(payload.data, { jobId: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit });
           } finally {
             // The slot takes its next job at once rather than after the polling interval.
