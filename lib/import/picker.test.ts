@@ -1,31 +1,17 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { resetConfigForTests } from "@/lib/config";
 import { db } from "@/lib/db";
 import { stopJobs } from "@/lib/jobs";
-import { SANDBOX_CONSUMER, startSandboxServer } from "@/mocks/bitbucket";
 import { SANDBOX_WORKSPACES, generateRepositories } from "@/mocks/bitbucket/seed";
 import { resetDatabase } from "@/test/db";
 import { createLinkedUser } from "@/test/fixtures";
+import { startPipelineSandbox, type Sandbox } from "@/test/import";
 import { importAll } from "./picker";
 import { importStatusesFor } from "./status";
-import { startImportWorkers } from "./workers";
 
-type Sandbox = Awaited<ReturnType<typeof startSandboxServer>>;
 let sandbox: Sandbox;
 
 beforeAll(async () => {
-  sandbox = await startSandboxServer({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), "ferry-picker-")) });
-  Object.assign(process.env, {
-    BITBUCKET_URL: sandbox.url,
-    BITBUCKET_API_URL: sandbox.url,
-    BITBUCKET_CLIENT_ID: SANDBOX_CONSUMER.key,
-    BITBUCKET_CLIENT_SECRET: SANDBOX_CONSUMER.secret,
-  });
-  resetConfigForTests();
-  await startImportWorkers();
+  sandbox = await startPipelineSandbox("picker");
 }, 120_000);
 
 afterAll(async () => {

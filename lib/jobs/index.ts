@@ -60,7 +60,7 @@ export function expirySeconds(seconds: number): number {
   return max ? Math.min(seconds, max) : seconds;
 }
 
-type JobState = { boss?: Promise<PgBoss>; queues?: Set<string>; workers?: Map<string, string[]> };
+type JobState = { boss?: Promise<PgBoss>; queues?: Map<string, Promise<void>>; workers?: Map<string, string[]> };
 const state = globalThis as typeof globalThis & { __ferryJobs?: JobState };
 const jobs = (): JobState => (state.__ferryJobs ??= {});
 
@@ -90,9 +90,21 @@ export function jobQueue(): Promise<PgBoss> {
   return current.boss;
 }
 
-async function ensureQueue(boss: PgBoss, definition: JobDefinition<z.ZodType>): Promise<void> {
-  const queues = (jobs().queues ??= new Set());
-  if (queues.has(definition.name)) return;
+/** Creates or updates the definition's queue once per process (concurrent senders share one attempt). */
+function ensureQueue(boss: PgBoss, definition: JobDefinition<z.ZodType>): Promise<void> {
+  const queues = (jobs().queues ??= new Map());
+  let ready = queues.get(definition.name);
+  if (!ready) {
+    ready = setUpQueue(boss, definition).catch((error: unknown) => {
+      queues.delete(definition.name);
+      throw error;
+    });
+    queues.set(definition.name, ready);
+  }
+  return ready;
+}
+
+async function setUpQueue(boss: PgBoss, definition: JobDefinition<z.ZodType>): Promise<void> {
   if (definition.deadLetter && !(await boss.getQueue(definition.deadLetter))) {
     await boss.createQueue(definition.deadLetter, { name: definition.deadLetter }).catch(ignoreExisting);
   }
@@ -106,12 +118,11 @@ async function ensureQueue(boss: PgBoss, definition: JobDefinition<z.ZodType>): 
   };
   if (await boss.getQueue(definition.name)) await boss.updateQueue(definition.name, options);
   else await boss.createQueue(definition.name, options).catch(ignoreExisting);
-  queues.add(definition.name);
 }
 
 /** Two processes may create a queue at once; the one that loses finds it there. */
 function ignoreExisting(error: unknown): void {
-  if (!/already exists|duplicate key/i.test(String((error as Error)?.message))) throw error;
+  if (!/already exists|duplicate key|deadlock/i.test(String((error as Error)?.message))) throw error;
 }
 
 /** A job id that is the same every time for the same key: sending it twice queues one job. */
