@@ -167,10 +167,8 @@ export async function resumeBitbucketImport(user: SessionUser, importId: number)
     if (count !== 1) throw new AppError("import_not_resumable", "The import changed meanwhile; reload and try again.", { status: 409 });
     // The units left undone run again, in a new run: jobs of the stopped run end without doing anything.
     await reopenUnits(tx, importId);
-    // A stage none of whose units got done runs again from scratch: its counters restart, and the
-    // failure that stopped it is resolved (the ledger re-opens it if it fails again).
-    if ((await tx.importWorkUnit.count({ where: { importId, stage: stage.name, done: true } })) === 0) {
-      await tx.importProgress.deleteMany({ where: { importId, objectType: { in: [...stage.objectTypes] } } });
+    // The failure that stopped an essential stage is resolved; the ledger re-opens it if the stage fails again.
+    if (stage.essential) {
       await tx.importFailure.updateMany({ where: { importId, stage: stage.name, sourceId: stage.name, resolvedAt: null }, data: { resolvedAt: new Date() } });
     }
   });

@@ -188,6 +188,7 @@ export async function runUnitJob({ importId, unitId, run }: UnitJob, job: Pick<J
   const ctx = contextFor(row, stage.name);
   try {
     await ctx.checkpoint();
+    if (stage.singleUnit) await db.importProgress.deleteMany({ where: { importId, objectType: { in: [...stage.objectTypes] } } });
     const followUps = await stage.run(ctx, unit, schedulerFor(row.source, unit));
     await completeUnit(row.source, unit, followUps);
     if (ctx.row.waitingUntil) {

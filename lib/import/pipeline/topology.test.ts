@@ -80,5 +80,6 @@ it("spreads ten imports over two worker processes, and one of them dying loses n
     expect(progress.get("pull_request")?.imported ?? 0).toBe(mergeRequests);
     expect(issues).toBe(progress.get("issue")?.imported ?? 0);
     expect(notes).toBe((progress.get("pull_request_note")?.imported ?? 0) + (progress.get("issue_note")?.imported ?? 0));
+    expect(progress.get("repository")).toMatchObject({ total: 1, fetched: 1, imported: 1 });
   }
 });

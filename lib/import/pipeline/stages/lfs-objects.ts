@@ -9,6 +9,7 @@ export const lfsObjectsStage = defineStage({
   firstUnit: "lfs",
   // Gigabytes of objects take long.
   expireInSeconds: 4 * 3600,
+  singleUnit: true,
   async run(ctx) {
     await importLfsObjects(ctx, ctx.sourceRepository());
     return [];

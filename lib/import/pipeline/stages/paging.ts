@@ -1,7 +1,10 @@
 import { z } from "zod";
 import type { Prisma } from "@/lib/db";
 import type { SourcePage } from "@/lib/import/sources/types";
-import type { FollowUp, UnitScheduler, WorkUnit } from "./types";
+import type { ImportContext } from "../context";
+import type { ObjectType } from "../records";
+import { TextConverter } from "../text";
+import { defineStage, type FollowUp, type StageDefinition, type UnitScheduler, type WorkUnit } from "./types";
 
 /** Issues or pull requests whose comments one unit imports (fetched a few at once, written in one statement). */
 const NOTES_BATCH = 25;
@@ -57,14 +60,37 @@ export function notesFollowUps(stage: string, pageKey: string, ids: readonly num
 }
 
 /** The ids a comment batch still has to import. */
-export function pendingNoteParents(unit: WorkUnit): number[] {
+function pendingNoteParents(unit: WorkUnit): number[] {
   const payload = notesPayload.parse(unit.payload);
   const done = new Set(payload.done);
   return payload.ids.filter((id) => !done.has(id));
 }
 
+/** A stage of comment batches, each created by a page of `followsFrom` for the items on it. */
+export function commentBatchStage(options: {
+  name: string;
+  label: string;
+  objectType: ObjectType;
+  followsFrom: string;
+  importNotes: (ctx: ImportContext, text: TextConverter, parentIds: readonly number[]) => Promise<void>;
+}): StageDefinition {
+  return defineStage({
+    name: options.name,
+    label: options.label,
+    objectTypes: [options.objectType],
+    firstUnit: null,
+    followsFrom: options.followsFrom,
+    async run(ctx, unit) {
+      const text = await TextConverter.forContext(ctx, ctx.sourceRepository().webUrl);
+      await options.importNotes(ctx, text, pendingNoteParents(unit));
+      return [];
+    },
+    resetForRerun: (tx, importId) => reopenNoteBatches(tx, importId, options.name),
+  });
+}
+
 /** A comment batch re-runs whole. */
-export async function reopenNoteBatches(tx: Prisma.TransactionClient, importId: number, stage: string): Promise<void> {
+async function reopenNoteBatches(tx: Prisma.TransactionClient, importId: number, stage: string): Promise<void> {
   const units = await tx.importWorkUnit.findMany({ where: { importId, stage } });
   for (const unit of units) {
     const payload = unit.payload as { ids?: number[] };

@@ -11,6 +11,7 @@ export const repositoryStage = defineStage({
   // A clone of a large repository takes long.
   expireInSeconds: 4 * 3600,
   essential: true,
+  singleUnit: true,
   async run(ctx) {
     const repository = await ctx.source.repository();
     await db.projectImport.update({

@@ -39,6 +39,11 @@ export type StageDefinition = {
   expireInSeconds?: number;
   /** A failed unit of this stage fails the whole import instead of being recorded and skipped. */
   essential?: boolean;
+  /**
+   * The stage is one unit that does all its work again on every run (after a crash, a retry, a
+   * resume): its counters restart with each run instead of counting the work twice.
+   */
+  singleUnit?: boolean;
   /** Runs one unit; returns the follow-ups it creates. */
   run(ctx: ImportContext, unit: WorkUnit, scheduler: UnitScheduler): Promise<FollowUp[]>;
   /** Prepares the ledger for a re-run of the stage (retry of failed items); by default its units are only reopened. */
