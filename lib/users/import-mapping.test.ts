@@ -1,15 +1,11 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SANDBOX_ACCOUNTS, SANDBOX_CONSUMER, SHOWCASE_REPOSITORY, showcaseExpectations, startSandboxServer } from "@/mocks/bitbucket";
-import { resetConfigForTests } from "@/lib/config";
+import { SANDBOX_ACCOUNTS, SHOWCASE_REPOSITORY, showcaseExpectations } from "@/mocks/bitbucket";
 import { db } from "@/lib/db";
 import { startBitbucketImport } from "@/lib/import/start";
-import { startImportWorkers } from "@/lib/import/workers";
 import { stopJobs } from "@/lib/jobs";
 import { resetDatabase } from "@/test/db";
 import { createLinkedUser } from "@/test/fixtures";
+import { startPipelineSandbox, waitForTerminal, type Sandbox } from "@/test/import";
 import { createLocalUser } from "./create";
 import { listPlaceholders } from "./placeholders";
 import { acceptReassignment, inboxRequests, requestReassignment } from "./reassignment";
@@ -21,22 +17,13 @@ import { acceptReassignment, inboxRequests, requestReassignment } from "./reassi
  * is reassigned to the Ferry user who accepts, and everything of hers shows them as author.
  */
 
-type Sandbox = Awaited<ReturnType<typeof startSandboxServer>>;
 let sandbox: Sandbox;
 const expected = showcaseExpectations();
 const { alice, bob, carol } = SANDBOX_ACCOUNTS;
 
 beforeAll(async () => {
-  sandbox = await startSandboxServer({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), "ferry-identity-import-")) });
-  Object.assign(process.env, {
-    BITBUCKET_URL: sandbox.url,
-    BITBUCKET_API_URL: sandbox.url,
-    BITBUCKET_CLIENT_ID: SANDBOX_CONSUMER.key,
-    BITBUCKET_CLIENT_SECRET: SANDBOX_CONSUMER.secret,
-    NEXTAUTH_URL: "http://ferry.test",
-  });
-  resetConfigForTests();
-  await startImportWorkers();
+  process.env.NEXTAUTH_URL = "http://ferry.test";
+  sandbox = await startPipelineSandbox("identity-import");
 }, 120_000);
 
 afterAll(async () => {
@@ -48,16 +35,6 @@ beforeEach(async () => {
   await resetDatabase();
   sandbox.state.reset();
 });
-
-async function waitForTerminal(importId: number, timeoutMs = 100_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const row = await db.projectImport.findUniqueOrThrow({ where: { id: importId } });
-    if (!["scheduled", "started"].includes(row.status)) return row;
-    if (Date.now() > deadline) throw new Error(`import still ${row.status} at stage ${row.stage}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 const uuidOf = (json: unknown): string | null => ((json as { id?: string } | null)?.id ?? null);
 
@@ -90,7 +67,7 @@ describe("user mapping in an import", () => {
     expect((await db.account.findFirstOrThrow({ where: { userId: bobUser.id } })).nickname).toBe("bob");
 
     const started = await startBitbucketImport(aliceUser, { repository: SHOWCASE_REPOSITORY, targetNamespace: "acme", userMapping: "placeholders" });
-    const finished = await waitForTerminal(started.importId);
+    const finished = await waitForTerminal(started.importId, 100_000);
     expect(await db.importFailure.findMany({ where: { importId: started.importId } })).toEqual([]);
     expect(finished.status).toBe("finished");
 
@@ -162,7 +139,7 @@ describe("user mapping in an import", () => {
     sandbox.state.updateKnobs({ issuesRemoved: false });
     const aliceUser = await createLinkedUser(sandbox.state, "alice");
     const started = await startBitbucketImport(aliceUser, { repository: SHOWCASE_REPOSITORY });
-    expect((await waitForTerminal(started.importId)).status).toBe("finished");
+    expect((await waitForTerminal(started.importId, 100_000)).status).toBe("finished");
     expect(await db.user.count({ where: { kind: "placeholder" } })).toBe(0);
     const { issues, approvals } = await attributions(started.projectId);
     for (const issue of issues) {
