@@ -57,17 +57,27 @@ function unitJobKey(unit: { id: number; run: number }): string {
   return `import-unit:${unit.id}:${unit.run}`;
 }
 
-async function queueUnits(source: string, importId: number, units: ReadonlyArray<Pick<WorkUnit, "id" | "run" | "stage">>, startAfterSeconds?: number): Promise<void> {
+type QueueOptions = { startAfterSeconds?: number; priority?: number };
+
+async function queueUnits(source: string, importId: number, units: ReadonlyArray<Pick<WorkUnit, "id" | "run" | "stage">>, options: QueueOptions = {}): Promise<void> {
   await enqueueMany(
     importUnitJob,
     units.map((unit) => ({
       payload: { importId, unitId: unit.id, run: unit.run },
       key: unitJobKey(unit),
       expireInSeconds: stageOf(source, unit.stage)?.expireInSeconds ?? DEFAULT_UNIT_EXPIRY_SECONDS,
-      ...(startAfterSeconds ? { startAfterSeconds } : {}),
+      ...options,
     })),
   );
 }
+
+/**
+ * Follow-ups of a finished unit (a page's comment batches) go before the queue's other units, so
+ * a page's comments are imported while later pages load. Every unit of a stage still comes
+ * first in, first out across imports, and stages only advance in order, so no import waits for
+ * whole imports ahead of it.
+ */
+const FOLLOW_UP_PRIORITY = 1;
 
 /**
  * Starts (or continues) the import's current stage: makes sure its first unit exists and queues
@@ -164,7 +174,7 @@ async function completeUnit(source: string, unit: WorkUnit, followUps: readonly 
       select: { id: true, run: true, stage: true },
       orderBy: { id: "asc" },
     });
-    await queueUnits(source, unit.importId, pending);
+    await queueUnits(source, unit.importId, pending, { priority: FOLLOW_UP_PRIORITY });
   }
   await advance(source, unit.importId, unit.stage);
 }
@@ -222,7 +232,7 @@ async function waitForRateLimit(source: string, unit: WorkUnit, resumeAt: Date):
   const { count } = await db.importWorkUnit.updateMany({ where: { id: unit.id, run: unit.run, done: false }, data: { run: { increment: 1 } } });
   if (count !== 1) return;
   await db.projectImport.update({ where: { id: unit.importId }, data: { waitingUntil: resumeAt } });
-  await queueUnits(source, unit.importId, [{ ...unit, run: unit.run + 1 }], Math.max(1, Math.ceil((resumeAt.getTime() - Date.now()) / 1000)));
+  await queueUnits(source, unit.importId, [{ ...unit, run: unit.run + 1 }], { startAfterSeconds: Math.max(1, Math.ceil((resumeAt.getTime() - Date.now()) / 1000)) });
 }
 
 function rateLimitReset(error: unknown): Date | null {
