@@ -70,16 +70,14 @@ it("spreads ten imports over two worker processes, and one of them dying loses n
   expect(first.jobs.length).toBeGreaterThan(0);
   expect(await db.importFailure.count()).toBe(0);
 
-  // Nothing twice: each project holds what its source listed, and the counters match the rows.
-  for (const { importId, projectId } of started) {
-    const progress = new Map((await db.importProgress.findMany({ where: { importId } })).map((entry) => [entry.objectType, entry]));
-    const mergeRequests = await db.mergeRequest.count({ where: { projectId } });
-    const issues = await db.issue.count({ where: { projectId } });
-    const notes = await db.note.count({ where: { projectId } });
-    expect(mergeRequests).toBe(progress.get("pull_request")?.total ?? 0);
-    expect(progress.get("pull_request")?.imported ?? 0).toBe(mergeRequests);
-    expect(issues).toBe(progress.get("issue")?.imported ?? 0);
-    expect(notes).toBe((progress.get("pull_request_note")?.imported ?? 0) + (progress.get("issue_note")?.imported ?? 0));
-    expect(progress.get("repository")).toMatchObject({ total: 1, fetched: 1, imported: 1 });
+  // Nothing twice, nothing lost: each project holds exactly what its source has.
+  for (const [index, { projectId }] of started.entries()) {
+    const [workspace, slug] = repositories[index]!.split("/") as [string, string];
+    const source = sandbox.state.detail(sandbox.state.repository(workspace, slug)!).pullRequests;
+    let comments = 0;
+    for (let id = 1; id <= source.count; id++) comments += source.comments(id).filter((comment) => !comment.deleted && !comment.pending).length;
+    expect(await db.mergeRequest.count({ where: { projectId } }), repositories[index]).toBe(source.count);
+    expect(await db.note.count({ where: { projectId, mergeRequestId: { not: null } } }), repositories[index]).toBe(comments);
+    expect(await db.issue.count({ where: { projectId } }), repositories[index]).toBe(0);
   }
 });
