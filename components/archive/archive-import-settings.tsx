@@ -1,3 +1,4 @@
+import { isActiveArchiveState, isActiveImportStatus } from "@/lib/import/status-vocabulary";
 import { archiveJobMessages, listArchiveJobs, type ArchiveJob } from "@/lib/archive";
 import type { ArchiveJobState } from "@/lib/generated/prisma/enums";
 import type { Project } from "@/lib/projects/read";
@@ -139,8 +140,8 @@ function JobCard({ job, waitingForProjectImport }: { job: ArchiveJob; waitingFor
 /** `/<project>/-/settings/import` (Maintainers and above): issue archives and wikis, and their jobs. */
 export async function ArchiveImportSettings({ project }: { project: Project }) {
   const [jobs, settings] = await Promise.all([listArchiveJobs(project.id), getSettings()]);
-  const active = jobs.some((job) => job.state === "queued" || job.state === "running");
-  const waitingForProjectImport = project.import !== null && (project.import.status === "scheduled" || project.import.status === "started");
+  const active = jobs.some((job) => isActiveArchiveState(job.state));
+  const waitingForProjectImport = project.import !== null && isActiveImportStatus(project.import.status);
   return (
     <div className="space-y-6" data-testid="archive-import-settings">
       <PageHeading title="Import">

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import type { ImportStatus, IssueState, MergeRequestState, MilestoneState, Visibility } from "@/lib/generated/prisma/enums";
-import { IMPORT_STATUS_NAMES } from "@/lib/projects/import-details";
+import { IMPORT_STATUS_LABELS } from "@/lib/import/status-vocabulary";
 
 type Tone = "green" | "blue" | "purple" | "red" | "amber" | "slate";
 
@@ -87,7 +87,7 @@ const IMPORT_TONES: Record<ImportStatus, Tone> = {
 export function ImportStatusBadge({ status }: { status: ImportStatus }) {
   return (
     <Badge tone={IMPORT_TONES[status]} testId="import-status">
-      {IMPORT_STATUS_NAMES[status]}
+      {IMPORT_STATUS_LABELS[status]}
     </Badge>
   );
 }

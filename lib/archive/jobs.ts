@@ -9,6 +9,7 @@ import { db, type Prisma } from "@/lib/db";
 import { AppError, isAppError } from "@/lib/errors";
 import type { ArchiveJobKind, ArchiveJobState } from "@/lib/generated/prisma/enums";
 import { defineJob, enqueue, startWorkers } from "@/lib/jobs";
+import { ACTIVE_ARCHIVE_STATES, isActiveArchiveState, isActiveImportStatus } from "@/lib/import/status-vocabulary";
 import { actorById, importAccess, requireProjectImportManager } from "@/lib/projects/access";
 import { getSettings, userMappingSchema, type UserMapping } from "@/lib/settings";
 import { ArchiveConflict, importIssuesArchive } from "./issues-import";
@@ -22,16 +23,14 @@ import { checkWikiUrl, importWiki } from "./wiki-import";
  *
  * States: queued → running → completed | failed (nothing imported) | aborted (a fatal error
  * part-way; what was imported is consistent) | canceled. A cancel takes effect before the next
- * issue. A job waits (re-scheduling itself) while the project's Bitbucket import is running or
- * another archive job of the project runs, so they never interleave. A job whose worker died is
- * taken over once its heartbeat (updatedAt) is older than two minutes, and re-running it is
- * safe: everything it writes is keyed by the source.
+ * issue. A job waits (sent again for a few seconds later) while the project's Bitbucket import
+ * is running or another archive job of the project runs, so they never interleave. pg-boss leases
+ * the job to one worker; when that worker dies the job expires and another worker takes it over
+ * (re-running it is safe: everything it writes is keyed by the source).
  */
 
-export const ACTIVE_ARCHIVE_STATES: readonly ArchiveJobState[] = ["queued", "running"];
+export { ACTIVE_ARCHIVE_STATES } from "@/lib/import/status-vocabulary";
 const WAIT_SECONDS = 5;
-const HEARTBEAT_MS = 15_000;
-const STALE_HEARTBEAT_MS = 2 * 60_000;
 
 export const archiveImportJob = defineJob({
   name: "archive-import",
@@ -39,18 +38,27 @@ export const archiveImportJob = defineJob({
   concurrency: 1,
   retryLimit: 3,
   retryDelaySeconds: 10,
-  expireInSeconds: 6 * 3600,
-  handler: async ({ jobId }) => void (await runArchiveJob(jobId, { isolated: true })),
+  // A 100 MB archive takes well under a minute; a dead worker's job is taken over after this.
+  expireInSeconds: 3600,
+  handler: async ({ jobId }, job) => void (await runArchiveJob(jobId, { isolated: true, redelivered: job.retryCount > 0 })),
+  resume: resumeArchiveJobs,
 });
 
 export const ARCHIVE_JOBS = [archiveImportJob];
 
-/** Starts this process's archive workers and re-queues jobs a previous process left behind. */
+/** Starts this process's archive workers; jobs a previous process left behind continue. */
 export async function startArchiveWorkers(): Promise<void> {
   await startWorkers(ARCHIVE_JOBS);
+}
+
+function queueJob(jobId: number): Promise<void> {
+  return enqueue(archiveImportJob, { jobId }, { key: `archive-import:${jobId}` });
+}
+
+async function resumeArchiveJobs(): Promise<number> {
   const active = await db.archiveImportJob.findMany({ where: { state: { in: [...ACTIVE_ARCHIVE_STATES] } }, select: { id: true } });
-  for (const job of active) await enqueue(archiveImportJob, { jobId: job.id });
-  if (active.length > 0) console.log(`[archive-import] resumed ${active.length} job(s)`);
+  for (const job of active) await queueJob(job.id);
+  return active.length;
 }
 
 function dataDir(): string {
@@ -101,7 +109,7 @@ async function createJob(
       const record = await claimUpload(upload.id, data.userId, path.join(dataDir(), relative));
       await db.archiveImportJob.update({ where: { id: row.id }, data: { filePath: relative, originalFileName: record.originalName } });
     }
-    await enqueue(archiveImportJob, { jobId: row.id });
+    await queueJob(row.id);
   } catch (error) {
     await db.archiveImportJob.delete({ where: { id: row.id } }).catch(() => undefined);
     await rm(jobDirectory(row.id), { recursive: true, force: true });
@@ -205,7 +213,7 @@ export async function archiveJobMessages(jobId: number, take = 1000) {
 /** Cancels a queued job at once; a running one stops before its next issue. */
 export async function cancelArchiveJob(user: SessionUser, jobId: number): Promise<ArchiveJob> {
   const job = await findArchiveJobForUser(user, jobId);
-  if (!ACTIVE_ARCHIVE_STATES.includes(job.state)) {
+  if (!isActiveArchiveState(job.state)) {
     throw new AppError("job_finished", `The import job has already ended (${job.state}); there is nothing to cancel.`, { status: 409 });
   }
   const now = new Date();
@@ -228,21 +236,21 @@ export async function cancelArchiveJob(user: SessionUser, jobId: number): Promis
 type ClaimResult = "claimed" | "wait" | "gone";
 
 /**
- * Takes the job for this process unless it has ended, is running elsewhere (fresh heartbeat),
- * or must wait for the project's Bitbucket import or another archive job of the project. The
- * project row is locked while deciding, so two workers cannot both start jobs of one project.
+ * Takes the job for this process unless it has ended, runs elsewhere, or must wait for the
+ * project's Bitbucket import or an earlier archive job of the project. A running job is taken
+ * over only by its own pg-boss job delivered again (`redelivered`: its worker died and the job
+ * expired). The project row is locked while deciding, so two workers cannot both start jobs of one project.
  */
-async function claim(jobId: number): Promise<ClaimResult> {
+async function claim(jobId: number, redelivered: boolean): Promise<ClaimResult> {
   return db.$transaction(async (tx) => {
-    const job = await tx.archiveImportJob.findUnique({ where: { id: jobId }, select: { projectId: true, state: true, updatedAt: true } });
-    if (!job || !ACTIVE_ARCHIVE_STATES.includes(job.state)) return "gone";
+    const job = await tx.archiveImportJob.findUnique({ where: { id: jobId }, select: { projectId: true, state: true } });
+    if (!job || !isActiveArchiveState(job.state)) return "gone";
     await tx.$queryRaw`SELECT id FROM projects WHERE id = ${job.projectId} FOR UPDATE`;
-    const staleBefore = new Date(Date.now() - STALE_HEARTBEAT_MS);
-    if (job.state === "running" && job.updatedAt > staleBefore) return "gone";
+    if (job.state === "running" && !redelivered) return "gone";
     const projectImport = await tx.projectImport.findUnique({ where: { projectId: job.projectId }, select: { status: true } });
-    if (projectImport && (projectImport.status === "scheduled" || projectImport.status === "started")) return "wait";
+    if (isActiveImportStatus(projectImport?.status)) return "wait";
     const other = await tx.archiveImportJob.findFirst({
-      where: { projectId: job.projectId, id: { not: jobId }, OR: [{ state: "running", updatedAt: { gt: staleBefore } }, { state: "queued", id: { lt: jobId } }] },
+      where: { projectId: job.projectId, id: { not: jobId }, OR: [{ state: "running" }, { state: "queued", id: { lt: jobId } }] },
       select: { id: true },
     });
     if (other) return "wait";
@@ -276,8 +284,8 @@ export type ArchiveProcessStats = { exitCode: number | null; signal: string | nu
  * Claims and runs one job; never throws for the job's own failures. `isolated` (what the
  * workers use) runs it in a process of its own (see runJobInChildProcess); tests run it here.
  */
-export async function runArchiveJob(jobId: number, options: { isolated?: boolean } = {}): Promise<ArchiveProcessStats | null> {
-  const claimed = await claim(jobId);
+export async function runArchiveJob(jobId: number, options: { isolated?: boolean; redelivered?: boolean } = {}): Promise<ArchiveProcessStats | null> {
+  const claimed = await claim(jobId, options.redelivered ?? false);
   if (claimed === "gone") return null;
   if (claimed === "wait") {
     await enqueue(archiveImportJob, { jobId }, { startAfterSeconds: WAIT_SECONDS });
@@ -358,9 +366,6 @@ export async function executeClaimedJob(jobId: number): Promise<void> {
   const requested = userMappingSchema.safeParse((job.options as { userMapping?: unknown } | null)?.userMapping);
   const userMapping = requested.success ? requested.data : (await getSettings()).defaultUserMapping;
   const run = new JobRun(jobId, job.project, job.userId, job.filePath ? path.join(dataDir(), job.filePath) : "", workDirectory, userMapping);
-  const heartbeat = setInterval(() => {
-    void db.archiveImportJob.updateMany({ where: { id: jobId, state: "running" }, data: { updatedAt: new Date() } }).catch(() => undefined);
-  }, HEARTBEAT_MS);
   let counts: unknown;
   try {
     if (job.kind === "bitbucket_issues") {
@@ -385,7 +390,6 @@ export async function executeClaimedJob(jobId: number): Promise<void> {
     await run.flush().catch(() => undefined);
     await finish(jobId, state, { error: canceled ? null : publicMessage(error, jobId) });
   } finally {
-    clearInterval(heartbeat);
     await rm(jobDirectory(jobId), { recursive: true, force: true }).catch(() => undefined);
   }
 }

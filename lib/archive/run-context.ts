@@ -88,7 +88,7 @@ export class JobRun implements ArchiveRunContext {
     await this.flush();
   }
 
-  /** Writes progress, counts and pending messages (also the heartbeat: it bumps updatedAt). */
+  /** Writes progress, counts and pending messages. */
   async flush(): Promise<void> {
     this.lastProgressAt = Date.now();
     const messages = this.pending.splice(0);

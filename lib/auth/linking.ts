@@ -1,3 +1,4 @@
+import { ACTIVE_IMPORT_STATUSES } from "@/lib/import/status-vocabulary";
 import { z } from "zod";
 import { createBitbucketClient, type CurrentUser } from "@/lib/bitbucket";
 import { config } from "@/lib/config";
@@ -104,10 +105,8 @@ async function storePendingSwitch(userId: string, account: OAuthAccount, profile
   return db.account.create({ data, select: { id: true } });
 }
 
-const RUNNING = ["scheduled", "started"] as const;
-
 async function refuseWhileImporting(accountId: string, action: string): Promise<void> {
-  const running = await db.projectImport.count({ where: { credentialAccountId: accountId, status: { in: [...RUNNING] } } });
+  const running = await db.projectImport.count({ where: { credentialAccountId: accountId, status: { in: [...ACTIVE_IMPORT_STATUSES] } } });
   if (running > 0) {
     throw new AppError("identity_in_use", `An import that is still running uses this Bitbucket account. Wait for it to end, or cancel it, before you ${action}.`);
   }

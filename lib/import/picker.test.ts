@@ -1,5 +1,6 @@
 import { describe, expect } from "vitest";
 import { db } from "@/lib/db";
+import { isActiveImportStatus } from "@/lib/import/status-vocabulary";
 import { SANDBOX_WORKSPACES, generateRepositories } from "@/mocks/bitbucket/seed";
 import { importTest } from "@/test/sandbox";
 import { importAll } from "./picker";
@@ -28,7 +29,7 @@ describe("Import all with the real pipeline", () => {
       const started = performance.now();
       const statuses = await importStatusesFor(alice, matching);
       lookups.push(performance.now() - started);
-      if (Object.values(statuses).every((status) => !["scheduled", "started"].includes(status.status))) break;
+      if (Object.values(statuses).every((status) => !isActiveImportStatus(status.status))) break;
       if (Date.now() > deadline) throw new Error(`still running: ${JSON.stringify(Object.values(statuses).map((status) => [status.repository, status.status, status.stage]))}`);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }

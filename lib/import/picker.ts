@@ -6,7 +6,7 @@ import { AppError, isAppError, newRequestId, toPublicError } from "@/lib/errors"
 import { namespacePathProblem, projectPathProblem, toValidPath } from "@/lib/namespaces/paths";
 import { personalNamespace } from "@/lib/namespaces/targets";
 import type { UserMapping } from "@/lib/settings";
-import { mapWithLimit } from "@/lib/util/concurrency";
+import pLimit from "p-limit";
 import { bitbucketClientForUser } from "./bitbucket-client";
 import { listAllRepositories, type WorkspaceProblem } from "./repository-listing";
 import { resumeBitbucketImport, startBitbucketImport } from "./start";
@@ -158,7 +158,7 @@ export async function importAll(user: SessionUser, input: ImportAllInput): Promi
   const rejected: ImportAllResult["rejected"] = [];
   const startedNames: string[] = [];
 
-  await mapWithLimit(batch, IMPORT_ALL_CONCURRENCY, async (repository) => {
+  await pLimit(IMPORT_ALL_CONCURRENCY).map(batch, async (repository) => {
     const override = overrides.get(repository.fullName.toLowerCase());
     const target: PickerTarget = {
       targetNamespace: override?.targetNamespace?.trim() || input.targetNamespace?.trim() || null,

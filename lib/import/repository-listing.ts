@@ -11,7 +11,7 @@ import {
 } from "@/lib/bitbucket";
 import { AppError } from "@/lib/errors";
 import { reconnectRequired } from "@/lib/auth/bitbucket-credential";
-import { mapWithLimit } from "@/lib/util/concurrency";
+import pLimit from "p-limit";
 
 export type ImportableRepository = {
   uuid: string;
@@ -155,7 +155,7 @@ export async function startListingStep(client: BitbucketClient, options: { filte
         });
         return flushing;
       };
-      await mapWithLimit(steps, WORKSPACE_CONCURRENCY, async (step, index) => {
+      await pLimit(WORKSPACE_CONCURRENCY).map(steps, async (step, index) => {
         try {
           const page = step.next
             ? await client.fetchNextPage(step.next)

@@ -5,14 +5,13 @@ import { config } from "@/lib/config";
 import { encryptSecret } from "@/lib/crypto";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { enqueue } from "@/lib/jobs";
 import { pathProblem, pathProblemMessage, toValidPath } from "@/lib/namespaces/paths";
 import { resolveImportTarget, type TakenNamespacePolicy } from "@/lib/namespaces/targets";
 import { getSettings, type UserMapping } from "@/lib/settings";
 import { bitbucketClientForUser } from "./bitbucket-client";
 import { requireImportManager } from "@/lib/projects/access";
-import { importStageJob } from "./pipeline/runner";
-import { isStage, type Stage } from "./pipeline/stages";
+import { reopenUnits, scheduleStage } from "./pipeline/scheduler";
+import { stageOf, stagesOf } from "./pipeline/stages";
 import { bitbucketProblem } from "./repository-listing";
 
 export const repositoryFullNameSchema = z
@@ -136,13 +135,11 @@ export async function startBitbucketImport(user: SessionUser, input: StartImport
     });
     return { projectId: project.id, importId: row.id, fullPath, name, path, namespaceFullPath: target.namespace.fullPath, warning: target.warning };
   });
-  await enqueue(importStageJob, { importId: created.importId, stage: "repository" });
+  await scheduleStage(created.importId, "repository");
   return created;
 }
 
 const RESUMABLE_STATUSES = ["failed", "canceled"] as const;
-/** The progress rows the repository stage writes; rebuilt when it runs again. */
-const REPOSITORY_STAGE_OBJECT_TYPES = ["repository", "wiki", "label", "milestone"];
 
 /**
  * Imports a failed or cancelled import again, in the same project: it continues with the stage it
@@ -150,7 +147,7 @@ const REPOSITORY_STAGE_OBJECT_TYPES = ["repository", "wiki", "label", "milestone
  * so nothing is duplicated). Those who may manage the import may do this (requireImportManager): an
  * importer who may no longer import into the project's namespace may not.
  */
-export async function resumeBitbucketImport(user: SessionUser, importId: number): Promise<{ importId: number; projectId: number; fullPath: string; stage: Stage }> {
+export async function resumeBitbucketImport(user: SessionUser, importId: number): Promise<{ importId: number; projectId: number; fullPath: string; stage: string }> {
   const row = await requireImportManager(user, importId);
   if (!(RESUMABLE_STATUSES as readonly string[]).includes(row.status)) {
     throw new AppError("import_not_resumable", "Only a failed or cancelled import can be imported again.", { status: 409 });
@@ -159,23 +156,21 @@ export async function resumeBitbucketImport(user: SessionUser, importId: number)
   if (!settings.importSources.bitbucket_cloud) {
     throw new AppError("import_source_disabled", "Importing from Bitbucket Cloud is disabled on this Ferry.", { status: 403 });
   }
-  const stage: Stage = isStage(row.stage) ? row.stage : "repository";
-  // A unit still leased (by a job that stopped at the cancel checkpoint) can be claimed once its lease ends.
-  const leased = await db.importWorkUnit.aggregate({ where: { importId, done: false, leaseUntil: { gt: new Date() } }, _max: { leaseUntil: true } });
-  const waitSeconds = leased._max.leaseUntil ? Math.ceil((leased._max.leaseUntil.getTime() - Date.now()) / 1000) + 1 : 0;
+  const stage = stageOf(row.source, row.stage) ?? stagesOf(row.source)[0]!;
 
   await db.$transaction(async (tx) => {
     const { count } = await tx.projectImport.updateMany({
       where: { id: importId, status: { in: [...RESUMABLE_STATUSES] } },
-      data: { status: "scheduled", stage, error: null, cancelRequestedAt: null, finishedAt: null, waitingUntil: null },
+      data: { status: "scheduled", stage: stage.name, error: null, cancelRequestedAt: null, finishedAt: null, waitingUntil: null },
     });
     if (count !== 1) throw new AppError("import_not_resumable", "The import changed meanwhile; reload and try again.", { status: 409 });
-    if (stage === "repository") {
-      await tx.importProgress.deleteMany({ where: { importId, objectType: { in: REPOSITORY_STAGE_OBJECT_TYPES } } });
-      // Re-opened by the ledger if the repository fails again.
-      await tx.importFailure.updateMany({ where: { importId, objectType: "repository", resolvedAt: null }, data: { resolvedAt: new Date() } });
+    // The units left undone run again, in a new run: jobs of the stopped run end without doing anything.
+    await reopenUnits(tx, importId);
+    // The failure that stopped an essential stage is resolved; the ledger re-opens it if the stage fails again.
+    if (stage.essential) {
+      await tx.importFailure.updateMany({ where: { importId, stage: stage.name, sourceId: stage.name, resolvedAt: null }, data: { resolvedAt: new Date() } });
     }
   });
-  await enqueue(importStageJob, { importId, stage }, waitSeconds > 0 ? { startAfterSeconds: waitSeconds } : {});
-  return { importId, projectId: row.project.id, fullPath: row.project.fullPath, stage };
+  await scheduleStage(importId, stage.name);
+  return { importId, projectId: row.project.id, fullPath: row.project.fullPath, stage: stage.name };
 }

@@ -2,7 +2,8 @@ import type { SessionUser } from "@/lib/auth";
 import { db } from "@/lib/db";
 import type { ImportStatus } from "@/lib/generated/prisma/enums";
 import { manageableImportsSql, readableProjectsSql } from "@/lib/projects/access";
-import { STAGE_LABELS, STAGES, isStage, type Stage } from "./pipeline/stages";
+import { stageCountedType, stageLabel, stageOf, stagesOf } from "./pipeline/stages";
+import { isActiveImportStatus } from "./status-vocabulary";
 
 /**
  * What the repository picker shows for each row: the latest import of a Bitbucket repository
@@ -35,29 +36,13 @@ export type RowImportStatus = {
   canManage: boolean;
 };
 
-export const ACTIVE_IMPORT_STATUSES: readonly ImportStatus[] = ["scheduled", "started"];
-
-export function isActiveImportStatus(status: ImportStatus): boolean {
-  return ACTIVE_IMPORT_STATUSES.includes(status);
-}
-
-/** The progress object type each stage counts in. */
-const STAGE_OBJECT_TYPE: Partial<Record<Stage, string>> = {
-  repository: "repository",
-  users: "user",
-  pull_requests: "pull_request",
-  pull_request_notes: "pull_request_note",
-  issues: "issue",
-  issue_notes: "issue_note",
-  lfs_objects: "lfs_object",
-};
-
 type LatestImportRow = {
   repository: string;
   projectId: number;
   projectFullPath: string;
   warning: string | null;
   importId: number;
+  source: string;
   status: ImportStatus;
   stage: string | null;
   error: string | null;
@@ -83,6 +68,7 @@ export async function importStatusesFor(user: SessionUser, repositories: readonl
       p.full_path AS "projectFullPath",
       p.import_warning AS warning,
       i.id AS "importId",
+      i.source,
       i.status::text AS status,
       i.stage,
       i.error,
@@ -113,8 +99,8 @@ export async function importStatusesFor(user: SessionUser, repositories: readonl
 
   const result: Record<string, RowImportStatus> = {};
   for (const row of rows) {
-    const stage = isStage(row.stage) ? row.stage : null;
-    const objectType = stage ? STAGE_OBJECT_TYPE[stage] : undefined;
+    const stage = stageOf(row.source, row.stage)?.name ?? null;
+    const objectType = stage ? stageCountedType(stage) : undefined;
     const entry = objectType ? progressByImport.get(row.importId)?.get(objectType) : undefined;
     const counts = row.status === "started" && entry ? { done: entry.imported + entry.failed + entry.skipped, total: entry.total } : null;
     const waiting = row.waitingUntil && row.waitingUntil.getTime() > Date.now() && isActiveImportStatus(row.status) ? row.waitingUntil : null;
@@ -124,9 +110,9 @@ export async function importStatusesFor(user: SessionUser, repositories: readonl
       projectId: row.projectId,
       projectFullPath: row.projectFullPath,
       status: row.status,
-      stage: stage ? STAGE_LABELS[stage] : row.stage,
+      stage: stage ? stageLabel(stage) : row.stage,
       counts,
-      percent: overallPercent(row.status, stage, counts),
+      percent: overallPercent(row.status, stage, counts, stagesOf(row.source).map((entry) => entry.name)),
       waitingUntil: waiting ? waiting.toISOString() : null,
       failedCount: failedByImport.get(row.importId) ?? 0,
       error: row.status === "failed" ? (row.error ?? "The import failed.") : null,
@@ -139,11 +125,16 @@ export async function importStatusesFor(user: SessionUser, repositories: readonl
 }
 
 /** Each stage is an equal share of the bar; within a stage, its counts fill the share when the total is known. */
-export function overallPercent(status: ImportStatus, stage: Stage | null, counts: { done: number; total: number | null } | null): number {
+export function overallPercent(
+  status: ImportStatus,
+  stage: string | null,
+  counts: { done: number; total: number | null } | null,
+  stages: readonly string[] = stagesOf("bitbucket_cloud").map((entry) => entry.name),
+): number {
   if (status === "finished" || status === "partial") return 100;
   if (status === "scheduled" || !stage) return 0;
   const within = counts && counts.total ? Math.min(1, counts.done / counts.total) : 0;
-  const percent = ((STAGES.indexOf(stage) + within) / (STAGES.length - 1)) * 100;
+  const percent = ((stages.indexOf(stage) + within) / (stages.length - 1)) * 100;
   return Math.max(1, Math.min(99, Math.round(percent)));
 }
 

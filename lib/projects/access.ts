@@ -187,6 +187,7 @@ const importSubjectSelect = {
   userId: true,
   status: true,
   stage: true,
+  source: true,
   projectId: true,
   project: { select: { id: true, fullPath: true, namespaceId: true, visibility: true } },
 } satisfies Prisma.ProjectImportSelect;

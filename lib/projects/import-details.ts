@@ -4,19 +4,6 @@ import { importSummarySelect, type Project } from "./read";
 
 /** A project's import as its Import tab and `GET /projects/:id/import` show it: progress, messages, the failure ledger. */
 
-export const IMPORT_STATUS_NAMES: Record<ImportStatus, string> = {
-  scheduled: "Pending",
-  started: "Importing…",
-  finished: "Complete",
-  partial: "Partially completed",
-  failed: "Failed",
-  canceled: "Cancelled",
-};
-
-export function isImportActive(status: ImportStatus): boolean {
-  return status === "scheduled" || status === "started";
-}
-
 /** The order object types are imported in; unknown types go last. */
 const OBJECT_TYPE_ORDER = [
   "repository",

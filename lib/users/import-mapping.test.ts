@@ -3,7 +3,7 @@ import { SANDBOX_ACCOUNTS, SHOWCASE_REPOSITORY, showcaseExpectations } from "@/m
 import { db } from "@/lib/db";
 import { startBitbucketImport } from "@/lib/import/start";
 import { createLinkedUser } from "@/test/fixtures";
-import { waitForImport } from "@/test/imports";
+import { waitForImport } from "@/test/import";
 import { importTest } from "@/test/sandbox";
 import { createLocalUser } from "./create";
 import { listPlaceholders } from "./placeholders";

@@ -1,3 +1,4 @@
+import { isActiveImportStatus } from "@/lib/import/status-vocabulary";
 import { useSyncExternalStore } from "react";
 import type { RowImportStatus } from "@/lib/import/status";
 import type { UserMapping } from "@/lib/settings";
@@ -128,5 +129,5 @@ export function useStoreVersion(store: RowStore): number {
 }
 
 export function isActive(status: RowImportStatus | null): boolean {
-  return status?.status === "scheduled" || status?.status === "started";
+  return isActiveImportStatus(status?.status);
 }

@@ -1,20 +1,8 @@
 import type { RowImportStatus } from "@/lib/import/status";
-
-/** GitLab's status names, so people moving from its importer recognise them. */
-export const STATUS_LABELS: Record<RowImportStatus["status"] | "none", string> = {
-  none: "Not started",
-  scheduled: "Pending",
-  started: "Importing…",
-  finished: "Complete",
-  partial: "Partially completed",
-  failed: "Failed",
-  canceled: "Cancelled",
-};
+import { NOT_IMPORTED_LABEL, importStatusLabel } from "@/lib/import/status-vocabulary";
 
 export function statusLabel(status: RowImportStatus | null): string {
-  if (!status) return STATUS_LABELS.none;
-  if (status.cancelRequested && (status.status === "scheduled" || status.status === "started")) return "Cancelling…";
-  return STATUS_LABELS[status.status];
+  return status ? importStatusLabel(status.status, status.cancelRequested) : NOT_IMPORTED_LABEL;
 }
 
 const number = new Intl.NumberFormat("en-US");

@@ -1,8 +1,9 @@
 import { Suspense } from "react";
-import { isStage, STAGE_LABELS } from "@/lib/import/pipeline/stages";
+import { stageLabel } from "@/lib/import/pipeline/stages";
+import { isActiveImportStatus } from "@/lib/import/status-vocabulary";
 import { currentUser } from "@/lib/auth";
 import { importAccessById } from "@/lib/projects/access";
-import { FAILURE_LIMIT, getImportDetails, type ImportDetails, isImportActive } from "@/lib/projects/import-details";
+import { FAILURE_LIMIT, getImportDetails, type ImportDetails } from "@/lib/projects/import-details";
 import type { Project } from "@/lib/projects/read";
 import { Badge, ImportStatusBadge, sourceName } from "../badges";
 import { formatClock, humanize } from "@/components/ui/format";
@@ -14,7 +15,7 @@ import { ImportControls } from "./import-controls";
 
 function stageName(stage: string | null): string {
   if (!stage) return "Not started";
-  return humanize(isStage(stage) ? STAGE_LABELS[stage] : stage);
+  return humanize(stageLabel(stage));
 }
 
 const OBJECT_TYPE_NAMES: Record<string, string> = {
@@ -51,7 +52,7 @@ function isHttpUrl(value: string | null): value is string {
 }
 
 function StatusCard({ details }: { details: ImportDetails }) {
-  const active = isImportActive(details.status);
+  const active = isActiveImportStatus(details.status);
   return (
     <section aria-label="Status" className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm">
       <dl className="grid gap-4 text-sm sm:grid-cols-4">
@@ -82,7 +83,7 @@ function StatusCard({ details }: { details: ImportDetails }) {
 }
 
 function Notices({ details }: { details: ImportDetails }) {
-  const active = isImportActive(details.status);
+  const active = isActiveImportStatus(details.status);
   const waiting = active && details.waitingUntil && details.waitingUntil.getTime() > Date.now() ? details.waitingUntil : null;
   return (
     <>
@@ -206,7 +207,7 @@ function FailureLedger({ details }: { details: ImportDetails }) {
 async function ImportDetailsView({ project }: { project: Project }) {
   const details = await getImportDetails(project.id);
   if (!details) return <EmptyState>This project was not imported.</EmptyState>;
-  const active = isImportActive(details.status);
+  const active = isActiveImportStatus(details.status);
   const access = await importAccessById(await currentUser(), details.id);
   return (
     <div className="space-y-6" data-testid="import-details" data-status={details.status}>

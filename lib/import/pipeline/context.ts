@@ -5,7 +5,7 @@ import { config } from "@/lib/config";
 import { decryptSecret } from "@/lib/crypto";
 import { db, type Prisma } from "@/lib/db";
 import { createBitbucketCloudSource } from "@/lib/import/sources/bitbucket-cloud";
-import type { ImportSource, SourceEvent, SourceUser } from "@/lib/import/sources/types";
+import type { ImportSource, SourceEvent, SourceRepository, SourceUser } from "@/lib/import/sources/types";
 import { getSettings, userMappingSchema } from "@/lib/settings";
 import { createContributorResolver, topLevelNamespaceId, type ContributorResolver, type SourceIdentity } from "@/lib/users/mapping";
 import { createRequestSlots } from "./request-slots";
@@ -123,6 +123,9 @@ function eventRecorder(importId: number) {
   };
 }
 
+/** How long one request waits for Bitbucket's rate limit inside a unit's job. */
+export const RATE_LIMIT_WAIT_IN_JOB_MS = 5 * 60_000;
+
 export type ResolvedAuthor = { userId: string; mapped: boolean };
 
 /**
@@ -146,6 +149,8 @@ export class ImportContext {
       credential,
       fetch: limitedFetch,
       onEvent: eventRecorder(row.id),
+      // Longer rate-limit waits end the unit's job, which is sent again for when the limit resets.
+      retry: { maxTotalWaitMs: RATE_LIMIT_WAIT_IN_JOB_MS },
     });
     this.source = forget ? retryingRevokedTokens(source, forget) : source;
   }
@@ -175,6 +180,13 @@ export class ImportContext {
 
   get project() {
     return this.row.project;
+  }
+
+  /** The source repository as the repository stage recorded it. */
+  sourceRepository(): SourceRepository {
+    const info = (this.row.options as { repository?: SourceRepository } | null)?.repository;
+    if (!info) throw new Error("The repository stage did not record the source repository");
+    return info;
   }
 
   /** Throws ImportCanceled once cancellation was requested. Called between items. */

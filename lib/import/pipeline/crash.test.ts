@@ -1,83 +1,42 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { BENCH_REPOSITORY, SANDBOX_CONSUMER, createSandboxState, startSandboxServer } from "@/mocks/bitbucket";
-import { resetConfigForTests } from "@/lib/config";
+import type { ChildProcess } from "node:child_process";
+import { BENCH_REPOSITORY, createSandboxState } from "@/mocks/bitbucket";
 import { db } from "@/lib/db";
+import { isActiveImportStatus } from "@/lib/import/status-vocabulary";
 import { stopJobs } from "@/lib/jobs";
 import { resetDatabase } from "@/test/db";
 import { createLinkedUser } from "@/test/fixtures";
+import { killProcessGroup, startSandbox, startWorkerProcess, waitFor, type Sandbox } from "@/test/import";
 import { startBitbucketImport } from "../start";
-import { useOwnDataDir } from "./test-support";
 
 const PULL_REQUESTS = 400;
 const COMMENTS = 2;
-const root = path.resolve(import.meta.dirname, "../../..");
 
-type Sandbox = Awaited<ReturnType<typeof startSandboxServer>>;
 let sandbox: Sandbox;
 const workers: ChildProcess[] = [];
 
 beforeAll(async () => {
-  // The restarted worker processes share this DATA_DIR (and the secrets in it).
-  useOwnDataDir("crash");
+  // The worker processes share this DATA_DIR (and the secrets in it); jobs this process sends expire as theirs do.
+  process.env.JOB_EXPIRY_MAX_SECONDS = "5";
   const state = createSandboxState({
     bench: { pullRequests: PULL_REQUESTS, commentsPerPullRequest: COMMENTS, issues: 0, users: 3, commits: 60, branches: 4, lfsObjects: 0 },
     knobs: { latencyMs: 15 },
   });
-  sandbox = await startSandboxServer({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), "ferry-crash-")), state });
-  Object.assign(process.env, {
-    BITBUCKET_URL: sandbox.url,
-    BITBUCKET_API_URL: sandbox.url,
-    BITBUCKET_CLIENT_ID: SANDBOX_CONSUMER.key,
-    BITBUCKET_CLIENT_SECRET: SANDBOX_CONSUMER.secret,
-  });
-  resetConfigForTests();
+  sandbox = await startSandbox("crash", { state });
   await resetDatabase();
 }, 120_000);
 
 afterAll(async () => {
-  for (const worker of workers) if (worker.exitCode === null) killProcessGroup(worker);
+  for (const worker of workers) await killProcessGroup(worker);
   await stopJobs();
   await sandbox?.close();
 });
 
-/**
- * `npm run worker` as a process of its own, against this test's database and sandbox. Node runs
- * the script itself (tsx as a loader, not tsx's CLI, which would run it in a child of its own that
- * a SIGKILL of the CLI leaves running), in a process group of its own.
- */
+/** A worker whose killed jobs expire after a few seconds (pg-boss gives them to the next worker). */
 function startWorker(): ChildProcess {
-  const worker = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/worker.ts")], {
-    cwd: root,
-    env: { ...process.env, IMPORT_CONCURRENCY: "3" },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  worker.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[worker ${worker.pid}] ${chunk}`));
+  const worker = startWorkerProcess({ IMPORT_CONCURRENCY: "3", JOB_EXPIRY_MAX_SECONDS: "5", JOB_MAINTENANCE_SECONDS: "1" });
   workers.push(worker);
   return worker;
-}
-
-/** SIGKILL to the worker and anything it started (git), as a crash would end them. */
-function killProcessGroup(worker: ChildProcess): void {
-  try {
-    process.kill(-worker.pid!, "SIGKILL");
-  } catch {
-    /* already gone */
-  }
-}
-
-async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 it("survives a worker killed in the middle of the pull request stage", { timeout: 300_000 }, async () => {
@@ -90,8 +49,7 @@ it("survives a worker killed in the middle of the pull request stage", { timeout
     180_000,
     "the pull request stage to be under way",
   );
-  killProcessGroup(first);
-  await new Promise((resolve) => first.once("exit", resolve));
+  await killProcessGroup(first);
   const atCrash = await db.mergeRequest.count({ where: { projectId: started.projectId } });
   expect(atCrash).toBeLessThan(PULL_REQUESTS);
   // Really dead: nothing moves until a worker starts again.
@@ -104,7 +62,7 @@ it("survives a worker killed in the middle of the pull request stage", { timeout
   const finished = await waitFor(
     async () => {
       const row = await db.projectImport.findUniqueOrThrow({ where: { id: started.importId } });
-      return ["scheduled", "started"].includes(row.status) ? null : row;
+      return isActiveImportStatus(row.status) ? null : row;
     },
     240_000,
     "the import to finish after the restart",

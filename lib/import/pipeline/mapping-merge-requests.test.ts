@@ -9,7 +9,7 @@ import { SANDBOX_ACCOUNTS, WEB_PLACEHOLDER, showcaseExpectations, type PullReque
 import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import { stopJobs } from "@/lib/jobs";
-import { importShowcaseOnce, startPipelineSandbox, type Sandbox, type ShowcaseImport } from "./test-support";
+import { importShowcaseOnce, startPipelineSandbox, type Sandbox, type ShowcaseImport } from "@/test/import";
 
 let sandbox: Sandbox;
 let imported: ShowcaseImport;

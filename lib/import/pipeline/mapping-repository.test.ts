@@ -11,7 +11,7 @@ import { db } from "@/lib/db";
 import { listBranches, listTags, lfsStore, repositoryPath, wikiPath } from "@/lib/git";
 import { stopJobs } from "@/lib/jobs";
 import { listWikiPages } from "@/lib/projects/wiki";
-import { importShowcaseOnce, startPipelineSandbox, type Sandbox, type ShowcaseImport } from "./test-support";
+import { importShowcaseOnce, startPipelineSandbox, type Sandbox, type ShowcaseImport } from "@/test/import";
 
 let sandbox: Sandbox;
 let imported: ShowcaseImport;

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { db, type Prisma } from "@/lib/db";
 import type { SourceComment, SourcePage } from "@/lib/import/sources/types";
-import { mapWithLimit } from "@/lib/util/concurrency";
+import pLimit from "p-limit";
 import { insertMissing, type Columns } from "./bulk-insert";
 import { ImportCanceled, type ImportContext } from "./context";
 import { addProgress, errorMessage, recordFailure, resolveFailures, writeIsolatingFailures } from "./records";
@@ -93,7 +93,7 @@ export class NotesBatch {
    */
   async fetchAll(parentIds: readonly number[], fetchPage: (parentId: number, cursor: string | null) => Promise<SourcePage<SourceComment>>): Promise<Map<number, SourceComment[]>> {
     const comments = new Map<number, SourceComment[]>();
-    await mapWithLimit(parentIds, NOTES_CONCURRENCY, async (parentId) => {
+    await pLimit(NOTES_CONCURRENCY).map(parentIds, async (parentId) => {
       await this.ctx.checkpoint();
       try {
         const list = await allComments((cursor) => fetchPage(parentId, cursor));

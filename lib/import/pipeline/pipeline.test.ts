@@ -1,43 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { SHOWCASE_REPOSITORY, showcaseExpectations } from "@/mocks/bitbucket";
 import { db } from "@/lib/db";
 import { listBranches, listTags, lfsStore, repositoryPath } from "@/lib/git";
-import { stopJobs } from "@/lib/jobs";
-import { resetDatabase } from "@/test/db";
 import { createLinkedUser } from "@/test/fixtures";
 import { startBitbucketImport } from "../start";
-import { runStage } from "./runner";
-import { startPipelineSandbox, type Sandbox } from "./test-support";
+import { waitForImport, type Sandbox } from "@/test/import";
+import { importTest as it } from "@/test/sandbox";
+import { reopenUnits, scheduleStage } from "./scheduler";
 
-let sandbox: Sandbox;
 const expected = showcaseExpectations();
 
-beforeAll(async () => {
-  sandbox = await startPipelineSandbox("pipeline");
-}, 120_000);
-
-afterAll(async () => {
-  await stopJobs();
-  await sandbox?.close();
-});
-
-beforeEach(async () => {
-  await resetDatabase();
-  sandbox.state.reset();
-});
-
-function signedInAlice() {
+function signedInAlice(sandbox: Sandbox) {
   return createLinkedUser(sandbox.state, "alice");
-}
-
-async function waitForTerminal(importId: number, timeoutMs = 90_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const row = await db.projectImport.findUniqueOrThrow({ where: { id: importId } });
-    if (!["scheduled", "started"].includes(row.status)) return row;
-    if (Date.now() > deadline) throw new Error(`import still ${row.status} at stage ${row.stage}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 async function contentCounts(projectId: number) {
@@ -52,11 +26,11 @@ async function contentCounts(projectId: number) {
 }
 
 describe("importing the showcase repository", () => {
-  it("brings over git data, wiki, LFS, pull requests with comments and approvals, and issues", { timeout: 120_000 }, async () => {
+  it("brings over git data, wiki, LFS, pull requests with comments and approvals, and issues", { timeout: 120_000 }, async ({ sandbox }) => {
     sandbox.state.updateKnobs({ issuesRemoved: false });
-    const alice = await signedInAlice();
+    const alice = await signedInAlice(sandbox);
     const started = await startBitbucketImport(alice, { repository: SHOWCASE_REPOSITORY });
-    const finished = await waitForTerminal(started.importId);
+    const finished = await waitForImport(started.importId);
     const failures = await db.importFailure.findMany({ where: { importId: started.importId } });
     expect(failures).toEqual([]);
     expect(finished.status).toBe("finished");
@@ -117,35 +91,35 @@ describe("importing the showcase repository", () => {
     }
   });
 
-  it("records the removed issue tracker as a visible skip, not a failure", { timeout: 120_000 }, async () => {
-    const alice = await signedInAlice();
+  it("records the removed issue tracker as a visible skip, not a failure", { timeout: 120_000 }, async ({ sandbox }) => {
+    const alice = await signedInAlice(sandbox);
     const started = await startBitbucketImport(alice, { repository: SHOWCASE_REPOSITORY });
-    const finished = await waitForTerminal(started.importId);
+    const finished = await waitForImport(started.importId);
     expect(finished.status).toBe("finished");
     const messages = await db.importMessage.findMany({ where: { importId: started.importId } });
     expect(messages.map((message) => message.message).join("\n")).toMatch(/no longer serves issues/);
     expect(await db.issue.count({ where: { projectId: started.projectId } })).toBe(0);
   });
 
-  it("never duplicates when stages run again", { timeout: 120_000 }, async () => {
+  it("never duplicates when stages run again", { timeout: 120_000 }, async ({ sandbox }) => {
     sandbox.state.updateKnobs({ issuesRemoved: false });
-    const alice = await signedInAlice();
+    const alice = await signedInAlice(sandbox);
     const started = await startBitbucketImport(alice, { repository: SHOWCASE_REPOSITORY });
-    await waitForTerminal(started.importId);
+    await waitForImport(started.importId);
     const before = await contentCounts(started.projectId);
 
     // Replay the pull request and issue stages as a resumed worker would.
-    await db.importWorkUnit.updateMany({ where: { importId: started.importId }, data: { done: false } });
+    await db.$transaction((tx) => reopenUnits(tx, started.importId, ["pull_requests", "pull_request_notes", "issues", "issue_notes", "lfs_objects", "finish"]));
     await db.projectImport.update({ where: { id: started.importId }, data: { status: "started", stage: "pull_requests", finishedAt: null } });
-    await runStage(started.importId, "pull_requests");
-    const again = await waitForTerminal(started.importId);
+    await scheduleStage(started.importId, "pull_requests");
+    const again = await waitForImport(started.importId);
     expect(again.status).toBe("finished");
     expect(await contentCounts(started.projectId)).toEqual(before);
   });
 
-  it("cancels at a checkpoint and leaves consistent data", { timeout: 120_000 }, async () => {
+  it("cancels at a checkpoint and leaves consistent data", { timeout: 120_000 }, async ({ sandbox }) => {
     sandbox.state.updateKnobs({ issuesRemoved: false, latencyMs: 300 });
-    const alice = await signedInAlice();
+    const alice = await signedInAlice(sandbox);
     const started = await startBitbucketImport(alice, { repository: SHOWCASE_REPOSITORY });
     // Cancel once merge requests are being written, with their comments and the issues still to come.
     for (;;) {
@@ -153,7 +127,7 @@ describe("importing the showcase repository", () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     await db.projectImport.update({ where: { id: started.importId }, data: { cancelRequestedAt: new Date() } });
-    const finished = await waitForTerminal(started.importId);
+    const finished = await waitForImport(started.importId);
     expect(finished.status).toBe("canceled");
     // Nothing is half-written: a merge request comes with its reviewers and approvals, and an
     // issue or merge request has all of its comments or none yet.
@@ -177,11 +151,11 @@ describe("importing the showcase repository", () => {
 });
 
 describe("retrying failed items", () => {
-  it("re-runs the failed stages and ends finished with the ledger resolved", { timeout: 120_000 }, async () => {
+  it("re-runs the failed stages and ends finished with the ledger resolved", { timeout: 120_000 }, async ({ sandbox }) => {
     sandbox.state.updateKnobs({ issuesRemoved: false });
-    const alice = await signedInAlice();
+    const alice = await signedInAlice(sandbox);
     const started = await startBitbucketImport(alice, { repository: SHOWCASE_REPOSITORY });
-    await waitForTerminal(started.importId);
+    await waitForImport(started.importId);
     const before = await contentCounts(started.projectId);
     // Simulate an item that failed: its row is missing and the ledger names it.
     const lost = await db.mergeRequest.findFirstOrThrow({ where: { projectId: started.projectId, iid: 1 } });
@@ -191,7 +165,7 @@ describe("retrying failed items", () => {
 
     const { retryFailedItems } = await import("../control");
     await retryFailedItems(alice.id, started.importId);
-    const after = await waitForTerminal(started.importId);
+    const after = await waitForImport(started.importId);
     expect(after.status).toBe("finished");
     expect(await db.importFailure.count({ where: { importId: started.importId, resolvedAt: null } })).toBe(0);
     expect(await contentCounts(started.projectId)).toEqual(before);
@@ -201,10 +175,10 @@ describe("retrying failed items", () => {
 });
 
 describe("an unreliable Bitbucket", () => {
-  async function importShowcase() {
-    const alice = await signedInAlice();
+  async function importShowcase(sandbox: Sandbox) {
+    const alice = await signedInAlice(sandbox);
     const started = await startBitbucketImport(alice, { repository: SHOWCASE_REPOSITORY });
-    const finished = await waitForTerminal(started.importId, 170_000);
+    const finished = await waitForImport(started.importId, 170_000);
     return { started, finished };
   }
 
@@ -218,26 +192,26 @@ describe("an unreliable Bitbucket", () => {
     expect(counts.approvals).toBe(expected.pullRequests.reduce((sum, pr) => sum + pr.approvedBy.length, 0));
   }
 
-  it("waits out 429s (30% of requests, X-RateLimit-Reset) and loses nothing", { timeout: 180_000 }, async () => {
+  it("waits out 429s (30% of requests, X-RateLimit-Reset) and loses nothing", { timeout: 180_000 }, async ({ sandbox }) => {
     sandbox.state.updateKnobs({ issuesRemoved: false, rateLimit429Ratio: 0.3, rateLimitResetSeconds: 1, seed: 7 });
-    const { started, finished } = await importShowcase();
+    const { started, finished } = await importShowcase(sandbox);
     expect(finished.status).toBe("finished");
     await expectComplete(started);
     expect(sandbox.state.requests(0).filter((request) => request.status === 429).length).toBeGreaterThan(5);
   });
 
-  it("retries 500s (5% of requests) and loses nothing", { timeout: 180_000 }, async () => {
+  it("retries 500s (5% of requests) and loses nothing", { timeout: 180_000 }, async ({ sandbox }) => {
     sandbox.state.updateKnobs({ issuesRemoved: false, error5xxRatio: 0.05, seed: 11 });
-    const { started, finished } = await importShowcase();
+    const { started, finished } = await importShowcase(sandbox);
     expect(finished.status).toBe("finished");
     await expectComplete(started);
   });
 
-  it("refreshes 5-second tokens mid-import, as often as needed, and loses nothing", { timeout: 180_000 }, async () => {
+  it("refreshes 5-second tokens mid-import, as often as needed, and loses nothing", { timeout: 180_000 }, async ({ sandbox }) => {
     const lifetimeSeconds = 5;
     // Two seconds per API request: the import outlives several tokens, so it must refresh while it runs.
     sandbox.state.updateKnobs({ issuesRemoved: false, tokenLifetimeSeconds: lifetimeSeconds, latencyMs: 2_000 });
-    const { started, finished } = await importShowcase();
+    const { started, finished } = await importShowcase(sandbox);
     expect(finished.status).toBe("finished");
     await expectComplete(started);
     const importSeconds = (finished.finishedAt!.getTime() - finished.startedAt!.getTime()) / 1000;
@@ -255,10 +229,10 @@ describe("an unreliable Bitbucket", () => {
     expect(await db.projectLfsObject.count({ where: { projectId: started.projectId } })).toBe(expected.lfsObjects.length);
   });
 
-  it("ends partial, with the item in the ledger, when one item really fails", { timeout: 180_000 }, async () => {
+  it("ends partial, with the item in the ledger, when one item really fails", { timeout: 180_000 }, async ({ sandbox }) => {
     const broken = expected.pullRequests.find((pr) => pr.commentCount > 0)!;
     sandbox.state.updateKnobs({ brokenPaths: [`/pullrequests/${broken.id}/comments$`] });
-    const { started, finished } = await importShowcase();
+    const { started, finished } = await importShowcase(sandbox);
     expect(finished.status).toBe("partial");
     const failures = await db.importFailure.findMany({ where: { importId: started.importId } });
     expect(failures).toHaveLength(1);

@@ -1,20 +1,25 @@
 /**
- * For the pipeline's integration tests: a real sandbox server (git included), real PostgreSQL,
- * in-process import workers, and one import of the showcase repository.
+ * Fixtures for tests that run the import pipeline: a real sandbox server (git included), real
+ * PostgreSQL, import workers (in this process, or as `npm run worker` processes), and waiting for
+ * an import to end.
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { SessionUser } from "@/lib/auth";
 import { resetConfigForTests } from "@/lib/config";
 import { db } from "@/lib/db";
+import { startBitbucketImport } from "@/lib/import/start";
+import { isActiveImportStatus } from "@/lib/import/status-vocabulary";
+import { startImportWorkers } from "@/lib/import/workers";
 import { SANDBOX_CONSUMER, SHOWCASE_REPOSITORY, startSandboxServer, type SANDBOX_ACCOUNTS, type SandboxState } from "@/mocks/bitbucket";
 import { resetDatabase } from "@/test/db";
 import { createLinkedUser } from "@/test/fixtures";
-import { startBitbucketImport } from "../start";
-import { startImportWorkers } from "../workers";
 
 export type Sandbox = Awaited<ReturnType<typeof startSandboxServer>>;
+
+const root = path.resolve(import.meta.dirname, "..");
 
 /**
  * Gives this test file a DATA_DIR of its own. Test files run in parallel with databases of their
@@ -28,8 +33,8 @@ export function useOwnDataDir(name: string): string {
   return dir;
 }
 
-/** Starts the sandbox as a real server, points Ferry's Bitbucket settings at it and starts the import workers. */
-export async function startPipelineSandbox(name: string, options: { state?: SandboxState } = {}): Promise<Sandbox> {
+/** Starts the sandbox as a real server and points Ferry's Bitbucket settings at it (workers not started). */
+export async function startSandbox(name: string, options: { state?: SandboxState } = {}): Promise<Sandbox> {
   useOwnDataDir(name);
   const sandbox = await startSandboxServer({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), `ferry-${name}-`)), state: options.state });
   Object.assign(process.env, {
@@ -39,18 +44,64 @@ export async function startPipelineSandbox(name: string, options: { state?: Sand
     BITBUCKET_CLIENT_SECRET: SANDBOX_CONSUMER.secret,
   });
   resetConfigForTests();
+  return sandbox;
+}
+
+/** The sandbox and this process's import workers. */
+export async function startPipelineSandbox(name: string, options: { state?: SandboxState } = {}): Promise<Sandbox> {
+  const sandbox = await startSandbox(name, options);
   await startImportWorkers();
   return sandbox;
 }
 
-export async function waitForTerminal(importId: number, timeoutMs = 90_000) {
+/** Waits until the import is no longer scheduled or started; returns its row. */
+export async function waitForImport(importId: number, timeoutMs = 90_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const row = await db.projectImport.findUniqueOrThrow({ where: { id: importId } });
-    if (!["scheduled", "started"].includes(row.status)) return row;
+    if (!isActiveImportStatus(row.status)) return row;
     if (Date.now() > deadline) throw new Error(`import still ${row.status} at stage ${row.stage}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/** Polls `probe` until it gives a value. */
+export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * `npm run worker` as a process of its own, against this test's database, DATA_DIR and sandbox.
+ * Node runs the script itself (tsx as a loader, not tsx's CLI, which would run it in a child of
+ * its own that a SIGKILL of the CLI leaves running), in a process group of its own.
+ */
+export function startWorkerProcess(env: Record<string, string> = {}): ChildProcess {
+  const worker = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/worker.ts")], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  worker.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[worker ${worker.pid}] ${chunk}`));
+  return worker;
+}
+
+/** SIGKILL to the worker and anything it started (git), as a crash would end them; resolves when it is gone. */
+export async function killProcessGroup(worker: ChildProcess): Promise<void> {
+  if (worker.exitCode !== null || worker.signalCode !== null) return;
+  const exited = new Promise((resolve) => worker.once("exit", resolve));
+  try {
+    process.kill(-worker.pid!, "SIGKILL");
+  } catch {
+    return; // already gone
+  }
+  await exited;
 }
 
 export type ShowcaseImport = {
@@ -75,7 +126,7 @@ export async function importShowcaseOnce(sandbox: Sandbox, link: Array<"bob" | "
   const linked: ShowcaseImport["linked"] = {};
   for (const nickname of link) linked[nickname] = await createLinkedUser(sandbox.state, nickname);
   const started = await startBitbucketImport(alice, { repository: SHOWCASE_REPOSITORY });
-  const finished = await waitForTerminal(started.importId);
+  const finished = await waitForImport(started.importId);
   if (finished.status !== "finished") {
     const failures = await db.importFailure.findMany({ where: { importId: started.importId } });
     throw new Error(`The showcase import ended ${finished.status}: ${finished.error ?? JSON.stringify(failures)}`);

@@ -1,0 +1,50 @@
+import { finishStage } from "./finish";
+import { issueNotesStage } from "./issue-notes";
+import { issuesStage } from "./issues";
+import { lfsObjectsStage } from "./lfs-objects";
+import { pullRequestNotesStage } from "./pull-request-notes";
+import { pullRequestsStage } from "./pull-requests";
+import { repositoryStage } from "./repository";
+import type { StageDefinition } from "./types";
+import { usersStage } from "./users";
+
+export type { FollowUp, StageDefinition, UnitScheduler, WorkUnit } from "./types";
+
+/**
+ * The stages each source has, in the order they run. Adding a stage is a file in this folder and
+ * its line here; a source without issues leaves their two stages out.
+ */
+export const SOURCE_STAGES = {
+  bitbucket_cloud: [repositoryStage, usersStage, pullRequestsStage, pullRequestNotesStage, issuesStage, issueNotesStage, lfsObjectsStage, finishStage],
+} satisfies Record<string, readonly StageDefinition[]>;
+
+export type ImportSourceName = keyof typeof SOURCE_STAGES;
+
+export function stagesOf(source: string): readonly StageDefinition[] {
+  const stages = (SOURCE_STAGES as Record<string, readonly StageDefinition[]>)[source];
+  if (!stages) throw new Error(`Unknown import source ${source}`);
+  return stages;
+}
+
+/** The stage of this source with this name; undefined for a name it does not have. */
+export function stageOf(source: string, name: string | null | undefined): StageDefinition | undefined {
+  return stagesOf(source).find((stage) => stage.name === name);
+}
+
+export function nextStageOf(source: string, name: string): StageDefinition | null {
+  const stages = stagesOf(source);
+  const index = stages.findIndex((stage) => stage.name === name);
+  return index < 0 ? null : (stages[index + 1] ?? null);
+}
+
+const ALL_STAGES = new Map(Object.values(SOURCE_STAGES).flat().map((stage) => [stage.name, stage as StageDefinition]));
+
+/** What the pages show for a stage name ("pull requests"); the name itself when no source has it. */
+export function stageLabel(name: string): string {
+  return ALL_STAGES.get(name)?.label ?? name;
+}
+
+/** The object type whose counts show a stage's progress. */
+export function stageCountedType(name: string): string | undefined {
+  return ALL_STAGES.get(name)?.objectTypes[0];
+}
