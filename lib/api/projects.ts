@@ -1,3 +1,4 @@
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import type { SessionUser } from "@/lib/auth";
 import { db, Prisma } from "@/lib/db";
 import type { Role } from "@/lib/generated/prisma/enums";
@@ -17,7 +18,7 @@ function projectWhere(idOrPath: string): Prisma.ProjectWhereInput | null {
   const value = idOrPath.trim();
   if (/^\d{1,10}$/.test(value)) return Number(value) <= 2_147_483_647 ? { id: Number(value) } : null;
   if (!value || value.length > 1000) return null;
-  return { fullPath: { equals: value.replace(/^\/+|\/+$/g, ""), mode: "insensitive" } };
+  return { fullPath: sameTextIgnoringCase(value.replace(/^\/+|\/+$/g, "")) };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { db } from "@/lib/db";
 import type { UserMapping } from "@/lib/settings";
 import { createContributorResolver, topLevelNamespaceId, type ContributorResolution } from "@/lib/users/mapping";
@@ -45,7 +46,7 @@ export async function createArchiveUserResolver(options: { importingUserId: stri
     if (!pending) {
       pending = db.account
         .findFirst({
-          where: { provider: "bitbucket", nickname: { equals: username, mode: "insensitive" }, user: { kind: "human" } },
+          where: { provider: "bitbucket", nickname: sameTextIgnoringCase(username), user: { kind: "human" } },
           select: { userId: true },
           orderBy: { createdAt: "asc" },
         })

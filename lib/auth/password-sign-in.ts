@@ -1,3 +1,4 @@
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { randomUUID } from "node:crypto";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db";
@@ -56,7 +57,7 @@ export async function verifyLocalCredentials(input: { username: string; password
     throw new AppError("too_many_attempts", `Too many failed sign-ins for this user. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`, { status: 429 });
   }
   const user = await db.user.findFirst({
-    where: { OR: [{ username: { equals: login, mode: "insensitive" } }, { email: { equals: login, mode: "insensitive" } }] },
+    where: { OR: [{ username: sameTextIgnoringCase(login) }, { email: sameTextIgnoringCase(login) }] },
     select: { id: true, username: true, kind: true, passwordHash: true },
   });
   const usable = user && user.kind === "human" && user.passwordHash;

@@ -1,3 +1,4 @@
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { queueArchiveJobsForNewProject, validateArchiveAttachments, type ArchiveAttachments } from "@/lib/archive";
 import type { SessionUser } from "@/lib/auth";
 import type { BitbucketRepository } from "@/lib/bitbucket";
@@ -64,7 +65,7 @@ export async function importFromPicker(user: SessionUser, input: PickerImportInp
   const name = input.name?.trim() || toValidPath(slug, "project");
   const namespace = input.targetNamespace?.trim() || (await personalNamespace(db, user)).fullPath;
   const previous = await db.project.findFirst({
-    where: { fullPath: { equals: `${namespace}/${name}`, mode: "insensitive" }, import: { sourceRepository: { equals: input.repository, mode: "insensitive" }, status: { in: ["failed", "canceled"] } } },
+    where: { fullPath: sameTextIgnoringCase(`${namespace}/${name}`), import: { sourceRepository: sameTextIgnoringCase(input.repository), status: { in: ["failed", "canceled"] } } },
     select: { id: true, import: { select: { id: true } } },
   });
   let resumed = false;

@@ -1,3 +1,4 @@
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { existsSync } from "node:fs";
 import type { SessionUser } from "@/lib/auth";
 import { db, Prisma } from "@/lib/db";
@@ -62,7 +63,7 @@ export async function findProject(fullPath: string): Promise<Project | null> {
   if (!fullPath) return null;
   const exact = await db.project.findUnique({ where: { fullPath }, select: projectSelect });
   if (exact) return exact;
-  return db.project.findFirst({ where: { fullPath: { equals: fullPath, mode: "insensitive" } }, select: projectSelect });
+  return db.project.findFirst({ where: { fullPath: sameTextIgnoringCase(fullPath) }, select: projectSelect });
 }
 
 /** The project and the caller's access to it; null when it does not exist or the caller can't read it (both are a 404). */

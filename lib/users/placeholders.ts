@@ -1,3 +1,4 @@
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import type { SessionUser } from "@/lib/auth";
 import { db, type Namespace } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -75,7 +76,7 @@ export async function contributionCounts(userIds: readonly string[]): Promise<Ma
 
 /** A namespace by full path (any case), or null. */
 export async function findNamespaceByPath(fullPath: string): Promise<Namespace | null> {
-  return db.namespace.findFirst({ where: { fullPath: { equals: fullPath, mode: "insensitive" } } });
+  return db.namespace.findFirst({ where: { fullPath: sameTextIgnoringCase(fullPath) } });
 }
 
 /**

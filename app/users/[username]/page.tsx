@@ -1,3 +1,4 @@
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -14,7 +15,7 @@ export const dynamic = "force-dynamic";
 
 async function findUser(username: string) {
   return db.user.findFirst({
-    where: { username: { equals: decodeURIComponent(username), mode: "insensitive" } },
+    where: { username: sameTextIgnoringCase(decodeURIComponent(username)) },
     select: {
       id: true,
       kind: true,

@@ -1,3 +1,4 @@
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { z } from "zod";
 import { db, Prisma } from "@/lib/db";
 import type { Role } from "@/lib/generated/prisma/enums";
@@ -26,7 +27,7 @@ async function visibleNamespacesWhere(caller: ApiCaller, minRole: Role | null = 
 function namespaceWhere(idOrPath: string): Prisma.NamespaceWhereInput | null {
   const value = idOrPath.trim();
   if (/^\d{1,10}$/.test(value)) return { id: Number(value) };
-  return value ? { fullPath: { equals: value, mode: "insensitive" } } : null;
+  return value ? { fullPath: sameTextIgnoringCase(value) } : null;
 }
 
 async function findVisibleNamespace(caller: ApiCaller, idOrPath: string, kind: "group" | null): Promise<ApiNamespaceRow | null> {
@@ -120,7 +121,7 @@ const createGroup = apiRoute({ name: "create group", access: "write", body: crea
   }
   const fullPath = parent ? `${parent.fullPath}/${path}` : path;
   const taken = parent
-    ? await db.namespace.findFirst({ where: { fullPath: { equals: fullPath, mode: "insensitive" } }, select: { id: true } })
+    ? await db.namespace.findFirst({ where: { fullPath: sameTextIgnoringCase(fullPath) }, select: { id: true } })
     : await isUsernameTaken(path);
   if (taken) throw new ApiError(400, { message: "Failed to save group: path has already been taken" });
 

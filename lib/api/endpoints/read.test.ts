@@ -345,6 +345,19 @@ describe("namespaces and groups", () => {
     expect((await get<unknown[]>(`/groups`, admin.token)).body).toHaveLength(2);
   });
 
+  it("looks groups, projects and users up by exact name in any case: % and _ are not wildcards", async () => {
+    const { admin, platform } = await scenario();
+    expect((await get(`/groups/${encodeURIComponent("ACME/Platform")}`, admin.token)).body).toMatchObject({ id: platform.id });
+    for (const pattern of ["%", "ac_e", "acme/%", "a%"]) {
+      expect((await get(`/groups/${encodeURIComponent(pattern)}`, admin.token)).status).toBe(404);
+    }
+    expect((await get(`/projects/${encodeURIComponent("acme/platform/r_cket")}`, admin.token)).status).toBe(404);
+    expect((await get(`/projects/${encodeURIComponent("%/site")}`, admin.token)).status).toBe(404);
+    expect((await get(`/projects/${encodeURIComponent("OWNER/Site")}`, admin.token)).status).toBe(200);
+    expect((await get<unknown[]>(`/users?username=${encodeURIComponent("o_ner")}`, admin.token)).body).toEqual([]);
+    expect((await get<unknown[]>(`/users?username=OWNER`, admin.token)).body).toHaveLength(1);
+  });
+
   it("creates top-level groups and subgroups where the caller may", async () => {
     const { owner, stranger, acme } = await scenario();
     const top = await call("POST", "/groups", stranger.token, { name: "Stranger Things", path: "stranger-things" });
