@@ -1,6 +1,6 @@
-import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import type { SessionUser } from "@/lib/auth";
 import { db, Prisma } from "@/lib/db";
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { projectAccess, type ProjectAccess } from "@/lib/projects/access";
 import { forbidden, notFound } from "./errors";

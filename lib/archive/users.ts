@@ -1,5 +1,5 @@
-import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { db } from "@/lib/db";
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import type { UserMapping } from "@/lib/settings";
 import { createContributorResolver, topLevelNamespaceId, type ContributorResolution } from "@/lib/users/mapping";
 import type { ArchiveUser } from "./export-format";

@@ -1,8 +1,8 @@
-import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { queueArchiveJobsForNewProject, validateArchiveAttachments, type ArchiveAttachments } from "@/lib/archive";
 import type { SessionUser } from "@/lib/auth";
 import type { BitbucketRepository } from "@/lib/bitbucket";
 import { db } from "@/lib/db";
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { AppError, isAppError, newRequestId, toPublicError } from "@/lib/errors";
 import { namespacePathProblem, projectPathProblem, toValidPath } from "@/lib/namespaces/paths";
 import { personalNamespace } from "@/lib/namespaces/targets";

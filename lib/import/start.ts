@@ -1,10 +1,10 @@
-import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { z } from "zod";
 import type { SessionUser } from "@/lib/auth";
 import { createBitbucketClient, INTERACTIVE_RETRY, type BitbucketClient, type BitbucketRepository } from "@/lib/bitbucket";
 import { config } from "@/lib/config";
 import { encryptSecret } from "@/lib/crypto";
 import { db } from "@/lib/db";
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { AppError } from "@/lib/errors";
 import { enqueue } from "@/lib/jobs";
 import { pathProblem, pathProblemMessage, toValidPath } from "@/lib/namespaces/paths";

@@ -1,6 +1,6 @@
-import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import type { SessionUser } from "@/lib/auth";
 import { db, type DbTransaction, type Namespace } from "@/lib/db";
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { AppError } from "@/lib/errors";
 import { roleLevel } from "@/lib/projects/access";
 import { namespacePathProblem, splitNamespacePath } from "./paths";

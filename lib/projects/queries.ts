@@ -1,7 +1,7 @@
-import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { existsSync } from "node:fs";
 import type { SessionUser } from "@/lib/auth";
 import { db, Prisma } from "@/lib/db";
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import type { ImportStatus, IssueState, MergeRequestState } from "@/lib/generated/prisma/enums";
 import { projectRepositoryPath, runGit } from "@/lib/git";
 import { projectAccess, type ProjectAccess } from "./access";

@@ -1,6 +1,6 @@
-import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { z } from "zod";
 import { db, type DbTransaction, type User } from "@/lib/db";
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { AppError } from "@/lib/errors";
 import { pathProblem, pathProblemMessage } from "@/lib/namespaces/paths";
 import { uniqueUsername } from "@/lib/auth/usernames";

@@ -1,6 +1,6 @@
-import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import type { SessionUser } from "@/lib/auth";
 import { db, type DbTransaction } from "@/lib/db";
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { AppError } from "@/lib/errors";
 import type { ReassignmentStatus } from "@/lib/generated/prisma/enums";
 import { CsvError, parseCsv } from "./csv";

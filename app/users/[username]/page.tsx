@@ -1,4 +1,3 @@
-import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -7,6 +6,7 @@ import { Time } from "@/components/projects/time";
 import { Detail, PageHeading, Section } from "@/components/projects/ui";
 import { requireUser } from "@/lib/auth";
 import { db } from "@/lib/db";
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { contributionCounts, placeholderSourceOf, REASSIGNMENT_STATUS_LABELS, sourceName } from "@/lib/users/placeholders";
 
 type Props = { params: Promise<{ username: string }> };

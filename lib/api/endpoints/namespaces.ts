@@ -1,6 +1,6 @@
-import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { z } from "zod";
 import { db, Prisma } from "@/lib/db";
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { pathProblem, pathProblemMessage } from "@/lib/namespaces/paths";
 import { canImportInto } from "@/lib/namespaces/targets";

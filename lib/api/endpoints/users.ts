@@ -1,6 +1,6 @@
-import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { z } from "zod";
 import { db, Prisma } from "@/lib/db";
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { createLocalUser, localUserSchema } from "@/lib/users/create";
 import { ApiError, badRequest, forbidden, notFound } from "../errors";
 import { pageOf, paginatedResponse, paginationQuery } from "../pagination";
