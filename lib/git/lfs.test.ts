@@ -221,6 +221,24 @@ describe("downloadLfsObjects", () => {
     expect(again.map((entry) => entry.status)).toEqual(good.map(() => "already-present"));
   });
 
+  it("does not count a stored object as present unless this source's batch API offers it", async () => {
+    const store = new LfsStore(path.join(work, "store-shared"));
+    // Another project's private object is in the shared store; this source never had it.
+    const secret = randomBytes(300);
+    const secretOid = sha256(secret);
+    await store.put(Readable.from([secret]), secretOid, secret.length);
+    const before = requests.length;
+    const results = await downloadLfsObjects({
+      batchUrl: lfsBatchUrl(`${lfs.url}/acme/repo.git`),
+      objects: [{ oid: secretOid, size: secret.length }],
+      credentials: async () => ({ username: "x-token-auth", password: "token-2" }),
+      store,
+      remoteCheck: { allowedHosts: [lfs.host] },
+    });
+    expect(results).toEqual([expect.objectContaining({ oid: secretOid, status: "missing" })]);
+    expect(requests.slice(before).map((entry) => entry.path)).toEqual(["/acme/repo.git/info/lfs/objects/batch"]);
+  });
+
   it("reports every object as failed when the batch API refuses, without leaking credentials", async () => {
     const store = new LfsStore(path.join(work, "store3"));
     const results = await downloadLfsObjects({
