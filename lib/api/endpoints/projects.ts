@@ -2,7 +2,7 @@ import { z } from "zod";
 import { db, Prisma } from "@/lib/db";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { highestRole } from "@/lib/projects/access";
-import { listWikiPages, readWikiPage } from "@/lib/projects/wiki";
+import { listWikiPages, readWikiPage, readWikiPages } from "@/lib/projects/wiki";
 import { notFound } from "../errors";
 import { pageOf, paginateArray, paginatedResponse, paginationQuery } from "../pagination";
 import { apiBoolean, apiEnum, apiInt, apiList, apiString } from "../params";
@@ -158,18 +158,26 @@ const listMilestones = apiRoute(
 // ---------------------------------------------------------------------------------------------
 // Wiki
 
+/** Content one wiki list answer holds at most; pages past it come with `content: null` (read them one by one). */
+const MAX_WIKI_LIST_CONTENT_BYTES = 16 * 1024 * 1024;
+
 const listWikis = apiRoute(
-  { name: "list wiki pages", access: "read", auth: "optional", query: z.object({ with_content: apiBoolean().optional() }) },
-  async ({ caller, params, query }) => {
+  { name: "list wiki pages", access: "read", auth: "optional", query: z.object({ ...paginationQuery, with_content: apiBoolean().optional() }) },
+  async ({ caller, params, query, request }) => {
     const project = await findApiProject(caller, params.id!);
+    // One tree listing and, for content, one batch read of this page of results.
     const pages = (await listWikiPages(project.id)) ?? [];
-    const result = [];
-    for (const page of pages) {
-      const entry: Record<string, unknown> = { format: page.format, slug: page.slug, title: page.title, encoding: "UTF-8" };
-      if (query.with_content) entry.content = (await readWikiPage(project.id, page.slug))?.content ?? null;
-      result.push(entry);
-    }
-    return result;
+    const page = pageOf(query);
+    const shown = pages.slice(page.skip, page.skip + page.take);
+    const contents = query.with_content ? await readWikiPages(project.id, shown, { maxTotalBytes: MAX_WIKI_LIST_CONTENT_BYTES }) : null;
+    const entries = shown.map((wikiPage, index) => ({
+      format: wikiPage.format,
+      slug: wikiPage.slug,
+      title: wikiPage.title,
+      encoding: "UTF-8",
+      ...(contents ? { content: contents[index]!.content } : {}),
+    }));
+    return paginatedResponse(request, entries, page, pages.length);
   },
 );
 

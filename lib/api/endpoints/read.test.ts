@@ -3,6 +3,7 @@ import { db } from "@/lib/db";
 import { createPersonalAccessToken } from "@/lib/tokens";
 import { createLocalUser } from "@/lib/users/create";
 import { resetDatabase } from "@/test/db";
+import { createWiki } from "@/test/wiki";
 import { routeApiRequest } from "./index";
 
 beforeEach(resetDatabase);
@@ -326,6 +327,27 @@ describe("users", () => {
     const forbidden = await call("POST", "/users", owner.token, { ...body, username: "mallory", email: "m@example.com", extern_uid: undefined, provider: undefined });
     expect([forbidden.status, await forbidden.json()]).toEqual([403, { message: "403 Forbidden" }]);
     expect(await db.user.count({ where: { username: { in: ["mallory", "eve", "carl", "bob2"] } } })).toBe(0);
+  });
+});
+
+describe("wikis", () => {
+  it("lists the pages a page at a time, reading their content in one batch", async () => {
+    const { site } = await scenario();
+    const files = Object.fromEntries(Array.from({ length: 400 }, (_, index) => [`Page ${String(index).padStart(3, "0")}.md`, `# Page ${index}\n`]));
+    const removeWiki = createWiki(site.id, files);
+    try {
+      const started = performance.now();
+      const first = await get<{ slug: string; content: string }[]>(`/projects/${site.id}/wikis?with_content=true&per_page=100`, null);
+      expect(performance.now() - started).toBeLessThan(3000);
+      expect(first.status).toBe(200);
+      expect(first.headers.get("x-total")).toBe("400");
+      expect(first.body).toHaveLength(100);
+      expect(first.body[0]).toEqual({ format: "markdown", slug: "Page 000", title: "Page 000", encoding: "UTF-8", content: "# Page 0\n" });
+      const last = await get<{ slug: string; content?: string }[]>(`/projects/${site.id}/wikis?page=4&per_page=100`, null);
+      expect(last.body.at(-1)).toEqual({ format: "markdown", slug: "Page 399", title: "Page 399", encoding: "UTF-8" });
+    } finally {
+      removeWiki();
+    }
   });
 });
 
