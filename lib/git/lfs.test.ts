@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -226,7 +226,11 @@ describe("downloadLfsObjects", () => {
     // Another project's private object is in the shared store; this source never had it.
     const secret = randomBytes(300);
     const secretOid = sha256(secret);
-    await store.put(Readable.from([secret]), secretOid, secret.length);
+    const previousUmask = process.umask(0o022);
+    await store.put(Readable.from([secret]), secretOid, secret.length).finally(() => process.umask(previousUmask));
+    // Stored objects are Ferry's alone, whatever the umask.
+    expect((await stat(store.path(secretOid))).mode & 0o777).toBe(0o600);
+    expect((await stat(path.dirname(store.path(secretOid)))).mode & 0o777).toBe(0o700);
     const before = requests.length;
     const results = await downloadLfsObjects({
       batchUrl: lfsBatchUrl(`${lfs.url}/acme/repo.git`),
