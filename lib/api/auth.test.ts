@@ -4,7 +4,7 @@ import { authenticateApiRequest } from "./auth";
 describe("browser sessions on the API", () => {
   it("are ignored for writes that do not come from Ferry's own pages (CSRF)", async () => {
     const cookie = "next-auth.session-token=stolen-by-riding-along";
-    const writes = [
+    const writes: Record<string, string>[] = [
       { "sec-fetch-site": "cross-site" },
       { "sec-fetch-site": "same-site" },
       { origin: "https://evil.example" },
