@@ -5,8 +5,8 @@ import { saveUpload } from "@/lib/archive/uploads";
 
 /** Helpers for archive import tests: users with a project, uploads, synthetic exports. */
 
-export async function createUserWithProject(username: string, options: { bitbucket?: { uuid: string; accountId?: string; nickname?: string } } = {}) {
-  const user = await db.user.create({ data: { username, name: `${username} (Ferry)` } });
+export async function createUserWithProject(username: string, options: { bitbucket?: { uuid: string; accountId?: string; nickname?: string }; admin?: boolean } = {}) {
+  const user = await db.user.create({ data: { username, name: `${username} (Ferry)`, isAdmin: options.admin ?? false } });
   const namespace = await db.namespace.create({ data: { kind: "user", name: username, path: username, fullPath: username, ownerId: user.id } });
   if (options.bitbucket) {
     await db.account.create({
@@ -21,7 +21,7 @@ export async function createUserWithProject(username: string, options: { bitbuck
     });
   }
   const project = await db.project.create({ data: { namespaceId: namespace.id, name: "tracker", path: "tracker", fullPath: `${username}/tracker` } });
-  const sessionUser: SessionUser = { id: user.id, username, name: user.name, email: null, image: null, isAdmin: false };
+  const sessionUser: SessionUser = { id: user.id, username, name: user.name, email: null, image: null, isAdmin: options.admin ?? false };
   return { user: sessionUser, project };
 }
 

@@ -51,7 +51,8 @@ export const changePassword = userAction(
     })
     .refine((input) => input.newPassword === input.confirmation, { message: "does not match the new password", path: ["confirmation"] }),
   async ({ currentPassword, newPassword }, { user }) => {
-    await setPassword(user.id, { currentPassword, newPassword });
+    const currentSession = (await cookies()).get(sessionCookie().name)?.value;
+    await setPassword(user.id, { currentPassword, newPassword, keepSessionToken: currentSession });
     refresh();
     return { changed: true };
   },

@@ -1,8 +1,8 @@
 "use server";
 
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { z } from "zod";
-import { createDatabaseSession, safeReturnPath, sessionCookie, verifyLocalCredentials } from "@/lib/auth/password-sign-in";
+import { clientAddressFrom, createDatabaseSession, safeReturnPath, sessionCookie, verifyLocalCredentials } from "@/lib/auth/password-sign-in";
 import { anonymousAction } from "@/lib/actions/wrapper";
 
 export const signInWithPassword = anonymousAction(
@@ -14,7 +14,7 @@ export const signInWithPassword = anonymousAction(
   }),
   // The credentials are the permission: verifyLocalCredentials refuses placeholders and wrong passwords.
   async ({ username, password, callbackUrl }) => {
-    const user = await verifyLocalCredentials({ username, password });
+    const user = await verifyLocalCredentials({ username, password, clientAddress: clientAddressFrom(await headers()) });
     const session = await createDatabaseSession(user.id);
     const { name, secure } = sessionCookie();
     (await cookies()).set(name, session.sessionToken, { httpOnly: true, sameSite: "lax", path: "/", secure, expires: session.expires });

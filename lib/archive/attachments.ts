@@ -95,7 +95,7 @@ export type StoredAttachment = { storagePath: string; size: number; sha256: stri
 export async function storeAttachment(projectId: number, source: Readable): Promise<StoredAttachment> {
   if (!Number.isSafeInteger(projectId) || projectId <= 0) throw new Error("Invalid project id");
   const projectDir = path.join(dataDir(), "attachments", String(projectId));
-  await mkdir(projectDir, { recursive: true });
+  await mkdir(projectDir, { recursive: true, mode: 0o700 });
   const temporary = path.join(projectDir, `.incoming-${randomBytes(8).toString("hex")}`);
   const hash = createHash("sha256");
   let size = 0;
@@ -109,11 +109,11 @@ export async function storeAttachment(projectId: number, source: Readable): Prom
     },
   });
   try {
-    await pipeline(source, measure, createWriteStream(temporary, { mode: 0o640 }));
+    await pipeline(source, measure, createWriteStream(temporary, { mode: 0o600 }));
     const sha256 = hash.digest("hex");
     const relative = path.join("attachments", String(projectId), sha256.slice(0, 2), sha256);
     const target = path.join(dataDir(), relative);
-    await mkdir(path.dirname(target), { recursive: true });
+    await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
     const existing = await stat(target).catch(() => null);
     if (existing && existing.size === size) await rm(temporary, { force: true });
     else await rename(temporary, target);

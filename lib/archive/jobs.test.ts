@@ -7,7 +7,8 @@ import { AppError } from "@/lib/errors";
 import { stopJobs } from "@/lib/jobs";
 import { resetDatabase } from "@/test/db";
 import { cancelArchiveJob, queueArchiveJobsForNewProject, runArchiveJob, startArchiveWorkers, startIssuesArchiveImport } from "./jobs";
-import { createUserWithProject, syntheticExport, uploadFile, type SyntheticExport } from "@/test/archive";
+import { reassignmentSuggestions } from "@/lib/users/placeholders";
+import { createLinkedFerryUser, createUserWithProject, syntheticExport, uploadFile, type SyntheticExport } from "@/test/archive";
 import { ZipWriter, writeZip } from "./zip-writer";
 
 const directory = mkdtempSync(path.join(tmpdir(), "ferry-archive-jobs-"));
@@ -154,6 +155,65 @@ describe("lenient reading", () => {
     expect(row.state).toBe("completed");
     expect(await db.issue.count({ where: { projectId: second.project.id } })).toBe(2);
     expect(row.messages.some((message) => /db-2\.0\.json could not be used .*db-1\.0\.json was imported instead/.test(message.message))).toBe(true);
+  });
+});
+
+describe("who an uploaded archive's contributions belong to", () => {
+  /** One issue and its comments by a Bitbucket user whom a Ferry administrator linked (db-2.0), and one by their nickname (db-1.0). */
+  async function impersonatingArchive() {
+    const victim = await createLinkedFerryUser("root", { uuid: "{00000000-0000-4000-8000-0000000000aa}", accountId: "557058:root", nickname: "rootnick" });
+    await db.user.update({ where: { id: victim.id }, data: { isAdmin: true } });
+    const account = { display_name: "Root", account_id: "557058:root" };
+    const data = syntheticExport({ issues: 1, commentsPerIssue: 1 });
+    data.issues = data.issues.map((issue) => ({ ...issue, reporter: account, assignee: account, watchers: [] }));
+    data.comments = data.comments.map((comment) => ({ ...comment, user: account }));
+    data.logs = data.logs.map((log) => ({ ...log, user: account }));
+    const v1 = syntheticExport({ issues: 1, commentsPerIssue: 1, firstId: 2 });
+    v1.issues = v1.issues.map((issue) => ({ ...issue, reporter: "rootnick" }));
+    const v2 = path.join(directory, `impersonating-${++counter}.zip`);
+    await writeZip(v2, { "db-2.0.json": JSON.stringify(data) });
+    return { victim, v2, v1: await archiveOf(v1) };
+  }
+
+  async function importAs(archive: string, options: { admin: boolean; userMapping?: "attribution" | "placeholders"; username?: string }) {
+    const owner = await createUserWithProject(options.username ?? (options.admin ? "admin" : "maintainer"), { admin: options.admin });
+    const upload = await uploadFile(owner.user.id, archive, "export.zip");
+    const job = await startIssuesArchiveImport(owner.user, { projectId: owner.project.id, uploadId: upload.id, userMapping: options.userMapping });
+    await runArchiveJob(job.id);
+    expect((await finished(job.id)).state).toBe("completed");
+    const issues = await db.issue.findMany({ where: { projectId: owner.project.id }, include: { notes: { where: { system: false } } }, orderBy: { iid: "asc" } });
+    return { owner, issues };
+  }
+
+  it("never publishes as a linked Ferry user when a non-administrator uploads it: placeholders, and a suggestion the user must accept", async () => {
+    const { victim, v2 } = await impersonatingArchive();
+    const { owner, issues } = await importAs(v2, { admin: false, userMapping: "placeholders" });
+    const [issue] = issues;
+    expect(issue!.authorId).not.toBe(victim.id);
+    expect(issue!.assigneeId).not.toBe(victim.id);
+    expect(issue!.notes.map((note) => note.authorId)).not.toContain(victim.id);
+    const placeholder = await db.user.findUniqueOrThrow({ where: { id: issue!.authorId! } });
+    expect(placeholder.kind).toBe("placeholder");
+    expect(issue!.notes.every((note) => note.authorId === placeholder.id)).toBe(true);
+    const namespace = await db.namespace.findUniqueOrThrow({ where: { ownerId: owner.user.id } });
+    expect(await reassignmentSuggestions(namespace.id)).toEqual([expect.objectContaining({ placeholderId: placeholder.id, user: expect.objectContaining({ id: victim.id }) })]);
+  });
+
+  it("attributes them in the text in attribution mode, by account and by nickname alike", async () => {
+    const { victim, v2, v1 } = await impersonatingArchive();
+    for (const [index, archive] of [v2, v1].entries()) {
+      const { owner, issues } = await importAs(archive, { admin: false, username: `maintainer${index}` });
+      expect(issues.map((issue) => issue.authorId)).toEqual([owner.user.id]);
+      expect(issues[0]!.description).toMatch(index === 0 ? /Created by: Root/ : /Created by: rootnick/);
+      expect(issues[0]!.assigneeId).not.toBe(victim.id);
+    }
+  });
+
+  it("maps linked users directly when an administrator imports it", async () => {
+    const { victim, v2 } = await impersonatingArchive();
+    const { issues } = await importAs(v2, { admin: true, userMapping: "placeholders" });
+    expect(issues[0]!.authorId).toBe(victim.id);
+    expect(issues[0]!.notes.map((note) => note.authorId)).toEqual([victim.id]);
   });
 });
 

@@ -51,7 +51,8 @@ function accountOf(user: RawUser): string | null {
 }
 
 async function importSample(file: string, linked: Array<{ username: string; accountId?: string; nickname?: string }>, userMapping?: "attribution" | "placeholders") {
-  const { user, project } = await createUserWithProject("importer");
+  // An administrator's import: linked Bitbucket accounts map to their Ferry users directly.
+  const { user, project } = await createUserWithProject("importer", { admin: true });
   const mapped = new Map<string, string>();
   for (const [index, entry] of linked.entries()) {
     const ferryUser = await createLinkedFerryUser(entry.username, { uuid: `{00000000-0000-4000-8000-00000000000${index}}`, accountId: entry.accountId, nickname: entry.nickname });

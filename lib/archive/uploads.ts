@@ -45,18 +45,56 @@ function tooLarge(maxBytes: number): AppError {
   return new AppError("upload_too_large", `The file is larger than ${Math.round(maxBytes / 1024 ** 2)} MiB, the most Ferry accepts.`, { status: 413 });
 }
 
-/** Streams `body` to a new upload owned by `ownerId`. A body over `maxBytes` is refused and nothing is kept. */
+function overQuota(): AppError {
+  return new AppError("upload_quota_exceeded", "Your unused uploads have reached the space Ferry allows; start an import with them, or wait until they expire (a day).");
+}
+
+function uploadsFull(): AppError {
+  return new AppError("uploads_full", "Ferry has no room for more uploads right now; try again later.");
+}
+
+/** Bytes being streamed into uploads right now, by owner. */
+const streaming = new Map<string, number>();
+
+/** Bytes held by unused uploads: by `ownerId`, and in total (files still being written included). */
+async function uploadUsage(ownerId: string): Promise<{ owner: number; total: number }> {
+  const directory = uploadsDirectory();
+  const names = await readdir(directory).catch(() => [] as string[]);
+  let owner = streaming.get(ownerId) ?? 0;
+  let total = 0;
+  for (const name of names) {
+    const full = path.join(directory, name);
+    if (name.endsWith(".upload")) total += (await stat(full).catch(() => null))?.size ?? 0;
+    if (name.endsWith(".json")) {
+      const record = uploadRecordSchema.safeParse(await readFile(full, "utf8").then(JSON.parse, () => null));
+      if (record.success && record.data.ownerId === ownerId) owner += record.data.size;
+    }
+  }
+  return { owner, total };
+}
+
+/**
+ * Streams `body` to a new upload owned by `ownerId`. A body over `maxBytes`, over what the owner's
+ * quota (UPLOAD_QUOTA_BYTES) has left, or over what all uploads together may take
+ * (UPLOADS_TOTAL_BYTES) is refused and nothing is kept.
+ */
 export async function saveUpload(options: { ownerId: string; originalName: string; body: AsyncIterable<Uint8Array>; maxBytes?: number }): Promise<UploadRecord> {
   const maxBytes = options.maxBytes ?? MAX_UPLOAD_BYTES;
   const id = randomBytes(16).toString("hex");
   const { file, meta } = paths(id);
-  await mkdir(path.dirname(file), { recursive: true });
-  void removeStaleUploads().catch(() => undefined);
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  await removeStaleUploads().catch(() => undefined);
+  const usage = await uploadUsage(options.ownerId);
+  const quotaLeft = config().UPLOAD_QUOTA_BYTES - usage.owner;
+  const roomLeft = config().UPLOADS_TOTAL_BYTES - usage.total;
   let size = 0;
   const limit = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       size += chunk.length;
+      streaming.set(options.ownerId, (streaming.get(options.ownerId) ?? 0) + chunk.length);
       if (size > maxBytes) callback(tooLarge(maxBytes));
+      else if (size > quotaLeft) callback(overQuota());
+      else if (size > roomLeft) callback(uploadsFull());
       else callback(null, chunk);
     },
   });
@@ -65,6 +103,10 @@ export async function saveUpload(options: { ownerId: string; originalName: strin
   } catch (error) {
     await rm(file, { force: true });
     throw error;
+  } finally {
+    const left = (streaming.get(options.ownerId) ?? 0) - size;
+    if (left > 0) streaming.set(options.ownerId, left);
+    else streaming.delete(options.ownerId);
   }
   const record: UploadRecord = { id, ownerId: options.ownerId, originalName: cleanFileName(options.originalName), size, createdAt: new Date().toISOString() };
   await writeFile(meta, JSON.stringify(record), { mode: 0o600 });

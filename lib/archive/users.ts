@@ -1,4 +1,5 @@
 import { db } from "@/lib/db";
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import type { UserMapping } from "@/lib/settings";
 import { createContributorResolver, topLevelNamespaceId, type ContributorResolution } from "@/lib/users/mapping";
 import type { ArchiveUser } from "./export-format";
@@ -16,6 +17,11 @@ import { userKey } from "./export-reader";
  *   to the person later.
  * - Everyone else: the importing user, with the `*Created by: <name>*` attribution in the text
  *   (lib/import/content); null users are "Anonymous".
+ *
+ * An archive is a file its uploader wrote: its user fields prove nothing. Linked accounts map
+ * directly only when an administrator runs the import. For anyone else, linked and unlinked users
+ * alike become placeholders (or attribution); the placeholders page then suggests the linked user,
+ * who must accept the reassignment.
  */
 
 export type ArchiveAuthor = { userId: string; mapped: boolean };
@@ -31,21 +37,25 @@ export type ArchiveUserResolver = {
 };
 
 export async function createArchiveUserResolver(options: { importingUserId: string; projectNamespaceId: number; mode: UserMapping }): Promise<ArchiveUserResolver> {
+  const importingUser = await db.user.findUnique({ where: { id: options.importingUserId }, select: { isAdmin: true } });
+  const trustLinkedIdentities = importingUser?.isAdmin === true;
   const contributors = createContributorResolver({
     importingUserId: options.importingUserId,
     topLevelNamespaceId: await topLevelNamespaceId(options.projectNamespaceId),
     mode: options.mode,
+    trustLinkedIdentities,
   });
   const byNickname = new Map<string, Promise<string | null>>();
   const importer: ContributorResolution = { userId: options.importingUserId, kind: "importer" };
 
   const nicknameUser = (username: string): Promise<string | null> => {
+    if (!trustLinkedIdentities) return Promise.resolve(null);
     const key = username.toLowerCase();
     let pending = byNickname.get(key);
     if (!pending) {
       pending = db.account
         .findFirst({
-          where: { provider: "bitbucket", nickname: { equals: username, mode: "insensitive" }, user: { kind: "human" } },
+          where: { provider: "bitbucket", nickname: sameTextIgnoringCase(username), user: { kind: "human" } },
           select: { userId: true },
           orderBy: { createdAt: "asc" },
         })

@@ -112,6 +112,24 @@ describe("wiki from a git bundle", () => {
   });
 });
 
+describe("wiki bundles are checked like fetched objects", () => {
+  test("refuses a bundle whose tree has a `.git` entry, writing nothing", { timeout: 60_000 }, async () => {
+    const { user, project } = await createUserWithProject("maintainer");
+    const work = path.join(directory, `malicious-${++counter}`);
+    mkdirSync(work, { recursive: true });
+    git(work, "init", "--quiet");
+    const run = (args: string[], input?: string) => execFileSync("git", ["-c", "user.name=M", "-c", "user.email=m@example.com", ...args], { cwd: work, input, encoding: "utf8" }).trim();
+    const blob = run(["hash-object", "-w", "--stdin"], "[core]\n");
+    const tree = run(["mktree"], `100644 blob ${blob}\t.git\n`);
+    run(["update-ref", "refs/heads/master", run(["commit-tree", tree, "-m", "x"])]);
+    const upload = await uploadFile(user.id, bundleOf(work), "wiki.bundle");
+    const job = await startWikiImport(user, { projectId: project.id, uploadId: upload.id });
+    await runArchiveJob(job.id);
+    expect(await finished(job.id)).toMatchObject({ state: "failed", error: expect.stringMatching(/malformed git objects/) });
+    expect(await listWikiPages(project.id)).toBeNull();
+  });
+});
+
 describe("wiki from a URL", () => {
   test.each([
     ["a local path", "/srv/git/wiki.git"],

@@ -91,6 +91,14 @@ async function importBundle(ctx: ArchiveRunContext, bundlePath: string, signal: 
     }
     throw refused("The file is not a valid git bundle (`git bundle verify` refused it). Create one with `git bundle create wiki.bundle --all` in a clone of the wiki.");
   }
+  // `git bundle unbundle` does not check objects as a fetch does: they are unpacked here first and checked.
+  await runGit(["bundle", "unbundle", bundlePath], scratchGit);
+  try {
+    await runGit(["fsck", "--strict", "--no-dangling", "--no-progress"], scratchGit);
+  } catch (error) {
+    const stderr = ((error as { stderr?: string }).stderr ?? "").split("\n").find((line) => /error/i.test(line)) ?? "";
+    throw refused(`The bundle holds malformed git objects (git fsck: ${stderr.trim().slice(0, 200) || "failed"}).`);
+  }
   const listed = parseHeads((await runGit(["bundle", "list-heads", bundlePath], scratchGit)).stdout);
   const headTarget = listed.find((entry) => entry.ref === "HEAD")?.sha ?? null;
   const refs = listed.filter((entry) => (entry.ref.startsWith("refs/heads/") || entry.ref.startsWith("refs/tags/")) && isValidRefName(entry.ref));

@@ -6,7 +6,7 @@ import { hashPassword } from "@/lib/users/passwords";
 import { resetDatabase } from "@/test/db";
 import { patchEnv } from "@/test/env";
 import type { BitbucketProfile } from "./bitbucket-provider";
-import { confirmBitbucketSwitch, decideBitbucketSignIn, declineBitbucketSwitch, disconnectIdentity, pendingSwitch } from "./linking";
+import { confirmBitbucketSwitch, decideBitbucketSignIn, declineBitbucketSwitch, disconnectIdentity, pendingSwitch, setPassword } from "./linking";
 import { verifyLocalCredentials } from "./password-sign-in";
 
 patchEnv({ NEXTAUTH_URL: "http://ferry.test" });
@@ -143,6 +143,21 @@ describe("password sign-in", () => {
       await expect(verifyLocalCredentials({ username: "dora", password: "wrong" })).rejects.toMatchObject({ code: "invalid_credentials" });
     }
     await expect(verifyLocalCredentials({ username: "dora", password: "correct horse" })).rejects.toMatchObject({ code: "too_many_attempts", status: 429 });
+  });
+
+  it("ends the user's other sessions when the password changes, keeping the one that changed it", async () => {
+    const dora = await db.user.create({ data: { username: "dora", email: "dora@example.com", passwordHash: await hashPassword("correct horse") } });
+    const other = await db.user.create({ data: { username: "other", email: "other@example.com" } });
+    const expires = new Date(Date.now() + 60_000);
+    await db.session.createMany({
+      data: [
+        { sessionToken: "dora-here", userId: dora.id, expires },
+        { sessionToken: "dora-stolen", userId: dora.id, expires },
+        { sessionToken: "other-session", userId: other.id, expires },
+      ],
+    });
+    await setPassword(dora.id, { currentPassword: "correct horse", newPassword: "battery staple", keepSessionToken: "dora-here" });
+    expect((await db.session.findMany({ orderBy: { sessionToken: "asc" } })).map((session) => session.sessionToken)).toEqual(["dora-here", "other-session"]);
   });
 
   it("refuses users without a password (Bitbucket sign-ins)", async () => {

@@ -224,12 +224,19 @@ export async function checkIdentity(identity: Pick<LinkedIdentity, "id" | "uuid"
   }
 }
 
-/** Sets (or, with the current one, changes) the user's password, giving them a way to sign in besides Bitbucket. */
-export async function setPassword(userId: string, input: { currentPassword?: string; newPassword: string }): Promise<void> {
+/**
+ * Sets (or, with the current one, changes) the user's password, giving them a way to sign in
+ * besides Bitbucket, and ends their other sessions: all but `keepSessionToken`, the one making the change.
+ */
+export async function setPassword(userId: string, input: { currentPassword?: string; newPassword: string; keepSessionToken?: string }): Promise<void> {
   const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true, kind: true } });
   if (user.kind !== "human") throw new AppError("forbidden", "Placeholders cannot have a password.");
   if (user.passwordHash && !(await verifyPassword(input.currentPassword ?? "", user.passwordHash))) {
     throw new AppError("invalid_current_password", "The current password is not correct.");
   }
-  await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(input.newPassword) } });
+  const passwordHash = await hashPassword(input.newPassword);
+  await db.$transaction([
+    db.user.update({ where: { id: userId }, data: { passwordHash } }),
+    db.session.deleteMany({ where: { userId, ...(input.keepSessionToken ? { sessionToken: { not: input.keepSessionToken } } : {}) } }),
+  ]);
 }

@@ -21,6 +21,7 @@ import {
   type RetryEvent,
 } from "./index";
 import { rejection, useMockServer } from "@/test/msw";
+import { send } from "./http";
 
 const API = "https://api.bitbucket.test";
 const { server } = useMockServer();
@@ -315,6 +316,45 @@ describe("pagination", () => {
     expect(items).toEqual([1, 2]);
     expect(error).toBeInstanceOf(BitbucketResponseError);
     expect(hits).toBe(2);
+  });
+
+  it("stops a listing that never ends at the page cap", async () => {
+    let hits = 0;
+    server.use(
+      http.get(`${API}/2.0/endless`, () => {
+        hits++;
+        return HttpResponse.json({ values: [hits], next: `${API}/2.0/endless?page=${hits + 1}` });
+      }),
+    );
+    const { client } = testClient({ maxPages: 5 });
+    const { items, error } = await collect(client.paginate("/2.0/endless", z.number()));
+    expect(items).toEqual([1, 2, 3, 4, 5]);
+    expect(error).toBeInstanceOf(BitbucketResponseError);
+    expect((error as Error).message).toMatch(/past 5 pages/);
+    expect(hits).toBe(5);
+  });
+
+  it("refuses an answer larger than the size cap, declared or streamed", async () => {
+    const streamed = () =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < 20; i++) controller.enqueue(new TextEncoder().encode("x".repeat(100)));
+          controller.close();
+        },
+      });
+    const answers: Record<string, () => Response> = {
+      declared: () => new Response("x".repeat(1001), { headers: { "Content-Length": "1001" } }),
+      streamed: () => new Response(streamed()),
+      fits: () => new Response("x".repeat(1000)),
+    };
+    const fetchImpl = async (url: string) => answers[new URL(url).pathname.slice(1)]!();
+    const request = (name: string) => send(fetchImpl, { method: "GET", url: `${API}/${name}`, headers: {}, timeoutMs: 5_000, maxBodyBytes: 1000 });
+    for (const name of ["declared", "streamed"]) {
+      const error = await request(name).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(BitbucketResponseError);
+      expect((error as Error).message).toMatch(/larger than 1000 bytes/);
+    }
+    expect((await request("fits")).bodyText).toHaveLength(1000);
   });
 
   it("encodes + in fields as %2B and keeps the query on later pages via next", async () => {

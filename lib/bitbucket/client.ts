@@ -95,6 +95,8 @@ export interface BitbucketClientOptions {
   retry?: Partial<RetryOptions>;
   /** Per attempt, body included. Default 30 s. */
   timeoutMs?: number;
+  /** Pages one listing may have before it fails (a `next` chain that never ends). Default 20,000. */
+  maxPages?: number;
   onEvent?: (event: BitbucketClientEvent) => void;
   userAgent?: string;
 }
@@ -325,6 +327,9 @@ export function createBitbucketClient(options: BitbucketClientOptions): Bitbucke
     return page;
   }
 
+  /** Pages one listing may have: with 100 items a page, far more than any repository holds. */
+  const MAX_PAGES = options.maxPages ?? 20_000;
+
   async function* paginatePages<S extends z.ZodType>(
     pathOrUrl: string,
     itemSchema: S,
@@ -338,6 +343,14 @@ export function createBitbucketClient(options: BitbucketClientOptions): Bitbucke
       yield page;
       if (page.next === null || (call.maxPages !== undefined && count >= call.maxPages)) return;
       const next = resolve(page.next).href;
+      if (count >= MAX_PAGES) {
+        throw new BitbucketResponseError({
+          message: `Bitbucket's listing goes on past ${MAX_PAGES} pages, the most Ferry follows`,
+          method: "GET",
+          url: next,
+          issues: [{ field: "next", message: "too many pages" }],
+        });
+      }
       if (seen.has(next)) {
         throw new BitbucketResponseError({
           message: "Bitbucket returned a pagination loop (a `next` link that was already visited)",

@@ -2,7 +2,7 @@
  * Internal transport: one HTTP exchange with a timeout, turning transport
  * failures into BitbucketNetworkError. No retries, no auth, no JSON here.
  */
-import { BitbucketNetworkError } from "./errors";
+import { BitbucketError, BitbucketNetworkError, BitbucketResponseError } from "./errors";
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -21,9 +21,46 @@ export interface SendOptions {
   timeoutMs: number;
   /** The caller's signal: aborting it rejects with its reason (not wrapped, never retried). */
   signal?: AbortSignal;
+  /** Largest body read; a longer one fails with BitbucketResponseError. Default MAX_RESPONSE_BYTES. */
+  maxBodyBytes?: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/** No answer of Bitbucket's JSON API comes near this: a longer body is refused before it fills memory. */
+export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+/** The body as text, refused once it passes `maxBytes` (by its declared length or while reading). */
+async function readBodyText(response: Response, options: SendOptions, maxBytes: number): Promise<string> {
+  const tooLarge = () =>
+    new BitbucketResponseError({
+      message: `Bitbucket's answer is larger than ${maxBytes} bytes, the most Ferry reads`,
+      method: options.method,
+      url: options.url,
+      status: response.status,
+      issues: [{ field: "body", message: "too large" }],
+    });
+  const declared = Number(response.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}
 
 /** Sends the request and reads the whole body, all within `timeoutMs`. */
 export async function send(fetchImpl: FetchLike, options: SendOptions): Promise<RawResponse> {
@@ -45,10 +82,11 @@ export async function send(fetchImpl: FetchLike, options: SendOptions): Promise<
       signal: controller.signal,
       redirect: "follow",
     });
-    const bodyText = await response.text();
+    const bodyText = await readBodyText(response, options, options.maxBodyBytes ?? MAX_RESPONSE_BYTES);
     return { status: response.status, statusText: response.statusText, headers: response.headers, bodyText };
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
+    if (error instanceof BitbucketError) throw error;
     if (timedOut) {
       throw new BitbucketNetworkError({
         message: `Bitbucket did not respond within ${Math.round(options.timeoutMs / 100) / 10} s`,

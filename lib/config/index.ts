@@ -34,6 +34,9 @@ const envSchema = z.object({
     .string()
     .default("")
     .transform((value) => value.split(",").map((host) => host.trim().toLowerCase()).filter(Boolean)),
+  /** Bytes of unused uploads one user may hold at a time, and all users together. */
+  UPLOAD_QUOTA_BYTES: z.coerce.number().int().positive().default(4 * 1024 ** 3),
+  UPLOADS_TOTAL_BYTES: z.coerce.number().int().positive().default(20 * 1024 ** 3),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   WORKERS: z.coerce.number().int().min(0).default(1),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

@@ -62,6 +62,8 @@ export const ERROR_STATUS = {
   csv_too_many_rows: 413,
   field_too_large: 413,
   upload_too_large: 413,
+  upload_quota_exceeded: 413,
+  uploads_full: 507,
   // 422: well-formed, but the content cannot be used.
   csv_columns: 422,
   csv_empty: 422,

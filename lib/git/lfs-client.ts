@@ -93,7 +93,9 @@ export async function downloadLfsObjects(options: DownloadLfsObjectsOptions): Pr
     await options.onObject?.(result);
   };
 
-  // Deduplicate, validate, skip what is already stored.
+  // Deduplicate and validate. Objects already in the store are asked for too: the store is shared by
+  // every project, and an object counts for this source only once its batch API offers a download
+  // for the oid (knowing an oid and size must not be enough to get another project's content).
   const pending: LfsPointer[] = [];
   const seen = new Set<string>();
   for (const object of options.objects) {
@@ -102,8 +104,6 @@ export async function downloadLfsObjects(options: DownloadLfsObjectsOptions): Pr
     order.push(object.oid);
     if (!isLfsOid(object.oid) || !Number.isSafeInteger(object.size) || object.size < 0) {
       await finish({ oid: String(object.oid), size: object.size, status: "failed", message: "Invalid LFS pointer (oid or size)", attempts: 0 });
-    } else if (await options.store.has(object.oid, object.size)) {
-      await finish({ oid: object.oid, size: object.size, status: "already-present", attempts: 0 });
     } else {
       pending.push(object);
     }
@@ -228,6 +228,7 @@ export async function downloadLfsObjects(options: DownloadLfsObjectsOptions): Pr
     for (;;) {
       options.signal?.throwIfAborted();
       if (!("action" in entry)) return { oid: object.oid, size: object.size, status: entry.status, message: entry.message, attempts };
+      if (attempts === 0 && (await options.store.has(object.oid, object.size))) return { oid: object.oid, size: object.size, status: "already-present", attempts };
       const action = entry.action;
       if (action.expiresAt !== null && action.expiresAt < Date.now() + 5_000 && renewals++ < 2) {
         // The link expired while queued: ask for a new one.

@@ -85,9 +85,9 @@ export class LfsStore {
     if (await this.has(oid, size)) return "already-present";
 
     const tmpDir = path.join(this.root, "tmp");
-    await mkdir(tmpDir, { recursive: true });
+    await mkdir(tmpDir, { recursive: true, mode: 0o700 });
     const tmp = path.join(tmpDir, `${oid}.${process.pid}.${randomBytes(6).toString("hex")}`);
-    const handle = await open(tmp, "wx", 0o644);
+    const handle = await open(tmp, "wx", 0o600);
     const hash = createHash("sha256");
     let received = 0;
     try {
@@ -110,7 +110,7 @@ export class LfsStore {
       } finally {
         await handle.close();
       }
-      await mkdir(path.dirname(target), { recursive: true });
+      await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
       await rename(tmp, target);
       return "stored";
     } catch (error) {

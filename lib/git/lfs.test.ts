@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -219,6 +219,28 @@ describe("downloadLfsObjects", () => {
       remoteCheck: { allowedHosts: [lfs.host] },
     });
     expect(again.map((entry) => entry.status)).toEqual(good.map(() => "already-present"));
+  });
+
+  it("does not count a stored object as present unless this source's batch API offers it", async () => {
+    const store = new LfsStore(path.join(work, "store-shared"));
+    // Another project's private object is in the shared store; this source never had it.
+    const secret = randomBytes(300);
+    const secretOid = sha256(secret);
+    const previousUmask = process.umask(0o022);
+    await store.put(Readable.from([secret]), secretOid, secret.length).finally(() => process.umask(previousUmask));
+    // Stored objects are Ferry's alone, whatever the umask.
+    expect((await stat(store.path(secretOid))).mode & 0o777).toBe(0o600);
+    expect((await stat(path.dirname(store.path(secretOid)))).mode & 0o777).toBe(0o700);
+    const before = requests.length;
+    const results = await downloadLfsObjects({
+      batchUrl: lfsBatchUrl(`${lfs.url}/acme/repo.git`),
+      objects: [{ oid: secretOid, size: secret.length }],
+      credentials: async () => ({ username: "x-token-auth", password: "token-2" }),
+      store,
+      remoteCheck: { allowedHosts: [lfs.host] },
+    });
+    expect(results).toEqual([expect.objectContaining({ oid: secretOid, status: "missing" })]);
+    expect(requests.slice(before).map((entry) => entry.path)).toEqual(["/acme/repo.git/info/lfs/objects/batch"]);
   });
 
   it("reports every object as failed when the batch API refuses, without leaking credentials", async () => {

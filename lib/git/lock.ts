@@ -127,7 +127,7 @@ export async function withRepositoryLock<T>(repoPath: string, fn: () => Promise<
   const dir = path.resolve(repoPath);
   const previous = queues.get(dir) ?? Promise.resolve();
   const run = previous.catch(() => undefined).then(async () => {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     const release = await acquireFileLock(dir, options.waitMs ?? 10 * 60_000);
     try {
       await cleanupInterruptedGit(dir);

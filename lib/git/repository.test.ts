@@ -300,6 +300,7 @@ describe("the sandbox's showcase repository: LFS and wiki", () => {
 describe("wiki remotes", () => {
   let server: TestServer;
   let wikiSource: string;
+  let maliciousSource: string;
   beforeAll(async () => {
     // A `<repo>.git/wiki` remote (the sandbox has no wikis yet): a bare repository behind serveGitRequest.
     const worktree = path.join(work, "wiki-src");
@@ -309,10 +310,17 @@ describe("wiki remotes", () => {
     await git(["commit", "--quiet", "-m", "Home"], { cwd: worktree });
     wikiSource = path.join(work, "wiki-served", "wiki.git");
     await git(["clone", "--quiet", "--bare", worktree, wikiSource]);
+    // A repository whose tree has a `.git` entry, which git refuses to receive.
+    maliciousSource = path.join(work, "wiki-served", "malicious.git");
+    await git(["init", "--quiet", "--bare", maliciousSource]);
+    const blob = await git(["--git-dir", maliciousSource, "hash-object", "-w", "--stdin"], { input: "[core]\n" });
+    const tree = await git(["--git-dir", maliciousSource, "mktree"], { input: `100644 blob ${blob}\t.git\n` });
+    const commit = await git(["--git-dir", maliciousSource, "-c", "user.name=M", "-c", "user.email=m@example.com", "commit-tree", tree, "-m", "x"]);
+    await git(["--git-dir", maliciousSource, "update-ref", "refs/heads/master", commit]);
     server = await startTestServer(async (request) => {
-      const match = /^\/acme\/rocket-launcher\.git\/wiki\/(info\/refs|git-upload-pack)$/.exec(new URL(request.url).pathname);
+      const match = /^\/acme\/(rocket-launcher|malicious)\.git\/wiki\/(info\/refs|git-upload-pack)$/.exec(new URL(request.url).pathname);
       if (!match) return null;
-      return serveGitRequest({ request, repoPath: wikiSource, action: match[1] as GitHttpAction });
+      return serveGitRequest({ request, repoPath: match[1] === "malicious" ? maliciousSource : wikiSource, action: match[2] as GitHttpAction });
     });
   });
   afterAll(async () => server?.close());
@@ -323,5 +331,25 @@ describe("wiki remotes", () => {
     expect(result.branches).toBe(1);
     expect(await setDefaultBranch(repoPath, null)).toBe("master");
     expect(await refs(repoPath)).toBe(await refs(wikiSource));
+  });
+
+  it("keeps repositories private to Ferry's user whatever the umask: nothing readable by group or others", async () => {
+    const previous = process.umask(0o022);
+    try {
+      const repoPath = path.join(work, "8.wiki.git");
+      await fetchRepository({ repoPath, remoteUrl: `${server.url}/acme/rocket-launcher.git/wiki`, remoteCheck: { allowedHosts: [server.host] } });
+      const modes = spawnSync("find", [repoPath, "-printf", "%y %m %p\\n"], { encoding: "utf8" }).stdout.trim().split("\n");
+      expect(modes.length).toBeGreaterThan(10);
+      expect(modes.filter((line) => line.startsWith("d ") && !line.startsWith("d 700 "))).toEqual([]);
+      expect(modes.filter((line) => line.startsWith("f ") && !/^f [4-7]00 /.test(line))).toEqual([]);
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it("checks the objects it receives: a tree with a `.git` entry is refused", async () => {
+    const repoPath = path.join(work, "9.wiki.git");
+    await expect(fetchRepository({ repoPath, remoteUrl: `${server.url}/acme/malicious.git/wiki`, remoteCheck: { allowedHosts: [server.host] } })).rejects.toThrow(/hasDotgit/);
+    expect(await refs(repoPath)).toBe("");
   });
 });

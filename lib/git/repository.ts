@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import { GitError, displayUrl, isGitError } from "./errors";
@@ -60,6 +61,7 @@ export async function ensureBareRepository(repoPath: string): Promise<void> {
   const absolute = path.resolve(repoPath);
   const complete = ["HEAD", "objects", "refs", "config"].every((entry) => existsSync(path.join(absolute, entry)));
   if (complete) return;
+  await mkdir(absolute, { recursive: true, mode: 0o700 });
   await runGit(["init", "--bare", "--quiet", "--", absolute], { config: { "init.defaultBranch": "main" } });
   await runGit(["config", "http.receivepack", "false"], gitDir(absolute));
 }

@@ -70,6 +70,9 @@ export interface GitProcess {
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 const STDERR_LIMIT = 64 * 1024;
 
+/** Object flaws found in published histories (old tools, imports from other systems), harmless to serve. */
+const LEGACY_FSCK_WARNINGS = ["badTimezone", "badDate", "badDateOverflow", "missingSpaceBeforeDate", "zeroPaddedDate", "missingEmail", "badEmail", "missingNameBeforeEmail", "zeroPaddedFilemode", "badFilemode"];
+
 /** Configuration applied to every git process; callers cannot override it. */
 const SAFETY_CONFIG: readonly (readonly [string, string])[] = [
   // Only http(s) transports: no file://, local paths, ssh, ext::, git://.
@@ -84,6 +87,12 @@ const SAFETY_CONFIG: readonly (readonly [string, string])[] = [
   // git ≥ 2.41 refuses credentials in URLs outright; older versions ignore the key.
   ["transfer.credentialsInUrl", "die"],
   ["core.fsmonitor", "false"],
+  // Repositories are Ferry's alone: files 0600 and directories 0700, whatever the umask.
+  ["core.sharedRepository", "0600"],
+  // Objects received from remotes are checked (paths such as `.git`, malformed trees and commits).
+  ["transfer.fsckObjects", "true"],
+  // Flaws old tools left in real histories stay warnings, on fetch and in `git fsck` alike.
+  ...LEGACY_FSCK_WARNINGS.flatMap((id) => [[`fetch.fsck.${id}`, "warn"] as const, [`fsck.${id}`, "warn"] as const]),
 ];
 
 const FORBIDDEN_CONFIG = /^(protocol\.|credential\.|core\.hookspath$|core\.askpass$|core\.sshcommand$|http\.followredirects$|(http\..*\.)?extraheader$|http\.extraheader$)/i;

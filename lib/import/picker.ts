@@ -2,6 +2,7 @@ import { queueArchiveJobsForNewProject, validateArchiveAttachments, type Archive
 import type { SessionUser } from "@/lib/auth";
 import type { BitbucketRepository } from "@/lib/bitbucket";
 import { db } from "@/lib/db";
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { AppError, isAppError, newRequestId, toPublicError } from "@/lib/errors";
 import { namespacePathProblem, projectPathProblem, toValidPath } from "@/lib/namespaces/paths";
 import { personalNamespace } from "@/lib/namespaces/targets";
@@ -65,7 +66,7 @@ export async function importFromPicker(user: SessionUser, input: PickerImportInp
   const name = input.name?.trim() || toValidPath(slug, "project");
   const namespace = input.targetNamespace?.trim() || (await personalNamespace(db, user)).fullPath;
   const previous = await db.project.findFirst({
-    where: { fullPath: { equals: `${namespace}/${name}`, mode: "insensitive" }, import: { sourceRepository: { equals: input.repository, mode: "insensitive" }, status: { in: ["failed", "canceled"] } } },
+    where: { fullPath: sameTextIgnoringCase(`${namespace}/${name}`), import: { sourceRepository: sameTextIgnoringCase(input.repository), status: { in: ["failed", "canceled"] } } },
     select: { id: true, import: { select: { id: true } } },
   });
   let resumed = false;

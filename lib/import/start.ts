@@ -4,6 +4,7 @@ import { createBitbucketClient, INTERACTIVE_RETRY, type BitbucketClient, type Bi
 import { config } from "@/lib/config";
 import { encryptSecret } from "@/lib/crypto";
 import { db } from "@/lib/db";
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { AppError } from "@/lib/errors";
 import { pathProblem, pathProblemMessage, toValidPath } from "@/lib/namespaces/paths";
 import { resolveImportTarget, type TakenNamespacePolicy } from "@/lib/namespaces/targets";
@@ -100,9 +101,9 @@ export async function startBitbucketImport(user: SessionUser, input: StartImport
   const created = await db.$transaction(async (tx) => {
     const target = await resolveImportTarget(tx, user, input.targetNamespace, input.takenNamespace ?? "fallback");
     const fullPath = `${target.namespace.fullPath}/${path}`;
-    const taken = await tx.project.findFirst({ where: { fullPath: { equals: fullPath, mode: "insensitive" } }, select: { id: true } });
+    const taken = await tx.project.findFirst({ where: { fullPath: sameTextIgnoringCase(fullPath) }, select: { id: true } });
     if (taken) throw new AppError("project_path_taken", `A project already exists at ${fullPath}. Choose another name.`, { status: 422 });
-    const group = await tx.namespace.findFirst({ where: { fullPath: { equals: fullPath, mode: "insensitive" } }, select: { id: true } });
+    const group = await tx.namespace.findFirst({ where: { fullPath: sameTextIgnoringCase(fullPath) }, select: { id: true } });
     if (group) throw new AppError("project_path_taken", `${fullPath} is a namespace. Choose another project name.`, { status: 422 });
     const name = requestedName ?? repository.name;
     const project = await tx.project.create({

@@ -1,3 +1,4 @@
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { db, type Prisma } from "@/lib/db";
 import { loadPage, type PageOptions, type Paged } from "@/lib/db/paging";
 
@@ -58,6 +59,6 @@ export async function listNamespaces(
 export async function findNamespace(idOrPath: string, where: Prisma.NamespaceWhereInput): Promise<NamespaceItem | null> {
   const value = idOrPath.trim();
   if (!value) return null;
-  const match: Prisma.NamespaceWhereInput = /^\d{1,10}$/.test(value) ? { id: Number(value) } : { fullPath: { equals: value, mode: "insensitive" } };
+  const match: Prisma.NamespaceWhereInput = /^\d{1,10}$/.test(value) ? { id: Number(value) } : { fullPath: sameTextIgnoringCase(value) };
   return db.namespace.findFirst({ where: { AND: [match, where] }, select: namespaceSelect });
 }

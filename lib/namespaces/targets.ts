@@ -1,5 +1,6 @@
 import type { SessionUser } from "@/lib/auth";
 import { db, type DbTransaction, type Namespace } from "@/lib/db";
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { AppError } from "@/lib/errors";
 import { canImportInto } from "@/lib/projects/access";
 import { namespacePathProblem, splitNamespacePath } from "./paths";
@@ -59,7 +60,7 @@ export async function resolveImportTarget(
     const fullPath = segments.slice(0, depth + 1).join("/");
     // Serialize concurrent imports creating the same group path.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`namespace:${fullPath.toLowerCase()}`}))`;
-    const existing: Namespace | null = await tx.namespace.findFirst({ where: { fullPath: { equals: fullPath, mode: "insensitive" } } });
+    const existing: Namespace | null = await tx.namespace.findFirst({ where: { fullPath: sameTextIgnoringCase(fullPath) } });
     if (existing) {
       if (existing.kind === "user" && existing.ownerId !== user.id) return taken(segments.join("/"));
       parent = existing;
@@ -69,7 +70,7 @@ export async function resolveImportTarget(
     if (parent?.kind === "user") {
       throw new AppError("invalid_namespace", `Groups can't be created inside the personal namespace ${parent.fullPath}. Choose a group, or a new top-level group path.`, { status: 400 });
     }
-    const clash = await tx.project.findFirst({ where: { fullPath: { equals: fullPath, mode: "insensitive" } }, select: { fullPath: true } });
+    const clash = await tx.project.findFirst({ where: { fullPath: sameTextIgnoringCase(fullPath) }, select: { fullPath: true } });
     if (clash) throw new AppError("invalid_namespace", `${clash.fullPath} is a project, not a group. Choose another namespace.`, { status: 400 });
     const segment = segments[depth]!;
     const group: Namespace = await tx.namespace.create({

@@ -47,3 +47,35 @@ describe("Creole wiki pages", () => {
     expect(render("**bold to the end\n\nnext")).toMatch(/<p><strong>bold to the end<\/strong><\/p>\s*<p>next<\/p>/);
   });
 });
+
+describe("Creole rendering cost", () => {
+  const MiB = 1024 * 1024;
+  const fill = (unit: string) => unit.repeat(Math.ceil(MiB / unit.length)).slice(0, MiB);
+  const adversarial: Record<string, string> = {
+    "a heading with a long run of spaces": `=x${" ".repeat(MiB - 3)}y`,
+    "a heading of equals signs and spaces": fill("= "),
+    "unclosed links": fill("[["),
+    "unclosed images": fill("{{"),
+    "unclosed nowiki": fill("{{{"),
+    "nowiki closers followed by braces": `{{{${fill("}")}`,
+    "escapes and formatting markers": fill("~**//##\\\\"),
+    "free URLs ending in punctuation": fill("http://.,"),
+    "deep list markers": `* a\n${fill("*#")}`,
+    "table cells with unclosed links": fill("|[["),
+    "one line per character": fill("[[\n"),
+  };
+
+  for (const [name, source] of Object.entries(adversarial)) {
+    // Linear work: the conversion takes well under a second, the markdown renderer (linear too) a few more for the 2 MiB it gets; the budgets leave room for a busy machine.
+    it(`converts 1 MiB of ${name} within a second and renders it within ten`, () => {
+      const started = performance.now();
+      const markdown = creoleToMarkdown(source);
+      const converted = performance.now();
+      const html = renderMarkdown(markdown, { baseUrl: "/acme/app/-/wikis/" });
+      const rendered = performance.now();
+      expect(html.length).toBeGreaterThan(0);
+      expect(converted - started).toBeLessThan(1000);
+      expect(rendered - started).toBeLessThan(10_000);
+    });
+  }
+});

@@ -33,8 +33,100 @@ function linkTarget(target: string): string {
   return `${encodeWikiSlug(page.trim())}${anchor ? `#${encodeURIComponent(anchor)}` : ""}`;
 }
 
-const INLINE =
-  /\{\{\{(.*?)\}\}\}(?!\})|~(\S)|\[\[(.+?)\]\]|\{\{(.+?)\}\}|(\*\*)|(\/\/)|(\\\\)|(##)|\b((?:https?|ftp):\/\/[^\s[\]|<>"]*[^\s[\]|<>".,;:!?')])/g;
+/**
+ * Inline markup is read by a left-to-right scanner, never by a regular expression that can
+ * backtrack: every search for a closing marker is an `indexOf` whose answer is remembered, so a
+ * block costs time linear in its length whatever it holds (unclosed `[[`, `{{`, `{{{`…).
+ */
+type InlineToken =
+  | { kind: "nowiki" | "escaped" | "link" | "image" | "url"; text: string; end: number }
+  | { kind: "bold" | "italic" | "lineBreak" | "mono"; end: number };
+
+/** The first occurrence of `token` at or after a position, remembered for the next, later query. */
+function finder(text: string, token: string, accept: (index: number) => boolean = () => true): (from: number) => number {
+  let askedFrom = Infinity;
+  let answer = -1;
+  return (from) => {
+    if (from >= askedFrom && (answer === -1 || answer >= from)) return answer;
+    let index = text.indexOf(token, from);
+    while (index !== -1 && !accept(index)) index = text.indexOf(token, index + 1);
+    askedFrom = from;
+    answer = index;
+    return answer;
+  };
+}
+
+function isWordCharacter(char: string | undefined): boolean {
+  return char !== undefined && /\w/.test(char);
+}
+
+const URL_SCHEMES = ["https://", "http://", "ftp://"];
+/** Characters a free URL never contains, and the punctuation it never ends with. */
+const URL_STOP = /[\s[\]|<>"]/;
+const URL_TRAILING = /[.,;:!?')]/;
+
+/** The characters any inline markup starts with. */
+const MARKUP_STARTS = "{~[*/\\#hf";
+
+function inlineScanner(text: string) {
+  const nextLineEnd = (() => {
+    const find = [finder(text, "\n"), finder(text, "\r"), finder(text, "\u2028"), finder(text, "\u2029")];
+    return (from: number) => {
+      const ends = find.map((f) => f(from)).filter((index) => index !== -1);
+      return ends.length === 0 ? text.length : Math.min(...ends);
+    };
+  })();
+  const nextNowikiEnd = finder(text, "}}}", (index) => text[index + 3] !== "}");
+  const nextLinkEnd = finder(text, "]]");
+  const nextImageEnd = finder(text, "}}");
+
+  /** `open` + at least `minimum` characters of one line + the closing marker found by `close`. */
+  const enclosed = (start: number, open: number, minimum: number, close: (from: number) => number, closeLength: number) => {
+    const contentStart = start + open;
+    const closing = close(contentStart + minimum);
+    if (closing === -1 || nextLineEnd(contentStart) < closing) return null;
+    return { text: text.slice(contentStart, closing), end: closing + closeLength };
+  };
+
+  const freeUrl = (start: number) => {
+    if (isWordCharacter(text[start - 1])) return null;
+    const scheme = URL_SCHEMES.find((candidate) => text.startsWith(candidate, start));
+    if (!scheme) return null;
+    let end = start + scheme.length;
+    while (end < text.length && !URL_STOP.test(text[end]!)) end++;
+    while (end > start + scheme.length && URL_TRAILING.test(text[end - 1]!)) end--;
+    return end > start + scheme.length ? { text: text.slice(start, end), end } : null;
+  };
+
+  /** The markup starting at `start`, or null when the character there is plain text. */
+  return (start: number): InlineToken | null => {
+    const char = text[start]!;
+    if (!MARKUP_STARTS.includes(char)) return null;
+    const pair = text.slice(start, start + 2);
+    if (text.startsWith("{{{", start)) {
+      const nowiki = enclosed(start, 3, 0, nextNowikiEnd, 3);
+      if (nowiki) return { kind: "nowiki", ...nowiki };
+    }
+    if (char === "~" && start + 1 < text.length && !/\s/.test(text[start + 1]!)) return { kind: "escaped", text: text[start + 1]!, end: start + 2 };
+    if (pair === "[[") {
+      const link = enclosed(start, 2, 1, nextLinkEnd, 2);
+      if (link) return { kind: "link", ...link };
+    }
+    if (pair === "{{") {
+      const image = enclosed(start, 2, 1, nextImageEnd, 2);
+      if (image) return { kind: "image", ...image };
+    }
+    if (pair === "**") return { kind: "bold", end: start + 2 };
+    if (pair === "//") return { kind: "italic", end: start + 2 };
+    if (pair === "\\\\") return { kind: "lineBreak", end: start + 2 };
+    if (pair === "##") return { kind: "mono", end: start + 2 };
+    if (char === "h" || char === "f") {
+      const url = freeUrl(start);
+      if (url) return { kind: "url", ...url };
+    }
+    return null;
+  };
+}
 
 /** One line (or paragraph) of Creole inline markup as markdown. */
 export function creoleInline(text: string): string {
@@ -52,37 +144,43 @@ export function creoleInline(text: string): string {
       out += literal(marker);
     }
   };
-  for (const match of text.matchAll(INLINE)) {
-    out += literal(text.slice(last, match.index));
-    last = match.index + match[0].length;
-    const [whole, nowiki, escaped, link, image, bold, italic, lineBreak, mono, url] = match;
-    if (nowiki !== undefined) {
+  const tokenAt = inlineScanner(text);
+  for (let position = 0; position < text.length; ) {
+    const token = tokenAt(position);
+    if (!token) {
+      position++;
+      continue;
+    }
+    out += literal(text.slice(last, position));
+    position = last = token.end;
+    if (token.kind === "nowiki") {
+      const nowiki = token.text;
       const fence = "`".repeat(longestBacktickRun(nowiki) + 1);
       out += nowiki.startsWith("`") || nowiki.endsWith("`") ? `${fence} ${nowiki} ${fence}` : `${fence}${nowiki}${fence}`;
-    } else if (escaped !== undefined) {
-      out += literal(escaped);
-    } else if (link !== undefined) {
+    } else if (token.kind === "escaped") {
+      out += literal(token.text);
+    } else if (token.kind === "link") {
+      const link = token.text;
       const bar = link.indexOf("|");
       const target = bar === -1 ? link : link.slice(0, bar);
       const label = bar === -1 ? link : link.slice(bar + 1);
       out += `[${literal(label.trim())}](${destination(linkTarget(target))})`;
-    } else if (image !== undefined) {
+    } else if (token.kind === "image") {
+      const image = token.text;
       const bar = image.indexOf("|");
       const source = (bar === -1 ? image : image.slice(0, bar)).trim();
       const alt = bar === -1 ? "" : image.slice(bar + 1).trim();
       out += `![${literal(alt)}](${destination(EXTERNAL.test(source) ? source : encodeWikiSlug(source))})`;
-    } else if (bold !== undefined) {
+    } else if (token.kind === "bold") {
       toggle("**", "**");
-    } else if (italic !== undefined) {
+    } else if (token.kind === "italic") {
       toggle("//", "_");
-    } else if (mono !== undefined) {
+    } else if (token.kind === "mono") {
       toggle("##", "`");
-    } else if (lineBreak !== undefined) {
+    } else if (token.kind === "lineBreak") {
       out += "\\\n";
-    } else if (url !== undefined) {
-      out += `[${literal(url)}](${destination(url)})`;
-    } else {
-      out += literal(whole);
+    } else if (token.kind === "url") {
+      out += `[${literal(token.text)}](${destination(token.text)})`;
     }
   }
   out += literal(text.slice(last));
@@ -126,6 +224,29 @@ function table(rows: string[]): string[] {
   return [line(header!), `|${" --- |".repeat(width)}`, ...body.map(line)];
 }
 
+/** Deeper Creole lists are shown at this depth: markdown renderers stop nesting long before. */
+const MAX_LIST_DEPTH = 8;
+
+/** The run of `markers` characters a line starts with (after indentation), and the text after it and its spaces. */
+function leadingRun(line: string, markers: string): { run: string; rest: string } {
+  const indented = line.trimStart();
+  let end = 0;
+  while (end < indented.length && markers.includes(indented[end]!)) end++;
+  return { run: indented.slice(0, end), rest: indented.slice(end).trimStart() };
+}
+
+/** `= Title =` (up to six `=`; the closing ones are optional): its level and text. */
+function headingOf(line: string): { level: number; text: string } | null {
+  const indented = line.trimStart();
+  if (!indented.startsWith("=")) return null;
+  let level = 0;
+  while (level < 6 && indented[level] === "=") level++;
+  let end = indented.length;
+  while (end > level && /\s/.test(indented[end - 1]!)) end--;
+  while (end > level && indented[end - 1] === "=") end--;
+  return { level, text: indented.slice(level, end).trim() };
+}
+
 export function creoleToMarkdown(source: string): string {
   const lines = (source ?? "").replace(/\r\n?/g, "\n").split("\n");
   const out: string[] = [];
@@ -161,11 +282,11 @@ export function creoleToMarkdown(source: string): string {
       i = j;
       continue;
     }
-    const heading = /^\s*(={1,6})\s*(.*?)\s*=*\s*$/.exec(line);
+    const heading = headingOf(line);
     if (heading) {
       flushParagraph();
       endList();
-      out.push(`${"#".repeat(heading[1]!.length)} ${creoleInline(heading[2]!)}`, "");
+      out.push(`${"#".repeat(heading.level)} ${creoleInline(heading.text)}`, "");
       continue;
     }
     if (/^\s*-{4,}\s*$/.test(line)) {
@@ -174,12 +295,11 @@ export function creoleToMarkdown(source: string): string {
       out.push("---", "");
       continue;
     }
-    const item = /^\s*([*#]+)\s*(.*)$/.exec(line);
+    const { run: markers, rest: itemText } = leadingRun(line, "*#");
     // `**bold**` starting a line is bold, not a second-level item, unless a list is going on.
-    if (item && (inList || item[1]!.length === 1 || item[1]![0] === "#") && !(item[1]!.startsWith("**") && !inList) && !(item[1] === "#" && item[2]!.startsWith("#"))) {
+    if (markers && (inList || markers.length === 1 || markers[0] === "#") && !(markers.startsWith("**") && !inList) && !(markers === "#" && itemText.startsWith("#"))) {
       flushParagraph();
-      const markers = item[1]!;
-      out.push(`${"    ".repeat(markers.length - 1)}${markers.at(-1) === "#" ? "1." : "-"} ${creoleInline(item[2]!)}`);
+      out.push(`${"    ".repeat(Math.min(markers.length, MAX_LIST_DEPTH) - 1)}${markers.at(-1) === "#" ? "1." : "-"} ${creoleInline(itemText)}`);
       inList = true;
       continue;
     }

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import type { SessionUser } from "@/lib/auth";
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { db, type Prisma } from "@/lib/db";
 import { loadPage, type PageOptions, type Paged } from "@/lib/db/paging";
 import { projectRepositoryPath, runGit } from "@/lib/git";
@@ -59,7 +60,7 @@ export async function findProject(ref: ProjectRef): Promise<Project | null> {
   if (!fullPath || fullPath.length > 1000) return null;
   const exact = await db.project.findUnique({ where: { fullPath }, select: projectSelect });
   if (exact) return exact;
-  return db.project.findFirst({ where: { fullPath: { equals: fullPath, mode: "insensitive" } }, select: projectSelect, orderBy: { id: "asc" } });
+  return db.project.findFirst({ where: { fullPath: sameTextIgnoringCase(fullPath) }, select: projectSelect, orderBy: { id: "asc" } });
 }
 
 /** The project and the caller's access to it; null when it does not exist or the caller can't read it (both are a 404). */

@@ -1,32 +1,14 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { projectWikiPath } from "@/lib/git";
-import { encodeWikiSlug, findWikiPage, listWikiPages, parseWikiTree, readWikiPage, wikiPageFromPath } from "./wiki";
+import { createWiki as createWikiRepository } from "@/test/wiki";
+import { encodeWikiSlug, findWikiPage, listWikiPages, parseWikiTree, readWikiPage, readWikiPages, wikiPageFromPath } from "./wiki";
 
-const cleanup: string[] = [];
+const cleanup: Array<() => void> = [];
 afterEach(() => {
-  for (const dir of cleanup.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const remove of cleanup.splice(0)) remove();
 });
 
-/** A bare wiki repository for `projectId` with one commit holding `files` (none: no commit). */
 function createWiki(projectId: number, files: Record<string, string>): void {
-  const repository = projectWikiPath(projectId);
-  const work = mkdtempSync(path.join(os.tmpdir(), "ferry-wiki-"));
-  cleanup.push(repository, work);
-  mkdirSync(path.dirname(repository), { recursive: true });
-  execFileSync("git", ["init", "--quiet", "--bare", "--initial-branch=master", repository]);
-  if (Object.keys(files).length === 0) return;
-  for (const [file, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(work, file)), { recursive: true });
-    writeFileSync(path.join(work, file), content);
-  }
-  const git = (...args: string[]) =>
-    execFileSync("git", ["-c", "user.name=T", "-c", "user.email=t@example.com", `--git-dir=${repository}`, `--work-tree=${work}`, ...args], { stdio: "pipe" });
-  git("add", "--all");
-  git("commit", "--quiet", "-m", "wiki");
+  cleanup.push(createWikiRepository(projectId, files));
 }
 
 describe("wiki page paths", () => {
@@ -99,5 +81,14 @@ describe("reading the wiki repository", () => {
     expect(await readWikiPage(9003, "guides/Getting Started")).toMatchObject({ content: "Start here.\n", page: { path: "guides/Getting Started.md" } });
     expect(await readWikiPage(9003, "guides/deep/Old Page")).toMatchObject({ content: "== Creole ==\n", page: { format: "creole" } });
     expect(await readWikiPage(9003, "images/logo")).toBeNull();
+  });
+
+  it("reads many pages with one batch, up to a total size", async () => {
+    createWiki(9004, { "A.md": "ä€𝄞\n", "B.md": "b".repeat(1000), "C.wiki": "= C =\n", "D.md": "" });
+    const pages = (await listWikiPages(9004))!;
+    const all = await readWikiPages(9004, pages, { maxTotalBytes: 10_000 });
+    expect(all.map((entry) => [entry.page.slug, entry.content])).toEqual([["A", "ä€𝄞\n"], ["B", "b".repeat(1000)], ["C", "= C =\n"], ["D", ""]]);
+    const bounded = await readWikiPages(9004, pages, { maxTotalBytes: 100 });
+    expect(bounded.map((entry) => entry.content)).toEqual(["ä€𝄞\n", null, "= C =\n", ""]);
   });
 });

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { projectWikiPath, runGit } from "@/lib/git";
+import { projectWikiPath, runGit, spawnGit } from "@/lib/git";
 
 /**
  * Reading a project's wiki: the bare repository `<DATA_DIR>/repositories/<projectId>.wiki.git`
@@ -124,6 +124,45 @@ export async function listWikiPages(projectId: number): Promise<WikiPage[] | nul
 /** Finds a page by slug (exact, then ignoring case). */
 export function findWikiPage(pages: readonly WikiPage[], slug: string): WikiPage | null {
   return pages.find((page) => page.slug === slug) ?? pages.find((page) => page.slug.toLowerCase() === slug.toLowerCase()) ?? null;
+}
+
+/**
+ * The content of many pages with one `git cat-file --batch`: null for pages larger than a page
+ * may be, and for those past `maxTotalBytes` (what one answer may hold), in the order given.
+ */
+export async function readWikiPages(projectId: number, pages: readonly WikiPage[], options: { maxTotalBytes: number }): Promise<WikiPageContent[]> {
+  let budget = options.maxTotalBytes;
+  const wanted = pages.map((page) => {
+    const fits = page.size <= MAX_PAGE_BYTES && page.size <= budget;
+    if (fits) budget -= page.size;
+    return fits;
+  });
+  const oids = pages.filter((_, index) => wanted[index]).map((page) => page.oid);
+  const contents = oids.length ? await catFileBatch(projectWikiPath(projectId), oids) : new Map<string, string>();
+  return pages.map((page, index) => ({ page, content: wanted[index] ? (contents.get(page.oid) ?? null) : null }));
+}
+
+/** Blob contents by oid, from one `git cat-file --batch` run. */
+async function catFileBatch(repository: string, oids: readonly string[]): Promise<Map<string, string>> {
+  const git = spawnGit([`--git-dir=${repository}`, "cat-file", "--batch"], { cwd: repository, stdin: true, timeoutMs: 15_000 });
+  const chunks: Buffer[] = [];
+  git.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+  git.stdin!.end(oids.map((oid) => `${oid}\n`).join(""));
+  await git.done;
+  const output = Buffer.concat(chunks);
+  const contents = new Map<string, string>();
+  let offset = 0;
+  while (offset < output.length) {
+    const headerEnd = output.indexOf(0x0a, offset);
+    if (headerEnd === -1) break;
+    const [oid, type, size] = output.subarray(offset, headerEnd).toString("utf8").split(" ");
+    offset = headerEnd + 1;
+    if (type === "missing" || size === undefined) continue;
+    const length = Number(size);
+    if (type === "blob") contents.set(oid!, output.subarray(offset, offset + length).toString("utf8"));
+    offset += length + 1;
+  }
+  return contents;
 }
 
 export async function readWikiPage(projectId: number, slug: string): Promise<WikiPageContent | null> {

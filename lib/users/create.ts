@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { db, type DbTransaction, type User } from "@/lib/db";
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { AppError } from "@/lib/errors";
 import { pathProblem, pathProblemMessage } from "@/lib/namespaces/paths";
 import { uniqueUsername } from "@/lib/auth/usernames";
@@ -7,8 +8,8 @@ import { hashPassword } from "./passwords";
 
 export async function isUsernameTaken(candidate: string): Promise<boolean> {
   const [user, namespace] = await Promise.all([
-    db.user.findFirst({ where: { username: { equals: candidate, mode: "insensitive" } }, select: { id: true } }),
-    db.namespace.findFirst({ where: { fullPath: { equals: candidate, mode: "insensitive" } }, select: { id: true } }),
+    db.user.findFirst({ where: { username: sameTextIgnoringCase(candidate) }, select: { id: true } }),
+    db.namespace.findFirst({ where: { fullPath: sameTextIgnoringCase(candidate) }, select: { id: true } }),
   ]);
   return Boolean(user || namespace);
 }
@@ -43,7 +44,7 @@ export async function createLocalUser(input: LocalUserInput): Promise<User> {
   const problem = pathProblem(parsed.username, { topLevel: true });
   if (problem) throw new AppError("invalid_username", `Username ${pathProblemMessage(problem)}.`);
   if (await isUsernameTaken(parsed.username)) throw new AppError("username_taken", `The username ${parsed.username} is already taken.`);
-  const emailTaken = await db.user.findFirst({ where: { email: { equals: parsed.email, mode: "insensitive" } }, select: { id: true } });
+  const emailTaken = await db.user.findFirst({ where: { email: sameTextIgnoringCase(parsed.email) }, select: { id: true } });
   if (emailTaken) throw new AppError("email_taken", `The email ${parsed.email} is already in use.`);
   const passwordHash = await hashPassword(parsed.password);
   return db.$transaction((tx) =>

@@ -186,7 +186,14 @@ export function createContributorResolver(options: {
   importingUserId: string;
   topLevelNamespaceId: number;
   mode: UserMapping;
+  /**
+   * Whether the data vouches for who wrote it, so that a Ferry user who linked the source account
+   * gets their contributions directly (default). When not (an archive a non-administrator
+   * uploaded), only a placeholder reassignment that user accepted maps to them.
+   */
+  trustLinkedIdentities?: boolean;
 }): ContributorResolver {
+  const trustLinkedIdentities = options.trustLinkedIdentities ?? true;
   const importer: ContributorResolution = { userId: options.importingUserId, kind: "importer" };
   const resolutions = new Map<string, Promise<ContributorResolution>>();
   const mappings = new Map<string, Promise<string | null>>();
@@ -195,7 +202,7 @@ export function createContributorResolver(options: {
     let pending = mappings.get(key);
     if (!pending) {
       pending = (async () => {
-        const linked = await linkedUserId(identity);
+        const linked = trustLinkedIdentities ? await linkedUserId(identity) : null;
         if (linked) return linked;
         return reassignedTarget(await findPlaceholder(options.topLevelNamespaceId, identity));
       })();

@@ -1,5 +1,6 @@
 import type { SessionUser } from "@/lib/auth";
 import { db, type Namespace } from "@/lib/db";
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { AppError } from "@/lib/errors";
 import type { ReassignmentStatus } from "@/lib/generated/prisma/enums";
 import { canManagePlaceholders, placeholderManagedNamespacesWhere } from "@/lib/projects/access";
@@ -76,7 +77,7 @@ export async function contributionCounts(userIds: readonly string[]): Promise<Ma
 
 /** A namespace by full path (any case), or null. */
 export async function findNamespaceByPath(fullPath: string): Promise<Namespace | null> {
-  return db.namespace.findFirst({ where: { fullPath: { equals: fullPath, mode: "insensitive" } } });
+  return db.namespace.findFirst({ where: { fullPath: sameTextIgnoringCase(fullPath) } });
 }
 
 /** The namespace, when the user manages its placeholders; otherwise a 404 that reveals nothing. */

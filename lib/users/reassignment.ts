@@ -1,5 +1,6 @@
 import type { SessionUser } from "@/lib/auth";
 import { db, type DbTransaction } from "@/lib/db";
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { AppError } from "@/lib/errors";
 import type { ReassignmentStatus } from "@/lib/generated/prisma/enums";
 import { CsvError, parseCsv } from "./csv";
@@ -31,7 +32,7 @@ async function placeholderReassignment(placeholderId: string) {
 
 async function humanUserByUsername(username: string) {
   const user = await db.user.findFirst({
-    where: { username: { equals: username.trim().replace(/^@/, ""), mode: "insensitive" } },
+    where: { username: sameTextIgnoringCase(username.trim().replace(/^@/, "")) },
     select: { id: true, username: true, kind: true },
   });
   if (!user) throw new AppError("target_user_not_found", `There is no Ferry user @${username.trim().replace(/^@/, "")}.`);

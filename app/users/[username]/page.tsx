@@ -6,6 +6,7 @@ import { Time } from "@/components/ui/time";
 import { Detail, PageHeading, Section } from "@/components/ui/page-blocks";
 import { requireUser } from "@/lib/auth";
 import { db } from "@/lib/db";
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { contributionCounts, placeholderSourceOf, REASSIGNMENT_STATUS_LABELS, sourceName } from "@/lib/users/placeholders";
 
 type Props = { params: Promise<{ username: string }> };
@@ -14,7 +15,7 @@ export const dynamic = "force-dynamic";
 
 async function findUser(username: string) {
   return db.user.findFirst({
-    where: { username: { equals: decodeURIComponent(username), mode: "insensitive" } },
+    where: { username: sameTextIgnoringCase(decodeURIComponent(username)) },
     select: {
       id: true,
       kind: true,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { db, Prisma } from "@/lib/db";
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { pathProblem, pathProblemMessage } from "@/lib/namespaces/paths";
 import { canImportInto, namespaceIdsWithRole } from "@/lib/projects/access";
@@ -95,7 +96,7 @@ const createGroup = apiRoute({ name: "create group", access: "write", body: crea
   }
   const fullPath = parent ? `${parent.fullPath}/${path}` : path;
   const taken = parent
-    ? await db.namespace.findFirst({ where: { fullPath: { equals: fullPath, mode: "insensitive" } }, select: { id: true } })
+    ? await db.namespace.findFirst({ where: { fullPath: sameTextIgnoringCase(fullPath) }, select: { id: true } })
     : await isUsernameTaken(path);
   if (taken) throw new ApiError(400, { message: "Failed to save group: path has already been taken" });
 

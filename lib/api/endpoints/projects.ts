@@ -6,11 +6,11 @@ import { listMilestones as readMilestones } from "@/lib/milestones";
 import { namespaceFullName, namespaceFullNames } from "@/lib/namespaces/read";
 import { highestRole, namespaceAncestors, namespaceIdsWithRole, readableProjectsWhere } from "@/lib/projects/access";
 import { listProjects as readProjects, type Project } from "@/lib/projects/read";
-import { listWikiPages, readWikiPage } from "@/lib/projects/wiki";
+import { listWikiPages, readWikiPage, readWikiPages } from "@/lib/projects/wiki";
 import { personSelect } from "@/lib/users/people";
 import { notFound } from "../errors";
 import { membershipQuery, minRoleOf } from "../membership-query";
-import { pageOptions, paginateArray, paginatedList, paginationQuery } from "../pagination";
+import { pageOf, pageOptions, paginateArray, paginatedList, paginatedResponse, paginationQuery } from "../pagination";
 import { apiBoolean, apiEnum, apiInt, apiList, apiString } from "../params";
 import { apiRoute } from "../route";
 import type { ApiRoutes } from "../router";
@@ -116,17 +116,25 @@ const listMilestones = apiRoute(
 // ---------------------------------------------------------------------------------------------
 // Wiki
 
+/** Content one wiki list answer holds at most; pages past it come with `content: null` (read them one by one). */
+const MAX_WIKI_LIST_CONTENT_BYTES = 16 * 1024 * 1024;
+
 const listWikis = apiRoute(
-  { name: "list wiki pages", access: "read", auth: "optional", project: "read", query: z.object({ with_content: apiBoolean().optional() }) },
-  async ({ project, query }) => {
+  { name: "list wiki pages", access: "read", auth: "optional", project: "read", query: z.object({ ...paginationQuery, with_content: apiBoolean().optional() }) },
+  async ({ project, query, request }) => {
+    // One tree listing and, for content, one batch read of this page of results.
     const pages = (await listWikiPages(project.id)) ?? [];
-    const result = [];
-    for (const page of pages) {
-      const entry: Record<string, unknown> = { format: page.format, slug: page.slug, title: page.title, encoding: "UTF-8" };
-      if (query.with_content) entry.content = (await readWikiPage(project.id, page.slug))?.content ?? null;
-      result.push(entry);
-    }
-    return result;
+    const page = pageOf(query);
+    const shown = pages.slice(page.skip, page.skip + page.take);
+    const contents = query.with_content ? await readWikiPages(project.id, shown, { maxTotalBytes: MAX_WIKI_LIST_CONTENT_BYTES }) : null;
+    const entries = shown.map((wikiPage, index) => ({
+      format: wikiPage.format,
+      slug: wikiPage.slug,
+      title: wikiPage.title,
+      encoding: "UTF-8",
+      ...(contents ? { content: contents[index]!.content } : {}),
+    }));
+    return paginatedResponse(request, entries, page, pages.length);
   },
 );
 

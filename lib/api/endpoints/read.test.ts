@@ -3,6 +3,8 @@ import { db } from "@/lib/db";
 import { createPersonalAccessToken } from "@/lib/tokens";
 import { callApi, userWithToken } from "@/test/api";
 import { resetDatabase } from "@/test/db";
+import { createWiki } from "@/test/wiki";
+import { routeApiRequest } from "./index";
 
 beforeEach(resetDatabase);
 
@@ -315,6 +317,27 @@ describe("users", () => {
   });
 });
 
+describe("wikis", () => {
+  it("lists the pages a page at a time, reading their content in one batch", async () => {
+    const { site } = await scenario();
+    const files = Object.fromEntries(Array.from({ length: 400 }, (_, index) => [`Page ${String(index).padStart(3, "0")}.md`, `# Page ${index}\n`]));
+    const removeWiki = createWiki(site.id, files);
+    try {
+      const started = performance.now();
+      const first = await get<{ slug: string; content: string }[]>(`/projects/${site.id}/wikis?with_content=true&per_page=100`, null);
+      expect(performance.now() - started).toBeLessThan(3000);
+      expect(first.status).toBe(200);
+      expect(first.headers.get("x-total")).toBe("400");
+      expect(first.body).toHaveLength(100);
+      expect(first.body[0]).toEqual({ format: "markdown", slug: "Page 000", title: "Page 000", encoding: "UTF-8", content: "# Page 0\n" });
+      const last = await get<{ slug: string; content?: string }[]>(`/projects/${site.id}/wikis?page=4&per_page=100`, null);
+      expect(last.body.at(-1)).toEqual({ format: "markdown", slug: "Page 399", title: "Page 399", encoding: "UTF-8" });
+    } finally {
+      removeWiki();
+    }
+  });
+});
+
 describe("namespaces and groups", () => {
   it("lists the namespaces and groups a caller belongs to and hides the others", async () => {
     const { developer, stranger, admin, acme, platform } = await scenario();
@@ -329,6 +352,19 @@ describe("namespaces and groups", () => {
     expect((await get(`/groups/${platform.id}`, stranger.token)).body).toEqual({ message: "404 Group Not Found" });
     expect((await get(`/groups/${encodeURIComponent("acme/platform")}`, developer.token)).body).toMatchObject({ id: platform.id });
     expect((await get<unknown[]>(`/groups`, admin.token)).body).toHaveLength(2);
+  });
+
+  it("looks groups, projects and users up by exact name in any case: % and _ are not wildcards", async () => {
+    const { admin, platform } = await scenario();
+    expect((await get(`/groups/${encodeURIComponent("ACME/Platform")}`, admin.token)).body).toMatchObject({ id: platform.id });
+    for (const pattern of ["%", "ac_e", "acme/%", "a%"]) {
+      expect((await get(`/groups/${encodeURIComponent(pattern)}`, admin.token)).status).toBe(404);
+    }
+    expect((await get(`/projects/${encodeURIComponent("acme/platform/r_cket")}`, admin.token)).status).toBe(404);
+    expect((await get(`/projects/${encodeURIComponent("%/site")}`, admin.token)).status).toBe(404);
+    expect((await get(`/projects/${encodeURIComponent("OWNER/Site")}`, admin.token)).status).toBe(200);
+    expect((await get<unknown[]>(`/users?username=${encodeURIComponent("o_ner")}`, admin.token)).body).toEqual([]);
+    expect((await get<unknown[]>(`/users?username=OWNER`, admin.token)).body).toHaveLength(1);
   });
 
   it("creates top-level groups and subgroups where the caller may", async () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { db, Prisma } from "@/lib/db";
+import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { createLocalUser, localUserSchema } from "@/lib/users/create";
 import { ApiError, badRequest, forbidden, notFound } from "../errors";
 import { pageOf, paginatedResponse, paginationQuery } from "../pagination";
@@ -29,7 +30,7 @@ const listUsers = apiRoute(
   async ({ caller, query, request }) => {
     const page = pageOf(query);
     const where: Prisma.UserWhereInput = { kind: "human" };
-    if (query.username !== undefined) where.username = { equals: query.username, mode: "insensitive" };
+    if (query.username !== undefined) where.username = sameTextIgnoringCase(query.username);
     if (query.search) where.OR = [{ username: { contains: query.search, mode: "insensitive" } }, { name: { contains: query.search, mode: "insensitive" } }];
     if (query.extern_uid !== undefined) {
       // Looking users up by linked identity is an administrator's tool, as in GitLab.

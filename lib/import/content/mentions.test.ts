@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderMarkdown } from "@/lib/markdown";
-import { convertMentions, userProfilePath, type MentionTarget } from "./mentions";
+import { convertMentions, userProfilePath, type MentionResolver, type MentionTarget } from "./mentions";
 
 const users: Record<string, MentionTarget> = {
   "557058:aaaa-1111": { username: "alice", profileUrl: "https://ferry.example.com/alice" },
@@ -104,5 +104,22 @@ describe("userProfilePath", () => {
   it("is the Ferry profile page of the user, usable as a mention link", () => {
     expect(userProfilePath("alice")).toBe("/users/alice");
     expect(convertMentions("@{557058:bbbb-2222}", () => ({ username: "bob", profileUrl: userProfilePath("bob") }))).toBe("[@bob](/users/bob)");
+  });
+});
+
+describe("mention conversion cost", () => {
+  const MiB = 1024 * 1024;
+  const fill = (unit: string) => unit.repeat(Math.ceil(MiB / unit.length)).slice(0, MiB);
+  const resolve: MentionResolver = () => ({ username: "bob", profileUrl: "https://ferry.example.com/users/bob" });
+
+  it.each([
+    ["mentions on one line", fill("@{a}")],
+    ["mentions inside an unclosed link text", `[${fill("@{a} ")}`],
+    ["mentions between brackets", fill("[@{a}")],
+  ])("converts 1 MiB of %s within a second", (_name, text) => {
+    const started = performance.now();
+    const converted = convertMentions(text, resolve);
+    expect(converted.length).toBeGreaterThan(text.length);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 });

@@ -40,11 +40,30 @@ function linkDestination(url: string): string | null {
   return trimmed.replace(/[\s()<>\\`]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }
 
-/** Whether `[start, end)` sits inside the text of a link: an unclosed `[` before it and `](` closing after it on the line. */
-function isInLinkText(prose: string, start: number, end: number): boolean {
-  const lineStart = prose.lastIndexOf("\n", start - 1) + 1;
-  const before = prose.slice(Math.max(lineStart, start - 2000), start);
-  return /\[[^[\]]*$/.test(before) && /^[^[\]\n]*\]\(/.test(prose.slice(end, end + 2000));
+/** How far from a mention the brackets of a link around it are looked for. */
+const LINK_TEXT_REACH = 2000;
+
+const isBracketOrNewline = (char: string | undefined) => char === "[" || char === "]" || char === "\n";
+
+/**
+ * Whether `[start, end)` sits inside the text of a link: an unclosed `[` before it and `](` closing
+ * after it on the line, each within LINK_TEXT_REACH characters. Asked with increasing offsets, it
+ * walks the text once (time linear in its length, however many mentions it holds).
+ */
+function linkTextChecker(prose: string): (start: number, end: number) => boolean {
+  let scanned = 0;
+  let lastBefore = -1;
+  let nextAfter = -1;
+  return (start, end) => {
+    for (; scanned < start; scanned++) if (isBracketOrNewline(prose[scanned])) lastBefore = scanned;
+    const opened = lastBefore !== -1 && prose[lastBefore] === "[" && start - lastBefore <= LINK_TEXT_REACH;
+    if (!opened) return false;
+    if (nextAfter < end) {
+      nextAfter = end;
+      while (nextAfter < prose.length && !isBracketOrNewline(prose[nextAfter])) nextAfter++;
+    }
+    return prose[nextAfter] === "]" && prose[nextAfter + 1] === "(" && nextAfter + 2 - end <= LINK_TEXT_REACH;
+  };
 }
 
 function resolveId(id: string, resolve: MentionResolver): MentionTarget {
@@ -74,8 +93,9 @@ export function formatMention(target: MentionTarget, original: string, inLinkTex
 /** Replaces mentions in one stretch of prose (no code in it). */
 export function convertMentionsInProse(prose: string, resolve: MentionResolver): string {
   if (!prose.includes("@{")) return prose;
+  const isInLinkText = linkTextChecker(prose);
   return prose.replace(MENTION_PATTERN, (original: string, id: string, offset: number) =>
-    formatMention(resolveId(id, resolve), original, isInLinkText(prose, offset, offset + original.length)),
+    formatMention(resolveId(id, resolve), original, isInLinkText(offset, offset + original.length)),
   );
 }
 
