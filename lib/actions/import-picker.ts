@@ -55,7 +55,7 @@ export const cancelRepositoryImport = userAction("cancel bitbucket import", z.ob
   await cancelImport(user.id, importId);
   const row = await db.projectImport.findUnique({ where: { id: importId }, select: { sourceRepository: true } });
   const status = row ? (await importStatusesFor(user, [row.sourceRepository]))[row.sourceRepository] : undefined;
-  if (!status) throw new AppError("not_found", "Import not found.", { status: 404 });
+  if (!status) throw new AppError("not_found", "Import not found.");
   return status;
 });
 

@@ -154,7 +154,7 @@ describe("errors", () => {
     const missing = await failing(notFound("Project"))(new Request(`${BASE}/x`, { headers }));
     expect([missing.status, await missing.json()]).toEqual([404, { message: "404 Project Not Found" }]);
 
-    const domain = await failing(new AppError("conflict", "Username has already been taken", { status: 409 }))(new Request(`${BASE}/x`, { headers }));
+    const domain = await failing(new AppError("conflict", "Username has already been taken"))(new Request(`${BASE}/x`, { headers }));
     expect([domain.status, await domain.json()]).toEqual([409, { message: "Username has already been taken" }]);
 
     const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);

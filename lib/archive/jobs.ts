@@ -120,7 +120,7 @@ async function createJob(
 
 async function requireUpload(uploadId: string, userId: string, what: string): Promise<void> {
   if (!uploadIdSchema.safeParse(uploadId).success || !(await findUpload(uploadId, userId))) {
-    throw new AppError("upload_not_found", `The ${what} upload does not exist or has expired; upload the file again.`, { status: 404 });
+    throw new AppError("upload_not_found", `The ${what} upload does not exist or has expired; upload the file again.`);
   }
 }
 
@@ -137,7 +137,7 @@ export async function startWikiImport(user: SessionUser, input: { projectId: num
   const project = await requireProjectImportManager(user, input.projectId);
   const url = input.url?.trim() || null;
   if (Boolean(url) === Boolean(input.uploadId)) {
-    throw new AppError("invalid_request", "Give either the wiki's git URL or a bundle file, not both.", { status: 400 });
+    throw new AppError("invalid_request", "Give either the wiki's git URL or a bundle file, not both.");
   }
   if (url) return createJob({ projectId: project.id, userId: user.id, kind: "wiki", sourceUrl: await checkWikiUrl(url) });
   await requireUpload(input.uploadId!, user.id, "bundle");
@@ -159,7 +159,7 @@ export type ArchiveAttachments = z.infer<typeof archiveAttachmentsSchema>;
 export async function validateArchiveAttachments(input: { userId: string; attachments: ArchiveAttachments }): Promise<void> {
   const attachments = archiveAttachmentsSchema.parse(input.attachments);
   if (attachments.wikiUrl && attachments.wikiBundleUploadId) {
-    throw new AppError("invalid_request", "Give either the wiki's git URL or a bundle file, not both.", { status: 400 });
+    throw new AppError("invalid_request", "Give either the wiki's git URL or a bundle file, not both.");
   }
   if (attachments.issuesArchiveUploadId) await requireUpload(attachments.issuesArchiveUploadId, input.userId, "issue archive");
   if (attachments.wikiBundleUploadId) await requireUpload(attachments.wikiBundleUploadId, input.userId, "wiki bundle");
@@ -174,7 +174,7 @@ export async function validateArchiveAttachments(input: { userId: string; attach
 export async function queueArchiveJobsForNewProject(input: { projectId: number; userId: string; attachments: ArchiveAttachments; userMapping?: UserMapping }): Promise<ArchiveJob[]> {
   const attachments = archiveAttachmentsSchema.parse(input.attachments);
   const actor = await actorById(input.userId);
-  if (!actor) throw new AppError("not_found", "Project not found.", { status: 404 });
+  if (!actor) throw new AppError("not_found", "Project not found.");
   await requireProjectImportManager(actor, input.projectId);
   await validateArchiveAttachments({ userId: input.userId, attachments });
   const jobs: ArchiveJob[] = [];
@@ -193,7 +193,7 @@ export async function queueArchiveJobsForNewProject(input: { projectId: number; 
 export async function findArchiveJobForUser(user: SessionUser, jobId: number): Promise<ArchiveJob> {
   const job = await db.archiveImportJob.findUnique({ where: { id: jobId }, select: { ...jobSelect, project: { select: { fullPath: true, namespaceId: true, visibility: true } } } });
   const access = job ? await importAccess(user, { importerId: job.userId, project: job.project }) : null;
-  if (!job || !access?.canManage) throw new AppError("not_found", "Import job not found.", { status: 404 });
+  if (!job || !access?.canManage) throw new AppError("not_found", "Import job not found.");
   return { ...job, project: { fullPath: job.project.fullPath } };
 }
 
@@ -214,7 +214,7 @@ export async function archiveJobMessages(jobId: number, take = 1000) {
 export async function cancelArchiveJob(user: SessionUser, jobId: number): Promise<ArchiveJob> {
   const job = await findArchiveJobForUser(user, jobId);
   if (!isActiveArchiveState(job.state)) {
-    throw new AppError("job_finished", `The import job has already ended (${job.state}); there is nothing to cancel.`, { status: 409 });
+    throw new AppError("job_finished", `The import job has already ended (${job.state}); there is nothing to cancel.`);
   }
   const now = new Date();
   const queued = await db.archiveImportJob.updateMany({

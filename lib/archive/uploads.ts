@@ -36,13 +36,13 @@ export function uploadsDirectory(): string {
 }
 
 function paths(id: string): { file: string; meta: string } {
-  if (!UPLOAD_ID.test(id)) throw new AppError("upload_not_found", "That upload does not exist or has expired; upload the file again.", { status: 404 });
+  if (!UPLOAD_ID.test(id)) throw new AppError("upload_not_found", "That upload does not exist or has expired; upload the file again.");
   const directory = uploadsDirectory();
   return { file: path.join(directory, `${id}.upload`), meta: path.join(directory, `${id}.json`) };
 }
 
 function tooLarge(maxBytes: number): AppError {
-  return new AppError("upload_too_large", `The file is larger than ${Math.round(maxBytes / 1024 ** 2)} MiB, the most Ferry accepts.`, { status: 413 });
+  return new AppError("upload_too_large", `The file is larger than ${Math.round(maxBytes / 1024 ** 2)} MiB, the most Ferry accepts.`);
 }
 
 function overQuota(): AppError {
@@ -129,7 +129,7 @@ export async function findUpload(id: string, ownerId: string): Promise<UploadRec
 /** Moves the upload's file to `destination` and forgets the upload. */
 export async function claimUpload(id: string, ownerId: string, destination: string): Promise<UploadRecord> {
   const record = await findUpload(id, ownerId);
-  if (!record) throw new AppError("upload_not_found", "That upload does not exist or has expired; upload the file again.", { status: 404 });
+  if (!record) throw new AppError("upload_not_found", "That upload does not exist or has expired; upload the file again.");
   const { file, meta } = paths(id);
   await mkdir(path.dirname(destination), { recursive: true });
   await rename(file, destination);

@@ -25,14 +25,14 @@ import { ArchiveCanceled, type ArchiveRunContext } from "./run-context";
 export type WikiCounts = { pages: number; branches: number; tags: number; defaultBranch: string | null };
 
 function refused(message: string): AppError {
-  return new AppError("wiki_source_refused", message, { status: 422 });
+  return new AppError("wiki_source_refused", message);
 }
 
 /** Checks a wiki URL before a job is created; throws AppError("remote_not_allowed") with the reason. */
 export async function checkWikiUrl(url: string): Promise<string> {
   const trimmed = url.trim();
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
-    throw new AppError("remote_not_allowed", "Give the wiki as an http(s) URL of a git repository; local paths are not accepted.", { status: 422 });
+    throw new AppError("remote_not_allowed", "Give the wiki as an http(s) URL of a git repository; local paths are not accepted.");
   }
   return (await checkRemoteUrl(trimmed)).href;
 }

@@ -37,7 +37,7 @@ const failures = new FailureLog({ windowMs: WINDOW_MS, maxKeys: 10_000, maxPerKe
 
 function tooMany(recent: number[], now: number, who: string): AppError {
   const minutes = Math.ceil((recent[0]! + WINDOW_MS - now) / 60_000);
-  return new AppError("too_many_attempts", `Too many failed sign-ins ${who}. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`, { status: 429 });
+  return new AppError("too_many_attempts", `Too many failed sign-ins ${who}. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`);
 }
 
 /** A hash to compare against when the user does not exist, so a wrong username takes as long as a wrong password. */

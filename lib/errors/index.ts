@@ -119,11 +119,11 @@ export class AppError extends Error {
   readonly status: number;
   readonly details?: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, options: { details?: Record<string, unknown>; cause?: unknown; status?: number } = {}) {
+  constructor(code: ErrorCode, message: string, options: { details?: Record<string, unknown>; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.name = "AppError";
     this.code = code;
-    this.status = options.status ?? ERROR_STATUS[code];
+    this.status = ERROR_STATUS[code];
     this.details = options.details;
   }
 }

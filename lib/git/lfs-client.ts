@@ -169,7 +169,7 @@ export async function downloadLfsObjects(options: DownloadLfsObjectsOptions): Pr
         } catch {
           /* not JSON */
         }
-        throw new AppError("lfs_batch_failed", clean(`The LFS batch API at ${displayUrl(batchCheck.url)} answered HTTP ${status}${detail}`), { status: 502 });
+        throw new AppError("lfs_batch_failed", clean(`The LFS batch API at ${displayUrl(batchCheck.url)} answered HTTP ${status}${detail}`));
       }
       return parseBatchResponse(text, objects);
     }
@@ -181,10 +181,10 @@ export async function downloadLfsObjects(options: DownloadLfsObjectsOptions): Pr
     try {
       parsed = JSON.parse(text) as typeof parsed;
     } catch {
-      throw new AppError("lfs_batch_failed", "The LFS batch API answered with invalid JSON", { status: 502 });
+      throw new AppError("lfs_batch_failed", "The LFS batch API answered with invalid JSON");
     }
     if (parsed.transfer !== undefined && parsed.transfer !== "basic") {
-      throw new AppError("lfs_batch_failed", `The LFS server chose an unsupported transfer adapter '${clean(String(parsed.transfer))}'`, { status: 502 });
+      throw new AppError("lfs_batch_failed", `The LFS server chose an unsupported transfer adapter '${clean(String(parsed.transfer))}'`);
     }
     const wanted = new Set(objects.map((object) => object.oid));
     for (const raw of Array.isArray(parsed.objects) ? (parsed.objects as unknown[]) : []) {

@@ -17,7 +17,7 @@ export type LfsSource = Readable | WebReadableStream<Uint8Array> | ReadableStrea
 /** The content did not match the oid or size it was stored under. */
 export class LfsIntegrityError extends AppError {
   constructor(message: string) {
-    super("lfs_integrity", message, { status: 422 });
+    super("lfs_integrity", message);
     this.name = "LfsIntegrityError";
   }
 }

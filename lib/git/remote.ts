@@ -44,7 +44,7 @@ export function allowedGitHosts(): string[] {
 }
 
 function notAllowed(message: string, details?: Record<string, unknown>): AppError {
-  return new AppError("remote_not_allowed", message, { status: 422, details });
+  return new AppError("remote_not_allowed", message, { details });
 }
 
 function defaultPort(protocol: string): string {

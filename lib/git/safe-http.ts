@@ -72,10 +72,10 @@ export async function safeRequest(input: string | URL, init: SafeRequestInit): P
     if (![301, 302, 303, 307, 308].includes(status) || !location) return { response, url: checked.url };
     response.resume();
     if (hop >= maxRedirects) {
-      throw new AppError("too_many_redirects", `Too many redirects from ${displayUrl(checked.url)}`, { status: 502 });
+      throw new AppError("too_many_redirects", `Too many redirects from ${displayUrl(checked.url)}`);
     }
     if (method === "POST" && status !== 307 && status !== 308) {
-      throw new AppError("unexpected_redirect", `${displayUrl(checked.url)} redirected a POST request (${status})`, { status: 502 });
+      throw new AppError("unexpected_redirect", `${displayUrl(checked.url)} redirected a POST request (${status})`);
     }
     const next = new URL(location, checked.url);
     const previousOrigin = checked.url.origin;
@@ -99,7 +99,7 @@ export async function readBody(response: IncomingMessage, limit: number): Promis
     size += (chunk as Buffer).length;
     if (size > limit) {
       response.destroy();
-      throw new AppError("response_too_large", `The response is larger than ${limit} bytes`, { status: 502 });
+      throw new AppError("response_too_large", `The response is larger than ${limit} bytes`);
     }
     chunks.push(chunk as Buffer);
   }

@@ -7,7 +7,7 @@ import { isActiveImportStatus } from "./status-vocabulary";
 
 async function requireManageableImport(userId: string, importId: number) {
   const actor = await actorById(userId);
-  if (!actor) throw new AppError("not_found", "Import not found.", { status: 404 });
+  if (!actor) throw new AppError("not_found", "Import not found.");
   return requireImportManager(actor, importId);
 }
 
@@ -15,7 +15,7 @@ async function requireManageableImport(userId: string, importId: number) {
 export async function cancelImport(userId: string, importId: number): Promise<void> {
   const row = await requireManageableImport(userId, importId);
   if (!isActiveImportStatus(row.status)) {
-    throw new AppError("import_not_running", "Only a pending or running import can be cancelled.", { status: 409 });
+    throw new AppError("import_not_running", "Only a pending or running import can be cancelled.");
   }
   await db.projectImport.update({ where: { id: importId }, data: { cancelRequestedAt: new Date() } });
   // A scheduled import whose first job has not started yet ends at once.
@@ -30,13 +30,13 @@ export async function cancelImport(userId: string, importId: number): Promise<vo
 export async function retryFailedItems(userId: string, importId: number): Promise<void> {
   const row = await requireManageableImport(userId, importId);
   if (isActiveImportStatus(row.status)) {
-    throw new AppError("import_running", "Wait for the import to end before retrying failed items.", { status: 409 });
+    throw new AppError("import_running", "Wait for the import to end before retrying failed items.");
   }
   const failures = await db.importFailure.findMany({ where: { importId, resolvedAt: null }, select: { stage: true } });
   const failedStages = new Set(failures.map((failure) => failure.stage));
   const stages = stagesOf(row.source);
   const firstIndex = stages.findIndex((stage) => failedStages.has(stage.name));
-  if (firstIndex < 0) throw new AppError("nothing_to_retry", "This import has no failed items to retry.", { status: 409 });
+  if (firstIndex < 0) throw new AppError("nothing_to_retry", "This import has no failed items to retry.");
   const rerun = stages.slice(firstIndex);
   const first = rerun[0]!.name;
   await db.$transaction(async (tx) => {

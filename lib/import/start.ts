@@ -62,7 +62,7 @@ function clientFor(user: SessionUser, credential: ImportCredential | undefined):
 export function projectPathFor(name: string): string {
   const path = toValidPath(name, "project");
   const problem = pathProblem(path);
-  if (problem) throw new AppError("invalid_path", `Project path ${pathProblemMessage(problem)}.`, { status: 400 });
+  if (problem) throw new AppError("invalid_path", `Project path ${pathProblemMessage(problem)}.`);
   return path;
 }
 
@@ -72,7 +72,7 @@ async function lookUpRepository(client: BitbucketClient, fullName: string): Prom
     return await client.getRepository(workspace, slug);
   } catch (error) {
     if ((error as { code?: string }).code === "not_found") {
-      throw new AppError("repository_not_found", `Bitbucket repository ${fullName} could not be found, or you cannot read it.`, { status: 422 });
+      throw new AppError("repository_not_found", `Bitbucket repository ${fullName} could not be found, or you cannot read it.`);
     }
     throw bitbucketProblem(error);
   }
@@ -86,7 +86,7 @@ async function lookUpRepository(client: BitbucketClient, fullName: string): Prom
 export async function startBitbucketImport(user: SessionUser, input: StartImportInput): Promise<StartedImport> {
   const settings = await getSettings();
   if (!settings.importSources.bitbucket_cloud) {
-    throw new AppError("import_source_disabled", "Importing from Bitbucket Cloud is disabled on this Ferry.", { status: 403 });
+    throw new AppError("import_source_disabled", "Importing from Bitbucket Cloud is disabled on this Ferry.");
   }
   const repository = input.sourceRepository?.fullName.toLowerCase() === input.repository.toLowerCase()
     ? input.sourceRepository
@@ -102,9 +102,9 @@ export async function startBitbucketImport(user: SessionUser, input: StartImport
     const target = await resolveImportTarget(tx, user, input.targetNamespace, input.takenNamespace ?? "fallback");
     const fullPath = `${target.namespace.fullPath}/${path}`;
     const taken = await tx.project.findFirst({ where: { fullPath: sameTextIgnoringCase(fullPath) }, select: { id: true } });
-    if (taken) throw new AppError("project_path_taken", `A project already exists at ${fullPath}. Choose another name.`, { status: 422 });
+    if (taken) throw new AppError("project_path_taken", `A project already exists at ${fullPath}. Choose another name.`);
     const group = await tx.namespace.findFirst({ where: { fullPath: sameTextIgnoringCase(fullPath) }, select: { id: true } });
-    if (group) throw new AppError("project_path_taken", `${fullPath} is a namespace. Choose another project name.`, { status: 422 });
+    if (group) throw new AppError("project_path_taken", `${fullPath} is a namespace. Choose another project name.`);
     const name = requestedName ?? repository.name;
     const project = await tx.project.create({
       data: {
@@ -151,11 +151,11 @@ const RESUMABLE_STATUSES = ["failed", "canceled"] as const;
 export async function resumeBitbucketImport(user: SessionUser, importId: number): Promise<{ importId: number; projectId: number; fullPath: string; stage: string }> {
   const row = await requireImportManager(user, importId);
   if (!(RESUMABLE_STATUSES as readonly string[]).includes(row.status)) {
-    throw new AppError("import_not_resumable", "Only a failed or cancelled import can be imported again.", { status: 409 });
+    throw new AppError("import_not_resumable", "Only a failed or cancelled import can be imported again.");
   }
   const settings = await getSettings();
   if (!settings.importSources.bitbucket_cloud) {
-    throw new AppError("import_source_disabled", "Importing from Bitbucket Cloud is disabled on this Ferry.", { status: 403 });
+    throw new AppError("import_source_disabled", "Importing from Bitbucket Cloud is disabled on this Ferry.");
   }
   const stage = stageOf(row.source, row.stage) ?? stagesOf(row.source)[0]!;
 
@@ -164,7 +164,7 @@ export async function resumeBitbucketImport(user: SessionUser, importId: number)
       where: { id: importId, status: { in: [...RESUMABLE_STATUSES] } },
       data: { status: "scheduled", stage: stage.name, error: null, cancelRequestedAt: null, finishedAt: null, waitingUntil: null },
     });
-    if (count !== 1) throw new AppError("import_not_resumable", "The import changed meanwhile; reload and try again.", { status: 409 });
+    if (count !== 1) throw new AppError("import_not_resumable", "The import changed meanwhile; reload and try again.");
     // The units left undone run again, in a new run: jobs of the stopped run end without doing anything.
     await reopenUnits(tx, importId);
     // The failure that stopped an essential stage is resolved; the ledger re-opens it if the stage fails again.

@@ -21,7 +21,7 @@ export { namespacePathProblem, splitNamespacePath };
 
 export async function personalNamespace(tx: DbTransaction | typeof db, user: SessionUser): Promise<Namespace> {
   const namespace = await tx.namespace.findUnique({ where: { ownerId: user.id } });
-  if (!namespace) throw new AppError("namespace_missing", "Your personal namespace is missing.", { status: 409 });
+  if (!namespace) throw new AppError("namespace_missing", "Your personal namespace is missing.");
   return namespace;
 }
 
@@ -40,12 +40,12 @@ export async function resolveImportTarget(
     return { namespace: personal, warning: null, created: false };
   }
   const problem = namespacePathProblem(target);
-  if (problem) throw new AppError("invalid_namespace", problem, { status: 400 });
+  if (problem) throw new AppError("invalid_namespace", problem);
   const segments = splitNamespacePath(target);
 
   const taken = (fullPath: string): ImportTarget => {
     if (policy === "reject") {
-      throw new AppError("namespace_forbidden", `You are not allowed to import projects in the namespace ${fullPath}.`, { status: 403 });
+      throw new AppError("namespace_forbidden", `You are not allowed to import projects in the namespace ${fullPath}.`);
     }
     return {
       namespace: personal,
@@ -68,10 +68,10 @@ export async function resolveImportTarget(
     }
     if (parent && !(await canImportInto(user, parent.id, tx))) return taken(segments.join("/"));
     if (parent?.kind === "user") {
-      throw new AppError("invalid_namespace", `Groups can't be created inside the personal namespace ${parent.fullPath}. Choose a group, or a new top-level group path.`, { status: 400 });
+      throw new AppError("invalid_namespace", `Groups can't be created inside the personal namespace ${parent.fullPath}. Choose a group, or a new top-level group path.`);
     }
     const clash = await tx.project.findFirst({ where: { fullPath: sameTextIgnoringCase(fullPath) }, select: { fullPath: true } });
-    if (clash) throw new AppError("invalid_namespace", `${clash.fullPath} is a project, not a group. Choose another namespace.`, { status: 400 });
+    if (clash) throw new AppError("invalid_namespace", `${clash.fullPath} is a project, not a group. Choose another namespace.`);
     const segment = segments[depth]!;
     const group: Namespace = await tx.namespace.create({
       data: { kind: "group", name: segment, path: segment, fullPath, parentId: parent?.id ?? null },
