@@ -49,7 +49,9 @@ describe("AppError", () => {
     expect(new AppError("not_found", "gone").status).toBe(404);
     expect(new AppError("import_running", "busy").status).toBe(409);
     expect(new AppError("project_path_taken", "taken").status).toBe(422);
-    expect(toPublicError(new AppError("unauthenticated", "sign in"), "r1", "test")).toEqual({ body: { code: "unauthenticated", message: "sign in", details: undefined },
+    expect(toPublicError(new AppError("unauthenticated", "sign in"), "r1", "test")).toEqual({
+      status: 401,
+      body: { code: "unauthenticated", message: "sign in", details: undefined },
     });
   });
 

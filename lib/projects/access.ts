@@ -197,7 +197,7 @@ function throwUnlessManages(access: ImportAccess, what: string): void {
   // Someone who cannot read the project does not learn that it (or its import) exists.
   if (!access.canRead) throw new AppError("not_found", `${what} not found.`);
   if (!access.canManage) {
-    throw new AppError("forbidden", "You need the Maintainer or Owner role on this project, or to have started its import while you may still import into its namespace.", { });
+    throw new AppError("forbidden", "You need the Maintainer or Owner role on this project, or to have started its import while you may still import into its namespace.");
   }
 }
 
