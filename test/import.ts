@@ -8,11 +8,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { SessionUser } from "@/lib/auth";
-import { resetConfigForTests } from "@/lib/config";
+import { afterAll, beforeAll } from "vitest";
+import { config, resetConfigForTests } from "@/lib/config";
 import { db } from "@/lib/db";
 import { startBitbucketImport } from "@/lib/import/start";
 import { isActiveImportStatus } from "@/lib/import/status-vocabulary";
 import { startImportWorkers } from "@/lib/import/workers";
+import { stopJobs } from "@/lib/jobs";
 import { SANDBOX_CONSUMER, SHOWCASE_REPOSITORY, startSandboxServer, type SANDBOX_ACCOUNTS, type SandboxState } from "@/mocks/bitbucket";
 import { resetDatabase } from "@/test/db";
 import { createLinkedUser } from "@/test/fixtures";
@@ -132,4 +134,30 @@ export async function importShowcaseOnce(sandbox: Sandbox, link: Array<"bob" | "
     throw new Error(`The showcase import ended ${finished.status}: ${finished.error ?? JSON.stringify(failures)}`);
   }
   return { alice, linked, importId: started.importId, projectId: started.projectId, projectPath: started.fullPath };
+}
+
+/**
+ * Imports the showcase once for this test file (a sandbox and workers of its own, `link`ed users
+ * mapped) and stops everything after the file. The returned object's fields are set before the
+ * file's first test.
+ */
+export function useImportedShowcase(name: string, link: Array<"bob" | "carol"> = []) {
+  const showcase = {
+    sandbox: undefined as unknown as Sandbox,
+    imported: undefined as unknown as ShowcaseImport,
+    /** The showcase repository's records in the sandbox. */
+    detail: () => showcase.sandbox.state.detail(showcase.sandbox.state.repository("acme", "rocket-launcher")!),
+    /** The imported project's web URL. */
+    projectUrl: () => `${config().NEXTAUTH_URL}/${showcase.imported.projectPath}`,
+  };
+  beforeAll(async () => {
+    await resetDatabase();
+    showcase.sandbox = await startPipelineSandbox(name);
+    showcase.imported = await importShowcaseOnce(showcase.sandbox, link);
+  }, 180_000);
+  afterAll(async () => {
+    await stopJobs();
+    await showcase.sandbox?.close();
+  });
+  return showcase;
 }

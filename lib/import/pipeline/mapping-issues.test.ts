@@ -3,44 +3,28 @@
  * (acme/rocket-launcher, issue tracker served) by alice, with bob a linked Ferry user and carol
  * not a Ferry user. Expectations come from the sandbox's records.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetDatabase } from "@/test/db";
+import { describe, expect, it } from "vitest";
 import { SANDBOX_ACCOUNTS, WEB_PLACEHOLDER, showcaseExpectations } from "@/mocks/bitbucket";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db";
-import { stopJobs } from "@/lib/jobs";
-import { importShowcaseOnce, startPipelineSandbox, type Sandbox, type ShowcaseImport } from "@/test/import";
+import { useImportedShowcase } from "@/test/import";
 
-let sandbox: Sandbox;
-let imported: ShowcaseImport;
 const expected = showcaseExpectations();
+const showcase = useImportedShowcase("mapping-issues", ["bob"]);
 
-beforeAll(async () => {
-  await resetDatabase();
-  sandbox = await startPipelineSandbox("mapping-issues");
-  imported = await importShowcaseOnce(sandbox, ["bob"]);
-}, 180_000);
-
-afterAll(async () => {
-  await stopJobs();
-  await sandbox?.close();
-});
-
-const detail = () => sandbox.state.detail(sandbox.state.repository("acme", "rocket-launcher")!);
 const base = () => config().NEXTAUTH_URL;
-const project = () => `${base()}/${imported.projectPath}`;
 const ferryUserOf = (nickname: string | null) =>
-  nickname === "alice" ? imported.alice.id : nickname === "bob" ? imported.linked.bob!.id : null;
+  nickname === "alice" ? showcase.imported.alice.id : nickname === "bob" ? showcase.imported.linked.bob!.id : null;
 
 function issue(iid: number) {
   return db.issue.findFirstOrThrow({
-    where: { projectId: imported.projectId, iid },
+    where: { projectId: showcase.imported.projectId, iid },
     include: { labels: { include: { label: true } }, milestone: true, notes: { orderBy: { createdAt: "asc" } } },
   });
 }
 
 async function noteFor(issueId: number, start: string) {
-  const source = detail().issues.comments(issueId).find((comment) => comment.raw?.startsWith(start));
+  const source = showcase.detail().issues.comments(issueId).find((comment) => comment.raw?.startsWith(start));
   if (!source) throw new Error(`no comment "${start}" on issue ${issueId}`);
   const note = (await issue(issueId)).notes.find((candidate) => candidate.sourceId === String(source.id));
   if (!note) throw new Error(`comment "${start}" of issue ${issueId} was not imported`);
@@ -49,7 +33,7 @@ async function noteFor(issueId: number, start: string) {
 
 describe("issues", () => {
   it("keep the Bitbucket id as iid (gaps included) and are marked as imported", async () => {
-    const rows = await db.issue.findMany({ where: { projectId: imported.projectId }, orderBy: { iid: "asc" } });
+    const rows = await db.issue.findMany({ where: { projectId: showcase.imported.projectId }, orderBy: { iid: "asc" } });
     expect(rows.map((row) => row.iid)).toEqual(expected.issues.map((source) => source.id));
     expect(rows.map((row) => row.iid)).not.toContain(11);
     for (const row of rows) {
@@ -90,7 +74,7 @@ describe("issues", () => {
     expect(mappedAssignees).toBeGreaterThan(0);
     // #2: reported by alice, assigned to bob.
     const two = await issue(2);
-    expect([two.authorId, two.assigneeId]).toEqual([imported.alice.id, imported.linked.bob!.id]);
+    expect([two.authorId, two.assigneeId]).toEqual([showcase.imported.alice.id, showcase.imported.linked.bob!.id]);
   });
 
   it("keep their milestone", async () => {
@@ -99,7 +83,7 @@ describe("issues", () => {
 
   it("keep their created and updated times", async () => {
     for (const source of expected.issues) {
-      const record = detail().issues.get(source.id)!;
+      const record = showcase.detail().issues.get(source.id)!;
       const row = await issue(source.id);
       expect(row.createdAt.toISOString(), `#${source.id}`).toBe(new Date(record.createdOn).toISOString());
       expect(row.updatedAt.toISOString(), `#${source.id}`).toBe(new Date(record.updatedOn).toISOString());
@@ -108,14 +92,14 @@ describe("issues", () => {
 
   it("are authored by the reporter's Ferry user, else by the importing user with *Created by: <nickname>*", async () => {
     const byBob = await issue(1);
-    expect(byBob.authorId).toBe(imported.linked.bob!.id);
+    expect(byBob.authorId).toBe(showcase.imported.linked.bob!.id);
     expect(byBob.description).toBe("The countdown goes 3, 2, 1 and never shows 0.");
     const byCarol = await issue(3);
-    expect(byCarol.authorId).toBe(imported.alice.id);
+    expect(byCarol.authorId).toBe(showcase.imported.alice.id);
     expect(byCarol.description).toBe("*Created by: carol*\n\nAfter about 24 days the counters become negative.");
     expect(byCarol.sourceAuthor).toEqual({ id: SANDBOX_ACCOUNTS.carol.uuid, accountId: SANDBOX_ACCOUNTS.carol.account_id, username: "carol", displayName: "Carol Chen" });
     const anonymous = await issue(13);
-    expect(anonymous.authorId).toBe(imported.alice.id);
+    expect(anonymous.authorId).toBe(showcase.imported.alice.id);
     expect(anonymous.description.startsWith("*Created by: Anonymous*\n\n")).toBe(true);
     expect(anonymous.sourceAuthor).toBeNull();
   });
@@ -128,33 +112,33 @@ describe("issues", () => {
 describe("issue comments", () => {
   it("are imported with their authors, marked as imported; empty change stubs are skipped", async () => {
     for (const source of expected.issues) {
-      const comments = detail().issues.comments(source.id);
+      const comments = showcase.detail().issues.comments(source.id);
       const row = await issue(source.id);
       const withText = comments.filter((comment) => comment.raw !== null && comment.raw.trim() !== "");
       expect(row.notes.map((note) => note.sourceId).sort(), `#${source.id}`).toEqual(withText.map((comment) => String(comment.id)).sort());
       for (const note of row.notes) {
         const comment = comments.find((candidate) => String(candidate.id) === note.sourceId)!;
         const nickname = comment.user ? Object.values(SANDBOX_ACCOUNTS).find((account) => account.uuid === comment.user)!.nickname : null;
-        expect(note.authorId, `#${source.id} comment by ${nickname}`).toBe(ferryUserOf(nickname) ?? imported.alice.id);
+        expect(note.authorId, `#${source.id} comment by ${nickname}`).toBe(ferryUserOf(nickname) ?? showcase.imported.alice.id);
         expect(note.body.startsWith("*Created by:"), `#${source.id} attribution`).toBe(ferryUserOf(nickname) === null);
         expect(note.importedFrom).toBe("bitbucket");
         expect(note.createdAt.toISOString()).toBe(new Date(comment.createdOn).toISOString());
       }
     }
-    const progress = await db.importProgress.findUniqueOrThrow({ where: { importId_objectType: { importId: imported.importId, objectType: "issue_note" } } });
-    expect(progress.skipped).toBe(expected.issues.reduce((sum, source) => sum + detail().issues.comments(source.id).filter((comment) => !comment.raw?.trim()).length, 0));
+    const progress = await db.importProgress.findUniqueOrThrow({ where: { importId_objectType: { importId: showcase.imported.importId, objectType: "issue_note" } } });
+    expect(progress.skipped).toBe(expected.issues.reduce((sum, source) => sum + showcase.detail().issues.comments(source.id).filter((comment) => !comment.raw?.trim()).length, 0));
     expect(progress.skipped).toBeGreaterThan(0);
   });
 
   it("rewrite links to the Bitbucket repository's pull requests and files, and leave other repositories' links alone", async () => {
-    expect((await noteFor(1, "Fixed in ")).body).toBe(`*Created by: carol*\n\nFixed in ${project()}/-/merge_requests/1.`);
+    expect((await noteFor(1, "Fixed in ")).body).toBe(`*Created by: carol*\n\nFixed in ${showcase.projectUrl()}/-/merge_requests/1.`);
     const rootCause = await noteFor(3, "Root cause: ");
-    const commit = /\/src\/([0-9a-f]{40})\//.exec(detail().issues.comments(3).find((comment) => comment.raw?.startsWith("Root cause"))!.raw!)![1]!;
-    expect(rootCause.body).toBe(`Root cause: ${project()}/-/blob/${commit}/src/sequencer.ts#L5.`);
+    const commit = /\/src\/([0-9a-f]{40})\//.exec(showcase.detail().issues.comments(3).find((comment) => comment.raw?.startsWith("Root cause"))!.raw!)![1]!;
+    expect(rootCause.body).toBe(`Root cause: ${showcase.projectUrl()}/-/blob/${commit}/src/sequencer.ts#L5.`);
     const elsewhere = await noteFor(10, "Also see ");
-    expect(elsewhere.body).toBe(`Also see ${sandbox.url}/globex/open-api-specs/issues/1 (another repository).`);
-    for (const note of await db.note.findMany({ where: { projectId: imported.projectId, issueId: { not: null } } })) {
-      expect(note.body).not.toContain(`${sandbox.url}/acme/rocket-launcher/`);
+    expect(elsewhere.body).toBe(`Also see ${showcase.sandbox.url}/globex/open-api-specs/issues/1 (another repository).`);
+    for (const note of await db.note.findMany({ where: { projectId: showcase.imported.projectId, issueId: { not: null } } })) {
+      expect(note.body).not.toContain(`${showcase.sandbox.url}/acme/rocket-launcher/`);
       expect(note.body).not.toContain(WEB_PLACEHOLDER);
     }
   });

@@ -3,44 +3,28 @@
  * (acme/rocket-launcher) by alice, with bob a linked Ferry user and carol not a Ferry user.
  * Expectations come from the sandbox's records, not from constants.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetDatabase } from "@/test/db";
+import { describe, expect, it } from "vitest";
 import { SANDBOX_ACCOUNTS, WEB_PLACEHOLDER, showcaseExpectations, type PullRequestCommentRecord } from "@/mocks/bitbucket";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db";
-import { stopJobs } from "@/lib/jobs";
-import { importShowcaseOnce, startPipelineSandbox, type Sandbox, type ShowcaseImport } from "@/test/import";
+import { useImportedShowcase } from "@/test/import";
 
-let sandbox: Sandbox;
-let imported: ShowcaseImport;
 const expected = showcaseExpectations();
+const showcase = useImportedShowcase("mapping-merge-requests", ["bob"]);
 
-beforeAll(async () => {
-  await resetDatabase();
-  sandbox = await startPipelineSandbox("mapping-merge-requests");
-  imported = await importShowcaseOnce(sandbox, ["bob"]);
-}, 180_000);
-
-afterAll(async () => {
-  await stopJobs();
-  await sandbox?.close();
-});
-
-const detail = () => sandbox.state.detail(sandbox.state.repository("acme", "rocket-launcher")!);
 const base = () => config().NEXTAUTH_URL;
-const project = () => `${base()}/${imported.projectPath}`;
-const sourceText = (raw: string) => raw.replaceAll(WEB_PLACEHOLDER, sandbox.url);
+const sourceText = (raw: string) => raw.replaceAll(WEB_PLACEHOLDER, showcase.sandbox.url);
 
 function mergeRequest(iid: number) {
   return db.mergeRequest.findFirstOrThrow({
-    where: { projectId: imported.projectId, iid },
+    where: { projectId: showcase.imported.projectId, iid },
     include: { approvals: true, reviewers: true, notes: { orderBy: { createdAt: "asc" } } },
   });
 }
 
 /** The source comment of a pull request whose text starts with `start`. */
 function sourceComment(pullRequest: number, start: string): PullRequestCommentRecord {
-  const comment = detail().pullRequests.comments(pullRequest).find((candidate) => candidate.raw.startsWith(start));
+  const comment = showcase.detail().pullRequests.comments(pullRequest).find((candidate) => candidate.raw.startsWith(start));
   if (!comment) throw new Error(`no comment "${start}" on pull request ${pullRequest}`);
   return comment;
 }
@@ -54,7 +38,7 @@ async function noteFor(pullRequest: number, start: string) {
 
 describe("pull requests become merge requests", () => {
   it("keeps the id as iid and maps OPEN→opened, MERGED→merged, DECLINED and SUPERSEDED→closed", async () => {
-    const rows = await db.mergeRequest.findMany({ where: { projectId: imported.projectId }, orderBy: { iid: "asc" } });
+    const rows = await db.mergeRequest.findMany({ where: { projectId: showcase.imported.projectId }, orderBy: { iid: "asc" } });
     expect(rows.map((row) => row.iid)).toEqual(expected.pullRequests.map((pr) => pr.id));
     const states = { OPEN: "opened", MERGED: "merged", DECLINED: "closed", SUPERSEDED: "closed" } as Record<string, string>;
     for (const pr of expected.pullRequests) {
@@ -72,7 +56,7 @@ describe("pull requests become merge requests", () => {
     const byRule = { sourceCommit: 0, mergeCommit: 0, rawHash: 0 };
     for (const pr of expected.pullRequests) {
       const row = await mergeRequest(pr.id);
-      const record = detail().pullRequests.get(pr.id)!;
+      const record = showcase.detail().pullRequests.get(pr.id)!;
       const fetchedFromFork = pr.sourceRepository === "acme/rocket-launcher-experiments";
       if (pr.sourceCommitInRepository || fetchedFromFork) {
         expect(row.sourceSha, `!${pr.id}`).toBe(pr.sourceCommit);
@@ -104,14 +88,14 @@ describe("pull requests become merge requests", () => {
     expect(unreadable.sourceSha).toBe(expected.pullRequests[7]!.sourceCommit.slice(0, 12));
     const deletedFork = await mergeRequest(6);
     expect(deletedFork.sourceFork).toBe("(deleted fork)");
-    const messages = await db.importMessage.findMany({ where: { importId: imported.importId, severity: "warning" } });
+    const messages = await db.importMessage.findMany({ where: { importId: showcase.imported.importId, severity: "warning" } });
     expect(messages.map((message) => message.code)).toEqual(["fork_unreadable_8"]);
     expect(messages[0]!.message).toMatch(/!8 comes from coyote-labs\/rocket-launcher and was imported without its commits/);
   });
 
   it("imports approvals (who approved and when), mapped to Ferry users where linked", async () => {
-    const alice = imported.alice.id;
-    const bob = imported.linked.bob!.id;
+    const alice = showcase.imported.alice.id;
+    const bob = showcase.imported.linked.bob!.id;
     for (const pr of expected.pullRequests) {
       const row = await mergeRequest(pr.id);
       const approvers = row.approvals.map((approval) => (approval.sourceUser as { username: string }).username).sort();
@@ -137,24 +121,24 @@ describe("pull requests become merge requests", () => {
     const carol = five.reviewers.find((reviewer) => reviewer.sourceUserId === SANDBOX_ACCOUNTS.carol.uuid)!;
     expect(carol.userId).toBeNull();
     expect(carol.sourceUser).toMatchObject({ id: SANDBOX_ACCOUNTS.carol.uuid, accountId: SANDBOX_ACCOUNTS.carol.account_id, username: "carol", displayName: "Carol Chen" });
-    expect(five.reviewers.find((reviewer) => reviewer.sourceUserId === SANDBOX_ACCOUNTS.alice.uuid)!.userId).toBe(imported.alice.id);
+    expect(five.reviewers.find((reviewer) => reviewer.sourceUserId === SANDBOX_ACCOUNTS.alice.uuid)!.userId).toBe(showcase.imported.alice.id);
   });
 
   it("records who merged or closed, and makes the author the assignee", async () => {
     const merged = await mergeRequest(1);
-    expect(merged.mergedById).toBe(imported.alice.id);
+    expect(merged.mergedById).toBe(showcase.imported.alice.id);
     expect(merged.mergedAt).toBeInstanceOf(Date);
     expect(merged.closedById).toBeNull();
     expect(merged.sourceClosedBy).toMatchObject({ username: "alice" });
     const declined = await mergeRequest(3);
-    expect(declined.closedById).toBe(imported.alice.id);
+    expect(declined.closedById).toBe(showcase.imported.alice.id);
     expect(declined.closedAt).toBeInstanceOf(Date);
     expect(declined.mergedById).toBeNull();
     const open = await mergeRequest(5);
     expect([open.mergedById, open.closedById, open.mergedAt, open.closedAt]).toEqual([null, null, null, null]);
     // Bob wrote #5 and is a Ferry user: author and assignee; carol (#1) is not: alice stands in.
-    expect([open.authorId, open.assigneeId]).toEqual([imported.linked.bob!.id, imported.linked.bob!.id]);
-    expect([merged.authorId, merged.assigneeId]).toEqual([imported.alice.id, imported.alice.id]);
+    expect([open.authorId, open.assigneeId]).toEqual([showcase.imported.linked.bob!.id, showcase.imported.linked.bob!.id]);
+    expect([merged.authorId, merged.assigneeId]).toEqual([showcase.imported.alice.id, showcase.imported.alice.id]);
   });
 });
 
@@ -162,7 +146,7 @@ describe("pull request comments", () => {
   it("imports every comment but deleted and unpublished ones, all marked as imported", async () => {
     for (const pr of expected.pullRequests) {
       const row = await mergeRequest(pr.id);
-      const published = detail().pullRequests.comments(pr.id).filter((comment) => !comment.deleted && !comment.pending);
+      const published = showcase.detail().pullRequests.comments(pr.id).filter((comment) => !comment.deleted && !comment.pending);
       expect(row.notes.map((note) => note.sourceId).sort(), `!${pr.id}`).toEqual(published.map((comment) => String(comment.id)).sort());
       for (const note of row.notes) expect(note.importedFrom).toBe("bitbucket");
     }
@@ -218,17 +202,17 @@ describe("pull request comments", () => {
 describe("people and text", () => {
   it("maps authors by Bitbucket uuid; others become the importing user, with *Created by: <nickname>*", async () => {
     const byBob = await noteFor(1, "Nice! Does this handle pauses?");
-    expect(byBob.authorId).toBe(imported.linked.bob!.id);
+    expect(byBob.authorId).toBe(showcase.imported.linked.bob!.id);
     expect(byBob.body).not.toContain("Created by");
     const byAlice = await noteFor(1, "Prefer `Math.max` here");
-    expect(byAlice.authorId).toBe(imported.alice.id);
+    expect(byAlice.authorId).toBe(showcase.imported.alice.id);
     expect(byAlice.body).not.toContain("Created by");
     const byCarol = await noteFor(1, "Pauses are out of scope");
-    expect(byCarol.authorId).toBe(imported.alice.id);
+    expect(byCarol.authorId).toBe(showcase.imported.alice.id);
     expect(byCarol.body).toBe("*Created by: carol*\n\nPauses are out of scope, tracked in #4.");
     expect(byCarol.sourceAuthor).toEqual({ id: SANDBOX_ACCOUNTS.carol.uuid, accountId: SANDBOX_ACCOUNTS.carol.account_id, username: "carol", displayName: "Carol Chen" });
     const byDeletedAccount = await noteFor(5, "Looks good to me.");
-    expect(byDeletedAccount.authorId).toBe(imported.alice.id);
+    expect(byDeletedAccount.authorId).toBe(showcase.imported.alice.id);
     expect(byDeletedAccount.body.startsWith("*Created by: Anonymous*\n\n")).toBe(true);
     const description = (await mergeRequest(1)).description;
     expect(description.startsWith("*Created by: carol*\n\n")).toBe(true);
@@ -236,21 +220,21 @@ describe("people and text", () => {
 
   it("rewrites links to the Bitbucket repository's issues, pull requests and files, in descriptions and comments, and leaves other links alone", async () => {
     const description = (await mergeRequest(1)).description;
-    expect(description).toContain(`Fixes ${project()}/-/issues/1.`);
+    expect(description).toContain(`Fixes ${showcase.projectUrl()}/-/issues/1.`);
     const superseding = (await mergeRequest(5)).description;
-    expect(superseding).toContain(`Supersedes ${project()}/-/merge_requests/4.`);
+    expect(superseding).toContain(`Supersedes ${showcase.projectUrl()}/-/merge_requests/4.`);
 
     const links = await noteFor(5, "Related: ");
     const sequencerCommit = /\/src\/([0-9a-f]{40})\/src\/sequencer\.ts/.exec(sourceComment(5, "Related: ").raw)![1]!;
-    expect(links.body).toContain(`Related: ${project()}/-/merge_requests/2 and ${project()}/-/blob/${sequencerCommit}/src/sequencer.ts#L8.`);
-    expect(links.body).toContain(`Not ours, leave these alone: ${sandbox.url}/globex/open-api-specs/pull-requests/1 and https://example.com/acme/rocket-launcher/issues/3.`);
+    expect(links.body).toContain(`Related: ${showcase.projectUrl()}/-/merge_requests/2 and ${showcase.projectUrl()}/-/blob/${sequencerCommit}/src/sequencer.ts#L8.`);
+    expect(links.body).toContain(`Not ours, leave these alone: ${showcase.sandbox.url}/globex/open-api-specs/pull-requests/1 and https://example.com/acme/rocket-launcher/issues/3.`);
 
     // A repository whose name starts with ours is another repository (URL-aware, not a substring replace).
     const fork = await noteFor(7, "The first version");
     const forkLink = /\((\S+rocket-launcher-experiments\S+)\)/.exec(sourceText(sourceComment(7, "The first version").raw))![1]!;
     expect(fork.body).toContain(`(${forkLink})`);
-    expect(fork.body).toContain(`Ours: ${project()}/-/merge_requests/5.`);
-    expect(fork.body).not.toContain(`${sandbox.url}/acme/rocket-launcher/pull-requests`);
+    expect(fork.body).toContain(`Ours: ${showcase.projectUrl()}/-/merge_requests/5.`);
+    expect(fork.body).not.toContain(`${showcase.sandbox.url}/acme/rocket-launcher/pull-requests`);
   });
 
   it("turns @{account_id} mentions into @username for Ferry users and the display name for others", async () => {
@@ -260,6 +244,6 @@ describe("people and text", () => {
     expect(toBob.body).toBe(`[@bob](${base()}/users/bob) agreed, let's merge once the tests are in.`);
     const toCarol = await noteFor(5, "It cancels the abort.");
     expect(toCarol.body).toBe("It cancels the abort. Carol Chen, does that work for you?");
-    for (const note of await db.note.findMany({ where: { projectId: imported.projectId } })) expect(note.body).not.toMatch(/@\{/);
+    for (const note of await db.note.findMany({ where: { projectId: showcase.imported.projectId } })) expect(note.body).not.toMatch(/@\{/);
   });
 });
