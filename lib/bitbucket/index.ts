@@ -49,6 +49,7 @@ export {
 export {
   authorizationUrl,
   exchangeAuthorizationCode,
+  normaliseWebUrl,
   refreshAccessToken,
   type OAuthClientOptions,
   type OAuthTokens,
