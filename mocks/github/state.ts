@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { SandboxStateError } from "../common/state-error";
 import { LoggingState, envNumber, templateOf, type RequestLogEntry, type RouteTemplates } from "../common/request-log";
-import { FaultDice } from "../common/random";
+import { SeededKnobs } from "../common/random";
 import { DEFAULT_BENCH, GENERIC_SIZES, generateSizedContent, type ContentSizes } from "./generate";
 import { PERMISSION_RANK, type GistSeed, type OrgSeed, type Permission, type RepoSeed, type RepositoryContent, type UserSeed } from "./model";
 import { BENCH_ORG, GITHUB_ACCOUNTS, GITHUB_ACCOUNT_LIST, GITHUB_GISTS, GITHUB_ORGS, sandboxRepositories } from "./seed";
@@ -102,7 +102,6 @@ export class GithubState extends LoggingState {
   readonly gists: readonly GistSeed[] = GITHUB_GISTS;
   readonly benchSizes: ContentSizes | null;
   readonly oauthClient: { id: string; secret: string };
-  knobs!: GithubKnobs;
   accounts!: GithubAccount[];
   /** Token -> account id (seed tokens plus tokens issued by OAuth or the admin endpoint). */
   readonly tokens = new Map<string, number>();
@@ -110,7 +109,7 @@ export class GithubState extends LoggingState {
   readonly authorizationCodes = new Map<string, { accountId: number; redirectUri: string | null; expiresAt: number }>();
   readonly rateBuckets = new Map<string, RateBucket>();
   inFlight = 0;
-  private readonly faults = new FaultDice(1);
+  private readonly seededKnobs = new SeededKnobs((value) => knobsSchema.parse(value), (patch) => knobsSchema.partial().strict().parse(patch));
   private readonly contentCache = new Map<number, RepositoryContent>();
   private readonly repoById = new Map<number, RepoSeed>();
   private readonly repoByName = new Map<string, RepoSeed>();
@@ -133,9 +132,13 @@ export class GithubState extends LoggingState {
     return (this.options.now ?? Date.now)();
   }
 
+  get knobs(): GithubKnobs {
+    return this.seededKnobs.values;
+  }
+
   /** Back to the start: seed accounts and tokens, empty log and buckets, initial knobs, PRNG reseeded. */
   reset(): void {
-    this.knobs = knobsSchema.parse({ ...DEFAULT_KNOBS, ...this.options.knobs });
+    this.seededKnobs.reset({ ...DEFAULT_KNOBS, ...this.options.knobs });
     this.accounts = GITHUB_ACCOUNT_LIST.map((account) => ({ ...account }));
     this.tokens.clear();
     this.revokedTokens.clear();
@@ -144,19 +147,15 @@ export class GithubState extends LoggingState {
     this.rateBuckets.clear();
     this.inFlight = 0;
     this.log.reset();
-    this.faults.reseed(this.knobs.seed);
   }
 
   updateKnobs(patch: unknown): GithubKnobs {
-    const parsed = knobsSchema.partial().strict().parse(patch);
-    this.knobs = { ...this.knobs, ...parsed };
-    if (parsed.seed !== undefined) this.faults.reseed(parsed.seed);
-    return this.knobs;
+    return this.seededKnobs.update(patch);
   }
 
   /** Draws the fault for one API request. */
   nextFault(): "secondary" | "5xx" | null {
-    return ([null, "secondary", "5xx"] as const)[this.faults.draw([this.knobs.secondaryRateLimitRatio, this.knobs.error5xxRatio]) + 1]!;
+    return this.seededKnobs.drawFault([["secondary", this.knobs.secondaryRateLimitRatio], ["5xx", this.knobs.error5xxRatio]] as const);
   }
 
   // --- accounts -----------------------------------------------------------------------------
