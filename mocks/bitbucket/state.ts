@@ -23,7 +23,8 @@ import {
 } from "./seed";
 import { showcaseDetail } from "./showcase";
 import { SandboxStateError } from "../common/state-error";
-import { LoggingState, envNumber, type RequestLogEntry } from "../common/request-log";
+import { envNumber, type RequestLogEntry } from "../common/request-log";
+import { KnobbedState } from "../common/sandbox-state";
 import { routeTemplate } from "./stats";
 
 // ---------------------------------------------------------------------------------------------
@@ -138,8 +139,8 @@ interface WorkspaceRepositories {
   readonly bySlug: ReadonlyMap<string, RepositoryRecord>;
 }
 
-export class SandboxState extends LoggingState {
-  readonly options: SandboxStateOptions;
+export class SandboxState extends KnobbedState<SandboxKnobs> {
+  declare readonly options: SandboxStateOptions;
   readonly consumer: SandboxConsumer;
   readonly workspaces: readonly WorkspaceSeed[];
   /** The resolved bench options, or null without bench. */
@@ -150,7 +151,6 @@ export class SandboxState extends LoggingState {
   readonly accessTokens = new Map<string, AccessTokenRecord>();
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   readonly authorizationCodes = new Map<string, AuthorizationCodeRecord>();
-  private readonly seededKnobs = new SeededKnobs((value) => knobsSchema.parse(value), (patch) => knobsSchema.partial().strict().parse(patch));
   private readonly workspaceBySlug = new Map<string, WorkspaceSeed>();
   private readonly repositoryCache = new Map<string, WorkspaceRepositories>();
   private readonly detailCache = new Map<string, RepositoryDetail>();
@@ -158,8 +158,7 @@ export class SandboxState extends LoggingState {
   private readonly seedByNickname = new Map<string, SandboxAccountSeed>();
 
   constructor(options: SandboxStateOptions = {}) {
-    super(routeTemplate, options.requestLogLimit);
-    this.options = options;
+    super(routeTemplate, options, new SeededKnobs((value) => knobsSchema.parse(value), (patch) => knobsSchema.partial().strict().parse(patch)));
     this.consumer = { ...SANDBOX_CONSUMER, ...options.consumer };
     this.bench = resolveBench(options.bench);
     const extraAccounts = this.bench ? benchAccounts(this.bench.users) : [];
@@ -176,14 +175,6 @@ export class SandboxState extends LoggingState {
     this.reset();
   }
 
-  now(): number {
-    return (this.options.now ?? Date.now)();
-  }
-
-  get knobs(): SandboxKnobs {
-    return this.seededKnobs.values;
-  }
-
   /** Back to the start: seed accounts, no tokens, empty log (indexes restart at 0), initial knobs, PRNG reseeded. */
   reset(): void {
     this.seededKnobs.reset({ ...DEFAULT_KNOBS, ...this.options.knobs });
@@ -193,11 +184,6 @@ export class SandboxState extends LoggingState {
     this.refreshTokens.clear();
     this.authorizationCodes.clear();
     this.log.reset();
-  }
-
-  /** Validates and applies a partial knob update; a new `seed` restarts the fault sequence. */
-  updateKnobs(patch: unknown): SandboxKnobs {
-    return this.seededKnobs.update(patch);
   }
 
   /** Draws the fault for one API request. */

@@ -6,7 +6,8 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { SandboxStateError } from "../common/state-error";
-import { LoggingState, envNumber, templateOf, type RequestLogEntry, type RouteTemplates } from "../common/request-log";
+import { envNumber, templateOf, type RequestLogEntry, type RouteTemplates } from "../common/request-log";
+import { KnobbedState } from "../common/sandbox-state";
 import { SeededKnobs } from "../common/random";
 import { DEFAULT_BENCH, GENERIC_SIZES, generateSizedContent, type ContentSizes } from "./generate";
 import { PERMISSION_RANK, type GistSeed, type OrgSeed, type Permission, type RepoSeed, type RepositoryContent, type UserSeed } from "./model";
@@ -95,8 +96,8 @@ export function routeTemplate(path: string): string {
   return templateOf(TEMPLATES, ["/user", "/search", "/rate_limit", "/api/v3/", "/login/"], path);
 }
 
-export class GithubState extends LoggingState {
-  readonly options: GithubStateOptions;
+export class GithubState extends KnobbedState<GithubKnobs> {
+  declare readonly options: GithubStateOptions;
   readonly orgs: readonly OrgSeed[];
   readonly repositories: readonly RepoSeed[];
   readonly gists: readonly GistSeed[] = GITHUB_GISTS;
@@ -109,14 +110,12 @@ export class GithubState extends LoggingState {
   readonly authorizationCodes = new Map<string, { accountId: number; redirectUri: string | null; expiresAt: number }>();
   readonly rateBuckets = new Map<string, RateBucket>();
   inFlight = 0;
-  private readonly seededKnobs = new SeededKnobs((value) => knobsSchema.parse(value), (patch) => knobsSchema.partial().strict().parse(patch));
   private readonly contentCache = new Map<number, RepositoryContent>();
   private readonly repoById = new Map<number, RepoSeed>();
   private readonly repoByName = new Map<string, RepoSeed>();
 
   constructor(options: GithubStateOptions = {}) {
-    super(routeTemplate, options.requestLogLimit);
-    this.options = options;
+    super(routeTemplate, options, new SeededKnobs((value) => knobsSchema.parse(value), (patch) => knobsSchema.partial().strict().parse(patch)));
     this.benchSizes = options.bench ? { ...DEFAULT_BENCH, ...(options.bench === true ? {} : options.bench) } : null;
     this.orgs = [...GITHUB_ORGS, ...(this.benchSizes ? [BENCH_ORG] : [])];
     this.repositories = sandboxRepositories(options.repositories ?? 12, this.benchSizes !== null);
@@ -126,14 +125,6 @@ export class GithubState extends LoggingState {
     }
     this.oauthClient = options.oauthClient ?? { id: "Iv1.sandbox0client01", secret: "sandbox-github-client-secret-0000000000" };
     this.reset();
-  }
-
-  now(): number {
-    return (this.options.now ?? Date.now)();
-  }
-
-  get knobs(): GithubKnobs {
-    return this.seededKnobs.values;
   }
 
   /** Back to the start: seed accounts and tokens, empty log and buckets, initial knobs, PRNG reseeded. */
@@ -147,10 +138,6 @@ export class GithubState extends LoggingState {
     this.rateBuckets.clear();
     this.inFlight = 0;
     this.log.reset();
-  }
-
-  updateKnobs(patch: unknown): GithubKnobs {
-    return this.seededKnobs.update(patch);
   }
 
   /** Draws the fault for one API request. */
