@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import pg from "pg";
+import type pg from "pg";
 import { resetConfigForTests } from "../lib/config";
 import { db, disconnectDb } from "../lib/db";
 import { withDatabase } from "../lib/db/schema-engine";
+import { withPgClient } from "./pg";
 
 /**
  * Database helpers for integration tests (the database itself comes from
@@ -22,13 +23,7 @@ const prefix = process.env.FERRY_TEST_DB_PREFIX;
 
 async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   if (!adminUrl || !prefix) throw new Error("test/db.ts needs the database from test/global-setup.ts (run the tests with vitest)");
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
+  return withPgClient(adminUrl, fn);
 }
 
 async function createFromTemplate(client: pg.Client, name: string): Promise<void> {

@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../lib/db/embedded";
 import { applyMigrations } from "../lib/db/migrate";
 import { withDatabase } from "../lib/db/schema-engine";
+import { withPgClient } from "./pg";
 
 /**
  * Vitest global setup: one PostgreSQL for the whole run, with the migrations applied.
@@ -40,9 +40,9 @@ export default async function setup(): Promise<() => Promise<void>> {
       adminUrl = server.url;
     }
     const template = `${prefix}_template`;
-    await admin(adminUrl, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(template)}`));
+    await withPgClient(adminUrl, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(template)}`));
     await applyMigrations(withDatabase(adminUrl, template));
-    await admin(adminUrl, (client) =>
+    await withPgClient(adminUrl, (client) =>
       client.query(`CREATE DATABASE ${client.escapeIdentifier(prefix)} TEMPLATE ${client.escapeIdentifier(template)}`),
     );
   } catch (error) {
@@ -63,7 +63,7 @@ export default async function setup(): Promise<() => Promise<void>> {
       if (server) {
         await server.stop();
       } else {
-        await admin(adminUrl, async (client) => {
+        await withPgClient(adminUrl, async (client) => {
           const { rows } = await client.query<{ datname: string }>(
             "SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $2",
             [prefix, `${prefix}\\_%`],
@@ -86,12 +86,3 @@ function pickEnv(): Record<string, string | undefined> {
   return Object.fromEntries(keys.map((key) => [key, process.env[key]]));
 }
 
-async function admin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}

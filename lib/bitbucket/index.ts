@@ -49,6 +49,7 @@ export {
 export {
   authorizationUrl,
   exchangeAuthorizationCode,
+  normaliseWebUrl,
   refreshAccessToken,
   type OAuthClientOptions,
   type OAuthTokens,
@@ -58,19 +59,9 @@ export { BACKGROUND_RETRY, INTERACTIVE_RETRY, type RetryEvent, type RetryOptions
 
 export { bbqlString, nameFilterQuery, type QueryParams, type QueryValue } from "./query";
 
+// The zod schemas stay inside: callers get parsed models from the client.
 export {
   PULL_REQUEST_STATES,
-  commentSchema,
-  currentUserSchema,
-  issueSchema,
-  milestoneSchema,
-  pageSchema,
-  pullRequestSchema,
-  repositorySchema,
-  userEmailSchema,
-  userSchema,
-  workspaceAccessSchema,
-  workspaceMembershipSchema,
   type BitbucketRepository,
   type BitbucketUser,
   type Comment,

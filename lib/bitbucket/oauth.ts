@@ -137,7 +137,8 @@ async function tokenRequest(
   };
 }
 
-function normaliseWebUrl(webUrl: string): string {
+/** The Bitbucket web origin and base path without a trailing slash; refuses anything but a plain http(s) URL. */
+export function normaliseWebUrl(webUrl: string): string {
   let url: URL;
   try {
     url = new URL(webUrl);
@@ -145,5 +146,8 @@ function normaliseWebUrl(webUrl: string): string {
     throw new TypeError(`Bitbucket webUrl is not a valid URL: ${webUrl}`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") throw new TypeError(`Bitbucket webUrl must be http(s): ${webUrl}`);
+  if (url.username || url.password || url.search || url.hash) {
+    throw new TypeError("Bitbucket webUrl must not contain credentials, a query or a fragment");
+  }
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }

@@ -2,5 +2,5 @@
  * Markdown rendering for Ferry. React-free: server components call these and insert the result
  * with `dangerouslySetInnerHTML`; the output is sanitized.
  */
-export { renderMarkdown, renderPlainText, escapeHtml, type RenderMarkdownOptions } from "./render";
+export { renderMarkdown, renderPlainText, escapeHtml, percentDecoded, type RenderMarkdownOptions } from "./render";
 export { createMarkdownIt } from "./parser";

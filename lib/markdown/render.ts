@@ -37,7 +37,8 @@ function isProtocolRelative(url: string): boolean {
   return /^[\\/]{2}/.test(cleanUrl(url));
 }
 
-function percentDecoded(url: string): string {
+/** The percent-decoded form of a URL or a part of one; text that does not decode stays as it is. */
+export function percentDecoded(url: string): string {
   try {
     return decodeURIComponent(url);
   } catch {

@@ -26,6 +26,12 @@ async function member(user: SessionUser, fullPath: string, role: Role) {
   await db.membership.create({ data: { userId: user.id, namespaceId: namespace.id, role } });
 }
 
+/** A top-level group with `user` as a member in `role`. */
+async function groupWithMember(fullPath: string, user: SessionUser, role: Role) {
+  await group(fullPath);
+  await member(user, fullPath, role);
+}
+
 function resolve(user: SessionUser, target: string | null, policy: TakenNamespacePolicy = "fallback") {
   return db.$transaction((tx) => resolveImportTarget(tx, user, target, policy));
 }
@@ -55,8 +61,7 @@ describe("resolveImportTarget", () => {
 
   it("creates only the missing levels under a group the user maintains", async () => {
     const alice = await userWithNamespace("alice");
-    await group("acme");
-    await member(alice, "acme", "maintainer");
+    await groupWithMember("acme", alice, "maintainer");
     const result = await resolve(alice, "acme/new-team");
     expect(result).toMatchObject({ created: true, warning: null });
     const acme = await db.namespace.findUniqueOrThrow({ where: { fullPath: "acme" } });
@@ -66,8 +71,7 @@ describe("resolveImportTarget", () => {
 
   it("matches existing namespaces ignoring case, without creating look-alikes", async () => {
     const alice = await userWithNamespace("alice");
-    await group("Acme");
-    await member(alice, "Acme", "owner");
+    await groupWithMember("Acme", alice, "owner");
     const result = await resolve(alice, "acme");
     expect(result).toMatchObject({ created: false, warning: null });
     expect(result.namespace.fullPath).toBe("Acme");
@@ -90,8 +94,7 @@ describe("resolveImportTarget", () => {
 
   it("treats a group where the user is below Maintainer as taken, and creates no subgroup in it", async () => {
     const alice = await userWithNamespace("alice");
-    await group("acme");
-    await member(alice, "acme", "developer");
+    await groupWithMember("acme", alice, "developer");
     const direct = await resolve(alice, "acme");
     expect(direct.namespace.fullPath).toBe("alice");
     expect(direct.warning).toMatch(/acme is taken/);
@@ -143,8 +146,7 @@ describe("resolveImportTarget", () => {
   it("refuses to create a group inside a personal namespace or over a project", async () => {
     const alice = await userWithNamespace("alice");
     await expect(resolve(alice, "alice/team")).rejects.toMatchObject({ code: "invalid_namespace" });
-    await group("acme");
-    await member(alice, "acme", "owner");
+    await groupWithMember("acme", alice, "owner");
     const acme = await db.namespace.findUniqueOrThrow({ where: { fullPath: "acme" } });
     await db.project.create({ data: { namespaceId: acme.id, name: "tools", path: "tools", fullPath: "acme/tools" } });
     await expect(resolve(alice, "acme/tools")).rejects.toMatchObject({ code: "invalid_namespace", message: expect.stringContaining("is a project") });

@@ -47,6 +47,8 @@ async function member(who: SessionUser, namespace: { id: number }, role: Role) {
   await db.membership.create({ data: { userId: who.id, namespaceId: namespace.id, role } });
 }
 
+const NO_ACCESS = { canRead: false, canManage: false, role: null };
+
 describe("projectAccess", () => {
   it("lets anyone read a public project, signed in or not, and nobody manage it without a role", async () => {
     const acme = await group("acme");
@@ -64,26 +66,21 @@ describe("projectAccess", () => {
     const outsider = await user("outsider");
     await member(outsider, other, "owner");
 
-    expect(await projectAccess(null, app)).toEqual({ canRead: false, canManage: false, role: null });
-    expect(await projectAccess(outsider, app)).toEqual({ canRead: false, canManage: false, role: null });
+    expect(await projectAccess(null, app)).toEqual(NO_ACCESS);
+    expect(await projectAccess(outsider, app)).toEqual(NO_ACCESS);
   });
 
-  it("gives members of the project's namespace access by role", async () => {
+  it.each([
+    ["guest", false],
+    ["developer", false],
+    ["maintainer", true],
+    ["owner", true],
+  ] as const)("gives a %s of the project's namespace read access, and manage access: %s", async (role, canManage) => {
     const acme = await group("acme");
     const app = await project(acme, "app", "private");
-    const guest = await user("guest");
-    const developer = await user("developer");
-    const maintainer = await user("maintainer");
-    const owner = await user("owner");
-    await member(guest, acme, "guest");
-    await member(developer, acme, "developer");
-    await member(maintainer, acme, "maintainer");
-    await member(owner, acme, "owner");
-
-    expect(await projectAccess(guest, app)).toEqual({ canRead: true, canManage: false, role: "guest" });
-    expect(await projectAccess(developer, app)).toEqual({ canRead: true, canManage: false, role: "developer" });
-    expect(await projectAccess(maintainer, app)).toEqual({ canRead: true, canManage: true, role: "maintainer" });
-    expect(await projectAccess(owner, app)).toEqual({ canRead: true, canManage: true, role: "owner" });
+    const someone = await user("someone");
+    await member(someone, acme, role);
+    expect(await projectAccess(someone, app)).toEqual({ canRead: true, canManage, role });
   });
 
   it("inherits membership from every ancestor of a nested group, but not from descendants or siblings", async () => {
@@ -105,8 +102,8 @@ describe("projectAccess", () => {
 
     expect(await projectAccess(topMaintainer, app)).toEqual({ canRead: true, canManage: true, role: "maintainer" });
     expect(await projectAccess(middleReporter, app)).toEqual({ canRead: true, canManage: false, role: "reporter" });
-    expect(await projectAccess(childOwner, app)).toEqual({ canRead: false, canManage: false, role: null });
-    expect(await projectAccess(siblingOwner, app)).toEqual({ canRead: false, canManage: false, role: null });
+    expect(await projectAccess(childOwner, app)).toEqual(NO_ACCESS);
+    expect(await projectAccess(siblingOwner, app)).toEqual(NO_ACCESS);
   });
 
   it("uses the highest role anywhere on the namespace chain", async () => {
@@ -127,8 +124,8 @@ describe("projectAccess", () => {
     const secret = await project(aliceNamespace, "secret", "private");
 
     expect(await projectAccess(alice, secret)).toEqual({ canRead: true, canManage: true, role: "owner" });
-    expect(await projectAccess(bob, secret)).toEqual({ canRead: false, canManage: false, role: null });
-    expect(await projectAccess(null, secret)).toEqual({ canRead: false, canManage: false, role: null });
+    expect(await projectAccess(bob, secret)).toEqual(NO_ACCESS);
+    expect(await projectAccess(null, secret)).toEqual(NO_ACCESS);
   });
 
   it("treats members of a personal namespace like members of a group", async () => {

@@ -124,21 +124,21 @@ export function parseQuery(input: string): QueryNode {
   const keyword = (token: Token, word: "AND" | "OR") => token.kind === "word" && token.value.toUpperCase() === word;
   const describe = (token: Token) => (token.kind === "end" ? "end of query" : `'${input.slice(token.pos).split(/\s/)[0]}' at position ${token.pos}`);
 
-  function parseOr(): QueryNode {
-    let left = parseAnd();
-    while (keyword(peek(), "OR")) {
+  /** A left-associative chain of `operand (word operand)*`. */
+  function parseChain(word: "AND" | "OR", parseOperand: () => QueryNode): QueryNode {
+    const type = word === "AND" ? "and" : "or";
+    let left = parseOperand();
+    while (keyword(peek(), word)) {
       next();
-      left = { type: "or", left, right: parseAnd() };
+      left = { type, left, right: parseOperand() };
     }
     return left;
   }
+  function parseOr(): QueryNode {
+    return parseChain("OR", parseAnd);
+  }
   function parseAnd(): QueryNode {
-    let left = parsePrimary();
-    while (keyword(peek(), "AND")) {
-      next();
-      left = { type: "and", left, right: parsePrimary() };
-    }
-    return left;
+    return parseChain("AND", parsePrimary);
   }
   function parsePrimary(): QueryNode {
     const token = next();

@@ -116,63 +116,28 @@ function project(workspace: string, key: string, name: string): ProjectSeed {
   return { key, name, uuid: `{${uuidFromName(`project:${workspace}:${key}`)}}` };
 }
 
+type WorkspaceRow = Omit<WorkspaceSeed, "members" | "projects"> & {
+  /** Each member, in listing order, with the role it has in the workspace. */
+  readonly members: Partial<Record<SandboxNickname, "administrator" | "member">>;
+  /** Project names by key. */
+  readonly projects: Readonly<Record<string, string>>;
+};
+
+function workspace({ members, projects, ...row }: WorkspaceRow): WorkspaceSeed {
+  return {
+    ...row,
+    members: Object.entries(members).map(([nickname, role]) => ({ nickname, administrator: role === "administrator" })),
+    projects: Object.entries(projects).map(([key, name]) => project(row.slug, key, name)),
+  };
+}
+
 /** The four workspaces of the default seed. alice (the demo user) is a member of all of them. */
 export const SANDBOX_WORKSPACES: readonly WorkspaceSeed[] = [
-  {
-    uuid: "{a7c3e5f1-2b4d-4c6e-8f0a-1b3c5d7e9f10}",
-    slug: "acme",
-    name: "Acme Corporation",
-    created_on: "2013-05-14T10:00:00.000000+00:00",
-    members: [
-      { nickname: "alice", administrator: true },
-      { nickname: "bob", administrator: false },
-      { nickname: "carol", administrator: false },
-    ],
-    repositoryCount: 120,
-    projects: [
-      project("acme", "WEB", "Web"),
-      project("acme", "API", "Platform APIs"),
-      project("acme", "MOB", "Mobile"),
-      project("acme", "OPS", "Operations"),
-      project("acme", "DATA", "Data & Analytics"),
-      project("acme", "LEG", "Legacy"),
-    ],
-  },
-  {
-    uuid: "{b8d4f6a2-3c5e-4d7f-9a1b-2c4d6e8f0a21}",
-    slug: "globex",
-    name: "Globex Corporation",
-    created_on: "2016-02-01T16:30:00.000000+00:00",
-    members: [
-      { nickname: "bob", administrator: true },
-      { nickname: "alice", administrator: false },
-    ],
-    repositoryCount: 6,
-    projects: [project("globex", "GLX", "Globex Core"), project("globex", "RND", "Research")],
-  },
-  {
-    uuid: "{c9e5a7b3-4d6f-4e8a-ab2c-3d5e7f9a1b32}",
-    slug: "initech",
-    name: "Initech",
-    created_on: "2018-07-09T08:15:00.000000+00:00",
-    members: [
-      { nickname: "carol", administrator: true },
-      { nickname: "alice", administrator: false },
-    ],
-    repositoryCount: 5,
-    projects: [project("initech", "TPS", "TPS Reports"), project("initech", "INT", "Internal Tools")],
-  },
-  {
-    // A personal workspace has the user's UUID and nickname (Bitbucket creates it with the account).
-    uuid: SANDBOX_ACCOUNTS.alice.uuid,
-    slug: "alice",
-    name: "Alice Anders",
-    created_on: SANDBOX_ACCOUNTS.alice.created_on,
-    personalOf: "alice",
-    members: [{ nickname: "alice", administrator: true }],
-    repositoryCount: 5,
-    projects: [project("alice", "PER", "Personal")],
-  },
+  workspace({ uuid: "{a7c3e5f1-2b4d-4c6e-8f0a-1b3c5d7e9f10}", slug: "acme", name: "Acme Corporation", created_on: "2013-05-14T10:00:00.000000+00:00", members: { alice: "administrator", bob: "member", carol: "member" }, repositoryCount: 120, projects: { WEB: "Web", API: "Platform APIs", MOB: "Mobile", OPS: "Operations", DATA: "Data & Analytics", LEG: "Legacy" } }),
+  workspace({ uuid: "{b8d4f6a2-3c5e-4d7f-9a1b-2c4d6e8f0a21}", slug: "globex", name: "Globex Corporation", created_on: "2016-02-01T16:30:00.000000+00:00", members: { bob: "administrator", alice: "member" }, repositoryCount: 6, projects: { GLX: "Globex Core", RND: "Research" } }),
+  workspace({ uuid: "{c9e5a7b3-4d6f-4e8a-ab2c-3d5e7f9a1b32}", slug: "initech", name: "Initech", created_on: "2018-07-09T08:15:00.000000+00:00", members: { carol: "administrator", alice: "member" }, repositoryCount: 5, projects: { TPS: "TPS Reports", INT: "Internal Tools" } }),
+  // A personal workspace has the user's UUID and nickname (Bitbucket creates it with the account).
+  workspace({ uuid: SANDBOX_ACCOUNTS.alice.uuid, slug: "alice", name: "Alice Anders", created_on: SANDBOX_ACCOUNTS.alice.created_on, personalOf: "alice", members: { alice: "administrator" }, repositoryCount: 5, projects: { PER: "Personal" } }),
 ];
 
 export const SANDBOX_REPOSITORY_TOTAL_DEFAULT = SANDBOX_WORKSPACES.reduce((sum, ws) => sum + ws.repositoryCount, 0);
@@ -183,15 +148,7 @@ export const SANDBOX_REPOSITORY_TOTAL_DEFAULT = SANDBOX_WORKSPACES.reduce((sum, 
  * holds a private fork of acme/rocket-launcher that is the source of a pull request nobody can read.
  */
 export const HIDDEN_WORKSPACES: readonly WorkspaceSeed[] = [
-  {
-    uuid: "{d1f6b8c4-5e7a-4f9b-bc3d-4e6f8a0b2c43}",
-    slug: "coyote-labs",
-    name: "Coyote Labs",
-    created_on: "2021-04-01T12:00:00.000000+00:00",
-    members: [],
-    repositoryCount: 1,
-    projects: [project("coyote-labs", "ACME", "ACME Products")],
-  },
+  workspace({ uuid: "{d1f6b8c4-5e7a-4f9b-bc3d-4e6f8a0b2c43}", slug: "coyote-labs", name: "Coyote Labs", created_on: "2021-04-01T12:00:00.000000+00:00", members: {}, repositoryCount: 1, projects: { ACME: "ACME Products" } }),
 ];
 
 /** Seed size: the default seed (136 repositories), "large" (5,000 in 50 workspaces) or explicit numbers. */
@@ -500,31 +457,35 @@ export function generateRepositories(workspace: WorkspaceSeed): RepositoryRecord
     const describe = rng();
     let name = generatedName(rng);
     const special = curated.get(index);
+    /** What every repository of the workspace has alike: where it is, its place in the listing, its size and seed. */
+    const placed = (slug: string) => ({
+      uuid: `{${uuidFromName(`repository:${workspace.slug}/${slug}`)}}`,
+      workspace: workspace.slug,
+      slug,
+      full_name: `${workspace.slug}/${slug}`,
+      size,
+      website: null,
+      index,
+      seed: hashString(`${workspace.slug}/${slug}`),
+    });
     let record: RepositoryRecord;
     if (special) {
       const slug = special.slug ?? slugify(special.name);
       used.add(slug);
       record = {
-        uuid: `{${uuidFromName(`repository:${workspace.slug}/${slug}`)}}`,
-        workspace: workspace.slug,
-        slug,
-        full_name: `${workspace.slug}/${slug}`,
+        ...placed(slug),
         name: special.name,
         description: special.description,
         is_private: special.is_private,
         created_on: special.created_on ?? bitbucketTimestamp(created, micros[0]),
         updated_on: special.updated_on ?? bitbucketTimestamp(updated, micros[1]),
         language: special.language,
-        size,
         has_issues: special.has_issues,
         has_wiki: special.has_wiki,
         fork_policy: special.is_private ? "no_public_forks" : "allow_forks",
         mainbranch: special.mainbranch,
         projectKey: special.projectKey,
-        website: null,
         parent: special.parent ?? null,
-        index,
-        seed: hashString(`${workspace.slug}/${slug}`),
       };
     } else {
       let slug = slugify(name);
@@ -534,26 +495,19 @@ export function generateRepositories(workspace: WorkspaceSeed): RepositoryRecord
       }
       used.add(slug);
       record = {
-        uuid: `{${uuidFromName(`repository:${workspace.slug}/${slug}`)}}`,
-        workspace: workspace.slug,
-        slug,
-        full_name: `${workspace.slug}/${slug}`,
+        ...placed(slug),
         name,
         description: describe < 0.2 ? "" : `${name.replace(/-/g, " ")} maintained by ${team}.`,
         is_private: isPrivate,
         created_on: bitbucketTimestamp(created, micros[0]),
         updated_on: bitbucketTimestamp(Math.max(updated, created), micros[1]),
         language,
-        size,
         has_issues: hasIssues,
         has_wiki: hasWiki,
         fork_policy: isPrivate ? (describe < 0.5 ? "no_public_forks" : "no_forks") : "allow_forks",
         mainbranch,
         projectKey: projectSeed.key,
-        website: null,
         parent: null,
-        index,
-        seed: hashString(`${workspace.slug}/${slug}`),
       };
     }
     records.push(record);

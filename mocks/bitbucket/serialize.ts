@@ -43,16 +43,20 @@ export class Serializer {
   }
 
   // --- users ------------------------------------------------------------------------------------
+  /** The links of a user or a workspace as an owner: its API resource, its avatar and its web page. */
+  private ownerLinks(kind: "user" | "workspace", uuid: string) {
+    return {
+      self: href(this.api(`/${kind}s/${enc(uuid)}`)),
+      avatar: href(this.avatar(kind, uuid)),
+      html: href(this.web(`/${enc(uuid)}/`)),
+    };
+  }
 
   /** The short user object embedded in other resources (owner, members, authors). */
   accountRef(account: SandboxAccount) {
     return {
       display_name: account.display_name,
-      links: {
-        self: href(this.api(`/users/${enc(account.uuid)}`)),
-        avatar: href(this.avatar("user", account.uuid)),
-        html: href(this.web(`/${enc(account.uuid)}/`)),
-      },
+      links: this.ownerLinks("user", account.uuid),
       type: "user",
       uuid: account.uuid,
       account_id: account.account_id,
@@ -166,11 +170,7 @@ export class Serializer {
     }
     return {
       display_name: workspace.name,
-      links: {
-        self: href(this.api(`/workspaces/${enc(workspace.uuid)}`)),
-        avatar: href(this.avatar("workspace", workspace.uuid)),
-        html: href(this.web(`/${enc(workspace.uuid)}/`)),
-      },
+      links: this.ownerLinks("workspace", workspace.uuid),
       type: "team",
       uuid: workspace.uuid,
       username: workspace.slug,

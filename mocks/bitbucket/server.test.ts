@@ -3,58 +3,42 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LFS_CONFIG, gitClient, hasGitLfs } from "../common/git-test-support";
+import { describe, expect, it } from "vitest";
+import { LFS_CONFIG, hasGitLfs, sandboxForTests } from "../common/git-test-support";
 import { GitBackend } from "./git-backend";
-import { createSandboxState, SANDBOX_ACCOUNTS, SANDBOX_CONSUMER, SANDBOX_REPOSITORIES, showcaseExpectations, startSandboxServer, type SandboxServer } from "./index";
+import { createSandboxState, SANDBOX_ACCOUNTS, SANDBOX_CONSUMER, SANDBOX_REPOSITORIES, showcaseExpectations, startSandboxServer } from "./index";
 
-let sandbox: SandboxServer;
-let dataDir: string;
-let work: string;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), "bb-sandbox-data-"));
-  work = await mkdtemp(path.join(tmpdir(), "bb-sandbox-work-"));
-  sandbox = await startSandboxServer({ port: 0, dataDir, state: createSandboxState() });
-});
-
-afterAll(async () => {
-  await sandbox?.close();
-  await rm(dataDir, { recursive: true, force: true });
-  await rm(work, { recursive: true, force: true });
-});
-
-const { git, clone } = gitClient(() => work);
+const { sandbox, git, clone } = sandboxForTests("bb-sandbox", (dataDir) => startSandboxServer({ port: 0, dataDir, state: createSandboxState() }));
 
 function remote(fullName: string, username?: string, password?: string): string {
-  const url = new URL(`${sandbox.url}/${fullName}.git`);
+  const url = new URL(`${sandbox().url}/${fullName}.git`);
   if (username) url.username = username;
   if (password) url.password = password;
   return url.toString();
 }
 
 function lastLogged(pathSuffix: string) {
-  return sandbox.state.requests().filter((entry) => entry.path.endsWith(pathSuffix)).at(-1);
+  return sandbox().state.requests().filter((entry) => entry.path.endsWith(pathSuffix)).at(-1);
 }
 
 describe("HTTP server", () => {
   it("serves the API with links built from its own URL", async () => {
-    expect(sandbox.url).toMatch(/^http:\/\/localhost:\d+$/);
-    const response = await fetch(`${sandbox.url}/2.0/repositories/acme?pagelen=5&fields=%2Bvalues.links`, {
+    expect(sandbox().url).toMatch(/^http:\/\/localhost:\d+$/);
+    const response = await fetch(`${sandbox().url}/2.0/repositories/acme?pagelen=5&fields=%2Bvalues.links`, {
       headers: { Authorization: `Basic ${Buffer.from(`alice@example.com:${SANDBOX_ACCOUNTS.alice.apiToken}`).toString("base64")}` },
     });
     expect(response.status).toBe(200);
     const body = await response.json();
-    expect(body.next).toBe(`${sandbox.url}/2.0/repositories/acme?pagelen=5&fields=%2Bvalues.links&page=2`);
-    const host = new URL(sandbox.url).host;
+    expect(body.next).toBe(`${sandbox().url}/2.0/repositories/acme?pagelen=5&fields=%2Bvalues.links&page=2`);
+    const host = new URL(sandbox().url).host;
     expect(body.values[0].links.clone[0].href).toBe(`http://alice@${host}/${body.values[0].full_name}.git`);
-    expect(body.values[0].links.html.href).toBe(`${sandbox.url}/${body.values[0].full_name}`);
+    expect(body.values[0].links.html.href).toBe(`${sandbox().url}/${body.values[0].full_name}`);
   });
 
   it("runs the OAuth code flow over HTTP", async () => {
-    const page = await fetch(`${sandbox.url}/site/oauth2/authorize?client_id=${SANDBOX_CONSUMER.key}&response_type=code&state=s`);
+    const page = await fetch(`${sandbox().url}/site/oauth2/authorize?client_id=${SANDBOX_CONSUMER.key}&response_type=code&state=s`);
     expect(await page.text()).toContain("Authorize Ferry");
-    const decision = await fetch(`${sandbox.url}/site/oauth2/authorize`, {
+    const decision = await fetch(`${sandbox().url}/site/oauth2/authorize`, {
       method: "POST",
       redirect: "manual",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
@@ -62,7 +46,7 @@ describe("HTTP server", () => {
     });
     expect(decision.status).toBe(302);
     const code = new URL(decision.headers.get("location")!).searchParams.get("code")!;
-    const tokenResponse = await fetch(`${sandbox.url}/site/oauth2/access_token`, {
+    const tokenResponse = await fetch(`${sandbox().url}/site/oauth2/access_token`, {
       method: "POST",
       headers: {
         Authorization: `Basic ${Buffer.from(`${SANDBOX_CONSUMER.key}:${SANDBOX_CONSUMER.secret}`).toString("base64")}`,
@@ -72,14 +56,14 @@ describe("HTTP server", () => {
     });
     const tokens = await tokenResponse.json();
     expect(tokens.state).toBe("authorization_code");
-    const user = await (await fetch(`${sandbox.url}/2.0/user`, { headers: { Authorization: `Bearer ${tokens.access_token}` } })).json();
+    const user = await (await fetch(`${sandbox().url}/2.0/user`, { headers: { Authorization: `Bearer ${tokens.access_token}` } })).json();
     expect(user.nickname).toBe("carol");
   });
 
   it("answers the admin endpoints", async () => {
-    const config = await (await fetch(`${sandbox.url}/_sandbox/config`)).json();
+    const config = await (await fetch(`${sandbox().url}/_sandbox/config`)).json();
     expect(config).toMatchObject({ tokenLifetimeSeconds: 7200, issuesRemoved: true });
-    const avatar = await fetch(`${sandbox.url}/_sandbox/avatars/user/${SANDBOX_ACCOUNTS.alice.uuid.slice(1, -1)}.svg`);
+    const avatar = await fetch(`${sandbox().url}/_sandbox/avatars/user/${SANDBOX_ACCOUNTS.alice.uuid.slice(1, -1)}.svg`);
     expect(avatar.headers.get("content-type")).toBe("image/svg+xml");
     expect(await avatar.text()).toContain(">AA<");
   });
@@ -101,14 +85,14 @@ describe("git over HTTP", () => {
 
   it("refuses a private repository without credentials (401 with a Basic challenge)", async () => {
     await expect(clone(remote(SANDBOX_REPOSITORIES.privateRepo))).rejects.toThrow();
-    const response = await fetch(`${sandbox.url}/${SANDBOX_REPOSITORIES.privateRepo}.git/info/refs?service=git-upload-pack`);
+    const response = await fetch(`${sandbox().url}/${SANDBOX_REPOSITORIES.privateRepo}.git/info/refs?service=git-upload-pack`);
     expect(response.status).toBe(401);
     expect(response.headers.get("www-authenticate")).toBe('Basic realm="Bitbucket.org HTTP"');
     expect(lastLogged("/info/refs")).toMatchObject({ status: 401, account: null });
   });
 
   it("clones a private repository with x-token-auth and an OAuth access token", async () => {
-    const { accessToken } = sandbox.state.grantTokensFor("bob");
+    const { accessToken } = sandbox().state.grantTokensFor("bob");
     const dir = await clone(remote(SANDBOX_REPOSITORIES.privateRepo, "x-token-auth", accessToken));
     expect((await git(["rev-parse", "--abbrev-ref", "HEAD"], dir)).trim()).toBe("main");
     expect(lastLogged("/git-upload-pack")).toMatchObject({ status: 200, account: "bob" });
@@ -159,7 +143,7 @@ describe("git over HTTP", () => {
   it("accepts gzip request bodies (protocol v2 ls-refs)", async () => {
     const pkt = (line: string) => `${(line.length + 4).toString(16).padStart(4, "0")}${line}`;
     const body = gzipSync(Buffer.from(`${pkt("command=ls-refs\n")}0001${pkt("symrefs\n")}0000`));
-    const response = await fetch(`${sandbox.url}/${SANDBOX_REPOSITORIES.publicRepo}.git/git-upload-pack`, {
+    const response = await fetch(`${sandbox().url}/${SANDBOX_REPOSITORIES.publicRepo}.git/git-upload-pack`, {
       method: "POST",
       headers: {
         "Content-Type": "application/x-git-upload-pack-request",
@@ -179,12 +163,12 @@ describe("git over HTTP", () => {
 
 describe("repository content over git", () => {
   const aliceUrl = (fullName: string, suffix = "") => {
-    const url = new URL(`${sandbox.url}/${fullName}.git${suffix}`);
+    const url = new URL(`${sandbox().url}/${fullName}.git${suffix}`);
     url.username = "x-bitbucket-api-token-auth";
     url.password = SANDBOX_ACCOUNTS.alice.apiToken;
     return url.toString();
   };
-  const anonymousUrl = (fullName: string, suffix = "") => `${sandbox.url}/${fullName}.git${suffix}`;
+  const anonymousUrl = (fullName: string, suffix = "") => `${sandbox().url}/${fullName}.git${suffix}`;
   const expected = showcaseExpectations();
 
   it("has the branches, tags and commit hashes the API reports", async () => {
@@ -227,12 +211,12 @@ describe("repository content over git", () => {
     // No wiki on this repository.
     await expect(clone(aliceUrl(SANDBOX_REPOSITORIES.personalPublic, "/wiki"))).rejects.toThrow();
     expect(lastLogged("/wiki/info/refs")).toMatchObject({ status: 404 });
-    sandbox.state.updateKnobs({ wikisRemoved: true });
+    sandbox().state.updateKnobs({ wikisRemoved: true });
     try {
       await expect(clone(aliceUrl(SANDBOX_REPOSITORIES.privateRepo, "/wiki"))).rejects.toThrow();
       expect(lastLogged("/wiki/info/refs")).toMatchObject({ status: 404, account: "alice" });
     } finally {
-      sandbox.state.updateKnobs({ wikisRemoved: false });
+      sandbox().state.updateKnobs({ wikisRemoved: false });
     }
   });
 
@@ -244,8 +228,8 @@ describe("repository content over git", () => {
       expect(createHash("sha256").update(content).digest("hex")).toBe(object.oid);
     }
     expect((await readFile(path.join(target, "assets/logo.png"))).subarray(0, 4).toString("latin1")).toBe("\x89PNG");
-    expect(sandbox.state.requests().some((entry) => entry.path.endsWith("/info/lfs/objects/batch") && entry.status === 200 && entry.account === "alice")).toBe(true);
-    expect(sandbox.state.requests().filter((entry) => entry.path.startsWith("/_lfs/") && entry.status === 200).length).toBeGreaterThanOrEqual(expected.lfsObjects.length);
+    expect(sandbox().state.requests().some((entry) => entry.path.endsWith("/info/lfs/objects/batch") && entry.status === 200 && entry.account === "alice")).toBe(true);
+    expect(sandbox().state.requests().filter((entry) => entry.path.startsWith("/_lfs/") && entry.status === 200).length).toBeGreaterThanOrEqual(expected.lfsObjects.length);
     // Without the filters, the checkout holds the pointer files.
     const plain = await clone(aliceUrl(SANDBOX_REPOSITORIES.privateRepo));
     expect(await readFile(path.join(plain, "assets/logo.png"), "utf8")).toBe(`version https://git-lfs.github.com/spec/v1\noid sha256:${expected.lfsObjects[0]!.oid}\nsize ${expected.lfsObjects[0]!.size}\n`);
@@ -253,7 +237,7 @@ describe("repository content over git", () => {
 
   it("serves LFS batch over HTTP with download links on the server's URL", async () => {
     const object = expected.lfsObjects[1]!;
-    const response = await fetch(`${sandbox.url}/${SANDBOX_REPOSITORIES.privateRepo}.git/info/lfs/objects/batch`, {
+    const response = await fetch(`${sandbox().url}/${SANDBOX_REPOSITORIES.privateRepo}.git/info/lfs/objects/batch`, {
       method: "POST",
       headers: {
         Accept: "application/vnd.git-lfs+json",
@@ -264,7 +248,7 @@ describe("repository content over git", () => {
     });
     expect(response.status).toBe(200);
     const body = await response.json();
-    expect(body.objects[0].actions.download.href).toBe(`${sandbox.url}/_lfs/acme/rocket-launcher/${object.oid}`);
+    expect(body.objects[0].actions.download.href).toBe(`${sandbox().url}/_lfs/acme/rocket-launcher/${object.oid}`);
     const bytes = await fetch(body.objects[0].actions.download.href, { headers: body.objects[0].actions.download.header });
     expect(Buffer.from(await bytes.arrayBuffer()).length).toBe(object.size);
   });

@@ -10,8 +10,7 @@
  * (./data/sandbox), SANDBOX_SCALE, SANDBOX_BENCH, SANDBOX_CLIENT_ID / SANDBOX_CLIENT_SECRET and
  * the knobs (see README.md).
  */
-import path from "node:path";
-import { answerGit, isMainModule, portFromEnv, runFromCommandLine, startHandlerServer, type SandboxServerOf, type SandboxServerOptionsOf } from "../common/http-server";
+import { isMainModule, nativeGit, runFromCommandLine, sandboxPlacement, startHandlerServer, type SandboxServerOf, type SandboxServerOptionsOf } from "../common/http-server";
 import { callerNickname } from "./auth";
 import { authorizeGit, matchGitRoute } from "./git-access";
 import { GitBackend } from "./git-backend";
@@ -29,25 +28,19 @@ export type SandboxServer = SandboxServerOf<SandboxState>;
 
 export async function startSandboxServer(options: SandboxServerOptions = {}): Promise<SandboxServer> {
   const state = options.state ?? createSandboxState(sandboxOptionsFromEnv(process.env));
-  const dataDir = path.resolve(options.dataDir ?? (process.env.SANDBOX_DATA_DIR || "./data/sandbox"));
-  const host = options.host ?? (process.env.SANDBOX_HOST || "127.0.0.1");
+  const { dataDir, ...listen } = sandboxPlacement(options, "SANDBOX_", { port: 4010, dataDir: "./data/sandbox" });
   const git = new GitBackend(state, dataDir);
   const server = await startHandlerServer({
     name: "bitbucket sandbox",
-    port: options.port ?? portFromEnv("SANDBOX_PORT", 4010),
-    host,
-    publicUrl: options.publicUrl ?? (process.env.SANDBOX_PUBLIC_URL || undefined),
+    ...listen,
     handlers: (base) => createBitbucketHandlers(state, { webUrl: base, apiUrl: base }),
-    native: async (req, res, url) => {
-      const gitRoute = matchGitRoute(url.pathname, url.searchParams);
-      if (!gitRoute) return false;
-      const method = req.method ?? "GET";
-      const decision = authorizeGit(state, gitRoute, req.headers.authorization ?? null);
-      const account = callerNickname(decision.caller);
-      const status = await answerGit(req, res, decision.allowed ? { serve: () => git.serve(req, res, gitRoute, decision.repository, account) } : { refusal: decision.response });
-      logRequest(state, method, url, status, account);
-      return true;
-    },
+    native: nativeGit({
+      match: matchGitRoute,
+      authorize: (route, authorization) => authorizeGit(state, route, authorization),
+      account: callerNickname,
+      serve: (req, res, route, decision, account) => git.serve(req, res, route, decision.repository, account),
+      log: (method, url, status, account) => logRequest(state, method, url, status, account),
+    }),
   });
   return { ...server, state, dataDir };
 }

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { BENCH_WORKSPACE, benchAccounts, benchWorkspace, generateBenchDetail, resolveBench, type BenchOptions, type ResolvedBench } from "./bench";
 import type { RepositoryDetail } from "./content";
 import { generateGenericDetail } from "./generate";
-import { FaultDice } from "../common/random";
+import { SeededKnobs } from "../common/random";
 import {
   HIDDEN_WORKSPACES,
   SANDBOX_ACCOUNT_LIST,
@@ -23,7 +23,8 @@ import {
 } from "./seed";
 import { showcaseDetail } from "./showcase";
 import { SandboxStateError } from "../common/state-error";
-import { LoggingState, envNumber, type RequestLogEntry } from "../common/request-log";
+import { envNumber, type RequestLogEntry } from "../common/request-log";
+import { KnobbedState } from "../common/sandbox-state";
 import { routeTemplate } from "./stats";
 
 // ---------------------------------------------------------------------------------------------
@@ -138,20 +139,18 @@ interface WorkspaceRepositories {
   readonly bySlug: ReadonlyMap<string, RepositoryRecord>;
 }
 
-export class SandboxState extends LoggingState {
-  readonly options: SandboxStateOptions;
+export class SandboxState extends KnobbedState<SandboxKnobs> {
+  declare readonly options: SandboxStateOptions;
   readonly consumer: SandboxConsumer;
   readonly workspaces: readonly WorkspaceSeed[];
   /** The resolved bench options, or null without bench. */
   readonly bench: ResolvedBench | null;
   /** Every account's seed: the three sandbox accounts, then bench accounts. */
   readonly seedAccounts: readonly SandboxAccountSeed[];
-  knobs!: SandboxKnobs;
   accounts!: SandboxAccount[];
   readonly accessTokens = new Map<string, AccessTokenRecord>();
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   readonly authorizationCodes = new Map<string, AuthorizationCodeRecord>();
-  private readonly faults = new FaultDice(1);
   private readonly workspaceBySlug = new Map<string, WorkspaceSeed>();
   private readonly repositoryCache = new Map<string, WorkspaceRepositories>();
   private readonly detailCache = new Map<string, RepositoryDetail>();
@@ -159,8 +158,7 @@ export class SandboxState extends LoggingState {
   private readonly seedByNickname = new Map<string, SandboxAccountSeed>();
 
   constructor(options: SandboxStateOptions = {}) {
-    super(routeTemplate, options.requestLogLimit);
-    this.options = options;
+    super(routeTemplate, options, new SeededKnobs((value) => knobsSchema.parse(value), (patch) => knobsSchema.partial().strict().parse(patch)));
     this.consumer = { ...SANDBOX_CONSUMER, ...options.consumer };
     this.bench = resolveBench(options.bench);
     const extraAccounts = this.bench ? benchAccounts(this.bench.users) : [];
@@ -177,33 +175,20 @@ export class SandboxState extends LoggingState {
     this.reset();
   }
 
-  now(): number {
-    return (this.options.now ?? Date.now)();
-  }
-
   /** Back to the start: seed accounts, no tokens, empty log (indexes restart at 0), initial knobs, PRNG reseeded. */
   reset(): void {
-    this.knobs = knobsSchema.parse({ ...DEFAULT_KNOBS, ...this.options.knobs });
+    this.seededKnobs.reset({ ...DEFAULT_KNOBS, ...this.options.knobs });
     this.accounts = this.seedAccounts.map((account) => ({ ...account }));
     this.accountIndex = null;
     this.accessTokens.clear();
     this.refreshTokens.clear();
     this.authorizationCodes.clear();
     this.log.reset();
-    this.faults.reseed(this.knobs.seed);
-  }
-
-  /** Validates and applies a partial knob update; a new `seed` restarts the fault sequence. */
-  updateKnobs(patch: unknown): SandboxKnobs {
-    const parsed = knobsSchema.partial().strict().parse(patch);
-    this.knobs = { ...this.knobs, ...parsed };
-    if (parsed.seed !== undefined) this.faults.reseed(parsed.seed);
-    return this.knobs;
   }
 
   /** Draws the fault for one API request. */
   nextFault(): "429" | "5xx" | null {
-    return ([null, "429", "5xx"] as const)[this.faults.draw([this.knobs.rateLimit429Ratio, this.knobs.error5xxRatio]) + 1]!;
+    return this.seededKnobs.drawFault([["429", this.knobs.rateLimit429Ratio], ["5xx", this.knobs.error5xxRatio]] as const);
   }
 
   // --- accounts ----------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 /** Running the real git client against a sandbox server in tests, isolated from the machine's configuration. */
 import { execFile, execFileSync } from "node:child_process";
-import { devNull } from "node:os";
+import { mkdtemp, rm } from "node:fs/promises";
+import { devNull, tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { afterAll, beforeAll } from "vitest";
 
 const execFileAsync = promisify(execFile);
 
@@ -35,4 +37,29 @@ export function gitClient(work: () => string) {
     return target;
   };
   return { git, clone };
+}
+
+/**
+ * A sandbox server for the tests of one file: started before them on a fresh temporary data
+ * folder, stopped after them, its folders removed; with a git client whose home is another one.
+ */
+export function sandboxForTests<S extends { close(): Promise<void> }>(name: string, start: (dataDir: string) => Promise<S>) {
+  let server: S | undefined;
+  let dataDir = "";
+  let work = "";
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), `${name}-data-`));
+    work = await mkdtemp(path.join(tmpdir(), `${name}-work-`));
+    server = await start(dataDir);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(work, { recursive: true, force: true });
+  });
+  const sandbox = (): S => {
+    if (!server) throw new Error(`${name} has not started`);
+    return server;
+  };
+  return { sandbox, ...gitClient(() => work) };
 }

@@ -176,3 +176,40 @@ export async function answerGit(req: IncomingMessage, res: ServerResponse, outco
   await writeFetchResponse(res, outcome.refusal, req.method ?? "GET");
   return outcome.refusal.status;
 }
+
+/** Where a sandbox listens and keeps its git repositories: the options, else `${envPrefix}PORT`, `_HOST`, `_PUBLIC_URL` and `_DATA_DIR` from the environment, else the defaults. */
+export function sandboxPlacement(options: SandboxServerOptionsOf<unknown>, envPrefix: string, defaults: { port: number; dataDir: string }) {
+  return {
+    port: options.port ?? portFromEnv(`${envPrefix}PORT`, defaults.port),
+    host: options.host ?? (process.env[`${envPrefix}HOST`] || "127.0.0.1"),
+    publicUrl: options.publicUrl ?? (process.env[`${envPrefix}PUBLIC_URL`] || undefined),
+    dataDir: path.resolve(options.dataDir ?? (process.env[`${envPrefix}DATA_DIR`] || defaults.dataDir)),
+  };
+}
+
+/** A sandbox's verdict on a git request: allowed (with what it needs to serve it) or refused with a response. */
+export type GitDecisionOf<Caller> = { readonly allowed: true; readonly caller: Caller } | { readonly allowed: false; readonly caller: Caller; readonly response: Response };
+
+/** The git side of a sandbox: which URLs are git, who may use them, how they are served and logged. */
+export interface SandboxGit<Route, Decision extends GitDecisionOf<unknown>> {
+  match(pathname: string, search: URLSearchParams): Route | null;
+  authorize(route: Route, authorization: string | null): Decision;
+  account(caller: Decision["caller"]): string | null;
+  serve(req: IncomingMessage, res: ServerResponse, route: Route, decision: Extract<Decision, { allowed: true }>, account: string | null): Promise<number>;
+  log(method: string, url: URL, status: number, account: string | null): void;
+}
+
+/** Serves git smart HTTP beside the msw handlers: the access check, then git http-backend or the refusal, then the request log. */
+export function nativeGit<Route, Decision extends GitDecisionOf<unknown>>(git: SandboxGit<Route, Decision>): NonNullable<HandlerServerOptions["native"]> {
+  return async (req, res, url) => {
+    const route = git.match(url.pathname, url.searchParams);
+    if (!route) return false;
+    const decision = git.authorize(route, req.headers.authorization ?? null);
+    const account = git.account(decision.caller);
+    const outcome = decision.allowed
+      ? { serve: () => git.serve(req, res, route, decision as Extract<Decision, { allowed: true }>, account) }
+      : { refusal: (decision as Extract<Decision, { allowed: false }>).response };
+    git.log(req.method ?? "GET", url, await answerGit(req, res, outcome), account);
+    return true;
+  };
+}

@@ -59,3 +59,37 @@ export class FaultDice {
     return hit;
   }
 }
+
+/** A sandbox's knobs with a fault `seed`: validated updates, and a new seed restarts the fault sequence. */
+export class SeededKnobs<K extends { seed: number }> {
+  private readonly dice = new FaultDice(1);
+  private current!: K;
+
+  constructor(
+    private readonly parse: (value: unknown) => K,
+    private readonly parsePatch: (patch: unknown) => Partial<K>,
+  ) {}
+
+  get values(): K {
+    return this.current;
+  }
+
+  /** Back to `initial` (validated), the fault sequence restarted from its seed. */
+  reset(initial: unknown): void {
+    this.current = this.parse(initial);
+    this.dice.reseed(this.current.seed);
+  }
+
+  update(patch: unknown): K {
+    const parsed = this.parsePatch(patch);
+    this.current = { ...this.current, ...parsed };
+    if (parsed.seed !== undefined) this.dice.reseed(parsed.seed);
+    return this.current;
+  }
+
+  /** The first of `faults` whose ratio hit in this draw, or null. */
+  drawFault<F>(faults: readonly (readonly [F, number])[]): F | null {
+    const hit = this.dice.draw(faults.map(([, ratio]) => ratio));
+    return hit === -1 ? null : faults[hit]![0];
+  }
+}

@@ -40,6 +40,11 @@ export function gitIdentity(user: UserSeed): GitIdentity {
 
 type Without<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
 
+function added<T>(list: T[], record: T): T {
+  list.push(record);
+  return record;
+}
+
 /** Collects a repository's records with ids derived from the repository id. */
 export class ContentBuilder {
   readonly labels: LabelRecord[] = [];
@@ -62,45 +67,31 @@ export class ContentBuilder {
   }
 
   label(name: string, color: string, description: string | null = null): LabelRecord {
-    const record = { id: this.id(), name, color, description, default: false };
-    this.labels.push(record);
-    return record;
+    return added(this.labels, { id: this.id(), name, color, description, default: false });
   }
 
   milestone(fields: Omit<MilestoneRecord, "id" | "number">): MilestoneRecord {
-    const record = { ...fields, id: this.id(), number: this.milestones.length + 1 };
-    this.milestones.push(record);
-    return record;
+    return added(this.milestones, { ...fields, id: this.id(), number: this.milestones.length + 1 });
   }
 
   item(fields: Without<ItemRecord, "id" | "number" | "reactions" | "closed_by" | "state_reason" | "locked" | "pull">): ItemRecord {
-    const record: ItemRecord = { closed_by: null, state_reason: null, locked: false, reactions: {}, pull: null, ...fields, id: this.id(), number: this.items.length + 1 };
-    this.items.push(record);
-    return record;
+    return added(this.items, { closed_by: null, state_reason: null, locked: false, reactions: {}, pull: null, ...fields, id: this.id(), number: this.items.length + 1 });
   }
 
   comment(fields: Without<IssueCommentRecord, "id" | "updated_at" | "reactions">): IssueCommentRecord {
-    const record = { updated_at: fields.created_at, reactions: {}, ...fields, id: this.id() };
-    this.issueComments.push(record);
-    return record;
+    return added(this.issueComments, { updated_at: fields.created_at, reactions: {}, ...fields, id: this.id() });
   }
 
   review(fields: Omit<ReviewRecord, "id">): ReviewRecord {
-    const record = { ...fields, id: this.id() };
-    this.reviews.push(record);
-    return record;
+    return added(this.reviews, { ...fields, id: this.id() });
   }
 
   reviewComment(fields: Without<ReviewCommentRecord, "id" | "updated_at" | "reactions" | "start_line" | "start_side" | "in_reply_to_id">): ReviewCommentRecord {
-    const record = { updated_at: fields.created_at, reactions: {}, start_line: null, start_side: null, in_reply_to_id: null, ...fields, id: this.id() };
-    this.reviewComments.push(record);
-    return record;
+    return added(this.reviewComments, { updated_at: fields.created_at, reactions: {}, start_line: null, start_side: null, in_reply_to_id: null, ...fields, id: this.id() });
   }
 
   event(fields: Omit<EventRecord, "id">): EventRecord {
-    const record = { ...fields, id: this.id() };
-    this.events.push(record);
-    return record;
+    return added(this.events, { ...fields, id: this.id() });
   }
 
   content(git: HashedGitPlan, rest: Partial<Pick<RepositoryContent, "wiki" | "lfs" | "releases" | "protections">> = {}): RepositoryContent {

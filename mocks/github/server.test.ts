@@ -1,31 +1,15 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LFS_CONFIG, gitClient, hasGitLfs } from "../common/git-test-support";
-import { GITHUB_ACCOUNTS, GITHUB_GISTS, SHOWCASE_ATTACHMENTS, createGithubState, showcaseExpectations, showcaseLfsObjects, startGithubServer, type GithubServer } from "./index";
+import { describe, expect, it } from "vitest";
+import { LFS_CONFIG, hasGitLfs, sandboxForTests } from "../common/git-test-support";
+import { GITHUB_ACCOUNTS, GITHUB_GISTS, SHOWCASE_ATTACHMENTS, createGithubState, showcaseExpectations, showcaseLfsObjects, startGithubServer } from "./index";
 
-let sandbox: GithubServer;
-let dataDir: string;
-let work: string;
-const { git, clone } = gitClient(() => work);
+const { sandbox, git, clone } = sandboxForTests("gh-sandbox", (dataDir) => startGithubServer({ port: 0, dataDir, state: createGithubState() }));
 const expected = showcaseExpectations();
 
-beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), "gh-sandbox-data-"));
-  work = await mkdtemp(path.join(tmpdir(), "gh-sandbox-work-"));
-  sandbox = await startGithubServer({ port: 0, dataDir, state: createGithubState() });
-});
-
-afterAll(async () => {
-  await sandbox?.close();
-  await rm(dataDir, { recursive: true, force: true });
-  await rm(work, { recursive: true, force: true });
-});
-
 function remote(repository: string, token: string | null = GITHUB_ACCOUNTS.alice.token): string {
-  const url = new URL(`${sandbox.url}/${repository}.git`);
+  const url = new URL(`${sandbox().url}/${repository}.git`);
   if (token) {
     url.username = "x-access-token";
     url.password = token;
@@ -34,23 +18,23 @@ function remote(repository: string, token: string | null = GITHUB_ACCOUNTS.alice
 }
 
 function lastLogged(suffix: string) {
-  return sandbox.state.requests().filter((entry) => entry.path.endsWith(suffix)).at(-1);
+  return sandbox().state.requests().filter((entry) => entry.path.endsWith(suffix)).at(-1);
 }
 
 describe("HTTP server", () => {
   it("serves the API at the root and under /api/v3 with links on its own origin", async () => {
-    const root = (await (await fetch(`${sandbox.url}/repos/acme/rocket`, { headers: { Authorization: `token ${GITHUB_ACCOUNTS.alice.token}` } })).json()) as Record<string, unknown>;
-    expect(root).toMatchObject({ url: `${sandbox.url}/repos/acme/rocket`, clone_url: `${sandbox.url}/acme/rocket.git` });
-    const ghes = (await (await fetch(`${sandbox.url}/api/v3/repos/acme/rocket`, { headers: { Authorization: `Bearer ${GITHUB_ACCOUNTS.alice.token}` } })).json()) as Record<string, unknown>;
-    expect(ghes.url).toBe(`${sandbox.url}/api/v3/repos/acme/rocket`);
+    const root = (await (await fetch(`${sandbox().url}/repos/acme/rocket`, { headers: { Authorization: `token ${GITHUB_ACCOUNTS.alice.token}` } })).json()) as Record<string, unknown>;
+    expect(root).toMatchObject({ url: `${sandbox().url}/repos/acme/rocket`, clone_url: `${sandbox().url}/acme/rocket.git` });
+    const ghes = (await (await fetch(`${sandbox().url}/api/v3/repos/acme/rocket`, { headers: { Authorization: `Bearer ${GITHUB_ACCOUNTS.alice.token}` } })).json()) as Record<string, unknown>;
+    expect(ghes.url).toBe(`${sandbox().url}/api/v3/repos/acme/rocket`);
   });
 
   it("serves attachments linked from the showcase bodies", async () => {
-    const response = await fetch(`${sandbox.url}${SHOWCASE_ATTACHMENTS.screenshot}`);
+    const response = await fetch(`${sandbox().url}${SHOWCASE_ATTACHMENTS.screenshot}`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("image/png");
     expect(Buffer.from(await response.arrayBuffer()).subarray(1, 4).toString()).toBe("PNG");
-    expect((await fetch(`${sandbox.url}/user-attachments/assets/unknown`)).status).toBe(404);
+    expect((await fetch(`${sandbox().url}/user-attachments/assets/unknown`)).status).toBe(404);
   });
 });
 
@@ -61,7 +45,7 @@ describe("git over HTTP", () => {
     expect((await git(["log", "--format=%s", "-1"], dir)).trim()).toBe("Merge pull request #4 from acme/feature/countdown");
     const refs = await git(["ls-remote", remote("acme/rocket")]);
     for (const ref of ["refs/heads/feature/telemetry", "refs/heads/release/1.x", "refs/tags/v1.0.0", "refs/pull/4/head", "refs/pull/5/head"]) expect(refs).toContain(ref);
-    const pull = (await (await fetch(`${sandbox.url}/repos/acme/rocket/pulls/5`, { headers: { Authorization: `token ${GITHUB_ACCOUNTS.alice.token}` } })).json()) as { head: { sha: string } };
+    const pull = (await (await fetch(`${sandbox().url}/repos/acme/rocket/pulls/5`, { headers: { Authorization: `token ${GITHUB_ACCOUNTS.alice.token}` } })).json()) as { head: { sha: string } };
     await git(["fetch", "--quiet", "origin", "+refs/pull/*/head:refs/pull/*/head"], dir);
     expect((await git(["rev-parse", "refs/pull/5/head"], dir)).trim()).toBe(pull.head.sha);
     expect(lastLogged("/git-upload-pack")).toMatchObject({ method: "POST", status: 200, account: "alice" });
@@ -75,7 +59,7 @@ describe("git over HTTP", () => {
 
   it("clones a gist with its history", async () => {
     const gist = GITHUB_GISTS[0]!;
-    const dir = await clone(`${sandbox.url}/${gist.id}.git`);
+    const dir = await clone(`${sandbox().url}/${gist.id}.git`);
     expect((await git(["rev-list", "--count", "HEAD"], dir)).trim()).toBe(String(gist.revisions.length));
     expect((await readdir(dir)).filter((name) => !name.startsWith(".")).sort()).toEqual(["README.md", "deploy.sh"]);
   });
@@ -96,7 +80,7 @@ describe("Git LFS", () => {
   const objects = showcaseLfsObjects();
   const auth = `Basic ${Buffer.from(`alice:${GITHUB_ACCOUNTS.alice.token}`).toString("base64")}`;
   const batch = (body: unknown, authorization: string | null = auth) =>
-    fetch(`${sandbox.url}/acme/rocket.git/info/lfs/objects/batch`, {
+    fetch(`${sandbox().url}/acme/rocket.git/info/lfs/objects/batch`, {
       method: "POST",
       headers: { Accept: "application/vnd.git-lfs+json", "Content-Type": "application/vnd.git-lfs+json", ...(authorization ? { Authorization: authorization } : {}) },
       body: JSON.stringify(body),

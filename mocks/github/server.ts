@@ -8,8 +8,7 @@
  * Env: GITHUB_SANDBOX_PORT (4020), GITHUB_SANDBOX_HOST (127.0.0.1), GITHUB_SANDBOX_PUBLIC_URL,
  * GITHUB_SANDBOX_DATA_DIR (./data/sandbox-github), GITHUB_SANDBOX_BENCH and the knobs (README.md).
  */
-import path from "node:path";
-import { answerGit, isMainModule, portFromEnv, runFromCommandLine, startHandlerServer, type SandboxServerOf, type SandboxServerOptionsOf } from "../common/http-server";
+import { isMainModule, nativeGit, runFromCommandLine, sandboxPlacement, startHandlerServer, type SandboxServerOf, type SandboxServerOptionsOf } from "../common/http-server";
 import { callerLogin } from "./api";
 import { authorizeGit, GithubGit, matchGitRoute } from "./git";
 import { createGithubHandlers } from "./handlers";
@@ -24,24 +23,19 @@ export type GithubServer = SandboxServerOf<GithubState>;
 
 export async function startGithubServer(options: GithubServerOptions = {}): Promise<GithubServer> {
   const state = options.state ?? createGithubState(githubOptionsFromEnv(process.env));
-  const dataDir = path.resolve(options.dataDir ?? (process.env.GITHUB_SANDBOX_DATA_DIR || "./data/sandbox-github"));
+  const { dataDir, ...listen } = sandboxPlacement(options, "GITHUB_SANDBOX_", { port: 4020, dataDir: "./data/sandbox-github" });
   const git = new GithubGit(state, dataDir);
   const server = await startHandlerServer({
     name: "github sandbox",
-    port: options.port ?? portFromEnv("GITHUB_SANDBOX_PORT", 4020),
-    host: options.host ?? (process.env.GITHUB_SANDBOX_HOST || "127.0.0.1"),
-    publicUrl: options.publicUrl ?? (process.env.GITHUB_SANDBOX_PUBLIC_URL || undefined),
+    ...listen,
     handlers: (base) => createGithubHandlers(state, { apiUrl: base, webUrl: base }),
-    native: async (req, res, url) => {
-      const route = matchGitRoute(url.pathname, url.searchParams);
-      if (!route) return false;
-      const method = req.method ?? "GET";
-      const decision = authorizeGit(state, route, req.headers.authorization ?? null);
-      const account = callerLogin(decision.caller);
-      const status = await answerGit(req, res, decision.allowed ? { serve: () => git.serve(req, res, decision, account) } : { refusal: decision.response });
-      state.logRequest(method, url, status, account);
-      return true;
-    },
+    native: nativeGit({
+      match: matchGitRoute,
+      authorize: (route, authorization) => authorizeGit(state, route, authorization),
+      account: callerLogin,
+      serve: (req, res, _route, decision, account) => git.serve(req, res, decision, account),
+      log: (method, url, status, account) => state.logRequest(method, url, status, account),
+    }),
   });
   return { ...server, state, dataDir };
 }

@@ -6,8 +6,9 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { SandboxStateError } from "../common/state-error";
-import { LoggingState, envNumber, templateOf, type RequestLogEntry, type RouteTemplates } from "../common/request-log";
-import { FaultDice } from "../common/random";
+import { envNumber, templateOf, type RequestLogEntry, type RouteTemplates } from "../common/request-log";
+import { KnobbedState } from "../common/sandbox-state";
+import { SeededKnobs } from "../common/random";
 import { DEFAULT_BENCH, GENERIC_SIZES, generateSizedContent, type ContentSizes } from "./generate";
 import { PERMISSION_RANK, type GistSeed, type OrgSeed, type Permission, type RepoSeed, type RepositoryContent, type UserSeed } from "./model";
 import { BENCH_ORG, GITHUB_ACCOUNTS, GITHUB_ACCOUNT_LIST, GITHUB_GISTS, GITHUB_ORGS, sandboxRepositories } from "./seed";
@@ -95,14 +96,13 @@ export function routeTemplate(path: string): string {
   return templateOf(TEMPLATES, ["/user", "/search", "/rate_limit", "/api/v3/", "/login/"], path);
 }
 
-export class GithubState extends LoggingState {
-  readonly options: GithubStateOptions;
+export class GithubState extends KnobbedState<GithubKnobs> {
+  declare readonly options: GithubStateOptions;
   readonly orgs: readonly OrgSeed[];
   readonly repositories: readonly RepoSeed[];
   readonly gists: readonly GistSeed[] = GITHUB_GISTS;
   readonly benchSizes: ContentSizes | null;
   readonly oauthClient: { id: string; secret: string };
-  knobs!: GithubKnobs;
   accounts!: GithubAccount[];
   /** Token -> account id (seed tokens plus tokens issued by OAuth or the admin endpoint). */
   readonly tokens = new Map<string, number>();
@@ -110,14 +110,12 @@ export class GithubState extends LoggingState {
   readonly authorizationCodes = new Map<string, { accountId: number; redirectUri: string | null; expiresAt: number }>();
   readonly rateBuckets = new Map<string, RateBucket>();
   inFlight = 0;
-  private readonly faults = new FaultDice(1);
   private readonly contentCache = new Map<number, RepositoryContent>();
   private readonly repoById = new Map<number, RepoSeed>();
   private readonly repoByName = new Map<string, RepoSeed>();
 
   constructor(options: GithubStateOptions = {}) {
-    super(routeTemplate, options.requestLogLimit);
-    this.options = options;
+    super(routeTemplate, options, new SeededKnobs((value) => knobsSchema.parse(value), (patch) => knobsSchema.partial().strict().parse(patch)));
     this.benchSizes = options.bench ? { ...DEFAULT_BENCH, ...(options.bench === true ? {} : options.bench) } : null;
     this.orgs = [...GITHUB_ORGS, ...(this.benchSizes ? [BENCH_ORG] : [])];
     this.repositories = sandboxRepositories(options.repositories ?? 12, this.benchSizes !== null);
@@ -129,13 +127,9 @@ export class GithubState extends LoggingState {
     this.reset();
   }
 
-  now(): number {
-    return (this.options.now ?? Date.now)();
-  }
-
   /** Back to the start: seed accounts and tokens, empty log and buckets, initial knobs, PRNG reseeded. */
   reset(): void {
-    this.knobs = knobsSchema.parse({ ...DEFAULT_KNOBS, ...this.options.knobs });
+    this.seededKnobs.reset({ ...DEFAULT_KNOBS, ...this.options.knobs });
     this.accounts = GITHUB_ACCOUNT_LIST.map((account) => ({ ...account }));
     this.tokens.clear();
     this.revokedTokens.clear();
@@ -144,19 +138,11 @@ export class GithubState extends LoggingState {
     this.rateBuckets.clear();
     this.inFlight = 0;
     this.log.reset();
-    this.faults.reseed(this.knobs.seed);
-  }
-
-  updateKnobs(patch: unknown): GithubKnobs {
-    const parsed = knobsSchema.partial().strict().parse(patch);
-    this.knobs = { ...this.knobs, ...parsed };
-    if (parsed.seed !== undefined) this.faults.reseed(parsed.seed);
-    return this.knobs;
   }
 
   /** Draws the fault for one API request. */
   nextFault(): "secondary" | "5xx" | null {
-    return ([null, "secondary", "5xx"] as const)[this.faults.draw([this.knobs.secondaryRateLimitRatio, this.knobs.error5xxRatio]) + 1]!;
+    return this.seededKnobs.drawFault([["secondary", this.knobs.secondaryRateLimitRatio], ["5xx", this.knobs.error5xxRatio]] as const);
   }
 
   // --- accounts -----------------------------------------------------------------------------

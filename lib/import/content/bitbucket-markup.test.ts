@@ -20,14 +20,13 @@ describe("convertChangesetRefs", () => {
 });
 
 describe("convertCodeLanguageHints", () => {
-  it("moves #!lang from a fenced block's first line into the info string", () => {
-    expect(convertCodeLanguageHints("```\n#!python\nprint(1)\n```\n")).toBe("```python\nprint(1)\n```\n");
-    expect(convertCodeLanguageHints("~~~~  \n:::js\nx()\n~~~~")).toBe("~~~~js\nx()\n~~~~");
-  });
-
-  it("works inside lists and block quotes", () => {
-    expect(convertCodeLanguageHints("- item\n\n  ```\n  #!ruby\n  puts 1\n  ```\n")).toBe("- item\n\n  ```ruby\n  puts 1\n  ```\n");
-    expect(convertCodeLanguageHints("> ```\n> #!sh\n> ls\n> ```")).toBe("> ```sh\n> ls\n> ```");
+  it.each([
+    ["moves #!lang from a fenced block's first line into the info string", "```\n#!python\nprint(1)\n```\n", "```python\nprint(1)\n```\n"],
+    ["moves :::lang from a tilde fence's first line into the info string", "~~~~  \n:::js\nx()\n~~~~", "~~~~js\nx()\n~~~~"],
+    ["works inside lists", "- item\n\n  ```\n  #!ruby\n  puts 1\n  ```\n", "- item\n\n  ```ruby\n  puts 1\n  ```\n"],
+    ["works inside block quotes", "> ```\n> #!sh\n> ls\n> ```", "> ```sh\n> ls\n> ```"],
+  ])("%s", (_rule, text, expected) => {
+    expect(convertCodeLanguageHints(text)).toBe(expected);
   });
 
   it("turns a top-level indented block with #!lang into a fenced block", () => {

@@ -23,32 +23,19 @@ describe("codeBlocks", () => {
 });
 
 describe("mapProse", () => {
-  it("transforms prose only: code spans, fences and indented code stay literal", () => {
-    expect(upper("a `b` c ``d`e`` f")).toBe("A `b` C ``d`e`` F");
-    expect(upper("a\n\n```\nb\n```\nc")).toBe("A\n\n```\nb\n```\nC");
-    expect(upper("a\n\n    b\n\nc")).toBe("A\n\n    b\n\nC");
-  });
-
-  it("treats an unclosed fence as running to the end, like the renderer", () => {
-    expect(upper("a\n\n```\nb\nc")).toBe("A\n\n```\nb\nc");
-  });
-
-  it("treats unmatched backticks as text", () => {
-    expect(upper("a ` b ``")).toBe("A ` B ``");
-    expect(upper("a ``` b ` c")).toBe("A ``` B ` C");
-  });
-
-  it("matches code spans across a line break but not across a blank line", () => {
-    expect(upper("a `b\nc` d")).toBe("A `b\nc` D");
-    expect(upper("a `b\n\nc` d")).toBe("A `B\n\nC` D");
-  });
-
-  it("honours backslash-escaped backticks outside code only", () => {
-    expect(upper("\\`a\\` `b\\` c")).toBe("\\`A\\` `b\\` C");
-  });
-
-  it("four spaces after a paragraph line are a continuation, not code", () => {
-    expect(upper("a\n    b")).toBe("A\n    B");
+  it.each([
+    ["transforms prose only: code spans stay literal", "a `b` c ``d`e`` f", "A `b` C ``d`e`` F"],
+    ["transforms prose only: fences stay literal", "a\n\n```\nb\n```\nc", "A\n\n```\nb\n```\nC"],
+    ["transforms prose only: indented code stays literal", "a\n\n    b\n\nc", "A\n\n    b\n\nC"],
+    ["treats an unclosed fence as running to the end, like the renderer", "a\n\n```\nb\nc", "A\n\n```\nb\nc"],
+    ["treats an unmatched backtick as text", "a ` b ``", "A ` B ``"],
+    ["treats unmatched backtick runs as text", "a ``` b ` c", "A ``` B ` C"],
+    ["matches code spans across a line break", "a `b\nc` d", "A `b\nc` D"],
+    ["does not match code spans across a blank line", "a `b\n\nc` d", "A `B\n\nC` D"],
+    ["honours backslash-escaped backticks outside code only", "\\`a\\` `b\\` c", "\\`A\\` `b\\` C"],
+    ["takes four spaces after a paragraph line as a continuation, not code", "a\n    b", "A\n    B"],
+  ])("%s", (_rule, text, expected) => {
+    expect(upper(text)).toBe(expected);
   });
 
   it("is linear on pathological backtick input", () => {

@@ -1,3 +1,4 @@
+import { percentDecoded } from "@/lib/markdown";
 import { mapProse } from "./markdown-structure";
 
 /**
@@ -94,14 +95,6 @@ function trimTrailing(url: string): string {
   return url.slice(0, end);
 }
 
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
-
 function hostKey(url: URL): string {
   return `${url.hostname.replace(/^www\./, "")}:${url.port}`;
 }
@@ -192,7 +185,7 @@ export function createUrlRewriter({ sourceRepositoryUrl, targetProjectUrl }: Ref
   const repositorySegments = source.pathname
     .split("/")
     .filter(Boolean)
-    .map((segment) => safeDecode(segment).toLowerCase());
+    .map((segment) => percentDecoded(segment).toLowerCase());
   if (repositorySegments.length === 0) throw new TypeError(`sourceRepositoryUrl has no repository path: ${sourceRepositoryUrl}`);
   if (!isRelativeTarget(targetProjectUrl)) parseAbsolute(targetProjectUrl, "targetProjectUrl");
   const target = targetProjectUrl.replace(/\/+$/, "");
@@ -207,7 +200,7 @@ export function createUrlRewriter({ sourceRepositoryUrl, targetProjectUrl }: Ref
     if ((parsed.protocol !== "http:" && parsed.protocol !== "https:") || hostKey(parsed) !== sourceHost) return null;
     const segments = parsed.pathname.split("/").slice(1);
     for (let i = 0; i < repositorySegments.length; i++) {
-      if (segments[i] === undefined || safeDecode(segments[i]!).toLowerCase() !== repositorySegments[i]) return null;
+      if (segments[i] === undefined || percentDecoded(segments[i]!).toLowerCase() !== repositorySegments[i]) return null;
     }
     const mapped = mapPath(segments.slice(repositorySegments.length), parsed.hash);
     return mapped === null ? null : target + mapped;

@@ -589,23 +589,14 @@ describe("issues", () => {
   }
 
   it("maps every issue field, asking for 100 per page by ascending id", async () => {
+    const unsetFields = { priority: null, reporter: null, assignee: null, milestone: null, component: null, version: null };
     server.use(
       http.get(`${REPO}/issues`, () =>
         HttpResponse.json(
           page(
             [
               issue(1),
-              issue(2, {
-                kind: "weird",
-                priority: null,
-                reporter: null,
-                assignee: null,
-                milestone: null,
-                component: null,
-                version: null,
-                votes: undefined,
-                links: undefined,
-              }),
+              issue(2, { kind: "weird", ...unsetFields, votes: undefined, links: undefined }),
             ],
             { size: 2 },
           ),
@@ -634,12 +625,7 @@ describe("issues", () => {
     });
     expect(result.items[1]).toMatchObject({
       kind: "bug",
-      priority: null,
-      reporter: null,
-      assignee: null,
-      milestone: null,
-      component: null,
-      version: null,
+      ...unsetFields,
       votes: 0,
       webUrl: `${WEB}/acme/rocket/issues/2`,
     });

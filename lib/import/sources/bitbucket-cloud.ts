@@ -14,6 +14,7 @@ import {
   OAUTH_GIT_USERNAME,
   createBitbucketClient,
   isNoIssueTrackerError,
+  normaliseWebUrl,
   type BitbucketClient,
   type BitbucketClientEvent,
   type BitbucketClientOptions,
@@ -367,20 +368,6 @@ function parseRepository(repository: string): { workspace: string; slug: string 
     throw new TypeError(`A Bitbucket repository is "workspace/slug", got "${repository}"`);
   }
   return { workspace, slug };
-}
-
-function normaliseWebUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new TypeError(`Bitbucket webUrl is not a valid URL: ${raw}`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new TypeError(`Bitbucket webUrl must be http(s): ${raw}`);
-  if (url.username || url.password || url.search || url.hash) {
-    throw new TypeError("Bitbucket webUrl must not contain credentials, a query or a fragment");
-  }
-  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {
