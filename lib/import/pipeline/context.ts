@@ -241,3 +241,14 @@ export function sourceUserJson(user: SourceUser | null): Prisma.InputJsonValue |
   if (!user) return undefined;
   return { id: user.id, accountId: user.accountId, username: user.username, displayName: user.displayName };
 }
+
+/** The columns every imported row (issue, merge request, note) takes from its source item: its times, where it came from, its id and author. */
+export function sourceFields(item: { id: number; createdAt: string; updatedAt: string }, author: SourceUser | null) {
+  return {
+    createdAt: new Date(item.createdAt),
+    updatedAt: new Date(item.updatedAt),
+    importedFrom: "bitbucket",
+    sourceId: String(item.id),
+    sourceAuthor: sourceUserJson(author),
+  };
+}

@@ -1,7 +1,7 @@
 import { db, type IssueState, type Prisma } from "@/lib/db";
 import type { SourceIssue } from "@/lib/import/sources/types";
 import { insertMissing, type Columns } from "./bulk-insert";
-import { sourceUserJson, type ImportContext } from "./context";
+import { sourceFields, sourceUserJson, type ImportContext } from "./context";
 import { addProgress, errorMessage, recordFailure, resolveFailures, writeIsolatingFailures } from "./records";
 import { ensureMilestone, KIND_LABELS } from "./repository-stage";
 import { NotesBatch, discussionIdFor, inCreationOrder, threadRoots, type NoteRow } from "./notes";
@@ -91,11 +91,7 @@ async function prepareIssue(
       milestoneId: issue.milestone ? (milestones.get(issue.milestone) ?? null) : null,
       upvotes: issue.votes,
       closedAt: closed ? new Date(issue.updatedAt) : null,
-      createdAt: new Date(issue.createdAt),
-      updatedAt: new Date(issue.updatedAt),
-      importedFrom: "bitbucket",
-      sourceId: String(issue.id),
-      sourceAuthor: sourceUserJson(issue.reporter),
+      ...sourceFields(issue, issue.reporter),
       sourceAssignee: sourceUserJson(issue.assignee),
     },
   };
@@ -177,34 +173,23 @@ export async function importIssueNotes(ctx: ImportContext, text: TextConverter, 
   );
   await text.remember(ctx, [...comments.values()].flat().map((comment) => comment.author));
 
-  const rowsByParent = new Map<number, NoteRow[]>();
-  for (const [sourceIssueId, list] of comments) {
-    try {
-      // Bitbucket kept empty comments for field changes; they carry no text to show.
-      const visible = list.filter((comment) => !comment.deleted && comment.body.trim() !== "");
-      batch.skipped += list.length - visible.length;
-      const roots = threadRoots(list);
-      const notes: NoteRow[] = [];
-      for (const comment of inCreationOrder(visible)) {
-        const author = await ctx.author(comment.author);
-        notes.push({
-          projectId: ctx.project.id,
-          issueId: issueIdOf.get(sourceIssueId)!,
-          discussionId: discussionIdFor(ctx.importId, "issue", String(sourceIssueId), roots.get(comment.id) ?? comment.id),
-          body: text.convert(comment.body, comment.author, author.mapped),
-          authorId: author.userId,
-          createdAt: new Date(comment.createdAt),
-          updatedAt: new Date(comment.updatedAt),
-          importedFrom: "bitbucket",
-          sourceId: String(comment.id),
-          sourceAuthor: sourceUserJson(comment.author),
-        });
-      }
-      rowsByParent.set(sourceIssueId, notes);
-    } catch (error) {
-      batch.fail(sourceIssueId, error);
+  await batch.writeAll(comments, async (sourceIssueId, list) => {
+    // Bitbucket kept empty comments for field changes; they carry no text to show.
+    const visible = list.filter((comment) => !comment.deleted && comment.body.trim() !== "");
+    batch.skipped += list.length - visible.length;
+    const roots = threadRoots(list);
+    const notes: NoteRow[] = [];
+    for (const comment of inCreationOrder(visible)) {
+      const author = await ctx.author(comment.author);
+      notes.push({
+        projectId: ctx.project.id,
+        issueId: issueIdOf.get(sourceIssueId)!,
+        discussionId: discussionIdFor(ctx.importId, "issue", String(sourceIssueId), roots.get(comment.id) ?? comment.id),
+        body: text.convert(comment.body, comment.author, author.mapped),
+        authorId: author.userId,
+        ...sourceFields(comment, comment.author),
+      });
     }
-  }
-  await batch.write(rowsByParent);
-  await batch.record();
+    return notes;
+  });
 }

@@ -65,6 +65,7 @@ export function inCreationOrder(comments: readonly SourceComment[]): SourceComme
 
 export type NoteKind = "pull_request" | "issue";
 
+
 /** What one unit of a notes stage did, per parent (issue or pull request id). */
 export class NotesBatch {
   private readonly failures = new Map<number, string>();
@@ -104,6 +105,23 @@ export class NotesBatch {
       }
     });
     return comments;
+  }
+
+  /**
+   * Builds every parent's rows (a parent whose rows cannot be built fails alone), writes them all
+   * and records the unit's counters and failures.
+   */
+  async writeAll(comments: ReadonlyMap<number, SourceComment[]>, rowsOf: (parentId: number, list: SourceComment[]) => Promise<NoteRow[]>): Promise<void> {
+    const rowsByParent = new Map<number, NoteRow[]>();
+    for (const [parentId, list] of comments) {
+      try {
+        rowsByParent.set(parentId, await rowsOf(parentId, list));
+      } catch (error) {
+        this.fail(parentId, error);
+      }
+    }
+    await this.write(rowsByParent);
+    await this.record();
   }
 
   /**

@@ -3,7 +3,7 @@ import { fetchRefs, lineCounts, repositoryPath, resolveCommits, updateRefs } fro
 import type { PullRequestState, SourceComment, SourcePullRequest, SourceRepository, SourceUser } from "@/lib/import/sources/types";
 import { inlineCommentFallback } from "@/lib/import/content";
 import { insertMissing, type Columns } from "./bulk-insert";
-import { sourceUserJson, type ImportContext } from "./context";
+import { sourceFields, sourceUserJson, type ImportContext } from "./context";
 import { addMessage, addProgress, errorMessage, recordFailure, resolveFailures, writeIsolatingFailures } from "./records";
 import { NotesBatch, discussionIdFor, inCreationOrder, threadRoots, type NoteRow } from "./notes";
 import type { TextConverter } from "./text";
@@ -147,11 +147,7 @@ async function prepareMergeRequest(
       closedById: state === "closed" ? closer : null,
       mergedAt: state === "merged" ? new Date(pullRequest.updatedAt) : null,
       closedAt: state === "closed" ? new Date(pullRequest.updatedAt) : null,
-      createdAt: new Date(pullRequest.createdAt),
-      updatedAt: new Date(pullRequest.updatedAt),
-      importedFrom: "bitbucket",
-      sourceId: String(pullRequest.id),
-      sourceAuthor: sourceUserJson(pullRequest.author),
+      ...sourceFields(pullRequest, pullRequest.author),
       sourceClosedBy: sourceUserJson(pullRequest.closedBy),
     },
   };
@@ -360,52 +356,41 @@ export async function importPullRequestNotes(ctx: ImportContext, text: TextConve
   const { commitOf, lines } = await diffLines(repositoryPath(ctx.project.id), mergeRequests, comments);
   await text.remember(ctx, [...comments.values()].flat().map((comment) => comment.author));
 
-  const rowsByParent = new Map<number, NoteRow[]>();
-  for (const [pullRequestId, list] of comments) {
+  await batch.writeAll(comments, async (pullRequestId, list) => {
     const mergeRequest = byIid.get(pullRequestId)!;
-    try {
-      const head = mergeRequest.sourceSha ? (commitOf.get(mergeRequest.sourceSha.toLowerCase()) ?? null) : null;
-      const base = mergeRequest.targetSha ? (commitOf.get(mergeRequest.targetSha.toLowerCase()) ?? null) : null;
-      const visible = list.filter((comment) => !comment.deleted);
-      batch.skipped += list.length - visible.length;
-      const byId = new Map(list.map((comment) => [comment.id, comment]));
-      const roots = threadRoots(list);
-      const rows: NoteRow[] = [];
-      for (const comment of inCreationOrder(visible)) {
-        const author = await ctx.author(comment.author);
-        const root = roots.get(comment.id) ?? comment.id;
-        const inline = (byId.get(root)?.inline ?? comment.inline) || null;
-        let body = text.convert(comment.body, comment.author, author.mapped);
-        let type: string | null = root !== comment.id ? "DiscussionNote" : null;
-        let position: Prisma.InputJsonValue | undefined;
-        if (inline) {
-          if (positionResolves(inline, head, base, lines)) {
-            type = "DiffNote";
-            position = { path: inline.path, oldLine: inline.oldLine, newLine: inline.newLine, baseSha: mergeRequest.targetSha, headSha: mergeRequest.sourceSha };
-          } else if (root === comment.id) {
-            body = `${inlineCommentFallback(inline)}\n\n${body}`;
-          }
+    const head = mergeRequest.sourceSha ? (commitOf.get(mergeRequest.sourceSha.toLowerCase()) ?? null) : null;
+    const base = mergeRequest.targetSha ? (commitOf.get(mergeRequest.targetSha.toLowerCase()) ?? null) : null;
+    const visible = list.filter((comment) => !comment.deleted);
+    batch.skipped += list.length - visible.length;
+    const byId = new Map(list.map((comment) => [comment.id, comment]));
+    const roots = threadRoots(list);
+    const rows: NoteRow[] = [];
+    for (const comment of inCreationOrder(visible)) {
+      const author = await ctx.author(comment.author);
+      const root = roots.get(comment.id) ?? comment.id;
+      const inline = (byId.get(root)?.inline ?? comment.inline) || null;
+      let body = text.convert(comment.body, comment.author, author.mapped);
+      let type: string | null = root !== comment.id ? "DiscussionNote" : null;
+      let position: Prisma.InputJsonValue | undefined;
+      if (inline) {
+        if (positionResolves(inline, head, base, lines)) {
+          type = "DiffNote";
+          position = { path: inline.path, oldLine: inline.oldLine, newLine: inline.newLine, baseSha: mergeRequest.targetSha, headSha: mergeRequest.sourceSha };
+        } else if (root === comment.id) {
+          body = `${inlineCommentFallback(inline)}\n\n${body}`;
         }
-        rows.push({
-          projectId: ctx.project.id,
-          mergeRequestId: mergeRequest.id,
-          discussionId: discussionIdFor(ctx.importId, "mr", String(pullRequestId), root),
-          type,
-          body,
-          authorId: author.userId,
-          position,
-          createdAt: new Date(comment.createdAt),
-          updatedAt: new Date(comment.updatedAt),
-          importedFrom: "bitbucket",
-          sourceId: String(comment.id),
-          sourceAuthor: sourceUserJson(comment.author),
-        });
       }
-      rowsByParent.set(pullRequestId, rows);
-    } catch (error) {
-      batch.fail(pullRequestId, error);
+      rows.push({
+        projectId: ctx.project.id,
+        mergeRequestId: mergeRequest.id,
+        discussionId: discussionIdFor(ctx.importId, "mr", String(pullRequestId), root),
+        type,
+        body,
+        authorId: author.userId,
+        position,
+        ...sourceFields(comment, comment.author),
+      });
     }
-  }
-  await batch.write(rowsByParent);
-  await batch.record();
+    return rows;
+  });
 }
