@@ -321,6 +321,18 @@ describe("who may import", () => {
     await expect(startIssuesArchiveImport(outsider.user, { projectId: owner.project.id, uploadId: outsiderUpload.id })).rejects.toMatchObject({ code: "not_found", status: 404 });
   });
 
+  it("a job whose requester lost the right to import before it ran imports nothing", async () => {
+    const owner = await createUserWithProject("owner");
+    const maintainer = await createUserWithProject("maintainer");
+    const membership = await db.membership.create({ data: { userId: maintainer.user.id, namespaceId: owner.project.namespaceId, role: "maintainer" } });
+    const upload = await uploadFile(maintainer.user.id, await archiveOf(syntheticExport({ issues: 2 })));
+    const job = await startIssuesArchiveImport(maintainer.user, { projectId: owner.project.id, uploadId: upload.id });
+    await db.membership.delete({ where: { id: membership.id } });
+    await runArchiveJob(job.id);
+    expect(await finished(job.id)).toMatchObject({ state: "failed", error: "Project not found." });
+    expect(await db.issue.count({ where: { projectId: owner.project.id } })).toBe(0);
+  });
+
   it("an upload is usable only by whoever uploaded it", async () => {
     const owner = await createUserWithProject("owner");
     const other = await createUserWithProject("other");

@@ -368,6 +368,10 @@ export async function executeClaimedJob(jobId: number): Promise<void> {
   const run = new JobRun(jobId, job.project, job.userId, job.filePath ? path.join(dataDir(), job.filePath) : "", workDirectory, userMapping);
   let counts: unknown;
   try {
+    // Rights are checked again when the job runs: a requester who lost them since it was queued imports nothing.
+    const requester = await actorById(job.userId);
+    if (!requester) throw new AppError("not_found", "Project not found.");
+    await requireProjectImportManager(requester, job.projectId);
     if (job.kind === "bitbucket_issues") {
       if (!job.filePath) throw new AppError("archive_missing", "The job has no archive file.");
       counts = await importIssuesArchive(run);
