@@ -16,6 +16,7 @@ export function proxy(request: NextRequest) {
   return NextResponse.rewrite(url, { request: { headers } });
 }
 
+// Ferry's own multi-segment routes (the picker and its listing requests, admin, profile, groups…) skip the proxy entirely.
 export const config = {
-  matcher: ["/((?!api/|_next/).*)"],
+  matcher: ["/((?!api/|_next/|import/|admin/|profile/|groups/|users/|projects/).*)"],
 };
