@@ -5,7 +5,7 @@ import { labelSelect } from "@/lib/labels";
 import { milestoneSelect } from "@/lib/milestones";
 import { listOrderBy, workItemSelect, workItemWhere, type ListOrder, type WorkItemFilter } from "@/lib/work-items";
 
-/** A project's issues, as the issue pages and the API read them. */
+/** A project's issues, read the same way by the pages that show issues and by the API. */
 
 export type IssueStateFilter = IssueState | "all";
 
