@@ -4,54 +4,32 @@
  * an import to end.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import type { SessionUser } from "@/lib/auth";
 import { afterAll, beforeAll } from "vitest";
-import { config, resetConfigForTests } from "@/lib/config";
+import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import { startBitbucketImport } from "@/lib/import/start";
 import { isActiveImportStatus } from "@/lib/import/status-vocabulary";
 import { startImportWorkers } from "@/lib/import/workers";
 import { stopJobs } from "@/lib/jobs";
-import { SANDBOX_CONSUMER, SHOWCASE_REPOSITORY, startSandboxServer, type SANDBOX_ACCOUNTS, type SandboxState } from "@/mocks/bitbucket";
+import { SHOWCASE_REPOSITORY, type SANDBOX_ACCOUNTS, type SandboxState } from "@/mocks/bitbucket";
 import { resetDatabase } from "@/test/db";
 import { createLinkedUser } from "@/test/fixtures";
+import { startTestSandbox, type Sandbox } from "@/test/sandbox";
 
-export type Sandbox = Awaited<ReturnType<typeof startSandboxServer>>;
+export type { Sandbox };
 
 const root = path.resolve(import.meta.dirname, "..");
 
-/**
- * Gives this test file a DATA_DIR of its own. Test files run in parallel with databases of their
- * own, so their project ids collide: in a shared DATA_DIR, two imports would fetch into the
- * same `repositories/1.git`. Call it before anything reads the configuration.
- */
-export function useOwnDataDir(name: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), `ferry-${name}-data-`));
-  process.env.DATA_DIR = dir;
-  resetConfigForTests();
-  return dir;
-}
-
-/** Starts the sandbox as a real server and points Ferry's Bitbucket settings at it (workers not started). */
-export async function startSandbox(name: string, options: { state?: SandboxState } = {}): Promise<Sandbox> {
-  useOwnDataDir(name);
-  const sandbox = await startSandboxServer({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), `ferry-${name}-`)), state: options.state });
-  Object.assign(process.env, {
-    BITBUCKET_URL: sandbox.url,
-    BITBUCKET_API_URL: sandbox.url,
-    BITBUCKET_CLIENT_ID: SANDBOX_CONSUMER.key,
-    BITBUCKET_CLIENT_SECRET: SANDBOX_CONSUMER.secret,
-  });
-  resetConfigForTests();
-  return sandbox;
+/** Starts the sandbox as a real server and points Ferry at it, with a DATA_DIR of this file's own (workers not started). */
+export async function startSandbox(options: { state?: SandboxState } = {}): Promise<Sandbox> {
+  return (await startTestSandbox(options)).sandbox;
 }
 
 /** The sandbox and this process's import workers. */
-export async function startPipelineSandbox(name: string, options: { state?: SandboxState } = {}): Promise<Sandbox> {
-  const sandbox = await startSandbox(name, options);
+export async function startPipelineSandbox(options: { state?: SandboxState } = {}): Promise<Sandbox> {
+  const sandbox = await startSandbox(options);
   await startImportWorkers();
   return sandbox;
 }
@@ -141,7 +119,7 @@ export async function importShowcaseOnce(sandbox: Sandbox, link: Array<"bob" | "
  * mapped) and stops everything after the file. The returned object's fields are set before the
  * file's first test.
  */
-export function useImportedShowcase(name: string, link: Array<"bob" | "carol"> = []) {
+export function useImportedShowcase(link: Array<"bob" | "carol"> = []) {
   const showcase = {
     sandbox: undefined as unknown as Sandbox,
     imported: undefined as unknown as ShowcaseImport,
@@ -152,7 +130,7 @@ export function useImportedShowcase(name: string, link: Array<"bob" | "carol"> =
   };
   beforeAll(async () => {
     await resetDatabase();
-    showcase.sandbox = await startPipelineSandbox(name);
+    showcase.sandbox = await startPipelineSandbox();
     showcase.imported = await importShowcaseOnce(showcase.sandbox, link);
   }, 180_000);
   afterAll(async () => {

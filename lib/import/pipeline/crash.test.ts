@@ -22,7 +22,7 @@ beforeAll(async () => {
     bench: { pullRequests: PULL_REQUESTS, commentsPerPullRequest: COMMENTS, issues: 0, users: 3, commits: 60, branches: 4, lfsObjects: 0 },
     knobs: { latencyMs: 15 },
   });
-  sandbox = await startSandbox("crash", { state });
+  sandbox = await startSandbox({ state });
   await resetDatabase();
 }, 120_000);
 

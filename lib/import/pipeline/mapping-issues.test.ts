@@ -10,7 +10,7 @@ import { db } from "@/lib/db";
 import { useImportedShowcase } from "@/test/import";
 
 const expected = showcaseExpectations();
-const showcase = useImportedShowcase("mapping-issues", ["bob"]);
+const showcase = useImportedShowcase(["bob"]);
 
 const base = () => config().NEXTAUTH_URL;
 const ferryUserOf = (nickname: string | null) =>

@@ -10,7 +10,7 @@ import { db } from "@/lib/db";
 import { useImportedShowcase } from "@/test/import";
 
 const expected = showcaseExpectations();
-const showcase = useImportedShowcase("mapping-merge-requests", ["bob"]);
+const showcase = useImportedShowcase(["bob"]);
 
 const base = () => config().NEXTAUTH_URL;
 const sourceText = (raw: string) => raw.replaceAll(WEB_PLACEHOLDER, showcase.sandbox.url);

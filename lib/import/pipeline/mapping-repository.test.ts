@@ -12,7 +12,7 @@ import { listWikiPages } from "@/lib/projects/wiki";
 import { useImportedShowcase } from "@/test/import";
 
 const expected = showcaseExpectations();
-const showcase = useImportedShowcase("mapping-repository");
+const showcase = useImportedShowcase();
 
 function git(gitDir: string, ...args: string[]): string {
   return execFileSync("git", ["--git-dir", gitDir, ...args], { encoding: "utf8" }).trim();

@@ -17,7 +17,7 @@ let sandbox: Sandbox;
 const workers: Array<{ process: ChildProcess; jobs: string[] }> = [];
 
 beforeAll(async () => {
-  sandbox = await startSandbox("topology");
+  sandbox = await startSandbox();
   // Jobs of a killed worker go to the other one after a few seconds.
   process.env.JOB_EXPIRY_MAX_SECONDS = "8";
   await resetDatabase();
