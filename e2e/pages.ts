@@ -22,7 +22,7 @@ export const APP_PAGES: AppPage[] = [
   project("merge requests", "/-/merge_requests?state=all"),
   project("merge request", "/-/merge_requests/5"),
   project("wiki", "/-/wikis"),
-  project("wiki page", "/-/wikis/Setup-Guide"),
+  project("wiki page", "/-/wikis/Setup%20Guide"),
   project("labels", "/-/labels"),
   project("milestones", "/-/milestones"),
   project("import tab", "/-/import"),

@@ -214,4 +214,16 @@ test("a Partially completed row links to its failures", async ({ page }) => {
   await expect(page.getByTestId("import-details")).toHaveAttribute("data-status", "partial");
   await expect(page.getByTestId("failure-row")).toHaveCount(1);
   await expect(page.getByTestId("failure-row")).toContainText("pull_request:1");
+
+  // Retry keeps the progress of every object type on screen, and cannot be pressed again while it runs.
+  const types = await page.getByTestId("progress-row").count();
+  await sandbox("/_sandbox/config", { method: "PUT", body: { latencyMs: 400 } });
+  const retry = page.getByRole("button", { name: /Retry failed items|Retrying…/ });
+  await retry.click();
+  await expect(page.getByTestId("import-details")).toHaveAttribute("data-status", "started");
+  await expect(retry).toBeDisabled();
+  await expect(retry).toHaveText("Retrying…");
+  await expect(page.getByTestId("progress-row")).toHaveCount(types);
+  await sandbox("/_sandbox/config", { method: "PUT", body: { latencyMs: 0 } });
+  await expect(page.getByTestId("import-details")).toHaveAttribute("data-status", "partial", { timeout: IMPORT_TIMEOUT });
 });

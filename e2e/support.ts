@@ -44,6 +44,8 @@ export async function waitForHydration(page: Page) {
 /** Clicks "Load more" until every page is loaded; returns the full names of all rows (in list order). */
 export async function loadAllRepositories(page: Page): Promise<string[]> {
   await expect(page.getByTestId("repository-row").first()).toBeVisible();
+  // The first step has ended (rows of an earlier filter stay on screen while it loads).
+  await expect(page.getByTestId("listing-summary")).not.toContainText("loading");
   const loadMore = page.getByRole("button", { name: /Load more repositories|Loading more/ });
   while (await loadMore.isVisible()) {
     await loadMore.click().catch(() => undefined);

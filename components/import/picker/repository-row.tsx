@@ -247,7 +247,7 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, source, d
                 className={`${INPUT} basis-1/2 ${nameProblem || duplicate ? "border-red-400 focus:ring-red-500" : "border-slate-300 focus:border-brand-600 focus:ring-brand-600"}`}
               />
             </div>
-            <div id={`${idBase}-target-help`} className="text-xs">
+            <div id={`${idBase}-target-help`} className="text-xs" data-testid="target-help" data-checked={checked ? "true" : "false"}>
               {problem ? (
                 <span className="text-red-700" data-testid="target-problem">
                   {problem}
