@@ -28,6 +28,7 @@ import {
   type Repository,
   type RetryOptions,
 } from "@/lib/bitbucket";
+import { AppError } from "@/lib/errors";
 import {
   SourceFeatureUnavailable,
   type ImportSource,
@@ -48,6 +49,12 @@ import {
 /** Why issues (and milestones) are skipped: Bitbucket removed them (410 since 2026-08-20). */
 export const ISSUES_REMOVED_MESSAGE = "Bitbucket no longer serves issues for this repository";
 export const MILESTONES_REMOVED_MESSAGE = "Bitbucket no longer serves milestones for this repository";
+/**
+ * Why the wiki is skipped: Bitbucket removed wikis with issues, and since then the wiki's git URL of a
+ * repository that still says `has_wiki` answers 404 (the repository itself was just fetched with the
+ * same credentials, so the 404 is not about access).
+ */
+export const WIKI_REMOVED_MESSAGE = "Bitbucket no longer serves the wiki of this repository";
 /** Why issues (and milestones) are skipped: the repository's tracker is off (`has_issues` false, or 404). */
 export const NO_ISSUE_TRACKER_MESSAGE = "the repository has no issue tracker";
 
@@ -318,6 +325,10 @@ export function createBitbucketCloudSource(options: BitbucketCloudSourceOptions)
     async milestones(): Promise<SourceMilestone[]> {
       const milestones = await withIssueTracker("milestones", () => client.listMilestones(workspace, slug));
       return milestones.map((milestone) => ({ id: String(milestone.id), title: milestone.name }));
+    },
+
+    async wikiUnavailable(fetchError) {
+      return fetchError instanceof AppError && fetchError.code === "remote_not_found" ? new SourceFeatureUnavailable("wiki", WIKI_REMOVED_MESSAGE) : null;
     },
   };
 }

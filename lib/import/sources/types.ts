@@ -146,4 +146,10 @@ export interface ImportSource {
   issueCommentsPage(issueId: number, cursor: string | null): Promise<SourcePage<SourceComment>>;
   /** @throws SourceFeatureUnavailable */
   milestones(): Promise<SourceMilestone[]>;
+  /**
+   * Why a wiki the repository claims (`wikiCloneUrl`) could not be fetched, when the reason is that
+   * the source stopped serving it (a skip, not a failure); null for any other failure. Sources
+   * without that notion leave it out.
+   */
+  wikiUnavailable?(fetchError: unknown): Promise<SourceFeatureUnavailable | null>;
 }
