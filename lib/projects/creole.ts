@@ -17,7 +17,7 @@ import { encodeWikiSlug } from "./wiki";
 const PUNCTUATION = /[!-/:-@[-`{-~]/g;
 
 /** Text shown literally in markdown (every ASCII punctuation character escaped; whitespace kept). */
-function literal(text: string): string {
+export function markdownLiteral(text: string): string {
   return text.replace(PUNCTUATION, "\\$&");
 }
 
@@ -153,7 +153,7 @@ export function creoleInline(text: string, options: MarkupOptions = {}): string 
 }
 
 function inlineMarkdown(text: string, starts: string, options: MarkupOptions): string {
-  const plain = options.plainText ?? literal;
+  const plain = options.plainText ?? markdownLiteral;
   let out = "";
   let last = 0;
   const open: string[] = [];
@@ -165,7 +165,7 @@ function inlineMarkdown(text: string, starts: string, options: MarkupOptions): s
       open.push(marker);
       out += markdown;
     } else {
-      out += literal(marker);
+      out += markdownLiteral(marker);
     }
   };
   const tokenAt = inlineScanner(text, starts);
@@ -182,19 +182,19 @@ function inlineMarkdown(text: string, starts: string, options: MarkupOptions): s
       const fence = "`".repeat(longestBacktickRun(nowiki) + 1);
       out += nowiki.startsWith("`") || nowiki.endsWith("`") ? `${fence} ${nowiki} ${fence}` : `${fence}${nowiki}${fence}`;
     } else if (token.kind === "escaped") {
-      out += literal(token.text);
+      out += markdownLiteral(token.text);
     } else if (token.kind === "link") {
       const link = token.text;
       const bar = link.indexOf("|");
       const target = bar === -1 ? link : link.slice(0, bar);
       const label = bar === -1 ? link : link.slice(bar + 1);
-      out += `[${literal(label.trim())}](${destination(wikiLinkTarget(target, options.pageBase))})`;
+      out += `[${markdownLiteral(label.trim())}](${destination(wikiLinkTarget(target, options.pageBase))})`;
     } else if (token.kind === "image") {
       const image = token.text;
       const bar = image.indexOf("|");
       const source = (bar === -1 ? image : image.slice(0, bar)).trim();
       const alt = bar === -1 ? "" : image.slice(bar + 1).trim();
-      out += `![${literal(alt)}](${destination(EXTERNAL.test(source) ? source : `${options.pageBase ?? ""}${encodeWikiSlug(source)}`)})`;
+      out += `![${markdownLiteral(alt)}](${destination(EXTERNAL.test(source) ? source : `${options.pageBase ?? ""}${encodeWikiSlug(source)}`)})`;
     } else if (token.kind === "bold") {
       toggle("**", "**");
     } else if (token.kind === "italic") {
@@ -204,7 +204,7 @@ function inlineMarkdown(text: string, starts: string, options: MarkupOptions): s
     } else if (token.kind === "lineBreak") {
       out += "\\\n";
     } else if (token.kind === "url") {
-      out += `[${literal(token.text)}](${destination(token.text)})`;
+      out += `[${markdownLiteral(token.text)}](${destination(token.text)})`;
     }
   }
   out += plain(text.slice(last));

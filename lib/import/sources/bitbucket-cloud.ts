@@ -233,6 +233,7 @@ export function createBitbucketCloudSource(options: BitbucketCloudSourceOptions)
     return {
       id: comment.id,
       body: comment.content,
+      markup: comment.markup,
       author: toSourceUserOrNull(comment.author),
       parentId: comment.parentId,
       inline: comment.inline ? { path: comment.inline.path, oldLine: comment.inline.from, newLine: comment.inline.to } : null,
@@ -248,6 +249,7 @@ export function createBitbucketCloudSource(options: BitbucketCloudSourceOptions)
       id: issue.id,
       title: issue.title,
       body: issue.content,
+      markup: issue.markup,
       kind: ISSUE_KINDS.has(issue.kind) ? (issue.kind as IssueKind) : "bug",
       priority: issue.priority,
       state: issue.state,

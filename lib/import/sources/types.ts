@@ -75,9 +75,13 @@ export type SourcePullRequest = {
   webUrl: string;
 };
 
+/** What a text is written in: `markdown` (also when absent), `creole` or `plaintext`. */
+export type SourceMarkup = string | null | undefined;
+
 export type SourceComment = {
   id: number;
   body: string;
+  markup?: SourceMarkup;
   author: SourceUser | null;
   /** The comment this one replies to. */
   parentId: number | null;
@@ -95,6 +99,7 @@ export type SourceIssue = {
   id: number;
   title: string;
   body: string;
+  markup?: SourceMarkup;
   kind: IssueKind;
   priority: string | null;
   /** Bitbucket's state: submitted, new, open, resolved, on hold, invalid, duplicate, wontfix, closed. */
