@@ -1,16 +1,9 @@
 import { db } from "@/lib/db";
 import { fetchRepository, repositoryPath, setDefaultBranch, wikiPath } from "@/lib/git";
+import { KIND_LABELS } from "@/lib/import/issue-mapping";
 import { SourceFeatureUnavailable } from "@/lib/import/sources/types";
 import type { ImportContext } from "./context";
 import { addMessage, addProgress, errorMessage, recordFailure, resolveFailure } from "./records";
-
-/** GitLab's four kind labels, plus what Ferry adds as scoped labels on demand. */
-export const KIND_LABELS = [
-  { title: "bug", color: "#FF0000" },
-  { title: "enhancement", color: "#428BCA" },
-  { title: "proposal", color: "#69D100" },
-  { title: "task", color: "#7F8C8D" },
-] as const;
 
 /**
  * Git data, wiki, labels and milestones. A failure of the git data fails the import;

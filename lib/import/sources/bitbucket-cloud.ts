@@ -7,6 +7,9 @@
  *   + Σ over the K pull requests of ceil(comments / 100) comment pages.
  * Participants, approvals and reviewers come with the pull request pages
  * (`fields=+values.participants,+values.reviewers`), not one request per pull request.
+ * With an issue tracker of I issues, of which C have comments: 1 milestones + ceil(I / 100) issue
+ * pages + Σ over the I issues of max(1, ceil(comments / 100)) + Σ over the C issues of
+ * max(1, ceil(changes / 100)) (the listing tells neither; every change leaves a comment).
  */
 import {
   BACKGROUND_RETRY,
@@ -322,6 +325,19 @@ export function createBitbucketCloudSource(options: BitbucketCloudSourceOptions)
     async issueCommentsPage(issueId, cursor) {
       const page = await withIssueTracker("issues", () => client.listIssueCommentsPage(workspace, slug, issueId, { cursor }));
       return sourcePage(page, page.values.map(toSourceComment));
+    },
+
+    async issueChangesPage(issueId, cursor) {
+      const page = await withIssueTracker("issues", () => client.listIssueChangesPage(workspace, slug, issueId, { cursor }));
+      return sourcePage(
+        page,
+        page.values.map((change) => ({
+          id: change.id,
+          author: toSourceUserOrNull(change.user),
+          createdAt: change.createdOn,
+          fields: change.changes.map((entry) => ({ field: entry.field, from: entry.old, to: entry.new })),
+        })),
+      );
     },
 
     async milestones(): Promise<SourceMilestone[]> {

@@ -115,6 +115,14 @@ export type SourceIssue = {
   webUrl: string;
 };
 
+/** A recorded change of an issue: who changed which fields (values as names; null when empty), and when. */
+export type SourceIssueChange = {
+  id: number;
+  author: SourceUser | null;
+  createdAt: string;
+  fields: Array<{ field: string; from: string | null; to: string | null }>;
+};
+
 export type SourceMilestone = { id: string; title: string };
 
 export type SourceCredentials = { username: string; password: string };
@@ -149,6 +157,12 @@ export interface ImportSource {
   /** @throws SourceFeatureUnavailable when the source no longer serves issues. */
   issuesPage(cursor: string | null): Promise<SourcePage<SourceIssue>>;
   issueCommentsPage(issueId: number, cursor: string | null): Promise<SourcePage<SourceComment>>;
+  /**
+   * An issue's recorded changes (state, assignee, kind…), oldest first. Every change leaves a
+   * comment (often empty) behind, so the pipeline asks only for issues with comments. Sources
+   * without a change history leave it out.
+   */
+  issueChangesPage?(issueId: number, cursor: string | null): Promise<SourcePage<SourceIssueChange>>;
   /** @throws SourceFeatureUnavailable */
   milestones(): Promise<SourceMilestone[]>;
   /**
