@@ -85,9 +85,10 @@ test("a Creole issue description reads as formatted text", async ({ page }) => {
   await expect(description).not.toContainText("{{{");
 });
 
-test("a wiki link [[Setup Guide]] opens that page", async ({ page }) => {
+test("a wiki link [[Setup Guide]] opens that page, and issue #3 links to the issue", async ({ page }) => {
   await page.goto(`/${SHOWCASE}/-/wikis/Home`);
   await expect(page.getByTestId("wiki-content")).not.toContainText("[[");
+  await expect(page.getByTestId("wiki-content").getByRole("link", { name: "issue #3" })).toHaveAttribute("href", `/${SHOWCASE}/-/issues/3`);
   await page.getByTestId("wiki-content").getByRole("link", { name: "Setup Guide" }).click();
   await expect(page).toHaveURL(new RegExp(`/${SHOWCASE}/-/wikis/Setup%20Guide$`));
   await expect(page.locator("#wiki-title")).toHaveText("Setup Guide");

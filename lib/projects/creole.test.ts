@@ -58,6 +58,16 @@ describe("markdown wiki pages", () => {
     );
   });
 
+  it("link references to issues and merge requests of the project, in Markdown and Creole pages alike", () => {
+    const options = { wikiLinks: true, projectUrl: "/acme/app" };
+    expect(renderMarkdown(markupToMarkdown("Tracked in issue #3 and !2, not `#4`.", "markdown", options))).toBe(
+      '<p>Tracked in <a href="/acme/app/-/issues/3">issue #3</a> and <a href="/acme/app/-/merge_requests/2">!2</a>, not <code>#4</code>.</p>\n',
+    );
+    expect(renderMarkdown(markupToMarkdown("See **#3** and {{{#4}}}.", "creole", options))).toBe(
+      '<p>See <strong><a href="/acme/app/-/issues/3">#3</a></strong> and <code>#4</code>.</p>\n',
+    );
+  });
+
   it("leave markdown without wiki links as it is, and take linear time on unclosed ones", () => {
     expect(markupToMarkdown("[a](b) [[x\ny]]", "markdown", { wikiLinks: true })).toBe("[a](b) [[x\ny]]");
     const source = `${"[[a|".repeat(200_000)}${"[[".repeat(200_000)}`;

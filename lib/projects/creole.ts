@@ -1,5 +1,6 @@
 import { escapeMarkdownInline, longestBacktickRun } from "@/lib/import/content/escape";
-import { mapProse } from "@/lib/import/content/markdown-structure";
+import { mapMatches, mapProse } from "@/lib/import/content/markdown-structure";
+import { linkShortReferencesInProse, SHORT_REFERENCE_SOURCE } from "@/lib/import/content/short-references";
 import { encodeWikiSlug } from "./wiki";
 
 /**
@@ -365,26 +366,39 @@ export function plainTextToMarkdown(source: string, options: MarkupOptions = {})
 /** The markups imported text and wiki pages are written in; anything else is markdown already. */
 export type Markup = "markdown" | "creole" | "plaintext";
 
+export type MarkupToMarkdownOptions = MarkupOptions & {
+  /** Markdown's wiki page links (`[[Setup Guide]]`, `[[Setup Guide|label]]`, Bitbucket's syntax) become links. */
+  wikiLinks?: boolean;
+  /** When given, short references (`#4`, `issue #4`, `pull request #3`, `!3`) link into this project (absolute or root-relative URL). */
+  projectUrl?: string;
+};
+
 /**
  * The one way text in another markup becomes Ferry's markdown, for wiki pages and imported issues
  * and comments alike, chosen by the text's markup. Markdown comes back as it is, apart from wiki
- * page links (`[[Setup Guide]]`, `[[Setup Guide|label]]`, Bitbucket's syntax) when `wikiLinks` is set.
+ * page links and short references when asked for.
  */
-export function markupToMarkdown(source: string, markup: string | null | undefined, options: MarkupOptions & { wikiLinks?: boolean } = {}): string {
-  if (markup === "creole") return creoleToMarkdown(source, options);
-  if (markup === "plaintext") return plainTextToMarkdown(source, options);
-  return options.wikiLinks ? convertWikiLinks(source, options.pageBase) : source;
+export function markupToMarkdown(source: string, markup: string | null | undefined, options: MarkupToMarkdownOptions = {}): string {
+  const { projectUrl } = options;
+  const linkReferences = (prose: string) => (projectUrl ? linkShortReferencesInProse(prose, projectUrl) : prose);
+  if (markup === "creole" || markup === "plaintext") {
+    const plainText = options.plainText ?? (projectUrl ? (text: string) => mapMatches(text, SHORT_REFERENCE, linkReferences, markdownLiteral) : undefined);
+    const withPlainText = { ...options, plainText };
+    return markup === "creole" ? creoleToMarkdown(source, withPlainText) : plainTextToMarkdown(source, withPlainText);
+  }
+  if (!options.wikiLinks && !projectUrl) return source;
+  return mapProse(source, (prose) => linkReferences(options.wikiLinks ? convertWikiLinksInProse(prose, options.pageBase) : prose));
 }
+
+const SHORT_REFERENCE = new RegExp(SHORT_REFERENCE_SOURCE, "giu");
 
 /** `[[page]]` or `[[page|label]]` on one line, without brackets inside: linear to match (each attempt stops at the next bracket). */
 const MARKDOWN_WIKI_LINK = /\[\[([^[\]\n|]+)(?:\|([^[\]\n]+))?\]\]/g;
 
-/** Bitbucket's wiki links in markdown prose become markdown links; code stays literal. */
-export function convertWikiLinks(markdown: string, pageBase = ""): string {
-  if (!markdown.includes("[[")) return markdown;
-  return mapProse(markdown, (prose) =>
-    prose.replace(MARKDOWN_WIKI_LINK, (_match, target: string, label: string | undefined) =>
-      `[${escapeMarkdownInline(label ?? target)}](${destination(wikiLinkTarget(target, pageBase))})`,
-    ),
+/** Bitbucket's wiki links in one stretch of markdown prose (no code in it) become markdown links. */
+function convertWikiLinksInProse(prose: string, pageBase = ""): string {
+  if (!prose.includes("[[")) return prose;
+  return prose.replace(MARKDOWN_WIKI_LINK, (_match, target: string, label: string | undefined) =>
+    `[${escapeMarkdownInline(label ?? target)}](${destination(wikiLinkTarget(target, pageBase))})`,
   );
 }

@@ -41,7 +41,7 @@ export function WikiPageView({ project, wiki }: { project: Project; wiki: WikiPa
                 Written in Creole.
               </p>
             )}
-            <Markdown source={markupToMarkdown(content, page.format, { wikiLinks: true })} baseUrl={baseUrl} />
+            <Markdown source={markupToMarkdown(content, page.format, { wikiLinks: true, projectUrl: projectHref(project.fullPath) })} baseUrl={baseUrl} />
           </>
         ) : (
           <>

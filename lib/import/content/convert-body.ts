@@ -1,6 +1,6 @@
 import { markdownLiteral, markupToMarkdown } from "@/lib/projects/creole";
 import { CHANGESET_PATTERN, convertChangesetRefsInProse, convertCodeLanguageHints } from "./bitbucket-markup";
-import { mapProse } from "./markdown-structure";
+import { mapMatches, mapProse } from "./markdown-structure";
 import { convertMentionsInProse, MENTION_PATTERN, type MentionResolver } from "./mentions";
 import { createUrlRewriter, isRelativeTarget, rewriteUrlsInProse, type ReferenceOptions } from "./references";
 import { linkShortReferencesInProse, SHORT_REFERENCE_SOURCE } from "./short-references";
@@ -45,20 +45,9 @@ export function convertBody(text: string, context: ConvertBodyContext): string {
   if (context.markup === "creole" || context.markup === "plaintext") {
     const markdown = markupToMarkdown(text, context.markup, {
       pageBase: `${target.replace(/\/+$/, "")}/-/wikis/`,
-      plainText: (plain) => replaceMatches(plain, LINKABLE_TOKEN, linkTokens, markdownLiteral),
+      plainText: (plain) => mapMatches(plain, LINKABLE_TOKEN, linkTokens, markdownLiteral),
     });
     return mapProse(markdown, (prose) => rewriteUrlsInProse(prose, rewrite, relativeTarget));
   }
   return mapProse(convertCodeLanguageHints(text), (prose) => rewriteUrlsInProse(linkTokens(prose), rewrite, relativeTarget));
-}
-
-/** `text` with each match of `pattern` (global) passed through `matched` and the text between through `between`. */
-function replaceMatches(text: string, pattern: RegExp, matched: (match: string) => string, between: (text: string) => string): string {
-  let out = "";
-  let last = 0;
-  for (const match of text.matchAll(pattern)) {
-    out += between(text.slice(last, match.index)) + matched(match[0]);
-    last = match.index + match[0].length;
-  }
-  return out + between(text.slice(last));
 }
