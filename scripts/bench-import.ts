@@ -58,12 +58,25 @@ async function runSandbox(): Promise<void> {
     const visible = detail.pullRequests.comments(id).filter((comment) => !comment.pending).length;
     if (visible > 0) pullRequestCommentCalls += pages(visible, 100);
   }
+  // The issue listing tells neither comments nor changes: one comments request per issue. Every
+  // change leaves a comment, so changes are asked for only for issues with comments.
   let issueCommentCalls = 0;
+  let issueChangeCalls = 0;
   for (let id = 1; id <= detail.issues.maxId; id++) {
-    if (detail.issues.get(id)) issueCommentCalls += Math.max(1, pages(detail.issues.comments(id).length, 100));
+    if (!detail.issues.get(id)) continue;
+    const comments = detail.issues.comments(id);
+    issueCommentCalls += Math.max(1, pages(comments.length, 100));
+    if (comments.length > 0) issueChangeCalls += Math.max(1, pages(comments.filter((comment) => comment.change).length, 100));
   }
   const minimumRequests =
-    1 /* repository */ + pages(bench.users + 1, 100) + pages(detail.pullRequests.count, 50) + pullRequestCommentCalls + 1 /* milestones */ + pages(detail.issues.count, 100) + issueCommentCalls;
+    1 /* repository */ +
+    pages(bench.users + 1, 100) +
+    pages(detail.pullRequests.count, 50) +
+    pullRequestCommentCalls +
+    1 /* milestones */ +
+    pages(detail.issues.count, 100) +
+    issueCommentCalls +
+    issueChangeCalls;
 
   const ready: SandboxReady = {
     type: "ready",

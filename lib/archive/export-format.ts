@@ -61,12 +61,7 @@ export type ExportLog = {
 
 export type Normalized<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-const CLOSED_STATUSES = new Set(["resolved", "invalid", "duplicate", "wontfix", "closed"]);
 export const ISSUE_KINDS = ["bug", "enhancement", "proposal", "task"] as const;
-
-export function isClosedStatus(status: string): boolean {
-  return CLOSED_STATUSES.has(status.toLowerCase());
-}
 
 function asRecord(value: unknown): Record<string, unknown> | null {
   return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
@@ -199,12 +194,6 @@ export function normalizeLog(raw: unknown): Normalized<ExportLog> {
       user: parseArchiveUser(record.user),
     },
   };
-}
-
-/** A log value as shown: "None" and "" mean empty. */
-export function logValue(value: string): string | null {
-  const trimmed = value.trim();
-  return trimmed === "" || trimmed === "None" ? null : trimmed;
 }
 
 /** `[{"name": "…"}]` (components, milestones, versions) → names; anything else is ignored. */

@@ -3,9 +3,10 @@ import path from "node:path";
 import { config } from "@/lib/config";
 import { db, type DbTransaction, type Prisma } from "@/lib/db";
 import type { MentionTarget } from "@/lib/import/content";
-import { ensureMilestone, KIND_LABELS } from "@/lib/import/pipeline/repository-stage";
+import { changeValue, isClosedIssueState, issueLabelsFor } from "@/lib/import/issue-mapping";
+import { ensureMilestone } from "@/lib/import/pipeline/repository-stage";
 import { attachmentContentType, disambiguateNames, storeAttachment } from "./attachments";
-import { isClosedStatus, logValue, type ArchiveUser, type ExportIssue } from "./export-format";
+import type { ArchiveUser, ExportIssue } from "./export-format";
 import { ExportReader, type IssueChildren } from "./export-reader";
 import { createArchiveTextConverter, systemNoteBody, type ArchiveTextConverter } from "./text";
 import { archiveUserJson, createArchiveUserResolver, type ArchiveUserResolver } from "./users";
@@ -33,10 +34,6 @@ const BATCH_NOTES = 1_000;
 const MAX_CONSECUTIVE_FAILURES = 20;
 const SCAN_SHARE = 20;
 
-const SCOPED_LABEL_COLORS: Record<string, string> = { priority: "#D9534F", component: "#6699CC", version: "#8E44AD", status: "#5843AD" };
-const OTHER_KIND_COLOR = "#7F8C8D";
-/** Statuses that say no more than "open"; any other status is also kept as a `status::` label. */
-const PLAIN_STATUSES = new Set(["new", "open"]);
 
 export type IssuesArchiveCounts = {
   issues: { total: number; imported: number; failed: number };
@@ -122,16 +119,6 @@ class LabelCache {
   }
 }
 
-export function issueLabelsFor(issue: Pick<ExportIssue, "kind" | "priority" | "component" | "version" | "status">): Array<{ title: string; color: string }> {
-  const labels: Array<{ title: string; color: string }> = [];
-  if (issue.kind) labels.push({ title: issue.kind, color: KIND_LABELS.find((label) => label.title === issue.kind)?.color ?? OTHER_KIND_COLOR });
-  for (const [scope, value] of [["priority", issue.priority], ["component", issue.component], ["version", issue.version]] as const) {
-    if (value) labels.push({ title: `${scope}::${value}`, color: SCOPED_LABEL_COLORS[scope]! });
-  }
-  if (!PLAIN_STATUSES.has(issue.status)) labels.push({ title: `status::${issue.status}`, color: SCOPED_LABEL_COLORS.status! });
-  return labels;
-}
-
 /** Source ids of the system notes of one issue: per change event (its comment) and field, numbered if repeated. */
 function logSourceIds(logs: IssueChildren["logs"]): string[] {
   const seen = new Map<string, number>();
@@ -199,8 +186,8 @@ async function prepareIssue(state: ImportState, issue: ExportIssue): Promise<Pre
   const children = await state.reader.children(issue.id);
   const reporter = await users.author(issue.reporter);
   if (!issue.reporter) counts.users.anonymous++;
-  const closed = isClosedStatus(issue.status);
-  const closingLog = closed ? children.logs.filter((log) => log.field === "status" && isClosedStatus(logValue(log.changedTo) ?? "")).at(-1) : undefined;
+  const closed = isClosedIssueState(issue.status);
+  const closingLog = closed ? children.logs.filter((log) => log.field === "status" && isClosedIssueState(changeValue(log.changedTo) ?? "")).at(-1) : undefined;
   const data: PreparedIssue["data"] = {
     title: issue.title,
     description: text(issue.content, issue.reporter, reporter.mapped),
@@ -254,7 +241,7 @@ async function prepareIssue(state: ImportState, issue: ExportIssue): Promise<Pre
       sourceAuthor: sourceAuthorJson(log.user, author.mapped),
     });
   }
-  const labelIds = await state.labels.idsFor(issueLabelsFor(issue));
+  const labelIds = await state.labels.idsFor(issueLabelsFor({ ...issue, state: issue.status }));
   const attachments = await prepareAttachments(state, issue, children.attachments);
   return { iid: issue.id, data, labelIds, notes, attachments, comments, systemNotes: children.logs.length };
 }

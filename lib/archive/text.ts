@@ -1,11 +1,7 @@
-import {
-  convertBody,
-  escapeMarkdownInline,
-  withAttribution,
-  type MentionTarget,
-} from "@/lib/import/content";
+import { convertBody, withAttribution, type MentionTarget } from "@/lib/import/content";
 import { longestBacktickRun } from "@/lib/import/content/escape";
-import { logValue, type ArchiveUser, type ExportLog } from "./export-format";
+import { issueChangeNoteBody } from "@/lib/import/issue-mapping";
+import type { ArchiveUser, ExportLog } from "./export-format";
 
 /**
  * Text of archive imports: issue descriptions and comments go through the same conversion as the
@@ -90,44 +86,7 @@ export function createArchiveTextConverter(options: ArchiveTextOptions): Archive
   };
 }
 
-const FIELD_NAMES: Record<string, string> = {
-  responsible: "assignee",
-  assignee: "assignee",
-  status: "status",
-  state: "status",
-  priority: "priority",
-  kind: "kind",
-  title: "title",
-  milestone: "milestone",
-  version: "version",
-  component: "component",
-};
-
-function quoted(value: string): string {
-  return escapeMarkdownInline(value.length > 200 ? `${value.slice(0, 197)}…` : value);
-}
-
-/**
- * The system note for one change log: "changed status from new to resolved", "changed assignee
- * from alice to bob", "changed the description", "added attachment log.txt". `"None"` and `""`
- * count as empty: "changed milestone to 1.0", "cleared assignee (was alice)".
- */
+/** The system note for one change log; see issueChangeNoteBody. */
 export function systemNoteBody(log: Pick<ExportLog, "field" | "changedFrom" | "changedTo">): string {
-  const from = logValue(log.changedFrom);
-  const to = logValue(log.changedTo);
-  if (log.field === "content") return "changed the description";
-  if (log.field === "attachment") {
-    if (to) return `added attachment ${quoted(to.split("/").pop() ?? to)}`;
-    if (from) return `removed attachment ${quoted(from.split("/").pop() ?? from)}`;
-    return "changed the attachments";
-  }
-  const field = FIELD_NAMES[log.field] ?? escapeMarkdownInline(log.field.replace(/_/g, " "));
-  if (log.field === "title") {
-    if (from && to) return `changed title from **${quoted(from)}** to **${quoted(to)}**`;
-    return to ? `changed title to **${quoted(to)}**` : "changed the title";
-  }
-  if (from && to) return `changed ${field} from ${quoted(from)} to ${quoted(to)}`;
-  if (to) return `changed ${field} to ${quoted(to)}`;
-  if (from) return `cleared ${field} (was ${quoted(from)})`;
-  return `changed ${field}`;
+  return issueChangeNoteBody(log.field, log.changedFrom, log.changedTo);
 }

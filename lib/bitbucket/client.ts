@@ -16,6 +16,7 @@ import {
   PULL_REQUEST_STATES,
   commentSchema,
   currentUserSchema,
+  issueChangeSchema,
   issueSchema,
   milestoneSchema,
   pageSchema,
@@ -28,6 +29,7 @@ import {
   type Comment,
   type CurrentUser,
   type Issue,
+  type IssueChange,
   type Milestone,
   type Page,
   type PullRequest,
@@ -189,6 +191,8 @@ export interface BitbucketClient {
   listIssuesPage(workspace: string, slug: string, options?: CursorOptions): Promise<Page<Issue>>;
   /** One page (100) of an issue's comments, oldest first. Throws like `listIssuesPage`. */
   listIssueCommentsPage(workspace: string, slug: string, issueId: number, options?: CursorOptions): Promise<Page<Comment>>;
+  /** One page (100) of an issue's recorded changes (state, assignee, kind…), oldest first. Throws like `listIssuesPage`. */
+  listIssueChangesPage(workspace: string, slug: string, issueId: number, options?: CursorOptions): Promise<Page<IssueChange>>;
   /** Every milestone of the issue tracker. Throws like `listIssuesPage`. */
   listMilestones(workspace: string, slug: string, options?: CallOptions): Promise<Milestone[]>;
 
@@ -221,6 +225,7 @@ export const LISTING_QUERIES = Object.freeze({
   pullRequests: Object.freeze({ sort: "id", fields: "+values.participants,+values.reviewers,-values.summary.html" }),
   comments: Object.freeze({ sort: "id", fields: "-values.content.html", pagelen: MAX_PAGELEN }),
   issues: Object.freeze({ sort: "id", fields: "-values.content.html", pagelen: MAX_PAGELEN }),
+  issueChanges: Object.freeze({ sort: "id", fields: "-values.message.html,-values.issue", pagelen: MAX_PAGELEN }),
   members: Object.freeze({ pagelen: MAX_PAGELEN }),
   milestones: Object.freeze({ pagelen: MAX_PAGELEN }),
 });
@@ -528,6 +533,14 @@ export function createBitbucketClient(options: BitbucketClientOptions): Bitbucke
         `${repositoryPath(workspace, slug)}/issues/${positiveId(issueId, "issue id")}/comments`,
         commentSchema,
         { ...LISTING_QUERIES.comments },
+        call,
+      ),
+
+    listIssueChangesPage: async (workspace, slug, issueId, call = {}) =>
+      listingPage(
+        `${repositoryPath(workspace, slug)}/issues/${positiveId(issueId, "issue id")}/changes`,
+        issueChangeSchema,
+        { ...LISTING_QUERIES.issueChanges },
         call,
       ),
 

@@ -68,6 +68,8 @@ export {
   type CommentInline,
   type CurrentUser,
   type Issue,
+  type IssueChange,
+  type IssueFieldChange,
   type Milestone,
   type Page,
   type PullRequest,

@@ -561,6 +561,48 @@ export function toIssue(raw: z.output<typeof rawIssueSchema>): Issue {
 
 export const issueSchema = rawIssueSchema.transform(toIssue);
 
+/** One field of an issue change; values are names as Bitbucket shows them ("" or null when empty). */
+export interface IssueFieldChange {
+  /** state, assignee, kind, priority, milestone, component, version, title, content… */
+  field: string;
+  old: string | null;
+  new: string | null;
+}
+
+/** One recorded change of an issue (`/issues/{id}/changes`): who changed which fields, and when. */
+export interface IssueChange {
+  id: number;
+  user: BitbucketUser | null;
+  createdOn: string;
+  changes: IssueFieldChange[];
+}
+
+/** A change value: a name, a number, or an object with a name (milestone, version…); anything else is empty. */
+const changeValue = z.unknown().transform((value): string | null => {
+  if (typeof value === "string") return value;
+  if (typeof value === "number") return String(value);
+  if (value && typeof value === "object" && typeof (value as { name?: unknown }).name === "string") return (value as { name: string }).name;
+  return null;
+});
+
+export const issueChangeSchema = z
+  .looseObject({
+    id: z.number().int(),
+    created_on: z.string(),
+    user: rawEmbeddedUserSchema.nullish(),
+    changes: z.record(z.string(), z.looseObject({ old: changeValue.optional(), new: changeValue.optional() }).nullish()).nullish(),
+  })
+  .transform(
+    (raw): IssueChange => ({
+      id: raw.id,
+      user: toEmbeddedUser(raw.user),
+      createdOn: raw.created_on,
+      changes: Object.entries(raw.changes ?? {})
+        .filter((entry): entry is [string, NonNullable<(typeof entry)[1]>] => Boolean(entry[1]))
+        .map(([field, change]) => ({ field, old: change.old ?? null, new: change.new ?? null })),
+    }),
+  );
+
 export interface Milestone {
   id: number;
   name: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderMarkdown } from "@/lib/markdown";
-import { creoleToMarkdown } from "./creole";
+import { creoleToMarkdown, markupToMarkdown } from "./creole";
 
 const render = (source: string) => renderMarkdown(creoleToMarkdown(source), { baseUrl: "/acme/app/-/wikis/" });
 
@@ -45,6 +45,35 @@ describe("Creole wiki pages", () => {
 
   it("closes formatting left open at the end of a paragraph", () => {
     expect(render("**bold to the end\n\nnext")).toMatch(/<p><strong>bold to the end<\/strong><\/p>\s*<p>next<\/p>/);
+  });
+});
+
+describe("markdown wiki pages", () => {
+  const renderPage = (source: string) => renderMarkdown(markupToMarkdown(source, "markdown", { wikiLinks: true }), { baseUrl: "/acme/app/-/wikis/docs/" });
+
+  it("resolve Bitbucket's wiki links to pages next to the page, with an optional label", () => {
+    const html = renderPage("Read the [[Setup Guide]] and [[Legacy Notes|the old notes]], not `[[code]]`.");
+    expect(html).toBe(
+      '<p>Read the <a href="/acme/app/-/wikis/docs/Setup%20Guide">Setup Guide</a> and <a href="/acme/app/-/wikis/docs/Legacy%20Notes">the old notes</a>, not <code>[[code]]</code>.</p>\n',
+    );
+  });
+
+  it("link references to issues and merge requests of the project, in Markdown and Creole pages alike", () => {
+    const options = { wikiLinks: true, projectUrl: "/acme/app" };
+    expect(renderMarkdown(markupToMarkdown("Tracked in issue #3 and !2, not `#4`.", "markdown", options))).toBe(
+      '<p>Tracked in <a href="/acme/app/-/issues/3">issue #3</a> and <a href="/acme/app/-/merge_requests/2">!2</a>, not <code>#4</code>.</p>\n',
+    );
+    expect(renderMarkdown(markupToMarkdown("See **#3** and {{{#4}}}.", "creole", options))).toBe(
+      '<p>See <strong><a href="/acme/app/-/issues/3">#3</a></strong> and <code>#4</code>.</p>\n',
+    );
+  });
+
+  it("leave markdown without wiki links as it is, and take linear time on unclosed ones", () => {
+    expect(markupToMarkdown("[a](b) [[x\ny]]", "markdown", { wikiLinks: true })).toBe("[a](b) [[x\ny]]");
+    const source = `${"[[a|".repeat(200_000)}${"[[".repeat(200_000)}`;
+    const start = performance.now();
+    markupToMarkdown(source, "markdown", { wikiLinks: true });
+    expect(performance.now() - start).toBeLessThan(1000);
   });
 });
 

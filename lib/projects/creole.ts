@@ -1,10 +1,13 @@
-import { longestBacktickRun } from "@/lib/import/content/escape";
+import { escapeMarkdownInline, longestBacktickRun } from "@/lib/import/content/escape";
+import { mapMatches, mapProse } from "@/lib/import/content/markdown-structure";
+import { linkShortReferencesInProse, SHORT_REFERENCE_SOURCE } from "@/lib/import/content/short-references";
 import { encodeWikiSlug } from "./wiki";
 
 /**
- * WikiCreole 1.0 (the markup of older Bitbucket wikis, `.wiki` files) converted to Ferry's
- * markdown, which the shared renderer then turns into sanitized HTML: no second HTML path, and
- * the same link rules (http/https/mailto only, relative links resolved against the page).
+ * WikiCreole 1.0 (the markup of older Bitbucket wikis, `.wiki` files, and of issues whose content
+ * says `markup: "creole"`) converted to Ferry's markdown, which the shared renderer then turns into
+ * sanitized HTML: no second HTML path, and the same link rules (http/https/mailto only, relative
+ * links resolved against the page).
  *
  * Covered: headings (`= … =`), paragraphs, `**bold**`, `//italic//`, `##monospace##`, `\\`
  * line breaks, `[[page]]`, `[[page|text]]`, `[[http://…|text]]`, free URLs, `{{image|alt}}`,
@@ -15,7 +18,7 @@ import { encodeWikiSlug } from "./wiki";
 const PUNCTUATION = /[!-/:-@[-`{-~]/g;
 
 /** Text shown literally in markdown (every ASCII punctuation character escaped; whitespace kept). */
-function literal(text: string): string {
+export function markdownLiteral(text: string): string {
   return text.replace(PUNCTUATION, "\\$&");
 }
 
@@ -25,12 +28,27 @@ function destination(url: string): string {
 
 const EXTERNAL = /^(?:https?|ftp|mailto):/i;
 
-function linkTarget(target: string): string {
+export type MarkupOptions = {
+  /**
+   * Prefix of wiki page links (`[[Setup Guide]]`) and images by name: "" (the default) leaves them
+   * relative to the current page, which the renderer resolves against the page's folder; text
+   * outside the wiki (an issue) passes the wiki's root URL.
+   */
+  pageBase?: string;
+  /**
+   * Writes a stretch of plain text (no markup in it) as markdown. The default escapes every
+   * punctuation character, so the text shows as written; imported text also turns mentions and
+   * references into links here.
+   */
+  plainText?: (text: string) => string;
+};
+
+/** A wiki page link target: external URLs as they are, page names URL-encoded below `pageBase`. */
+export function wikiLinkTarget(target: string, pageBase = ""): string {
   const trimmed = target.trim();
   if (EXTERNAL.test(trimmed)) return trimmed;
-  // A wiki page, relative to the current one (the renderer resolves it against the page's folder).
   const [page, anchor] = trimmed.split("#", 2) as [string, string | undefined];
-  return `${encodeWikiSlug(page.trim())}${anchor ? `#${encodeURIComponent(anchor)}` : ""}`;
+  return `${pageBase}${encodeWikiSlug(page.trim())}${anchor ? `#${encodeURIComponent(anchor)}` : ""}`;
 }
 
 /**
@@ -67,8 +85,10 @@ const URL_TRAILING = /[.,;:!?')]/;
 
 /** The characters any inline markup starts with. */
 const MARKUP_STARTS = "{~[*/\\#hf";
+/** Plain text has no markup but free URLs. */
+const PLAIN_TEXT_STARTS = "hf";
 
-function inlineScanner(text: string) {
+function inlineScanner(text: string, starts: string) {
   const nextLineEnd = (() => {
     const find = [finder(text, "\n"), finder(text, "\r"), finder(text, "\u2028"), finder(text, "\u2029")];
     return (from: number) => {
@@ -101,7 +121,7 @@ function inlineScanner(text: string) {
   /** The markup starting at `start`, or null when the character there is plain text. */
   return (start: number): InlineToken | null => {
     const char = text[start]!;
-    if (!MARKUP_STARTS.includes(char)) return null;
+    if (!starts.includes(char)) return null;
     const pair = text.slice(start, start + 2);
     if (text.startsWith("{{{", start)) {
       const nowiki = enclosed(start, 3, 0, nextNowikiEnd, 3);
@@ -129,7 +149,12 @@ function inlineScanner(text: string) {
 }
 
 /** One line (or paragraph) of Creole inline markup as markdown. */
-export function creoleInline(text: string): string {
+export function creoleInline(text: string, options: MarkupOptions = {}): string {
+  return inlineMarkdown(text, MARKUP_STARTS, options);
+}
+
+function inlineMarkdown(text: string, starts: string, options: MarkupOptions): string {
+  const plain = options.plainText ?? markdownLiteral;
   let out = "";
   let last = 0;
   const open: string[] = [];
@@ -141,36 +166,36 @@ export function creoleInline(text: string): string {
       open.push(marker);
       out += markdown;
     } else {
-      out += literal(marker);
+      out += markdownLiteral(marker);
     }
   };
-  const tokenAt = inlineScanner(text);
+  const tokenAt = inlineScanner(text, starts);
   for (let position = 0; position < text.length; ) {
     const token = tokenAt(position);
     if (!token) {
       position++;
       continue;
     }
-    out += literal(text.slice(last, position));
+    out += plain(text.slice(last, position));
     position = last = token.end;
     if (token.kind === "nowiki") {
       const nowiki = token.text;
       const fence = "`".repeat(longestBacktickRun(nowiki) + 1);
       out += nowiki.startsWith("`") || nowiki.endsWith("`") ? `${fence} ${nowiki} ${fence}` : `${fence}${nowiki}${fence}`;
     } else if (token.kind === "escaped") {
-      out += literal(token.text);
+      out += markdownLiteral(token.text);
     } else if (token.kind === "link") {
       const link = token.text;
       const bar = link.indexOf("|");
       const target = bar === -1 ? link : link.slice(0, bar);
       const label = bar === -1 ? link : link.slice(bar + 1);
-      out += `[${literal(label.trim())}](${destination(linkTarget(target))})`;
+      out += `[${markdownLiteral(label.trim())}](${destination(wikiLinkTarget(target, options.pageBase))})`;
     } else if (token.kind === "image") {
       const image = token.text;
       const bar = image.indexOf("|");
       const source = (bar === -1 ? image : image.slice(0, bar)).trim();
       const alt = bar === -1 ? "" : image.slice(bar + 1).trim();
-      out += `![${literal(alt)}](${destination(EXTERNAL.test(source) ? source : encodeWikiSlug(source))})`;
+      out += `![${markdownLiteral(alt)}](${destination(EXTERNAL.test(source) ? source : `${options.pageBase ?? ""}${encodeWikiSlug(source)}`)})`;
     } else if (token.kind === "bold") {
       toggle("**", "**");
     } else if (token.kind === "italic") {
@@ -180,10 +205,10 @@ export function creoleInline(text: string): string {
     } else if (token.kind === "lineBreak") {
       out += "\\\n";
     } else if (token.kind === "url") {
-      out += `[${literal(token.text)}](${destination(token.text)})`;
+      out += `[${markdownLiteral(token.text)}](${destination(token.text)})`;
     }
   }
-  out += literal(text.slice(last));
+  out += plain(text.slice(last));
   // Creole closes open formatting at the end of the block.
   for (const marker of open.reverse()) out += marker === "**" ? "**" : marker === "//" ? "_" : "`";
   return out;
@@ -215,10 +240,10 @@ function tableCells(line: string): Array<{ header: boolean; text: string }> {
   return cells.map((cell) => (cell.startsWith("=") ? { header: true, text: cell.slice(1).trim() } : { header: false, text: cell.trim() }));
 }
 
-function table(rows: string[]): string[] {
+function table(rows: string[], options: MarkupOptions): string[] {
   const parsed = rows.map(tableCells);
   const width = Math.max(...parsed.map((row) => row.length));
-  const line = (row: Array<{ text: string }>) => `| ${Array.from({ length: width }, (_, i) => creoleInline(row[i]?.text ?? "")).join(" | ")} |`;
+  const line = (row: Array<{ text: string }>) => `| ${Array.from({ length: width }, (_, i) => creoleInline(row[i]?.text ?? "", options)).join(" | ")} |`;
   // Markdown tables need a header row: the first row is it.
   const [header, ...body] = parsed;
   return [line(header!), `|${" --- |".repeat(width)}`, ...body.map(line)];
@@ -247,7 +272,7 @@ function headingOf(line: string): { level: number; text: string } | null {
   return { level, text: indented.slice(level, end).trim() };
 }
 
-export function creoleToMarkdown(source: string): string {
+export function creoleToMarkdown(source: string, options: MarkupOptions = {}): string {
   const lines = (source ?? "").replace(/\r\n?/g, "\n").split("\n");
   const out: string[] = [];
   let paragraph: string[] = [];
@@ -255,7 +280,7 @@ export function creoleToMarkdown(source: string): string {
 
   const flushParagraph = () => {
     if (paragraph.length > 0) {
-      out.push(creoleInline(paragraph.join("\n")), "");
+      out.push(creoleInline(paragraph.join("\n"), options), "");
       paragraph = [];
     }
   };
@@ -286,7 +311,7 @@ export function creoleToMarkdown(source: string): string {
     if (heading) {
       flushParagraph();
       endList();
-      out.push(`${"#".repeat(heading.level)} ${creoleInline(heading.text)}`, "");
+      out.push(`${"#".repeat(heading.level)} ${creoleInline(heading.text, options)}`, "");
       continue;
     }
     if (/^\s*-{4,}\s*$/.test(line)) {
@@ -299,7 +324,7 @@ export function creoleToMarkdown(source: string): string {
     // `**bold**` starting a line is bold, not a second-level item, unless a list is going on.
     if (markers && (inList || markers.length === 1 || markers[0] === "#") && !(markers.startsWith("**") && !inList) && !(markers === "#" && itemText.startsWith("#"))) {
       flushParagraph();
-      out.push(`${"    ".repeat(Math.min(markers.length, MAX_LIST_DEPTH) - 1)}${markers.at(-1) === "#" ? "1." : "-"} ${creoleInline(itemText)}`);
+      out.push(`${"    ".repeat(Math.min(markers.length, MAX_LIST_DEPTH) - 1)}${markers.at(-1) === "#" ? "1." : "-"} ${creoleInline(itemText, options)}`);
       inList = true;
       continue;
     }
@@ -309,17 +334,71 @@ export function creoleToMarkdown(source: string): string {
       const rows: string[] = [];
       let j = i;
       while (j < lines.length && /^\s*\|/.test(lines[j]!)) rows.push(lines[j++]!);
-      out.push(...table(rows), "");
+      out.push(...table(rows, options), "");
       i = j - 1;
       continue;
     }
     if (inList) {
       // A line after a list item continues it.
-      out[out.length - 1] += ` ${creoleInline(line.trim())}`;
+      out[out.length - 1] += ` ${creoleInline(line.trim(), options)}`;
       continue;
     }
     paragraph.push(line);
   }
   flushParagraph();
   return out.join("\n").replace(/\n{3,}/g, "\n\n").trim() + "\n";
+}
+
+/**
+ * Plain text (Bitbucket's `markup: "plaintext"`) as markdown that shows it as written: paragraphs
+ * kept, each line break a hard break, free URLs linked, everything else literal.
+ */
+export function plainTextToMarkdown(source: string, options: MarkupOptions = {}): string {
+  const paragraphs = (source ?? "").replace(/\r\n?/g, "\n").split(/\n[ \t]*\n/);
+  return (
+    paragraphs
+      .map((paragraph) => paragraph.split("\n").filter((line) => line.trim() !== "").map((line) => inlineMarkdown(line.trim(), PLAIN_TEXT_STARTS, options)).join("\\\n"))
+      .filter(Boolean)
+      .join("\n\n") + "\n"
+  );
+}
+
+/** The markups imported text and wiki pages are written in; anything else is markdown already. */
+export type Markup = "markdown" | "creole" | "plaintext";
+
+export type MarkupToMarkdownOptions = MarkupOptions & {
+  /** Markdown's wiki page links (`[[Setup Guide]]`, `[[Setup Guide|label]]`, Bitbucket's syntax) become links. */
+  wikiLinks?: boolean;
+  /** When given, short references (`#4`, `issue #4`, `pull request #3`, `!3`) link into this project (absolute or root-relative URL). */
+  projectUrl?: string;
+};
+
+/**
+ * The one way text in another markup becomes Ferry's markdown, for wiki pages and imported issues
+ * and comments alike, chosen by the text's markup. Markdown comes back as it is, apart from wiki
+ * page links and short references when asked for.
+ */
+export function markupToMarkdown(source: string, markup: string | null | undefined, options: MarkupToMarkdownOptions = {}): string {
+  const { projectUrl } = options;
+  const linkReferences = (prose: string) => (projectUrl ? linkShortReferencesInProse(prose, projectUrl) : prose);
+  if (markup === "creole" || markup === "plaintext") {
+    const plainText = options.plainText ?? (projectUrl ? (text: string) => mapMatches(text, SHORT_REFERENCE, linkReferences, markdownLiteral) : undefined);
+    const withPlainText = { ...options, plainText };
+    return markup === "creole" ? creoleToMarkdown(source, withPlainText) : plainTextToMarkdown(source, withPlainText);
+  }
+  if (!options.wikiLinks && !projectUrl) return source;
+  return mapProse(source, (prose) => linkReferences(options.wikiLinks ? convertWikiLinksInProse(prose, options.pageBase) : prose));
+}
+
+const SHORT_REFERENCE = new RegExp(SHORT_REFERENCE_SOURCE, "giu");
+
+/** `[[page]]` or `[[page|label]]` on one line, without brackets inside: linear to match (each attempt stops at the next bracket). */
+const MARKDOWN_WIKI_LINK = /\[\[([^[\]\n|]+)(?:\|([^[\]\n]+))?\]\]/g;
+
+/** Bitbucket's wiki links in one stretch of markdown prose (no code in it) become markdown links. */
+function convertWikiLinksInProse(prose: string, pageBase = ""): string {
+  if (!prose.includes("[[")) return prose;
+  return prose.replace(MARKDOWN_WIKI_LINK, (_match, target: string, label: string | undefined) =>
+    `[${escapeMarkdownInline(label ?? target)}](${destination(wikiLinkTarget(target, pageBase))})`,
+  );
 }

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { Project } from "@/lib/projects/read";
-import { creoleToMarkdown } from "@/lib/projects/creole";
+import { markupToMarkdown } from "@/lib/projects/creole";
 import { encodeWikiSlug, FORMAT_NAMES, type WikiPageContent } from "@/lib/projects/wiki";
 import { Markdown } from "@/components/projects/markdown";
 import { projectHref } from "@/lib/projects/urls";
@@ -34,14 +34,14 @@ export function WikiPageView({ project, wiki }: { project: Project; wiki: WikiPa
       <div className="mt-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="wiki-content" data-format={page.format}>
         {content === null ? (
           <p className="text-sm text-slate-600">This page is too large to display.</p>
-        ) : page.format === "markdown" ? (
-          <Markdown source={content} baseUrl={baseUrl} />
-        ) : page.format === "creole" ? (
+        ) : page.format === "markdown" || page.format === "creole" ? (
           <>
-            <p className="mb-3 text-xs text-slate-500" data-testid="format-note">
-              Written in Creole.
-            </p>
-            <Markdown source={creoleToMarkdown(content)} baseUrl={baseUrl} />
+            {page.format === "creole" && (
+              <p className="mb-3 text-xs text-slate-500" data-testid="format-note">
+                Written in Creole.
+              </p>
+            )}
+            <Markdown source={markupToMarkdown(content, page.format, { wikiLinks: true, projectUrl: projectHref(project.fullPath) })} baseUrl={baseUrl} />
           </>
         ) : (
           <>

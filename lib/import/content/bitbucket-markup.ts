@@ -5,7 +5,7 @@ import { codeBlocks, mapProse, splitLines } from "./markdown-structure";
  * Bitbucket-specific markup that plain markdown does not know, converted so it renders in Ferry.
  */
 
-const CHANGESET_PATTERN = /<<cset ([0-9a-f]{7,40})>>/gi;
+export const CHANGESET_PATTERN = /<<cset ([0-9a-f]{7,40})>>/gi;
 
 /** Replaces `<<cset abc123>>` in one stretch of prose (no code in it). */
 export function convertChangesetRefsInProse(prose: string, targetProjectUrl: string): string {

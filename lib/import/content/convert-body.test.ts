@@ -25,7 +25,7 @@ const sample = [
   "    #!python",
   "    print('https://bitbucket.org/acme/rocket-launcher/issues/5 @{557058:aaaa}')",
   "",
-  "Unknown @{557058:zzzz}; #12 and pull request #5 stay as written.",
+  "Unknown @{557058:zzzz}; #12 and pull request #5 are linked.",
 ].join("\n");
 
 describe("convertBody", () => {
@@ -42,7 +42,7 @@ describe("convertBody", () => {
         "print('https://bitbucket.org/acme/rocket-launcher/issues/5 @{557058:aaaa}')",
         "```",
         "",
-        "Unknown `@{557058:zzzz}`; #12 and pull request #5 stay as written.",
+        "Unknown `@{557058:zzzz}`; [#12](https://ferry.example.com/acme/rocket-launcher/-/issues/12) and [pull request #5](https://ferry.example.com/acme/rocket-launcher/-/merge_requests/5) are linked.",
       ].join("\n"),
     );
   });
@@ -59,6 +59,22 @@ describe("convertBody", () => {
     expect(html).toContain('<a href="https://ferry.example.com/acme/rocket-launcher/-/merge_requests/5/diffs#source-note-7">PR 5</a>');
     expect(html).toContain('<code class="language-python">');
     expect(html).not.toContain('href="https://bitbucket.org');
+  });
+
+  it("converts Creole the way wiki pages are converted, with mentions, commits, references and wiki links", () => {
+    const creole = "== Steps ==\n* ask @{557058:aaaa}, see #4 and <<cset 1a2b3c4d>>\n* run the **full** suite, [[Setup Guide]]\n\n{{{\nnvm install 20 #5\n}}}";
+    const html = renderMarkdown(convertBody(creole, { ...context, markup: "creole" }), { baseUrl: TARGET });
+    expect(html).toContain("<h2>Steps</h2>");
+    expect(html).toContain('<li>ask <a href="https://ferry.example.com/alice">@alice</a>, see <a href="https://ferry.example.com/acme/rocket-launcher/-/issues/4">#4</a> and <a href="https://ferry.example.com/acme/rocket-launcher/-/commit/1a2b3c4d">1a2b3c4d</a></li>');
+    expect(html).toContain('<li>run the <strong>full</strong> suite, <a href="https://ferry.example.com/acme/rocket-launcher/-/wikis/Setup%20Guide">Setup Guide</a></li>');
+    expect(html).toContain("<pre><code>nvm install 20 #5\n</code></pre>");
+  });
+
+  it("shows plain text as written, line breaks kept, references and URLs linked", () => {
+    const plain = "Steps: **not bold** <b>\nsee issue #4 at https://bitbucket.org/acme/rocket-launcher/issues/4\n\n# not a heading";
+    const html = renderMarkdown(convertBody(plain, { ...context, markup: "plaintext" }), { baseUrl: TARGET });
+    expect(html).toContain('<p>Steps: **not bold** &lt;b&gt;<br />\nsee <a href="https://ferry.example.com/acme/rocket-launcher/-/issues/4">issue #4</a> at <a href="https://ferry.example.com/acme/rocket-launcher/-/issues/4">');
+    expect(html).toContain("<p># not a heading</p>");
   });
 
   it("treats empty text as empty", () => {

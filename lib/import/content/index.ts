@@ -16,5 +16,6 @@ export { convertMentions, formatMention, userProfilePath, type MentionResolver, 
 export { attributionPrefix, attributionName, withAttribution, type AttributedUser } from "./attribution";
 export { inlineCommentFallback, type InlinePosition } from "./inline-comment";
 export { convertChangesetRefs, convertCodeLanguageHints } from "./bitbucket-markup";
+export { linkShortReferencesInProse } from "./short-references";
 export { escapeMarkdownInline, codeSpan } from "./escape";
 export { mapProse, codeBlocks, type CodeBlock } from "./markdown-structure";

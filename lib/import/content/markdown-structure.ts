@@ -149,3 +149,14 @@ export function mapProse(text: string, transform: (prose: string) => string): st
   out += mapInlineProse(lines.slice(line).join(""), transform);
   return out;
 }
+
+/** `text` with each match of `pattern` (global) passed through `matched` and the text between through `between`. */
+export function mapMatches(text: string, pattern: RegExp, matched: (match: string) => string, between: (text: string) => string): string {
+  let out = "";
+  let last = 0;
+  for (const match of text.matchAll(pattern)) {
+    out += between(text.slice(last, match.index)) + matched(match[0]);
+    last = match.index + match[0].length;
+  }
+  return out + between(text.slice(last));
+}

@@ -27,7 +27,7 @@ export type MentionTarget = { username: string; profileUrl?: string } | { displa
 /** Looks a source user up by account id or uuid (with braces, `{…}`), as written in the mention. */
 export type MentionResolver = (id: string) => MentionTarget;
 
-const MENTION_PATTERN = /@\{(\{[^\s{}]{1,128}\}|[^\s{}]{1,128})\}/g;
+export const MENTION_PATTERN = /@\{(\{[^\s{}]{1,128}\}|[^\s{}]{1,128})\}/g;
 const SAFE_USERNAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -50,7 +50,7 @@ const isBracketOrNewline = (char: string | undefined) => char === "[" || char ==
  * after it on the line, each within LINK_TEXT_REACH characters. Asked with increasing offsets, it
  * walks the text once (time linear in its length, however many mentions it holds).
  */
-function linkTextChecker(prose: string): (start: number, end: number) => boolean {
+export function linkTextChecker(prose: string): (start: number, end: number) => boolean {
   let scanned = 0;
   let lastBefore = -1;
   let nextAfter = -1;

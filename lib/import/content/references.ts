@@ -46,9 +46,7 @@ import { mapProse } from "./markdown-structure";
  * A URL used as link text is rewritten too, so the text does not keep pointing people to
  * Bitbucket. Code spans and code blocks are left literal.
  *
- * Short references are left as written, on purpose: `#12` means issue 12 both in Bitbucket and
- * in Ferry (issue numbers are kept), and `pull request #5` stays readable prose (Ferry's `!5`
- * would be a guess about intent).
+ * Short references (`#12`, `pull request #5`) are linked by ./short-references.ts.
  */
 
 export type ReferenceOptions = {

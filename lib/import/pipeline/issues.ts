@@ -1,33 +1,16 @@
 import { db, type IssueState, type Prisma } from "@/lib/db";
-import type { SourceIssue } from "@/lib/import/sources/types";
+import { isClosedIssueState, issueChangeNoteBody, issueLabelsFor } from "@/lib/import/issue-mapping";
+import type { SourceIssue, SourceIssueChange } from "@/lib/import/sources/types";
 import { insertMissing, type Columns } from "./bulk-insert";
 import { sourceFields, sourceUserJson, type ImportContext } from "./context";
 import { addProgress, errorMessage, recordFailure, resolveFailures, writeIsolatingFailures } from "./records";
-import { ensureMilestone, KIND_LABELS } from "./repository-stage";
+import { ensureMilestone } from "./repository-stage";
 import { NotesBatch, discussionIdFor, inCreationOrder, threadRoots, type NoteRow } from "./notes";
 import type { TextConverter } from "./text";
 
-const CLOSED_STATES = new Set(["resolved", "invalid", "duplicate", "wontfix", "closed"]);
-
-const SCOPED_LABEL_COLORS: Record<string, string> = { priority: "#D9534F", component: "#6699CC", version: "#8E44AD" };
-
-export function issueIsClosed(state: string): boolean {
-  return CLOSED_STATES.has(state.toLowerCase());
-}
-
-/** The kind label (GitLab's importer loses it; we don't) plus scoped priority/component/version labels. */
-export function issueLabels(issue: SourceIssue): Array<{ title: string; color: string }> {
-  const kind = KIND_LABELS.find((label) => label.title === issue.kind);
-  const labels: Array<{ title: string; color: string }> = kind ? [{ title: kind.title, color: kind.color }] : [];
-  for (const [scope, value] of [["priority", issue.priority], ["component", issue.component], ["version", issue.version]] as const) {
-    if (value) labels.push({ title: `${scope}::${value}`, color: SCOPED_LABEL_COLORS[scope]! });
-  }
-  return labels;
-}
-
 /** Label ids by title for a page of issues; missing labels are created (insert-if-missing is atomic, so concurrent pages agree). */
 async function labelIdsByTitle(projectId: number, issues: readonly SourceIssue[]): Promise<Map<string, number>> {
-  const wanted = new Map(issues.flatMap(issueLabels).map((label) => [label.title, label]));
+  const wanted = new Map(issues.flatMap(issueLabelsFor).map((label) => [label.title, label]));
   if (wanted.size === 0) return new Map();
   await db.label.createMany({ data: [...wanted.values()].map((label) => ({ projectId, ...label })), skipDuplicates: true });
   const rows = await db.label.findMany({ where: { projectId, title: { in: [...wanted.keys()] } }, select: { id: true, title: true } });
@@ -76,15 +59,15 @@ async function prepareIssue(
 ): Promise<PreparedIssue> {
   const author = await ctx.author(issue.reporter);
   const assigneeId = await ctx.ferryUserFor(issue.assignee);
-  const closed = issueIsClosed(issue.state);
+  const closed = isClosedIssueState(issue.state);
   return {
     issue,
-    labelIds: issueLabels(issue).map((label) => labels.get(label.title)!),
+    labelIds: issueLabelsFor(issue).map((label) => labels.get(label.title)!),
     data: {
       projectId: ctx.project.id,
       iid: issue.id,
       title: issue.title,
-      description: text.convert(issue.body, issue.reporter, author.mapped),
+      description: text.convert(issue.body, issue.reporter, author.mapped, issue.markup),
       state: closed ? "closed" : "opened",
       authorId: author.userId,
       assigneeId,
@@ -159,7 +142,11 @@ export async function importIssues(ctx: ImportContext, text: TextConverter, issu
   }
 }
 
-/** All comments of a batch of issues, threads kept, written in one statement. */
+/**
+ * All comments of a batch of issues, threads kept, and their recorded changes as system notes
+ * ("changed status from new to resolved"), written in one statement. Every change leaves a
+ * comment behind, so changes are asked for only for issues that have comments.
+ */
 export async function importIssueNotes(ctx: ImportContext, text: TextConverter, issueIds: readonly number[]): Promise<void> {
   const batch = new NotesBatch(ctx, "issue");
   const rows = await db.issue.findMany({ where: { projectId: ctx.project.id, iid: { in: [...issueIds] } }, select: { id: true, iid: true } });
@@ -171,6 +158,13 @@ export async function importIssueNotes(ctx: ImportContext, text: TextConverter, 
     issueIds.filter((id) => issueIdOf.has(id)),
     (id, cursor) => ctx.source.issueCommentsPage(id, cursor),
   );
+  const fetchChanges = ctx.source.issueChangesPage?.bind(ctx.source);
+  const changes = fetchChanges
+    ? await batch.fetchAll(
+        [...comments].filter(([, list]) => list.length > 0).map(([id]) => id),
+        (id, cursor) => fetchChanges(id, cursor),
+      )
+    : new Map<number, SourceIssueChange[]>();
   await text.remember(ctx, [...comments.values()].flat().map((comment) => comment.author));
 
   await batch.writeAll(comments, async (sourceIssueId, list) => {
@@ -185,11 +179,27 @@ export async function importIssueNotes(ctx: ImportContext, text: TextConverter, 
         projectId: ctx.project.id,
         issueId: issueIdOf.get(sourceIssueId)!,
         discussionId: discussionIdFor(ctx.importId, "issue", String(sourceIssueId), roots.get(comment.id) ?? comment.id),
-        body: text.convert(comment.body, comment.author, author.mapped),
+        body: text.convert(comment.body, comment.author, author.mapped, comment.markup),
         authorId: author.userId,
         ...sourceFields(comment, comment.author),
       });
     }
+    for (const change of changes.get(sourceIssueId) ?? []) notes.push(...(await changeNotes(ctx, issueIdOf.get(sourceIssueId)!, sourceIssueId, change)));
     return notes;
   });
+}
+
+/** One system note per changed field, each its own discussion, keyed `change:<id>:<field>`. */
+async function changeNotes(ctx: ImportContext, issueId: number, sourceIssueId: number, change: SourceIssueChange): Promise<NoteRow[]> {
+  const author = await ctx.author(change.author);
+  return change.fields.map((field) => ({
+    projectId: ctx.project.id,
+    issueId,
+    discussionId: discussionIdFor(ctx.importId, `issue_change:${field.field}`, String(sourceIssueId), change.id),
+    system: true,
+    body: issueChangeNoteBody(field.field, field.from, field.to),
+    authorId: author.userId,
+    ...sourceFields({ id: change.id, createdAt: change.createdAt, updatedAt: change.createdAt }, change.author),
+    sourceId: `change:${change.id}:${field.field}`,
+  }));
 }

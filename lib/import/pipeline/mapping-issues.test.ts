@@ -104,6 +104,18 @@ describe("issues", () => {
     expect(anonymous.sourceAuthor).toBeNull();
   });
 
+  it("keep a state that open or closed does not express (on hold, wontfix, duplicate, invalid…) as a status:: label", async () => {
+    for (const source of expected.issues) {
+      const statusLabels = (await issue(source.id)).labels.map((entry) => entry.label.title).filter((title) => title.startsWith("status::"));
+      expect(statusLabels, `#${source.id} (${source.state})`).toEqual(["new", "open"].includes(source.state) ? [] : [`status::${source.state}`]);
+    }
+  });
+
+  it("written in Creole or plain text are converted like wiki pages, not shown as raw markup", async () => {
+    expect((await issue(10)).description).toBe("## Steps\n\n- upgrade the runtime\n- run the **full** test suite\n\n```\nnvm install 20\n```\n");
+    expect((await issue(13)).description).toBe("*Created by: Anonymous*\n\nReported anonymously from the public issue form\\.\n");
+  });
+
   it("turn @{account_id} mentions into @username for Ferry users", async () => {
     expect((await issue(2)).description).toBe(`We need a way to stop a launch.\n\n[@bob](${base()}/users/bob) can you take this?`);
   });
@@ -115,8 +127,9 @@ describe("issue comments", () => {
       const comments = showcase.detail().issues.comments(source.id);
       const row = await issue(source.id);
       const withText = comments.filter((comment) => comment.raw !== null && comment.raw.trim() !== "");
-      expect(row.notes.map((note) => note.sourceId).sort(), `#${source.id}`).toEqual(withText.map((comment) => String(comment.id)).sort());
-      for (const note of row.notes) {
+      const commentNotes = row.notes.filter((note) => !note.system);
+      expect(commentNotes.map((note) => note.sourceId).sort(), `#${source.id}`).toEqual(withText.map((comment) => String(comment.id)).sort());
+      for (const note of commentNotes) {
         const comment = comments.find((candidate) => String(candidate.id) === note.sourceId)!;
         const nickname = comment.user ? Object.values(SANDBOX_ACCOUNTS).find((account) => account.uuid === comment.user)!.nickname : null;
         expect(note.authorId, `#${source.id} comment by ${nickname}`).toBe(ferryUserOf(nickname) ?? showcase.imported.alice.id);
@@ -141,6 +154,29 @@ describe("issue comments", () => {
       expect(note.body).not.toContain(`${showcase.sandbox.url}/acme/rocket-launcher/`);
       expect(note.body).not.toContain(WEB_PLACEHOLDER);
     }
+  });
+
+  it("link short references to the issue or merge request", async () => {
+    expect((await noteFor(8, "Duplicate of")).body).toBe(`*Created by: carol*\n\nDuplicate of [#1](${showcase.projectUrl()}/-/issues/1).`);
+  });
+
+  it("bring the issue's recorded changes as system notes, by who made them, at their time", async () => {
+    let changes = 0;
+    for (const source of expected.issues) {
+      const recorded = showcase.detail().issues.comments(source.id).filter((comment) => comment.change);
+      const systemNotes = (await issue(source.id)).notes.filter((note) => note.system);
+      expect(systemNotes.map((note) => note.body), `#${source.id}`).toEqual(recorded.map((comment) => `changed status from ${comment.change!.from} to ${comment.change!.to}`));
+      for (const [index, note] of systemNotes.entries()) {
+        const comment = recorded[index]!;
+        const nickname = Object.values(SANDBOX_ACCOUNTS).find((account) => account.uuid === comment.user)!.nickname;
+        expect(note.authorId).toBe(ferryUserOf(nickname) ?? showcase.imported.alice.id);
+        expect(note.sourceAuthor).toMatchObject({ username: nickname });
+        expect(note.createdAt.toISOString()).toBe(new Date(comment.createdOn).toISOString());
+        expect(note.sourceId).toBe(`change:${comment.id}:state`);
+      }
+      changes += recorded.length;
+    }
+    expect(changes).toBeGreaterThan(0);
   });
 
   it("turn mentions into @username for Ferry users and the display name for others", async () => {

@@ -209,7 +209,7 @@ describe("people and text", () => {
     expect(byAlice.body).not.toContain("Created by");
     const byCarol = await noteFor(1, "Pauses are out of scope");
     expect(byCarol.authorId).toBe(showcase.imported.alice.id);
-    expect(byCarol.body).toBe("*Created by: carol*\n\nPauses are out of scope, tracked in #4.");
+    expect(byCarol.body).toBe(`*Created by: carol*\n\nPauses are out of scope, tracked in [#4](${showcase.projectUrl()}/-/issues/4).`);
     expect(byCarol.sourceAuthor).toEqual({ id: SANDBOX_ACCOUNTS.carol.uuid, accountId: SANDBOX_ACCOUNTS.carol.account_id, username: "carol", displayName: "Carol Chen" });
     const byDeletedAccount = await noteFor(5, "Looks good to me.");
     expect(byDeletedAccount.authorId).toBe(showcase.imported.alice.id);

@@ -68,7 +68,7 @@ describe("the wiki", () => {
 });
 
 describe("labels", () => {
-  it("creates the four kind labels, and scoped labels for priority, component and version", async () => {
+  it("creates the four kind labels, and scoped labels for priority, component, version and states open/closed cannot say", async () => {
     const labels = (await db.label.findMany({ where: { projectId: showcase.imported.projectId } })).map((label) => label.title).sort();
     const detail = showcase.sandbox.state.detail(showcase.sandbox.state.repository("acme", "rocket-launcher")!);
     const issues = expected.issues;
@@ -78,12 +78,13 @@ describe("labels", () => {
       scoped.add(`priority::${record.priority}`);
       if (record.component !== null) scoped.add(`component::${detail.components.find((entry) => entry.id === record.component)!.name}`);
       if (record.version !== null) scoped.add(`version::${detail.versions.find((entry) => entry.id === record.version)!.name}`);
+      if (!["new", "open"].includes(record.state)) scoped.add(`status::${record.state}`);
     }
     expect(labels).toEqual(["bug", "enhancement", "proposal", "task", ...scoped].sort());
-    expect(labels).toEqual(expect.arrayContaining(["priority::blocker", "component::telemetry", "version::1.1.0"]));
+    expect(labels).toEqual(expect.arrayContaining(["priority::blocker", "component::telemetry", "version::1.1.0", "status::on hold", "status::wontfix"]));
   });
 
-  it("puts the kind and the scoped labels on each issue", async () => {
+  it("puts the kind and the scoped labels (status:: for a state open/closed cannot say) on each issue", async () => {
     const detail = showcase.sandbox.state.detail(showcase.sandbox.state.repository("acme", "rocket-launcher")!);
     const issues = await db.issue.findMany({ where: { projectId: showcase.imported.projectId }, include: { labels: { include: { label: true } } } });
     expect(issues).toHaveLength(expected.issues.length);
@@ -92,6 +93,7 @@ describe("labels", () => {
       const wanted = [record.kind, `priority::${record.priority}`];
       if (record.component !== null) wanted.push(`component::${detail.components.find((entry) => entry.id === record.component)!.name}`);
       if (record.version !== null) wanted.push(`version::${detail.versions.find((entry) => entry.id === record.version)!.name}`);
+      if (!["new", "open"].includes(record.state)) wanted.push(`status::${record.state}`);
       expect(issue.labels.map((entry) => entry.label.title).sort(), `#${issue.iid}`).toEqual(wanted.sort());
     }
   });

@@ -12,6 +12,8 @@ export type NoteRow = {
   mergeRequestId?: number;
   discussionId: string;
   type?: string | null;
+  /** A system note (a recorded change of the issue), not a comment. */
+  system?: boolean;
   body: string;
   authorId: string;
   position?: Prisma.InputJsonValue;
@@ -47,16 +49,16 @@ export function threadRoots(comments: readonly SourceComment[]): Map<number, num
   return roots;
 }
 
-/** Every comment of one issue or pull request, following the source's pages. */
-export async function allComments(fetchPage: (cursor: string | null) => Promise<SourcePage<SourceComment>>): Promise<SourceComment[]> {
-  const comments: SourceComment[] = [];
+/** Every item (comment, change) of one issue or pull request, following the source's pages. */
+export async function allItems<T>(fetchPage: (cursor: string | null) => Promise<SourcePage<T>>): Promise<T[]> {
+  const items: T[] = [];
   let cursor: string | null = null;
   do {
-    const page = await fetchPage(cursor);
-    comments.push(...page.items);
+    const page: SourcePage<T> = await fetchPage(cursor);
+    items.push(...page.items);
     cursor = page.next;
   } while (cursor);
-  return comments;
+  return items;
 }
 
 export function inCreationOrder(comments: readonly SourceComment[]): SourceComment[] {
@@ -89,22 +91,22 @@ export class NotesBatch {
   }
 
   /**
-   * Fetches the comments of every parent, a few parents at once, with a cancel checkpoint before
-   * each. A parent whose comments cannot be fetched is a failure of that parent only.
+   * Fetches the comments (or changes) of every parent, a few parents at once, with a cancel
+   * checkpoint before each. A parent whose items cannot be fetched is a failure of that parent only.
    */
-  async fetchAll(parentIds: readonly number[], fetchPage: (parentId: number, cursor: string | null) => Promise<SourcePage<SourceComment>>): Promise<Map<number, SourceComment[]>> {
-    const comments = new Map<number, SourceComment[]>();
+  async fetchAll<T>(parentIds: readonly number[], fetchPage: (parentId: number, cursor: string | null) => Promise<SourcePage<T>>): Promise<Map<number, T[]>> {
+    const items = new Map<number, T[]>();
     await pLimit(NOTES_CONCURRENCY).map(parentIds, async (parentId) => {
       await this.ctx.checkpoint();
       try {
-        const list = await allComments((cursor) => fetchPage(parentId, cursor));
-        comments.set(parentId, list);
+        const list = await allItems((cursor) => fetchPage(parentId, cursor));
+        items.set(parentId, list);
         this.fetched += list.length;
       } catch (error) {
         this.fail(parentId, error);
       }
     });
-    return comments;
+    return items;
   }
 
   /**
@@ -169,6 +171,7 @@ const NOTE_COLUMNS: Columns<NoteRow> = {
   merge_request_id: { type: "integer", value: (row) => row.mergeRequestId },
   discussion_id: { type: "text", value: (row) => row.discussionId },
   type: { type: "text", value: (row) => row.type },
+  system: { type: "boolean", value: (row) => row.system ?? false },
   body: { type: "text", value: (row) => row.body },
   author_id: { type: "text", value: (row) => row.authorId },
   position: { type: "jsonb", value: (row) => row.position },

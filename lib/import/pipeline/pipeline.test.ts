@@ -91,14 +91,22 @@ describe("importing the showcase repository", () => {
     }
   });
 
-  it("records the removed issue tracker as a visible skip, not a failure", { timeout: 120_000 }, async ({ sandbox }) => {
+  it("records the removed issue tracker and the removed wiki as visible skips, not failures", { timeout: 120_000 }, async ({ sandbox }) => {
+    sandbox.state.updateKnobs({ wikisRemoved: true });
     const alice = await signedInAlice(sandbox);
     const started = await startBitbucketImport(alice, { repository: SHOWCASE_REPOSITORY });
     const finished = await waitForImport(started.importId);
     expect(finished.status).toBe("finished");
-    const messages = await db.importMessage.findMany({ where: { importId: started.importId } });
-    expect(messages.map((message) => message.message).join("\n")).toMatch(/no longer serves issues/);
+    expect(await db.importFailure.count({ where: { importId: started.importId } })).toBe(0);
+    const messages = await db.importMessage.findMany({ where: { importId: started.importId, severity: "info" }, orderBy: { code: "asc" } });
+    expect(messages.map((message) => [message.severity, message.code, message.message])).toEqual([
+      ["info", "issues_unavailable", "Issues skipped: Bitbucket no longer serves issues for this repository."],
+      ["info", "wiki_unavailable", "Wiki skipped: Bitbucket no longer serves the wiki of this repository."],
+    ]);
+    const wiki = await db.importProgress.findUniqueOrThrow({ where: { importId_objectType: { importId: started.importId, objectType: "wiki" } } });
+    expect(wiki).toMatchObject({ total: 1, imported: 0, failed: 0, skipped: 1 });
     expect(await db.issue.count({ where: { projectId: started.projectId } })).toBe(0);
+    expect((await db.project.findUniqueOrThrow({ where: { id: started.projectId } })).hasWiki).toBe(false);
   });
 
   it("never duplicates when stages run again", { timeout: 120_000 }, async ({ sandbox }) => {

@@ -1,16 +1,9 @@
 import { db } from "@/lib/db";
 import { fetchRepository, repositoryPath, setDefaultBranch, wikiPath } from "@/lib/git";
+import { KIND_LABELS } from "@/lib/import/issue-mapping";
 import { SourceFeatureUnavailable } from "@/lib/import/sources/types";
 import type { ImportContext } from "./context";
 import { addMessage, addProgress, errorMessage, recordFailure, resolveFailure } from "./records";
-
-/** GitLab's four kind labels, plus what Ferry adds as scoped labels on demand. */
-export const KIND_LABELS = [
-  { title: "bug", color: "#FF0000" },
-  { title: "enhancement", color: "#428BCA" },
-  { title: "proposal", color: "#69D100" },
-  { title: "task", color: "#7F8C8D" },
-] as const;
 
 /**
  * Git data, wiki, labels and milestones. A failure of the git data fails the import;
@@ -44,14 +37,19 @@ export async function importRepository(ctx: ImportContext): Promise<void> {
       await addProgress(ctx.importId, "wiki", { total: 1, fetched: 1, imported: 1 });
       await resolveFailure(ctx.importId, "wiki", repository.fullName);
     } catch (error) {
-      await addProgress(ctx.importId, "wiki", { total: 1, failed: 1 });
-      await recordFailure(ctx.importId, {
-        stage: "repository",
-        objectType: "wiki",
-        sourceId: repository.fullName,
-        sourceUrl: `${repository.webUrl}/wiki`,
-        message: `The wiki could not be imported: ${errorMessage(error)}`,
-      });
+      const unavailable = (await ctx.source.wikiUnavailable?.(error)) ?? null;
+      if (unavailable) {
+        await reportWikiUnavailable(ctx, unavailable, repository.fullName);
+      } else {
+        await addProgress(ctx.importId, "wiki", { total: 1, failed: 1 });
+        await recordFailure(ctx.importId, {
+          stage: "repository",
+          objectType: "wiki",
+          sourceId: repository.fullName,
+          sourceUrl: `${repository.webUrl}/wiki`,
+          message: `The wiki could not be imported: ${errorMessage(error)}`,
+        });
+      }
     }
   }
 
@@ -87,6 +85,17 @@ export async function ensureMilestone(projectId: number, title: string, sourceId
     }
   }
   throw new Error("unreachable");
+}
+
+/**
+ * A wiki the source no longer serves is skipped like a removed issue tracker: a message, the wiki
+ * counted as skipped, and no failure (a retry could not bring it back); an earlier failure of it is resolved.
+ */
+async function reportWikiUnavailable(ctx: ImportContext, error: SourceFeatureUnavailable, sourceId: string): Promise<void> {
+  await addMessage(ctx.importId, "info", "wiki_unavailable", `Wiki skipped: ${error.message}.`);
+  const progress = await db.importProgress.findUnique({ where: { importId_objectType: { importId: ctx.importId, objectType: "wiki" } } });
+  if (!progress?.skipped) await addProgress(ctx.importId, "wiki", { total: 1, skipped: 1 });
+  await resolveFailure(ctx.importId, "wiki", sourceId);
 }
 
 export async function reportIssuesUnavailable(ctx: ImportContext, error: SourceFeatureUnavailable): Promise<void> {

@@ -1,7 +1,7 @@
 import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import { convertBody, userProfilePath, withAttribution } from "@/lib/import/content";
-import type { SourceUser } from "@/lib/import/sources/types";
+import type { SourceMarkup, SourceUser } from "@/lib/import/sources/types";
 import type { ImportContext } from "./context";
 
 type MentionTarget = { username: string; profileUrl?: string } | { displayName: string } | null;
@@ -63,11 +63,12 @@ export class TextConverter {
     }
   }
 
-  convert(text: string, author: SourceUser | null, mapped: boolean): string {
+  convert(text: string, author: SourceUser | null, mapped: boolean, markup?: SourceMarkup): string {
     const body = convertBody(text, {
       sourceRepositoryUrl: this.sourceRepositoryUrl,
       targetProjectUrl: this.targetProjectUrl,
       resolveMention: (id: string) => this.mentions.get(id) ?? null,
+      markup,
     });
     return withAttribution(body, author ? { username: author.username, displayName: author.displayName } : null, mapped);
   }

@@ -524,6 +524,7 @@ describe("pullRequestCommentsPage()", () => {
     expect(result.items[0]).toEqual({
       id: 100,
       body: "Comment 100",
+      markup: "markdown",
       author: sourceUser(bob),
       parentId: null,
       inline: null,
@@ -610,6 +611,7 @@ describe("issues", () => {
       id: 1,
       title: "Issue 1",
       body: "Body 1",
+      markup: "markdown",
       kind: "enhancement",
       priority: "critical",
       state: "on hold",
@@ -656,6 +658,7 @@ describe("issues", () => {
       {
         id: 11,
         body: "Me too",
+        markup: "markdown",
         author: sourceUser(cyd),
         parentId: null,
         inline: null,
@@ -667,6 +670,7 @@ describe("issues", () => {
       {
         id: 12,
         body: "",
+        markup: null,
         author: null,
         parentId: null,
         inline: null,
@@ -675,6 +679,41 @@ describe("issues", () => {
         updatedAt: "2015-05-03T10:00:00+00:00",
         webUrl: null,
       },
+    ]);
+  });
+
+  it("maps issue changes, every changed field with names for its values, 100 per page by id", async () => {
+    server.use(
+      http.get(`${REPO}/issues/1/changes`, () =>
+        HttpResponse.json(
+          page([
+            {
+              type: "issue_change",
+              id: 21,
+              created_on: "2015-05-04T10:00:00+00:00",
+              user: cyd,
+              changes: { state: { old: "new", new: "on hold" }, assignee: { old: "", new: "bob" }, milestone: { old: { name: "v1" }, new: null }, version: null },
+              message: { raw: "", markup: "markdown" },
+            },
+            { type: "issue_change", id: 22, created_on: "2015-05-05T10:00:00+00:00", user: null, changes: { priority: { old: "minor", new: "major" } } },
+          ]),
+        ),
+      ),
+    );
+    const result = await source().source.issueChangesPage!(1, null);
+    expect(requests[0]!.search).toBe("?sort=id&fields=-values.message.html%2C-values.issue&pagelen=100");
+    expect(result.items).toEqual([
+      {
+        id: 21,
+        author: sourceUser(cyd),
+        createdAt: "2015-05-04T10:00:00+00:00",
+        fields: [
+          { field: "state", from: "new", to: "on hold" },
+          { field: "assignee", from: "", to: "bob" },
+          { field: "milestone", from: "v1", to: null },
+        ],
+      },
+      { id: 22, author: null, createdAt: "2015-05-05T10:00:00+00:00", fields: [{ field: "priority", from: "minor", to: "major" }] },
     ]);
   });
 

@@ -7,6 +7,9 @@
  *   + Σ over the K pull requests of ceil(comments / 100) comment pages.
  * Participants, approvals and reviewers come with the pull request pages
  * (`fields=+values.participants,+values.reviewers`), not one request per pull request.
+ * With an issue tracker of I issues, of which C have comments: 1 milestones + ceil(I / 100) issue
+ * pages + Σ over the I issues of max(1, ceil(comments / 100)) + Σ over the C issues of
+ * max(1, ceil(changes / 100)) (the listing tells neither; every change leaves a comment).
  */
 import {
   BACKGROUND_RETRY,
@@ -28,6 +31,7 @@ import {
   type Repository,
   type RetryOptions,
 } from "@/lib/bitbucket";
+import { AppError } from "@/lib/errors";
 import {
   SourceFeatureUnavailable,
   type ImportSource,
@@ -48,6 +52,12 @@ import {
 /** Why issues (and milestones) are skipped: Bitbucket removed them (410 since 2026-08-20). */
 export const ISSUES_REMOVED_MESSAGE = "Bitbucket no longer serves issues for this repository";
 export const MILESTONES_REMOVED_MESSAGE = "Bitbucket no longer serves milestones for this repository";
+/**
+ * Why the wiki is skipped: Bitbucket removed wikis with issues, and since then the wiki's git URL of a
+ * repository that still says `has_wiki` answers 404 (the repository itself was just fetched with the
+ * same credentials, so the 404 is not about access).
+ */
+export const WIKI_REMOVED_MESSAGE = "Bitbucket no longer serves the wiki of this repository";
 /** Why issues (and milestones) are skipped: the repository's tracker is off (`has_issues` false, or 404). */
 export const NO_ISSUE_TRACKER_MESSAGE = "the repository has no issue tracker";
 
@@ -226,6 +236,7 @@ export function createBitbucketCloudSource(options: BitbucketCloudSourceOptions)
     return {
       id: comment.id,
       body: comment.content,
+      markup: comment.markup,
       author: toSourceUserOrNull(comment.author),
       parentId: comment.parentId,
       inline: comment.inline ? { path: comment.inline.path, oldLine: comment.inline.from, newLine: comment.inline.to } : null,
@@ -241,6 +252,7 @@ export function createBitbucketCloudSource(options: BitbucketCloudSourceOptions)
       id: issue.id,
       title: issue.title,
       body: issue.content,
+      markup: issue.markup,
       kind: ISSUE_KINDS.has(issue.kind) ? (issue.kind as IssueKind) : "bug",
       priority: issue.priority,
       state: issue.state,
@@ -315,9 +327,26 @@ export function createBitbucketCloudSource(options: BitbucketCloudSourceOptions)
       return sourcePage(page, page.values.map(toSourceComment));
     },
 
+    async issueChangesPage(issueId, cursor) {
+      const page = await withIssueTracker("issues", () => client.listIssueChangesPage(workspace, slug, issueId, { cursor }));
+      return sourcePage(
+        page,
+        page.values.map((change) => ({
+          id: change.id,
+          author: toSourceUserOrNull(change.user),
+          createdAt: change.createdOn,
+          fields: change.changes.map((entry) => ({ field: entry.field, from: entry.old, to: entry.new })),
+        })),
+      );
+    },
+
     async milestones(): Promise<SourceMilestone[]> {
       const milestones = await withIssueTracker("milestones", () => client.listMilestones(workspace, slug));
       return milestones.map((milestone) => ({ id: String(milestone.id), title: milestone.name }));
+    },
+
+    async wikiUnavailable(fetchError) {
+      return fetchError instanceof AppError && fetchError.code === "remote_not_found" ? new SourceFeatureUnavailable("wiki", WIKI_REMOVED_MESSAGE) : null;
     },
   };
 }

@@ -75,9 +75,13 @@ export type SourcePullRequest = {
   webUrl: string;
 };
 
+/** What a text is written in: `markdown` (also when absent), `creole` or `plaintext`. */
+export type SourceMarkup = string | null | undefined;
+
 export type SourceComment = {
   id: number;
   body: string;
+  markup?: SourceMarkup;
   author: SourceUser | null;
   /** The comment this one replies to. */
   parentId: number | null;
@@ -95,6 +99,7 @@ export type SourceIssue = {
   id: number;
   title: string;
   body: string;
+  markup?: SourceMarkup;
   kind: IssueKind;
   priority: string | null;
   /** Bitbucket's state: submitted, new, open, resolved, on hold, invalid, duplicate, wontfix, closed. */
@@ -108,6 +113,14 @@ export type SourceIssue = {
   createdAt: string;
   updatedAt: string;
   webUrl: string;
+};
+
+/** A recorded change of an issue: who changed which fields (values as names; null when empty), and when. */
+export type SourceIssueChange = {
+  id: number;
+  author: SourceUser | null;
+  createdAt: string;
+  fields: Array<{ field: string; from: string | null; to: string | null }>;
 };
 
 export type SourceMilestone = { id: string; title: string };
@@ -144,6 +157,18 @@ export interface ImportSource {
   /** @throws SourceFeatureUnavailable when the source no longer serves issues. */
   issuesPage(cursor: string | null): Promise<SourcePage<SourceIssue>>;
   issueCommentsPage(issueId: number, cursor: string | null): Promise<SourcePage<SourceComment>>;
+  /**
+   * An issue's recorded changes (state, assignee, kind…), oldest first. Every change leaves a
+   * comment (often empty) behind, so the pipeline asks only for issues with comments. Sources
+   * without a change history leave it out.
+   */
+  issueChangesPage?(issueId: number, cursor: string | null): Promise<SourcePage<SourceIssueChange>>;
   /** @throws SourceFeatureUnavailable */
   milestones(): Promise<SourceMilestone[]>;
+  /**
+   * Why a wiki the repository claims (`wikiCloneUrl`) could not be fetched, when the reason is that
+   * the source stopped serving it (a skip, not a failure); null for any other failure. Sources
+   * without that notion leave it out.
+   */
+  wikiUnavailable?(fetchError: unknown): Promise<SourceFeatureUnavailable | null>;
 }
