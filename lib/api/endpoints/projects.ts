@@ -7,6 +7,7 @@ import { namespaceFullName, namespaceFullNames } from "@/lib/namespaces/read";
 import { highestRole, namespaceAncestors, namespaceIdsWithRole, readableProjectsWhere } from "@/lib/projects/access";
 import { listProjects as readProjects, type Project } from "@/lib/projects/read";
 import { listWikiPages, readWikiPage, readWikiPages } from "@/lib/projects/wiki";
+import { readBranches, readTags } from "@/lib/repository";
 import { personSelect } from "@/lib/users/people";
 import { notFound } from "../errors";
 import { membershipQuery, minRoleOf } from "../membership-query";
@@ -17,8 +18,6 @@ import type { ApiRoutes } from "../router";
 import {
   accessLevel,
   isoDate,
-  readBranches,
-  readTags,
   serializeBranch,
   serializeLabel,
   serializeMilestone,
