@@ -294,9 +294,10 @@ export function parsePatchHunks(lines: readonly string[]): { hunks: DiffHunk[]; 
  * are listed as `tooLarge`), and at most `maxFiles` files are listed (`truncated`).
  */
 export async function diffCommits(repoPath: string, from: string | null, to: string, limits: DiffLimits): Promise<{ files: FileDiff[]; truncated: boolean }> {
-  const base = from === null ? ["--root"] : [requireSha(from)];
-  const common = ["-r", "-M", "--no-commit-id", "--no-color", "--no-ext-diff", "--no-textconv", "--end-of-options"];
-  const { stdout: raw } = await runGit(["diff-tree", "--raw", "-z", ...common, ...base, requireSha(to)], { ...gitDir(repoPath), timeoutMs: 60_000, maxOutputBytes: 32 * 1024 * 1024 });
+  // A root commit is diffed against the empty tree (`--root` with the commit alone).
+  const options = ["-r", "-M", "--no-commit-id", "--no-color", "--no-ext-diff", "--no-textconv", ...(from === null ? ["--root"] : [])];
+  const revisions = ["--end-of-options", ...(from === null ? [] : [requireSha(from)]), requireSha(to)];
+  const { stdout: raw } = await runGit(["diff-tree", "--raw", "-z", ...options, ...revisions], { ...gitDir(repoPath), timeoutMs: 60_000, maxOutputBytes: 32 * 1024 * 1024 });
   const entries = parseRawDiff(raw);
   const truncated = entries.length > limits.maxFiles;
   const listed = entries.slice(0, limits.maxFiles);
@@ -304,7 +305,7 @@ export async function diffCommits(repoPath: string, from: string | null, to: str
   if (files.length === 0) return { files, truncated };
 
   // The patch lists files in the same order as --raw; it is read as a stream and stopped at the budget.
-  const child = spawnGit(["diff-tree", "-p", "--no-prefix", ...common, ...base, requireSha(to)], { ...gitDir(repoPath), timeoutMs: 60_000 });
+  const child = spawnGit(["diff-tree", "-p", "--no-prefix", ...options, ...revisions], { ...gitDir(repoPath), timeoutMs: 60_000 });
   let index = -1;
   let budget = limits.maxLines;
   let pending = "";
