@@ -1,8 +1,7 @@
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { promisify } from "node:util";
-import AxeBuilder from "@axe-core/playwright";
-import { expect, type Browser, type Page } from "@playwright/test";
+import { expect, type Browser } from "@playwright/test";
 import { SANDBOX_ACCOUNTS } from "../mocks/bitbucket/seed.ts";
 import { SHOWCASE_REPOSITORY } from "../mocks/bitbucket/showcase.ts";
 import { E2E } from "./environment";
@@ -44,19 +43,4 @@ export async function importShowcaseInto(browser: Browser, group: string, stateF
 export async function removeImport(group: string, project: string): Promise<void> {
   await query("DELETE FROM projects WHERE full_path = $1", [project]);
   await query("DELETE FROM namespaces WHERE full_path = $1", [group]);
-}
-
-/** At 390 px the page must not scroll sideways. */
-export async function expectNoHorizontalScroll(page: Page, url: string): Promise<void> {
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.goto(url);
-  const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
-  expect(scrollWidth, `${url} at 390 px`).toBeLessThanOrEqual(clientWidth);
-}
-
-/** axe-core on the current page: no serious or critical violations. */
-export async function expectNoSeriousViolations(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
-  expect(serious.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`), page.url()).toEqual([]);
 }
