@@ -1,10 +1,6 @@
-import { execFile } from "node:child_process";
-import { randomUUID } from "node:crypto";
-import { promisify } from "node:util";
 import { expect, type Browser } from "@playwright/test";
 import { SANDBOX_ACCOUNTS } from "../mocks/bitbucket/seed.ts";
 import { SHOWCASE_REPOSITORY } from "../mocks/bitbucket/showcase.ts";
-import { E2E } from "./environment";
 import { query, sandbox, signInWithBitbucket } from "./support";
 
 /** Helpers for the pages people reach after an import (dashboard, groups, repository, merge request tabs). */
@@ -17,25 +13,18 @@ export async function importShowcaseInto(browser: Browser, group: string, stateF
   await sandbox("/_sandbox/reset", { method: "POST" });
   await sandbox("/_sandbox/config", { method: "PUT", body: { issuesRemoved: false } });
   const context = await browser.newContext({ storageState: undefined });
-  await signInWithBitbucket(await context.newPage(), { startPath: "/" });
+  const page = await context.newPage();
+  await signInWithBitbucket(page, { startPath: "/" });
   await context.storageState({ path: stateFile });
-  await context.close();
-
-  const { stdout } = await promisify(execFile)("npx", ["ferry", "tokens", "create", "--user", "alice", "--name", `showcase-${randomUUID().slice(0, 8)}`, "--scopes", "api"], {
-    env: { ...process.env, DATA_DIR: E2E.dataDir },
-    encoding: "utf8",
-  });
-  const token = stdout.trim().split("\n").pop()!;
+  // The signed-in session may write to the API from Ferry's own pages.
   const alice = SANDBOX_ACCOUNTS.alice;
-  const started = await fetch(`${E2E.appUrl}/api/v4/import/bitbucket`, {
-    method: "POST",
-    headers: { "private-token": token, "content-type": "application/json" },
-    body: JSON.stringify({ bitbucket_email: alice.email, bitbucket_api_token: alice.apiToken, repo_path: SHOWCASE_REPOSITORY, target_namespace: group }),
-  });
-  expect(started.status).toBe(201);
+  const body = { bitbucket_email: alice.email, bitbucket_api_token: alice.apiToken, repo_path: SHOWCASE_REPOSITORY, target_namespace: group };
+  const status = await page.evaluate(async (json) => (await fetch("/api/v4/import/bitbucket", { method: "POST", headers: { "content-type": "application/json" }, body: json })).status, JSON.stringify(body));
+  expect(status).toBe(201);
+  await context.close();
   const project = `${group}/${SHOWCASE_REPOSITORY.split("/")[1]}`;
-  const status = async () => (await query<{ status: string }>("SELECT i.status::text AS status FROM project_imports i JOIN projects p ON p.id = i.project_id WHERE p.full_path = $1", [project]))[0]?.status;
-  await expect.poll(status, { timeout: 150_000, intervals: [500] }).toBe("finished");
+  const importStatus = async () => (await query<{ status: string }>("SELECT i.status::text AS status FROM project_imports i JOIN projects p ON p.id = i.project_id WHERE p.full_path = $1", [project]))[0]?.status;
+  await expect.poll(importStatus, { timeout: 150_000, intervals: [500] }).toBe("finished");
   return project;
 }
 

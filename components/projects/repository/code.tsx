@@ -41,9 +41,9 @@ export function CodeLines({ lines, label }: { lines: readonly HighlightedLine[];
             <div key={number} id={`L${number}`} data-line={number} className="flex target:bg-amber-100">
               <a
                 href={`#L${number}`}
-                aria-label={`Line ${number}`}
                 className="sticky left-0 w-12 shrink-0 border-r border-slate-200 bg-slate-50 pr-2 text-right text-slate-600 select-none hover:text-slate-900"
               >
+                <span className="sr-only">Line </span>
                 {number}
               </a>
               <code className="pl-3 pr-4 whitespace-pre">
