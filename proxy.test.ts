@@ -29,7 +29,7 @@ describe("proxy", () => {
   });
 
   it("leaves Ferry's own pages and git URLs to their routes", () => {
-    for (const path of ["/admin/users", "/import/bitbucket", "/groups/acme/-/placeholders", "/acme/app.git/info/refs?service=git-upload-pack", "/"]) {
+    for (const path of ["/admin/users", "/import/bitbucket", "/groups/acme/-/placeholders", "/acme/app.git/info/refs?service=git-upload-pack", "/", "/explore", "/favicon.ico"]) {
       const { response, rewrite } = rewriteOf(path);
       expect(rewrite, path).toBeNull();
       expect(response.headers.get("x-middleware-next"), path).toBe("1");

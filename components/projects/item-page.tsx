@@ -25,61 +25,53 @@ export function ItemByline({ badges, reference, createdAt, author, children }: {
   );
 }
 
-/**
- * The page of one issue or merge request: byline and title, then the description, anything the kind
- * adds below it, and the activity streamed in; the assignee and other details in a sidebar.
- */
-export function ItemPage({
-  titleId,
-  byline,
-  title,
-  belowTitle,
-  description,
-  extra,
-  activity,
-  detailsLabel,
-  assignee,
-  details,
-}: {
-  titleId: string;
-  byline: ReactNode;
-  title: string;
-  belowTitle?: ReactNode;
-  description: string;
-  extra?: ReactNode;
-  activity: ReactNode;
-  detailsLabel: string;
-  assignee: Person | null;
-  details: ReactNode;
-}) {
+type HeaderProps = { titleId: string; byline: ReactNode; title: string; belowTitle?: ReactNode };
+type BodyProps = { description: string; extra?: ReactNode; activity: ReactNode; detailsLabel: string; assignee: Person | null; details: ReactNode };
+
+/** An issue's or merge request's byline, title and anything below it. */
+export function ItemHeader({ titleId, byline, title, belowTitle }: HeaderProps) {
   return (
-    <article aria-labelledby={titleId}>
-      <header>
-        {byline}
-        <h1 id={titleId} className="mt-2 text-2xl font-semibold break-words text-slate-900">
-          {title}
-        </h1>
-        {belowTitle}
-      </header>
-      <div className="mt-6 grid gap-6 lg:grid-cols-[minmax(0,1fr)_16rem]">
-        <div className="min-w-0 space-y-6">
-          <section aria-label="Description" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-            {description.trim() ? <Markdown source={description} /> : <p className="text-sm text-slate-500 italic">No description provided.</p>}
-          </section>
-          {extra}
-          <TitledSection id="activity-heading" title="Activity">
-            <Suspense fallback={<NotesSkeleton />}>{activity}</Suspense>
-          </TitledSection>
-        </div>
-        <aside aria-label={detailsLabel} className="h-fit rounded-lg border border-slate-200 bg-white px-4 py-1 shadow-sm">
-          <dl>
-            <Detail term="Assignee">
-              <OptionalPerson person={assignee} empty="Unassigned" />
-            </Detail>
-            {details}
-          </dl>
-        </aside>
+    <header>
+      {byline}
+      <h1 id={titleId} className="mt-2 text-2xl font-semibold break-words text-slate-900">
+        {title}
+      </h1>
+      {belowTitle}
+    </header>
+  );
+}
+
+/** The description, anything the kind adds below it, and the activity streamed in; the assignee and other details in a sidebar. */
+export function ItemBody({ description, extra, activity, detailsLabel, assignee, details }: BodyProps) {
+  return (
+    <div className="mt-6 grid gap-6 lg:grid-cols-[minmax(0,1fr)_16rem]">
+      <div className="min-w-0 space-y-6">
+        <section aria-label="Description" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+          {description.trim() ? <Markdown source={description} /> : <p className="text-sm text-slate-500 italic">No description provided.</p>}
+        </section>
+        {extra}
+        <TitledSection id="activity-heading" title="Activity">
+          <Suspense fallback={<NotesSkeleton />}>{activity}</Suspense>
+        </TitledSection>
       </div>
+      <aside aria-label={detailsLabel} className="h-fit rounded-lg border border-slate-200 bg-white px-4 py-1 shadow-sm">
+        <dl>
+          <Detail term="Assignee">
+            <OptionalPerson person={assignee} empty="Unassigned" />
+          </Detail>
+          {details}
+        </dl>
+      </aside>
+    </div>
+  );
+}
+
+/** The page of one issue: header and body. */
+export function ItemPage(props: HeaderProps & BodyProps) {
+  return (
+    <article aria-labelledby={props.titleId}>
+      <ItemHeader {...props} />
+      <ItemBody {...props} />
     </article>
   );
 }

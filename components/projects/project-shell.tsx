@@ -1,15 +1,16 @@
 import Link from "next/link";
 import { cache, Suspense, type ReactNode } from "react";
 import { projectCounts, type Project } from "@/lib/projects/read";
-import { projectHref } from "@/lib/projects/urls";
+import { namespaceHref, projectHref, repositoryHref } from "@/lib/projects/urls";
 import { CountBadge, type Tab } from "@/components/ui/tab-bar";
 import { ProjectNav } from "./project-nav";
 
 type Section = { segment: string; label: string; path: string[]; count?: "openIssues" | "openMergeRequests" };
 
-/** Each section's `segment` is its folder under app/projects/[project]. */
+/** Each section's `segment` is its folder (or route group) under app/projects/[project]. */
 const SECTIONS: readonly Section[] = [
   { segment: "overview", label: "Overview", path: [] },
+  { segment: "repository", label: "Repository", path: ["tree"] },
   { segment: "issues", label: "Issues", path: ["issues"], count: "openIssues" },
   { segment: "merge_requests", label: "Merge requests", path: ["merge_requests"], count: "openMergeRequests" },
   { segment: "labels", label: "Labels", path: ["labels"] },
@@ -27,14 +28,17 @@ async function SectionCount({ projectId, count, label }: { projectId: number; co
   return <CountBadge count={counts[count]} title={`${counts[count]} open ${label.toLowerCase()}`} />;
 }
 
+/** The namespaces above the project, each a link to its group (or user) page, then the project. */
 function Breadcrumbs({ project }: { project: Project }) {
   const namespaces = project.namespace.fullPath.split("/");
   return (
-    <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
+    <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
       <ol className="flex flex-wrap items-center gap-1">
         {namespaces.map((segment, index) => (
           <li key={index} className="flex items-center gap-1">
-            <span>{segment}</span>
+            <Link href={namespaceHref(namespaces.slice(0, index + 1).join("/"))} className="hover:text-slate-900 hover:underline">
+              {segment}
+            </Link>
             <span aria-hidden>/</span>
           </li>
         ))}
@@ -52,7 +56,7 @@ function sectionTabs(project: Project, canManage: boolean): Tab[] {
   return SECTIONS.filter((section) => (section.segment !== "import" || project.import !== null) && (section.segment !== "settings" || canManage)).map((section) => ({
     key: section.segment,
     label: section.label,
-    href: projectHref(project.fullPath, ...section.path),
+    href: section.segment === "repository" && project.defaultBranch ? repositoryHref(project.fullPath, "tree", project.defaultBranch) : projectHref(project.fullPath, ...section.path),
     count: section.count && (
       <Suspense fallback={null}>
         <SectionCount projectId={project.id} count={section.count} label={section.label} />

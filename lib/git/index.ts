@@ -44,6 +44,30 @@ export {
 
 export { resolveCommits, existingPaths, lineCounts, updateRefs } from "./batch";
 
+// Browsing (read-only)
+export {
+  cleanTreePath,
+  resolveRevision,
+  mergeBase,
+  statPath,
+  readTree,
+  readBlobHead,
+  streamBlob,
+  logCommits,
+  readCommit,
+  parseCommitFields,
+  diffCommits,
+  readLines,
+  type TreeEntry,
+  type CommitInfo,
+  type LogOptions,
+  type DiffStatus,
+  type DiffLine,
+  type DiffHunk,
+  type FileDiff,
+  type DiffLimits,
+} from "./browse";
+
 // LFS
 export { listLfsPointers, parseLfsPointer, type LfsPointer } from "./lfs-pointers";
 export { LfsStore, LfsIntegrityError, type LfsSource } from "./lfs-store";

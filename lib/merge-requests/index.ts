@@ -71,3 +71,17 @@ export async function mergeRequestStateCounts(projectId: number): Promise<Record
 export async function getMergeRequest(projectId: number, iid: number): Promise<MergeRequestItem | null> {
   return db.mergeRequest.findUnique({ where: { projectId_iid: { projectId, iid } }, select: mergeRequestSelect });
 }
+
+export {
+  readMergeRequestChanges,
+  readMergeRequestCommits,
+  placeDiscussions,
+  lineKey,
+  isUnavailable,
+  MERGE_REQUEST_COMMITS_LIMIT,
+  type MergeRequestChanges,
+  type DiscussionPlacement,
+  type OutdatedDiscussion,
+  type OriginalContext,
+  type Unavailable,
+} from "./changes";

@@ -1,6 +1,8 @@
 import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { db, type Prisma } from "@/lib/db";
 import { loadPage, type PageOptions, type Paged } from "@/lib/db/paging";
+import { readableGroupsWhere, roleLevel, type Actor } from "@/lib/projects/access";
+import { personSelect } from "@/lib/users/people";
 
 /** Namespaces (users' personal ones and groups) as the pages and the API read them. */
 
@@ -61,4 +63,53 @@ export async function findNamespace(idOrPath: string, where: Prisma.NamespaceWhe
   if (!value) return null;
   const match: Prisma.NamespaceWhereInput = /^\d{1,10}$/.test(value) ? { id: Number(value) } : { fullPath: sameTextIgnoringCase(value) };
   return db.namespace.findFirst({ where: { AND: [match, where] }, select: namespaceSelect });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Groups, as their pages read them
+
+/** A group the caller can see at a full path (exact, else ignoring case), or null (missing and hidden look alike). */
+export async function loadGroupForUser(user: Actor | null, fullPath: string): Promise<NamespaceItem | null> {
+  const path = fullPath.replace(/^\/+|\/+$/g, "");
+  if (!path || path.length > 1000) return null;
+  const where = await readableGroupsWhere(user);
+  return (
+    (await db.namespace.findFirst({ where: { AND: [{ fullPath: path }, where] }, select: namespaceSelect })) ??
+    (await db.namespace.findFirst({ where: { AND: [{ fullPath: sameTextIgnoringCase(path) }, where] }, select: namespaceSelect, orderBy: { id: "asc" } }))
+  );
+}
+
+/** A personal namespace's owner, for a URL that names it (it leads to the user's page). */
+export async function personalNamespaceOwner(fullPath: string): Promise<string | null> {
+  const namespace = await db.namespace.findFirst({ where: { kind: "user", fullPath: sameTextIgnoringCase(fullPath) }, select: { owner: { select: { username: true } } } });
+  return namespace?.owner?.username ?? null;
+}
+
+/** The groups above a group (top-level first), with their names, for breadcrumbs. */
+export async function groupAncestors(fullPath: string): Promise<Array<{ fullPath: string; name: string }>> {
+  const segments = fullPath.split("/");
+  const paths = segments.slice(0, -1).map((_, index) => segments.slice(0, index + 1).join("/"));
+  if (paths.length === 0) return [];
+  const rows = await db.namespace.findMany({ where: { fullPath: { in: paths } }, select: { fullPath: true, name: true } });
+  const names = new Map(rows.map((row) => [row.fullPath, row.name]));
+  return paths.map((path) => ({ fullPath: path, name: names.get(path) ?? path.split("/").at(-1)! }));
+}
+
+/** The subgroups of a group the caller can see, by name. */
+export async function listSubgroups(user: Actor | null, parentId: number): Promise<NamespaceItem[]> {
+  return db.namespace.findMany({ where: { AND: [{ parentId }, await readableGroupsWhere(user)] }, select: namespaceSelect, orderBy: [{ name: "asc" }, { id: "asc" }], take: 200 });
+}
+
+export const GROUP_MEMBERS_SHOWN = 100;
+
+/** The group's own members (not those of groups above it), highest role first. */
+export async function listGroupMembers(namespaceId: number) {
+  const rows = await db.membership.findMany({ where: { namespaceId }, select: { role: true, createdAt: true, user: { select: personSelect } }, orderBy: { createdAt: "asc" }, take: GROUP_MEMBERS_SHOWN + 1 });
+  const members = rows.sort((a, b) => roleLevel(b.role) - roleLevel(a.role) || a.user.username.localeCompare(b.user.username));
+  return { members: members.slice(0, GROUP_MEMBERS_SHOWN), more: members.length > GROUP_MEMBERS_SHOWN };
+}
+
+/** The groups the user is a member of (directly), by full path, for their home page. */
+export async function listMemberGroups(userId: string, limit = 50): Promise<NamespaceItem[]> {
+  return db.namespace.findMany({ where: { kind: "group", memberships: { some: { userId } } }, select: namespaceSelect, orderBy: { fullPath: "asc" }, take: limit });
 }

@@ -6,6 +6,7 @@ import type { Role, Visibility } from "@/lib/generated/prisma/enums";
 import {
   canImportInto,
   canManagePlaceholders,
+  canReadGroup,
   highestRole,
   importAccess,
   importableNamespacesWhere,
@@ -14,6 +15,7 @@ import {
   placeholderManagedNamespacesWhere,
   projectAccess,
   readableProjectsSql,
+  readableGroupsWhere,
   readableProjectsWhere,
   topLevelNamespaceId,
   type Actor,
@@ -260,5 +262,37 @@ describe("each filter selects exactly what its check allows", () => {
     expect(await topLevelNamespaceId(tools.id)).toBe(acme.id);
     await db.namespace.update({ where: { id: acme.id }, data: { parentId: tools.id } });
     expect((await namespaceAncestors(tools.id)).length).toBeLessThanOrEqual(101);
+  });
+});
+
+describe("seeing groups", () => {
+  it("shows a group to its members and those of groups above and below it, to anyone when it holds a public project, and every group to admins", async () => {
+    const alice = await user("alice");
+    const bob = await user("bob");
+    const admin = await user("root", { isAdmin: true });
+    const acme = await group("acme");
+    const platform = await group("acme/platform");
+    const tools = await group("acme/platform/tools");
+    const globex = await group("globex");
+    const secret = await group("globex/secret");
+    const initech = await group("initech");
+    await personalNamespace(alice);
+    await member(alice, platform, "guest");
+    await member(bob, globex, "owner");
+    await project(globex, "open", "public");
+    await project(secret, "hidden", "private");
+    await project(initech, "closed", "private");
+    const names = new Map([acme, platform, tools, globex, secret, initech].map((row) => [row.id, row.fullPath]));
+    const seen = async (actor: Actor | null) => {
+      const rows = await db.namespace.findMany({ where: await readableGroupsWhere(actor), select: { id: true } });
+      const viaCheck = [];
+      for (const id of names.keys()) if (await canReadGroup(actor, id)) viaCheck.push(id);
+      expect(rows.map((row) => row.id).sort()).toEqual(viaCheck.sort());
+      return rows.map((row) => names.get(row.id)).sort();
+    };
+    expect(await seen(alice)).toEqual(["acme", "acme/platform", "acme/platform/tools", "globex"]);
+    expect(await seen(bob)).toEqual(["globex", "globex/secret"]);
+    expect(await seen(null)).toEqual(["globex"]);
+    expect(await seen(admin)).toEqual([...names.values()].sort());
   });
 });

@@ -21,6 +21,9 @@ import type { Role, Visibility } from "@/lib/generated/prisma/enums";
  *   project's namespace.
  * - Manage the placeholders of a top-level namespace: an Owner of that group itself, the owner of
  *   the personal namespace, or admin.
+ * - See a group (its page, its subgroups and members): admins; anyone with a role on it, on a group
+ *   above it or on a group below it; and anyone (signed in or not) when it holds a public project at
+ *   any depth. A group the caller cannot see looks exactly like a missing one.
  */
 
 /** Who is asking; anonymous callers are `null` where an operation allows them. */
@@ -140,6 +143,30 @@ export async function readableProjectsWhere(user: Actor | null): Promise<Prisma.
   if (!user) return { visibility: "public" };
   if (user.isAdmin) return {};
   return { OR: [{ visibility: "public" }, { namespaceId: { in: await namespaceIdsWithRole(user.id) } }] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Groups: see
+
+/** Ids of the groups the caller can see (see the rules above); null for admins, who see all. */
+async function visibleGroupIds(user: Actor | null): Promise<number[] | null> {
+  if (user?.isAdmin) return null;
+  const publicProjects = Prisma.sql`id IN (SELECT namespace_id FROM projects WHERE visibility = 'public')`;
+  const start = user ? Prisma.sql`(${publicProjects} OR id IN ${namespaceIdsAtLevelSql(user.id, ANY_ROLE)})` : publicProjects;
+  const rows = await db.$queryRaw<Array<{ id: number }>>(Prisma.sql`WITH RECURSIVE ${namespaceChainCte(start)}
+    SELECT DISTINCT c.ancestor_id AS id FROM namespace_chain c`);
+  return rows.map((row) => row.id);
+}
+
+/** Prisma filter: the groups the caller can see. */
+export async function readableGroupsWhere(user: Actor | null): Promise<Prisma.NamespaceWhereInput> {
+  const ids = await visibleGroupIds(user);
+  return ids === null ? { kind: "group" } : { kind: "group", id: { in: ids } };
+}
+
+/** Whether the caller can see the group (see readableGroupsWhere). */
+export async function canReadGroup(user: Actor | null, namespaceId: number): Promise<boolean> {
+  return (await db.namespace.count({ where: { AND: [{ id: namespaceId }, await readableGroupsWhere(user)] } })) > 0;
 }
 
 // ---------------------------------------------------------------------------------------------

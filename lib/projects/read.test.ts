@@ -7,7 +7,7 @@ import { db, disconnectDb } from "@/lib/db";
 import { resetDatabase } from "@/test/db";
 import { projectRepositoryPath } from "@/lib/git";
 import { seedProject, sessionOf } from "@/test/projects";
-import { countRefs, loadProjectForUser, repositoryRefCounts } from "./read";
+import { countRefs, listMemberProjects, loadProjectForUser, repositoryRefCounts } from "./read";
 
 beforeEach(resetDatabase);
 afterAll(disconnectDb);
@@ -59,5 +59,21 @@ describe("repository ref counts", () => {
       rmSync(repository, { recursive: true, force: true });
       rmSync(work, { recursive: true, force: true });
     }
+  });
+});
+
+describe("listMemberProjects", () => {
+  it("lists the projects of the user's personal namespace and groups, newest first, filtered by a search", async () => {
+    const { alice, namespace, project } = await seedProject();
+    const home = await db.namespace.create({ data: { kind: "user", name: "alice", path: "alice", fullPath: "alice", ownerId: alice.id } });
+    const other = await db.namespace.create({ data: { kind: "group", name: "other", path: "other", fullPath: "other" } });
+    await db.membership.create({ data: { userId: alice.id, namespaceId: namespace.id, role: "guest" } });
+    const own = await db.project.create({ data: { namespaceId: home.id, name: "Ledger Engine", path: "ledger-engine", fullPath: "alice/ledger-engine", createdAt: new Date(Date.now() + 60_000) } });
+    await db.project.create({ data: { namespaceId: other.id, name: "Public", path: "public", fullPath: "other/public", visibility: "public" } });
+
+    const all = await listMemberProjects(sessionOf(alice), {});
+    expect(all.items.map((row) => row.fullPath)).toEqual([own.fullPath, project.fullPath]);
+    expect((await listMemberProjects(sessionOf(alice), { search: "LEDGER" })).items.map((row) => row.id)).toEqual([own.id]);
+    expect((await listMemberProjects(sessionOf(alice), { search: "50%_" })).items).toEqual([]);
   });
 });

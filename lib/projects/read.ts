@@ -5,7 +5,7 @@ import { db, type Prisma } from "@/lib/db";
 import { loadPage, type PageOptions, type Paged } from "@/lib/db/paging";
 import { projectRepositoryPath, runGit } from "@/lib/git";
 import { namespaceSelect } from "@/lib/namespaces/read";
-import { projectAccess, type ProjectAccess } from "./access";
+import { namespaceIdsWithRole, projectAccess, readableProjectsWhere, type Actor, type ProjectAccess } from "./access";
 
 /**
  * Projects as the pages and the API read them. Finding a project checks nothing;
@@ -118,4 +118,37 @@ export async function listProjects(where: Prisma.ProjectWhereInput, options: Pro
     (range) => db.project.findMany({ where, select: projectSelect, orderBy: [{ [field]: direction }, { id: direction }], ...range }),
     () => db.project.count({ where }),
   );
+}
+
+/** Projects whose name, path or description contains `search` (any case); everything without one. */
+export function projectSearchWhere(search: string | undefined): Prisma.ProjectWhereInput {
+  const text = search;
+  if (!text) return {};
+  return {
+    OR: [
+      { name: { contains: text, mode: "insensitive" } },
+      { path: { contains: text, mode: "insensitive" } },
+      { fullPath: { contains: text, mode: "insensitive" } },
+      { description: { contains: text, mode: "insensitive" } },
+    ],
+  };
+}
+
+/**
+ * The user's own projects for their home page: those in their personal namespace and in groups
+ * where they have a role, most recently created (imports create their project) first.
+ */
+export async function listMemberProjects(user: Actor, options: { search?: string } & PageOptions): Promise<Paged<Project>> {
+  const where: Prisma.ProjectWhereInput = { AND: [{ namespaceId: { in: await namespaceIdsWithRole(user.id) } }, projectSearchWhere(options.search)] };
+  return listProjects(where, { orderBy: "created_at", sort: "desc", page: options.page, perPage: options.perPage });
+}
+
+/** Public projects, for /explore, most recently created first. */
+export async function listPublicProjects(options: { search?: string } & PageOptions): Promise<Paged<Project>> {
+  return listProjects({ AND: [{ visibility: "public" }, projectSearchWhere(options.search)] }, { orderBy: "created_at", sort: "desc", page: options.page, perPage: options.perPage });
+}
+
+/** The projects of one namespace the caller can read, by name. */
+export async function listNamespaceProjects(user: Actor | null, namespaceId: number, options: PageOptions): Promise<Paged<Project>> {
+  return listProjects({ AND: [{ namespaceId }, await readableProjectsWhere(user)] }, { orderBy: "name", sort: "asc", ...options });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalProjectUrl, decodeRouteParam, internalProjectPath, parseIid, projectHref } from "@/lib/projects/urls";
+import { canonicalProjectUrl, decodeRouteParam, internalProjectPath, parseIid, projectHref, repositoryHref } from "@/lib/projects/urls";
 
 describe("internalProjectPath", () => {
   it("maps project URLs in namespaces of any depth onto the project route, the page path passed on", () => {
@@ -13,12 +13,16 @@ describe("internalProjectPath", () => {
       ["/acme/app/-/settings/import", "/projects/acme%2Fapp/settings/import"],
       ["/acme/app/-/wikis/guides/Getting%20Started", "/projects/acme%2Fapp/wikis/guides/Getting%20Started"],
       ["/Acme/App.Web/-/labels", "/projects/Acme%2FApp.Web/labels"],
+      ["/acme/app/-/blob/feature/x/src/a%20b.ts", "/projects/acme%2Fapp/blob/feature/x/src/a%20b.ts"],
+      // Without "/-/" the path may be a group: the route shows the project or the group there.
+      ["/acme", "/projects/acme"],
+      ["/acme/platform/", "/projects/acme%2Fplatform"],
     ];
     for (const [publicPath, internal] of cases) expect(internalProjectPath(publicPath), publicPath).toBe(internal);
   });
 
   it("leaves Ferry's own routes, git URLs and anything that can't be a project alone", () => {
-    const ownRoutes = ["/", "/acme", "/admin/users", "/profile/account", "/import/bitbucket", "/users/alice", "/groups/acme/-/placeholders", "/projects/acme%2Fapp", "/API/x"];
+    const ownRoutes = ["/", "/explore", "/favicon.ico", "/ferry-mark.svg", "/admin/users", "/profile/account", "/import/bitbucket", "/users/alice", "/groups/acme/-/placeholders", "/projects/acme%2Fapp", "/API/x"];
     const gitUrls = ["/acme/app.git/info/refs", "/acme/app/info/refs", "/acme/app.git/git-upload-pack", "/acme/app/git-receive-pack", "/acme/app.git/info/lfs/objects/batch", `/acme/app.git/gitlab-lfs/objects/${"a".repeat(64)}`];
     const malformed = ["/-/issues", "/acme/-/issues", "/acme/app/-", "/acme/app/-/wikis//x", "/acme/my%20app", "/acme/a~b/-/issues"];
     for (const path of [...ownRoutes, ...gitUrls, ...malformed]) expect(internalProjectPath(path), path).toBeNull();
@@ -42,6 +46,8 @@ describe("project URLs", () => {
     expect(projectHref("acme/app")).toBe("/acme/app");
     expect(projectHref("acme/app", "settings", "import")).toBe("/acme/app/-/settings/import");
     expect(projectHref("acme/app", "merge_requests", 4)).toBe("/acme/app/-/merge_requests/4");
+    expect(repositoryHref("acme/app", "blob", "feature/x", "src/a b#1.ts", "#L5")).toBe("/acme/app/-/blob/feature/x/src/a%20b%231.ts#L5");
+    expect(repositoryHref("acme/app", "tree", "main")).toBe("/acme/app/-/tree/main");
   });
 
   it("spells a differently cased request the canonical way, keeping the page and query", () => {

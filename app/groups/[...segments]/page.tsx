@@ -4,16 +4,18 @@ import { PlaceholdersPage } from "@/components/groups/placeholders-page";
 import { requireUser } from "@/lib/auth";
 import { db } from "@/lib/db";
 import { canManagePlaceholders, topLevelNamespaceId } from "@/lib/projects/access";
+import { namespaceHref } from "@/lib/projects/urls";
 import { findNamespaceByPath } from "@/lib/users/placeholders";
 
 /**
- * Group pages: `/groups/<full path>/-/<page>`. Today only `placeholders`, for the Owners of a
+ * Group pages: `/groups/<full path>/-/<page>` (`/groups/<full path>` leads to the group's page at
+ * `/<full path>`). Today only `placeholders`, for the Owners of a
  * top-level group (a subgroup's URL leads to its top-level group, where placeholders live).
  */
 
 type Props = { params: Promise<{ segments: string[] }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-function parse(segments: string[]): { fullPath: string; page: string } | null {
+function parse(segments: string[]): { fullPath: string; page: string | null } | null {
   const decoded = segments.map((segment) => {
     try {
       return decodeURIComponent(segment);
@@ -22,6 +24,7 @@ function parse(segments: string[]): { fullPath: string; page: string } | null {
     }
   });
   const separator = decoded.indexOf("-");
+  if (separator === -1) return { fullPath: decoded.join("/"), page: null };
   if (separator < 1 || decoded.length !== separator + 2) return null;
   return { fullPath: decoded.slice(0, separator).join("/"), page: decoded[separator + 1]! };
 }
@@ -32,6 +35,8 @@ export const dynamic = "force-dynamic";
 export default async function GroupPage({ params, searchParams }: Props) {
   const { segments } = await params;
   const route = parse(segments);
+  // A group's own page lives at its GitLab-style path.
+  if (route?.page === null && route.fullPath) redirect(namespaceHref(route.fullPath));
   if (!route || route.page !== "placeholders") notFound();
   const user = await requireUser(`/groups/${route.fullPath}/-/placeholders`);
   const namespace = await findNamespaceByPath(route.fullPath);

@@ -1,6 +1,7 @@
-import { notFound } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { currentUser } from "@/lib/auth";
+import { loadGroupForUser, personalNamespaceOwner } from "@/lib/namespaces/read";
 import { loadProjectForUser } from "@/lib/projects/read";
 import { decodeRouteParam } from "@/lib/projects/urls";
 
@@ -25,4 +26,21 @@ export async function findProjectFromParams(params: Promise<ProjectParams>) {
 /** As findProjectFromParams, a 404 when the caller can't read the project. */
 export async function projectFromParams(params: Promise<ProjectParams>) {
   return (await findProjectFromParams(params)) ?? notFound();
+}
+
+/**
+ * The group at the route's path when no project is there (`/<group…>` URLs share the route), or
+ * null. A personal namespace's path leads to its user's page.
+ */
+const loadGroup = cache(async (param: string) => {
+  const requestedPath = decodeRouteParam(param);
+  const group = await loadGroupForUser(await currentUser(), requestedPath);
+  if (group) return group;
+  const username = await personalNamespaceOwner(requestedPath);
+  if (username) redirect(`/users/${encodeURIComponent(username)}`);
+  return null;
+});
+
+export async function findGroupFromParams(params: Promise<ProjectParams>) {
+  return loadGroup((await params).project);
 }

@@ -5,14 +5,14 @@ import type { MergeRequestItem } from "@/lib/merge-requests";
 import { Badge, ImportedBadge, MergeRequestStateBadge } from "../badges";
 import { shortSha } from "@/components/ui/format";
 import { DiscussionList } from "../notes/discussion";
-import { ItemByline, ItemPage } from "../item-page";
+import { ItemBody, ItemByline, ItemHeader } from "../item-page";
 import { PersonLabel } from "../person";
 import { Time } from "@/components/ui/time";
 import { Detail } from "@/components/ui/page-blocks";
 
-async function MergeRequestActivity({ mergeRequestId }: { mergeRequestId: number }) {
+async function MergeRequestActivity({ mergeRequestId, changesHref }: { mergeRequestId: number; changesHref: string }) {
   const discussions = await listDiscussions({ mergeRequestId });
-  return <DiscussionList discussions={discussions} />;
+  return <DiscussionList discussions={discussions} changesHref={changesHref} />;
 }
 
 function Sha({ value }: { value: string | null }) {
@@ -75,10 +75,10 @@ function closingDetail(mergeRequest: MergeRequestItem): ReactNode {
   return null;
 }
 
-export function MergeRequestPage({ mergeRequest }: { mergeRequest: MergeRequestItem }) {
-  const reviewers = mergeRequest.reviewers;
+/** The byline, title and branches above every tab of a merge request. */
+export function MergeRequestHeader({ mergeRequest }: { mergeRequest: MergeRequestItem }) {
   return (
-    <ItemPage
+    <ItemHeader
       titleId="merge-request-title"
       byline={
         <ItemByline
@@ -99,10 +99,10 @@ export function MergeRequestPage({ mergeRequest }: { mergeRequest: MergeRequestI
       belowTitle={
         <p className="mt-2 flex flex-wrap items-center gap-1.5 text-sm text-slate-600" data-testid="branches">
           <span className="sr-only">From branch</span>
-          <code className="rounded bg-brand-50 px-1.5 py-0.5 font-mono text-xs text-brand-700">{mergeRequest.sourceBranch}</code>
+          <code className="rounded bg-brand-50 px-1.5 py-0.5 font-mono text-xs break-all text-brand-700">{mergeRequest.sourceBranch}</code>
           <span aria-hidden>→</span>
           <span className="sr-only">into</span>
-          <code className="rounded bg-brand-50 px-1.5 py-0.5 font-mono text-xs text-brand-700">{mergeRequest.targetBranch}</code>
+          <code className="rounded bg-brand-50 px-1.5 py-0.5 font-mono text-xs break-all text-brand-700">{mergeRequest.targetBranch}</code>
           {mergeRequest.sourceFork && (
             <span data-testid="source-fork">
               · from fork <span className="font-medium text-slate-800">{mergeRequest.sourceFork}</span>
@@ -110,9 +110,18 @@ export function MergeRequestPage({ mergeRequest }: { mergeRequest: MergeRequestI
           )}
         </p>
       }
+    />
+  );
+}
+
+/** The Overview tab: description, approvals, the discussions (diff discussions link to the Changes tab), and the details. */
+export function MergeRequestOverview({ mergeRequest, changesHref }: { mergeRequest: MergeRequestItem; changesHref: string }) {
+  const reviewers = mergeRequest.reviewers;
+  return (
+    <ItemBody
       description={mergeRequest.description}
       extra={<Approvals mergeRequest={mergeRequest} />}
-      activity={<MergeRequestActivity mergeRequestId={mergeRequest.id} />}
+      activity={<MergeRequestActivity mergeRequestId={mergeRequest.id} changesHref={changesHref} />}
       detailsLabel="Merge request details"
       assignee={mergeRequest.assignee}
       details={

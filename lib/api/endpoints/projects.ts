@@ -5,8 +5,9 @@ import { listLabels as readLabels } from "@/lib/labels";
 import { listMilestones as readMilestones } from "@/lib/milestones";
 import { namespaceFullName, namespaceFullNames } from "@/lib/namespaces/read";
 import { highestRole, namespaceAncestors, namespaceIdsWithRole, readableProjectsWhere } from "@/lib/projects/access";
-import { listProjects as readProjects, type Project } from "@/lib/projects/read";
+import { listProjects as readProjects, projectSearchWhere, type Project } from "@/lib/projects/read";
 import { listWikiPages, readWikiPage, readWikiPages } from "@/lib/projects/wiki";
+import { readBranches, readTags } from "@/lib/repository";
 import { personSelect } from "@/lib/users/people";
 import { notFound } from "../errors";
 import { membershipQuery, minRoleOf } from "../membership-query";
@@ -17,8 +18,6 @@ import type { ApiRoutes } from "../router";
 import {
   accessLevel,
   isoDate,
-  readBranches,
-  readTags,
   serializeBranch,
   serializeLabel,
   serializeMilestone,
@@ -55,16 +54,7 @@ const listProjects = apiRoute(
       filters.push({ namespaceId: { in: caller ? await namespaceIdsWithRole(caller.id, minRoleOf(query)) : [] } });
     }
     if (query.visibility) filters.push({ visibility: query.visibility });
-    if (query.search) {
-      filters.push({
-        OR: [
-          { name: { contains: query.search, mode: "insensitive" } },
-          { path: { contains: query.search, mode: "insensitive" } },
-          { fullPath: { contains: query.search, mode: "insensitive" } },
-          { description: { contains: query.search, mode: "insensitive" } },
-        ],
-      });
-    }
+    filters.push(projectSearchWhere(query.search));
     const rows = await readProjects({ AND: filters }, { orderBy: query.order_by, sort: query.sort, ...pageOptions(query) });
     return paginatedList(request, rows, async (items) => {
       const projects = await serializeProjects(items);
