@@ -72,6 +72,7 @@ export {
   type Page,
   type PullRequest,
   type PullRequestEndpoint,
+  type PullRequestActivity,
   type PullRequestParticipant,
   type PullRequestState,
   type Repository,

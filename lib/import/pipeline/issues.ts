@@ -1,5 +1,5 @@
 import { db, type IssueState, type Prisma } from "@/lib/db";
-import type { SourceIssue } from "@/lib/import/sources/types";
+import type { SourceComment, SourceIssue } from "@/lib/import/sources/types";
 import { insertMissing, type Columns } from "./bulk-insert";
 import { sourceFields, sourceUserJson, type ImportContext } from "./context";
 import { addProgress, errorMessage, recordFailure, resolveFailures, writeIsolatingFailures } from "./records";
@@ -26,7 +26,7 @@ export function issueLabels(issue: SourceIssue): Array<{ title: string; color: s
 }
 
 /** Label ids by title for a page of issues; missing labels are created (insert-if-missing is atomic, so concurrent pages agree). */
-async function labelIdsByTitle(projectId: number, issues: readonly SourceIssue[]): Promise<Map<string, number>> {
+export async function labelIdsByTitle(projectId: number, issues: readonly SourceIssue[]): Promise<Map<string, number>> {
   const wanted = new Map(issues.flatMap(issueLabels).map((label) => [label.title, label]));
   if (wanted.size === 0) return new Map();
   await db.label.createMany({ data: [...wanted.values()].map((label) => ({ projectId, ...label })), skipDuplicates: true });
@@ -35,7 +35,7 @@ async function labelIdsByTitle(projectId: number, issues: readonly SourceIssue[]
 }
 
 /** Milestone ids by title for a page of issues (normally all created by the repository stage). */
-async function milestoneIdsByTitle(projectId: number, issues: readonly SourceIssue[]): Promise<Map<string, number>> {
+export async function milestoneIdsByTitle(projectId: number, issues: readonly SourceIssue[]): Promise<Map<string, number>> {
   const titles = [...new Set(issues.map((issue) => issue.milestone).filter((title): title is string => Boolean(title)))];
   if (titles.length === 0) return new Map();
   const rows = await db.milestone.findMany({ where: { projectId, title: { in: titles } }, select: { id: true, title: true } });
@@ -44,7 +44,7 @@ async function milestoneIdsByTitle(projectId: number, issues: readonly SourceIss
   return ids;
 }
 
-type PreparedIssue = {
+export type PreparedIssue = {
   issue: SourceIssue;
   labelIds: number[];
   data: {
@@ -67,7 +67,7 @@ type PreparedIssue = {
   };
 };
 
-async function prepareIssue(
+export async function prepareIssue(
   ctx: ImportContext,
   text: TextConverter,
   issue: SourceIssue,
@@ -98,7 +98,7 @@ async function prepareIssue(
 }
 
 /** Issues with their labels, in one transaction; rows keyed by (project, iid) are inserted once. */
-async function writeIssues(projectId: number, batch: readonly PreparedIssue[]): Promise<void> {
+export async function writeIssues(projectId: number, batch: readonly PreparedIssue[]): Promise<void> {
   await db.$transaction(async (tx) => {
     await insertMissing(tx, "issues", ISSUE_COLUMNS, batch.map((entry) => entry.data));
     const rows = await tx.issue.findMany({ where: { projectId, iid: { in: batch.map((entry) => entry.issue.id) } }, select: { id: true, iid: true } });
@@ -174,22 +174,27 @@ export async function importIssueNotes(ctx: ImportContext, text: TextConverter, 
   await text.remember(ctx, [...comments.values()].flat().map((comment) => comment.author));
 
   await batch.writeAll(comments, async (sourceIssueId, list) => {
-    // Bitbucket kept empty comments for field changes; they carry no text to show.
-    const visible = list.filter((comment) => !comment.deleted && comment.body.trim() !== "");
-    batch.skipped += list.length - visible.length;
-    const roots = threadRoots(list);
-    const notes: NoteRow[] = [];
-    for (const comment of inCreationOrder(visible)) {
-      const author = await ctx.author(comment.author);
-      notes.push({
-        projectId: ctx.project.id,
-        issueId: issueIdOf.get(sourceIssueId)!,
-        discussionId: discussionIdFor(ctx.importId, "issue", String(sourceIssueId), roots.get(comment.id) ?? comment.id),
-        body: text.convert(comment.body, comment.author, author.mapped),
-        authorId: author.userId,
-        ...sourceFields(comment, comment.author),
-      });
-    }
-    return notes;
+    const rows = await issueNoteRows(ctx, text, issueIdOf.get(sourceIssueId)!, sourceIssueId, list);
+    batch.skipped += list.length - rows.length;
+    return rows;
   });
+}
+
+/** The note rows of an issue's comments, threads kept; deleted and empty comments (Bitbucket kept those for field changes) left out. */
+export async function issueNoteRows(ctx: ImportContext, text: TextConverter, issueId: number, sourceIssueId: number, list: readonly SourceComment[]): Promise<NoteRow[]> {
+  const visible = list.filter((comment) => !comment.deleted && comment.body.trim() !== "");
+  const roots = threadRoots(list);
+  const notes: NoteRow[] = [];
+  for (const comment of inCreationOrder(visible)) {
+    const author = await ctx.author(comment.author);
+    notes.push({
+      projectId: ctx.project.id,
+      issueId,
+      discussionId: discussionIdFor(ctx.importId, "issue", String(sourceIssueId), roots.get(comment.id) ?? comment.id),
+      body: text.convert(comment.body, comment.author, author.mapped),
+      authorId: author.userId,
+      ...sourceFields(comment, comment.author),
+    });
+  }
+  return notes;
 }
