@@ -12,7 +12,8 @@ import { DEFAULT_SYNC_INTERVAL_MINUTES, planNextSync } from "./schedule";
 /** Import states a sync may start from: the import ended with its data in place. */
 const SYNCABLE: readonly ImportStatus[] = ["finished", "partial"];
 
-async function requireManager(userId: string, importId: number) {
+/** The import, if the user may manage it (and so its syncs): 404/403 as lib/projects/access.ts decides. */
+export async function requireSyncManager(userId: string, importId: number) {
   const actor = await actorById(userId);
   if (!actor) throw new AppError("not_found", "Import not found.");
   return requireImportManager(actor, importId);
@@ -24,7 +25,7 @@ async function requireManager(userId: string, importId: number) {
  * when the sync ends. `userId` null: the schedule started it (the rights were checked when it was set).
  */
 export async function startSync(importId: number, options: { trigger: "manual" | "api" | "schedule"; userId: string | null }): Promise<{ id: number }> {
-  if (options.userId) await requireManager(options.userId, importId);
+  if (options.userId) await requireSyncManager(options.userId, importId);
   const syncId = await db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<Array<{ id: number }>>`SELECT id FROM project_imports WHERE id = ${importId} FOR UPDATE`;
     if (rows.length === 0) throw new AppError("not_found", "Import not found.");
@@ -47,7 +48,7 @@ export async function startSync(importId: number, options: { trigger: "manual" |
 
 /** Keep in sync every `intervalMinutes` until cut over; null turns the schedule off. */
 export async function setSyncSchedule(userId: string, importId: number, intervalMinutes: number | null): Promise<{ intervalMinutes: number | null; nextSyncAt: Date | null }> {
-  await requireManager(userId, importId);
+  await requireSyncManager(userId, importId);
   const row = await db.projectImport.findUniqueOrThrow({ where: { id: importId }, select: { cutOverAt: true } });
   if (intervalMinutes !== null && row.cutOverAt) throw new AppError("sync_cut_over", "This project was cut over from its source; it is no longer synced.");
   await db.projectImport.update({ where: { id: importId }, data: { syncIntervalMinutes: intervalMinutes, nextSyncAt: null } });
@@ -59,7 +60,7 @@ export { DEFAULT_SYNC_INTERVAL_MINUTES };
 
 /** Cut over: syncing stops for good (a running sync finishes) and the time is recorded. */
 export async function cutOver(userId: string, importId: number): Promise<Date> {
-  await requireManager(userId, importId);
+  await requireSyncManager(userId, importId);
   const row = await db.projectImport.findUniqueOrThrow({ where: { id: importId }, select: { cutOverAt: true } });
   if (row.cutOverAt) return row.cutOverAt;
   const at = new Date();
@@ -92,7 +93,7 @@ async function countSince<T extends { id: number; updatedAt: string }>(watermark
 
 /** What a sync would bring now: counts per type from the source's listings filtered by update time. Writes nothing. */
 export async function previewSync(userId: string, importId: number): Promise<SyncPreview> {
-  await requireManager(userId, importId);
+  await requireSyncManager(userId, importId);
   const ctx = await ImportContext.load(importId);
   if (!ctx) throw new AppError("not_found", "Import not found.");
   const source = ctx.source;
