@@ -45,7 +45,7 @@ async function manageable(caller: { id: string }, projectId: number): Promise<nu
 const list = apiRoute({ name: "list syncs", access: "read", project: "read", query: z.object(paginationQuery) }, async ({ caller, project, query, request }) => {
   const importId = await manageable(caller, project.id);
   const page = pageOf(query);
-  const { items, total } = await listSyncs(importId, page);
+  const { items, total } = await listSyncs(importId, { skip: page.skip, take: page.take });
   return paginatedResponse(request, items.map((sync) => serializeSync(sync)), page, total);
 });
 

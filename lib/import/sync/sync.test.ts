@@ -7,6 +7,8 @@ import { stopJobs } from "@/lib/jobs";
 import { SHOWCASE_REPOSITORY } from "@/mocks/bitbucket";
 import type { SandboxChange } from "@/mocks/bitbucket/changes";
 import type { SandboxState } from "@/mocks/bitbucket/state";
+import { createPersonalAccessToken } from "@/lib/tokens";
+import { callApi, userWithToken } from "@/test/api";
 import { waitFor, waitForImport } from "@/test/import";
 import { importTest as it } from "@/test/sandbox";
 import { startBitbucketImport } from "../start";
@@ -180,5 +182,33 @@ describe("syncing an imported project with its source", () => {
     expect(resumed.status).toBe("finished");
     expect(await db.note.count({ where: { projectId } })).toBe(notesBefore);
     expect(await db.note.count({ where: { projectId, body: { contains: "Written while nobody synced" } } })).toBe(1);
+  });
+
+  it("answers the sync API to who manages the import, and to nobody else", { timeout: 120_000 }, async ({ sandbox, alice }) => {
+    const { importId, projectId } = await importShowcase(sandbox.state, alice);
+    const { token } = await createPersonalAccessToken(alice.id, { name: "sync", scopes: ["api"] });
+    const stranger = await userWithToken("stranger");
+    const base = `/projects/${projectId}/import`;
+    expect((await callApi("POST", `${base}/sync`, stranger.token)).status).toBe(404);
+
+    const preview = await callApi("GET", `${base}/sync_preview`, token);
+    expect(await preview.json()).toEqual({ pull_requests: { created: 0, updated: 0 }, issues: { created: 0, updated: 0 }, issues_note: null });
+    const started = await callApi("POST", `${base}/sync`, token);
+    expect(started.status).toBe(202);
+    const { id } = (await started.json()) as { id: number };
+    await waitForSync(id);
+    const listResponse = await callApi("GET", `${base}/syncs`, token);
+    const listed = (await listResponse.json()) as Array<{ id: number; status: string }>;
+    expect(listed.map((sync) => [sync.id, sync.status])).toEqual([[id, "finished"]]);
+    expect(await (await callApi("GET", `${base}/syncs/${id}`, token)).json()).toMatchObject({ id, status: "finished", stats: { created: {} }, failed_relations: [] });
+    expect((await callApi("GET", `${base}/syncs/999999`, token)).status).toBe(404);
+
+    const scheduled = (await (await callApi("PUT", `${base}/sync_schedule`, token, { interval_minutes: 30 })).json()) as { enabled: boolean; next_sync_at: string };
+    expect(scheduled.enabled).toBe(true);
+    expect(Date.parse(scheduled.next_sync_at)).toBeGreaterThan(Date.now() + 29 * 60_000);
+    expect(await (await callApi("PUT", `${base}/sync_schedule`, token, { enabled: false })).json()).toEqual({ enabled: false, interval_minutes: null, next_sync_at: null });
+    expect((await callApi("POST", `${base}/cut_over`, token)).status).toBe(200);
+    expect((await callApi("POST", `${base}/sync`, token)).status).toBe(409);
+    expect((await db.projectImport.findUniqueOrThrow({ where: { id: importId } })).cutOverAt).not.toBeNull();
   });
 });
