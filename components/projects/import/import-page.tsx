@@ -12,6 +12,7 @@ import { Time } from "@/components/ui/time";
 import { DataTable, EmptyState, PageHeading, TitledSection, type Column } from "@/components/ui/page-blocks";
 import { AutoRefresh } from "./auto-refresh";
 import { ImportControls } from "./import-controls";
+import { SyncSection } from "./sync-section";
 
 function stageName(stage: string | null): string {
   if (!stage) return "Not started";
@@ -228,6 +229,9 @@ async function ImportDetailsView({ project }: { project: Project }) {
       </div>
       <StatusCard details={details} />
       <Notices details={details} />
+      <TitledSection id="sync-heading" title="Sync with the source">
+        <SyncSection importId={details.id} syncable={details.status === "finished" || details.status === "partial" || active} canManage={access.canManage} />
+      </TitledSection>
       <TitledSection id="progress-heading" title="Progress">
         <ProgressTable details={details} />
       </TitledSection>
