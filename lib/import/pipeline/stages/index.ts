@@ -43,7 +43,7 @@ export function stagesOf(source: string): readonly StageDefinition[] {
 }
 
 /** The source's import stages, or its sync stages when `name` is one of those. */
-function listWith(source: string, name: string | null | undefined): readonly StageDefinition[] {
+export function listWith(source: string, name: string | null | undefined): readonly StageDefinition[] {
   const syncStages: readonly StageDefinition[] = (SYNC_STAGES as Record<string, readonly StageDefinition[]>)[source] ?? [];
   return syncStages.some((stage) => stage.name === name) ? syncStages : stagesOf(source);
 }
