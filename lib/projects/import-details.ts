@@ -50,18 +50,21 @@ const importDetailSelect = {
 
 export type ImportDetails = Prisma.ProjectImportGetPayload<{ select: typeof importDetailSelect }> & {
   unresolvedFailures: number;
+  /** Unresolved failures of the import itself (Retry failed items re-runs its stages); a sync's are its own. */
+  unresolvedImportFailures: number;
 };
 
 export async function getImportDetails(projectId: number): Promise<ImportDetails | null> {
   const details = await db.projectImport.findUnique({ where: { projectId }, select: importDetailSelect });
   if (!details) return null;
   const unresolvedFailures = await db.importFailure.count({ where: { importId: details.id, resolvedAt: null } });
+  const unresolvedImportFailures = await db.importFailure.count({ where: { importId: details.id, resolvedAt: null, syncId: null } });
   const rank = (type: string) => {
     const index = OBJECT_TYPE_ORDER.indexOf(type);
     return index === -1 ? OBJECT_TYPE_ORDER.length : index;
   };
   const progress = [...details.progress].sort((a, b) => rank(a.objectType) - rank(b.objectType) || a.objectType.localeCompare(b.objectType));
-  return { ...details, progress, unresolvedFailures };
+  return { ...details, progress, unresolvedFailures, unresolvedImportFailures };
 }
 
 /** The project an import belongs to (for permission checks in actions). */

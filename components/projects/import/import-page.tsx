@@ -222,8 +222,8 @@ async function ImportDetailsView({ project }: { project: Project }) {
             importId={details.id}
             canCancel={active}
             cancelRequested={details.cancelRequestedAt !== null}
-            canRetry={details.unresolvedFailures > 0}
-            unresolvedFailures={details.unresolvedFailures}
+            canRetry={details.unresolvedImportFailures > 0}
+            unresolvedFailures={details.unresolvedImportFailures}
           />
         )}
       </div>

@@ -85,7 +85,7 @@ export async function syncPullRequests(
   const repoPath = repositoryPath(projectId);
   const existing = await db.mergeRequest.findMany({
     where: { projectId, iid: { in: pullRequests.map((pullRequest) => pullRequest.id) } },
-    select: { id: true, iid: true, importedFrom: true, sourceId: true, updatedAt: true },
+    select: { id: true, iid: true, importedFrom: true, sourceId: true, updatedAt: true, sourceSha: true, targetSha: true },
   });
   const existingByIid = new Map(existing.map((row) => [row.iid, row]));
   const syncable: SourcePullRequest[] = [];
@@ -124,6 +124,8 @@ export async function syncPullRequests(
   const created = prepared.filter((entry) => !existingByIid.has(entry.pullRequest.id));
   if (created.length > 0) await writeMergeRequests(projectId, created);
   let updated = 0;
+  // Diff positions are placed against the head and base commits: when either moved, every comment is placed again.
+  const moved = new Set<number>();
   let approvalsAdded = created.reduce((sum, entry) => sum + entry.approvals.length, 0);
   let approvalsRemoved = 0;
   for (const entry of prepared.filter((candidate) => existingByIid.has(candidate.pullRequest.id))) {
@@ -156,12 +158,13 @@ export async function syncPullRequests(
     approvalsAdded += changes.approvalsAdded;
     approvalsRemoved += changes.approvalsRemoved;
     if (row.updatedAt.getTime() !== data.updatedAt.getTime()) updated++;
+    if (row.sourceSha !== data.sourceSha || row.targetSha !== data.targetSha) moved.add(row.iid);
   }
   await setHeadRefs(ctx, prepared, commits);
   await resolveFailures(ctx.importId, "pull_request", prepared.map((entry) => String(entry.pullRequest.id)));
   await addSyncCounts(syncId, "pull_request", { created: created.length, updated });
   await addSyncCounts(syncId, "approval", { created: approvalsAdded, removed: approvalsRemoved });
-  await syncPullRequestNotes(ctx, syncId, text, prepared.map((entry) => entry.pullRequest), activity);
+  await syncPullRequestNotes(ctx, syncId, text, prepared.map((entry) => entry.pullRequest), activity, moved);
 }
 
 /** The comments of synced pull requests, each from the activity feed or read again. */
@@ -171,6 +174,7 @@ async function syncPullRequestNotes(
   text: TextConverter,
   pullRequests: readonly SourcePullRequest[],
   activity: ReadonlyMap<number, SourceActivity[]> | null,
+  moved: ReadonlySet<number>,
 ): Promise<void> {
   const mergeRequests = await db.mergeRequest.findMany({
     where: { projectId: ctx.project.id, iid: { in: pullRequests.map((pullRequest) => pullRequest.id) } },
@@ -187,7 +191,7 @@ async function syncPullRequestNotes(
     const mergeRequest = byIid.get(pullRequest.id);
     if (!mergeRequest) continue;
     const own = notes.filter((note) => note.mergeRequestId === mergeRequest.id);
-    const fromActivity = activity ? commentsFromActivity(pullRequest, activity.get(pullRequest.id) ?? [], new Set(own.map((note) => note.sourceId ?? ""))) : null;
+    const fromActivity = activity && !moved.has(pullRequest.id) ? commentsFromActivity(pullRequest, activity.get(pullRequest.id) ?? [], new Set(own.map((note) => note.sourceId ?? ""))) : null;
     if (fromActivity) {
       comments.set(pullRequest.id, { list: fromActivity, complete: false });
       continue;

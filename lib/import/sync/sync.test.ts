@@ -13,7 +13,9 @@ import { waitFor, waitForImport } from "@/test/import";
 import { importTest as it } from "@/test/sandbox";
 import { startBitbucketImport } from "../start";
 import { cancelImport } from "../control";
+import type { SourceActivity, SourceComment, SourcePullRequest } from "../sources/types";
 import { cutOver, previewSync, setSyncSchedule, startSync } from "./control";
+import { commentsFromActivity } from "./pull-requests";
 
 function showcase(state: SandboxState) {
   const [workspace, slug] = SHOWCASE_REPOSITORY.split("/") as [string, string];
@@ -210,5 +212,32 @@ describe("syncing an imported project with its source", () => {
     expect((await callApi("POST", `${base}/cut_over`, token)).status).toBe(200);
     expect((await callApi("POST", `${base}/sync`, token)).status).toBe(409);
     expect((await db.projectImport.findUniqueOrThrow({ where: { id: importId } })).cutOverAt).not.toBeNull();
+  });
+});
+
+describe("commentsFromActivity", () => {
+  const pullRequest = { updatedAt: "2026-12-01T10:00:05.000000+00:00" } as SourcePullRequest;
+  const comment = (id: number, parentId: number | null = null): SourceComment => ({
+    id,
+    body: `comment ${id}`,
+    author: null,
+    parentId,
+    inline: null,
+    deleted: false,
+    createdAt: "2026-12-01T10:00:00.000000+00:00",
+    updatedAt: "2026-12-01T10:00:0" + id + ".000000+00:00",
+    webUrl: null,
+  });
+  const entry = (item: SourceComment, complete = true): SourceActivity => ({ pullRequestId: 1, date: item.updatedAt, kind: "comment", comment: item, complete });
+
+  it("takes the comments from the feed when it explains the pull request's last change", () => {
+    expect(commentsFromActivity(pullRequest, [entry(comment(5)), entry(comment(4, 3))], new Set(["3"]))?.map((item) => item.id)).toEqual([5, 4]);
+  });
+
+  it("reads the comments again when an entry lacks fields, the feed ends before the last change, or a reply's parent is unknown", () => {
+    expect(commentsFromActivity(pullRequest, [entry(comment(5), false)], new Set())).toBeNull();
+    expect(commentsFromActivity(pullRequest, [entry(comment(4))], new Set())).toBeNull();
+    expect(commentsFromActivity(pullRequest, [entry(comment(5, 3))], new Set())).toBeNull();
+    expect(commentsFromActivity(pullRequest, [], new Set())).toBeNull();
   });
 });
