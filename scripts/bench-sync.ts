@@ -90,6 +90,17 @@ const alice = await createLinkedUser(state as SandboxState, "alice", { expiresIn
 await startImportWorkers();
 await admin("PUT", "config", { latencyMs });
 
+// A branch people keep working on while the team still uses Bitbucket, with its open pull request.
+// (Bench branches also carry closed pull requests: a force push there would leave commits only
+// Ferry's merge request head refs still hold, which no fresh import could see.)
+const LONG_RUNNING_BRANCH = "feature/long-running";
+await admin("POST", `repositories/${workspace}/${slug}/changes`, {
+  changes: [
+    { type: "pull_request", title: "Long-running work", source_branch: LONG_RUNNING_BRANCH, user: "alice" },
+    { type: "push", branch: LONG_RUNNING_BRANCH, message: "More long-running work" },
+  ],
+});
+
 await admin("DELETE", "stats");
 let started = performance.now();
 const first = await importOnce(alice);
@@ -116,12 +127,8 @@ changedIssues.forEach((id, index) => {
 });
 const newIssues = Math.max(1, Math.round(changedIssues.length / 10));
 for (let index = 0; index < newIssues; index++) changes.push({ type: "issue", title: `Filed after the import ${index}` });
-// A branch only open pull requests come from: a force push there leaves no closed pull request
-// pointing at a commit that only Ferry (through its merge request head refs) still has.
+const forcePushed = LONG_RUNNING_BRANCH;
 const sourcesOf = (branch: string) => Array.from({ length: detail.pullRequests.count }, (_, index) => detail.pullRequests.get(index + 1)!).filter((pr) => pr.source.branch === branch);
-const forcePushed = Object.keys(detail.git.branches).find(
-  (branch) => branch !== detail.git.head && detail.git.commit(detail.git.branches[branch]!).parents.length > 0 && sourcesOf(branch).every((pr) => pr.state === "OPEN"),
-)!;
 changes.push({ type: "force_push", branch: forcePushed });
 await admin("POST", `repositories/${workspace}/${slug}/changes`, { changes });
 
