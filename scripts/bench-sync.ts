@@ -109,6 +109,7 @@ const importRequests = await apiRequests();
 
 // 1% of pull requests and issues change: comments, state changes, edits, new items, a force push.
 const detail = state.detail(state.repository(workspace, slug)!);
+const imported = { pullRequests: detail.pullRequests.count, issues: detail.issues.count };
 const pick = (count: number, total: number) => Array.from({ length: count }, (_, index) => 1 + Math.floor(((index + 0.5) * total) / count));
 const changedPullRequests = pick(Math.max(4, Math.round(detail.pullRequests.count * CHANGED_SHARE)), detail.pullRequests.count);
 const changedIssues = pick(Math.max(4, Math.round(detail.issues.count * CHANGED_SHARE)), detail.issues.maxId).filter((id) => detail.issues.get(id));
@@ -172,7 +173,7 @@ const differences = compareSnapshots(await snapshotProject(first.projectId), awa
 
 const ratio = (value: number, of: number) => (of === 0 ? "n/a" : (value / of).toFixed(2));
 const percent = (value: number, of: number) => `${((100 * value) / of).toFixed(2)} %`;
-console.log(`\nbench:sync — ${BENCH_REPOSITORY}: ${detail.pullRequests.count} pull requests, ${detail.issues.count} issues, ${bench.commits} commits, latency ${latencyMs} ms`);
+console.log(`\nbench:sync — ${BENCH_REPOSITORY}: ${imported.pullRequests} pull requests, ${imported.issues} issues, ${bench.commits} commits, latency ${latencyMs} ms`);
 console.log(`changed: ${changedPullRequests.length} pull requests + ${newPullRequests} new, ${changedIssues.length} issues + ${newIssues} new, branch ${forcePushed} force-pushed (source of ${sourcesOf(forcePushed).length} open pull requests)`);
 console.log(`sync: ${sync.status} in ${syncSeconds.toFixed(1)} s; ${sync.counts.map((count) => `${count.objectType} +${count.created} ~${count.updated} -${count.removed}${count.failed ? ` !${count.failed}` : ""}`).join(", ")}`);
 console.log(`requests: ${syncRequests} made, minimum ${minimum} (ratio ${ratio(syncRequests, minimum)}, target ≤ 1.05)`);
