@@ -22,6 +22,20 @@ const OBJECT_TYPE_ORDER = [
 /** At most this many ledger rows are loaded (unresolved first). */
 export const FAILURE_LIMIT = 200;
 
+/** A row of the failure ledger as the pages and the API show it (imports and syncs alike). */
+export const FAILURE_SELECT = {
+  id: true,
+  stage: true,
+  objectType: true,
+  sourceId: true,
+  sourceUrl: true,
+  message: true,
+  attempts: true,
+  resolvedAt: true,
+  createdAt: true,
+  updatedAt: true,
+} satisfies Prisma.ImportFailureSelect;
+
 const importDetailSelect = {
   ...importSummarySelect,
   source: true,
@@ -30,18 +44,7 @@ const importDetailSelect = {
   progress: { select: { objectType: true, total: true, fetched: true, imported: true, failed: true, skipped: true } },
   messages: { select: { id: true, severity: true, code: true, message: true, createdAt: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
   failures: {
-    select: {
-      id: true,
-      stage: true,
-      objectType: true,
-      sourceId: true,
-      sourceUrl: true,
-      message: true,
-      attempts: true,
-      resolvedAt: true,
-      createdAt: true,
-      updatedAt: true,
-    },
+    select: FAILURE_SELECT,
     orderBy: [{ resolvedAt: { sort: "desc", nulls: "first" } }, { createdAt: "asc" }, { id: "asc" }],
     take: FAILURE_LIMIT,
   },

@@ -11,6 +11,7 @@ import { CardSkeleton } from "@/components/ui/skeletons";
 import { Time } from "@/components/ui/time";
 import { DataTable, EmptyState, PageHeading, TitledSection, type Column } from "@/components/ui/page-blocks";
 import { AutoRefresh } from "./auto-refresh";
+import { objectTypeName } from "./object-types";
 import { ImportControls } from "./import-controls";
 import { SyncSection } from "./sync-section";
 
@@ -19,30 +20,12 @@ function stageName(stage: string | null): string {
   return humanize(stageLabel(stage));
 }
 
-const OBJECT_TYPE_NAMES: Record<string, string> = {
-  repository: "Repository",
-  wiki: "Wiki",
-  label: "Labels",
-  milestone: "Milestones",
-  user: "Users",
-  pull_request: "Pull requests",
-  pull_request_note: "Pull request comments",
-  approval: "Approvals",
-  issue: "Issues",
-  issue_note: "Issue comments",
-  lfs_object: "LFS objects",
-};
-
 /** One item of a type, for the failure ledger. */
 const OBJECT_NAMES: Record<string, string> = {
   pull_request_note: "Pull request comment",
   issue_note: "Issue comment",
   lfs_object: "LFS object",
 };
-
-function objectTypeName(type: string): string {
-  return OBJECT_TYPE_NAMES[type] ?? humanize(type);
-}
 
 function objectName(type: string): string {
   return OBJECT_NAMES[type] ?? humanize(type);

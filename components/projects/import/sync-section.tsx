@@ -1,21 +1,10 @@
 import { DEFAULT_SYNC_INTERVAL_MINUTES } from "@/lib/import/sync/schedule";
 import { syncOverview } from "@/lib/import/sync/read";
 import { ImportStatusBadge } from "../badges";
-import { humanize } from "@/components/ui/format";
 import { Time } from "@/components/ui/time";
 import { DataTable, EmptyState } from "@/components/ui/page-blocks";
+import { objectTypeName } from "./object-types";
 import { SyncControls } from "./sync-controls";
-
-const SYNC_TYPE_NAMES: Record<string, string> = {
-  branch: "Branches",
-  tag: "Tags",
-  pull_request: "Pull requests",
-  pull_request_note: "Pull request comments",
-  approval: "Approvals",
-  issue: "Issues",
-  issue_note: "Issue comments",
-  lfs_object: "LFS objects",
-};
 
 const COUNT_COLUMNS = ["Object type", ...["New", "Updated", "Removed at the source", "Failed"].map((label) => ({ label, align: "right" as const }))];
 
@@ -62,7 +51,7 @@ export async function SyncSection({ importId, syncable, canManage }: { importId:
               {last.counts.map((row) => (
                 <tr key={row.objectType} className="border-t border-slate-100" data-testid="sync-count-row" data-object-type={row.objectType}>
                   <th scope="row" className="px-4 py-2 text-left font-medium text-slate-800">
-                    {SYNC_TYPE_NAMES[row.objectType] ?? humanize(row.objectType)}
+                    {objectTypeName(row.objectType)}
                   </th>
                   {[row.created, row.updated, row.removed, row.failed].map((value, index) => (
                     <td key={index} className="px-4 py-2 text-right tabular-nums">

@@ -1,7 +1,7 @@
 import { db } from "@/lib/db";
-import { downloadLfsObjects, fetchRepository, listBranches, listLfsPointers, listTags, lfsStore, repositoryPath, updateRefs } from "@/lib/git";
+import { fetchRepository, listBranches, listLfsPointers, listTags, repositoryPath, updateRefs } from "@/lib/git";
 import type { ImportContext } from "@/lib/import/pipeline/context";
-import { recordFailure, resolveFailures } from "@/lib/import/pipeline/records";
+import { downloadLfsPointers } from "@/lib/import/pipeline/lfs";
 import { addSyncCounts } from "./records";
 
 type RefChanges = { created: number; updated: number; removed: number };
@@ -50,25 +50,6 @@ export async function syncLfsObjects(ctx: ImportContext, syncId: number): Promis
   );
   const missing = pointers.filter((pointer) => !present.has(pointer.oid));
   if (missing.length === 0) return;
-  const results = await downloadLfsObjects({
-    batchUrl: repository.lfsBatchUrl,
-    objects: missing,
-    credentials: (refused) => ctx.source.gitCredentials(refused),
-    store: lfsStore(),
-    concurrency: 4,
-  });
-  const sizes = new Map(missing.map((pointer) => [pointer.oid, pointer.size]));
-  const stored = results.filter((result) => result.status === "stored" || result.status === "already-present");
-  await db.projectLfsObject.createMany({ data: stored.map((result) => ({ projectId: ctx.project.id, oid: result.oid, size: BigInt(sizes.get(result.oid) ?? 0) })), skipDuplicates: true });
-  await resolveFailures(ctx.importId, "lfs_object", stored.map((result) => result.oid));
-  const failed = results.filter((result) => !stored.includes(result));
-  for (const result of failed) {
-    await recordFailure(ctx.importId, {
-      stage: "sync_lfs_objects",
-      objectType: "lfs_object",
-      sourceId: result.oid,
-      message: result.status === "missing" ? "The source does not have this LFS object" : (result.message ?? "The LFS object could not be downloaded"),
-    });
-  }
-  await addSyncCounts(syncId, "lfs_object", { created: stored.length, failed: failed.length });
+  const { stored, failed } = await downloadLfsPointers(ctx, repository, missing, "sync_lfs_objects");
+  await addSyncCounts(syncId, "lfs_object", { created: stored, failed });
 }

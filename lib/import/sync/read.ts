@@ -1,4 +1,5 @@
 import { db, type Prisma } from "@/lib/db";
+import { FAILURE_SELECT } from "@/lib/projects/import-details";
 
 /** One sync as the Import tab and `/import/syncs` show it: state, what changed per type, its failure ledger. */
 const syncSelect = {
@@ -15,17 +16,7 @@ const syncSelect = {
 
 export type SyncItem = Prisma.ProjectSyncGetPayload<{ select: typeof syncSelect }>;
 
-const failureSelect = {
-  id: true,
-  stage: true,
-  objectType: true,
-  sourceId: true,
-  sourceUrl: true,
-  message: true,
-  attempts: true,
-  resolvedAt: true,
-  createdAt: true,
-} satisfies Prisma.ImportFailureSelect;
+const failureSelect = FAILURE_SELECT;
 
 export type SyncFailure = Prisma.ImportFailureGetPayload<{ select: typeof failureSelect }>;
 
