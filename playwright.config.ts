@@ -35,6 +35,8 @@ export default defineConfig({
       PORT: String(E2E.appPort),
       SANDBOX_PORT: String(E2E.sandboxPort),
       NEXTAUTH_URL: E2E.appUrl,
+      // Keep in sync counts its interval in these (a second and a half) so e2e/sync.spec.ts sees a scheduled sync.
+      SYNC_MINUTE_MS: "1500",
     },
   },
 });

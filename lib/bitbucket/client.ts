@@ -20,6 +20,7 @@ import {
   issueSchema,
   milestoneSchema,
   pageSchema,
+  pullRequestActivitySchema,
   pullRequestSchema,
   repositorySchema,
   userEmailSchema,
@@ -33,12 +34,13 @@ import {
   type Milestone,
   type Page,
   type PullRequest,
+  type PullRequestActivity,
   type PullRequestState,
   type Repository,
   type UserEmail,
   type WorkspaceAccess,
 } from "./models";
-import { encodeQuery, nameFilterQuery, type QueryParams } from "./query";
+import { bbqlString, encodeQuery, nameFilterQuery, type QueryParams } from "./query";
 import { INTERACTIVE_RETRY, withRetry, type RetryEvent, type RetryOptions } from "./retry";
 
 export type BitbucketCredential =
@@ -193,6 +195,15 @@ export interface BitbucketClient {
   listIssueCommentsPage(workspace: string, slug: string, issueId: number, options?: CursorOptions): Promise<Page<Comment>>;
   /** One page (100) of an issue's recorded changes (state, assignee, kind…), oldest first. Throws like `listIssuesPage`. */
   listIssueChangesPage(workspace: string, slug: string, issueId: number, options?: CursorOptions): Promise<Page<IssueChange>>;
+  /**
+   * The first page of pull requests (any state) updated at or after `since`, oldest update first,
+   * participants and reviewers included: a sync reads on from the last update it wrote.
+   */
+  listPullRequestsUpdatedSince(workspace: string, slug: string, since: string, options?: CallOptions): Promise<Page<PullRequest>>;
+  /** The repository-wide pull request activity log, newest first, 50 entries a page. */
+  listPullRequestActivityPage(workspace: string, slug: string, options?: CursorOptions): Promise<Page<PullRequestActivity>>;
+  /** The first page of issues updated at or after `since`, oldest update first. Throws like `listIssuesPage`. */
+  listIssuesUpdatedSince(workspace: string, slug: string, since: string, options?: CallOptions): Promise<Page<Issue>>;
   /** Every milestone of the issue tracker. Throws like `listIssuesPage`. */
   listMilestones(workspace: string, slug: string, options?: CallOptions): Promise<Milestone[]>;
 
@@ -543,6 +554,22 @@ export function createBitbucketClient(options: BitbucketClientOptions): Bitbucke
         { ...LISTING_QUERIES.issueChanges },
         call,
       ),
+    listPullRequestsUpdatedSince: async (workspace, slug, since, call = {}) =>
+      getPage(`${repositoryPath(workspace, slug)}/pullrequests`, pullRequestSchema, {
+        ...call,
+        query: { q: `updated_on >= ${bbqlString(since)}`, sort: "updated_on", fields: LISTING_QUERIES.pullRequests.fields },
+        pagelen: PULL_REQUEST_MAX_PAGELEN,
+      }),
+
+    listPullRequestActivityPage: async (workspace, slug, call = {}) =>
+      listingPage(`${repositoryPath(workspace, slug)}/pullrequests/activity`, pullRequestActivitySchema, { pagelen: PULL_REQUEST_MAX_PAGELEN }, call),
+
+    listIssuesUpdatedSince: async (workspace, slug, since, call = {}) =>
+      getPage(`${repositoryPath(workspace, slug)}/issues`, issueSchema, {
+        ...call,
+        query: { q: `updated_on >= ${bbqlString(since)}`, sort: "updated_on", fields: LISTING_QUERIES.issues.fields },
+        pagelen: MAX_PAGELEN,
+      }),
 
     listMilestones: async (workspace, slug, call = {}) =>
       collect(`${repositoryPath(workspace, slug)}/milestones`, milestoneSchema, { ...call, ...LISTING_QUERIES.milestones }),

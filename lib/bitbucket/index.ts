@@ -74,6 +74,7 @@ export {
   type Page,
   type PullRequest,
   type PullRequestEndpoint,
+  type PullRequestActivity,
   type PullRequestParticipant,
   type PullRequestState,
   type Repository,

@@ -611,3 +611,40 @@ export interface Milestone {
 export const milestoneSchema = z
   .looseObject({ id: z.number().int(), name: z.string() })
   .transform((raw): Milestone => ({ id: raw.id, name: raw.name }));
+
+// ---------------------------------------------------------------------------
+// The repository-wide pull request activity log (/pullrequests/activity, newest first)
+
+export interface PullRequestActivity {
+  pullRequestId: number;
+  /** When it happened: the comment's last change, the approval, the update. */
+  date: string;
+  kind: "comment" | "approval" | "update" | "other";
+  comment: Comment | null;
+  /**
+   * For comments: the entry carries what the comments endpoint does (`deleted` and `updated_on`
+   * besides the content, parent and inline position), so it can stand in for that endpoint.
+   */
+  complete: boolean;
+}
+
+const rawActivitySchema = z.looseObject({
+  pull_request: z.looseObject({ id: z.number().int() }),
+  comment: rawCommentSchema.nullish(),
+  approval: z.looseObject({ date: z.string() }).nullish(),
+  update: z.looseObject({ date: z.string() }).nullish(),
+  changes_requested: z.looseObject({ date: z.string() }).nullish(),
+});
+
+export const pullRequestActivitySchema = rawActivitySchema.transform((raw): PullRequestActivity => {
+  const pullRequestId = raw.pull_request.id;
+  if (raw.comment) {
+    const comment = toComment(raw.comment);
+    const complete = typeof raw.comment.deleted === "boolean" && typeof raw.comment.updated_on === "string";
+    const date = comment.updatedOn && comment.updatedOn > comment.createdOn ? comment.updatedOn : comment.createdOn;
+    return { pullRequestId, date, kind: "comment", comment, complete };
+  }
+  if (raw.approval) return { pullRequestId, date: raw.approval.date, kind: "approval", comment: null, complete: true };
+  if (raw.update) return { pullRequestId, date: raw.update.date, kind: "update", comment: null, complete: true };
+  return { pullRequestId, date: raw.changes_requested?.date ?? "", kind: "other", comment: null, complete: true };
+});

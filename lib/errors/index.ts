@@ -51,6 +51,8 @@ export const ERROR_STATUS = {
   import_not_running: 409,
   import_not_resumable: 409,
   nothing_to_retry: 409,
+  sync_not_available: 409,
+  sync_cut_over: 409,
   job_finished: 409,
   repository_busy: 409,
   reassignment_awaiting_approval: 409,

@@ -32,7 +32,7 @@ export async function retryFailedItems(userId: string, importId: number): Promis
   if (isActiveImportStatus(row.status)) {
     throw new AppError("import_running", "Wait for the import to end before retrying failed items.");
   }
-  const failures = await db.importFailure.findMany({ where: { importId, resolvedAt: null }, select: { stage: true } });
+  const failures = await db.importFailure.findMany({ where: { importId, resolvedAt: null, syncId: null }, select: { stage: true } });
   const failedStages = new Set(failures.map((failure) => failure.stage));
   const stages = stagesOf(row.source);
   const firstIndex = stages.findIndex((stage) => failedStages.has(stage.name));

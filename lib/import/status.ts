@@ -2,7 +2,7 @@ import type { SessionUser } from "@/lib/auth";
 import { db } from "@/lib/db";
 import type { ImportStatus } from "@/lib/generated/prisma/enums";
 import { manageableImportsSql, readableProjectsSql } from "@/lib/projects/access";
-import { stageCountedType, stageLabel, stageOf, stagesOf } from "./pipeline/stages";
+import { listWith, stageCountedType, stageLabel, stageOf, stagesOf } from "./pipeline/stages";
 import { isActiveImportStatus } from "./status-vocabulary";
 
 /**
@@ -113,7 +113,7 @@ export async function importStatusesFor(user: SessionUser, repositories: readonl
       status: row.status,
       stage: stage ? stageLabel(stage) : row.stage,
       counts,
-      percent: overallPercent(row.status, stage, counts, stagesOf(row.source).map((entry) => entry.name)),
+      percent: overallPercent(row.status, stage, counts, listWith(row.source, stage).map((entry) => entry.name)),
       waitingUntil: waiting ? waiting.toISOString() : null,
       failedCount: failedByImport.get(row.importId) ?? 0,
       error: row.status === "failed" ? (row.error ?? "The import failed.") : null,

@@ -22,7 +22,7 @@ export const issueSelect = {
   watchers: true,
   milestone: { select: milestoneSelect },
   labels: { select: { label: { select: labelSelect } }, orderBy: { label: { title: "asc" } } },
-  _count: { select: { notes: { where: { system: false } } } },
+  _count: { select: { notes: { where: { system: false, deletedAtSource: null } } } },
 } satisfies Prisma.IssueSelect;
 
 export type IssueItem = Prisma.IssueGetPayload<{ select: typeof issueSelect }>;

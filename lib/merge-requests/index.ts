@@ -38,7 +38,7 @@ export const mergeRequestSelect = {
   closedBy: { select: personSelect },
   reviewers: { select: { sourceUserId: true, sourceUser: true, user: { select: personSelect } } },
   approvals: { select: approvalSelect, orderBy: [{ approvedAt: "asc" }, { id: "asc" }] },
-  _count: { select: { notes: { where: { system: false } }, approvals: true } },
+  _count: { select: { notes: { where: { system: false, deletedAtSource: null } }, approvals: true } },
 } satisfies Prisma.MergeRequestSelect;
 
 export type MergeRequestItem = Prisma.MergeRequestGetPayload<{ select: typeof mergeRequestSelect }>;

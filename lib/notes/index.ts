@@ -89,9 +89,14 @@ export function groupDiscussions<N extends { id: number; discussionId: string; c
   }));
 }
 
+/** Notes shown: those deleted at the source after the import are kept for the record, hidden like comments deleted before it. */
+function shown(target: NoteTarget) {
+  return { ...target, deletedAtSource: null };
+}
+
 /** Every note on the target, oldest first. */
 export async function listAllNotes(target: NoteTarget): Promise<NoteItem[]> {
-  return db.note.findMany({ where: target, select: noteSelect, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+  return db.note.findMany({ where: shown(target), select: noteSelect, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
 }
 
 /** The target's notes as threads. */
@@ -107,7 +112,7 @@ export async function listNotes(target: NoteTarget, options: NoteOrder & PageOpt
   const field = options.orderBy === "updated_at" ? "updatedAt" : "createdAt";
   return loadPage(
     options,
-    (range) => db.note.findMany({ where: target, select: noteSelect, orderBy: [{ [field]: direction }, { id: direction }], ...range }),
-    () => db.note.count({ where: target }),
+    (range) => db.note.findMany({ where: shown(target), select: noteSelect, orderBy: [{ [field]: direction }, { id: direction }], ...range }),
+    () => db.note.count({ where: shown(target) }),
   );
 }

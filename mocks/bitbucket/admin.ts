@@ -11,12 +11,15 @@
  *   POST /_sandbox/accounts/{nickname}/rename   {nickname?, display_name?}
  *   POST /_sandbox/tokens                       {nickname} -> tokens without the browser step
  *   POST /_sandbox/tokens/revoke                {nickname} -> revokes access AND refresh tokens
+ *   POST /_sandbox/repositories/{ws}/{slug}/changes  {changes: [...]}: new comments, edits, state changes,
+ *                                               new items, pushes, force pushes, deleted branches (changes.ts)
  *   POST /_sandbox/reset                        back to the initial state
  *   GET  /_sandbox/avatars/{kind}/{id}.svg      generated avatars
  */
 import { z } from "zod";
 import { handleCommonAdmin, jsonBody } from "../common/admin";
 import { errorResponse } from "./api";
+import { changesBody } from "./changes";
 import { avatarSvg } from "./pages";
 import { hashString } from "./random";
 import { bitbucketError, json } from "./responses";
@@ -58,6 +61,13 @@ export async function handleAdmin(state: SandboxState, request: Request, url: UR
       const account = state.accountByNickname(nickname);
       if (!account) return bitbucketError(404, `No account with nickname '${nickname}'.`);
       return json({ revoked: state.revokeTokensOf(account.uuid) });
+    }
+    const changes = /^\/repositories\/([^/]+)\/([^/]+)\/changes$/.exec(path);
+    if (changes && method === "POST") {
+      const repository = state.repository(decodeURIComponent(changes[1]!), decodeURIComponent(changes[2]!));
+      if (!repository) return bitbucketError(404, "Repository not found.");
+      const body = changesBody.parse(await jsonBody(request));
+      return json({ applied: state.changeRepository(repository, body.changes as never) });
     }
     if (path === "/reset" && method === "POST") {
       state.reset();

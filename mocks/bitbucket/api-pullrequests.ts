@@ -6,13 +6,14 @@
  *   GET /2.0/repositories/{ws}/{slug}/pullrequests/{id}/comments       q, sort, pagelen <= 100
  *   GET /2.0/repositories/{ws}/{slug}/pullrequests/{id}/comments/{cid}
  *   GET /2.0/repositories/{ws}/{slug}/pullrequests/{id}/activity       newest first, cursor (ctx), pagelen <= 50
+ *   GET /2.0/repositories/{ws}/{slug}/pullrequests/activity            every pull request's activity, newest first, cursor (ctx), pagelen <= 50
  *
  * A missing pull request answers 404 text/plain "Not Found", as Bitbucket does.
  */
 import { ApiError, paginateCursor, paginateRecords, requireRepository, single, type ApiContext, type ApiRoute } from "./api-support";
 import { PULL_REQUEST_STATES, type PullRequestCommentRecord, type PullRequestRecord, type PullRequestState, type RepositoryDetail } from "./content";
 import { bitbucketError, text } from "./responses";
-import { PULL_REQUEST_COMMENT_FIELDS, PULL_REQUEST_FIELDS, contentSerializer } from "./serialize-content";
+import { PULL_REQUEST_COMMENT_FIELDS, PULL_REQUEST_FIELDS, contentSerializer, newestFirst, type ActivityEvent } from "./serialize-content";
 import type { RepositoryRecord } from "./seed";
 
 const BASE = String.raw`^\/2\.0\/repositories\/([^/]+)\/([^/]+)\/pullrequests`;
@@ -45,6 +46,21 @@ function userView(ctx: ApiContext, uuid: string | null) {
 }
 
 export const PULL_REQUEST_ROUTES: readonly ApiRoute[] = [
+  {
+    pattern: new RegExp(`${BASE}\\/activity$`),
+    scope: "pullrequest",
+    handle: (ctx) => {
+      const { repository, detail } = repositoryAndDetail(ctx);
+      const content = contentSerializer(ctx.ser);
+      const events: ActivityEvent[] = [];
+      for (let id = 1; id <= detail.pullRequests.count; id++) {
+        const pr = detail.pullRequests.get(id)!;
+        events.push(...content.activityEvents(repository, pr, visibleComments(ctx, detail.pullRequests.comments(id)), true));
+      }
+      const sorted = newestFirst(events);
+      return paginateCursor(ctx, { length: sorted.length, slice: (start, end) => sorted.slice(start, end).map((event) => event.value()) }, 50);
+    },
+  },
   {
     pattern: new RegExp(`${BASE}$`),
     scope: "pullrequest",

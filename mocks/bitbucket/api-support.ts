@@ -135,7 +135,7 @@ export function paginateRecords<T>(ctx: ApiContext, records: readonly T[], listi
  * Cursor pagination as on /pullrequests/{id}/activity: {pagelen, values, next} without size or
  * page; `next` carries an opaque `ctx` parameter.
  */
-export function paginateCursor(ctx: ApiContext, items: readonly unknown[], maxPagelen: number): Response {
+export function paginateCursor(ctx: ApiContext, items: { readonly length: number; slice(start: number, end: number): unknown[] }, maxPagelen: number): Response {
   const params = ctx.url.searchParams;
   const pagelen = positiveInt(params.get("pagelen"), 10);
   if (pagelen === null || pagelen > maxPagelen) return bitbucketError(400, MESSAGES.invalidPagelen);

@@ -56,7 +56,7 @@ export class GitBackend {
 
   /** The bare repository's path, creating it on first use. Safe to call concurrently. */
   ensureRepository(repository: RepositoryRecord): Promise<string> {
-    return this.repositories.ensure(this.relative(repository), () => this.state.detail(repository).git);
+    return this.repositories.ensure(this.relative(repository), () => this.state.detail(repository).git, this.state.revision);
   }
 
   /** The wiki's bare repository (for repositories with a wiki), creating it on first use. */

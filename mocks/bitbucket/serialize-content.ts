@@ -20,6 +20,13 @@ import type { Serializer } from "./serialize";
 const href = (url: string) => ({ href: url });
 const short = (hash: string) => hash.slice(0, 12);
 
+/** One entry of a pull request's activity: its date, its place among entries of the same date, and its JSON. */
+export type ActivityEvent = { date: string; order: number; value: () => Record<string, unknown> };
+
+export function newestFirst(events: ActivityEvent[]): ActivityEvent[] {
+  return events.sort((a, b) => (a.date === b.date ? b.order - a.order : a.date < b.date ? 1 : -1));
+}
+
 export class ContentSerializer {
   constructor(readonly ser: Serializer) {}
 
@@ -179,40 +186,55 @@ export class ContentSerializer {
 
   /** The activity feed, newest first: updates (state changes), approvals, change requests, comments. */
   activity(repository: RepositoryRecord, pr: PullRequestRecord, comments: readonly PullRequestCommentRecord[]) {
-    const ref = this.pullRequestRef(repository, pr);
-    const { source, destination } = this.endpoint(repository, pr);
-    const events: { date: string; order: number; value: Record<string, unknown> }[] = [];
-    const update = (state: string, date: string, author: string | null, order: number) => ({
+    return newestFirst(this.activityEvents(repository, pr, comments, false)).map((event) => event.value());
+  }
+
+  /**
+   * A pull request's activity as dated events, built only when read (`value`). With `changes`
+   * (the repository-wide log), a comment stands at its last change (an edit or deletion brings
+   * it back to the top, with its current content) and an edit of the pull request after its
+   * last event is an update of its own.
+   */
+  activityEvents(repository: RepositoryRecord, pr: PullRequestRecord, comments: readonly PullRequestCommentRecord[], changes: boolean): ActivityEvent[] {
+    const ref = () => this.pullRequestRef(repository, pr);
+    const update = (state: string, date: string, author: string | null, order: number): ActivityEvent => ({
       date,
       order,
-      value: {
-        update: {
-          description: this.text(pr.description),
-          title: pr.title,
-          destination,
-          reason: state === "DECLINED" ? pr.reason : "",
-          source,
-          state,
-          draft: pr.draft,
-          author: this.user(author),
-          date,
-        },
-        pull_request: ref,
+      value: () => {
+        const { source, destination } = this.endpoint(repository, pr);
+        return {
+          update: {
+            description: this.text(pr.description),
+            title: pr.title,
+            destination,
+            reason: state === "DECLINED" ? pr.reason : "",
+            source,
+            state,
+            draft: pr.draft,
+            author: this.user(author),
+            date,
+          },
+          pull_request: ref(),
+        };
       },
     });
-    events.push(update("OPEN", pr.createdOn, pr.author, 0));
+    const events: ActivityEvent[] = [update("OPEN", pr.createdOn, pr.author, 0)];
     if (pr.state !== "OPEN" && pr.closedOn) events.push(update(pr.state, pr.closedOn, pr.closedBy ?? pr.author, 3));
     for (const participant of pr.participants) {
-      if (!participant.participatedOn) continue;
+      const date = participant.participatedOn;
+      if (!date) continue;
       if (participant.approved) {
-        events.push({ date: participant.participatedOn, order: 2, value: { approval: { date: participant.participatedOn, pullrequest: ref, user: this.user(participant.user) }, pull_request: ref } });
+        events.push({ date, order: 2, value: () => ({ approval: { date, pullrequest: ref(), user: this.user(participant.user) }, pull_request: ref() }) });
       } else if (participant.state === "changes_requested") {
-        events.push({ date: participant.participatedOn, order: 2, value: { changes_requested: { date: participant.participatedOn, pullrequest: ref, user: this.user(participant.user) }, pull_request: ref } });
+        events.push({ date, order: 2, value: () => ({ changes_requested: { date, pullrequest: ref(), user: this.user(participant.user) }, pull_request: ref() }) });
       }
     }
-    for (const comment of comments) events.push({ date: comment.createdOn, order: 1, value: { comment: this.pullRequestComment(repository, pr, comment), pull_request: ref } });
-    events.sort((a, b) => (a.date === b.date ? b.order - a.order : a.date < b.date ? 1 : -1));
-    return events.map((event) => event.value);
+    for (const comment of comments) {
+      const date = changes && comment.updatedOn > comment.createdOn ? comment.updatedOn : comment.createdOn;
+      events.push({ date, order: 1, value: () => ({ comment: this.pullRequestComment(repository, pr, comment), pull_request: ref() }) });
+    }
+    if (changes && events.every((event) => event.date < pr.updatedOn)) events.push(update(pr.state, pr.updatedOn, pr.author, 4));
+    return events;
   }
 
   // --- issues -------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { BENCH_WORKSPACE, benchAccounts, benchWorkspace, generateBenchDetail, resolveBench, type BenchOptions, type ResolvedBench } from "./bench";
+import { ChangedDetail, stampClock, type SandboxChange } from "./changes";
 import type { RepositoryDetail } from "./content";
 import { generateGenericDetail } from "./generate";
 import { SeededKnobs } from "../common/random";
@@ -154,6 +155,11 @@ export class SandboxState extends KnobbedState<SandboxKnobs> {
   private readonly workspaceBySlug = new Map<string, WorkspaceSeed>();
   private readonly repositoryCache = new Map<string, WorkspaceRepositories>();
   private readonly detailCache = new Map<string, RepositoryDetail>();
+  /** Repositories changed through `changeRepository`, by full name (dropped by reset). */
+  private readonly changed = new Map<string, ChangedDetail>();
+  private readonly changeStamp = stampClock(() => this.now());
+  /** Raised by every change, so the git backend rebuilds changed repositories. */
+  revision = 0;
   private readonly seedByUuid = new Map<string, SandboxAccountSeed>();
   private readonly seedByNickname = new Map<string, SandboxAccountSeed>();
 
@@ -184,6 +190,42 @@ export class SandboxState extends KnobbedState<SandboxKnobs> {
     this.refreshTokens.clear();
     this.authorizationCodes.clear();
     this.log.reset();
+    if (this.changed?.size) {
+      for (const key of this.changed.keys()) this.detailCache.delete(key);
+      this.changed.clear();
+      this.revision++;
+    }
+  }
+
+  /**
+   * Applies changes to a repository's content (see changes.ts), in order; a change that does not
+   * apply stops the list there. Returns what each applied change created or touched.
+   */
+  changeRepository(repository: RepositoryRecord, changes: readonly SandboxChange[]): Array<{ type: string; id?: number }> {
+    let changed = this.changed.get(repository.full_name);
+    if (!changed) {
+      changed = new ChangedDetail(this.detail(repository));
+      this.changed.set(repository.full_name, changed);
+    }
+    const workspace = this.workspace(repository.workspace)!;
+    const firstMember = this.seedByNickname.get(workspace.members[0]!.nickname)!;
+    const context = {
+      accountUuid: (nickname: string) => {
+        const account = this.accountByNickname(nickname);
+        if (!account) throw new SandboxStateError(404, `No account with nickname '${nickname}'.`);
+        return account.uuid;
+      },
+      stamp: this.changeStamp,
+      defaultUser: firstMember.uuid,
+    };
+    const results: Array<{ type: string; id?: number }> = [];
+    try {
+      for (const change of changes) results.push(changed.apply(change, context));
+    } finally {
+      this.detailCache.set(repository.full_name, changed.detail());
+      this.revision++;
+    }
+    return results;
   }
 
   /** Draws the fault for one API request. */

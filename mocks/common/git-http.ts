@@ -79,29 +79,29 @@ function run(args: readonly string[], options: { cwd?: string; input?: string } 
 export class GitRepositoryStore {
   readonly root: string;
   private readonly building = new Map<string, Promise<string>>();
-  /** Repositories checked (or built) by this process: no need to read their stamp again. */
-  private readonly verified = new Set<string>();
+  /** Repositories checked (or built) by this process, with the content revision they hold: no need to read their stamp again. */
+  private readonly verified = new Map<string, number>();
 
   constructor(root: string) {
     this.root = path.resolve(root);
   }
 
   /** `<root>/<relative>` (e.g. `acme/widgets.git`), built from `planOf()` unless it already holds that plan. Safe to call concurrently. */
-  ensure(relative: string, planOf: () => HashedGitPlan): Promise<string> {
+  ensure(relative: string, planOf: () => HashedGitPlan, revision = 0): Promise<string> {
     const target = path.join(this.root, relative);
     // (The data directory may be deleted at any time: then the repository is built again.)
-    if (this.verified.has(target) && existsSync(path.join(target, "HEAD"))) return Promise.resolve(target);
+    if (this.verified.get(target) === revision && existsSync(path.join(target, "HEAD"))) return Promise.resolve(target);
     let pending = this.building.get(target);
     if (!pending) {
       const plan = planOf();
       const stamp = planStamp(plan);
       if (hasStamp(target, stamp)) {
-        this.verified.add(target);
+        this.verified.set(target, revision);
         return Promise.resolve(target);
       }
       pending = this.build(target, relative.replace(/[^A-Za-z0-9._-]+/g, "-"), plan, stamp)
         .then((built) => {
-          this.verified.add(target);
+          this.verified.set(target, revision);
           return built;
         })
         .finally(() => this.building.delete(target));

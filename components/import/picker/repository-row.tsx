@@ -6,6 +6,7 @@ import { memo, useEffect, useRef, useState, type CSSProperties, type KeyboardEve
 import type { PickerRepository } from "@/lib/import/listing-stream";
 import type { RowImportStatus } from "@/lib/import/status";
 import { namespacePathProblem, projectPathFromName, projectPathProblem, toValidPath } from "@/lib/namespaces/paths";
+import { syncProjectNow } from "@/lib/actions/project-sync";
 import { isActive, useRow, type RowDraft, type RowStore } from "./row-store";
 import type { PickerDefaults, PickerSource } from "./source";
 import { useDebouncedValue } from "./use-debounced-value";
@@ -146,6 +147,19 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, source, d
       const result = await source.actions.cancelRepositoryImport({ importId: status.importId });
       store.update(fullName, () => ({ busy: null, error: result.ok ? null : result.error.message }));
       if (result.ok) store.setStatuses({ [fullName]: result.data });
+    } catch {
+      store.update(fullName, () => ({ busy: null, error: "Ferry could not be reached. Check your connection and try again." }));
+    }
+  }
+
+  /** Brings what changed at the source since the import into the existing project; the row then follows the sync like an import. */
+  async function syncNow() {
+    if (!status || busy) return;
+    store.update(fullName, () => ({ busy: "sync", error: null }));
+    try {
+      const result = await syncProjectNow({ importId: status.importId });
+      store.update(fullName, () => ({ busy: null, error: result.ok ? null : result.error.message }));
+      if (result.ok) store.setStatuses({ [fullName]: { ...status, status: "started", stage: "syncing the repository", counts: null, percent: 0 } });
     } catch {
       store.update(fullName, () => ({ busy: null, error: "Ferry could not be reached. Check your connection and try again." }));
     }
@@ -352,6 +366,17 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, source, d
             className={`${BUTTON} border-slate-300 bg-white text-slate-700 hover:bg-slate-100`}
           >
             {busy === "cancel" || status.cancelRequested ? "Cancelling…" : "Cancel"}
+          </button>
+        )}
+        {done && status?.canManage && !draft.reimportOpen && (
+          <button
+            type="button"
+            onClick={() => void syncNow()}
+            disabled={busy !== null}
+            aria-label={`Sync ${fullName} now`}
+            className={`${BUTTON} border-slate-300 bg-white text-slate-700 hover:bg-slate-100`}
+          >
+            {busy === "sync" ? "Starting…" : "Sync now"}
           </button>
         )}
         {done && (

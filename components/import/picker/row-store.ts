@@ -27,7 +27,7 @@ export type RowDraft = {
 export type RowState = {
   status: RowImportStatus | null;
   draft: RowDraft | null;
-  busy: "import" | "cancel" | null;
+  busy: "import" | "cancel" | "sync" | null;
   error: string | null;
 };
 

@@ -11,26 +11,14 @@ import { CardSkeleton } from "@/components/ui/skeletons";
 import { Time } from "@/components/ui/time";
 import { DataTable, EmptyState, PageHeading, TitledSection, type Column } from "@/components/ui/page-blocks";
 import { AutoRefresh } from "./auto-refresh";
+import { objectTypeName } from "./object-types";
 import { ImportControls } from "./import-controls";
+import { SyncSection } from "./sync-section";
 
 function stageName(stage: string | null): string {
   if (!stage) return "Not started";
   return humanize(stageLabel(stage));
 }
-
-const OBJECT_TYPE_NAMES: Record<string, string> = {
-  repository: "Repository",
-  wiki: "Wiki",
-  label: "Labels",
-  milestone: "Milestones",
-  user: "Users",
-  pull_request: "Pull requests",
-  pull_request_note: "Pull request comments",
-  approval: "Approvals",
-  issue: "Issues",
-  issue_note: "Issue comments",
-  lfs_object: "LFS objects",
-};
 
 /** One item of a type, for the failure ledger. */
 const OBJECT_NAMES: Record<string, string> = {
@@ -38,10 +26,6 @@ const OBJECT_NAMES: Record<string, string> = {
   issue_note: "Issue comment",
   lfs_object: "LFS object",
 };
-
-function objectTypeName(type: string): string {
-  return OBJECT_TYPE_NAMES[type] ?? humanize(type);
-}
 
 function objectName(type: string): string {
   return OBJECT_NAMES[type] ?? humanize(type);
@@ -222,13 +206,16 @@ async function ImportDetailsView({ project }: { project: Project }) {
             active={active}
             canCancel={active}
             cancelRequested={details.cancelRequestedAt !== null}
-            canRetry={details.unresolvedFailures > 0}
-            unresolvedFailures={details.unresolvedFailures}
+            canRetry={details.unresolvedImportFailures > 0}
+            unresolvedFailures={details.unresolvedImportFailures}
           />
         )}
       </div>
       <StatusCard details={details} />
       <Notices details={details} />
+      <TitledSection id="sync-heading" title="Sync with the source">
+        <SyncSection importId={details.id} syncable={details.status === "finished" || details.status === "partial" || active} canManage={access.canManage} />
+      </TitledSection>
       <TitledSection id="progress-heading" title="Progress">
         <ProgressTable details={details} />
       </TitledSection>

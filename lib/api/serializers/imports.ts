@@ -98,23 +98,60 @@ export function serializeImportStatus(project: ProjectForStatus, namespaceFullNa
     waiting_for_rate_limit_until: isoDate(details?.waitingUntil),
     correlation_id: details ? `ferry-import-${details.id}` : null,
     stats,
-    failed_relations: (details?.failures ?? [])
-      .filter((failure) => failure.resolvedAt === null)
-      .map((failure) => ({
-        id: failure.id,
-        created_at: isoDate(failure.createdAt),
-        type: failure.objectType,
-        relation_name: failure.objectType,
-        source_id: failure.sourceId,
-        source_url: failure.sourceUrl,
-        source: failure.stage,
-        message: failure.message,
-        exception_class: "ImportFailure",
-        exception_message: failure.message,
-        attempts: failure.attempts,
-        line_number: null,
-      })),
+    failed_relations: (details?.failures ?? []).filter((failure) => failure.resolvedAt === null).map(serializeFailedRelation),
     failed_relations_count: details?.unresolvedFailures ?? 0,
     messages: (details?.messages ?? []).map((message) => ({ severity: message.severity, code: message.code, message: message.message, created_at: isoDate(message.createdAt) })),
+  };
+}
+
+type FailureRow = { id: number; createdAt: Date; objectType: string; sourceId: string; sourceUrl: string | null; stage: string; message: string; attempts: number };
+
+/** A row of the failure ledger as GitLab's `failed_relations` entries. */
+export function serializeFailedRelation(failure: FailureRow) {
+  return {
+    id: failure.id,
+    created_at: isoDate(failure.createdAt),
+    type: failure.objectType,
+    relation_name: failure.objectType,
+    source_id: failure.sourceId,
+    source_url: failure.sourceUrl,
+    source: failure.stage,
+    message: failure.message,
+    exception_class: "ImportFailure",
+    exception_message: failure.message,
+    attempts: failure.attempts,
+    line_number: null,
+  };
+}
+
+type SyncRow = {
+  id: number;
+  status: ImportStatus;
+  trigger: string;
+  error: string | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  counts: Array<{ objectType: string; created: number; updated: number; removed: number; failed: number }>;
+};
+
+/** A sync of `/projects/:id/import/syncs`: its state (the import vocabulary), `stats` per kind of change and object type, and its ledger when given. */
+export function serializeSync(sync: SyncRow & { failures?: FailureRow[] }) {
+  const stats = { created: {} as Record<string, number>, updated: {} as Record<string, number>, removed: {} as Record<string, number>, failed: {} as Record<string, number> };
+  for (const count of sync.counts) {
+    stats.created[count.objectType] = count.created;
+    stats.updated[count.objectType] = count.updated;
+    stats.removed[count.objectType] = count.removed;
+    stats.failed[count.objectType] = count.failed;
+  }
+  return {
+    id: sync.id,
+    status: sync.status,
+    human_status_name: HUMAN_IMPORT_STATUS[sync.status],
+    trigger: sync.trigger,
+    error: sync.error,
+    started_at: isoDate(sync.startedAt),
+    finished_at: isoDate(sync.finishedAt),
+    stats,
+    ...(sync.failures ? { failed_relations: sync.failures.map(serializeFailedRelation) } : {}),
   };
 }

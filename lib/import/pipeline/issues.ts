@@ -1,6 +1,6 @@
 import { db, type IssueState, type Prisma } from "@/lib/db";
 import { isClosedIssueState, issueChangeNoteBody, issueLabelsFor } from "@/lib/import/issue-mapping";
-import type { SourceIssue, SourceIssueChange } from "@/lib/import/sources/types";
+import type { SourceComment, SourceIssue, SourceIssueChange } from "@/lib/import/sources/types";
 import { insertMissing, type Columns } from "./bulk-insert";
 import { sourceFields, sourceUserJson, type ImportContext } from "./context";
 import { addProgress, errorMessage, recordFailure, resolveFailures, writeIsolatingFailures } from "./records";
@@ -9,7 +9,7 @@ import { NotesBatch, discussionIdFor, inCreationOrder, threadRoots, type NoteRow
 import type { TextConverter } from "./text";
 
 /** Label ids by title for a page of issues; missing labels are created (insert-if-missing is atomic, so concurrent pages agree). */
-async function labelIdsByTitle(projectId: number, issues: readonly SourceIssue[]): Promise<Map<string, number>> {
+export async function labelIdsByTitle(projectId: number, issues: readonly SourceIssue[]): Promise<Map<string, number>> {
   const wanted = new Map(issues.flatMap(issueLabelsFor).map((label) => [label.title, label]));
   if (wanted.size === 0) return new Map();
   await db.label.createMany({ data: [...wanted.values()].map((label) => ({ projectId, ...label })), skipDuplicates: true });
@@ -18,7 +18,7 @@ async function labelIdsByTitle(projectId: number, issues: readonly SourceIssue[]
 }
 
 /** Milestone ids by title for a page of issues (normally all created by the repository stage). */
-async function milestoneIdsByTitle(projectId: number, issues: readonly SourceIssue[]): Promise<Map<string, number>> {
+export async function milestoneIdsByTitle(projectId: number, issues: readonly SourceIssue[]): Promise<Map<string, number>> {
   const titles = [...new Set(issues.map((issue) => issue.milestone).filter((title): title is string => Boolean(title)))];
   if (titles.length === 0) return new Map();
   const rows = await db.milestone.findMany({ where: { projectId, title: { in: titles } }, select: { id: true, title: true } });
@@ -27,7 +27,7 @@ async function milestoneIdsByTitle(projectId: number, issues: readonly SourceIss
   return ids;
 }
 
-type PreparedIssue = {
+export type PreparedIssue = {
   issue: SourceIssue;
   labelIds: number[];
   data: {
@@ -50,7 +50,7 @@ type PreparedIssue = {
   };
 };
 
-async function prepareIssue(
+export async function prepareIssue(
   ctx: ImportContext,
   text: TextConverter,
   issue: SourceIssue,
@@ -81,7 +81,7 @@ async function prepareIssue(
 }
 
 /** Issues with their labels, in one transaction; rows keyed by (project, iid) are inserted once. */
-async function writeIssues(projectId: number, batch: readonly PreparedIssue[]): Promise<void> {
+export async function writeIssues(projectId: number, batch: readonly PreparedIssue[]): Promise<void> {
   await db.$transaction(async (tx) => {
     await insertMissing(tx, "issues", ISSUE_COLUMNS, batch.map((entry) => entry.data));
     const rows = await tx.issue.findMany({ where: { projectId, iid: { in: batch.map((entry) => entry.issue.id) } }, select: { id: true, iid: true } });
@@ -168,25 +168,31 @@ export async function importIssueNotes(ctx: ImportContext, text: TextConverter, 
   await text.remember(ctx, [...comments.values()].flat().map((comment) => comment.author));
 
   await batch.writeAll(comments, async (sourceIssueId, list) => {
-    // Bitbucket kept empty comments for field changes; they carry no text to show.
-    const visible = list.filter((comment) => !comment.deleted && comment.body.trim() !== "");
-    batch.skipped += list.length - visible.length;
-    const roots = threadRoots(list);
-    const notes: NoteRow[] = [];
-    for (const comment of inCreationOrder(visible)) {
-      const author = await ctx.author(comment.author);
-      notes.push({
-        projectId: ctx.project.id,
-        issueId: issueIdOf.get(sourceIssueId)!,
-        discussionId: discussionIdFor(ctx.importId, "issue", String(sourceIssueId), roots.get(comment.id) ?? comment.id),
-        body: text.convert(comment.body, comment.author, author.mapped, comment.markup),
-        authorId: author.userId,
-        ...sourceFields(comment, comment.author),
-      });
-    }
-    for (const change of changes.get(sourceIssueId) ?? []) notes.push(...(await changeNotes(ctx, issueIdOf.get(sourceIssueId)!, sourceIssueId, change)));
-    return notes;
+    const issueId = issueIdOf.get(sourceIssueId)!;
+    const rows = await issueNoteRows(ctx, text, issueId, sourceIssueId, list);
+    batch.skipped += list.length - rows.length;
+    for (const change of changes.get(sourceIssueId) ?? []) rows.push(...(await changeNotes(ctx, issueId, sourceIssueId, change)));
+    return rows;
   });
+}
+
+/** The note rows of an issue's comments, threads kept; deleted and empty comments (Bitbucket kept those for field changes) left out. */
+export async function issueNoteRows(ctx: ImportContext, text: TextConverter, issueId: number, sourceIssueId: number, list: readonly SourceComment[]): Promise<NoteRow[]> {
+  const visible = list.filter((comment) => !comment.deleted && comment.body.trim() !== "");
+  const roots = threadRoots(list);
+  const notes: NoteRow[] = [];
+  for (const comment of inCreationOrder(visible)) {
+    const author = await ctx.author(comment.author);
+    notes.push({
+      projectId: ctx.project.id,
+      issueId,
+      discussionId: discussionIdFor(ctx.importId, "issue", String(sourceIssueId), roots.get(comment.id) ?? comment.id),
+      body: text.convert(comment.body, comment.author, author.mapped, comment.markup),
+      authorId: author.userId,
+      ...sourceFields(comment, comment.author),
+    });
+  }
+  return notes;
 }
 
 /** One system note per changed field, each its own discussion, keyed `change:<id>:<field>`. */

@@ -1,5 +1,5 @@
 import { db } from "@/lib/db";
-import { downloadLfsObjects, listLfsPointers, lfsStore, repositoryPath } from "@/lib/git";
+import { downloadLfsObjects, listLfsPointers, lfsStore, repositoryPath, type LfsPointer } from "@/lib/git";
 import type { SourceRepository } from "@/lib/import/sources/types";
 import type { ImportContext } from "./context";
 import { addProgress, recordFailure, resolveFailures } from "./records";
@@ -11,9 +11,18 @@ export async function importLfsObjects(ctx: ImportContext, repository: SourceRep
   const objects = await listLfsPointers(repositoryPath(ctx.project.id));
   await addProgress(ctx.importId, "lfs_object", { total: objects.length });
   if (objects.length === 0) return;
+  const { stored, failed } = await downloadLfsPointers(ctx, repository, objects, "lfs_objects");
+  await addProgress(ctx.importId, "lfs_object", { fetched: stored, imported: stored, failed });
+}
+
+/**
+ * Downloads the pointers' objects, records the ones stored for the project, resolves their
+ * earlier failures and records the ones that could not be had (a sync uses it for new pointers).
+ */
+export async function downloadLfsPointers(ctx: ImportContext, repository: SourceRepository, objects: readonly LfsPointer[], stage: string): Promise<{ stored: number; failed: number }> {
   const results = await downloadLfsObjects({
     batchUrl: repository.lfsBatchUrl,
-    objects,
+    objects: [...objects],
     credentials: (refused) => ctx.source.gitCredentials(refused),
     store: lfsStore(),
     concurrency: LFS_CONCURRENCY,
@@ -26,14 +35,14 @@ export async function importLfsObjects(ctx: ImportContext, repository: SourceRep
     data: stored.map((result) => ({ projectId: ctx.project.id, oid: result.oid, size: BigInt(sizes.get(result.oid) ?? 0) })),
     skipDuplicates: true,
   });
-  await addProgress(ctx.importId, "lfs_object", { fetched: stored.length, imported: stored.length, failed: failed.length });
   await resolveFailures(ctx.importId, "lfs_object", stored.map((result) => result.oid));
   for (const result of failed) {
     await recordFailure(ctx.importId, {
-      stage: "lfs_objects",
+      stage,
       objectType: "lfs_object",
       sourceId: result.oid,
       message: result.status === "missing" ? "Bitbucket does not have this LFS object" : (result.message ?? "The LFS object could not be downloaded"),
     });
   }
+  return { stored: stored.length, failed: failed.length };
 }

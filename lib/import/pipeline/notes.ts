@@ -183,7 +183,7 @@ const NOTE_COLUMNS: Columns<NoteRow> = {
 };
 
 /** Inserts notes that are not there yet (keyed by parent and source id), all or none. */
-async function insertNotes(rows: readonly NoteRow[]): Promise<void> {
+export async function insertNotes(rows: readonly NoteRow[]): Promise<void> {
   if (rows.length === 0) return;
   if (rows.length <= INSERT_CHUNK) {
     await insertMissing(db, "notes", NOTE_COLUMNS, rows);

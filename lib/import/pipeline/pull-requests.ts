@@ -39,7 +39,7 @@ function isFromFork(repository: SourceRepository, pullRequest: SourcePullRequest
  * A readable fork's branch is fetched into refs/merge-requests/<id>/head. Returns why it could
  * not be (null when fetched, or when the pull request is not from a fork).
  */
-async function fetchForkCommits(ctx: ImportContext, repository: SourceRepository, pullRequest: SourcePullRequest): Promise<string | null> {
+export async function fetchForkCommits(ctx: ImportContext, repository: SourceRepository, pullRequest: SourcePullRequest): Promise<string | null> {
   if (!isFromFork(repository, pullRequest)) return null;
   if (!pullRequest.sourceCloneUrl || !pullRequest.sourceCommit) return "the fork is gone";
   try {
@@ -57,7 +57,7 @@ async function fetchForkCommits(ctx: ImportContext, repository: SourceRepository
  * gone or unreadable) is imported as an empty merge request, with a warning. One whose commits
  * came in anyway (merged, so reachable here) needs none.
  */
-async function warnAboutMissingForkCommits(ctx: ImportContext, pullRequests: readonly SourcePullRequest[], problems: ReadonlyMap<number, string>, commits: CommitIndex): Promise<void> {
+export async function warnAboutMissingForkCommits(ctx: ImportContext, pullRequests: readonly SourcePullRequest[], problems: ReadonlyMap<number, string>, commits: CommitIndex): Promise<void> {
   for (const pullRequest of pullRequests) {
     const problem = problems.get(pullRequest.id);
     if (!problem || lookup(commits, pullRequest.sourceCommit)) continue;
@@ -67,11 +67,11 @@ async function warnAboutMissingForkCommits(ctx: ImportContext, pullRequests: rea
   }
 }
 
-function pullRequestUsers(pullRequest: SourcePullRequest): Array<SourceUser | null> {
+export function pullRequestUsers(pullRequest: SourcePullRequest): Array<SourceUser | null> {
   return [pullRequest.author, pullRequest.closedBy, ...pullRequest.reviewers, ...pullRequest.participants.map((participant) => participant.user)];
 }
 
-type PreparedMergeRequest = {
+export type PreparedMergeRequest = {
   pullRequest: SourcePullRequest;
   data: {
     projectId: number;
@@ -104,7 +104,7 @@ type PreparedMergeRequest = {
 };
 
 /** The merge request row of one pull request, with its reviewers and approvals; no writes. */
-async function prepareMergeRequest(
+export async function prepareMergeRequest(
   ctx: ImportContext,
   repository: SourceRepository,
   text: TextConverter,
@@ -157,7 +157,7 @@ async function prepareMergeRequest(
  * Merge requests with their reviewers and approvals, in one transaction: a merge request is
  * never there without them. Rows keyed by (project, iid) are inserted once; a re-run skips them.
  */
-async function writeMergeRequests(projectId: number, batch: readonly PreparedMergeRequest[]): Promise<void> {
+export async function writeMergeRequests(projectId: number, batch: readonly PreparedMergeRequest[]): Promise<void> {
   await db.$transaction(async (tx) => {
     await insertMissing(tx, "merge_requests", MERGE_REQUEST_COLUMNS, batch.map((entry) => entry.data));
     const rows = await tx.mergeRequest.findMany({
@@ -282,7 +282,7 @@ export async function importPullRequests(
  * repository (a readable fork's was fetched into it), as GitLab keeps them: the commits of merged
  * and deleted branches and of deleted forks stay reachable, and clones can fetch them.
  */
-async function setHeadRefs(ctx: ImportContext, written: readonly PreparedMergeRequest[], commits: CommitIndex): Promise<void> {
+export async function setHeadRefs(ctx: ImportContext, written: readonly PreparedMergeRequest[], commits: CommitIndex): Promise<void> {
   const refs = written.flatMap(({ pullRequest }) => {
     const sha = lookup(commits, pullRequest.sourceCommit);
     return sha ? [{ ref: `refs/merge-requests/${pullRequest.id}/head`, sha }] : [];
@@ -294,10 +294,10 @@ async function setHeadRefs(ctx: ImportContext, written: readonly PreparedMergeRe
   }
 }
 
-type MergeRequestHeads = { id: number; iid: number; sourceSha: string | null; targetSha: string | null };
+export type MergeRequestHeads = { id: number; iid: number; sourceSha: string | null; targetSha: string | null };
 
 /** Whether diff positions can be placed: the file's line counts at each merge request's commits. */
-async function diffLines(repoPath: string, mergeRequests: readonly MergeRequestHeads[], comments: ReadonlyMap<number, SourceComment[]>) {
+export async function diffLines(repoPath: string, mergeRequests: readonly MergeRequestHeads[], comments: ReadonlyMap<number, SourceComment[]>) {
   const paths = new Set<string>();
   const shas = new Set<string>();
   for (const mergeRequest of mergeRequests) {
@@ -357,40 +357,76 @@ export async function importPullRequestNotes(ctx: ImportContext, text: TextConve
   await text.remember(ctx, [...comments.values()].flat().map((comment) => comment.author));
 
   await batch.writeAll(comments, async (pullRequestId, list) => {
-    const mergeRequest = byIid.get(pullRequestId)!;
-    const head = mergeRequest.sourceSha ? (commitOf.get(mergeRequest.sourceSha.toLowerCase()) ?? null) : null;
-    const base = mergeRequest.targetSha ? (commitOf.get(mergeRequest.targetSha.toLowerCase()) ?? null) : null;
     const visible = list.filter((comment) => !comment.deleted);
     batch.skipped += list.length - visible.length;
-    const byId = new Map(list.map((comment) => [comment.id, comment]));
-    const roots = threadRoots(list);
-    const rows: NoteRow[] = [];
-    for (const comment of inCreationOrder(visible)) {
-      const author = await ctx.author(comment.author);
-      const root = roots.get(comment.id) ?? comment.id;
-      const inline = (byId.get(root)?.inline ?? comment.inline) || null;
-      let body = text.convert(comment.body, comment.author, author.mapped);
-      let type: string | null = root !== comment.id ? "DiscussionNote" : null;
-      let position: Prisma.InputJsonValue | undefined;
-      if (inline) {
-        if (positionResolves(inline, head, base, lines)) {
-          type = "DiffNote";
-          position = { path: inline.path, oldLine: inline.oldLine, newLine: inline.newLine, baseSha: mergeRequest.targetSha, headSha: mergeRequest.sourceSha };
-        } else if (root === comment.id) {
-          body = `${inlineCommentFallback(inline)}\n\n${body}`;
-        }
-      }
+    return pullRequestNoteRows(ctx, text, byIid.get(pullRequestId)!, list, { commitOf, lines });
+  });
+}
+
+/** A note already written, as a reply written later needs it: its thread and diff position. */
+export type KnownNote = { discussionId: string; type: string | null; position: Prisma.JsonValue | null };
+
+/**
+ * The note rows of a pull request's comments (deleted ones left out): threads kept, inline
+ * comments as diff notes where their position resolves, else a plain note naming file and lines.
+ * A reply whose parent is not in `list` joins the parent's thread from `known` (by source id).
+ */
+export async function pullRequestNoteRows(
+  ctx: ImportContext,
+  text: TextConverter,
+  mergeRequest: MergeRequestHeads,
+  list: readonly SourceComment[],
+  diff: Awaited<ReturnType<typeof diffLines>>,
+  known: ReadonlyMap<string, KnownNote> = new Map(),
+): Promise<NoteRow[]> {
+  const { commitOf, lines } = diff;
+  const pullRequestId = mergeRequest.iid;
+  const head = mergeRequest.sourceSha ? (commitOf.get(mergeRequest.sourceSha.toLowerCase()) ?? null) : null;
+  const base = mergeRequest.targetSha ? (commitOf.get(mergeRequest.targetSha.toLowerCase()) ?? null) : null;
+  const visible = list.filter((comment) => !comment.deleted);
+  const byId = new Map(list.map((comment) => [comment.id, comment]));
+  const roots = threadRoots(list);
+  const rows: NoteRow[] = [];
+  for (const comment of inCreationOrder(visible)) {
+    const author = await ctx.author(comment.author);
+    const root = roots.get(comment.id) ?? comment.id;
+    const rootParent = byId.get(root)?.parentId ?? null;
+    const joined = rootParent !== null ? known.get(String(rootParent)) : undefined;
+    let body = text.convert(comment.body, comment.author, author.mapped);
+    if (joined) {
       rows.push({
         projectId: ctx.project.id,
         mergeRequestId: mergeRequest.id,
-        discussionId: discussionIdFor(ctx.importId, "mr", String(pullRequestId), root),
-        type,
+        discussionId: joined.discussionId,
+        type: joined.type === "DiffNote" ? "DiffNote" : "DiscussionNote",
         body,
         authorId: author.userId,
-        position,
+        position: joined.type === "DiffNote" ? ((joined.position ?? undefined) as Prisma.InputJsonValue | undefined) : undefined,
         ...sourceFields(comment, comment.author),
       });
+      continue;
     }
-    return rows;
-  });
+    const inline = (byId.get(root)?.inline ?? comment.inline) || null;
+    let type: string | null = root !== comment.id ? "DiscussionNote" : null;
+    let position: Prisma.InputJsonValue | undefined;
+    if (inline) {
+      if (positionResolves(inline, head, base, lines)) {
+        type = "DiffNote";
+        position = { path: inline.path, oldLine: inline.oldLine, newLine: inline.newLine, baseSha: mergeRequest.targetSha, headSha: mergeRequest.sourceSha };
+      } else if (root === comment.id) {
+        body = `${inlineCommentFallback(inline)}\n\n${body}`;
+      }
+    }
+    rows.push({
+      projectId: ctx.project.id,
+      mergeRequestId: mergeRequest.id,
+      discussionId: discussionIdFor(ctx.importId, "mr", String(pullRequestId), root),
+      type,
+      body,
+      authorId: author.userId,
+      position,
+      ...sourceFields(comment, comment.author),
+    });
+  }
+  return rows;
 }

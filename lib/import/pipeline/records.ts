@@ -11,7 +11,9 @@ export type ObjectType =
   | "approval"
   | "issue"
   | "issue_note"
-  | "lfs_object";
+  | "lfs_object"
+  | "branch"
+  | "tag";
 
 type Counts = { total?: number | null; fetched?: number; imported?: number; failed?: number; skipped?: number };
 
@@ -40,10 +42,12 @@ export async function recordFailure(
   importId: number,
   failure: { stage: string; objectType: ObjectType; sourceId: string; sourceUrl?: string | null; message: string },
 ): Promise<void> {
+  // A failure while a sync runs belongs to that sync's ledger.
+  const syncId = (await db.projectImport.findUnique({ where: { id: importId }, select: { activeSyncId: true } }))?.activeSyncId ?? null;
   await db.importFailure.upsert({
     where: { importId_objectType_sourceId: { importId, objectType: failure.objectType, sourceId: failure.sourceId } },
-    create: { importId, ...failure, sourceUrl: failure.sourceUrl ?? null },
-    update: { message: failure.message, stage: failure.stage, attempts: { increment: 1 }, resolvedAt: null },
+    create: { importId, ...failure, sourceUrl: failure.sourceUrl ?? null, syncId },
+    update: { message: failure.message, stage: failure.stage, attempts: { increment: 1 }, resolvedAt: null, syncId },
   });
 }
 

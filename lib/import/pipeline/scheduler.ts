@@ -2,6 +2,7 @@ import { z } from "zod";
 import { db, type Prisma } from "@/lib/db";
 import { defineJob, enqueueMany, type JobContext } from "@/lib/jobs";
 import { ACTIVE_IMPORT_STATUSES, isActiveImportStatus } from "@/lib/import/status-vocabulary";
+import { endActiveSync } from "@/lib/import/sync/records";
 import { ImportCanceled } from "./context";
 import { contextFor, forgetContexts, readImport } from "./context-cache";
 import { errorMessage, recordFailure } from "./records";
@@ -247,11 +248,13 @@ function isPermanent(error: unknown): boolean {
 
 async function markCanceled(importId: number): Promise<void> {
   forgetContexts(importId);
+  if (await endActiveSync(importId, "canceled")) return;
   await db.projectImport.updateMany({ where: { id: importId, status: { in: [...ACTIVE_IMPORT_STATUSES] } }, data: { status: "canceled", finishedAt: new Date(), waitingUntil: null } });
 }
 
 async function failImport(importId: number, message: string): Promise<void> {
   forgetContexts(importId);
+  if (await endActiveSync(importId, "failed", message)) return;
   await db.projectImport.updateMany({
     where: { id: importId, status: { in: [...ACTIVE_IMPORT_STATUSES] } },
     data: { status: "failed", error: message, finishedAt: new Date(), waitingUntil: null },

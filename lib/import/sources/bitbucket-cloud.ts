@@ -38,6 +38,7 @@ import {
   type IssueKind,
   type PullRequestState,
   type SourceComment,
+  type SourceActivity,
   type SourceCredentials,
   type SourceEvent,
   type SourceIssue,
@@ -47,6 +48,7 @@ import {
   type SourcePullRequest,
   type SourceRepository,
   type SourceUser,
+  type SyncSource,
 } from "./types";
 
 /** Why issues (and milestones) are skipped: Bitbucket removed them (410 since 2026-08-20). */
@@ -114,7 +116,7 @@ const ISSUE_KINDS: ReadonlySet<string> = new Set<IssueKind>(["bug", "enhancement
 /** Pull requests whose participants a listing lacked are fetched one by one, this many at a time. */
 const DETAIL_CONCURRENCY = 4;
 
-export function createBitbucketCloudSource(options: BitbucketCloudSourceOptions): ImportSource {
+export function createBitbucketCloudSource(options: BitbucketCloudSourceOptions): ImportSource & SyncSource {
   const { workspace, slug } = parseRepository(options.repository);
   const webUrl = normaliseWebUrl(options.webUrl);
   const client: BitbucketClient =
@@ -309,6 +311,27 @@ export function createBitbucketCloudSource(options: BitbucketCloudSourceOptions)
       const page = await client.listPullRequestsPage(workspace, slug, { cursor });
       const pullRequests = await withParticipants(page.values);
       return sourcePage(page, pullRequests.map(toSourcePullRequest));
+    },
+
+    async pullRequestsUpdatedSince(since) {
+      const page = await client.listPullRequestsUpdatedSince(workspace, slug, since);
+      const pullRequests = await withParticipants(page.values);
+      return sourcePage(page, pullRequests.map(toSourcePullRequest));
+    },
+
+    async pullRequestActivityPage(cursor) {
+      const page = await client.listPullRequestActivityPage(workspace, slug, { cursor });
+      const entries: SourceActivity[] = page.values
+        .filter((entry) => !entry.comment?.pending)
+        .map((entry) => ({ ...entry, comment: entry.comment ? toSourceComment(entry.comment) : null }));
+      return sourcePage(page, entries);
+    },
+
+    async issuesUpdatedSince(since) {
+      return withIssueTracker("issues", async () => {
+        const page = await client.listIssuesUpdatedSince(workspace, slug, since);
+        return sourcePage(page, page.values.map(toSourceIssue));
+      });
     },
 
     async pullRequestCommentsPage(pullRequestId, cursor) {

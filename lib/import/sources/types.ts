@@ -172,3 +172,35 @@ export interface ImportSource {
    */
   wikiUnavailable?(fetchError: unknown): Promise<SourceFeatureUnavailable | null>;
 }
+
+/** One entry of a source's pull request activity feed: a comment (as it is now), an approval, an update. */
+export type SourceActivity = {
+  pullRequestId: number;
+  date: string;
+  kind: "comment" | "approval" | "update" | "other";
+  comment: SourceComment | null;
+  /** The entry carries everything the per-pull-request comment listing does (else that listing is read instead). */
+  complete: boolean;
+};
+
+/**
+ * What a source offers to keep an imported project in sync: per object type, the items updated
+ * at or after a watermark, oldest update first (the caller writes a page, moves its watermark to
+ * the page's last update and asks again). A source that can only page newest first (Bitbucket
+ * Server) pages until the watermark and answers those items oldest first.
+ */
+export interface SyncSource {
+  pullRequestsUpdatedSince(since: string): Promise<SourcePage<SourcePullRequest>>;
+  /** @throws SourceFeatureUnavailable when the source no longer serves issues. */
+  issuesUpdatedSince(since: string): Promise<SourcePage<SourceIssue>>;
+  /**
+   * Optional: the repository-wide pull request activity feed, newest first. Where its entries
+   * explain every change of a pull request since the watermark, its comments are not read again.
+   */
+  pullRequestActivityPage?(cursor: string | null): Promise<SourcePage<SourceActivity>>;
+}
+
+export function canSync(source: ImportSource): source is ImportSource & SyncSource {
+  const candidate = source as Partial<SyncSource>;
+  return typeof candidate.pullRequestsUpdatedSince === "function" && typeof candidate.issuesUpdatedSince === "function";
+}

@@ -5,6 +5,12 @@ import { lfsObjectsStage } from "./lfs-objects";
 import { pullRequestNotesStage } from "./pull-request-notes";
 import { pullRequestsStage } from "./pull-requests";
 import { repositoryStage } from "./repository";
+import { syncActivityStage } from "./sync-activity";
+import { syncFinishStage } from "./sync-finish";
+import { syncIssuesStage } from "./sync-issues";
+import { syncLfsObjectsStage } from "./sync-lfs-objects";
+import { syncPullRequestsStage } from "./sync-pull-requests";
+import { syncRepositoryStage } from "./sync-repository";
 import type { StageDefinition } from "./types";
 import { usersStage } from "./users";
 
@@ -18,6 +24,16 @@ export const SOURCE_STAGES = {
   bitbucket_cloud: [repositoryStage, usersStage, pullRequestsStage, pullRequestNotesStage, issuesStage, issueNotesStage, lfsObjectsStage, finishStage],
 } satisfies Record<string, readonly StageDefinition[]>;
 
+/**
+ * The stages of a sync with the source, run by the same scheduler on the import's units. They
+ * are source-neutral: a source takes part by implementing SyncSource (sources/types.ts).
+ */
+const SYNC_STAGE_LIST = [syncRepositoryStage, syncActivityStage, syncPullRequestsStage, syncIssuesStage, syncLfsObjectsStage, syncFinishStage] as const;
+
+export const SYNC_STAGES = {
+  bitbucket_cloud: SYNC_STAGE_LIST,
+} satisfies Partial<Record<keyof typeof SOURCE_STAGES, readonly StageDefinition[]>>;
+
 export type ImportSourceName = keyof typeof SOURCE_STAGES;
 
 export function stagesOf(source: string): readonly StageDefinition[] {
@@ -26,18 +42,24 @@ export function stagesOf(source: string): readonly StageDefinition[] {
   return stages;
 }
 
-/** The stage of this source with this name; undefined for a name it does not have. */
+/** The source's import stages, or its sync stages when `name` is one of those. */
+export function listWith(source: string, name: string | null | undefined): readonly StageDefinition[] {
+  const syncStages: readonly StageDefinition[] = (SYNC_STAGES as Record<string, readonly StageDefinition[]>)[source] ?? [];
+  return syncStages.some((stage) => stage.name === name) ? syncStages : stagesOf(source);
+}
+
+/** The stage of this source with this name (an import or a sync stage); undefined for a name it does not have. */
 export function stageOf(source: string, name: string | null | undefined): StageDefinition | undefined {
-  return stagesOf(source).find((stage) => stage.name === name);
+  return listWith(source, name).find((stage) => stage.name === name);
 }
 
 export function nextStageOf(source: string, name: string): StageDefinition | null {
-  const stages = stagesOf(source);
+  const stages = listWith(source, name);
   const index = stages.findIndex((stage) => stage.name === name);
   return index < 0 ? null : (stages[index + 1] ?? null);
 }
 
-const ALL_STAGES = new Map(Object.values(SOURCE_STAGES).flat().map((stage) => [stage.name, stage as StageDefinition]));
+const ALL_STAGES = new Map([...Object.values(SOURCE_STAGES).flat(), ...SYNC_STAGE_LIST].map((stage) => [stage.name, stage as StageDefinition]));
 
 /** What the pages show for a stage name ("pull requests"); the name itself when no source has it. */
 export function stageLabel(name: string): string {

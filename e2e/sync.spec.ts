@@ -1,0 +1,65 @@
+import { expect, test } from "@playwright/test";
+import { SHOWCASE_REPOSITORY } from "../mocks/bitbucket/showcase.ts";
+import { query, sandbox, signInWithBitbucket } from "./support";
+
+/**
+ * Sync until cut-over, on one imported project: a change at the source shows in Preview, Sync now
+ * brings it, Keep in sync brings a later one by itself (a "minute" is shortened for the run, see
+ * playwright.config.ts), and Cut over stops it.
+ */
+
+async function comment(content: string) {
+  const [workspace, slug] = SHOWCASE_REPOSITORY.split("/");
+  await sandbox(`/_sandbox/repositories/${workspace}/${slug}/changes`, { method: "POST", body: { changes: [{ type: "comment", pull_request: 5, content, user: "bob" }] } });
+}
+
+test("preview, sync now, keep in sync, cut over", async ({ page }) => {
+  test.setTimeout(150_000);
+  await sandbox("/_sandbox/reset", { method: "POST" });
+  await sandbox("/_sandbox/config", { method: "PUT", body: { issuesRemoved: false } });
+  await signInWithBitbucket(page);
+  await page.getByLabel("Filter by name").fill("rocket-launcher");
+  const row = page.locator(`[data-full-name="${SHOWCASE_REPOSITORY}"]`);
+  const importButton = row.getByRole("button", { name: `Import ${SHOWCASE_REPOSITORY}`, exact: true });
+  const details = row.getByRole("link", { name: /^Import details of / });
+  await expect(importButton.or(details)).toBeVisible();
+  if (await importButton.isVisible()) await importButton.click();
+  await expect(row.getByRole("button", { name: `Sync ${SHOWCASE_REPOSITORY} now` })).toBeVisible({ timeout: 120_000 });
+  const projectPath = ((await details.getAttribute("aria-label")) ?? "").replace("Import details of ", "");
+  await details.click();
+  await expect(page.getByTestId("import-details")).toHaveAttribute("data-status", /finished|partial/);
+
+  await comment("Written at the source after the import");
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByTestId("sync-preview")).toContainText("Pull requests: 0 new, 1 updated");
+
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await expect(page.getByTestId("last-sync")).toHaveAttribute("data-status", "finished", { timeout: 60_000 });
+  await expect(page.locator('[data-testid="sync-count-row"][data-object-type="pull_request_note"]')).toContainText("1");
+  const mergeRequest = `/${projectPath}/-/merge_requests/5`;
+  await page.goto(mergeRequest);
+  await expect(page.getByText("Written at the source after the import")).toBeVisible();
+
+  await page.goto(`/${projectPath}/-/import`);
+  await page.getByLabel("Sync interval in minutes").fill("1");
+  await page.getByRole("button", { name: "Keep in sync" }).click();
+  await expect(page.getByTestId("sync-schedule")).toContainText("Kept in sync every 1 minute");
+  await comment("Written at the source while kept in sync");
+  await expect(async () => {
+    await page.goto(mergeRequest);
+    await expect(page.getByText("Written at the source while kept in sync")).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 60_000 });
+
+  await page.goto(`/${projectPath}/-/import`);
+  await page.getByRole("button", { name: "Cut over" }).click();
+  await page.getByRole("button", { name: "Confirm cut over" }).click();
+  await expect(page.getByTestId("sync-schedule")).toContainText("Cut over");
+  await expect(page.getByTestId("sync-controls")).toHaveCount(0);
+  const [state] = await query<{ cut_over_at: Date | null; next_sync_at: Date | null; sync_interval_minutes: number | null }>(
+    "SELECT cut_over_at, next_sync_at, sync_interval_minutes FROM project_imports i JOIN projects p ON p.id = i.project_id WHERE p.full_path = $1",
+    [projectPath],
+  );
+  expect(state).toMatchObject({ next_sync_at: null, sync_interval_minutes: null });
+  expect(state!.cut_over_at).not.toBeNull();
+  await sandbox("/_sandbox/reset", { method: "POST" });
+});
