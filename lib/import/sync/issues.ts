@@ -1,9 +1,9 @@
 import { db } from "@/lib/db";
 import type { ImportContext } from "@/lib/import/pipeline/context";
 import { issueNoteRows, labelIdsByTitle, milestoneIdsByTitle, prepareIssue, writeIssues, type PreparedIssue } from "@/lib/import/pipeline/issues";
-import { allComments } from "@/lib/import/pipeline/notes";
+import { allItems } from "@/lib/import/pipeline/notes";
 import { errorMessage, recordFailure, resolveFailures } from "@/lib/import/pipeline/records";
-import { KIND_LABELS } from "@/lib/import/pipeline/repository-stage";
+import { KIND_LABELS } from "@/lib/import/issue-mapping";
 import type { TextConverter } from "@/lib/import/pipeline/text";
 import type { SourceIssue } from "@/lib/import/sources/types";
 import { IMPORTED, reconcileNotes } from "./notes";
@@ -15,9 +15,9 @@ export async function issuesCameFromArchive(projectId: number): Promise<boolean>
   return jobs > 0;
 }
 
-/** Labels the import derives from an issue's fields (kind, priority::, component::, version::); others, added in Ferry, stay. */
+/** Labels the import derives from an issue's fields (kind, priority::, component::, version::, status::); others, added in Ferry, stay. */
 function isDerivedLabel(title: string): boolean {
-  return KIND_LABELS.some((label) => label.title === title) || /^(priority|component|version)::/.test(title);
+  return KIND_LABELS.some((label) => label.title === title) || /^(priority|component|version|status)::/.test(title);
 }
 
 /**
@@ -93,7 +93,7 @@ async function syncIssueNotes(ctx: ImportContext, syncId: number, text: TextConv
   for (const row of rows) {
     await ctx.checkpoint();
     try {
-      const list = await allComments((cursor) => ctx.source.issueCommentsPage(row.iid, cursor));
+      const list = await allItems((cursor) => ctx.source.issueCommentsPage(row.iid, cursor));
       await text.remember(ctx, list.map((comment) => comment.author));
       const noteRows = await issueNoteRows(ctx, text, row.id, row.iid, list);
       const changes = await reconcileNotes(noteRows, list, notes.filter((note) => note.issueId === row.id), true);

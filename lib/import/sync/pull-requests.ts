@@ -1,7 +1,7 @@
 import { db, type Prisma } from "@/lib/db";
 import { repositoryPath } from "@/lib/git";
 import type { ImportContext } from "@/lib/import/pipeline/context";
-import { allComments } from "@/lib/import/pipeline/notes";
+import { allItems } from "@/lib/import/pipeline/notes";
 import {
   diffLines,
   fetchForkCommits,
@@ -199,7 +199,7 @@ async function syncPullRequestNotes(
     if (pullRequest.commentCount === 0 && own.length === 0) continue;
     await ctx.checkpoint();
     try {
-      comments.set(pullRequest.id, { list: await allComments((cursor) => ctx.source.pullRequestCommentsPage(pullRequest.id, cursor)), complete: true });
+      comments.set(pullRequest.id, { list: await allItems((cursor) => ctx.source.pullRequestCommentsPage(pullRequest.id, cursor)), complete: true });
     } catch (error) {
       failed++;
       await recordFailure(ctx.importId, { stage: "sync_pull_requests", objectType: "pull_request_note", sourceId: `pull_request:${pullRequest.id}`, message: `Comments of pull request #${pullRequest.id}: ${errorMessage(error)}` });
