@@ -1,4 +1,5 @@
 import { finishStage } from "./finish";
+import { githubRepositoryStage } from "./github-repository";
 import { issueNotesStage } from "./issue-notes";
 import { issuesStage } from "./issues";
 import { lfsObjectsStage } from "./lfs-objects";
@@ -16,6 +17,7 @@ export type { FollowUp, StageDefinition, UnitScheduler, WorkUnit } from "./types
  */
 export const SOURCE_STAGES = {
   bitbucket_cloud: [repositoryStage, usersStage, pullRequestsStage, pullRequestNotesStage, issuesStage, issueNotesStage, lfsObjectsStage, finishStage],
+  github: [githubRepositoryStage, lfsObjectsStage, finishStage],
 } satisfies Record<string, readonly StageDefinition[]>;
 
 export type ImportSourceName = keyof typeof SOURCE_STAGES;
