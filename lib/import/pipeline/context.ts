@@ -216,6 +216,11 @@ export class ImportContext {
     return this.githubSource ?? this.source;
   }
 
+  /** What imported rows record as their origin (`imported_from`). */
+  get importedFrom(): string {
+    return this.provider;
+  }
+
   /** The provider whose linked identities map this import's contributors. */
   get provider(): SourceIdentity["provider"] {
     return this.row.source === "github" ? "github" : "bitbucket";

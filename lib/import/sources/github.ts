@@ -247,7 +247,11 @@ export class GitHubImportSource {
   reviewCommentsPage = (cursor: string | null) => this.listing(reviewComment, "/pulls/comments", cursor, { sort: "created", direction: "asc" });
   issueEventsPage = (cursor: string | null) => this.listing(event, "/issues/events", cursor);
   reviews = (number: number) => this.all(review, `/pulls/${number}/reviews`);
-  timeline = (number: number) => this.all(event, `/issues/${number}/timeline`);
+  /** The cross-referenced events of an item's timeline (its other entries are read from the listings). */
+  crossReferences = async (number: number) => {
+    const entries = await this.all(z.object({ event: z.string().optional() }).passthrough(), `/issues/${number}/timeline`);
+    return z.array(event).parse(entries.filter((entry) => entry.event === "cross-referenced"));
+  };
   /** Per-item comments, for `single_endpoint_notes_import`. */
   itemComments = (number: number) => this.all(issueComment, `/issues/${number}/comments`);
   pullReviewComments = (number: number) => this.all(reviewComment, `/pulls/${number}/comments`);

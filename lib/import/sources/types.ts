@@ -74,6 +74,8 @@ export type SourcePullRequest = {
   commentCount: number;
   createdAt: string;
   updatedAt: string;
+  /** When it was merged or closed, when the source says (else `updatedAt` stands in). */
+  closedAt?: string | null;
   webUrl: string;
 };
 
