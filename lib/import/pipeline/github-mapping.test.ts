@@ -24,6 +24,5 @@ describe("GitHub showcase", () => {
     expect(project).toMatchObject({ visibility: "private", defaultBranch: "main", importType: "github", importSource: "acme/rocket", hasWiki: true });
     const head = execFileSync("git", ["--git-dir", repositoryPath(project.id), "rev-parse", "--verify", "refs/merge-requests/5/head"], { encoding: "utf8" });
     expect(head.trim()).toMatch(/^[0-9a-f]{40}$/);
-    console.log(JSON.stringify(showcase.sandbox.state.log.entries?.length));
   });
 });
