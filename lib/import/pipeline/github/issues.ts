@@ -4,6 +4,7 @@ import { insertMissing } from "../bulk-insert";
 import { sourceFields, sourceUserJson, type ImportContext } from "../context";
 import { ISSUE_COLUMNS, ISSUE_LABEL_COLUMNS, type PreparedIssue } from "../issues";
 import { addProgress, errorMessage, recordFailure, resolveFailures, writeIsolatingFailures } from "../records";
+import { downloadIssueAttachments, attachmentUrls, importsAttachments, withAttachments } from "./attachments";
 import { GitHubText } from "./text";
 
 type Prepared = PreparedIssue & { labelTitles: string[] };
@@ -75,10 +76,25 @@ export async function importGitHubIssues(ctx: ImportContext, items: readonly Git
       }),
     (row, error) => failures.set(row.data.iid, errorMessage(error)),
   );
+  if (importsAttachments(ctx)) await localiseAttachments(ctx, issues, written.map((row) => row.data.iid));
   await addProgress(ctx.importId, "issue", { imported: written.length, failed: failures.size });
   await resolveFailures(ctx.importId, "issue", written.map((row) => String(row.data.iid)));
   for (const [number, message] of failures) {
     await recordFailure(ctx.importId, { stage: "github_issues", objectType: "issue", sourceId: String(number), sourceUrl: issues.find((issue) => issue.number === number)?.html_url, message });
   }
   return written.map((row) => row.data.iid);
+}
+
+/** The attachments issue descriptions link to, downloaded, and the descriptions pointed at them. */
+async function localiseAttachments(ctx: ImportContext, issues: readonly GitHubIssue[], written: readonly number[]): Promise<void> {
+  const webUrl = ctx.github.client.webUrl;
+  const wanted = issues.filter((issue) => written.includes(issue.number) && attachmentUrls(issue.body ?? "", webUrl).length > 0);
+  if (wanted.length === 0) return;
+  const rows = await db.issue.findMany({ where: { projectId: ctx.project.id, iid: { in: wanted.map((issue) => issue.number) } }, select: { id: true, iid: true, description: true } });
+  for (const row of rows) {
+    const issue = wanted.find((candidate) => candidate.number === row.iid)!;
+    const attachments = await downloadIssueAttachments(ctx, row.id, attachmentUrls(issue.body ?? "", webUrl));
+    const description = withAttachments(row.description, attachments);
+    if (description !== row.description) await db.issue.update({ where: { id: row.id }, data: { description } });
+  }
 }

@@ -4,6 +4,7 @@ import type { SourceUser } from "@/lib/import/sources/types";
 import { sourceFields, type ImportContext } from "../context";
 import { discussionIdFor, insertNotes, type NoteRow } from "../notes";
 import { addProgress, errorMessage, recordFailure, type ObjectType } from "../records";
+import { attachmentUrls, downloadIssueAttachments, importsAttachments, withAttachments } from "./attachments";
 import { GitHubText } from "./text";
 
 /** Issues and merge requests of the project by number: what a repository-wide listing's entries attach to. */
@@ -49,11 +50,13 @@ export async function importGitHubIssueComments(ctx: ImportContext, comments: re
     }
     const user = sourceUserOf(comment.user);
     const author = await ctx.author(user);
+    const urls = parent.issueId && importsAttachments(ctx) ? attachmentUrls(comment.body ?? "", ctx.github.client.webUrl) : [];
+    const attachments = urls.length ? await downloadIssueAttachments(ctx, parent.issueId!, urls) : new Map<string, string>();
     rows.push({
       projectId: ctx.project.id,
       ...parent,
       discussionId: discussionIdFor(ctx.importId, "note", String(number), comment.id),
-      body: text.convert(comment.body ?? "", user, author.mapped),
+      body: withAttachments(text.convert(comment.body ?? "", user, author.mapped), attachments),
       authorId: author.userId,
       ...sourceFields({ id: comment.id, createdAt: comment.created_at, updatedAt: comment.updated_at }, user, ctx.importedFrom),
     });
