@@ -6,7 +6,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, test } from "vitest";
 import type { SessionUser } from "@/lib/auth";
 import { encryptSecret } from "@/lib/crypto";
 import { db } from "@/lib/db";
@@ -102,3 +102,22 @@ export function useImportedGithubShowcase(link: GithubLogin[] = []) {
   });
   return showcase;
 }
+
+/**
+ * A test with the GitHub sandbox served for the whole file (`github`) and a fresh database and
+ * sandbox state before each test; import workers are not started.
+ */
+export const githubTest = test
+  .extend("github", { scope: "file" }, async ({}, { onCleanup }) => {
+    const { sandbox, stop } = await startGithubTestSandbox();
+    onCleanup(async () => {
+      await stopJobs();
+      await stop();
+    });
+    return sandbox;
+  })
+  .extend("freshGithub", { auto: true }, async ({ github }) => {
+    await resetDatabase();
+    github.state.reset();
+    return github.state;
+  });
