@@ -4,10 +4,11 @@ import { importRoutes } from "./imports";
 import { namespaceRoutes } from "./namespaces";
 import { projectRoutes } from "./projects";
 import { syncRoutes } from "./syncs";
+import { protectedBranchRoutes } from "./protected-branches";
 import { userRoutes } from "./users";
 import { workItemRoutes } from "./work-items";
 
 /** Every `/api/v4` endpoint; app/api/v4/[...path]/route.ts serves them all. */
-export const apiRoutes = { ...importRoutes, ...syncRoutes, ...archiveImportRoutes, ...userRoutes, ...namespaceRoutes, ...projectRoutes, ...workItemRoutes };
+export const apiRoutes = { ...importRoutes, ...syncRoutes, ...archiveImportRoutes, ...userRoutes, ...namespaceRoutes, ...projectRoutes, ...protectedBranchRoutes, ...workItemRoutes };
 
 export const routeApiRequest = createApiRouter(apiRoutes);

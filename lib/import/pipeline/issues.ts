@@ -6,7 +6,7 @@ import { sourceFields, sourceUserJson, type ImportContext } from "./context";
 import { addProgress, errorMessage, recordFailure, resolveFailures, writeIsolatingFailures } from "./records";
 import { ensureMilestone } from "./repository-stage";
 import { NotesBatch, discussionIdFor, inCreationOrder, threadRoots, type NoteRow } from "./notes";
-import type { TextConverter } from "./text";
+import type { ItemTextConverter as TextConverter } from "./text";
 
 /** Label ids by title for a page of issues; missing labels are created (insert-if-missing is atomic, so concurrent pages agree). */
 export async function labelIdsByTitle(projectId: number, issues: readonly SourceIssue[]): Promise<Map<string, number>> {
@@ -74,7 +74,7 @@ export async function prepareIssue(
       milestoneId: issue.milestone ? (milestones.get(issue.milestone) ?? null) : null,
       upvotes: issue.votes,
       closedAt: closed ? new Date(issue.updatedAt) : null,
-      ...sourceFields(issue, issue.reporter),
+      ...sourceFields(issue, issue.reporter, ctx.importedFrom),
       sourceAssignee: sourceUserJson(issue.assignee),
     },
   };
@@ -91,7 +91,7 @@ export async function writeIssues(projectId: number, batch: readonly PreparedIss
   });
 }
 
-const ISSUE_COLUMNS: Columns<PreparedIssue["data"]> = {
+export const ISSUE_COLUMNS: Columns<PreparedIssue["data"]> = {
   project_id: { type: "integer", value: (row) => row.projectId },
   iid: { type: "integer", value: (row) => row.iid },
   title: { type: "text", value: (row) => row.title },
@@ -110,7 +110,7 @@ const ISSUE_COLUMNS: Columns<PreparedIssue["data"]> = {
   source_assignee: { type: "jsonb", value: (row) => row.sourceAssignee },
 };
 
-const ISSUE_LABEL_COLUMNS: Columns<{ issueId: number; labelId: number }> = {
+export const ISSUE_LABEL_COLUMNS: Columns<{ issueId: number; labelId: number }> = {
   issue_id: { type: "integer", value: (row) => row.issueId },
   label_id: { type: "integer", value: (row) => row.labelId },
 };
@@ -189,7 +189,7 @@ export async function issueNoteRows(ctx: ImportContext, text: TextConverter, iss
       discussionId: discussionIdFor(ctx.importId, "issue", String(sourceIssueId), roots.get(comment.id) ?? comment.id),
       body: text.convert(comment.body, comment.author, author.mapped, comment.markup),
       authorId: author.userId,
-      ...sourceFields(comment, comment.author),
+      ...sourceFields(comment, comment.author, ctx.importedFrom),
     });
   }
   return notes;
@@ -205,7 +205,7 @@ async function changeNotes(ctx: ImportContext, issueId: number, sourceIssueId: n
     system: true,
     body: issueChangeNoteBody(field.field, field.from, field.to),
     authorId: author.userId,
-    ...sourceFields({ id: change.id, createdAt: change.createdAt, updatedAt: change.createdAt }, change.author),
+    ...sourceFields({ id: change.id, createdAt: change.createdAt, updatedAt: change.createdAt }, change.author, ctx.importedFrom),
     sourceId: `change:${change.id}:${field.field}`,
   }));
 }

@@ -23,7 +23,7 @@ export async function downloadLfsPointers(ctx: ImportContext, repository: Source
   const results = await downloadLfsObjects({
     batchUrl: repository.lfsBatchUrl,
     objects: [...objects],
-    credentials: (refused) => ctx.source.gitCredentials(refused),
+    credentials: (refused) => ctx.repositorySource.gitCredentials(refused),
     store: lfsStore(),
     concurrency: LFS_CONCURRENCY,
   });
@@ -41,7 +41,7 @@ export async function downloadLfsPointers(ctx: ImportContext, repository: Source
       stage,
       objectType: "lfs_object",
       sourceId: result.oid,
-      message: result.status === "missing" ? "Bitbucket does not have this LFS object" : (result.message ?? "The LFS object could not be downloaded"),
+      message: result.status === "missing" ? `${ctx.repositorySource.displayName} does not have this LFS object` : (result.message ?? "The LFS object could not be downloaded"),
     });
   }
   return { stored: stored.length, failed: failed.length };

@@ -12,7 +12,7 @@ export type NoteRow = {
   mergeRequestId?: number;
   discussionId: string;
   type?: string | null;
-  /** A system note (a recorded change of the issue), not a comment. */
+  /** A system note (a recorded change or event: labeled, closed, mentioned in…), not a comment. */
   system?: boolean;
   body: string;
   authorId: string;

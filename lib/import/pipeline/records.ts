@@ -13,7 +13,15 @@ export type ObjectType =
   | "issue_note"
   | "lfs_object"
   | "branch"
-  | "tag";
+  | "tag"
+  | "release"
+  | "pull_request_review"
+  | "diff_note"
+  | "note"
+  | "issue_event"
+  | "protected_branch"
+  | "collaborator"
+  | "attachment";
 
 type Counts = { total?: number | null; fetched?: number; imported?: number; failed?: number; skipped?: number };
 

@@ -122,7 +122,7 @@ export async function syncPullRequests(
     }
   }
   const created = prepared.filter((entry) => !existingByIid.has(entry.pullRequest.id));
-  if (created.length > 0) await writeMergeRequests(projectId, created);
+  if (created.length > 0) await writeMergeRequests(projectId, ctx.importedFrom, created);
   let updated = 0;
   // Diff positions are placed against the head and base commits: when either moved, every comment is placed again.
   const moved = new Set<number>();
