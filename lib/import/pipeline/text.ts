@@ -9,7 +9,7 @@ type MentionTarget = { username: string; profileUrl?: string } | { displayName: 
 /** What the shared issue and merge request writers need from a source's text conversion. */
 export type ItemTextConverter = {
   remember(ctx: ImportContext, users: ReadonlyArray<SourceUser | null>): Promise<void>;
-  convert(text: string, author: SourceUser | null, mapped: boolean): string;
+  convert(text: string, author: SourceUser | null, mapped: boolean, markup?: SourceMarkup): string;
 };
 
 const converters = new WeakMap<ImportContext, Promise<TextConverter>>();
