@@ -578,28 +578,31 @@ export interface IssueChange {
 }
 
 /** A change value: a name, a number, or an object with a name (milestone, version…); anything else is empty. */
-const changeValue = z.unknown().transform((value): string | null => {
+function changeValue(value: unknown): string | null {
   if (typeof value === "string") return value;
   if (typeof value === "number") return String(value);
   if (value && typeof value === "object" && typeof (value as { name?: unknown }).name === "string") return (value as { name: string }).name;
   return null;
-});
+}
 
 export const issueChangeSchema = z
   .looseObject({
     id: z.number().int(),
     created_on: z.string(),
     user: rawEmbeddedUserSchema.nullish(),
-    changes: z.record(z.string(), z.looseObject({ old: changeValue.optional(), new: changeValue.optional() }).nullish()).nullish(),
+    // Read leniently: a field in an unexpected shape is left out, not a reason to refuse the page.
+    changes: z.record(z.string(), z.unknown()).nullish(),
   })
   .transform(
     (raw): IssueChange => ({
       id: raw.id,
       user: toEmbeddedUser(raw.user),
       createdOn: raw.created_on,
-      changes: Object.entries(raw.changes ?? {})
-        .filter((entry): entry is [string, NonNullable<(typeof entry)[1]>] => Boolean(entry[1]))
-        .map(([field, change]) => ({ field, old: change.old ?? null, new: change.new ?? null })),
+      changes: Object.entries(raw.changes ?? {}).flatMap(([field, change]) =>
+        change && typeof change === "object" && ("old" in change || "new" in change)
+          ? [{ field, old: changeValue((change as { old?: unknown }).old), new: changeValue((change as { new?: unknown }).new) }]
+          : [],
+      ),
     }),
   );
 

@@ -692,7 +692,7 @@ describe("issues", () => {
               id: 21,
               created_on: "2015-05-04T10:00:00+00:00",
               user: cyd,
-              changes: { state: { old: "new", new: "on hold" }, assignee: { old: "", new: "bob" }, milestone: { old: { name: "v1" }, new: null }, version: null },
+              changes: { state: { old: "new", new: "on hold" }, assignee: { old: "", new: "bob" }, milestone: { old: { name: "v1" }, new: null }, version: null, component: "odd" },
               message: { raw: "", markup: "markdown" },
             },
             { type: "issue_change", id: 22, created_on: "2015-05-05T10:00:00+00:00", user: null, changes: { priority: { old: "minor", new: "major" } } },
