@@ -184,6 +184,5 @@ export const importRoutes: ApiRoutes = {
   "/import/bitbucket_server": { POST: notYetSupported("bitbucket_server") },
   "/import/github": { POST: notYetSupported("github") },
   "/import/github/cancel": { POST: notYetSupported("github") },
-  "/import/github/gists": { POST: notYetSupported("github") },
   "/projects/:id/import": { GET: importStatus },
 };
