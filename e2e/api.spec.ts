@@ -1,5 +1,4 @@
 import { execFile, spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -9,7 +8,7 @@ import { expect, test } from "@playwright/test";
 import { SANDBOX_ACCOUNTS } from "../mocks/bitbucket/seed.ts";
 import { SHOWCASE_REPOSITORY, showcaseExpectations, showcaseLfsObjects } from "../mocks/bitbucket/showcase.ts";
 import { E2E } from "./environment";
-import { query, sandbox, signInWithBitbucket } from "./support";
+import { cliToken, query, sandbox, signInWithBitbucket } from "./support";
 
 /**
  * Ferry's GitLab-compatible REST API, driven by a real GitLab client (@gitbeaker/rest), curl and
@@ -29,18 +28,6 @@ const usernames = { alice: "", bob: "" };
 let projectId = 0;
 
 const api = (token: string) => new Gitlab({ host: E2E.appUrl, token });
-
-/**
- * `npx ferry tokens create`, against the running app's database (found through DATA_DIR/runtime.json).
- * Asynchronous: a blocked event loop would miss the server closing idle keep-alive sockets.
- */
-async function cliToken(username: string, scopes = "api", expires?: string): Promise<string> {
-  const args = ["ferry", "tokens", "create", "--user", username, "--name", `e2e-${randomUUID().slice(0, 8)}`, "--scopes", scopes, ...(expires ? ["--expires", expires] : [])];
-  const { stdout } = await promisify(execFile)("npx", args, { env: { ...process.env, DATA_DIR: E2E.dataDir }, encoding: "utf8" });
-  const token = stdout.trim().split("\n").pop()!;
-  expect(token).toMatch(/^ferry-pat-[A-Za-z0-9_-]{43}$/);
-  return token;
-}
 
 async function call(method: string, pathname: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(`${E2E.appUrl}/api/v4${pathname}`, {

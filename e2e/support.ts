@@ -1,5 +1,8 @@
+import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { promisify } from "node:util";
 import { expect, type Page } from "@playwright/test";
 import pg from "pg";
 import { E2E } from "./environment";
@@ -113,4 +116,16 @@ export async function query<T>(sql: string, values: unknown[] = []): Promise<T[]
   } finally {
     await client.end();
   }
+}
+
+/**
+ * `npx ferry tokens create`, against the running app's database (found through DATA_DIR/runtime.json).
+ * Asynchronous: a blocked event loop would miss the server closing idle keep-alive sockets.
+ */
+export async function cliToken(username: string, scopes = "api", expires?: string): Promise<string> {
+  const args = ["ferry", "tokens", "create", "--user", username, "--name", `e2e-${randomUUID().slice(0, 8)}`, "--scopes", scopes, ...(expires ? ["--expires", expires] : [])];
+  const { stdout } = await promisify(execFile)("npx", args, { env: { ...process.env, DATA_DIR: E2E.dataDir }, encoding: "utf8" });
+  const token = stdout.trim().split("\n").pop()!;
+  expect(token).toMatch(/^ferry-pat-[A-Za-z0-9_-]{43}$/);
+  return token;
 }
