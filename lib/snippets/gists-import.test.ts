@@ -108,9 +108,12 @@ describe("importing GitHub gists", () => {
     expect((await json(await callApi("GET", "/import/github/gists", bob.token))).body).toMatchObject({ status: "none", imported: [] });
   });
 
-  it("answers 401 when GitHub refuses the token, and 422 while the user's gists import runs", async () => {
+  it("answers 401 when GitHub refuses the token, 429 when its rate limit is spent, and 422 while the user's gists import runs", async () => {
     const refused = await json(await callApi("POST", "/import/github/gists", alice.token, { personal_access_token: "ghp_not-a-token" }));
     expect(refused).toEqual({ status: 401, body: { error: "Access denied to your GitHub account." } });
+    sandbox.state.setRateLimit("carol", { remaining: 0, resetInSeconds: 3600 });
+    const limited = await json(await callApi("POST", "/import/github/gists", bob.token, { personal_access_token: GITHUB_ACCOUNTS.carol.token }));
+    expect(limited).toMatchObject({ status: 429, body: { error: "Too Many Requests" } });
 
     const running = await db.gistImport.create({ data: { userId: bob.user.id, status: "started", token: encryptSecret(GITHUB_ACCOUNTS.bob.token!) } });
     try {
@@ -118,6 +121,23 @@ describe("importing GitHub gists", () => {
       expect(conflict).toEqual({ status: 422, body: { error: "Import already in progress" } });
     } finally {
       await db.gistImport.delete({ where: { id: running.id } });
+    }
+  });
+});
+
+describe("a gist that cannot be imported", () => {
+  it("is listed as failed with the reason, and the run ends as partially completed", async () => {
+    // GitHub's web host is configured elsewhere, so the sandbox's git URLs are on a host Ferry may not reach.
+    const restore = patchEnv({ GITHUB_URL: "https://github.example.invalid" });
+    try {
+      const run = await finished((await startGistsImport(bob.user, { token: GITHUB_ACCOUNTS.bob.token! })).id);
+      expect(run.status).toBe("partial");
+      expect(run.items).toEqual([expect.objectContaining({ title: "Bob's snippet", outcome: "failed", reason: expect.stringMatching(/not allowed/i), snippetId: null })]);
+      expect(await db.snippet.count({ where: { authorId: bob.user.id } })).toBe(0);
+      const { body } = await json(await callApi("GET", "/import/github/gists", bob.token));
+      expect(body).toMatchObject({ status: "partial", imported: [], failed: [{ title: "Bob's snippet", reason: expect.stringMatching(/not allowed/i) }] });
+    } finally {
+      restore();
     }
   });
 });

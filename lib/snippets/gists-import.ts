@@ -3,6 +3,7 @@ import { decryptSecret, encryptSecret } from "@/lib/crypto";
 import { db, type Prisma } from "@/lib/db";
 import { AppError, isAppError } from "@/lib/errors";
 import type { GistImportOutcome } from "@/lib/generated/prisma/enums";
+import { GitHubError } from "@/lib/github";
 import { defineJob, enqueue, startWorkers, type JobContext } from "@/lib/jobs";
 import { ACTIVE_IMPORT_STATUSES, isActiveImportStatus } from "@/lib/import/status-vocabulary";
 import type { Actor } from "@/lib/projects/access";
@@ -138,6 +139,9 @@ async function runGistsImport(importId: number, context: JobContext): Promise<vo
       handled.add(gist.id);
     }
   } catch (error) {
+    const retryAt = error instanceof GitHubError && error.code === "github_rate_limited" ? error.retryAt : null;
+    // GitHub's limit resets later: the run continues then, with the gists it has not handled yet.
+    if (retryAt) return enqueue(gistsImportJob, { importId }, { key: `github-gists-import:${importId}:${retryAt.getTime()}`, startAfterSeconds: Math.max(1, Math.ceil((retryAt.getTime() - Date.now()) / 1000)) });
     if (isAppError(error)) return finishRun(importId, { error: error.message });
     if (context.retryCount < context.retryLimit) throw error;
     console.error(`[gists import ${importId}] failed unexpectedly:`, error);
