@@ -36,7 +36,7 @@ test("imports my gists from Profile → Snippets and opens one", async ({ page }
   await expect(page.getByTestId("snippet-row")).toHaveCount(2);
 
   await imported.getByRole("link", { name: "Deploy helpers" }).click();
-  await expect(page.getByRole("heading", { name: "Deploy helpers", level: 1 })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Deploy helpers", level: 1 }).first()).toBeVisible();
   await expect(page.getByTestId("snippet-visibility")).toHaveText("Public");
   const files = page.getByTestId("snippet-file");
   await expect(files).toHaveCount(2);
