@@ -37,7 +37,7 @@ test("imports my gists from Profile → Snippets and opens one", async ({ page }
 
   await imported.getByRole("link", { name: "Deploy helpers" }).click();
   await expect(page.getByRole("heading", { name: "Deploy helpers", level: 1 }).first()).toBeVisible();
-  await expect(page.getByTestId("snippet-visibility")).toHaveText("Public");
+  await expect(page.getByTestId("visibility-badge")).toHaveText("Public");
   const files = page.getByTestId("snippet-file");
   await expect(files).toHaveCount(2);
   await expect(page.getByRole("region", { name: "deploy.sh" })).toContainText('echo deploy "$1"');

@@ -127,20 +127,20 @@ function GistsImportResults({ run }: { run: GistsImportRun }) {
           <li key={item.gistId}>{item.snippetId ? <Link href={`/snippets/${item.snippetId}`} className="text-brand-600 underline">{item.title}</Link> : item.title}</li>
         ))}
       </ResultList>
-      <ResultList title={`Skipped (${skipped.length})`} testId="gists-skipped">
-        {skipped.map((item) => (
-          <li key={item.gistId}>
-            <span className="font-medium">{item.title}</span> — {item.reason}
-          </li>
-        ))}
-      </ResultList>
-      <ResultList title={`Failed (${failed.length})`} testId="gists-failed">
-        {failed.map((item) => (
-          <li key={item.gistId}>
-            <span className="font-medium">{item.title}</span> — {item.reason}
-          </li>
-        ))}
-      </ResultList>
+      {(
+        [
+          ["Skipped", skipped, "gists-skipped"],
+          ["Failed", failed, "gists-failed"],
+        ] as const
+      ).map(([label, items, testId]) => (
+        <ResultList key={testId} title={`${label} (${items.length})`} testId={testId}>
+          {items.map((item) => (
+            <li key={item.gistId}>
+              <span className="font-medium">{item.title}</span> — {item.reason}
+            </li>
+          ))}
+        </ResultList>
+      ))}
     </div>
   );
 }
