@@ -73,3 +73,20 @@ test("imports gists through the API and reads the snippets back", async () => {
   const raw = await fetch(rawUrl, { headers: { "private-token": token } });
   expect(await raw.text()).toBe(deployGist!.revisions.at(-1)!.files.find((file) => file.filename === "deploy.sh")!.content);
 });
+
+test("shows a snippet's markup as text: no script of a gist runs", async ({ page }) => {
+  await signInWithBitbucket(page, { startPath: "/profile/snippets" });
+  const markup = GITHUB_GISTS.find((gist) => gist.owner === "carol")!;
+  const tokenField = page.getByLabel("GitHub personal access token");
+  if (!(await tokenField.isVisible())) await page.getByRole("button", { name: "Use a personal access token instead" }).click();
+  await tokenField.fill(GITHUB_ACCOUNTS.carol.token!);
+  await page.getByRole("button", { name: "Import my gists" }).click();
+  await expect(page.getByTestId("gists-import-status")).toHaveText("Complete", { timeout: 30_000 });
+
+  await page.getByTestId("gists-imported").getByRole("link", { name: markup.description! }).click();
+  await expect(page.getByRole("region", { name: "page.html" })).toContainText("<script>window.__gistXss = 4</script>");
+  const notes = page.getByRole("region", { name: "notes.md" });
+  await expect(notes.getByRole("heading", { name: "Notes" })).toBeVisible();
+  await expect(notes.locator("script, [onerror], a[href^='javascript:']")).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { __gistXss?: number }).__gistXss)).toBeUndefined();
+});

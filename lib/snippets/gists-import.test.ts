@@ -11,6 +11,7 @@ import { encryptSecret } from "@/lib/crypto";
 import { countCommits, runGit, snippetRepositoryPath } from "@/lib/git";
 import { isActiveImportStatus } from "@/lib/import/status-vocabulary";
 import { stopJobs } from "@/lib/jobs";
+import { updateSettings } from "@/lib/settings";
 import { GITHUB_ACCOUNTS, GITHUB_GISTS, startGithubServer, type GithubServer } from "@/mocks/github";
 import { gistTitle, startGistsImport, startGistsImportWorkers, type GistsImportRun } from "./gists-import";
 
@@ -108,9 +109,13 @@ describe("importing GitHub gists", () => {
     expect((await json(await callApi("GET", "/import/github/gists", bob.token))).body).toMatchObject({ status: "none", imported: [] });
   });
 
-  it("answers 401 when GitHub refuses the token, 429 when its rate limit is spent, and 422 while the user's gists import runs", async () => {
+  it("answers 401 when GitHub refuses the token, 403 when GitHub imports are disabled, 429 when its rate limit is spent, and 422 while the user's gists import runs", async () => {
     const refused = await json(await callApi("POST", "/import/github/gists", alice.token, { personal_access_token: "ghp_not-a-token" }));
     expect(refused).toEqual({ status: 401, body: { error: "Access denied to your GitHub account." } });
+    await updateSettings({ importSources: { bitbucket_cloud: true, bitbucket_server: true, github: false } });
+    const disabled = await json(await callApi("POST", "/import/github/gists", alice.token, { personal_access_token: GITHUB_ACCOUNTS.alice.token }));
+    await updateSettings({ importSources: { bitbucket_cloud: true, bitbucket_server: true, github: true } });
+    expect(disabled).toEqual({ status: 403, body: { error: "Importing from GitHub is disabled on this Ferry." } });
     sandbox.state.setRateLimit("carol", { remaining: 0, resetInSeconds: 3600 });
     const limited = await json(await callApi("POST", "/import/github/gists", bob.token, { personal_access_token: GITHUB_ACCOUNTS.carol.token }));
     expect(limited).toMatchObject({ status: 429, body: { error: "Too Many Requests" } });

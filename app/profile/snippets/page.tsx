@@ -8,6 +8,7 @@ import { Pagination } from "@/components/ui/pagination";
 import { Time } from "@/components/ui/time";
 import { requireUser } from "@/lib/auth";
 import { parsePage } from "@/lib/db/paging";
+import { getSettings } from "@/lib/settings";
 import { lastGistsImport, linkedGithubToken, listSnippets } from "@/lib/snippets";
 
 export const metadata: Metadata = { title: "Snippets" };
@@ -17,11 +18,20 @@ export const dynamic = "force-dynamic";
 export default async function SnippetsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser("/profile/snippets");
   const page = parsePage((await searchParams).page);
-  const [snippets, lastRun, githubToken] = await Promise.all([listSnippets(user, { authorId: user.id, page }), lastGistsImport(user.id), linkedGithubToken(user.id)]);
+  const [snippets, lastRun, githubToken, settings] = await Promise.all([
+    listSnippets(user, { authorId: user.id, page }),
+    lastGistsImport(user.id),
+    linkedGithubToken(user.id),
+    getSettings(),
+  ]);
   return (
     <div className="space-y-6">
       <PageHeading title="Snippets">Your snippets: small sets of files with their history, such as the gists you brought over from GitHub.</PageHeading>
-      <GistsImport initialRun={lastRun} githubLinked={githubToken !== null} />
+      {settings.importSources.github ? (
+        <GistsImport initialRun={lastRun} githubLinked={githubToken !== null} />
+      ) : (
+        <p className="text-sm text-slate-600">Importing from GitHub is disabled on this Ferry, so gists cannot be imported.</p>
+      )}
       <section aria-labelledby="snippets-heading" className="space-y-2">
         <h2 id="snippets-heading" className="text-lg font-semibold">
           Your snippets ({snippets.total})
