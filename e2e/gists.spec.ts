@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { GITHUB_ACCOUNTS, GITHUB_GISTS } from "../mocks/github/seed.ts";
 import { E2E } from "./environment";
 import { cliToken, signInWithBitbucket } from "./support";
@@ -15,18 +15,21 @@ const aliceGists = GITHUB_GISTS.filter((gist) => gist.owner === "alice");
 const [deployGist, , elevenFiles] = aliceGists;
 let username = "";
 
-test("imports my gists from Profile → Snippets and opens one", async ({ page }) => {
+/** Profile → Snippets → Import my gists with a GitHub token typed in, until the run is Complete. */
+async function importGistsInBrowser(page: Page, token: string) {
   await signInWithBitbucket(page, { startPath: "/profile/snippets" });
-  username = ((await (await page.request.get("/api/v4/user")).json()) as { username: string }).username;
   await expect(page.getByRole("heading", { name: "Snippets", level: 1 })).toBeVisible();
-
   const tokenField = page.getByLabel("GitHub personal access token");
-  // A GitHub account connected earlier is used by default; this run types the sandbox's token.
+  // A GitHub account connected earlier is used by default; these runs type a sandbox token.
   if (!(await tokenField.isVisible())) await page.getByRole("button", { name: "Use a personal access token instead" }).click();
-  await tokenField.fill(GITHUB_ACCOUNTS.alice.token!);
+  await tokenField.fill(token);
   await page.getByRole("button", { name: "Import my gists" }).click();
-
   await expect(page.getByTestId("gists-import-status")).toHaveText("Complete", { timeout: 30_000 });
+}
+
+test("imports my gists from Profile → Snippets and opens one", async ({ page }) => {
+  await importGistsInBrowser(page, GITHUB_ACCOUNTS.alice.token!);
+  username = ((await (await page.request.get("/api/v4/user")).json()) as { username: string }).username;
   const imported = page.getByTestId("gists-imported");
   await expect(imported.getByRole("listitem")).toHaveCount(2);
   await expect(imported).toContainText("Deploy helpers");
@@ -75,13 +78,8 @@ test("imports gists through the API and reads the snippets back", async () => {
 });
 
 test("shows a snippet's markup as text: no script of a gist runs", async ({ page }) => {
-  await signInWithBitbucket(page, { startPath: "/profile/snippets" });
   const markup = GITHUB_GISTS.find((gist) => gist.owner === "carol")!;
-  const tokenField = page.getByLabel("GitHub personal access token");
-  if (!(await tokenField.isVisible())) await page.getByRole("button", { name: "Use a personal access token instead" }).click();
-  await tokenField.fill(GITHUB_ACCOUNTS.carol.token!);
-  await page.getByRole("button", { name: "Import my gists" }).click();
-  await expect(page.getByTestId("gists-import-status")).toHaveText("Complete", { timeout: 30_000 });
+  await importGistsInBrowser(page, GITHUB_ACCOUNTS.carol.token!);
 
   await page.getByTestId("gists-imported").getByRole("link", { name: markup.description! }).click();
   await expect(page.getByRole("region", { name: "page.html" })).toContainText("<script>window.__gistXss = 4</script>");
