@@ -84,7 +84,7 @@ test("shows a snippet's markup as text: no script of a gist runs", async ({ page
   await page.getByTestId("gists-imported").getByRole("link", { name: markup.description! }).click();
   await expect(page.getByRole("region", { name: "page.html" })).toContainText("<script>window.__gistXss = 4</script>");
   const notes = page.getByRole("region", { name: "notes.md" });
-  await expect(notes.getByRole("heading", { name: "Notes" })).toBeVisible();
+  await expect(notes.getByRole("heading", { name: "Notes", exact: true })).toBeVisible();
   await expect(notes.locator("script, [onerror], a[href^='javascript:']")).toHaveCount(0);
   expect(await page.evaluate(() => (window as unknown as { __gistXss?: number }).__gistXss)).toBeUndefined();
 });

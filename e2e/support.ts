@@ -28,6 +28,8 @@ export async function sandboxRequests(): Promise<SandboxRequest[]> {
 export async function signInWithBitbucket(page: Page, { startPath = "/import/bitbucket", account = "Alice Anders" } = {}) {
   await page.goto(startPath);
   await expect(page).toHaveURL(/\/sign-in/);
+  // The button starts the OAuth flow from the browser: a click before hydration does nothing.
+  await waitForHydration(page);
   await page.getByRole("button", { name: "Sign in with Bitbucket" }).click();
   await expect(page.getByRole("heading", { name: "Authorize Ferry" })).toBeVisible();
   await page.getByLabel(new RegExp(account)).check();
