@@ -1,7 +1,9 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { expect, test, type Page } from "@playwright/test";
 import { GITHUB_ACCOUNTS, GITHUB_GISTS } from "../mocks/github/seed.ts";
 import { E2E } from "./environment";
-import { cliToken, signInWithBitbucket } from "./support";
+import { cliToken, readmeCurlExamples, signInWithBitbucket } from "./support";
 
 /**
  * GitHub gists → Ferry snippets against the demo's GitHub sandbox: in the browser (Profile →
@@ -48,32 +50,29 @@ test("imports my gists from Profile → Snippets and opens one", async ({ page }
   await expect(page.getByRole("region", { name: "README.md" }).getByRole("heading", { name: "Deploy helpers" })).toBeVisible();
 });
 
-test("imports gists through the API and reads the snippets back", async () => {
+test("the README's gists curl examples run as written (host and token adjusted), and the snippets read back", async () => {
   const token = await cliToken(username);
-  const call = async (method: string, pathname: string, body?: unknown) => {
-    const response = await fetch(`${E2E.appUrl}/api/v4${pathname}`, {
-      method,
-      headers: { "private-token": token, ...(body ? { "content-type": "application/json" } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: response.status, text: await response.text() };
+  const curl = async (block: string) => {
+    const command = block.replaceAll("https://ferry.example.com", E2E.appUrl).replaceAll("YOUR_TOKEN", token);
+    return JSON.parse((await promisify(execFile)("bash", ["-c", command], { encoding: "utf8" })).stdout) as { status: string; imported: unknown[]; skipped: unknown[] };
   };
+  const [start, follow] = readmeCurlExamples("### Importing GitHub gists as snippets") as [string, string];
 
-  const started = await call("POST", "/import/github/gists", { personal_access_token: GITHUB_ACCOUNTS.alice.token });
-  expect(started.status).toBe(202);
-  await expect.poll(async () => (JSON.parse((await call("GET", "/import/github/gists")).text) as { status: string }).status, { timeout: 30_000 }).toBe("finished");
-  const last = JSON.parse((await call("GET", "/import/github/gists")).text) as { imported: unknown[]; skipped: Array<{ gist_id: string; reason: string }> };
+  expect(["scheduled", "started"]).toContain((await curl(start)).status);
+  await expect.poll(async () => (await curl(follow)).status, { timeout: 30_000 }).toBe("finished");
+  const last = await curl(follow);
   expect(last.imported).toHaveLength(2);
   expect(last.skipped).toEqual([{ gist_id: elevenFiles!.id, title: elevenFiles!.description, reason: expect.stringContaining("at most 10") }]);
 
-  const snippets = JSON.parse((await call("GET", "/snippets")).text) as Array<{ id: number; title: string; visibility: string; files: Array<{ path: string; raw_url: string }> }>;
+  const read = async (url: string) => fetch(url.startsWith("http") ? url : `${E2E.appUrl}/api/v4${url}`, { headers: { "private-token": token } });
+  const snippets = (await (await read("/snippets")).json()) as Array<{ title: string; visibility: string; files: Array<{ path: string; raw_url: string }> }>;
+  // The repeated import updated the snippets of the first one: still one per gist.
   expect(snippets.map((snippet) => [snippet.title, snippet.visibility]).sort()).toEqual([
     ["Deploy helpers", "public"],
     ["notes.txt", "private"],
   ]);
   const deploy = snippets.find((snippet) => snippet.title === "Deploy helpers")!;
-  const rawUrl = deploy.files.find((file) => file.path === "deploy.sh")!.raw_url;
-  const raw = await fetch(rawUrl, { headers: { "private-token": token } });
+  const raw = await read(deploy.files.find((file) => file.path === "deploy.sh")!.raw_url);
   expect(await raw.text()).toBe(deployGist!.revisions.at(-1)!.files.find((file) => file.filename === "deploy.sh")!.content);
 });
 

@@ -131,3 +131,13 @@ export async function cliToken(username: string, scopes = "api", expires?: strin
   expect(token).toMatch(/^ferry-pat-[A-Za-z0-9_-]{43}$/);
   return token;
 }
+
+/** The curl examples (```shell blocks) of the README section under `heading` ("### Importing from Bitbucket Cloud"), up to the next heading. */
+export function readmeCurlExamples(heading: string): string[] {
+  const readme = readFileSync(path.resolve(import.meta.dirname, "..", "README.md"), "utf8");
+  const start = readme.indexOf(`\n${heading}\n`);
+  if (start === -1) throw new Error(`README has no section ${heading}`);
+  const rest = readme.slice(start + heading.length + 2);
+  const section = rest.slice(0, rest.search(/\n#{1,3} /) === -1 ? undefined : rest.search(/\n#{1,3} /));
+  return [...section.matchAll(/```shell\n([\s\S]*?)```/g)].map((match) => match[1]!).filter((block) => block.includes("curl"));
+}
