@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { cache } from "react";
 import { Markdown } from "@/components/projects/markdown";
 import { ImportedBadge, sourceName } from "@/components/projects/badges";
 import { SnippetVisibilityBadge } from "@/components/snippets/snippet-parts";
@@ -13,9 +14,11 @@ export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ id: string }> };
 
+/** The snippet of the URL if the visitor may read it; once per request for the metadata and the page. */
+const snippetFor = cache(async (id: string) => (/^\d{1,9}$/.test(id) ? findSnippet(await currentUser(), Number(id)) : null));
+
 async function loadSnippet(params: Params["params"]) {
-  const { id } = await params;
-  return /^\d{1,9}$/.test(id) ? findSnippet(await currentUser(), Number(id)) : null;
+  return snippetFor((await params).id);
 }
 
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
