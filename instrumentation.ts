@@ -6,4 +6,6 @@ export async function register() {
   await startImportWorkers();
   const { startArchiveWorkers } = await import("@/lib/archive/jobs");
   await startArchiveWorkers();
+  const { startGistsImportWorkers } = await import("@/lib/snippets");
+  await startGistsImportWorkers();
 }

@@ -18,5 +18,5 @@ export function proxy(request: NextRequest) {
 
 // Ferry's own multi-segment routes (the picker and its listing requests, admin, profile, groups…) skip the proxy entirely.
 export const config = {
-  matcher: ["/((?!api/|_next/|import/|admin/|profile/|groups/|users/|projects/).*)"],
+  matcher: ["/((?!api/|_next/|import/|admin/|profile/|groups/|users/|projects/|snippets/).*)"],
 };

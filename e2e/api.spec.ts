@@ -8,7 +8,7 @@ import { expect, test } from "@playwright/test";
 import { SANDBOX_ACCOUNTS } from "../mocks/bitbucket/seed.ts";
 import { SHOWCASE_REPOSITORY, showcaseExpectations, showcaseLfsObjects } from "../mocks/bitbucket/showcase.ts";
 import { E2E } from "./environment";
-import { cliToken, query, sandbox, signInWithBitbucket } from "./support";
+import { cliToken, query, readmeCurlExamples, sandbox, signInWithBitbucket } from "./support";
 
 /**
  * Ferry's GitLab-compatible REST API, driven by a real GitLab client (@gitbeaker/rest), curl and
@@ -323,9 +323,7 @@ test("the README's curl examples work as written, adjusted only for host and tok
   // Slow the sandbox down so that the import is still running when the cancel example runs.
   await sandbox("/_sandbox/config", { method: "PUT", body: { latencyMs: 300 } });
   try {
-    const readme = readFileSync(path.resolve(import.meta.dirname, "..", "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("## REST API"), readme.indexOf("## Development"));
-    const examples = [...section.matchAll(/```shell\n([\s\S]*?)```/g)].map((match) => match[1]!).filter((block) => block.includes("curl"));
+    const examples = readmeCurlExamples("### Importing from Bitbucket Cloud");
     expect(examples).toHaveLength(3);
     const runExample = async (block: string, replacements: Record<string, string> = {}) => {
       let command = block.replaceAll("https://ferry.example.com", E2E.appUrl).replaceAll("YOUR_TOKEN", tokens.alice);

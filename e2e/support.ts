@@ -29,6 +29,7 @@ export async function sandboxRequests(): Promise<SandboxRequest[]> {
 export async function signInWithBitbucket(page: Page, { startPath = "/import/bitbucket", account = "Alice Anders" } = {}) {
   await page.goto(startPath);
   await expect(page).toHaveURL(/\/sign-in/);
+  // The button starts the OAuth flow from the browser: a click before hydration does nothing.
   await waitForHydration(page);
   await page.getByRole("button", { name: "Sign in with Bitbucket" }).click();
   await expect(page.getByRole("heading", { name: "Authorize Ferry" })).toBeVisible();
@@ -175,3 +176,12 @@ export async function cliToken(username: string, scopes = "api", expires?: strin
   return token;
 }
 
+/** The curl examples (```shell blocks) of the README section under `heading` ("### Importing from Bitbucket Cloud"), up to the next heading. */
+export function readmeCurlExamples(heading: string): string[] {
+  const readme = readFileSync(path.resolve(import.meta.dirname, "..", "README.md"), "utf8");
+  const start = readme.indexOf(`\n${heading}\n`);
+  if (start === -1) throw new Error(`README has no section ${heading}`);
+  const rest = readme.slice(start + heading.length + 2);
+  const section = rest.slice(0, rest.search(/\n#{1,3} /) === -1 ? undefined : rest.search(/\n#{1,3} /));
+  return [...section.matchAll(/```shell\n([\s\S]*?)```/g)].map((match) => match[1]!).filter((block) => block.includes("curl"));
+}

@@ -22,6 +22,8 @@ const { stopJobs } = await import("../lib/jobs/index.ts");
 await startImportWorkers();
 const { startArchiveWorkers } = await import("../lib/archive/jobs.ts");
 await startArchiveWorkers();
+const { startGistsImportWorkers } = await import("../lib/snippets/index.ts");
+await startGistsImportWorkers();
 console.log(`Ferry import worker ${process.pid} is running.`);
 const stop = async () => {
   await stopJobs();

@@ -14,7 +14,7 @@ export default async function ProfileLayout({ children }: { children: ReactNode 
         </p>
       }
       label="Profile"
-      tabs={[{ href: "/profile/account", label: "Account" }, { href: "/profile/access_tokens", label: "Access tokens" }]}
+      tabs={[{ href: "/profile/account", label: "Account" }, { href: "/profile/access_tokens", label: "Access tokens" }, { href: "/profile/snippets", label: "Snippets" }]}
     >
       {children}
     </TabbedSection>

@@ -52,8 +52,10 @@ const VISIBILITY: Record<Visibility, { label: string; description: string }> = {
   public: { label: "Public", description: "Anyone can see this project." },
 };
 
-export function VisibilityBadge({ visibility }: { visibility: Visibility }) {
-  const { label, description } = VISIBILITY[visibility];
+/** `descriptions` says who can see it for things other than projects (snippets). */
+export function VisibilityBadge({ visibility, descriptions }: { visibility: Visibility; descriptions?: Record<Visibility, string> }) {
+  const { label } = VISIBILITY[visibility];
+  const description = descriptions?.[visibility] ?? VISIBILITY[visibility].description;
   return (
     <Badge tone={visibility === "public" ? "green" : "slate"} title={description} testId="visibility-badge">
       {label}

@@ -76,6 +76,7 @@ export const ERROR_STATUS = {
   export_invalid: 422,
   invalid_current_password: 422,
   project_path_taken: 422,
+  gists_import_running: 422,
   remote_not_allowed: 422,
   repository_not_found: 422,
   target_is_placeholder: 422,

@@ -12,7 +12,7 @@ export { GitError, isGitError, redact, displayUrl } from "./errors";
 export { checkRemoteUrl, checkRemote, allowedGitHosts, isPublicAddress, type RemoteCheckOptions, type HostResolver, type ResolvedAddress, type CheckedRemote } from "./remote";
 
 // Storage layout
-export { repositoriesRoot, projectRepositoryPath, projectWikiPath, lfsRoot, lfsObjectPath, isLfsOid } from "./paths";
+export { repositoriesRoot, projectRepositoryPath, projectWikiPath, snippetRepositoryPath, lfsRoot, lfsObjectPath, isLfsOid } from "./paths";
 /** Alias of `projectRepositoryPath`. */
 export const repositoryPath = (projectId: number): string => projectRepositoryPath(projectId);
 /** Alias of `projectWikiPath`. */

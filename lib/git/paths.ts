@@ -5,6 +5,7 @@
  *   repositories/<projectId>.wiki.git   its wiki
  *   lfs/objects/<oid[0:2]>/<oid[2:4]>/<oid>   LFS objects, content-addressed (sha256)
  *   lfs/tmp/                             downloads in progress (same file system, renamed into place)
+ *   snippets/<snippetId>.git            a snippet's bare repository (its files and their history)
  */
 import path from "node:path";
 import { config } from "@/lib/config";
@@ -34,6 +35,11 @@ export function projectRepositoryPath(projectId: number, root?: string): string 
 
 export function projectWikiPath(projectId: number, root?: string): string {
   return path.join(repositoriesRoot(root), `${checkProjectId(projectId)}.wiki.git`);
+}
+
+export function snippetRepositoryPath(snippetId: number, root?: string): string {
+  if (!Number.isSafeInteger(snippetId) || snippetId <= 0) throw new Error(`Invalid snippet id: ${String(snippetId)}`);
+  return path.join(dataDir(root), "snippets", `${snippetId}.git`);
 }
 
 export function lfsRoot(root?: string): string {

@@ -5,7 +5,7 @@
  */
 const SPECIAL = /[._-]/;
 const ALLOWED = /^[A-Za-z0-9._-]+$/;
-const RESERVED = new Set(["api", "import", "inbox", "sign-in", "sign-out", "settings", "admin", "profile", "_next", "assets", "users", "groups", "projects", "help", "explore", "dashboard", "-"]);
+const RESERVED = new Set(["api", "import", "inbox", "sign-in", "sign-out", "settings", "admin", "profile", "_next", "assets", "users", "groups", "projects", "snippets", "help", "explore", "dashboard", "-"]);
 
 export type PathProblem =
   | "empty"

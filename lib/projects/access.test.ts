@@ -7,6 +7,7 @@ import {
   canImportInto,
   canManagePlaceholders,
   canReadGroup,
+  canReadSnippet,
   highestRole,
   importAccess,
   importableNamespacesWhere,
@@ -17,6 +18,7 @@ import {
   readableProjectsSql,
   readableGroupsWhere,
   readableProjectsWhere,
+  readableSnippetsWhere,
   topLevelNamespaceId,
   type Actor,
 } from "./access";
@@ -252,6 +254,23 @@ describe("each filter selects exactly what its check allows", () => {
       distinct.add(JSON.stringify([expectedImportable, expectedPlaceholders]));
     }
     expect(distinct.size).toBe(4);
+  });
+
+  it("reading snippets", async () => {
+    const [alice, bob, admin] = [await user("alice"), await user("bob"), await user("root", { isAdmin: true })];
+    const snippets = [];
+    for (const author of [alice, bob]) {
+      for (const visibility of ["private", "internal", "public"] as const) snippets.push(await db.snippet.create({ data: { authorId: author.id, title: `${author.username} ${visibility}`, visibility } }));
+    }
+    const distinct = new Set<string>();
+    for (const actor of [null, alice, bob, admin]) {
+      const readable = await db.snippet.findMany({ where: readableSnippetsWhere(actor), select: { id: true } });
+      const expected = snippets.filter((snippet) => canReadSnippet(actor, snippet)).map((snippet) => snippet.id);
+      expect(readable.map((row) => row.id).sort(), actor?.username ?? "anonymous").toEqual(expected.sort());
+      distinct.add(JSON.stringify(expected));
+    }
+    expect(distinct.size).toBe(4);
+    expect(snippets.filter((snippet) => canReadSnippet(bob, snippet)).map((snippet) => snippet.title)).toEqual(["alice internal", "alice public", "bob private", "bob internal", "bob public"]);
   });
 
   it("walks the chain to the top, and stops on a loop", async () => {

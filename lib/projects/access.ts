@@ -24,6 +24,8 @@ import type { Role, Visibility } from "@/lib/generated/prisma/enums";
  * - See a group (its page, its subgroups and members): admins; anyone with a role on it, on a group
  *   above it or on a group below it; and anyone (signed in or not) when it holds a public project at
  *   any depth. A group the caller cannot see looks exactly like a missing one.
+ * - Read a personal snippet: public ones, anyone; internal ones, any signed-in user; private ones,
+ *   their author and admins. Like a project, a snippet the caller cannot read looks missing (404).
  */
 
 /** Who is asking; anonymous callers are `null` where an operation allows them. */
@@ -280,4 +282,23 @@ export async function canManagePlaceholders(user: Actor, namespace: { id: number
 export function placeholderManagedNamespacesWhere(user: Actor): Prisma.NamespaceWhereInput {
   if (user.isAdmin) return { parentId: null };
   return { parentId: null, OR: [{ ownerId: user.id }, { memberships: { some: { userId: user.id, role: "owner" } } }] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snippets
+
+/** What snippetAccess needs to know about the snippet. */
+export type SnippetSubject = { authorId: string; visibility: Visibility };
+
+export function canReadSnippet(user: Actor | null, snippet: SnippetSubject): boolean {
+  if (snippet.visibility === "public") return true;
+  if (!user) return false;
+  return user.isAdmin || snippet.authorId === user.id || snippet.visibility === "internal";
+}
+
+/** Prisma filter matching canReadSnippet: the snippets the caller can read. */
+export function readableSnippetsWhere(user: Actor | null): Prisma.SnippetWhereInput {
+  if (!user) return { visibility: "public" };
+  if (user.isAdmin) return {};
+  return { OR: [{ visibility: { in: ["public", "internal"] } }, { authorId: user.id }] };
 }

@@ -161,6 +161,22 @@ export const GITHUB_GISTS: readonly GistSeed[] = [
     revisions: [{ at: "2022-04-01T10:00:00Z", files: Array.from({ length: 11 }, (_, i) => ({ filename: `part-${i + 1}.txt`, content: `part ${i + 1}\n` })) }],
   },
   {
+    id: gistId(5),
+    owner: "carol",
+    description: "Markup that must stay text",
+    public: true,
+    created_at: "2022-06-01T10:00:00Z",
+    revisions: [
+      {
+        at: "2022-06-01T10:00:00Z",
+        files: [
+          { filename: "notes.md", content: '# Notes\n\n<script>window.__gistXss = 1</script>\n<img src="x" onerror="window.__gistXss = 2">\n\n[a link](javascript:window.__gistXss=3)\n' },
+          { filename: "page.html", content: "<script>window.__gistXss = 4</script>\n<b>bold?</b>\n" },
+        ],
+      },
+    ],
+  },
+  {
     id: gistId(4),
     owner: "bob",
     description: "Bob's snippet",

@@ -242,6 +242,5 @@ export const importRoutes: ApiRoutes = {
   "/import/bitbucket_server": { POST: notYetSupported("bitbucket_server") },
   "/import/github": { POST: startGithub },
   "/import/github/cancel": { POST: cancelGithub },
-  "/import/github/gists": { POST: notYetSupported("github") },
   "/projects/:id/import": { GET: importStatus },
 };

@@ -5,10 +5,11 @@ import { namespaceRoutes } from "./namespaces";
 import { projectRoutes } from "./projects";
 import { syncRoutes } from "./syncs";
 import { protectedBranchRoutes } from "./protected-branches";
+import { snippetRoutes } from "./snippets";
 import { userRoutes } from "./users";
 import { workItemRoutes } from "./work-items";
 
 /** Every `/api/v4` endpoint; app/api/v4/[...path]/route.ts serves them all. */
-export const apiRoutes = { ...importRoutes, ...syncRoutes, ...archiveImportRoutes, ...userRoutes, ...namespaceRoutes, ...projectRoutes, ...protectedBranchRoutes, ...workItemRoutes };
+export const apiRoutes = { ...importRoutes, ...syncRoutes, ...archiveImportRoutes, ...userRoutes, ...namespaceRoutes, ...projectRoutes, ...protectedBranchRoutes, ...workItemRoutes, ...snippetRoutes };
 
 export const routeApiRequest = createApiRouter(apiRoutes);

@@ -5,3 +5,4 @@ export * from "./work-items";
 export * from "./repository";
 export * from "./imports";
 export * from "./archive-jobs";
+export * from "./snippets";

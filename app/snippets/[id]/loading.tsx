@@ -1,0 +1,5 @@
+import { ItemPageSkeleton } from "@/components/ui/skeletons";
+
+export default function SnippetLoading() {
+  return <ItemPageSkeleton label="Loading the snippet" />;
+}
