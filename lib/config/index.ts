@@ -23,6 +23,10 @@ const envSchema = z.object({
   BITBUCKET_API_URL: httpUrl.default("https://api.bitbucket.org"),
   BITBUCKET_CLIENT_ID: z.string().min(1).optional(),
   BITBUCKET_CLIENT_SECRET: z.string().min(1).optional(),
+  GITHUB_URL: httpUrl.default("https://github.com"),
+  GITHUB_API_URL: httpUrl.default("https://api.github.com"),
+  GITHUB_CLIENT_ID: z.string().min(1).optional(),
+  GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
   NEXTAUTH_URL: httpUrl.default("http://localhost:3000"),
   NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   FERRY_ENCRYPTION_KEY: z

@@ -26,11 +26,13 @@ export const ERROR_STATUS = {
   unauthenticated: 401,
   invalid_credentials: 401,
   bitbucket_reconnect_required: 401,
+  github_unauthorized: 401,
   // 403: known caller, not allowed.
   forbidden: 403,
   namespace_forbidden: 403,
   import_source_disabled: 403,
   bitbucket_forbidden: 403,
+  github_forbidden: 403,
   // 404: no such thing (or not visible to the caller).
   not_found: 404,
   token_not_found: 404,
@@ -43,8 +45,9 @@ export const ERROR_STATUS = {
   username_taken: 409,
   identity_in_use: 409,
   last_sign_in_method: 409,
-  bitbucket_linked_elsewhere: 409,
+  identity_linked_elsewhere: 409,
   bitbucket_not_connected: 409,
+  github_not_connected: 409,
   switch_expired: 409,
   namespace_missing: 409,
   import_running: 409,
@@ -72,6 +75,7 @@ export const ERROR_STATUS = {
   invalid_current_password: 422,
   project_path_taken: 422,
   remote_not_allowed: 422,
+  github_token_refused: 422,
   repository_not_found: 422,
   target_is_placeholder: 422,
   target_user_not_found: 422,
@@ -88,8 +92,11 @@ export const ERROR_STATUS = {
   archive_suspicious_ratio: 422,
   // 429: slow down.
   too_many_attempts: 429,
+  github_rate_limited: 429,
   // 502: an upstream (Bitbucket, a git or LFS remote) answered badly.
   bitbucket_error: 502,
+  github_error: 502,
+  github_invalid_request: 502,
   lfs_batch_failed: 502,
   response_too_large: 502,
   too_many_redirects: 502,
@@ -105,6 +112,7 @@ export const ERROR_STATUS = {
   // 503: an upstream cannot be reached or asks us to wait.
   bitbucket_rate_limited: 503,
   bitbucket_unreachable: 503,
+  github_unreachable: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
