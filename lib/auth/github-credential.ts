@@ -19,9 +19,13 @@ export const GITHUB_SCOPES = "repo read:org read:user user:email gist";
 const githubUserSchema = z.object({ id: z.number().int(), login: z.string(), name: z.string().nullish(), avatar_url: z.string().nullish(), email: z.string().nullish() });
 const githubEmailsSchema = z.array(z.object({ email: z.string(), primary: z.boolean(), verified: z.boolean() }));
 
+async function githubUserOf(client: GitHubClient) {
+  return githubUserSchema.parse(await client.get("/user"));
+}
+
 /** The GitHub account a token belongs to (GET /user, and the primary verified e-mail when the token may read it). */
 export async function githubIdentityOf(client: GitHubClient): Promise<IdentityProfile> {
-  const user = githubUserSchema.parse(await client.get("/user"));
+  const user = await githubUserOf(client);
   const emails = await client
     .get("/user/emails")
     .then((answer) => githubEmailsSchema.parse(answer))
@@ -61,8 +65,8 @@ export async function githubClientForUser(userId: string): Promise<{ client: Git
 
 /** Who GitHub says the linked identity is now (for the account page's rename check). */
 export async function currentGithubIdentity(accountId: string): Promise<CurrentIdentity> {
-  const identity = await githubIdentityOf(createGitHubClient({ token: () => githubTokenForAccount(accountId) }));
-  return { id: identity.id, login: identity.login, name: identity.name };
+  const user = await githubUserOf(createGitHubClient({ token: () => githubTokenForAccount(accountId) }));
+  return { id: String(user.id), login: user.login, name: user.name ?? null };
 }
 
 /**
