@@ -2,12 +2,16 @@ import path from "node:path";
 
 const appPort = Number(process.env.E2E_APP_PORT ?? 3100);
 const sandboxPort = Number(process.env.E2E_SANDBOX_PORT ?? 4110);
+// scripts/demo.ts starts the GitHub sandbox ten ports above the Bitbucket one.
+const githubSandboxPort = sandboxPort + 10;
 
-/** Where the end-to-end run's Ferry and Bitbucket sandbox live (started by playwright.config.ts). */
+/** Where the end-to-end run's Ferry and its Bitbucket and GitHub sandboxes live (started by playwright.config.ts). */
 export const E2E = {
   appPort,
   sandboxPort,
   appUrl: `http://localhost:${appPort}`,
   sandboxUrl: `http://localhost:${sandboxPort}`,
+  githubSandboxPort,
+  githubSandboxUrl: `http://localhost:${githubSandboxPort}`,
   dataDir: path.resolve(import.meta.dirname, "..", "data", "e2e"),
 };

@@ -1,5 +1,5 @@
 /**
- * `npm run demo`: the Bitbucket sandbox and Ferry, configured for each other.
+ * `npm run demo`: the Bitbucket and GitHub sandboxes and Ferry, configured for each other.
  * Builds the app first when the build is missing or older than the sources.
  * Options: --no-build (never build), --fresh (start from an empty DATA_DIR).
  */
@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { SANDBOX_CONSUMER, startSandboxServer } from "../mocks/bitbucket/index.ts";
+import { startGithubServer } from "../mocks/github/index.ts";
 import { launchApp, reportStartupError, stopOnExit } from "./serve.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -47,6 +48,14 @@ async function main() {
 
   const sandboxPort = Number(process.env.SANDBOX_PORT ?? 4010);
   const sandbox = await startSandboxServer({ port: sandboxPort, dataDir: path.join(dataDir, "sandbox") });
+  const githubPort = Number(process.env.GITHUB_SANDBOX_PORT ?? sandboxPort + 10);
+  let github;
+  try {
+    github = await startGithubServer({ port: githubPort, dataDir: path.join(dataDir, "sandbox-github") });
+  } catch (error) {
+    await sandbox.close();
+    throw error;
+  }
   const appPort = process.env.PORT ?? "3000";
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -57,22 +66,30 @@ async function main() {
     BITBUCKET_API_URL: sandbox.url,
     BITBUCKET_CLIENT_ID: SANDBOX_CONSUMER.key,
     BITBUCKET_CLIENT_SECRET: SANDBOX_CONSUMER.secret,
+    GITHUB_URL: github.url,
+    GITHUB_API_URL: github.url,
+    GITHUB_CLIENT_ID: github.state.oauthClient.id,
+    GITHUB_CLIENT_SECRET: github.state.oauthClient.secret,
+    // The sandbox under both names, so `github_hostname` (GitHub Enterprise Server style) reaches it too.
+    ALLOWED_HOSTS: [process.env.ALLOWED_HOSTS, new URL(github.url).host, `127.0.0.1:${new URL(github.url).port}`].filter(Boolean).join(","),
   };
   let app;
   try {
     app = await launchApp({ env });
   } catch (error) {
     await sandbox.close();
+    await github.close();
     throw error;
   }
   console.log(`
   Ferry demo is ready.
     Ferry:             ${app.url}
     Bitbucket sandbox: ${sandbox.url}  (accounts: alice, bob, carol — see mocks/bitbucket/README.md)
+    GitHub sandbox:    ${github.url}  (accounts and tokens: see mocks/github/README.md)
   Open ${app.url}, choose "Sign in with Bitbucket" and grant access as Alice Anders.
   Press Ctrl+C to stop.
 `);
-  stopOnExit(app, sandbox);
+  stopOnExit(app, sandbox, github);
 }
 
 main().catch(reportStartupError);

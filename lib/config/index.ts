@@ -33,7 +33,7 @@ const envSchema = z.object({
     .string()
     .refine((value) => Buffer.from(value, "base64").length === 32, "must be 32 bytes, base64-encoded")
     .optional(),
-  /** Hosts (host or host:port) that git and user-supplied URLs may reach besides the Bitbucket URLs. */
+  /** Hosts (host or host:port) that git and user-supplied URLs may reach besides the Bitbucket and GitHub URLs. */
   ALLOWED_HOSTS: z
     .string()
     .default("")

@@ -2,7 +2,7 @@
  * Which URLs Ferry's git and LFS clients may reach.
  *
  * - http(s) only, no password in the URL (a bare user name is dropped), no control characters.
- * - Allowed hosts: the host of BITBUCKET_URL plus ALLOWED_HOSTS. An entry is `host` (default
+ * - Allowed hosts: the hosts of BITBUCKET_URL and GITHUB_URL plus ALLOWED_HOSTS. An entry is `host` (default
  *   ports 80/443 only), `host:port`, or `*.domain` (any subdomain, default ports).
  * - An exact entry is trusted as configured (the sandbox on localhost is fine). A wildcard match,
  *   or any host when `allowPublicHosts` is set, is resolved first and refused if any address is
@@ -37,10 +37,10 @@ export interface CheckedRemote {
 
 const defaultResolver: HostResolver = async (hostname) => lookup(hostname, { all: true, verbatim: true });
 
-/** The configured hosts git and LFS may reach: BITBUCKET_URL's host and ALLOWED_HOSTS. */
+/** The configured hosts git and LFS may reach: BITBUCKET_URL's and GITHUB_URL's hosts and ALLOWED_HOSTS. */
 export function allowedGitHosts(): string[] {
   const settings = config();
-  return [new URL(settings.BITBUCKET_URL).host.toLowerCase(), ...settings.ALLOWED_HOSTS];
+  return [new URL(settings.BITBUCKET_URL).host.toLowerCase(), new URL(settings.GITHUB_URL).host.toLowerCase(), ...settings.ALLOWED_HOSTS];
 }
 
 function notAllowed(message: string, details?: Record<string, unknown>): AppError {
