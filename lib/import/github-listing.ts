@@ -1,0 +1,119 @@
+import pLimit from "p-limit";
+import { z } from "zod";
+import type { GitHubClient } from "@/lib/github";
+
+/**
+ * The GitHub repositories a user can import: every repository `/user/repos` lists for the owner,
+ * collaborator and organization_member affiliations, 100 a page. The first page tells how many
+ * pages follow (Link rel="last"), so the rest are read in parallel and handed on in order.
+ *
+ * Filtering by name happens over this listing, not through GitHub's search API: the search API
+ * allows 30 requests a minute (a filter typed letter by letter exhausts it), costs a round-trip per
+ * keystroke, and cannot express "repositories I collaborate on" (`user:`/`org:` qualifiers cover
+ * owners only). The listing is read once and filtered where it is held (in the browser for the
+ * picker, on the server for Import all); `npm run bench:picker -- --source github` prints both.
+ */
+
+export const GITHUB_LISTING_QUERY = { affiliation: "owner,collaborator,organization_member", per_page: 100, sort: "full_name" } as const;
+/** Pages read at once after the first. */
+const PAGE_CONCURRENCY = 8;
+/** 100,000 repositories; a listing longer than that is cut, not read forever. */
+const MAX_PAGES = 1000;
+
+const repositorySchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  full_name: z.string(),
+  owner: z.object({ id: z.number().int(), login: z.string(), type: z.string().optional() }),
+  private: z.boolean(),
+  html_url: z.string(),
+  description: z.string().nullish(),
+  updated_at: z.string().nullish(),
+  pushed_at: z.string().nullish(),
+});
+
+/** How the user reaches a repository: their own, one they collaborate on, or one of their organisations'. */
+export type GithubAffiliation = "owned" | "collaborated" | "organization";
+
+export type GithubRepositoryRow = {
+  /** GitHub's numeric repository id (what an import is started with). */
+  id: number;
+  fullName: string;
+  name: string;
+  owner: string;
+  affiliation: GithubAffiliation;
+  description: string;
+  isPrivate: boolean;
+  htmlUrl: string;
+  updatedAt: string | null;
+};
+
+/** `viewerId`: the GitHub user id of the token's account (compared by id, so a renamed login still counts as owner). */
+export function toGithubRow(json: unknown, viewerId: number): GithubRepositoryRow {
+  const repository = repositorySchema.parse(json);
+  const owner = repository.owner.login;
+  const affiliation: GithubAffiliation = repository.owner.id === viewerId ? "owned" : repository.owner.type === "Organization" ? "organization" : "collaborated";
+  return {
+    id: repository.id,
+    fullName: repository.full_name,
+    name: repository.name,
+    owner,
+    affiliation,
+    description: repository.description ?? "",
+    isPrivate: repository.private,
+    htmlUrl: repository.html_url,
+    updatedAt: repository.pushed_at ?? repository.updated_at ?? null,
+  };
+}
+
+/** Whether a row matches the picker's name filter (case-insensitive, on "owner/name"). */
+export function matchesGithubFilter(row: Pick<GithubRepositoryRow, "fullName">, filter: string | undefined): boolean {
+  const needle = filter?.trim().toLowerCase();
+  return !needle || row.fullName.toLowerCase().includes(needle);
+}
+
+/**
+ * Reads the whole listing, handing each page to `emit` in page order as soon as it and every
+ * page before it have arrived. Resolves to the number of repositories read.
+ */
+export async function readGithubListing(
+  client: GitHubClient,
+  viewerId: number,
+  emit: (rows: GithubRepositoryRow[]) => void | Promise<void>,
+): Promise<number> {
+  const first = await client.page<unknown>("/user/repos", GITHUB_LISTING_QUERY);
+  const toRows = (items: unknown[]) => items.map((item) => toGithubRow(item, viewerId));
+  await emit(toRows(first.items));
+  let count = first.items.length;
+  const following = first.following.slice(0, MAX_PAGES - 1);
+  if (following.length === 0 && first.next) {
+    // GitHub did not say how many pages there are: follow rel="next" one page at a time.
+    let next: string | null = first.next;
+    for (let page = 1; next && page < MAX_PAGES; page++) {
+      const answer: Awaited<ReturnType<GitHubClient["page"]>> = await client.page<unknown>(next);
+      await emit(toRows(answer.items));
+      count += answer.items.length;
+      next = answer.next;
+    }
+    return count;
+  }
+  const limit = pLimit(PAGE_CONCURRENCY);
+  const pages = following.map((url) => limit(() => client.page<unknown>(url)));
+  // A failure is reported by the loop below when it reaches that page; later pages must not go unhandled meanwhile.
+  for (const page of pages) page.catch(() => undefined);
+  for (const page of pages) {
+    const answer = await page;
+    await emit(toRows(answer.items));
+    count += answer.items.length;
+  }
+  return count;
+}
+
+/** Every repository the user can reach, matching the filter (for Import all). */
+export async function listGithubRepositories(client: GitHubClient, viewerId: number, filter?: string): Promise<GithubRepositoryRow[]> {
+  const rows: GithubRepositoryRow[] = [];
+  await readGithubListing(client, viewerId, (page) => {
+    rows.push(...page.filter((row) => matchesGithubFilter(row, filter)));
+  });
+  return rows;
+}
