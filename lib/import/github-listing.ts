@@ -48,11 +48,14 @@ export type GithubRepositoryRow = {
   updatedAt: string | null;
 };
 
-/** `viewerId`: the GitHub user id of the token's account (compared by id, so a renamed login still counts as owner). */
-export function toGithubRow(json: unknown, viewerId: number): GithubRepositoryRow {
+/** Who is asking: the token's GitHub user id (so a renamed login still counts as owner) and the ids of their organisations. */
+export type GithubViewer = { id: number; organizationIds: ReadonlySet<number> };
+
+export function toGithubRow(json: unknown, viewer: GithubViewer): GithubRepositoryRow {
   const repository = repositorySchema.parse(json);
   const owner = repository.owner.login;
-  const affiliation: GithubAffiliation = repository.owner.id === viewerId ? "owned" : repository.owner.type === "Organization" ? "organization" : "collaborated";
+  // A repository of an organisation the user is not a member of reaches them as a collaborator.
+  const affiliation: GithubAffiliation = repository.owner.id === viewer.id ? "owned" : viewer.organizationIds.has(repository.owner.id) ? "organization" : "collaborated";
   return {
     id: repository.id,
     fullName: repository.full_name,
@@ -72,6 +75,14 @@ export function matchesGithubFilter(row: Pick<GithubRepositoryRow, "fullName">, 
   return !needle || row.fullName.toLowerCase().includes(needle);
 }
 
+const organizationsSchema = z.array(z.object({ id: z.number().int() }));
+
+/** The organisations the token's user belongs to (one page of 100 covers nearly everyone; more are read as collaborations). */
+async function organizationIdsOf(client: GitHubClient): Promise<Set<number>> {
+  const organizations = organizationsSchema.parse(await client.get("/user/orgs", { per_page: 100 }));
+  return new Set(organizations.map((organization) => organization.id));
+}
+
 /**
  * Reads the whole listing, handing each page to `emit` in page order as soon as it and every
  * page before it have arrived. Resolves to the number of repositories read.
@@ -81,8 +92,9 @@ export async function readGithubListing(
   viewerId: number,
   emit: (rows: GithubRepositoryRow[]) => void | Promise<void>,
 ): Promise<number> {
-  const first = await client.page<unknown>("/user/repos", GITHUB_LISTING_QUERY);
-  const toRows = (items: unknown[]) => items.map((item) => toGithubRow(item, viewerId));
+  const [first, organizationIds] = await Promise.all([client.page<unknown>("/user/repos", GITHUB_LISTING_QUERY), organizationIdsOf(client)]);
+  const viewer: GithubViewer = { id: viewerId, organizationIds };
+  const toRows = (items: unknown[]) => items.map((item) => toGithubRow(item, viewer));
   await emit(toRows(first.items));
   let count = first.items.length;
   const following = first.following.slice(0, MAX_PAGES - 1);
