@@ -12,20 +12,10 @@ import {
 import { AppError } from "@/lib/errors";
 import { reconnectRequired } from "@/lib/auth/bitbucket-credential";
 import pLimit from "p-limit";
+import type { ListingProblem, PickerRepository } from "./listing-stream";
 
-export type ImportableRepository = {
-  uuid: string;
-  fullName: string;
-  name: string;
-  slug: string;
-  workspace: string;
-  description: string;
-  isPrivate: boolean;
-  htmlUrl: string;
-  updatedOn: string | null;
-};
-
-export type WorkspaceProblem = { workspace: string; message: string };
+export type ImportableRepository = PickerRepository;
+export type WorkspaceProblem = ListingProblem;
 
 export type RepositoryListingPage = {
   repositories: ImportableRepository[];

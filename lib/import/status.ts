@@ -6,11 +6,11 @@ import { stageCountedType, stageLabel, stageOf, stagesOf } from "./pipeline/stag
 import { isActiveImportStatus } from "./status-vocabulary";
 
 /**
- * What the repository picker shows for each row: the latest import of a Bitbucket repository
+ * What the repository picker shows for each row: the latest import of a source repository
  * into a project the user can see. Everything here is plain JSON, sent to the browser as is.
  */
 export type RowImportStatus = {
-  /** The Bitbucket repository, "workspace/slug". */
+  /** The source repository, "workspace/slug" (or "organization/name", "PROJECT/slug"). */
   repository: string;
   importId: number;
   projectId: number;
@@ -55,15 +55,11 @@ type LatestImportRow = {
 export const STATUS_LOOKUP_LIMIT = 10_000;
 
 /**
- * The latest import of each repository into a project the user can read (readableProjectsSql).
- * Repositories never imported (as far as the user can see) are absent from the result.
+ * The latest import of each repository of a source (a key of the stage table) into a project the
+ * user can read (readableProjectsSql). Repositories never imported (as far as the user can see)
+ * are absent from the result.
  */
-export async function importStatusesFor(
-  user: SessionUser,
-  repositories: readonly string[],
-  /** The projects' import type: "bitbucket" or "github". */
-  importType = "bitbucket",
-): Promise<Record<string, RowImportStatus>> {
+export async function importStatusesFor(user: SessionUser, repositories: readonly string[], source = "bitbucket_cloud"): Promise<Record<string, RowImportStatus>> {
   const names = [...new Set(repositories)].slice(0, STATUS_LOOKUP_LIMIT);
   if (names.length === 0) return {};
   const rows = await db.$queryRaw<LatestImportRow[]>`
@@ -82,7 +78,7 @@ export async function importStatusesFor(
       ${manageableImportsSql(user, "i", "p")} AS "canManage"
     FROM projects p
     JOIN project_imports i ON i.project_id = p.id
-    WHERE p.import_type = ${importType}
+    WHERE i.source = ${source}
       AND p.import_source = ANY(${names}::text[])
       AND ${readableProjectsSql(user, "p")}
     ORDER BY p.import_source, i.created_at DESC, i.id DESC`;

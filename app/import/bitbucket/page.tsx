@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { RepositoryTable } from "@/components/import/bitbucket/repository-table";
-import { RepositoryTableSkeleton } from "@/components/import/bitbucket/repository-table-skeleton";
+import { BitbucketCloudPicker } from "@/components/import/bitbucket/source";
+import { RepositoryTableSkeleton } from "@/components/import/picker/repository-table-skeleton";
 import { requireUser, type SessionUser } from "@/lib/auth";
 import { listImportableNamespaces } from "@/lib/namespaces/importable";
 
@@ -26,5 +26,5 @@ export default async function ImportBitbucketPage() {
 
 async function Picker({ user }: { user: SessionUser }) {
   const namespaces = await listImportableNamespaces(user);
-  return <RepositoryTable personalNamespace={namespaces[0]!.fullPath} namespaces={namespaces} />;
+  return <BitbucketCloudPicker personalNamespace={namespaces[0]!.fullPath} namespaces={namespaces} />;
 }

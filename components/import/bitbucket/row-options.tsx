@@ -2,8 +2,8 @@
 
 import { ImportAttachments } from "@/components/archive/import-attachments";
 import { MappingSummary } from "@/components/import/bitbucket/mapping-summary";
-import type { ImportableRepository } from "@/lib/import/repository-listing";
-import type { RowImportOptions } from "./row-store";
+import type { PickerRepository } from "@/lib/import/listing-stream";
+import type { RowImportOptions } from "@/components/import/picker/row-store";
 
 /**
  * The expandable "Options" area of a row: per-import settings sent with Import / Re-import
@@ -13,7 +13,7 @@ import type { RowImportOptions } from "./row-store";
  *   - archive attachments (components/archive/import-attachments.tsx) → value.attachments.
  */
 export type RowOptionsProps = {
-  repository: ImportableRepository;
+  repository: PickerRepository;
   value: RowImportOptions;
   onChange: (value: RowImportOptions) => void;
 };

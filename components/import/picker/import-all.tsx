@@ -1,7 +1,7 @@
 "use client";
 
 import { useRef, useState } from "react";
-import { importAllRepositories, previewImportAllRepositories } from "@/lib/actions/import-picker";
+import type { PickerActions } from "@/lib/actions/picker-actions";
 import type { ImportAllPreview, ImportAllResult } from "@/lib/import/picker";
 import type { RowStore } from "./row-store";
 import type { BatchState } from "./status-poller";
@@ -20,14 +20,18 @@ type Phase =
  * the count. Rows edited on screen keep their target; problems are reported per repository.
  */
 export function ImportAll({
+  actions,
   filter,
+  params,
   personalNamespace,
   store,
   batch,
   onStarted,
   disabled,
 }: {
+  actions: PickerActions;
   filter: string;
+  params: Record<string, string>;
   personalNamespace: string;
   store: RowStore;
   batch: BatchState | null;
@@ -43,7 +47,7 @@ export function ImportAll({
     setPhase({ kind: "counting" });
     setOutcome(null);
     try {
-      const result = await previewImportAllRepositories({ filter });
+      const result = await actions.previewImportAllRepositories({ filter, params });
       if (!result.ok) return setPhase({ kind: "error", message: result.error.message });
       setPhase({ kind: "confirm", preview: result.data });
       dialog.current?.showModal();
@@ -62,7 +66,7 @@ export function ImportAll({
     dialog.current?.close();
     setPhase({ kind: "starting", count });
     try {
-      const result = await importAllRepositories({ filter, overrides: store.editedTargets() });
+      const result = await actions.importAllRepositories({ filter, params, overrides: store.editedTargets() });
       if (!result.ok) return setPhase({ kind: "error", message: result.error.message });
       store.setStatuses(Object.fromEntries(result.data.started.map((status) => [status.repository, status])), { announce: false });
       for (const rejected of result.data.rejected) store.update(rejected.repository, () => ({ error: rejected.message }));

@@ -2,12 +2,11 @@
 
 import Link from "next/link";
 import { memo, useEffect, useRef, type CSSProperties, type KeyboardEvent, type Ref } from "react";
-import { cancelRepositoryImport, importRepository } from "@/lib/actions/import-picker";
-import type { ImportableRepository } from "@/lib/import/repository-listing";
+import type { PickerRepository } from "@/lib/import/listing-stream";
 import type { RowImportStatus } from "@/lib/import/status";
 import { namespacePathProblem, projectPathProblem, toValidPath } from "@/lib/namespaces/paths";
-import { RowOptions } from "./row-options";
 import { isActive, useRow, type RowDraft, type RowStore } from "./row-store";
+import type { PickerSource } from "./source";
 import { formatCount, importDetailsHref, progressText, statusLabel } from "./status-text";
 
 /** Shared by the header and the rows so the columns line up. */
@@ -31,7 +30,7 @@ function splitPath(fullPath: string): { namespace: string; name: string } {
   return { namespace: fullPath.slice(0, index), name: fullPath.slice(index + 1) };
 }
 
-function defaultDraft(repository: ImportableRepository, status: RowImportStatus | null, personalNamespace: string): RowDraft {
+function defaultDraft(repository: PickerRepository, status: RowImportStatus | null, personalNamespace: string): RowDraft {
   // A failed or cancelled import is continued where it is; anything else starts in the personal namespace.
   const target =
     status && (status.status === "failed" || status.status === "canceled")
@@ -41,7 +40,8 @@ function defaultDraft(repository: ImportableRepository, status: RowImportStatus 
 }
 
 export type RepositoryRowProps = {
-  repository: ImportableRepository;
+  repository: PickerRepository;
+  source: PickerSource;
   store: RowStore;
   personalNamespace: string;
   /** Lower-cased full paths of the namespaces the user may import into. */
@@ -52,7 +52,7 @@ export type RepositoryRowProps = {
   measureRef: Ref<HTMLDivElement>;
 };
 
-export const RepositoryRow = memo(function RepositoryRow({ repository, store, personalNamespace, importable, datalistId, index, style, measureRef }: RepositoryRowProps) {
+export const RepositoryRow = memo(function RepositoryRow({ repository, source, store, personalNamespace, importable, datalistId, index, style, measureRef }: RepositoryRowProps) {
   const fullName = repository.fullName;
   const { status, draft: storedDraft, busy, error } = useRow(store, fullName);
   const draft = storedDraft ?? defaultDraft(repository, status, personalNamespace);
@@ -90,7 +90,7 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, store, pe
     if (busy || problem) return;
     store.update(fullName, () => ({ busy: "import", error: null }));
     try {
-      const result = await importRepository({
+      const result = await source.actions.importRepository({
         repository: fullName,
         targetNamespace: namespace.toLowerCase() === personalNamespace.toLowerCase() ? null : namespace || null,
         name,
@@ -112,7 +112,7 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, store, pe
     if (!status || busy) return;
     store.update(fullName, () => ({ busy: "cancel", error: null }));
     try {
-      const result = await cancelRepositoryImport({ importId: status.importId });
+      const result = await source.actions.cancelRepositoryImport({ importId: status.importId });
       store.update(fullName, () => ({ busy: null, error: result.ok ? null : result.error.message }));
       if (result.ok) store.setStatuses({ [fullName]: result.data });
     } catch {
@@ -164,8 +164,7 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, store, pe
         <a href={repository.htmlUrl} target="_blank" rel="noreferrer noopener" className="font-medium break-words text-brand-600 hover:underline">
           {fullName}
         </a>
-        {repository.isPrivate && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">Private</span>}
-        {repository.name !== repository.slug && <div className="truncate text-xs text-slate-500">{repository.name}</div>}
+        {source.rowFacts?.(repository)}
         {status && (
           <div className="mt-0.5 text-xs text-slate-600" data-testid="last-imported">
             Last imported to{" "}
@@ -321,7 +320,7 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, store, pe
             )}
           </>
         )}
-        {editable && (
+        {editable && source.RowOptions && (
           <button
             type="button"
             onClick={() => setDraft({ optionsOpen: !draft.optionsOpen })}
@@ -335,9 +334,9 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, store, pe
         )}
       </div>
 
-      {editable && draft.optionsOpen && (
+      {editable && draft.optionsOpen && source.RowOptions && (
         <div role="cell" id={`${idBase}-options`} className="col-span-4 mt-3 rounded-md border border-slate-200 bg-slate-50 px-3 py-2">
-          <RowOptions repository={repository} value={draft.options} onChange={(options) => setDraft({ options })} />
+          <source.RowOptions repository={repository} value={draft.options} onChange={(options) => setDraft({ options })} />
         </div>
       )}
     </div>

@@ -1,14 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { ListingStreamEvent } from "@/lib/import/listing-stream";
-import type { ImportableRepository, WorkspaceProblem } from "@/lib/import/repository-listing";
+import type { ListingProblem, ListingStreamEvent, PickerRepository } from "@/lib/import/listing-stream";
 import type { RowImportStatus } from "@/lib/import/status";
 
 export type ApiError = { code: string; message: string; requestId?: string };
 
 export type ListingState = {
-  repositories: ImportableRepository[];
+  repositories: PickerRepository[];
   workspaces: string[];
-  problems: WorkspaceProblem[];
+  problems: ListingProblem[];
   /** The next step's cursor; null when every workspace has been read to the end. */
   cursor: string | null;
   /** A step is being read (the first one, or "load more"). */
@@ -42,11 +41,18 @@ async function* readLines(body: ReadableStream<Uint8Array>): AsyncGenerator<stri
 }
 
 /**
- * The repositories of every workspace, for a filter: each step (page) is streamed workspace by
- * workspace, so the first rows show as soon as the first workspace answers; rows only ever append.
+ * The repositories of every group (workspace, organization…) of a source, for a filter: each step
+ * (page) is streamed group by group, so the first rows show as soon as the first group answers.
  */
-export function useRepositoryListing(filter: string, onImports: (imports: Record<string, RowImportStatus>) => void) {
+export function useRepositoryListing(
+  listingPath: string,
+  filter: string,
+  params: Record<string, string>,
+  onImports: (imports: Record<string, RowImportStatus>) => void,
+) {
   const [state, setState] = useState<ListingState>(INITIAL);
+  // Compared by value: a new object with the same filters must not restart the listing.
+  const paramsKey = Object.keys(params).length > 0 ? JSON.stringify(params) : "";
   const [attempt, setAttempt] = useState(0);
   const abortRef = useRef<AbortController | null>(null);
   const onImportsRef = useRef(onImports);
@@ -55,16 +61,16 @@ export function useRepositoryListing(filter: string, onImports: (imports: Record
   stateRef.current = state;
 
   const readStep = useCallback(async (cursor: string | null, signal: AbortSignal) => {
-    const params = new URLSearchParams();
-    if (filter) params.set("filter", filter);
-    if (cursor) params.set("cursor", cursor);
+    const query = new URLSearchParams(paramsKey ? (JSON.parse(paramsKey) as Record<string, string>) : {});
+    if (filter) query.set("filter", filter);
+    if (cursor) query.set("cursor", cursor);
     const fail = (error: ApiError) => {
       if (!signal.aborted) setState((current) => ({ ...current, loading: false, initial: false, error }));
     };
 
     let response: Response;
     try {
-      response = await fetch(`/import/bitbucket/repositories?${params}`, { headers: { accept: "application/x-ndjson" }, signal });
+      response = await fetch(`${listingPath}?${query}`, { headers: { accept: "application/x-ndjson" }, signal });
     } catch {
       return fail({ code: "ferry_unreachable", message: "Ferry could not be reached. Check your connection." });
     }
@@ -73,7 +79,7 @@ export function useRepositoryListing(filter: string, onImports: (imports: Record
       return fail(body?.error ?? { code: "internal_error", message: `Unexpected response (${response.status}).` });
     }
 
-    let pending: ImportableRepository[] = [];
+    let pending: PickerRepository[] = [];
     let timer: ReturnType<typeof setTimeout> | null = null;
     const flush = () => {
       timer = null;
@@ -119,7 +125,7 @@ export function useRepositoryListing(filter: string, onImports: (imports: Record
     if (timer) clearTimeout(timer);
     flush();
     if (!ended) fail({ code: "listing_interrupted", message: "The list of repositories was interrupted. Try again." });
-  }, [filter]);
+  }, [listingPath, filter, paramsKey]);
 
   useEffect(() => {
     const controller = new AbortController();
