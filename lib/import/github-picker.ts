@@ -20,7 +20,7 @@ export async function githubPickerClient(user: SessionUser): Promise<{ client: G
 }
 
 export function githubImportStatuses(user: SessionUser, repositories: readonly string[]): Promise<Record<string, RowImportStatus>> {
-  return importStatusesFor(user, repositories, GITHUB_IMPORT_TYPE);
+  return importStatusesFor(user, repositories, "github");
 }
 
 /** The lines of GET /import/github/repositories, in this order. */

@@ -96,6 +96,7 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, source, s
         name,
         userMapping: draft.options.userMapping,
         attachments: draft.options.attachments,
+        sourceOptions: draft.options.sourceOptions,
       });
       if (result.ok) {
         store.update(fullName, () => ({ busy: null, draft: null, error: null }));
@@ -144,7 +145,7 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, source, s
     }
   }
 
-  const progress = status ? progressText(status) : null;
+  const progress = status ? progressText(status, source.name) : null;
   const label = busy === "import" ? "Starting…" : statusLabel(status);
 
   return (
