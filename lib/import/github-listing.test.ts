@@ -3,7 +3,8 @@ import { GITHUB_ACCOUNTS, createGithubHandlers, createGithubState } from "@/mock
 import { createGitHubClient } from "@/lib/github";
 import { patchEnv } from "@/test/env";
 import { useMockServer } from "@/test/msw";
-import { listGithubRepositories, matchesGithubFilter, readGithubListing } from "./github-listing";
+import { matchesGithubRepository } from "./github-filter";
+import { readGithubListing, type GithubRepositoryRow } from "./github-listing";
 
 patchEnv({ GITHUB_API_URL: "https://api.github.com", GITHUB_URL: "https://github.com" });
 const state = createGithubState({ repositories: 250 });
@@ -14,6 +15,12 @@ beforeEach(() => {
 });
 
 const clientOf = (login: keyof typeof GITHUB_ACCOUNTS) => createGitHubClient({ token: GITHUB_ACCOUNTS[login].token });
+
+async function listingOf(login: keyof typeof GITHUB_ACCOUNTS): Promise<GithubRepositoryRow[]> {
+  const rows: GithubRepositoryRow[] = [];
+  await readGithubListing(clientOf(login), GITHUB_ACCOUNTS[login].id, (page) => void rows.push(...page));
+  return rows;
+}
 
 describe("the GitHub repository listing", () => {
   it("reads every page once, hands pages on in order and says how the user reaches each repository", async () => {
@@ -31,22 +38,31 @@ describe("the GitHub repository listing", () => {
     expect(listingRequests.map((url) => url.searchParams.get("page") ?? "1").sort()).toEqual(pages.map((_, index) => String(index + 1)).sort());
     expect(listingRequests[0]!.searchParams.get("affiliation")).toBe("owner,collaborator,organization_member");
 
-    const rows = await listGithubRepositories(clientOf("alice"), GITHUB_ACCOUNTS.alice.id, "DOTFILES");
-    expect(rows).toEqual([expect.objectContaining({ fullName: "alice/dotfiles", affiliation: "owned", id: 7003, isPrivate: false })]);
+    const rows = (await listingOf("alice")).filter((row) => matchesGithubRepository(row, "DOTFILES", {}));
+    expect(rows).toEqual([expect.objectContaining({ fullName: "alice/dotfiles", relation: "owned", id: 7003, uuid: "7003", workspace: "alice", isPrivate: false })]);
     expect(names).not.toContain("umbrella/research");
   });
 
-  it("tells collaborated repositories from organisation ones", async () => {
-    const rows = await listGithubRepositories(clientOf("carol"), GITHUB_ACCOUNTS.carol.id);
-    const byName = new Map(rows.map((row) => [row.fullName, row.affiliation]));
-    expect(byName.get("acme/rocket")).toBe("collaborated");
-    expect(byName.get("umbrella/research")).toBe("organization");
+  it("tells collaborated repositories from organisation ones, and shows each kind on its own", async () => {
+    const rows = await listingOf("carol");
+    expect(new Map(rows.map((row) => [row.fullName, row.relation]))).toEqual(
+      new Map([
+        ["acme/rocket", "collaborated"],
+        ["umbrella/research", "organization"],
+      ]),
+    );
+    const shown = (show: string) => rows.filter((row) => matchesGithubRepository(row, "", { show })).map((row) => row.fullName);
+    expect(shown("collaborated")).toEqual(["acme/rocket"]);
+    expect(shown("org:Umbrella")).toEqual(["umbrella/research"]);
+    expect(shown("org:acme")).toEqual([]);
+    expect(shown("owned")).toEqual([]);
   });
 
   it("filters by a case-insensitive part of owner/name", () => {
-    expect(matchesGithubFilter({ fullName: "acme/Rocket" }, " rock")).toBe(true);
-    expect(matchesGithubFilter({ fullName: "acme/Rocket" }, "me/ro")).toBe(true);
-    expect(matchesGithubFilter({ fullName: "acme/Rocket" }, "website")).toBe(false);
-    expect(matchesGithubFilter({ fullName: "acme/Rocket" }, "")).toBe(true);
+    const row = { fullName: "acme/Rocket", workspace: "acme", relation: "organization" as const };
+    expect(matchesGithubRepository(row, " rock", {})).toBe(true);
+    expect(matchesGithubRepository(row, "me/ro", { show: "org:acme" })).toBe(true);
+    expect(matchesGithubRepository(row, "website", {})).toBe(false);
+    expect(matchesGithubRepository(row, "", {})).toBe(true);
   });
 });

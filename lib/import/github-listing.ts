@@ -1,6 +1,7 @@
 import pLimit from "p-limit";
 import { z } from "zod";
 import type { GitHubClient } from "@/lib/github";
+import type { PickerRepository } from "./listing-stream";
 
 /**
  * The GitHub repositories a user can import: every repository `/user/repos` lists for the owner,
@@ -11,7 +12,8 @@ import type { GitHubClient } from "@/lib/github";
  * allows 30 requests a minute (a filter typed letter by letter exhausts it), costs a round-trip per
  * keystroke, and cannot express "repositories I collaborate on" (`user:`/`org:` qualifiers cover
  * owners only). The listing is read once and filtered where it is held (in the browser for the
- * picker, on the server for Import all); `npm run bench:picker -- --source github` prints both.
+ * picker, on the server for Import all: ./github-filter.ts); `npm run bench:picker -- --source github`
+ * prints both.
  */
 
 export const GITHUB_LISTING_QUERY = { affiliation: "owner,collaborator,organization_member", per_page: 100, sort: "full_name" } as const;
@@ -32,47 +34,29 @@ const repositorySchema = z.object({
   pushed_at: z.string().nullish(),
 });
 
-/** How the user reaches a repository: their own, one they collaborate on, or one of their organisations'. */
-export type GithubAffiliation = "owned" | "collaborated" | "organization";
-
-export type GithubRepositoryRow = {
-  /** GitHub's numeric repository id (what an import is started with). */
-  id: number;
-  fullName: string;
-  name: string;
-  owner: string;
-  affiliation: GithubAffiliation;
-  description: string;
-  isPrivate: boolean;
-  htmlUrl: string;
-  updatedAt: string | null;
-};
+/** A picker row of a GitHub repository, with GitHub's numeric id (what an import is started with). */
+export type GithubRepositoryRow = PickerRepository & { id: number; relation: NonNullable<PickerRepository["relation"]> };
 
 /** Who is asking: the token's GitHub user id (so a renamed login still counts as owner) and the ids of their organisations. */
 export type GithubViewer = { id: number; organizationIds: ReadonlySet<number> };
 
 export function toGithubRow(json: unknown, viewer: GithubViewer): GithubRepositoryRow {
   const repository = repositorySchema.parse(json);
-  const owner = repository.owner.login;
   // A repository of an organisation the user is not a member of reaches them as a collaborator.
-  const affiliation: GithubAffiliation = repository.owner.id === viewer.id ? "owned" : viewer.organizationIds.has(repository.owner.id) ? "organization" : "collaborated";
+  const relation = repository.owner.id === viewer.id ? "owned" : viewer.organizationIds.has(repository.owner.id) ? "organization" : "collaborated";
   return {
     id: repository.id,
+    uuid: String(repository.id),
     fullName: repository.full_name,
     name: repository.name,
-    owner,
-    affiliation,
+    slug: repository.name,
+    workspace: repository.owner.login,
+    relation,
     description: repository.description ?? "",
     isPrivate: repository.private,
     htmlUrl: repository.html_url,
-    updatedAt: repository.pushed_at ?? repository.updated_at ?? null,
+    updatedOn: repository.pushed_at ?? repository.updated_at ?? null,
   };
-}
-
-/** Whether a row matches the picker's name filter (case-insensitive, on "owner/name"). */
-export function matchesGithubFilter(row: Pick<GithubRepositoryRow, "fullName">, filter: string | undefined): boolean {
-  const needle = filter?.trim().toLowerCase();
-  return !needle || row.fullName.toLowerCase().includes(needle);
 }
 
 const organizationsSchema = z.array(z.object({ id: z.number().int() }));
@@ -119,13 +103,4 @@ export async function readGithubListing(
     count += answer.items.length;
   }
   return count;
-}
-
-/** Every repository the user can reach, matching the filter (for Import all). */
-export async function listGithubRepositories(client: GitHubClient, viewerId: number, filter?: string): Promise<GithubRepositoryRow[]> {
-  const rows: GithubRepositoryRow[] = [];
-  await readGithubListing(client, viewerId, (page) => {
-    rows.push(...page.filter((row) => matchesGithubFilter(row, filter)));
-  });
-  return rows;
 }

@@ -1,45 +1,84 @@
+import { z } from "zod";
 import type { SessionUser } from "@/lib/auth";
 import { githubClientForUser, type GithubAccess } from "@/lib/auth/github-credential";
 import { AppError } from "@/lib/errors";
 import type { GitHubClient } from "@/lib/github";
 import { getSettings } from "@/lib/settings";
+import { matchesGithubRepository } from "./github-filter";
 import { readGithubListing, type GithubRepositoryRow } from "./github-listing";
-import { importStatusesFor, type RowImportStatus } from "./status";
+import { resumeGithubImport, startGithubImportFromPicker } from "./github-picker-start";
+import type { ListingStreamEvent } from "./listing-stream";
+import type { PickerBackend } from "./picker";
+import { importStatusesFor } from "./status";
+import { ndjsonResponse } from "@/lib/json-routes/ndjson";
 
 /**
- * What the GitHub import page's routes and actions do once the session and input are validated.
- * Every call checks that GitHub imports are enabled and uses the user's own GitHub access.
+ * GitHub in the repository picker: the listing stream of /import/github/repositories and the
+ * picker backend its actions are made from. Every call checks that GitHub imports are enabled and
+ * acts with the user's own GitHub access.
  */
 
-export const GITHUB_IMPORT_TYPE = "github";
+export const githubRepositoryNameSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/, "must look like owner/repository");
+
+/** The switches of a GitHub import a row's Options may set; anything else is ignored. */
+export const GITHUB_OPTIONAL_STAGES = ["attachments_import", "collaborators_import", "single_endpoint_notes_import"] as const;
+export type GithubOptionalStages = Partial<Record<(typeof GITHUB_OPTIONAL_STAGES)[number], boolean>>;
+
+export function githubOptionalStages(options: Record<string, boolean> | undefined): GithubOptionalStages | undefined {
+  if (!options) return undefined;
+  return Object.fromEntries(GITHUB_OPTIONAL_STAGES.flatMap((name) => (typeof options[name] === "boolean" ? [[name, options[name]]] : [])));
+}
+
+export async function requireGithubImports(): Promise<void> {
+  if (!(await getSettings()).importSources.github) throw new AppError("import_source_disabled", "Importing from GitHub is disabled on this Ferry.");
+}
 
 /** The user's GitHub client, once an administrator's settings allow GitHub imports. */
 export async function githubPickerClient(user: SessionUser): Promise<{ client: GitHubClient; access: GithubAccess }> {
-  if (!(await getSettings()).importSources.github) throw new AppError("import_source_disabled", "Importing from GitHub is disabled on this Ferry.");
+  await requireGithubImports();
   return githubClientForUser(user.id);
 }
 
-export function githubImportStatuses(user: SessionUser, repositories: readonly string[]): Promise<Record<string, RowImportStatus>> {
-  return importStatusesFor(user, repositories, "github");
+/**
+ * The whole listing as the picker's stream, page by page with each page's import statuses; the
+ * organisations seen so far ride along as the listing's groups (the "show" select offers them).
+ */
+export function githubListingResponse(user: SessionUser, { client, access }: Awaited<ReturnType<typeof githubPickerClient>>, requestId: string): Response {
+  return ndjsonResponse<ListingStreamEvent>(
+    async (send) => {
+      const organizations = new Set<string>();
+      send({ type: "workspaces", workspaces: [] });
+      await readGithubListing(client, Number(access.githubUserId), async (repositories) => {
+        const imports = await githubPicker.statuses(user, repositories.map((repository) => repository.fullName));
+        const before = organizations.size;
+        for (const repository of repositories) if (repository.relation === "organization") organizations.add(repository.workspace);
+        if (organizations.size !== before) send({ type: "workspaces", workspaces: [...organizations].sort() });
+        send({ type: "repositories", workspace: "", repositories: repositories.map(({ id: _id, ...row }) => row), imports });
+      });
+      send({ type: "end", cursor: null });
+    },
+    { requestId, context: "github repositories", event: (error) => ({ type: "error", error }) },
+  );
 }
 
-/** The lines of GET /import/github/repositories, in this order. */
-export type GithubListingEvent =
-  | { type: "account"; login: string | null; kind: GithubAccess["kind"] }
-  | { type: "repositories"; repositories: GithubRepositoryRow[]; imports: Record<string, RowImportStatus> }
-  | { type: "end"; total: number }
-  | { type: "error"; error: { code: string; message: string } };
-
-/** Streams the whole listing page by page, each page with the import status of its repositories. */
-export async function streamGithubListing(
-  user: SessionUser,
-  { client, access }: Awaited<ReturnType<typeof githubPickerClient>>,
-  send: (event: GithubListingEvent) => void,
-): Promise<void> {
-  send({ type: "account", login: access.login, kind: access.kind });
-  const total = await readGithubListing(client, Number(access.githubUserId), async (repositories) => {
-    const imports = await githubImportStatuses(user, repositories.map((repository) => repository.fullName));
-    send({ type: "repositories", repositories, imports });
-  });
-  send({ type: "end", total });
-}
+export const githubPicker: PickerBackend<GithubRepositoryRow> = {
+  source: "github",
+  reconnectCode: "github_unauthorized",
+  async listAll(user, filter, params) {
+    const { client, access } = await githubPickerClient(user);
+    const repositories: GithubRepositoryRow[] = [];
+    await readGithubListing(client, Number(access.githubUserId), (page) => {
+      repositories.push(...page.filter((repository) => matchesGithubRepository(repository, filter ?? "", params)));
+    });
+    return { repositories, problems: [] };
+  },
+  async start(user, input) {
+    await requireGithubImports();
+    return startGithubImportFromPicker(user, { ...input, optionalStages: githubOptionalStages(input.sourceOptions), repoId: input.sourceRepository?.id });
+  },
+  resume: resumeGithubImport,
+  statuses: (user, repositories) => importStatusesFor(user, repositories, "github"),
+};
