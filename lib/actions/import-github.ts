@@ -11,3 +11,4 @@ export const cancelRepositoryImport = github.cancelRepositoryImport;
 export const importStatuses = github.importStatuses;
 export const previewImportAllRepositories = github.previewImportAllRepositories;
 export const importAllRepositories = github.importAllRepositories;
+export const checkImportTarget = github.checkImportTarget;

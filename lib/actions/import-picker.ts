@@ -8,6 +8,7 @@ import { repositoryFullNameSchema } from "@/lib/import/start";
 const bitbucketCloud = pickerActions(bitbucketCloudPicker, repositoryFullNameSchema);
 
 export const importRepository = bitbucketCloud.importRepository;
+export const checkImportTarget = bitbucketCloud.checkImportTarget;
 export const cancelRepositoryImport = bitbucketCloud.cancelRepositoryImport;
 export const importStatuses = bitbucketCloud.importStatuses;
 export const previewImportAllRepositories = bitbucketCloud.previewImportAllRepositories;

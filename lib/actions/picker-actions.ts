@@ -102,7 +102,12 @@ export function pickerActions<Repository extends PickerSourceRepository>(
     async (input, { user }) => picker.importAll(user, input),
   );
 
-  return { importRepository, cancelRepositoryImport, importStatuses, previewImportAllRepositories, importAllRepositories };
+  /** What Import would do with a row's target, asked as the user types (debounced). */
+  const checkImportTarget = userAction(`check ${source} import target`, z.object({ repository: repositorySchema, ...targetFields }), async (input, { user }) =>
+    picker.previewTarget(user, input),
+  );
+
+  return { importRepository, checkImportTarget, cancelRepositoryImport, importStatuses, previewImportAllRepositories, importAllRepositories };
 }
 
 /** What a source's picker actions are, for the client side's source descriptor. */

@@ -3,8 +3,8 @@ import type { SessionUser } from "@/lib/auth";
 import { db } from "@/lib/db";
 import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { AppError, isAppError, newRequestId, toPublicError } from "@/lib/errors";
-import { namespacePathProblem, projectPathProblem, toValidPath } from "@/lib/namespaces/paths";
-import { personalNamespace } from "@/lib/namespaces/targets";
+import { namespacePathProblem, projectPathFromName, projectPathProblem, toValidPath } from "@/lib/namespaces/paths";
+import { personalNamespace, resolveImportTarget } from "@/lib/namespaces/targets";
 import type { UserMapping } from "@/lib/settings";
 import pLimit from "p-limit";
 import type { BitbucketRepository } from "@/lib/bitbucket";
@@ -73,7 +73,7 @@ export function targetProblem(target: PickerTarget): string | null {
   }
   if (target.name === undefined || target.name === null) return null;
   const name = target.name.trim();
-  return name === "" ? "Project path can't be blank." : projectPathProblem(name);
+  return name === "" ? "Project path can't be blank." : projectPathProblem(projectPathFromName(name));
 }
 
 function requireValidTarget(target: PickerTarget): void {
@@ -118,6 +118,27 @@ export type ImportAllResult = {
   problems: WorkspaceProblem[];
 };
 
+export type TargetPreview = {
+  /** Where the project would land; null when the target is invalid. */
+  fullPath: string | null;
+  /** What happens to the namespace: the personal one, an existing group, a group created, or the personal one instead of a namespace the user cannot import into. */
+  namespace: "personal" | "existing" | "new" | "fallback" | null;
+  warning: string | null;
+  /** Why Import would fail (an invalid target, a taken project path). */
+  problem: string | null;
+  /** A free project path like the one asked for, when that one is taken. */
+  suggestion: string | null;
+  /** A failed or cancelled import of this repository is there: Import continues it. */
+  resumes: boolean;
+};
+
+/** Carries a preview out of its transaction, which is thereby rolled back. */
+class PreviewReady extends Error {
+  constructor(readonly preview: TargetPreview) {
+    super("target preview");
+  }
+}
+
 /** The picker's operations for one source. */
 export function pickerFor<Repository extends PickerSourceRepository>(backend: PickerBackend<Repository>) {
   /**
@@ -135,7 +156,7 @@ export function pickerFor<Repository extends PickerSourceRepository>(backend: Pi
     const namespace = input.targetNamespace?.trim() || (await personalNamespace(db, user)).fullPath;
     const previous = await db.project.findFirst({
       where: {
-        fullPath: sameTextIgnoringCase(`${namespace}/${name}`),
+        fullPath: sameTextIgnoringCase(`${namespace}/${projectPathFromName(name)}`),
         import: { source: backend.source, sourceRepository: sameTextIgnoringCase(input.repository), status: { in: ["failed", "canceled"] } },
       },
       select: { id: true, import: { select: { id: true } } },
@@ -237,7 +258,58 @@ export function pickerFor<Repository extends PickerSourceRepository>(backend: Pi
     };
   }
 
-  return { importFromPicker, previewImportAll, importAll, statuses: backend.statuses };
+  /**
+   * What Import would do with a row's target, decided by the same code the import runs
+   * (resolveImportTarget, in a transaction that is always rolled back): where the project lands,
+   * whether a group is created or the namespace falls back to the personal one, and whether the
+   * project path is taken (with a free one to suggest).
+   */
+  async function previewTarget(user: SessionUser, input: PickerTarget & { repository: string }): Promise<TargetPreview> {
+    const problem = targetProblem(input);
+    if (problem) return { fullPath: null, namespace: null, warning: null, problem, suggestion: null, resumes: false };
+    const slug = input.repository.split("/").at(-1) ?? input.repository;
+    const path = projectPathFromName(input.name?.trim() || toValidPath(slug, "project"));
+    try {
+      await db.$transaction(async (tx) => {
+        const target = await resolveImportTarget(tx, user, input.targetNamespace, "fallback");
+        const pathTaken = async (candidate: string) => {
+          const fullPath = `${target.namespace.fullPath}/${candidate}`;
+          const [project, namespace] = await Promise.all([
+            tx.project.findFirst({ where: { fullPath: sameTextIgnoringCase(fullPath) }, select: { id: true, import: { select: { source: true, sourceRepository: true, status: true } } } }),
+            tx.namespace.findFirst({ where: { fullPath: sameTextIgnoringCase(fullPath) }, select: { id: true } }),
+          ]);
+          return { fullPath, project, taken: Boolean(project || namespace) };
+        };
+        const asked = await pathTaken(path);
+        const imported = asked.project?.import;
+        const resumes = Boolean(
+          imported && imported.source === backend.source && imported.sourceRepository.toLowerCase() === input.repository.toLowerCase() && (imported.status === "failed" || imported.status === "canceled"),
+        );
+        let suggestion: string | null = null;
+        if (asked.taken && !resumes) {
+          for (let n = 2; n <= 50 && !suggestion; n++) {
+            const candidate = `${path.replace(/-\d+$/, "")}-${n}`;
+            if (!(await pathTaken(candidate)).taken) suggestion = candidate;
+          }
+        }
+        throw new PreviewReady({
+          fullPath: asked.fullPath,
+          namespace: target.warning ? "fallback" : target.namespace.kind === "user" ? "personal" : target.created ? "new" : "existing",
+          warning: target.warning ? `You cannot import into ${input.targetNamespace?.trim()}: the project will go to your personal namespace ${target.namespace.fullPath}.` : null,
+          problem: asked.taken && !resumes ? `A project already exists at ${asked.fullPath}. Choose another name.` : null,
+          suggestion,
+          resumes,
+        });
+      });
+    } catch (error) {
+      if (error instanceof PreviewReady) return error.preview;
+      if (isAppError(error) && error.code === "invalid_namespace") return { fullPath: null, namespace: null, warning: null, problem: error.message, suggestion: null, resumes: false };
+      throw error;
+    }
+    throw new Error("unreachable: the preview transaction always ends with its answer");
+  }
+
+  return { importFromPicker, previewImportAll, importAll, previewTarget, statuses: backend.statuses };
 }
 
 export const { importFromPicker, previewImportAll, importAll } = pickerFor(bitbucketCloudPicker);

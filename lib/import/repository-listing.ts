@@ -43,6 +43,18 @@ export function decodeCursor(value: string): Cursor {
   }
 }
 
+/**
+ * A filter as typed on the import page: "ledger" matches names and slugs in every workspace;
+ * "acme/" narrows to the workspace acme, and "acme/ledger" to the matches in it (what the list
+ * shows is "workspace/slug", so typing what it shows finds it).
+ */
+export function parseRepositoryFilter(filter: string | undefined): { workspace: string | null; text: string } {
+  const trimmed = filter?.trim() ?? "";
+  const slash = trimmed.indexOf("/");
+  if (slash < 0) return { workspace: null, text: trimmed };
+  return { workspace: trimmed.slice(0, slash).trim().toLowerCase(), text: trimmed.slice(slash + 1).trim() };
+}
+
 /** Workspaces listed at once: one request each, so this bounds the wait, not the number of requests. */
 const WORKSPACE_CONCURRENCY = 16;
 
@@ -122,7 +134,12 @@ export async function startListingStep(client: BitbucketClient, options: { filte
     }
     steps = workspaces.map((workspace) => ({ workspace, next: null }));
   }
-  const filter = options.filter?.trim() || undefined;
+  const { workspace: onlyWorkspace, text } = parseRepositoryFilter(options.filter);
+  const filter = text || undefined;
+  if (onlyWorkspace !== null && !options.cursor) {
+    workspaces = workspaces.filter((workspace) => workspace.toLowerCase() === onlyWorkspace);
+    steps = steps.filter((step) => step.workspace.toLowerCase() === onlyWorkspace);
+  }
 
   return {
     workspaces,

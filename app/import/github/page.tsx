@@ -3,6 +3,7 @@ import { Suspense } from "react";
 import { GithubPicker } from "@/components/import/github/source";
 import { GithubTokenForm } from "@/components/import/github/token-form";
 import { RepositoryTableSkeleton } from "@/components/import/picker/repository-table-skeleton";
+import type { PickerDefaults } from "@/components/import/picker/source";
 import { DisconnectButton, IdentityLinkButton } from "@/components/profile/account/account-controls";
 import { Notice } from "@/components/ui/forms";
 import { requireUser, type SessionUser } from "@/lib/auth";
@@ -61,7 +62,7 @@ export default async function ImportGithubPage() {
             {access.kind === "token" && <DisconnectButton provider="github" identityId={access.accountId} nickname={access.login ?? "account"} label="Remove token" />}
           </div>
           <Suspense fallback={<RepositoryTableSkeleton />}>
-            <Picker user={user} oauth={oauth} />
+            <Picker user={user} oauth={oauth} defaults={{ userMapping: settings.defaultUserMapping }} />
           </Suspense>
         </>
       )}
@@ -69,7 +70,7 @@ export default async function ImportGithubPage() {
   );
 }
 
-async function Picker({ user, oauth }: { user: SessionUser; oauth: boolean }) {
+async function Picker({ user, oauth, defaults }: { user: SessionUser; oauth: boolean; defaults: PickerDefaults }) {
   const namespaces = await listImportableNamespaces(user);
-  return <GithubPicker oauth={oauth} personalNamespace={namespaces[0]!.fullPath} namespaces={namespaces} />;
+  return <GithubPicker oauth={oauth} personalNamespace={namespaces[0]!.fullPath} namespaces={namespaces} defaults={defaults} />;
 }

@@ -4,6 +4,7 @@ import { ImportAttachments } from "@/components/archive/import-attachments";
 import { MappingSummary } from "@/components/import/bitbucket/mapping-summary";
 import type { PickerRepository } from "@/lib/import/listing-stream";
 import type { RowImportOptions } from "@/components/import/picker/row-store";
+import type { PickerDefaults } from "@/components/import/picker/source";
 import { UserMappingSelect } from "@/components/import/picker/user-mapping-select";
 
 /**
@@ -17,13 +18,14 @@ export type RowOptionsProps = {
   repository: PickerRepository;
   value: RowImportOptions;
   onChange: (value: RowImportOptions) => void;
+  defaults: PickerDefaults;
 };
 
-export function RowOptions({ repository, value, onChange }: RowOptionsProps) {
+export function RowOptions({ repository, value, onChange, defaults }: RowOptionsProps) {
   const id = `user-mapping-${repository.uuid.replace(/[^A-Za-z0-9]/g, "")}`;
   return (
     <div className="flex flex-wrap items-start gap-6 text-sm" data-testid="row-options">
-      <UserMappingSelect id={id} sourceName="Bitbucket" value={value} onChange={onChange} />
+      <UserMappingSelect id={id} sourceName="Bitbucket" value={value} onChange={onChange} defaults={defaults} />
       <div className="flex flex-col gap-1">
         <span className="text-xs font-medium tracking-wide text-slate-500 uppercase">Workspace members in Ferry</span>
         <MappingSummary workspace={repository.fullName.split("/")[0]!} />

@@ -2,7 +2,7 @@
 
 import { signIn } from "next-auth/react";
 import { RepositoryTable } from "@/components/import/picker/repository-table";
-import type { PickerSource } from "@/components/import/picker/source";
+import type { PickerDefaults, PickerSource } from "@/components/import/picker/source";
 import * as actions from "@/lib/actions/import-picker";
 import type { ImportableNamespace } from "@/lib/namespaces/importable";
 import { RowOptions } from "./row-options";
@@ -13,7 +13,7 @@ export const bitbucketCloudSource: PickerSource = {
   name: "Bitbucket",
   listingPath: "/import/bitbucket/repositories",
   groupNoun: { singular: "workspace", plural: "workspaces" },
-  filterLabel: "Filter by name",
+  filterLabel: "Filter by name, or workspace/name",
   rowFacts: (repository) => (
     <>
       {repository.isPrivate && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">Private</span>}
@@ -29,6 +29,6 @@ export const bitbucketCloudSource: PickerSource = {
   },
 };
 
-export function BitbucketCloudPicker(props: { personalNamespace: string; namespaces: ImportableNamespace[] }) {
+export function BitbucketCloudPicker(props: { personalNamespace: string; namespaces: ImportableNamespace[]; defaults: PickerDefaults }) {
   return <RepositoryTable source={bitbucketCloudSource} {...props} />;
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import type { RowImportOptions } from "@/components/import/picker/row-store";
+import type { PickerDefaults } from "@/components/import/picker/source";
 import { UserMappingSelect } from "@/components/import/picker/user-mapping-select";
 import type { PickerRepository } from "@/lib/import/listing-stream";
 import { MappingSummary } from "./mapping-summary";
@@ -13,11 +14,21 @@ const STAGES = [
 ] as const;
 
 /** The expandable "Options" area of a GitHub row: user mapping, who maps, and the optional stages. */
-export function RowOptions({ repository, value, onChange }: { repository: PickerRepository; value: RowImportOptions; onChange: (value: RowImportOptions) => void }) {
+export function RowOptions({
+  repository,
+  value,
+  onChange,
+  defaults,
+}: {
+  repository: PickerRepository;
+  value: RowImportOptions;
+  onChange: (value: RowImportOptions) => void;
+  defaults: PickerDefaults;
+}) {
   const id = `github-options-${repository.uuid}`;
   return (
     <div className="flex flex-wrap items-start gap-6 text-sm" data-testid="row-options">
-      <UserMappingSelect id={`${id}-mapping`} sourceName="GitHub" value={value} onChange={onChange} />
+      <UserMappingSelect id={`${id}-mapping`} sourceName="GitHub" value={value} onChange={onChange} defaults={defaults} />
       <div className="flex flex-col gap-1">
         <span className="text-xs font-medium tracking-wide text-slate-500 uppercase">Collaborators and contributors in Ferry</span>
         <MappingSummary repository={repository.fullName} />

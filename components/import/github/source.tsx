@@ -2,7 +2,7 @@
 
 import { signIn } from "next-auth/react";
 import { RepositoryTable } from "@/components/import/picker/repository-table";
-import type { PickerSource } from "@/components/import/picker/source";
+import type { PickerDefaults, PickerSource } from "@/components/import/picker/source";
 import * as actions from "@/lib/actions/import-github";
 import { matchesGithubRepository } from "@/lib/import/github-filter";
 import type { ImportableNamespace } from "@/lib/namespaces/importable";
@@ -42,6 +42,6 @@ function githubSource(oauth: boolean): PickerSource {
   };
 }
 
-export function GithubPicker({ oauth, ...props }: { oauth: boolean; personalNamespace: string; namespaces: ImportableNamespace[] }) {
+export function GithubPicker({ oauth, ...props }: { oauth: boolean; personalNamespace: string; namespaces: ImportableNamespace[]; defaults: PickerDefaults }) {
   return <RepositoryTable source={githubSource(oauth)} {...props} />;
 }

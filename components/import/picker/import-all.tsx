@@ -1,6 +1,6 @@
 "use client";
 
-import { useRef, useState } from "react";
+import { useRef, useState, type KeyboardEvent } from "react";
 import type { PickerActions } from "@/lib/actions/picker-actions";
 import type { ImportAllPreview, ImportAllResult } from "@/lib/import/picker";
 import type { RowStore } from "./row-store";
@@ -78,6 +78,22 @@ export function ImportAll({
     }
   }
 
+  /** Tab and Shift+Tab cycle through the dialog's controls instead of leaving it for the browser's. */
+  function trapFocus(event: KeyboardEvent<HTMLDialogElement>) {
+    if (event.key !== "Tab") return;
+    const focusable = [...event.currentTarget.querySelectorAll<HTMLElement>("button, a[href], input, select, textarea")].filter((element) => !element.hasAttribute("disabled"));
+    const first = focusable[0];
+    const last = focusable.at(-1);
+    if (!first || !last) return;
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  }
+
   const busy = phase.kind === "counting" || phase.kind === "starting";
   const summary = batch?.summary;
   return (
@@ -134,6 +150,7 @@ export function ImportAll({
           event.preventDefault();
           close();
         }}
+        onKeyDown={trapFocus}
         aria-labelledby="import-all-title"
         className="m-auto max-w-md rounded-lg border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
         data-testid="import-all-dialog"
@@ -145,7 +162,11 @@ export function ImportAll({
             </h2>
             <p className="mt-2 text-sm text-slate-700">
               {phase.preview.count === 0
-                ? `Every repository${filter ? ` matching “${filter}”` : ""} has been imported already.`
+                ? phase.preview.alreadyImported === 0
+                  ? filter
+                    ? `No repository matches “${filter}”.`
+                    : "There is no repository to import."
+                  : `Every repository${filter ? ` matching “${filter}”` : ""} has been imported already.`
                 : `Every repository${filter ? ` matching “${filter}”` : ""} that has not been imported yet, on all pages (not only those loaded), goes to the namespace set on its row, or to ${personalNamespace}.`}
             </p>
             {phase.preview.alreadyImported > 0 && (

@@ -9,7 +9,7 @@ import { ImportAll } from "./import-all";
 import { ROW_GRID, RepositoryRow } from "./repository-row";
 import { RepositoryTableSkeleton } from "./repository-table-skeleton";
 import { RowStore, type StatusTransition } from "./row-store";
-import type { PickerSource } from "./source";
+import type { PickerDefaults, PickerSource } from "./source";
 import { StatusPoller, type BatchState } from "./status-poller";
 import { formatCount, statusLabel } from "./status-text";
 import { useDebouncedValue } from "./use-debounced-value";
@@ -21,7 +21,17 @@ const NO_PARAMS: Record<string, string> = {};
 const OVERSCAN = 8;
 
 /** The import picker of one source (see ./source.ts for how a source plugs in). */
-export function RepositoryTable({ source, personalNamespace, namespaces }: { source: PickerSource; personalNamespace: string; namespaces: ImportableNamespace[] }) {
+export function RepositoryTable({
+  source,
+  personalNamespace,
+  namespaces,
+  defaults,
+}: {
+  source: PickerSource;
+  personalNamespace: string;
+  namespaces: ImportableNamespace[];
+  defaults: PickerDefaults;
+}) {
   const pathname = usePathname();
   const searchParams = useSearchParams();
   const urlFilter = searchParams.get("filter") ?? "";
@@ -52,7 +62,7 @@ export function RepositoryTable({ source, personalNamespace, namespaces }: { sou
   const [filterParams, setFilterParams] = useState<Record<string, string>>({});
   const matches = source.filtersLocally;
   const listing = useRepositoryListing(source.listingPath, matches ? "" : urlFilter, matches ? NO_PARAMS : filterParams, onImports);
-  const { workspaces, problems, cursor, loading, initial, error, loadMore, retry } = listing;
+  const { workspaces, problems, cursor, loading, initial, stale, error, loadMore, retry } = listing;
   // A source that filters in the browser filters what has arrived, as the filter changes.
   const localFilter = matches ? debouncedFilter : urlFilter;
   const repositories = useMemo(
@@ -65,7 +75,6 @@ export function RepositoryTable({ source, personalNamespace, namespaces }: { sou
 
   const announcement = useAnnouncements(store);
 
-  const importable = useMemo(() => new Set(namespaces.map((namespace) => namespace.fullPath.toLowerCase())), [namespaces]);
   const listRef = useRef<HTMLDivElement>(null);
   const [scrollMargin, setScrollMargin] = useState(0);
   // Where the list starts on the page moves when notices above it come and go.
@@ -90,13 +99,16 @@ export function RepositoryTable({ source, personalNamespace, namespaces }: { sou
     if (cursor && !loading && !error && lastIndex >= repositories.length - OVERSCAN * 2) loadMore();
   }, [cursor, loading, error, lastIndex, repositories.length, loadMore]);
 
+  // Counts what the list holds: the groups its rows come from, not every group the user belongs to.
   const summary = useMemo(() => {
-    if (initial) return "";
-    const parts = [`${formatCount(repositories.length, "repository", "repositories")} from ${formatCount(workspaces.length, source.groupNoun.singular, source.groupNoun.plural)}`];
+    if (initial || error) return "";
+    if (stale) return "loading…";
+    const groups = new Set(repositories.map((repository) => repository.workspace)).size;
+    const parts = repositories.length > 0 ? [`${formatCount(repositories.length, "repository", "repositories")} from ${formatCount(groups, source.groupNoun.singular, source.groupNoun.plural)}`] : [];
     if (loading) parts.push("loading…");
     else if (cursor) parts.push("more to load");
     return parts.join(", ");
-  }, [initial, repositories.length, workspaces.length, loading, cursor, source.groupNoun]);
+  }, [initial, error, stale, repositories, loading, cursor, source.groupNoun]);
 
   return (
     <div className="mt-6">
@@ -149,9 +161,16 @@ export function RepositoryTable({ source, personalNamespace, namespaces }: { sou
           {localFilter ? `No repositories match “${localFilter}”.` : matches && Object.values(filterParams).some(Boolean) ? "No repositories match these filters." : `No repositories found in your ${source.name} ${source.groupNoun.plural}.`}
         </p>
       ) : repositories.length > 0 ? (
-        <div role="table" aria-label={`${source.name} repositories`} aria-rowcount={repositories.length + 1} className="mt-4 rounded-lg border border-slate-200 bg-white shadow-sm" data-testid="repository-table">
+        <div
+          role="table"
+          aria-label={`${source.name} repositories`}
+          aria-rowcount={repositories.length + 1}
+          aria-busy={stale || undefined}
+          className={`mt-4 rounded-lg border border-slate-200 bg-white shadow-sm transition-opacity ${stale ? "opacity-60" : ""}`}
+          data-testid="repository-table"
+        >
           <div role="rowgroup">
-            <div role="row" aria-rowindex={1} className={`${ROW_GRID} rounded-t-lg bg-slate-50 px-4 py-2 text-xs font-medium tracking-wide text-slate-500 uppercase`}>
+            <div role="row" aria-rowindex={1} className={`${ROW_GRID} max-sm:sr-only rounded-t-lg bg-slate-50 px-4 py-2 text-xs font-medium tracking-wide text-slate-500 uppercase`}>
               <div role="columnheader">From {source.name}</div>
               <div role="columnheader">To</div>
               <div role="columnheader">Status</div>
@@ -166,9 +185,9 @@ export function RepositoryTable({ source, personalNamespace, namespaces }: { sou
                 key={item.key}
                 repository={repositories[item.index]!}
                 source={source}
+                defaults={defaults}
                 store={store}
                 personalNamespace={personalNamespace}
-                importable={importable}
                 datalistId="import-target-namespaces"
                 index={item.index}
                 measureRef={virtualizer.measureElement}
@@ -220,6 +239,18 @@ function capitalized(text: string): string {
 
 function ListingErrorMessage({ source, error, onRetry }: { source: PickerSource; error: ApiError; onRetry: () => void }) {
   const reconnect = source.connection.codes.has(error.code);
+  // Never connected is not a failure: an invitation to connect, not a red alert to reconnect.
+  const firstConnection = error.code === source.connection.notConnectedCode;
+  if (firstConnection) {
+    return (
+      <div role="status" data-testid="listing-error" className="mt-4 flex flex-wrap items-center justify-between gap-3 rounded-md border border-brand-100 bg-brand-50 px-4 py-3 text-sm text-slate-800">
+        <span>{error.message}</span>
+        <button type="button" onClick={source.connection.connect} className="rounded-md bg-brand-600 px-3 py-1.5 font-medium text-white hover:bg-brand-700">
+          Connect {source.name}
+        </button>
+      </div>
+    );
+  }
   return (
     <div role="alert" data-testid="listing-error" className="mt-4 flex flex-wrap items-center justify-between gap-3 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
       <span>{error.message}</span>

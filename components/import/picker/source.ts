@@ -1,7 +1,11 @@
 import type { ComponentType, ReactNode } from "react";
 import type { PickerActions } from "@/lib/actions/picker-actions";
 import type { PickerRepository } from "@/lib/import/listing-stream";
+import type { UserMapping } from "@/lib/settings";
 import type { RowImportOptions } from "./row-store";
+
+/** The instance's defaults for what a row leaves unset (Admin → Settings), so the row can say what they are. */
+export type PickerDefaults = { userMapping: UserMapping };
 
 /**
  * A source of the import picker. The picker's components (this folder) are the same for every
@@ -41,7 +45,7 @@ export type PickerSource = {
   /** Small facts shown under a row's name (a "Private" badge, the display name…). */
   rowFacts?: (repository: PickerRepository) => ReactNode;
   /** The row's expandable Options area (per-import settings sent with Import); none when absent. */
-  RowOptions?: ComponentType<{ repository: PickerRepository; value: RowImportOptions; onChange: (value: RowImportOptions) => void }>;
+  RowOptions?: ComponentType<{ repository: PickerRepository; value: RowImportOptions; onChange: (value: RowImportOptions) => void; defaults: PickerDefaults }>;
   actions: PickerActions;
   /** Connecting the source when the listing answers with one of `codes`; `notConnectedCode` means it was never connected. */
   connection: { codes: ReadonlySet<string>; notConnectedCode: string; connect: () => void };

@@ -14,10 +14,30 @@ export type ListingState = {
   loading: boolean;
   /** Nothing has arrived yet for this filter. */
   initial: boolean;
+  /** The rows shown are those of the previous filter, kept on screen until the new filter's first rows arrive. */
+  stale: boolean;
   error: ApiError | null;
 };
 
-const INITIAL: ListingState = { repositories: [], workspaces: [], problems: [], cursor: null, loading: true, initial: true, error: null };
+const INITIAL: ListingState = { repositories: [], workspaces: [], problems: [], cursor: null, loading: true, initial: true, stale: false, error: null };
+
+/** The list's one order, whatever order pages arrive in: by workspace (or organization…), then by slug. */
+export function compareRepositories(a: PickerRepository, b: PickerRepository): number {
+  return a.workspace.localeCompare(b.workspace, "en", { sensitivity: "base" }) || a.slug.localeCompare(b.slug, "en", { sensitivity: "base" }) || a.fullName.localeCompare(b.fullName);
+}
+
+/** Merges sorted arrays in linear time (a page of rows into thousands already shown). */
+function mergeSorted(current: PickerRepository[], added: PickerRepository[]): PickerRepository[] {
+  const incoming = [...added].sort(compareRepositories);
+  if (current.length === 0) return incoming;
+  const merged: PickerRepository[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < current.length && j < incoming.length) merged.push(compareRepositories(current[i]!, incoming[j]!) <= 0 ? current[i++]! : incoming[j++]!);
+  while (i < current.length) merged.push(current[i++]!);
+  while (j < incoming.length) merged.push(incoming[j++]!);
+  return merged;
+}
 
 /** Rows arriving within this window are rendered together, so a fast stream does not re-render per chunk. */
 const FLUSH_MS = 60;
@@ -65,7 +85,7 @@ export function useRepositoryListing(
     if (filter) query.set("filter", filter);
     if (cursor) query.set("cursor", cursor);
     const fail = (error: ApiError) => {
-      if (!signal.aborted) setState((current) => ({ ...current, loading: false, initial: false, error }));
+      if (!signal.aborted) setState((current) => ({ ...current, ...(current.stale ? { repositories: [], stale: false } : {}), loading: false, initial: false, error }));
     };
 
     let response: Response;
@@ -86,7 +106,7 @@ export function useRepositoryListing(
       if (pending.length === 0 || signal.aborted) return;
       const rows = pending;
       pending = [];
-      setState((current) => ({ ...current, initial: false, repositories: [...current.repositories, ...rows] }));
+      setState((current) => ({ ...current, initial: false, stale: false, repositories: mergeSorted(current.stale ? [] : current.repositories, rows) }));
     };
     let ended = false;
     try {
@@ -101,7 +121,7 @@ export function useRepositoryListing(
             onImportsRef.current(event.imports);
             pending.push(...event.repositories);
             // The first rows go out at once; later ones are gathered briefly.
-            if (stateRef.current.initial && stateRef.current.repositories.length === 0 && !timer) flush();
+            if ((stateRef.current.initial || stateRef.current.stale) && !timer) flush();
             else timer ??= setTimeout(flush, FLUSH_MS);
             break;
           case "problem":
@@ -115,7 +135,7 @@ export function useRepositoryListing(
             ended = true;
             if (timer) clearTimeout(timer);
             flush();
-            setState((current) => ({ ...current, cursor: event.cursor, loading: false, initial: false }));
+            setState((current) => ({ ...current, ...(current.stale ? { repositories: [], stale: false } : {}), cursor: event.cursor, loading: false, initial: false }));
             break;
         }
       }
@@ -131,7 +151,8 @@ export function useRepositoryListing(
     const controller = new AbortController();
     abortRef.current?.abort();
     abortRef.current = controller;
-    setState(INITIAL);
+    // Rows already shown stay (dimmed) while the new filter loads, instead of turning back into skeletons.
+    setState((current) => (current.repositories.length > 0 && !current.stale ? { ...INITIAL, repositories: current.repositories, initial: false, stale: true } : { ...INITIAL, repositories: current.stale ? current.repositories : [], initial: !current.stale, stale: current.stale }));
     void readStep(null, controller.signal);
     return () => controller.abort();
   }, [readStep, attempt]);
