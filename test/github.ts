@@ -1,0 +1,104 @@
+/**
+ * Fixtures for tests that run GitHub imports: the GitHub sandbox as a real server (git included)
+ * with Ferry pointed at it, Ferry users linked to sandbox accounts, and the showcase imported once
+ * per test file.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
+import type { SessionUser } from "@/lib/auth";
+import { encryptSecret } from "@/lib/crypto";
+import { db } from "@/lib/db";
+import { scaleGitHubWaitsForTests } from "@/lib/github";
+import { startGitHubImport, type StartGitHubImportInput } from "@/lib/import/github-start";
+import { startImportWorkers } from "@/lib/import/workers";
+import { stopJobs } from "@/lib/jobs";
+import { GITHUB_ACCOUNTS, startGithubServer, type GithubLogin, type GithubServer } from "@/mocks/github";
+import { resetDatabase } from "./db";
+import { patchEnv } from "./env";
+import { waitForImport } from "./import";
+
+export type GithubSandbox = GithubServer;
+
+/** The showcase's GitHub repository id. */
+export const SHOWCASE_REPO_ID = 7001;
+
+/**
+ * The GitHub sandbox as a real server, Ferry pointed at it (GITHUB_URL, GITHUB_API_URL) with a
+ * DATA_DIR of the file's own, and GitHub's waits (retry-after, backoff) shrunk to milliseconds.
+ */
+export async function startGithubTestSandbox(env: Record<string, string> = {}): Promise<{ sandbox: GithubSandbox; stop(): Promise<void> }> {
+  const sandbox = await startGithubServer({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), "ferry-github-sandbox-")) });
+  const restoreEnv = patchEnv({
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), "ferry-data-")),
+    GITHUB_URL: sandbox.url,
+    GITHUB_API_URL: sandbox.url,
+    ALLOWED_HOSTS: `127.0.0.1:${sandbox.port}`,
+    ...env,
+  });
+  const restoreWaits = scaleGitHubWaitsForTests(5);
+  return {
+    sandbox,
+    stop: async () => {
+      restoreWaits();
+      await sandbox.close();
+      restoreEnv();
+    },
+  };
+}
+
+/** A Ferry user who linked the sandbox's GitHub account `login` (by its numeric id, with its token). */
+export async function createGithubLinkedUser(login: GithubLogin, options: { admin?: boolean } = {}): Promise<SessionUser> {
+  const account = GITHUB_ACCOUNTS[login];
+  const user = await db.user.create({ data: { username: login, name: login, isAdmin: options.admin ?? false } });
+  await db.namespace.create({ data: { kind: "user", name: login, path: login, fullPath: login, ownerId: user.id } });
+  await db.account.create({
+    data: {
+      userId: user.id,
+      type: "oauth",
+      provider: "github",
+      providerAccountId: String(account.id),
+      nickname: login,
+      access_token: account.token ? encryptSecret(account.token) : null,
+    },
+  });
+  return { id: user.id, username: login, name: login, email: null, image: null, isAdmin: options.admin ?? false };
+}
+
+export type GithubShowcaseImport = { alice: SessionUser; linked: Partial<Record<GithubLogin, SessionUser>>; importId: number; projectId: number; projectPath: string };
+
+/** A fresh database and sandbox state, then alice (linked) imports acme/rocket; `link` names other linked accounts. */
+export async function importGithubShowcaseOnce(sandbox: GithubSandbox, link: GithubLogin[] = [], input: Partial<StartGitHubImportInput> = {}): Promise<GithubShowcaseImport> {
+  await resetDatabase();
+  sandbox.state.reset();
+  const alice = await createGithubLinkedUser("alice");
+  const linked: GithubShowcaseImport["linked"] = {};
+  for (const login of link) linked[login] = await createGithubLinkedUser(login);
+  const started = await startGitHubImport(alice, { repoId: SHOWCASE_REPO_ID, optionalStages: { attachments_import: true }, ...input });
+  const finished = await waitForImport(started.importId);
+  if (finished.status !== "finished") {
+    const failures = await db.importFailure.findMany({ where: { importId: started.importId } });
+    throw new Error(`The GitHub showcase import ended ${finished.status}: ${finished.error ?? JSON.stringify(failures)}`);
+  }
+  return { alice, linked, importId: started.importId, projectId: started.projectId, projectPath: started.fullPath };
+}
+
+/** The showcase imported once for this test file, with its own sandbox and workers, stopped after the file. */
+export function useImportedGithubShowcase(link: GithubLogin[] = []) {
+  const showcase = { sandbox: undefined as unknown as GithubSandbox, imported: undefined as unknown as GithubShowcaseImport };
+  let stop: () => Promise<void> = async () => undefined;
+  beforeAll(async () => {
+    await resetDatabase();
+    const started = await startGithubTestSandbox();
+    showcase.sandbox = started.sandbox;
+    stop = started.stop;
+    await startImportWorkers();
+    showcase.imported = await importGithubShowcaseOnce(showcase.sandbox, link);
+  }, 180_000);
+  afterAll(async () => {
+    await stopJobs();
+    await stop();
+  });
+  return showcase;
+}
