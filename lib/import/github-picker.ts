@@ -6,9 +6,11 @@ import type { GitHubClient } from "@/lib/github";
 import { getSettings } from "@/lib/settings";
 import { matchesGithubRepository } from "./github-filter";
 import { readGithubListing, type GithubRepositoryRow } from "./github-listing";
-import { resumeGithubImport, startGithubImportFromPicker } from "./github-picker-start";
+import { startGitHubImport } from "./github-start";
 import type { ListingStreamEvent } from "./listing-stream";
 import type { PickerBackend } from "./picker";
+import { githubRepositorySchema, type GitHubRepositoryJson } from "./sources/github";
+import { resumeBitbucketImport } from "./start";
 import { importStatusesFor } from "./status";
 import { ndjsonResponse } from "@/lib/json-routes/ndjson";
 
@@ -64,6 +66,18 @@ export function githubListingResponse(user: SessionUser, { client, access }: Awa
   );
 }
 
+/** The repository a row names, read with the user's own access (a repository they cannot see is not found). */
+async function githubRepositoryOf(user: SessionUser, fullName: string): Promise<GitHubRepositoryJson> {
+  const { client } = await githubPickerClient(user);
+  const [owner, name] = fullName.split("/").map(encodeURIComponent);
+  try {
+    return githubRepositorySchema.parse(await client.get(`/repos/${owner}/${name}`));
+  } catch (error) {
+    if (error instanceof AppError && error.code === "not_found") throw new AppError("repository_not_found", `GitHub repository ${fullName} could not be found, or your GitHub access cannot read it.`);
+    throw error;
+  }
+}
+
 export const githubPicker: PickerBackend<GithubRepositoryRow> = {
   source: "github",
   reconnectCode: "github_unauthorized",
@@ -76,9 +90,19 @@ export const githubPicker: PickerBackend<GithubRepositoryRow> = {
     return { repositories, problems: [] };
   },
   async start(user, input) {
-    await requireGithubImports();
-    return startGithubImportFromPicker(user, { ...input, optionalStages: githubOptionalStages(input.sourceOptions), repoId: input.sourceRepository?.id });
+    // Import all hands the listing's row (GitHub's id is enough); a row's Import names the repository.
+    const repository = input.sourceRepository ? null : await githubRepositoryOf(user, input.repository);
+    return startGitHubImport(user, {
+      repoId: input.sourceRepository?.id ?? repository!.id,
+      sourceRepository: repository ?? undefined,
+      targetNamespace: input.targetNamespace,
+      name: input.name,
+      userMapping: input.userMapping,
+      takenNamespace: input.takenNamespace,
+      optionalStages: githubOptionalStages(input.sourceOptions),
+    });
   },
-  resume: resumeGithubImport,
+  // Continues the stopped import with its own source's stages (it checks the source is still enabled).
+  resume: resumeBitbucketImport,
   statuses: (user, repositories) => importStatusesFor(user, repositories, "github"),
 };
