@@ -1,24 +1,19 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { GITHUB_ACCOUNTS, createGithubHandlers, createGithubState } from "@/mocks/github";
+import { GITHUB_ACCOUNTS } from "@/mocks/github";
 import { decryptSecret } from "@/lib/crypto";
 import { db } from "@/lib/db";
 import { updateSettings } from "@/lib/settings";
 import { resetDatabase } from "@/test/db";
 import { patchEnv } from "@/test/env";
-import { useMockServer } from "@/test/msw";
+import { useGithubMockServer } from "@/test/github-msw";
 import { githubAccessOf, saveGithubToken } from "./github-credential";
 import type { IdentityProfile } from "./identity-providers";
 import { checkIdentity, decideSignIn, disconnectIdentity, linkedIdentities } from "./linking";
 
-patchEnv({ NEXTAUTH_URL: "http://ferry.test", GITHUB_URL: "https://github.com", GITHUB_API_URL: "https://api.github.com" });
-const state = createGithubState();
-const { server } = useMockServer();
+patchEnv({ NEXTAUTH_URL: "http://ferry.test" });
+const { state } = useGithubMockServer();
 
-beforeEach(async () => {
-  state.reset();
-  server.use(...createGithubHandlers(state, { apiUrl: "https://api.github.com", webUrl: "https://github.com" }));
-  await resetDatabase();
-});
+beforeEach(resetDatabase);
 
 const user = (username: string) => db.user.create({ data: { username, name: username, passwordHash: "x" } });
 

@@ -1,18 +1,11 @@
-import { beforeEach, describe, expect, it } from "vitest";
-import { GITHUB_ACCOUNTS, createGithubHandlers, createGithubState } from "@/mocks/github";
+import { describe, expect, it } from "vitest";
+import { GITHUB_ACCOUNTS } from "@/mocks/github";
 import { createGitHubClient } from "@/lib/github";
-import { patchEnv } from "@/test/env";
-import { useMockServer } from "@/test/msw";
+import { useGithubMockServer } from "@/test/github-msw";
 import { matchesGithubRepository } from "./github-filter";
 import { readGithubListing, type GithubRepositoryRow } from "./github-listing";
 
-patchEnv({ GITHUB_API_URL: "https://api.github.com", GITHUB_URL: "https://github.com" });
-const state = createGithubState({ repositories: 250 });
-const { server, requests } = useMockServer();
-beforeEach(() => {
-  state.reset();
-  server.use(...createGithubHandlers(state, { apiUrl: "https://api.github.com", webUrl: "https://github.com" }));
-});
+const { requests } = useGithubMockServer({ repositories: 250 });
 
 const clientOf = (login: keyof typeof GITHUB_ACCOUNTS) => createGitHubClient({ token: GITHUB_ACCOUNTS[login].token });
 

@@ -1,20 +1,13 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { GITHUB_ACCOUNTS, createGithubHandlers, createGithubState } from "@/mocks/github";
+import { GITHUB_ACCOUNTS } from "@/mocks/github";
 import { db } from "@/lib/db";
 import { createGitHubClient } from "@/lib/github";
 import { resetDatabase } from "@/test/db";
-import { patchEnv } from "@/test/env";
-import { useMockServer } from "@/test/msw";
+import { useGithubMockServer } from "@/test/github-msw";
 import { githubMappingSummary } from "./github-mapping";
 
-patchEnv({ GITHUB_API_URL: "https://api.github.com", GITHUB_URL: "https://github.com" });
-const state = createGithubState();
-const { server } = useMockServer();
-beforeEach(async () => {
-  state.reset();
-  server.use(...createGithubHandlers(state, { apiUrl: "https://api.github.com", webUrl: "https://github.com" }));
-  await resetDatabase();
-});
+useGithubMockServer();
+beforeEach(resetDatabase);
 
 describe("who of a GitHub repository's people map to Ferry users", () => {
   it("maps linked identities by GitHub user id, so a login renamed since linking still maps", async () => {
