@@ -19,7 +19,7 @@ export async function SiteHeader() {
             Ferry
           </Link>
           {user && (
-            <Link href="/import/bitbucket" className={navLink}>
+            <Link href="/import" className={navLink}>
               Import
             </Link>
           )}

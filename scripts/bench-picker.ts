@@ -9,6 +9,11 @@
  * Targets: first rows ≤ 1.5 s, filtered ≤ 1.5 s, no page error. Exits 1 when one is missed.
  * Options (env): BENCH_LATENCY_MS (100), BENCH_SCALE ("large" = 50x5000, or "<workspaces>x<repositories>"),
  * BENCH_FILTER ("portal"), BENCH_RUNS (3, the median is reported), PLAYWRIGHT_CHROMIUM_PATH (/usr/bin/chromium).
+ *
+ * `--source github`: the GitHub import page against the GitHub sandbox with 5,000 repositories alice
+ * can reach (BENCH_REPOSITORIES), connected through the sandbox's consent page; BENCH_FILTER defaults
+ * to "nebula-1". It also times one search API request for the filter (what a server-side search would
+ * cost per keystroke) beside the filter over the listing held in the browser.
  */
 import { existsSync, mkdtempSync, chmodSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -17,11 +22,18 @@ import path from "node:path";
 import { chromium, type Page } from "@playwright/test";
 import { SANDBOX_CONSUMER, createSandboxState, startSandboxServer } from "../mocks/bitbucket/index.ts";
 import type { SandboxScale } from "../mocks/bitbucket/seed.ts";
+import { GITHUB_ACCOUNTS, createGithubState, startGithubServer } from "../mocks/github/index.ts";
 import { launchApp } from "./serve.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
+const sourceArgument = process.argv.indexOf("--source");
+const source = sourceArgument >= 0 ? process.argv[sourceArgument + 1] : "bitbucket";
+if (source !== "bitbucket" && source !== "github") {
+  console.error(`Unknown --source ${source}: bitbucket or github.`);
+  process.exit(1);
+}
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 100);
-const filter = process.env.BENCH_FILTER ?? "portal";
+const filter = process.env.BENCH_FILTER ?? (source === "github" ? "nebula-1" : "portal");
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const rawScale = process.env.BENCH_SCALE ?? "large";
 const scaleMatch = /^(\d+)x(\d+)$/.exec(rawScale);
@@ -47,8 +59,12 @@ async function freePort(): Promise<number> {
 const workDir = mkdtempSync(path.join(tmpdir(), "ferry-bench-picker-"));
 // The embedded PostgreSQL runs as an unprivileged user when we are root; it must reach DATA_DIR.
 chmodSync(workDir, 0o755);
-const state = createSandboxState({ scale });
+const state = createSandboxState({ scale: source === "github" ? { workspaces: 1, repositories: 1 } : scale });
 const sandbox = await startSandboxServer({ port: 0, dataDir: path.join(workDir, "sandbox"), state });
+// Alice reaches every acme repository and her own two; the generated ones fill up to BENCH_REPOSITORIES.
+const githubRepositories = Number(process.env.BENCH_REPOSITORIES ?? 5000);
+const githubState = source === "github" ? createGithubState({ repositories: githubRepositories - 4 }) : null;
+const github = githubState ? await startGithubServer({ port: 0, dataDir: path.join(workDir, "sandbox-github"), state: githubState }) : null;
 const appPort = await freePort();
 const appUrl = `http://localhost:${appPort}`;
 const app = await launchApp({
@@ -61,11 +77,29 @@ const app = await launchApp({
     BITBUCKET_API_URL: sandbox.url,
     BITBUCKET_CLIENT_ID: SANDBOX_CONSUMER.key,
     BITBUCKET_CLIENT_SECRET: SANDBOX_CONSUMER.secret,
+    ...(github
+      ? { GITHUB_URL: github.url, GITHUB_API_URL: github.url, GITHUB_CLIENT_ID: githubState!.oauthClient.id, GITHUB_CLIENT_SECRET: githubState!.oauthClient.secret }
+      : {}),
     WORKERS: "0",
   },
 });
+const pagePath = source === "github" ? "/import/github" : "/import/bitbucket";
+
+/** GitHub's listing as the sandbox answers alice, page by page (what the picker shows, in order). */
+async function githubListing(): Promise<string[]> {
+  const names: string[] = [];
+  for (let page = 1; ; page++) {
+    const response = await fetch(`${github!.url}/user/repos?affiliation=owner,collaborator,organization_member&sort=full_name&per_page=100&page=${page}`, {
+      headers: { authorization: `token ${GITHUB_ACCOUNTS.alice.token}` },
+    });
+    const repositories = (await response.json()) as Array<{ full_name: string }>;
+    names.push(...repositories.map((repository) => repository.full_name));
+    if (repositories.length < 100) return names;
+  }
+}
 
 // What the list should show: workspaces in order, each page's repositories by slug, 100 a page.
+const githubNames = github ? await githubListing() : [];
 const alice = state.accountByNickname("alice")!;
 const workspaces = state
   .workspacesOf(alice)
@@ -79,9 +113,11 @@ for (const workspace of workspaces) {
     (pages[page] ??= []).push(...repositories.slice(page * 100, page * 100 + 100).map((repository) => repository.full_name));
   }
 }
-const total = pages.reduce((sum, page) => sum + page.length, 0);
-const lastRepository = pages.at(-1)!.at(-1)!;
-const filtered = workspaces.flatMap((workspace) => state.repositoriesOf(workspace).filter((repository) => repository.name.toLowerCase().includes(filter.toLowerCase())).map((repository) => repository.full_name));
+const total = github ? githubNames.length : pages.reduce((sum, page) => sum + page.length, 0);
+const lastRepository = github ? githubNames.at(-1)! : pages.at(-1)!.at(-1)!;
+const filtered = github
+  ? githubNames.filter((name) => name.toLowerCase().includes(filter.toLowerCase()))
+  : workspaces.flatMap((workspace) => state.repositoriesOf(workspace).filter((repository) => repository.name.toLowerCase().includes(filter.toLowerCase())).map((repository) => repository.full_name));
 
 const browser = await chromium.launch({
   executablePath: process.env.PLAYWRIGHT_CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -103,6 +139,24 @@ async function signIn(target: Page) {
   await target.getByRole("button", { name: "Grant access" }).click();
   await target.waitForURL(/\/import\/bitbucket/);
   await target.locator("html[data-hydrated=true]").waitFor();
+  if (!github) return;
+  await target.goto(`${appUrl}/import/github`);
+  await target.locator("html[data-hydrated=true]").waitFor();
+  await target.getByRole("button", { name: "Connect GitHub" }).click();
+  await target.getByLabel(/Alice Andersson/).check();
+  await target.getByRole("button", { name: "Authorize" }).click();
+  await target.waitForURL(/\/import\/github/);
+  await target.locator("html[data-hydrated=true]").waitFor();
+}
+
+/** One search API request for the filter, as a server-side search would make per keystroke (not rate-limited here, 30 a minute on GitHub). */
+async function githubSearchMs(): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(`${github!.url}/search/repositories?q=${encodeURIComponent(`${filter} in:name user:alice org:acme`)}&per_page=100`, {
+    headers: { authorization: `token ${GITHUB_ACCOUNTS.alice.token}` },
+  });
+  await response.arrayBuffer();
+  return performance.now() - started;
 }
 
 /** Milliseconds since the page's navigation started, measured in the page when `ready` first holds. */
@@ -120,7 +174,7 @@ async function pageTimeWhen<Arg>(target: Page, ready: (arg: Arg) => boolean, arg
 }
 
 async function loadAndMeasure(target: Page) {
-  await target.goto(`${appUrl}/import/bitbucket`, { waitUntil: "commit" });
+  await target.goto(`${appUrl}${pagePath}`, { waitUntil: "commit" });
   const firstRows = await pageTimeWhen(target, () => document.querySelector('[data-testid="repository-row"]') !== null, null);
   const allLoadedFirstPage = await pageTimeWhen(target, () => !/loading/.test(document.querySelector('[data-testid="listing-summary"]')?.textContent ?? "loading"), null);
   await target.locator("html[data-hydrated=true]").waitFor();
@@ -148,7 +202,7 @@ async function loadAndMeasure(target: Page) {
   );
 
   // The last repository: from a fresh load, scrolling to the end as a person would (the next page loads on the way).
-  await target.goto(`${appUrl}/import/bitbucket`, { waitUntil: "commit" });
+  await target.goto(`${appUrl}${pagePath}`, { waitUntil: "commit" });
   const reachedLast = await pageTimeWhen(
     target,
     (name: string) => {
@@ -180,6 +234,7 @@ try {
   // One warm-up: the first request to each route in a fresh server.
   await page.locator('[data-testid="repository-row"]').first().waitFor({ timeout: 120_000 });
   state.updateKnobs({ latencyMs });
+  githubState?.updateKnobs({ latencyMs });
 
   const results: Array<Awaited<ReturnType<typeof loadAndMeasure>>> = [];
   for (let run = 0; run < runs; run++) results.push(await loadAndMeasure(page));
@@ -195,13 +250,20 @@ try {
   const firstRows = median((result) => result.firstRows);
   const filteredAll = median((result) => result.filteredAll);
   console.log(
-    `\nFerry repository picker benchmark — ${total.toLocaleString("en-US")} repositories in ${workspaces.length} workspaces, ${latencyMs} ms per Bitbucket API request, median of ${runs} run(s)`,
+    github
+      ? `\nFerry repository picker benchmark (GitHub) — ${total.toLocaleString("en-US")} repositories, ${latencyMs} ms per GitHub API request, median of ${runs} run(s)`
+      : `\nFerry repository picker benchmark — ${total.toLocaleString("en-US")} repositories in ${workspaces.length} workspaces, ${latencyMs} ms per Bitbucket API request, median of ${runs} run(s)`,
   );
   line("time to first rows", ms(firstRows), { limit: TARGET_MS, actual: firstRows });
-  line("first page of every workspace listed", ms(median((result) => result.firstPageComplete)));
+  line(github ? "whole listing read (every page)" : "first page of every workspace listed", ms(median((result) => result.firstPageComplete)));
   line(`filter "${filter}": first results`, ms(median((result) => result.filteredFirst)));
   line(`filter "${filter}": all ${filtered.length} results`, ms(filteredAll), { limit: TARGET_MS, actual: filteredAll });
   line(`time to reach the last repository`, `${ms(median((result) => result.reachedLast))} (${lastRepository}, row ${total.toLocaleString("en-US")})`);
+  if (github) {
+    const searches: number[] = [];
+    for (let run = 0; run < runs; run++) searches.push(await githubSearchMs());
+    line(`filter "${filter}" by the search API instead`, `${ms(searches.sort((a, b) => a - b)[Math.floor(searches.length / 2)]!)} per request (one per keystroke, 30 a minute)`);
+  }
   line("JS heap after reaching the end", `${median((result) => result.heapMb).toFixed(1)} MB`);
   line("listing summary at the end", results.at(-1)!.summary);
   line("page errors", pageErrors.length === 0 ? "none" : String(pageErrors.length));
@@ -215,6 +277,7 @@ try {
   await browser.close();
   await app.stop();
   await sandbox.close();
+  await github?.close();
   rmSync(workDir, { recursive: true, force: true });
 }
 process.exit(exitCode);

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { BitbucketSignInButton } from "@/components/bitbucket-sign-in-button";
+import { ProviderSignInButton } from "@/components/provider-sign-in-button";
 import { FerryMark } from "@/components/ferry-mark";
 import { PasswordSignInForm } from "@/components/sign-in/password-sign-in-form";
 import { currentUser } from "@/lib/auth";
 import { safeReturnPath } from "@/lib/auth/password-sign-in";
-import { config } from "@/lib/config";
+import { oauthConfigured } from "@/lib/auth/identity-providers";
 import { getSettings } from "@/lib/settings";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -17,14 +17,16 @@ const ERROR_MESSAGES: Record<string, string> = {
   OAuthSignin: "Could not start signing in with Bitbucket. Check that Bitbucket is reachable.",
   Callback: "Signing in did not complete. Try again.",
   BitbucketSignInDisabled: "Signing in with Bitbucket is disabled on this Ferry. Sign in with your username and password, then connect Bitbucket from your profile to import.",
+  GitHubSignInDisabled: "Signing in with GitHub is disabled on this Ferry. Sign in another way, then connect GitHub from your profile to import.",
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const params = await searchParams;
   const callbackUrl = safeReturnPath(params.callbackUrl, "/import/bitbucket");
   if (await currentUser()) redirect(callbackUrl);
-  const bitbucketConfigured = Boolean(config().BITBUCKET_CLIENT_ID && config().BITBUCKET_CLIENT_SECRET);
-  const { bitbucketSignInEnabled } = await getSettings();
+  const bitbucketConfigured = oauthConfigured("bitbucket");
+  const { bitbucketSignInEnabled, githubSignInEnabled } = await getSettings();
+  const githubSignIn = githubSignInEnabled && oauthConfigured("github");
   const error = params.error ? (ERROR_MESSAGES[params.error] ?? "Signing in failed. Try again.") : null;
 
   return (
@@ -42,7 +44,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       {bitbucketSignInEnabled && (
         <div className="mt-6">
           {bitbucketConfigured ? (
-            <BitbucketSignInButton callbackUrl={callbackUrl} />
+            <ProviderSignInButton provider="bitbucket" callbackUrl={callbackUrl} label="Sign in with Bitbucket" />
           ) : (
             <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
               Bitbucket sign-in is not configured. Set <code>BITBUCKET_CLIENT_ID</code> and <code>BITBUCKET_CLIENT_SECRET</code>.
@@ -50,8 +52,13 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           )}
         </div>
       )}
+      {githubSignIn && (
+        <div className="mt-3">
+          <ProviderSignInButton provider="github" callbackUrl={callbackUrl} label="Sign in with GitHub" />
+        </div>
+      )}
       <div className="mt-6 border-t border-slate-100 pt-6">
-        {bitbucketSignInEnabled && <h2 className="mb-3 text-sm font-medium text-slate-700">Or sign in with a Ferry account</h2>}
+        {(bitbucketSignInEnabled || githubSignIn) && <h2 className="mb-3 text-sm font-medium text-slate-700">Or sign in with a Ferry account</h2>}
         <PasswordSignInForm callbackUrl={callbackUrl} />
       </div>
     </div>

@@ -68,6 +68,7 @@ export function SettingsForm({ settings, availableSources }: { settings: Setting
     startTransition(async () => {
       const result = await saveSettings({
         bitbucketSignInEnabled: form.get("bitbucketSignInEnabled") === "on",
+        githubSignInEnabled: form.get("githubSignInEnabled") === "on",
         // Sources not offered keep their setting.
         importSources: {
           ...settings.importSources,
@@ -91,6 +92,16 @@ export function SettingsForm({ settings, availableSources }: { settings: Setting
             <span className="block text-slate-500">
               When off, the sign-in page offers only username and password, and Bitbucket refuses to sign anyone in. Importing from Bitbucket keeps working: users
               connect Bitbucket from their profile.
+            </span>
+          </span>
+        </label>
+        <label className="mt-2 flex items-start gap-2 text-sm text-slate-700">
+          <input type="checkbox" name="githubSignInEnabled" defaultChecked={settings.githubSignInEnabled} className="mt-0.5 h-4 w-4" />
+          <span>
+            Allow signing in with GitHub
+            <span className="block text-slate-500">
+              Off by default. When on (and a GitHub OAuth app is configured), the sign-in page offers GitHub, and a GitHub account not linked to anyone creates a Ferry
+              user. Connecting GitHub for imports works either way.
             </span>
           </span>
         </label>

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { Badge } from "@/components/projects/badges";
 import { Time } from "@/components/ui/time";
 import { HeaderCell, PageHeading, Section, Table, TableHead } from "@/components/ui/page-blocks";
+import { PROVIDER_LABELS } from "@/lib/auth/identity-providers";
 import type { Namespace } from "@/lib/db";
 import { REASSIGNMENT_STATUS_LABELS, listPlaceholders, reassignmentSuggestions, sourceName, type ContributionCounts, type PlaceholderEntry } from "@/lib/users/placeholders";
 import { CsvUpload, PlaceholderButton, ReassignForm, SuggestionButton } from "./placeholder-controls";
@@ -55,19 +56,19 @@ export async function PlaceholdersPage({ namespace, page }: { namespace: Namespa
   return (
     <div className="space-y-6">
       <PageHeading title={`Placeholders · ${namespace.name}`}>
-        Imports into {namespace.fullPath} attributed contributions of Bitbucket users who were not mapped to Ferry users to these placeholders. Reassign one to a
+        Imports into {namespace.fullPath} attributed contributions of Bitbucket and GitHub users who were not mapped to Ferry users to these placeholders. Reassign one to a
         Ferry user: they accept or reject it in their inbox, and on acceptance every issue, merge request, comment, approval, review and assignment of the
         placeholder becomes theirs.
       </PageHeading>
 
       {suggestions.length > 0 && (
         <Section title="Suggestions">
-          <p className="mb-2 text-sm text-slate-600">These Ferry users linked the Bitbucket account a placeholder stands for after it was imported.</p>
+          <p className="mb-2 text-sm text-slate-600">These Ferry users linked the Bitbucket or GitHub account a placeholder stands for after it was imported.</p>
           <ul className="divide-y divide-slate-100" aria-label="Reassignment suggestions">
             {suggestions.map((suggestion) => (
               <li key={suggestion.placeholderId} className="flex flex-wrap items-center justify-between gap-3 py-2 text-sm" data-testid="reassignment-suggestion">
                 <span>
-                  <strong>@{suggestion.user.username}</strong> linked Bitbucket @{suggestion.user.bitbucketNickname ?? suggestion.source.username}, which placeholder{" "}
+                  <strong>@{suggestion.user.username}</strong> linked {PROVIDER_LABELS[suggestion.source.provider]} @{suggestion.user.sourceLogin ?? suggestion.source.username}, which placeholder{" "}
                   <strong>{sourceName(suggestion.source)}</strong> stands for.
                 </span>
                 <SuggestionButton placeholderId={suggestion.placeholderId} username={suggestion.user.username} />
@@ -97,7 +98,7 @@ export async function PlaceholdersPage({ namespace, page }: { namespace: Namespa
       ) : (
         <Table caption={`Placeholders of ${namespace.fullPath}`}>
           <TableHead>
-            <HeaderCell>Bitbucket user</HeaderCell>
+            <HeaderCell>Source user</HeaderCell>
             <HeaderCell>Contributions</HeaderCell>
             <HeaderCell>Status</HeaderCell>
             <HeaderCell>Reassign</HeaderCell>
@@ -110,7 +111,7 @@ export async function PlaceholdersPage({ namespace, page }: { namespace: Namespa
                   <td className="px-4 py-3">
                     <div className="font-medium text-slate-900">{entry.source.displayName ?? entry.source.username ?? entry.name}</div>
                     <div className="text-xs text-slate-500">
-                      {entry.source.username && <>@{entry.source.username} · </>}
+                      {PROVIDER_LABELS[entry.source.provider]} {entry.source.username && <>@{entry.source.username} · </>}
                       <Link href={`/users/${entry.username}`} className="hover:underline">
                         {entry.username}
                       </Link>

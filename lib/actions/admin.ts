@@ -24,6 +24,7 @@ export const saveSettings = userAction(
   // Every field, no defaults: what the form shows is what is stored.
   z.object({
     bitbucketSignInEnabled: z.boolean(),
+    githubSignInEnabled: z.boolean(),
     importSources: z.object({ bitbucket_cloud: z.boolean(), bitbucket_server: z.boolean(), github: z.boolean() }),
     defaultUserMapping: userMappingSchema,
     importRateLimitPerMinute: z.number().int("must be a whole number").min(1, "must be at least 1").max(100_000),

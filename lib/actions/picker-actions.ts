@@ -29,6 +29,9 @@ const attachmentsSchema = z.strictObject({
   wikiUrl: z.url().max(2000).optional(),
 });
 
+/** A source's own switches for one import (GitHub's optional stages); its backend checks the names. */
+const sourceOptionsField = z.record(z.string().max(50), z.boolean()).refine((options) => Object.keys(options).length <= 10, "too many options").optional();
+
 const filterField = z.string().trim().max(255).optional();
 /** The source's extra filter values (e.g. an organization). */
 const paramsField = z.record(z.string().max(50), z.string().max(255)).refine((params) => Object.keys(params).length <= 10, "too many filters").optional();
@@ -43,7 +46,13 @@ export function pickerActions<Repository extends PickerSourceRepository>(
 
   const importRepository = userAction(
     `import ${source} repository`,
-    z.object({ repository: repositorySchema, ...targetFields, userMapping: userMappingSchema.optional(), attachments: attachmentsSchema.optional() }),
+    z.object({
+      repository: repositorySchema,
+      ...targetFields,
+      userMapping: userMappingSchema.optional(),
+      attachments: attachmentsSchema.optional(),
+      sourceOptions: sourceOptionsField,
+    }),
     async (input, { user }) => {
       const result = await picker.importFromPicker(user, input);
       return { ...result, fullPath: result.status.projectFullPath, warning: result.status.warning };

@@ -1,5 +1,6 @@
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { createBitbucketClient, exchangeAuthorizationCode } from "@/lib/bitbucket";
+import type { IdentityProfile } from "./identity-providers";
 
 /** What the provider hands next-auth as the profile; the extra fields reach createUser and events.signIn. */
 export type BitbucketProfile = {
@@ -9,6 +10,7 @@ export type BitbucketProfile = {
   display_name: string;
   email?: string;
   avatar?: string;
+  identity: IdentityProfile;
 };
 
 type ProviderSettings = { webUrl: string; apiUrl: string; clientId: string; clientSecret: string };
@@ -73,6 +75,14 @@ export function bitbucketProvider(settings: ProviderSettings): OAuthConfig<Bitbu
           display_name: user.displayName,
           email: email ?? undefined,
           avatar: user.avatarUrl ?? undefined,
+          identity: {
+            id: user.uuid,
+            login: user.nickname,
+            name: user.displayName,
+            externalAccountId: user.accountId ?? null,
+            avatarUrl: user.avatarUrl ?? null,
+            email: email ?? null,
+          },
         };
         return profile;
       },
@@ -86,7 +96,7 @@ export function bitbucketProvider(settings: ProviderSettings): OAuthConfig<Bitbu
         // Not next-auth fields: createUser (lib/auth/adapter.ts) derives the username from the nickname,
         // and events.signIn (lib/auth/options.ts) keeps the identity current from the rest.
         usernameCandidate: profile.nickname,
-        bitbucket: profile,
+        identity: profile.identity,
       };
     },
     style: { logo: "", bg: "#0052cc", text: "#fff" },

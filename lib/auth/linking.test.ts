@@ -5,8 +5,8 @@ import { updateSettings } from "@/lib/settings";
 import { hashPassword } from "@/lib/users/passwords";
 import { resetDatabase } from "@/test/db";
 import { patchEnv } from "@/test/env";
-import type { BitbucketProfile } from "./bitbucket-provider";
-import { confirmBitbucketSwitch, decideBitbucketSignIn, declineBitbucketSwitch, disconnectIdentity, pendingSwitch, setPassword } from "./linking";
+import type { IdentityProfile } from "./identity-providers";
+import { confirmIdentitySwitch, decideSignIn, declineIdentitySwitch, disconnectIdentity, pendingSwitch, setPassword } from "./linking";
 import { verifyLocalCredentials } from "./password-sign-in";
 
 patchEnv({ NEXTAUTH_URL: "http://ferry.test" });
@@ -16,7 +16,7 @@ const CAROL = { uuid: "{9e4a7c2f-3b18-4d6e-b5a0-8f1e2d3c4b03}", nickname: "carol
 
 const answer = (profile: typeof BOB) => ({
   account: { provider: "bitbucket", providerAccountId: profile.uuid, access_token: `access-${profile.nickname}`, refresh_token: `refresh-${profile.nickname}`, expires_at: 2_000_000_000 },
-  profile: { uuid: profile.uuid, nickname: profile.nickname, display_name: profile.display_name, account_id: profile.account_id } satisfies BitbucketProfile,
+  profile: { id: profile.uuid, login: profile.nickname, name: profile.display_name, externalAccountId: profile.account_id, avatarUrl: null, email: null } satisfies IdentityProfile,
 });
 
 async function user(username: string, options: { password?: string; kind?: "human" | "placeholder" } = {}) {
@@ -34,12 +34,12 @@ beforeEach(resetDatabase);
 describe("Bitbucket's answer to the OAuth round-trip", () => {
   it("signs in when signed out, unless an administrator disabled Bitbucket sign-in", async () => {
     const { account, profile } = answer(BOB);
-    expect(await decideBitbucketSignIn({ sessionUserId: null, intent: null }, account, profile)).toBe(true);
+    expect(await decideSignIn({ sessionUserId: null, intent: null }, account, profile)).toBe(true);
     await updateSettings({ bitbucketSignInEnabled: false });
-    expect(await decideBitbucketSignIn({ sessionUserId: null, intent: null }, account, profile)).toBe("http://ferry.test/sign-in?error=BitbucketSignInDisabled");
+    expect(await decideSignIn({ sessionUserId: null, intent: null }, account, profile)).toBe("http://ferry.test/sign-in?error=BitbucketSignInDisabled");
     // Linking for imports (signed in) still works.
     const local = await user("local", { password: "correct horse" });
-    expect(await decideBitbucketSignIn({ sessionUserId: local.id, intent: { mode: "connect" } }, account, profile)).toBe(true);
+    expect(await decideSignIn({ sessionUserId: local.id, intent: { mode: "connect" } }, account, profile)).toBe(true);
   });
 
   it("refuses to link an account that another Ferry user linked", async () => {
@@ -47,8 +47,8 @@ describe("Bitbucket's answer to the OAuth round-trip", () => {
     await link(first.id, BOB);
     const second = await user("second", { password: "correct horse" });
     const { account, profile } = answer(BOB);
-    const decision = await decideBitbucketSignIn({ sessionUserId: second.id, intent: { mode: "connect" } }, account, profile);
-    expect(decision).toBe("http://ferry.test/profile/account?error=linked_elsewhere&nickname=bob");
+    const decision = await decideSignIn({ sessionUserId: second.id, intent: { mode: "connect" } }, account, profile);
+    expect(decision).toBe("http://ferry.test/profile/account?error=linked_elsewhere&provider=bitbucket&nickname=bob");
     expect(await db.account.count({ where: { userId: second.id } })).toBe(0);
   });
 
@@ -56,10 +56,10 @@ describe("Bitbucket's answer to the OAuth round-trip", () => {
     const local = await user("local", { password: "correct horse" });
     const bob = await link(local.id, BOB);
     const same = answer(BOB);
-    expect(await decideBitbucketSignIn({ sessionUserId: local.id, intent: { mode: "reconnect", identityId: bob.id } }, same.account, same.profile)).toBe(true);
+    expect(await decideSignIn({ sessionUserId: local.id, intent: { mode: "reconnect", identityId: bob.id } }, same.account, same.profile)).toBe(true);
 
     const other = answer(CAROL);
-    const decision = await decideBitbucketSignIn({ sessionUserId: local.id, intent: { mode: "reconnect", identityId: bob.id } }, other.account, other.profile);
+    const decision = await decideSignIn({ sessionUserId: local.id, intent: { mode: "reconnect", identityId: bob.id } }, other.account, other.profile);
     expect(typeof decision).toBe("string");
     const url = new URL(decision as string);
     expect(url.pathname).toBe("/profile/account");
@@ -73,10 +73,10 @@ describe("Bitbucket's answer to the OAuth round-trip", () => {
 
     // Someone else cannot confirm it.
     const stranger = await user("stranger");
-    await expect(confirmBitbucketSwitch(stranger.id, { pendingId, replaceId: bob.id })).rejects.toMatchObject({ code: "switch_expired" });
+    await expect(confirmIdentitySwitch(stranger.id, { pendingId, replaceId: bob.id })).rejects.toMatchObject({ code: "switch_expired" });
 
     expect(await pendingSwitch(local.id, pendingId, bob.id)).toMatchObject({ nickname: "carol", uuid: CAROL.uuid, replacing: { nickname: "bob" } });
-    await confirmBitbucketSwitch(local.id, { pendingId, replaceId: bob.id });
+    await confirmIdentitySwitch(local.id, { pendingId, replaceId: bob.id });
     const identities = await db.account.findMany({ where: { userId: local.id } });
     expect(identities.map((identity) => [identity.provider, identity.providerAccountId, identity.nickname])).toEqual([["bitbucket", CAROL.uuid, "carol"]]);
   });
@@ -85,9 +85,9 @@ describe("Bitbucket's answer to the OAuth round-trip", () => {
     const local = await user("local", { password: "correct horse" });
     const bob = await link(local.id, BOB);
     const other = answer(CAROL);
-    const decision = await decideBitbucketSignIn({ sessionUserId: local.id, intent: { mode: "reconnect", identityId: bob.id } }, other.account, other.profile);
+    const decision = await decideSignIn({ sessionUserId: local.id, intent: { mode: "reconnect", identityId: bob.id } }, other.account, other.profile);
     const pendingId = new URL(decision as string).searchParams.get("switch")!;
-    await declineBitbucketSwitch(local.id, { pendingId });
+    await declineIdentitySwitch(local.id, { pendingId });
     expect((await db.account.findMany({ where: { userId: local.id } })).map((identity) => identity.providerAccountId)).toEqual([BOB.uuid]);
   });
 
@@ -95,7 +95,7 @@ describe("Bitbucket's answer to the OAuth round-trip", () => {
     const placeholder = await user("carol-placeholder", { kind: "placeholder", password: "correct horse" });
     await link(placeholder.id, CAROL);
     const { account, profile } = answer(CAROL);
-    expect(await decideBitbucketSignIn({ sessionUserId: null, intent: null }, account, profile)).toBe("http://ferry.test/sign-in?error=AccessDenied");
+    expect(await decideSignIn({ sessionUserId: null, intent: null }, account, profile)).toBe("http://ferry.test/sign-in?error=AccessDenied");
     await expect(verifyLocalCredentials({ username: "carol-placeholder", password: "correct horse" })).rejects.toMatchObject({ code: "invalid_credentials" });
   });
 });

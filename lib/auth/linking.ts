@@ -1,6 +1,6 @@
 import { ACTIVE_IMPORT_STATUSES } from "@/lib/import/status-vocabulary";
 import { z } from "zod";
-import { createBitbucketClient, type CurrentUser } from "@/lib/bitbucket";
+import { createBitbucketClient } from "@/lib/bitbucket";
 import { config } from "@/lib/config";
 import { encryptOptional } from "@/lib/crypto";
 import { db, Prisma } from "@/lib/db";
@@ -8,23 +8,34 @@ import { AppError } from "@/lib/errors";
 import { getSettings } from "@/lib/settings";
 import { hashPassword, verifyPassword } from "@/lib/users/passwords";
 import { bitbucketCredentialForAccount } from "./bitbucket-credential";
-import type { BitbucketProfile } from "./bitbucket-provider";
+import { currentGithubIdentity } from "./github-credential";
+import {
+  isLinkedProvider,
+  LINKED_PROVIDERS,
+  pendingProviderOf,
+  PROVIDER_LABELS,
+  signInDisabledError,
+  signInEnabled,
+  type IdentityProfile,
+  type LinkedProvider,
+} from "./identity-providers";
 
 /**
- * Linking Bitbucket identities to Ferry users, and the rules next-auth's OAuth callback follows:
+ * Linking source identities (Bitbucket, GitHub) to Ferry users, and the rules next-auth's OAuth
+ * callback follows for each provider:
  *
- * - signed out: a sign-in, refused while an administrator has disabled Bitbucket sign-in;
+ * - signed out: a sign-in, refused while that provider's sign-in is disabled in Admin → Settings;
  * - signed in: Connect links the answering account to the signed-in user; Reconnect refreshes
- *   the identity it was started for, and when Bitbucket answers with another account it asks
- *   before switching (the answer waits as a "bitbucket-pending" account row, tokens encrypted);
- * - a Bitbucket account belongs to at most one Ferry user (also the unique key on accounts), and
+ *   the identity it was started for, and when the source answers with another account it asks
+ *   before switching (the answer waits as a "<provider>-pending" account row, tokens encrypted);
+ * - a source account belongs to at most one Ferry user (also the unique key on accounts), and
  *   an attempt to link it elsewhere ends on the account page with a clear error;
  * - placeholders never sign in.
  */
 
-export const LINK_INTENT_COOKIE = "ferry.bitbucket-link";
-export const PENDING_PROVIDER = "bitbucket-pending";
+export const LINK_INTENT_COOKIE = "ferry.identity-link";
 const PENDING_LIFETIME_MS = 30 * 60 * 1000;
+const PENDING_PROVIDERS = LINKED_PROVIDERS.map(pendingProviderOf);
 
 export const linkIntentSchema = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("connect") }),
@@ -49,47 +60,60 @@ function accountPage(params: Record<string, string>): string {
   return `${config().NEXTAUTH_URL}/profile/account?${new URLSearchParams(params)}`;
 }
 
-type OAuthAccount = { provider: string; providerAccountId: string; access_token?: string; refresh_token?: string; expires_at?: number; scope?: string; token_type?: string };
+export type OAuthAccount = { provider: string; providerAccountId: string; access_token?: string; refresh_token?: string; expires_at?: number; scope?: string; token_type?: string };
 
 /**
- * next-auth's signIn callback for Bitbucket: true to go on (sign in, link, or refresh), or the URL
- * to send the browser to instead.
+ * next-auth's signIn callback for a linked provider: true to go on (sign in, link, or refresh), or
+ * the URL to send the browser to instead.
  */
-export async function decideBitbucketSignIn(context: AuthRequestContext, account: OAuthAccount, profile: BitbucketProfile | null): Promise<true | string> {
-  const uuid = account.providerAccountId;
-  const nickname = profile?.nickname ?? uuid;
+export async function decideSignIn(context: AuthRequestContext, account: OAuthAccount, identity: IdentityProfile | null): Promise<true | string> {
+  if (!isLinkedProvider(account.provider)) return true;
+  const provider = account.provider;
+  const sourceId = account.providerAccountId;
+  const nickname = identity?.login ?? sourceId;
   const owner = await db.account.findUnique({
-    where: { provider_providerAccountId: { provider: "bitbucket", providerAccountId: uuid } },
+    where: { provider_providerAccountId: { provider, providerAccountId: sourceId } },
     select: { userId: true, user: { select: { kind: true } } },
   });
 
   if (!context.sessionUserId) {
-    if (!(await getSettings()).bitbucketSignInEnabled) return `${config().NEXTAUTH_URL}/sign-in?error=BitbucketSignInDisabled`;
+    if (!signInEnabled(await getSettings(), provider)) return `${config().NEXTAUTH_URL}/sign-in?error=${signInDisabledError(provider)}`;
     if (owner && owner.user.kind !== "human") return `${config().NEXTAUTH_URL}/sign-in?error=AccessDenied`;
     return true;
   }
 
-  if (owner && owner.userId !== context.sessionUserId) return accountPage({ error: "linked_elsewhere", nickname });
+  if (owner && owner.userId !== context.sessionUserId) return accountPage({ error: "linked_elsewhere", provider, nickname });
 
   const intent = context.intent;
   if (intent?.mode !== "reconnect") return true;
   const reconnecting = await db.account.findFirst({
-    where: { id: intent.identityId, userId: context.sessionUserId, provider: "bitbucket" },
+    where: { id: intent.identityId, userId: context.sessionUserId, provider },
     select: { id: true, providerAccountId: true, nickname: true },
   });
-  if (!reconnecting || reconnecting.providerAccountId === uuid) return true;
-  if (owner) return accountPage({ error: "reconnect_other_linked", expected: reconnecting.nickname ?? "", nickname });
+  if (!reconnecting || reconnecting.providerAccountId === sourceId) return true;
+  if (owner) return accountPage({ error: "reconnect_other_linked", provider, expected: reconnecting.nickname ?? "", nickname });
 
-  const pending = await storePendingSwitch(context.sessionUserId, account, profile);
+  const pending = await storePendingSwitch(context.sessionUserId, provider, account, identity);
   return accountPage({ switch: pending.id, replace: reconnecting.id });
 }
 
-async function storePendingSwitch(userId: string, account: OAuthAccount, profile: BitbucketProfile | null) {
-  await db.account.deleteMany({ where: { userId, provider: PENDING_PROVIDER } });
+/** The columns an identity's profile fills on its account row. */
+export function identityColumns(identity: IdentityProfile | null) {
+  return {
+    externalAccountId: identity?.externalAccountId ?? null,
+    nickname: identity?.login ?? null,
+    displayName: identity?.name ?? null,
+    avatarUrl: identity?.avatarUrl ?? null,
+  };
+}
+
+async function storePendingSwitch(userId: string, provider: LinkedProvider, account: OAuthAccount, identity: IdentityProfile | null) {
+  const pendingProvider = pendingProviderOf(provider);
+  await db.account.deleteMany({ where: { userId, provider: pendingProvider } });
   const data = {
     userId,
     type: "oauth",
-    provider: PENDING_PROVIDER,
+    provider: pendingProvider,
     // Scoped by user: two people may each be asked about the same answer.
     providerAccountId: `${userId}:${account.providerAccountId}`,
     access_token: encryptOptional(account.access_token),
@@ -97,33 +121,41 @@ async function storePendingSwitch(userId: string, account: OAuthAccount, profile
     expires_at: account.expires_at ?? null,
     token_type: account.token_type ?? null,
     scope: account.scope ?? null,
-    externalAccountId: profile?.account_id ?? null,
-    nickname: profile?.nickname ?? null,
-    displayName: profile?.display_name ?? null,
-    avatarUrl: profile?.avatar ?? null,
+    ...identityColumns(identity),
   };
   return db.account.create({ data, select: { id: true } });
 }
 
-async function refuseWhileImporting(accountId: string, action: string): Promise<void> {
+async function refuseWhileImporting(accountId: string, provider: LinkedProvider, action: string): Promise<void> {
   const running = await db.projectImport.count({ where: { credentialAccountId: accountId, status: { in: [...ACTIVE_IMPORT_STATUSES] } } });
   if (running > 0) {
-    throw new AppError("identity_in_use", `An import that is still running uses this Bitbucket account. Wait for it to end, or cancel it, before you ${action}.`);
+    throw new AppError("identity_in_use", `An import that is still running uses this ${PROVIDER_LABELS[provider]} account. Wait for it to end, or cancel it, before you ${action}.`);
   }
 }
 
-export type PendingSwitch = { id: string; replaceId: string; nickname: string | null; displayName: string | null; uuid: string; replacing: { nickname: string | null; displayName: string | null } };
+export type PendingSwitch = {
+  id: string;
+  replaceId: string;
+  provider: LinkedProvider;
+  nickname: string | null;
+  displayName: string | null;
+  uuid: string;
+  replacing: { nickname: string | null; displayName: string | null };
+};
 
 /** The answer waiting for the user's decision after Reconnect returned another account. */
 export async function pendingSwitch(userId: string, pendingId: string, replaceId: string): Promise<PendingSwitch | null> {
-  const [pending, replacing] = await Promise.all([
-    db.account.findFirst({ where: { id: pendingId, userId, provider: PENDING_PROVIDER, createdAt: { gt: new Date(Date.now() - PENDING_LIFETIME_MS) } } }),
-    db.account.findFirst({ where: { id: replaceId, userId, provider: "bitbucket" } }),
-  ]);
-  if (!pending || !replacing) return null;
+  const pending = await db.account.findFirst({
+    where: { id: pendingId, userId, provider: { in: PENDING_PROVIDERS }, createdAt: { gt: new Date(Date.now() - PENDING_LIFETIME_MS) } },
+  });
+  const provider = LINKED_PROVIDERS.find((candidate) => pendingProviderOf(candidate) === pending?.provider);
+  if (!pending || !provider) return null;
+  const replacing = await db.account.findFirst({ where: { id: replaceId, userId, provider } });
+  if (!replacing) return null;
   return {
     id: pending.id,
     replaceId: replacing.id,
+    provider,
     nickname: pending.nickname,
     displayName: pending.displayName,
     uuid: pending.providerAccountId.slice(userId.length + 1),
@@ -131,50 +163,56 @@ export async function pendingSwitch(userId: string, pendingId: string, replaceId
   };
 }
 
-/** Replaces the reconnected identity by the account Bitbucket answered with. */
-export async function confirmBitbucketSwitch(userId: string, input: { pendingId: string; replaceId: string }): Promise<{ nickname: string | null }> {
+/** Replaces the reconnected identity by the account the source answered with. */
+export async function confirmIdentitySwitch(userId: string, input: { pendingId: string; replaceId: string }): Promise<{ nickname: string | null }> {
   const pending = await pendingSwitch(userId, input.pendingId, input.replaceId);
-  if (!pending) throw new AppError("switch_expired", "This switch is no longer available. Reconnect Bitbucket again.");
-  await refuseWhileImporting(input.replaceId, "switch accounts");
+  if (!pending) throw new AppError("switch_expired", "This switch is no longer available. Reconnect again.");
+  await refuseWhileImporting(input.replaceId, pending.provider, "switch accounts");
   try {
     await db.$transaction(async (tx) => {
       await tx.account.delete({ where: { id: input.replaceId } });
-      await tx.account.update({ where: { id: pending.id }, data: { provider: "bitbucket", providerAccountId: pending.uuid } });
+      await tx.account.update({ where: { id: pending.id }, data: { provider: pending.provider, providerAccountId: pending.uuid } });
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      throw new AppError("bitbucket_linked_elsewhere", `The Bitbucket account @${pending.nickname} is already linked to another Ferry user.`);
+      throw new AppError("identity_linked_elsewhere", `The ${PROVIDER_LABELS[pending.provider]} account @${pending.nickname} is already linked to another Ferry user.`);
     }
     throw error;
   }
   return { nickname: pending.nickname };
 }
 
-export async function declineBitbucketSwitch(userId: string, input: { pendingId: string }): Promise<void> {
-  await db.account.deleteMany({ where: { id: input.pendingId, userId, provider: PENDING_PROVIDER } });
+export async function declineIdentitySwitch(userId: string, input: { pendingId: string }): Promise<void> {
+  await db.account.deleteMany({ where: { id: input.pendingId, userId, provider: { in: PENDING_PROVIDERS } } });
 }
 
-/** Removes a linked identity, unless it is the user's only way to sign in. */
+/** Removes a linked identity (or a stored GitHub token), unless it is the user's only way to sign in. */
 export async function disconnectIdentity(userId: string, input: { identityId: string }): Promise<void> {
-  const identity = await db.account.findFirst({ where: { id: input.identityId, userId, provider: "bitbucket" }, select: { id: true, nickname: true } });
-  if (!identity) throw new AppError("not_found", "This identity is not linked to your account.");
+  const identity = await db.account.findFirst({
+    where: { id: input.identityId, userId, provider: { in: [...LINKED_PROVIDERS] } },
+    select: { id: true, nickname: true, provider: true },
+  });
+  if (!identity || !isLinkedProvider(identity.provider)) throw new AppError("not_found", "This identity is not linked to your account.");
+  const label = PROVIDER_LABELS[identity.provider];
   const [user, others] = await Promise.all([
     db.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true } }),
-    db.account.count({ where: { userId, provider: "bitbucket", id: { not: identity.id } } }),
+    db.account.count({ where: { userId, provider: { in: [...LINKED_PROVIDERS] }, id: { not: identity.id } } }),
   ]);
   if (!user.passwordHash && others === 0) {
     throw new AppError(
       "last_sign_in_method",
-      `Bitbucket @${identity.nickname ?? "account"} is your only way to sign in to Ferry, so it cannot be disconnected. Set a password or connect another account first.`,
+      `${label} @${identity.nickname ?? "account"} is your only way to sign in to Ferry, so it cannot be disconnected. Set a password or connect another account first.`,
     );
   }
-  await refuseWhileImporting(identity.id, "disconnect it");
+  await refuseWhileImporting(identity.id, identity.provider, "disconnect it");
   await db.account.delete({ where: { id: identity.id } });
 }
 
 export type LinkedIdentity = {
   id: string;
-  provider: "bitbucket";
+  provider: LinkedProvider;
+  /** "oauth" for identities linked through the provider's OAuth app, "token" for a stored personal access token. */
+  kind: "oauth" | "token";
   nickname: string | null;
   displayName: string | null;
   uuid: string;
@@ -185,38 +223,54 @@ export type LinkedIdentity = {
 };
 
 export async function linkedIdentities(userId: string): Promise<LinkedIdentity[]> {
-  const rows = await db.account.findMany({ where: { userId, provider: "bitbucket" }, orderBy: { createdAt: "asc" } });
-  return rows.map((row) => ({
-    id: row.id,
-    provider: "bitbucket",
-    nickname: row.nickname,
-    displayName: row.displayName,
-    uuid: row.providerAccountId,
-    accountId: row.externalAccountId,
-    avatarUrl: row.avatarUrl,
-    linkedAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  }));
+  const rows = await db.account.findMany({ where: { userId, provider: { in: [...LINKED_PROVIDERS] } }, orderBy: [{ provider: "asc" }, { createdAt: "asc" }] });
+  return rows.flatMap((row) =>
+    isLinkedProvider(row.provider)
+      ? [
+          {
+            id: row.id,
+            provider: row.provider,
+            kind: row.type === "token" ? ("token" as const) : ("oauth" as const),
+            nickname: row.nickname,
+            displayName: row.displayName,
+            uuid: row.providerAccountId,
+            accountId: row.externalAccountId,
+            avatarUrl: row.avatarUrl,
+            linkedAt: row.createdAt,
+            updatedAt: row.updatedAt,
+          },
+        ]
+      : [],
+  );
 }
 
+/** Who the source says a linked account is now. */
+export type CurrentIdentity = { id: string; login: string; name: string | null };
+
 export type IdentityCheck =
-  | { state: "current"; current: CurrentUser }
-  | { state: "renamed"; current: CurrentUser }
-  | { state: "other_account"; current: CurrentUser }
+  | { state: "current"; current: CurrentIdentity }
+  | { state: "renamed"; current: CurrentIdentity }
+  | { state: "other_account"; current: CurrentIdentity }
   | { state: "unreachable"; message: string };
 
-/** Asks Bitbucket (with the stored credential) who the identity is now, to spot renames. Never throws. */
-export async function checkIdentity(identity: Pick<LinkedIdentity, "id" | "uuid" | "nickname" | "displayName">): Promise<IdentityCheck> {
+async function currentIdentityOf(identity: Pick<LinkedIdentity, "id" | "provider">): Promise<CurrentIdentity> {
+  if (identity.provider === "github") return currentGithubIdentity(identity.id);
+  const client = createBitbucketClient({
+    apiUrl: config().BITBUCKET_API_URL,
+    credential: bitbucketCredentialForAccount(identity.id),
+    retry: { maxAttempts: 1 },
+    timeoutMs: 5_000,
+  });
+  const current = await client.getCurrentUser();
+  return { id: current.uuid, login: current.nickname, name: current.displayName };
+}
+
+/** Asks the source (with the stored credential) who the identity is now, to spot renames. Never throws. */
+export async function checkIdentity(identity: Pick<LinkedIdentity, "id" | "provider" | "uuid" | "nickname" | "displayName">): Promise<IdentityCheck> {
   try {
-    const client = createBitbucketClient({
-      apiUrl: config().BITBUCKET_API_URL,
-      credential: bitbucketCredentialForAccount(identity.id),
-      retry: { maxAttempts: 1 },
-      timeoutMs: 5_000,
-    });
-    const current = await client.getCurrentUser();
-    if (current.uuid.toLowerCase() !== identity.uuid.toLowerCase()) return { state: "other_account", current };
-    const renamed = current.nickname !== identity.nickname || current.displayName !== identity.displayName;
+    const current = await currentIdentityOf(identity);
+    if (current.id.toLowerCase() !== identity.uuid.toLowerCase()) return { state: "other_account", current };
+    const renamed = current.login !== identity.nickname || (current.name ?? null) !== (identity.displayName ?? null);
     return { state: renamed ? "renamed" : "current", current };
   } catch (error) {
     const message = error instanceof AppError || error instanceof Error ? error.message : String(error);
@@ -226,7 +280,7 @@ export async function checkIdentity(identity: Pick<LinkedIdentity, "id" | "uuid"
 
 /**
  * Sets (or, with the current one, changes) the user's password, giving them a way to sign in
- * besides Bitbucket, and ends their other sessions: all but `keepSessionToken`, the one making the change.
+ * besides a linked source account, and ends their other sessions: all but `keepSessionToken`, the one making the change.
  */
 export async function setPassword(userId: string, input: { currentPassword?: string; newPassword: string; keepSessionToken?: string }): Promise<void> {
   const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true, kind: true } });

@@ -3,8 +3,10 @@ import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import { encryptOptional } from "@/lib/crypto";
 import { ferryAdapter } from "./adapter";
-import { decideBitbucketSignIn, type AuthRequestContext } from "./linking";
-import { bitbucketProvider, type BitbucketProfile } from "./bitbucket-provider";
+import { decideSignIn, identityColumns, type AuthRequestContext } from "./linking";
+import { bitbucketProvider } from "./bitbucket-provider";
+import { githubProvider } from "./github-provider";
+import { identityProfileOf, isLinkedProvider } from "./identity-providers";
 
 export type SessionUser = { id: string; username: string; name: string | null; email: string | null; image: string | null; isAdmin: boolean };
 
@@ -12,15 +14,6 @@ declare module "next-auth" {
   interface Session {
     user: SessionUser;
   }
-}
-
-/**
- * events.signIn receives the profile our provider's profile() returned, with the raw Bitbucket
- * profile riding along; callbacks.signIn receives the raw profile itself.
- */
-function bitbucketProfileOf(profile: unknown): BitbucketProfile | null {
-  const candidate = (profile as { bitbucket?: Partial<BitbucketProfile> } | undefined)?.bitbucket ?? (profile as Partial<BitbucketProfile> | undefined);
-  return candidate && typeof candidate.uuid === "string" && typeof candidate.nickname === "string" ? (candidate as BitbucketProfile) : null;
 }
 
 let cached: NextAuthOptions | undefined;
@@ -39,6 +32,9 @@ export function authOptions(): NextAuthOptions {
         clientSecret: settings.BITBUCKET_CLIENT_SECRET,
       }),
     );
+  }
+  if (settings.GITHUB_CLIENT_ID && settings.GITHUB_CLIENT_SECRET) {
+    providers.push(githubProvider({ webUrl: settings.GITHUB_URL, clientId: settings.GITHUB_CLIENT_ID, clientSecret: settings.GITHUB_CLIENT_SECRET }));
   }
   cached = {
     adapter: ferryAdapter(),
@@ -63,15 +59,13 @@ export function authOptions(): NextAuthOptions {
     events: {
       // next-auth does not update a linked account on later sign-ins; keep tokens and the identity current here.
       async signIn({ account, profile: signInProfile }) {
-        const profile = bitbucketProfileOf(signInProfile);
-        if (account?.provider !== "bitbucket" || !profile) return;
+        const identity = identityProfileOf(signInProfile);
+        if (!account || !isLinkedProvider(account.provider) || !identity) return;
         await db.account.update({
-          where: { provider_providerAccountId: { provider: "bitbucket", providerAccountId: account.providerAccountId } },
+          where: { provider_providerAccountId: { provider: account.provider, providerAccountId: account.providerAccountId } },
           data: {
-            nickname: profile.nickname,
-            displayName: profile.display_name,
-            externalAccountId: profile.account_id,
-            avatarUrl: profile.avatar ?? null,
+            ...identityColumns(identity),
+            type: "oauth",
             access_token: encryptOptional(account.access_token),
             refresh_token: encryptOptional(account.refresh_token),
             expires_at: account.expires_at ?? null,
@@ -95,8 +89,8 @@ export function authOptionsForRequest(context: AuthRequestContext): NextAuthOpti
     callbacks: {
       ...base.callbacks,
       async signIn({ account, profile }) {
-        if (account?.provider !== "bitbucket") return true;
-        return decideBitbucketSignIn(context, account, bitbucketProfileOf(profile));
+        if (!account || !isLinkedProvider(account.provider)) return true;
+        return decideSignIn(context, account, identityProfileOf(profile));
       },
     },
   };

@@ -3,6 +3,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import { getSettings } from "@/lib/settings";
+import { isLinkedProvider, signInDisabledError, signInEnabled } from "./identity-providers";
 import { LINK_INTENT_COOKIE, parseLinkIntent } from "./linking";
 import { authOptionsForRequest } from "./options";
 import { sessionCookie } from "./password-sign-in";
@@ -16,14 +17,14 @@ async function signedInUserId(request: NextRequest): Promise<string | null> {
 
 /**
  * next-auth's route with Ferry's request context: who is signed in (Connect and Reconnect link to
- * them) and the link intent the account page set. Bitbucket sign-in, when an administrator
- * disabled it, is refused before the browser is sent to Bitbucket.
+ * them) and the link intent the account page set. A provider's sign-in, when an administrator
+ * disabled it, is refused before the browser is sent to the provider.
  */
 export async function handleAuthRoute(request: NextRequest, params: { nextauth: string[] }): Promise<Response> {
   const [action, providerId] = params.nextauth;
   const sessionUserId = await signedInUserId(request);
-  if (action === "signin" && providerId === "bitbucket" && !sessionUserId && !(await getSettings()).bitbucketSignInEnabled) {
-    const url = `${config().NEXTAUTH_URL}/sign-in?error=BitbucketSignInDisabled`;
+  if (action === "signin" && isLinkedProvider(providerId) && !sessionUserId && !signInEnabled(await getSettings(), providerId)) {
+    const url = `${config().NEXTAUTH_URL}/sign-in?error=${signInDisabledError(providerId)}`;
     // next-auth's client posts with json=true and follows the returned URL itself.
     return request.method === "POST" ? NextResponse.json({ url }) : NextResponse.redirect(url);
   }

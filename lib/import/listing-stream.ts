@@ -1,4 +1,5 @@
-import { toPublicError, type PublicError } from "@/lib/errors";
+import type { PublicError } from "@/lib/errors";
+import { ndjsonResponse } from "@/lib/json-routes/ndjson";
 import type { RowImportStatus } from "./status";
 
 /** A row of the repository picker, the same for every source. */
@@ -16,6 +17,8 @@ export type PickerRepository = {
   isPrivate: boolean;
   htmlUrl: string;
   updatedOn: string | null;
+  /** How the user reaches it, when the source says (GitHub: their own, a collaboration, one of their organisations'). */
+  relation?: "owned" | "collaborated" | "organization";
 };
 
 export type ListingProblem = { workspace: string; message: string };
@@ -51,34 +54,18 @@ export function listingStreamResponse<Repository>(
     context: string;
   },
 ): Response {
-  const encoder = new TextEncoder();
-  let open = true;
-  const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      const send = (event: ListingStreamEvent) => {
-        if (open) controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
-      };
+  return ndjsonResponse<ListingStreamEvent>(
+    async (send) => {
       send({ type: "workspaces", workspaces: step.workspaces });
-      try {
-        const cursor = await step.run(
-          (event) => {
-            if (event.type === "problem") return send(event);
-            send({ type: "repositories", workspace: event.workspace, repositories: event.repositories.map(options.toRow), imports: event.extra });
-          },
-          (repositories) => options.statuses(repositories.map((repository) => options.toRow(repository).fullName)),
-        );
-        send({ type: "end", cursor });
-      } catch (error) {
-        send({ type: "error", error: toPublicError(error, options.requestId, options.context).body });
-      }
-      if (open) controller.close();
-      open = false;
+      const cursor = await step.run(
+        (event) => {
+          if (event.type === "problem") return send(event);
+          send({ type: "repositories", workspace: event.workspace, repositories: event.repositories.map(options.toRow), imports: event.extra });
+        },
+        (repositories) => options.statuses(repositories.map((repository) => options.toRow(repository).fullName)),
+      );
+      send({ type: "end", cursor });
     },
-    cancel() {
-      open = false;
-    },
-  });
-  return new Response(stream, {
-    headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store, no-transform", "x-accel-buffering": "no" },
-  });
+    { requestId: options.requestId, context: options.context, event: (error) => ({ type: "error", error }) },
+  );
 }

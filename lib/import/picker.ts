@@ -38,7 +38,11 @@ export type PickerBackend<Repository extends PickerSourceRepository = PickerSour
   listAll(user: SessionUser, filter: string | undefined, params: Record<string, string>): Promise<{ repositories: Repository[]; problems: WorkspaceProblem[] }>;
   start(
     user: SessionUser,
-    input: Pick<StartImportInput, "repository" | "targetNamespace" | "name" | "userMapping" | "takenNamespace"> & { sourceRepository?: Repository },
+    input: Pick<StartImportInput, "repository" | "targetNamespace" | "name" | "userMapping" | "takenNamespace"> & {
+      sourceRepository?: Repository;
+      /** The source's own switches chosen on the row; absent in Import all (the source's defaults). */
+      sourceOptions?: Record<string, boolean>;
+    },
   ): Promise<{ projectId: number }>;
   resume(user: SessionUser, importId: number): Promise<unknown>;
   statuses(user: SessionUser, repositories: readonly string[]): Promise<Record<string, RowImportStatus>>;
@@ -82,6 +86,7 @@ export type PickerImportInput = PickerTarget & {
   userMapping?: UserMapping;
   /** An issue-export archive and a wiki to import into the project once its source import has ended. */
   attachments?: ArchiveAttachments;
+  sourceOptions?: Record<string, boolean>;
 };
 export type PickerImportResult = { status: RowImportStatus; resumed: boolean };
 
@@ -174,6 +179,7 @@ export function pickerFor<Repository extends PickerSourceRepository>(backend: Pi
         name,
         userMapping: input.userMapping,
         takenNamespace: "fallback",
+        sourceOptions: input.sourceOptions,
       }));
     }
     if (attachments && projectId !== null) {

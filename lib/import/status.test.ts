@@ -109,6 +109,7 @@ describe("importStatusesFor", () => {
     const status = (await importStatusesFor(alice, ["acme/api"]))["acme/api"]!;
     expect(status.waitingUntil).toBe(until.toISOString());
     expect(progressText(status)).toMatch(/^waiting for Bitbucket's rate limit, resumes about \d\d:\d\d$/);
+    expect(progressText(status, "GitHub")).toMatch(/^waiting for GitHub's rate limit, resumes about \d\d:\d\d$/);
   });
 
   it("counts an Import all batch, only the caller's own imports", async () => {

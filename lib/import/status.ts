@@ -23,7 +23,7 @@ export type RowImportStatus = {
   counts: { done: number; total: number | null } | null;
   /** Overall progress, 0–100. */
   percent: number;
-  /** ISO time the import waits for the source's rate limit until, while it does. */
+  /** ISO time the import waits for Bitbucket's rate limit until, while it does. */
   waitingUntil: string | null;
   /** Items in the failure ledger that are still unresolved. */
   failedCount: number;
@@ -125,8 +125,13 @@ export async function importStatusesFor(user: SessionUser, repositories: readonl
   return result;
 }
 
-/** Each of the source's stages is an equal share of the bar; within a stage, its counts fill the share when the total is known. */
-export function overallPercent(status: ImportStatus, stage: string | null, counts: { done: number; total: number | null } | null, stages: readonly string[]): number {
+/** Each stage is an equal share of the bar; within a stage, its counts fill the share when the total is known. */
+export function overallPercent(
+  status: ImportStatus,
+  stage: string | null,
+  counts: { done: number; total: number | null } | null,
+  stages: readonly string[] = stagesOf("bitbucket_cloud").map((entry) => entry.name),
+): number {
   if (status === "finished" || status === "partial") return 100;
   if (status === "scheduled" || !stage) return 0;
   const within = counts && counts.total ? Math.min(1, counts.done / counts.total) : 0;

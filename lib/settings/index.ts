@@ -12,6 +12,8 @@ export type UserMapping = z.infer<typeof userMappingSchema>;
 export const settingsSchema = z.object({
   /** Sign-in with Bitbucket; importing from Bitbucket does not depend on it. */
   bitbucketSignInEnabled: z.boolean().default(true),
+  /** Sign-in with GitHub (off unless an administrator allows it); connecting GitHub for imports does not depend on it. */
+  githubSignInEnabled: z.boolean().default(false),
   importSources: z
     .object({ bitbucket_cloud: z.boolean().default(true), bitbucket_server: z.boolean().default(true), github: z.boolean().default(true) })
     .default({ bitbucket_cloud: true, bitbucket_server: true, github: true }),

@@ -4,6 +4,7 @@ import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { AppError } from "@/lib/errors";
 import type { ReassignmentStatus } from "@/lib/generated/prisma/enums";
 import { canManagePlaceholders, placeholderManagedNamespacesWhere } from "@/lib/projects/access";
+import { isLinkedProvider, PROVIDER_LABELS, type LinkedProvider } from "@/lib/auth/identity-providers";
 import { csvLine } from "./csv";
 
 /**
@@ -19,18 +20,25 @@ export const REASSIGNMENT_STATUS_LABELS: Record<ReassignmentStatus, string> = {
   kept_as_placeholder: "Kept as placeholder",
 };
 
-export type PlaceholderSource = { uuid: string | null; accountId: string | null; username: string | null; displayName: string | null };
+/** Who a placeholder stands for: `uuid` is the Bitbucket account's uuid, or the GitHub user id; `username` the nickname or login. */
+export type PlaceholderSource = { provider: LinkedProvider; uuid: string | null; accountId: string | null; username: string | null; displayName: string | null };
 
 export function placeholderSourceOf(value: unknown): PlaceholderSource {
   const source = (value ?? {}) as Record<string, unknown>;
   const text = (key: string) => (typeof source[key] === "string" && source[key] ? (source[key] as string) : null);
-  return { uuid: text("uuid"), accountId: text("accountId"), username: text("username"), displayName: text("displayName") };
+  const provider = text("provider");
+  return { provider: isLinkedProvider(provider) ? provider : "bitbucket", uuid: text("uuid"), accountId: text("accountId"), username: text("username"), displayName: text("displayName") };
 }
 
 /** "Carol Chen (@carol)", or what is known of the source user. */
 export function sourceName(source: PlaceholderSource): string {
   if (source.displayName && source.username) return `${source.displayName} (@${source.username})`;
-  return source.displayName ?? (source.username ? `@${source.username}` : (source.uuid ?? source.accountId ?? "Unknown Bitbucket user"));
+  return source.displayName ?? (source.username ? `@${source.username}` : (source.uuid ?? source.accountId ?? `Unknown ${PROVIDER_LABELS[source.provider]} user`));
+}
+
+/** "GitHub user @carol": the source and its user, for sentences. */
+export function sourceUserPhrase(source: PlaceholderSource): string {
+  return `${PROVIDER_LABELS[source.provider]} user ${sourceName(source)}`;
 }
 
 export type ContributionCounts = {
@@ -150,7 +158,8 @@ export type ReassignmentSuggestion = {
   placeholderId: string;
   placeholderUsername: string;
   source: PlaceholderSource;
-  user: { id: string; username: string; name: string | null; bitbucketNickname: string | null };
+  /** `sourceLogin`: the nickname or login the user linked the account under. */
+  user: { id: string; username: string; name: string | null; sourceLogin: string | null };
 };
 
 /**
@@ -168,17 +177,25 @@ export async function reassignmentSuggestions(namespaceId: number): Promise<Reas
   });
   if (placeholders.length === 0) return [];
   const sources = placeholders.map((placeholder) => ({ placeholder, source: placeholderSourceOf(placeholder.placeholderSource) }));
-  const uuids = sources.flatMap(({ source }) => (source.uuid ? [source.uuid] : []));
-  const accountIds = sources.flatMap(({ source }) => (source.accountId ? [source.accountId] : []));
+  const ofProvider = (provider: LinkedProvider) => sources.filter(({ source }) => source.provider === provider);
+  const uuids = (provider: LinkedProvider) => ofProvider(provider).flatMap(({ source }) => (source.uuid ? [source.uuid] : []));
+  const accountIds = ofProvider("bitbucket").flatMap(({ source }) => (source.accountId ? [source.accountId] : []));
   const accounts = await db.account.findMany({
-    where: { provider: "bitbucket", user: { kind: "human" }, OR: [{ providerAccountId: { in: uuids } }, { externalAccountId: { in: accountIds } }] },
-    select: { providerAccountId: true, externalAccountId: true, nickname: true, user: { select: { id: true, username: true, name: true } } },
+    where: {
+      user: { kind: "human" },
+      OR: [
+        { provider: "bitbucket", OR: [{ providerAccountId: { in: uuids("bitbucket") } }, { externalAccountId: { in: accountIds } }] },
+        { provider: "github", providerAccountId: { in: uuids("github") } },
+      ],
+    },
+    select: { provider: true, providerAccountId: true, externalAccountId: true, nickname: true, user: { select: { id: true, username: true, name: true } } },
   });
   const suggestions: ReassignmentSuggestion[] = [];
   for (const { placeholder, source } of sources) {
+    const candidates = accounts.filter((candidate) => candidate.provider === source.provider);
     const account =
-      accounts.find((candidate) => source.uuid && candidate.providerAccountId.toLowerCase() === source.uuid.toLowerCase()) ??
-      accounts.find((candidate) => source.accountId && candidate.externalAccountId === source.accountId);
+      candidates.find((candidate) => source.uuid && candidate.providerAccountId.toLowerCase() === source.uuid.toLowerCase()) ??
+      candidates.find((candidate) => source.accountId && candidate.externalAccountId === source.accountId);
     if (!account) continue;
     const reassignment = placeholder.placeholderReassignment;
     if (reassignment?.status === "rejected" && reassignment.targetUserId === account.user.id) continue;
@@ -186,7 +203,7 @@ export async function reassignmentSuggestions(namespaceId: number): Promise<Reas
       placeholderId: placeholder.id,
       placeholderUsername: placeholder.username,
       source,
-      user: { ...account.user, bitbucketNickname: account.nickname },
+      user: { ...account.user, sourceLogin: account.nickname },
     });
   }
   return suggestions;

@@ -171,7 +171,23 @@ describe("reassigning a placeholder", () => {
     const daveFerry = await human("dave-ferry");
     await db.account.create({ data: { userId: daveFerry.id, type: "oauth", provider: "bitbucket", providerAccountId: source("dave", 1).uuid!, nickname: "dave" } });
     const suggestions = await reassignmentSuggestions(acme.id);
-    expect(suggestions).toEqual([expect.objectContaining({ placeholderId: dave, user: expect.objectContaining({ username: "dave-ferry", bitbucketNickname: "dave" }) })]);
+    expect(suggestions).toEqual([expect.objectContaining({ placeholderId: dave, user: expect.objectContaining({ username: "dave-ferry", sourceLogin: "dave" }) })]);
+  });
+
+  it("suggests the user who linked a GitHub placeholder's account by its user id, not by a Bitbucket account with the same id", async () => {
+    const { acme, owner } = await setup();
+    const resolver = createContributorResolver({ importingUserId: owner.id, topLevelNamespaceId: acme.id, mode: "placeholders" });
+    const octo = await resolver.resolve({ provider: "github", uuid: "1004", username: "daniel", displayName: null });
+    const stranger = await human("stranger");
+    await db.account.create({ data: { userId: stranger.id, type: "oauth", provider: "bitbucket", providerAccountId: "1004", nickname: "not-daniel" } });
+    expect(await reassignmentSuggestions(acme.id)).toEqual([]);
+    const daniel = await human("daniel-ferry");
+    await db.account.create({ data: { userId: daniel.id, type: "oauth", provider: "github", providerAccountId: "1004", nickname: "dan" } });
+    expect(await reassignmentSuggestions(acme.id)).toEqual([
+      expect.objectContaining({ placeholderId: octo.userId, source: expect.objectContaining({ provider: "github", username: "daniel" }), user: expect.objectContaining({ username: "daniel-ferry", sourceLogin: "dan" }) }),
+    ]);
+    const [entry] = (await listPlaceholders(acme.id, 1)).entries.filter((candidate) => candidate.id === octo.userId);
+    expect(entry?.source).toMatchObject({ provider: "github", username: "daniel" });
   });
 });
 

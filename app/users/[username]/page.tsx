@@ -7,7 +7,7 @@ import { Detail, PageHeading, Section } from "@/components/ui/page-blocks";
 import { requireUser } from "@/lib/auth";
 import { db } from "@/lib/db";
 import { sameTextIgnoringCase } from "@/lib/db/same-text";
-import { contributionCounts, placeholderSourceOf, REASSIGNMENT_STATUS_LABELS, sourceName } from "@/lib/users/placeholders";
+import { contributionCounts, placeholderSourceOf, REASSIGNMENT_STATUS_LABELS, sourceUserPhrase } from "@/lib/users/placeholders";
 
 type Props = { params: Promise<{ username: string }> };
 
@@ -61,7 +61,7 @@ export default async function UserPage({ params }: Props) {
         <dl>
           {placeholder ? (
             <>
-              <Detail term="Stands for">Bitbucket user {sourceName(source)}</Detail>
+              <Detail term="Stands for">{sourceUserPhrase(source)}</Detail>
               {user.placeholderNamespace && <Detail term="Group">{user.placeholderNamespace.fullPath}</Detail>}
               <Detail term="Reassignment">
                 {REASSIGNMENT_STATUS_LABELS[user.placeholderReassignment?.status ?? "pending"]}

@@ -120,6 +120,7 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, source, d
         name,
         userMapping: draft.options.userMapping,
         attachments: draft.options.attachments,
+        sourceOptions: draft.options.sourceOptions,
       });
       if (result.ok) {
         const hadFocus = actionsCell.current?.parentElement?.contains(document.activeElement) ?? false;
@@ -194,7 +195,7 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, source, d
     }
   }
 
-  const progress = status ? progressText(status) : null;
+  const progress = status ? progressText(status, source.name) : null;
   const label = busy === "import" ? "Starting…" : statusLabel(status);
 
   return (

@@ -16,6 +16,7 @@ import { useDebouncedValue } from "./use-debounced-value";
 import { useRepositoryListing, type ApiError } from "./use-repository-listing";
 
 const ESTIMATED_ROW_HEIGHT = 84;
+const NO_PARAMS: Record<string, string> = {};
 /** Rows kept rendered above and below the window, so Tab reaches the next rows before they are needed. */
 const OVERSCAN = 8;
 
@@ -59,8 +60,15 @@ export function RepositoryTable({
   const [store] = useState(() => new RowStore());
   const onImports = useCallback((imports: Record<string, RowImportStatus>) => store.setStatuses(imports, { announce: false }), [store]);
   const [filterParams, setFilterParams] = useState<Record<string, string>>({});
-  const listing = useRepositoryListing(source.listingPath, urlFilter, filterParams, onImports);
-  const { repositories, workspaces, problems, cursor, loading, initial, stale, error, loadMore, retry } = listing;
+  const matches = source.filtersLocally;
+  const listing = useRepositoryListing(source.listingPath, matches ? "" : urlFilter, matches ? NO_PARAMS : filterParams, onImports);
+  const { workspaces, problems, cursor, loading, initial, stale, error, loadMore, retry } = listing;
+  // A source that filters in the browser filters what has arrived, as the filter changes.
+  const localFilter = matches ? debouncedFilter : urlFilter;
+  const repositories = useMemo(
+    () => (matches ? listing.repositories.filter((repository) => matches(repository, localFilter, filterParams)) : listing.repositories),
+    [matches, listing.repositories, localFilter, filterParams],
+  );
 
   const [batch, setBatch] = useState<BatchState | null>(null);
   const onBatch = useCallback((summary: BatchSummary) => setBatch((current) => (current ? { ...current, summary } : current)), []);
@@ -123,7 +131,7 @@ export function RepositoryTable({
             {summary}
           </p>
         </div>
-        <ImportAll actions={source.actions} filter={urlFilter} params={filterParams} personalNamespace={personalNamespace} store={store} batch={batch} onStarted={setBatch} disabled={initial || Boolean(error)} />
+        <ImportAll actions={source.actions} filter={localFilter} params={filterParams} personalNamespace={personalNamespace} store={store} batch={batch} onStarted={setBatch} disabled={initial || Boolean(error)} />
       </div>
 
       {error && <ListingErrorMessage source={source} error={error} onRetry={retry} />}
@@ -150,7 +158,7 @@ export function RepositoryTable({
         <RepositoryTableSkeleton />
       ) : repositories.length === 0 && !error && !loading ? (
         <p className="mt-6 rounded-lg border border-dashed border-slate-300 bg-white px-4 py-8 text-center text-sm text-slate-600">
-          {urlFilter ? `No repositories match “${urlFilter}”.` : `No repositories found in your ${source.name} ${source.groupNoun.plural}.`}
+          {localFilter ? `No repositories match “${localFilter}”.` : matches && Object.values(filterParams).some(Boolean) ? "No repositories match these filters." : `No repositories found in your ${source.name} ${source.groupNoun.plural}.`}
         </p>
       ) : repositories.length > 0 ? (
         <div

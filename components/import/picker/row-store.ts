@@ -12,6 +12,8 @@ import type { UserMapping } from "@/lib/settings";
 export type RowImportOptions = {
   userMapping?: UserMapping;
   attachments?: { issuesArchiveUploadId?: string; wikiBundleUploadId?: string; wikiUrl?: string };
+  /** The source's own switches (GitHub's optional stages), by name; the source's backend checks them. */
+  sourceOptions?: Record<string, boolean>;
 };
 
 export type RowDraft = {

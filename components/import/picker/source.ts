@@ -36,6 +36,12 @@ export type PickerSource = {
    * to the listing as query parameters; `groups` are the groups the listing announced.
    */
   FilterControls?: ComponentType<{ values: Record<string, string>; onChange: (values: Record<string, string>) => void; groups: readonly string[] }>;
+  /**
+   * Set by a source whose listing is read whole once and filtered in the browser (GitHub): the
+   * listing is then requested without `filter` and params, and rows are shown when this says they
+   * match. The server applies the same rule for Import all.
+   */
+  filtersLocally?: (repository: PickerRepository, filter: string, params: Record<string, string>) => boolean;
   /** Small facts shown under a row's name (a "Private" badge, the display name…). */
   rowFacts?: (repository: PickerRepository) => ReactNode;
   /** The row's expandable Options area (per-import settings sent with Import); none when absent. */

@@ -8,11 +8,11 @@ export function statusLabel(status: RowImportStatus | null): string {
 const number = new Intl.NumberFormat("en-US");
 const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hour12: false });
 
-/** "pull requests 340/2,000", "pull request comments 120", or the rate-limit wait. */
-export function progressText(status: RowImportStatus, now = Date.now()): string | null {
+/** "pull requests 340/2,000", "pull request comments 120", or the rate-limit wait of the source ("Bitbucket", "GitHub"). */
+export function progressText(status: RowImportStatus, sourceName = "Bitbucket", now = Date.now()): string | null {
   if (status.status !== "started") return null;
   if (status.waitingUntil && Date.parse(status.waitingUntil) > now) {
-    return `waiting for Bitbucket's rate limit, resumes about ${clock.format(new Date(status.waitingUntil))}`;
+    return `waiting for ${sourceName}'s rate limit, resumes about ${clock.format(new Date(status.waitingUntil))}`;
   }
   if (!status.stage) return null;
   if (!status.counts) return status.stage;

@@ -3,54 +3,74 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
-import { changePassword, confirmSwitch, declineSwitch, disconnectBitbucket, prepareBitbucketLink } from "@/lib/actions/account";
+import { changePassword, confirmSwitch, declineSwitch, disconnectLinkedIdentity, prepareIdentityLink } from "@/lib/actions/account";
 import { buttonStyles, inputStyles, Notice } from "@/components/ui/forms";
 import { useFormAction } from "@/components/ui/use-form-action";
 
+type Provider = "bitbucket" | "github";
 type Intent = { mode: "connect" } | { mode: "reconnect"; identityId: string };
+const PROVIDER_NAMES: Record<Provider, string> = { bitbucket: "Bitbucket", github: "GitHub" };
 
-/** Connect or Reconnect: records the intent on the server, then goes to Bitbucket. */
-export function BitbucketLinkButton({ intent, label, variant = "secondary", disabled = false }: { intent: Intent; label: string; variant?: "primary" | "secondary"; disabled?: boolean }) {
+/** Connect or Reconnect: records the intent on the server, then goes to the provider. */
+export function IdentityLinkButton({
+  provider,
+  intent,
+  label,
+  variant = "secondary",
+  disabled = false,
+  ariaLabel,
+  callbackPath = "/profile/account",
+}: {
+  provider: Provider;
+  intent: Intent;
+  label: string;
+  variant?: "primary" | "secondary";
+  disabled?: boolean;
+  ariaLabel?: string;
+  /** Where the browser lands after the round-trip (with ?done=…). */
+  callbackPath?: string;
+}) {
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
   function start() {
     setError(null);
     startTransition(async () => {
-      const result = await prepareBitbucketLink(intent);
+      const result = await prepareIdentityLink(intent);
       if (!result.ok) {
         setError(result.error.message);
         return;
       }
-      await signIn("bitbucket", { callbackUrl: `/profile/account?done=${intent.mode === "connect" ? "connected" : "reconnected"}` });
+      await signIn(provider, { callbackUrl: `${callbackPath}?done=${intent.mode === "connect" ? "connected" : "reconnected"}&provider=${provider}` });
     });
   }
   return (
     <span className="inline-flex flex-col items-start gap-1">
-      <button type="button" onClick={start} disabled={pending || disabled} className={buttonStyles[variant]}>
-        {pending ? "Opening Bitbucket…" : label}
+      <button type="button" onClick={start} disabled={pending || disabled} className={buttonStyles[variant]} aria-label={ariaLabel}>
+        {pending ? `Opening ${PROVIDER_NAMES[provider]}…` : label}
       </button>
       {error && <Notice tone="error">{error}</Notice>}
     </span>
   );
 }
 
-export function DisconnectButton({ identityId, nickname }: { identityId: string; nickname: string }) {
+export function DisconnectButton({ provider, identityId, nickname, label = "Disconnect" }: { provider: Provider; identityId: string; nickname: string; label?: string }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
   function disconnect() {
-    if (!window.confirm(`Disconnect Bitbucket @${nickname}? Future imports will no longer map @${nickname}'s contributions to you.`)) return;
+    const name = PROVIDER_NAMES[provider];
+    if (!window.confirm(`${label} ${name} @${nickname}? Future imports will no longer map @${nickname}'s contributions to you.`)) return;
     setError(null);
     startTransition(async () => {
-      const result = await disconnectBitbucket({ identityId });
+      const result = await disconnectLinkedIdentity({ identityId });
       if (!result.ok) setError(result.error.message);
       else router.refresh();
     });
   }
   return (
     <span className="inline-flex flex-col items-start gap-1">
-      <button type="button" onClick={disconnect} disabled={pending} className={buttonStyles.danger} aria-label={`Disconnect Bitbucket @${nickname}`}>
-        {pending ? "Disconnecting…" : "Disconnect"}
+      <button type="button" onClick={disconnect} disabled={pending} className={buttonStyles.danger} aria-label={`${label} ${PROVIDER_NAMES[provider]} @${nickname}`}>
+        {pending ? "Removing…" : label}
       </button>
       {error && (
         <Notice tone="error" testId="disconnect-error" className="max-w-md">
@@ -61,8 +81,8 @@ export function DisconnectButton({ identityId, nickname }: { identityId: string;
   );
 }
 
-/** After Reconnect came back with another Bitbucket account: switch to it, or keep the linked one. */
-export function SwitchDecision({ pendingId, replaceId, from, to }: { pendingId: string; replaceId: string; from: string; to: string }) {
+/** After Reconnect came back with another account: switch to it, or keep the linked one. */
+export function SwitchDecision({ provider, pendingId, replaceId, from, to }: { provider: Provider; pendingId: string; replaceId: string; from: string; to: string }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
@@ -81,7 +101,7 @@ export function SwitchDecision({ pendingId, replaceId, from, to }: { pendingId: 
   return (
     <Notice tone="warning" testId="switch-decision">
       <p>
-        You reconnected <strong>@{from}</strong>, but Bitbucket answered as <strong>@{to}</strong>. Switch the linked account to @{to}? Contributions of
+        You reconnected <strong>@{from}</strong>, but {PROVIDER_NAMES[provider]} answered as <strong>@{to}</strong>. Switch the linked account to @{to}? Contributions of
         @{from} will then no longer map to you in future imports.
       </p>
       <div className="mt-2 flex gap-2">
