@@ -9,5 +9,7 @@ export const E2E = {
   sandboxPort,
   appUrl: `http://localhost:${appPort}`,
   sandboxUrl: `http://localhost:${sandboxPort}`,
+  /** The Bitbucket Server sandbox the demo starts beside the others (SANDBOX_PORT + 20). */
+  bitbucketServerUrl: `http://localhost:${sandboxPort + 20}`,
   dataDir: path.resolve(import.meta.dirname, "..", "data", "e2e"),
 };

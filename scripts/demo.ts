@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { SANDBOX_CONSUMER, startSandboxServer } from "../mocks/bitbucket/index.ts";
+import { startBitbucketServerSandbox } from "../mocks/bitbucket-server/index.ts";
 import { launchApp, reportStartupError, stopOnExit } from "./serve.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -47,6 +48,12 @@ async function main() {
 
   const sandboxPort = Number(process.env.SANDBOX_PORT ?? 4010);
   const sandbox = await startSandboxServer({ port: sandboxPort, dataDir: path.join(dataDir, "sandbox") });
+  // Bitbucket Server is reached at the URL a user types in, so its host must be allowed.
+  const bitbucketServer = await startBitbucketServerSandbox({
+    port: Number(process.env.BITBUCKET_SERVER_SANDBOX_PORT ?? sandboxPort + 20),
+    dataDir: path.join(dataDir, "sandbox-bitbucket-server"),
+  });
+  const bitbucketServerHost = new URL(bitbucketServer.url).host;
   const appPort = process.env.PORT ?? "3000";
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -57,22 +64,24 @@ async function main() {
     BITBUCKET_API_URL: sandbox.url,
     BITBUCKET_CLIENT_ID: SANDBOX_CONSUMER.key,
     BITBUCKET_CLIENT_SECRET: SANDBOX_CONSUMER.secret,
+    ALLOWED_HOSTS: [process.env.ALLOWED_HOSTS, bitbucketServerHost].filter(Boolean).join(","),
   };
   let app;
   try {
     app = await launchApp({ env });
   } catch (error) {
-    await sandbox.close();
+    await Promise.all([sandbox.close(), bitbucketServer.close()]);
     throw error;
   }
   console.log(`
   Ferry demo is ready.
     Ferry:             ${app.url}
     Bitbucket sandbox: ${sandbox.url}  (accounts: alice, bob, carol — see mocks/bitbucket/README.md)
+    Bitbucket Server sandbox: ${bitbucketServer.url}  (alice / BBDC-alice-sandbox-token — see mocks/bitbucket-server/README.md)
   Open ${app.url}, choose "Sign in with Bitbucket" and grant access as Alice Anders.
   Press Ctrl+C to stop.
 `);
-  stopOnExit(app, sandbox);
+  stopOnExit(app, sandbox, bitbucketServer);
 }
 
 main().catch(reportStartupError);

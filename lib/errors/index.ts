@@ -26,6 +26,7 @@ export const ERROR_STATUS = {
   unauthenticated: 401,
   invalid_credentials: 401,
   bitbucket_reconnect_required: 401,
+  bitbucket_server_auth_failed: 401,
   // 403: known caller, not allowed.
   forbidden: 403,
   namespace_forbidden: 403,
@@ -64,6 +65,8 @@ export const ERROR_STATUS = {
   upload_too_large: 413,
   upload_quota_exceeded: 413,
   uploads_full: 507,
+  // 502: the source server failed or could not be reached.
+  bitbucket_server_error: 502,
   // 422: well-formed, but the content cannot be used.
   csv_columns: 422,
   csv_empty: 422,

@@ -12,7 +12,7 @@ import { getSettings, type UserMapping } from "@/lib/settings";
 import { bitbucketClientForUser } from "./bitbucket-client";
 import { requireImportManager } from "@/lib/projects/access";
 import { reopenUnits, scheduleStage } from "./pipeline/scheduler";
-import { stageOf, stagesOf } from "./pipeline/stages";
+import { stageOf, stagesOf, type ImportSourceName } from "./pipeline/stages";
 import { bitbucketProblem } from "./repository-listing";
 
 export const repositoryFullNameSchema = z
@@ -91,13 +91,45 @@ export async function startBitbucketImport(user: SessionUser, input: StartImport
   const repository = input.sourceRepository?.fullName.toLowerCase() === input.repository.toLowerCase()
     ? input.sourceRepository
     : await lookUpRepository(await clientFor(user, input.credential), input.repository);
-  const requestedName = input.name?.trim() || null;
-  const path = projectPathFor(requestedName ?? repository.slug);
   const account = input.credential
     ? null
     : await db.account.findFirst({ where: { userId: user.id, provider: "bitbucket" }, orderBy: { updatedAt: "desc" }, select: { id: true } });
-  const userMapping = input.userMapping ?? settings.defaultUserMapping;
+  return createImportedProject(user, {
+    source: "bitbucket_cloud",
+    importType: "bitbucket",
+    repository: { fullName: repository.fullName, name: repository.name, slug: repository.slug, description: repository.description ?? "", isPrivate: repository.isPrivate, webUrl: repository.htmlUrl },
+    name: input.name,
+    targetNamespace: input.targetNamespace,
+    takenNamespace: input.takenNamespace,
+    credentialAccountId: account?.id ?? null,
+    credentialSecret: input.credential ? encryptSecret(JSON.stringify({ email: input.credential.email, token: input.credential.token })) : null,
+    userMapping: input.userMapping ?? settings.defaultUserMapping,
+  });
+}
 
+/** What every source's start hands over: the repository as read from the source, where it goes, and the stored credential. */
+export type NewImport = {
+  source: ImportSourceName;
+  /** GitLab's `import_type`. */
+  importType: string;
+  repository: { fullName: string; name: string; slug: string; description: string; isPrivate: boolean; webUrl: string };
+  name?: string | null;
+  targetNamespace?: string | null;
+  takenNamespace?: TakenNamespacePolicy;
+  credentialAccountId?: string | null;
+  /** Encrypted (lib/crypto). */
+  credentialSecret?: string | null;
+  userMapping: UserMapping;
+};
+
+/**
+ * Creates the project and its import in one transaction (the namespace resolved, the path
+ * checked) and queues the source's first stage.
+ */
+export async function createImportedProject(user: SessionUser, input: NewImport): Promise<StartedImport> {
+  const requestedName = input.name?.trim() || null;
+  const path = projectPathFor(requestedName ?? input.repository.slug);
+  const firstStage = stagesOf(input.source)[0]!.name;
   const created = await db.$transaction(async (tx) => {
     const target = await resolveImportTarget(tx, user, input.targetNamespace, input.takenNamespace ?? "fallback");
     const fullPath = `${target.namespace.fullPath}/${path}`;
@@ -105,39 +137,49 @@ export async function startBitbucketImport(user: SessionUser, input: StartImport
     if (taken) throw new AppError("project_path_taken", `A project already exists at ${fullPath}. Choose another name.`);
     const group = await tx.namespace.findFirst({ where: { fullPath: sameTextIgnoringCase(fullPath) }, select: { id: true } });
     if (group) throw new AppError("project_path_taken", `${fullPath} is a namespace. Choose another project name.`);
-    const name = requestedName ?? repository.name;
+    const name = requestedName ?? input.repository.name;
     const project = await tx.project.create({
       data: {
         namespaceId: target.namespace.id,
         name,
         path,
         fullPath,
-        description: repository.description ?? "",
-        visibility: repository.isPrivate ? "private" : "public",
+        description: input.repository.description,
+        visibility: input.repository.isPrivate ? "private" : "public",
         creatorId: user.id,
-        importType: "bitbucket",
-        importSource: repository.fullName,
-        importUrl: repository.htmlUrl,
+        importType: input.importType,
+        importSource: input.repository.fullName,
+        importUrl: input.repository.webUrl,
         importWarning: target.warning,
       },
     });
     const row = await tx.projectImport.create({
       data: {
         projectId: project.id,
-        source: "bitbucket_cloud",
-        sourceRepository: repository.fullName,
+        source: input.source,
+        sourceRepository: input.repository.fullName,
         userId: user.id,
-        credentialAccountId: account?.id ?? null,
-        credentialSecret: input.credential ? encryptSecret(JSON.stringify({ email: input.credential.email, token: input.credential.token })) : null,
-        options: { userMapping },
+        credentialAccountId: input.credentialAccountId ?? null,
+        credentialSecret: input.credentialSecret ?? null,
+        options: { userMapping: input.userMapping },
         status: "scheduled",
-        stage: "repository",
+        stage: firstStage,
       },
     });
     return { projectId: project.id, importId: row.id, fullPath, name, path, namespaceFullPath: target.namespace.fullPath, warning: target.warning };
   });
-  await scheduleStage(created.importId, "repository");
+  await scheduleStage(created.importId, firstStage);
   return created;
+}
+
+const SOURCE_NAMES: Record<string, string> = { bitbucket_cloud: "Bitbucket Cloud", bitbucket_server: "Bitbucket Server", github: "GitHub" };
+
+/** Refuses when an administrator disabled the source (Admin → Settings). */
+export async function requireSourceEnabled(source: string): Promise<void> {
+  const settings = await getSettings();
+  if (settings.importSources[source as keyof typeof settings.importSources] === false) {
+    throw new AppError("import_source_disabled", `Importing from ${SOURCE_NAMES[source] ?? source} is disabled on this Ferry.`);
+  }
 }
 
 const RESUMABLE_STATUSES = ["failed", "canceled"] as const;
@@ -153,10 +195,7 @@ export async function resumeBitbucketImport(user: SessionUser, importId: number)
   if (!(RESUMABLE_STATUSES as readonly string[]).includes(row.status)) {
     throw new AppError("import_not_resumable", "Only a failed or cancelled import can be imported again.");
   }
-  const settings = await getSettings();
-  if (!settings.importSources.bitbucket_cloud) {
-    throw new AppError("import_source_disabled", "Importing from Bitbucket Cloud is disabled on this Ferry.");
-  }
+  await requireSourceEnabled(row.source);
   const stage = stageOf(row.source, row.stage) ?? stagesOf(row.source)[0]!;
 
   await db.$transaction(async (tx) => {

@@ -5,6 +5,7 @@ import { config } from "@/lib/config";
 import { decryptSecret } from "@/lib/crypto";
 import { db, type Prisma } from "@/lib/db";
 import { createBitbucketCloudSource } from "@/lib/import/sources/bitbucket-cloud";
+import { createBitbucketServerSource } from "@/lib/import/sources/bitbucket-server";
 import type { ImportSource, SourceEvent, SourceRepository, SourceUser } from "@/lib/import/sources/types";
 import { getSettings, userMappingSchema } from "@/lib/settings";
 import { createContributorResolver, topLevelNamespaceId, type ContributorResolver, type SourceIdentity } from "@/lib/users/mapping";
@@ -20,6 +21,8 @@ export class ImportCanceled extends Error {
 export type ImportRow = Prisma.ProjectImportGetPayload<{ include: { project: true } }>;
 
 const apiTokenCredentialSchema = z.object({ email: z.string().min(1), token: z.string().min(1) });
+/** What an import from Bitbucket Server keeps (encrypted): the server and a username with a token or password. */
+export const serverCredentialSchema = z.object({ serverUrl: z.string().min(1), username: z.string().min(1), token: z.string().min(1) });
 
 type ImportCredential = { credential: BitbucketCredential; /** Drops a remembered OAuth token (null for API tokens). */ forget: (() => void) | null };
 
@@ -128,19 +131,10 @@ export const RATE_LIMIT_WAIT_IN_JOB_MS = 5 * 60_000;
 
 export type ResolvedAuthor = { userId: string; mapped: boolean };
 
-/**
- * Everything a stage needs for one import: the row, its source, and the user mapping.
- * Users map by the source's stable id (Bitbucket uuid) to linked identities, never by name.
- */
-export class ImportContext {
-  private cancelCheckedAt = 0;
-  private current: ImportRow;
-  readonly source: ImportSource;
-
-  constructor(row: ImportRow) {
-    this.current = row;
+/** The source adapter of an import row, with its stored credential. */
+function createSource(row: ImportRow): ImportSource {
+  if (row.source === "bitbucket_cloud") {
     const settings = config();
-    if (row.source !== "bitbucket_cloud") throw new Error(`Unknown import source ${row.source}`);
     const { credential, forget } = credentialFor(row);
     const source = createBitbucketCloudSource({
       apiUrl: settings.BITBUCKET_API_URL,
@@ -152,7 +146,36 @@ export class ImportContext {
       // Longer rate-limit waits end the unit's job, which is sent again for when the limit resets.
       retry: { maxTotalWaitMs: RATE_LIMIT_WAIT_IN_JOB_MS },
     });
-    this.source = forget ? retryingRevokedTokens(source, forget) : source;
+    return forget ? retryingRevokedTokens(source, forget) : source;
+  }
+  if (row.source === "bitbucket_server") {
+    if (!row.credentialSecret) throw new Error("The import has no Bitbucket Server credential");
+    const { serverUrl, username, token } = serverCredentialSchema.parse(JSON.parse(decryptSecret(row.credentialSecret)));
+    return createBitbucketServerSource({
+      serverUrl,
+      credential: { username, token },
+      repository: row.sourceRepository,
+      cacheKey: String(row.id),
+      fetch: limitedFetch,
+      onEvent: eventRecorder(row.id),
+      retry: { maxTotalWaitMs: RATE_LIMIT_WAIT_IN_JOB_MS },
+    });
+  }
+  throw new Error(`Unknown import source ${row.source}`);
+}
+
+/**
+ * Everything a stage needs for one import: the row, its source, and the user mapping.
+ * Users map by the source's stable id (Bitbucket uuid) to linked identities, never by name.
+ */
+export class ImportContext {
+  private cancelCheckedAt = 0;
+  private current: ImportRow;
+  readonly source: ImportSource;
+
+  constructor(row: ImportRow) {
+    this.current = row;
+    this.source = createSource(row);
   }
 
   static async load(importId: number): Promise<ImportContext | null> {
@@ -163,6 +186,11 @@ export class ImportContext {
   /** The import row as last read (see `update`). */
   get row(): ImportRow {
     return this.current;
+  }
+
+  /** What imported rows record as their origin. */
+  get importedFrom(): string {
+    return this.source.importedFrom ?? "bitbucket";
   }
 
   /**
@@ -208,7 +236,9 @@ export class ImportContext {
       this.resolverPromise = (async () => {
         const requested = userMappingSchema.safeParse((this.row.options as { userMapping?: unknown } | null)?.userMapping);
         const mode = requested.success ? requested.data : (await getSettings()).defaultUserMapping;
-        return createContributorResolver({ importingUserId: this.row.userId, topLevelNamespaceId: await topLevelNamespaceId(this.project.namespaceId), mode });
+        // An e-mail match is proof enough only when an administrator runs the import (see mapByEmail).
+        const importer = await db.user.findUnique({ where: { id: this.row.userId }, select: { isAdmin: true } });
+        return createContributorResolver({ importingUserId: this.row.userId, topLevelNamespaceId: await topLevelNamespaceId(this.project.namespaceId), mode, mapByEmail: importer?.isAdmin ?? false });
       })();
       this.resolverPromise.catch(() => (this.resolverPromise = undefined));
     }
@@ -217,24 +247,30 @@ export class ImportContext {
 
   /** Assignees, reviewers, approvers, closers: the mapped user or placeholder; null when the importer would stand in. */
   async ferryUserFor(user: SourceUser | null): Promise<string | null> {
-    const resolution = await (await this.contributors()).resolve(sourceIdentity(user));
+    const resolution = await (await this.contributors()).resolve(this.identity(user));
     return resolution.kind === "importer" ? null : resolution.userId;
   }
 
   /** The Ferry user a source user maps to, never creating a placeholder (workspace members, mentions). */
   async mappedUserFor(user: SourceUser | null): Promise<string | null> {
-    return (await this.contributors()).mappedUserId(sourceIdentity(user));
+    return (await this.contributors()).mappedUserId(this.identity(user));
+  }
+
+  private identity(user: SourceUser | null): SourceIdentity | null {
+    return sourceIdentity(user, this.source.userDirectory);
   }
 
   /** The author to record: mapped user or placeholder, else the importing user (with attribution in the body). */
   async author(user: SourceUser | null): Promise<ResolvedAuthor> {
-    const resolution = await (await this.contributors()).resolve(sourceIdentity(user));
+    const resolution = await (await this.contributors()).resolve(this.identity(user));
     return { userId: resolution.userId, mapped: resolution.kind !== "importer" };
   }
 }
 
-function sourceIdentity(user: SourceUser | null): SourceIdentity | null {
-  return user ? { provider: "bitbucket", uuid: user.id, accountId: user.accountId, username: user.username, displayName: user.displayName } : null;
+function sourceIdentity(user: SourceUser | null, directory: ImportSource["userDirectory"]): SourceIdentity | null {
+  if (!user) return null;
+  const identity = { uuid: user.id, accountId: user.accountId, username: user.username, displayName: user.displayName };
+  return directory ? { ...identity, provider: directory.provider, instanceUrl: directory.instanceUrl, email: user.email ?? null, active: user.active } : { ...identity, provider: "bitbucket" };
 }
 
 export function sourceUserJson(user: SourceUser | null): Prisma.InputJsonValue | undefined {
@@ -243,11 +279,11 @@ export function sourceUserJson(user: SourceUser | null): Prisma.InputJsonValue |
 }
 
 /** The columns every imported row (issue, merge request, note) takes from its source item: its times, where it came from, its id and author. */
-export function sourceFields(item: { id: number; createdAt: string; updatedAt: string }, author: SourceUser | null) {
+export function sourceFields(item: { id: number; createdAt: string; updatedAt: string }, author: SourceUser | null, importedFrom = "bitbucket") {
   return {
     createdAt: new Date(item.createdAt),
     updatedAt: new Date(item.updatedAt),
-    importedFrom: "bitbucket",
+    importedFrom,
     sourceId: String(item.id),
     sourceAuthor: sourceUserJson(author),
   };

@@ -13,6 +13,7 @@ export type NoteRow = {
   discussionId: string;
   type?: string | null;
   body: string;
+  system?: boolean;
   authorId: string;
   position?: Prisma.InputJsonValue;
   createdAt: Date;
@@ -170,6 +171,7 @@ const NOTE_COLUMNS: Columns<NoteRow> = {
   discussion_id: { type: "text", value: (row) => row.discussionId },
   type: { type: "text", value: (row) => row.type },
   body: { type: "text", value: (row) => row.body },
+  system: { type: "boolean", value: (row) => row.system ?? false },
   author_id: { type: "text", value: (row) => row.authorId },
   position: { type: "jsonb", value: (row) => row.position },
   created_at: { type: "timestamp", value: (row) => row.createdAt },

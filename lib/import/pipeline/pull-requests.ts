@@ -147,7 +147,7 @@ async function prepareMergeRequest(
       closedById: state === "closed" ? closer : null,
       mergedAt: state === "merged" ? new Date(pullRequest.updatedAt) : null,
       closedAt: state === "closed" ? new Date(pullRequest.updatedAt) : null,
-      ...sourceFields(pullRequest, pullRequest.author),
+      ...sourceFields(pullRequest, pullRequest.author, ctx.importedFrom),
       sourceClosedBy: sourceUserJson(pullRequest.closedBy),
     },
   };
@@ -157,7 +157,7 @@ async function prepareMergeRequest(
  * Merge requests with their reviewers and approvals, in one transaction: a merge request is
  * never there without them. Rows keyed by (project, iid) are inserted once; a re-run skips them.
  */
-async function writeMergeRequests(projectId: number, batch: readonly PreparedMergeRequest[]): Promise<void> {
+async function writeMergeRequests(projectId: number, importedFrom: string, batch: readonly PreparedMergeRequest[]): Promise<void> {
   await db.$transaction(async (tx) => {
     await insertMissing(tx, "merge_requests", MERGE_REQUEST_COLUMNS, batch.map((entry) => entry.data));
     const rows = await tx.mergeRequest.findMany({
@@ -176,6 +176,7 @@ async function writeMergeRequests(projectId: number, batch: readonly PreparedMer
         userId,
         sourceUser: sourceUserJson(user)!,
         approvedAt: at ? new Date(at) : null,
+        importedFrom,
       })),
     );
     await insertMissing(tx, "approvals", APPROVAL_COLUMNS, approvals);
@@ -219,11 +220,11 @@ const REVIEWER_COLUMNS: Columns<ReviewerRow> = {
   source_user: { type: "jsonb", value: (row) => row.sourceUser },
 };
 
-type ApprovalRow = ReviewerRow & { approvedAt: Date | null };
+type ApprovalRow = ReviewerRow & { approvedAt: Date | null; importedFrom: string };
 const APPROVAL_COLUMNS: Columns<ApprovalRow> = {
   ...REVIEWER_COLUMNS,
   approved_at: { type: "timestamp", value: (row) => row.approvedAt },
-  imported_from: { type: "text", value: () => "bitbucket" },
+  imported_from: { type: "text", value: (row) => row.importedFrom },
 };
 
 /**
@@ -259,7 +260,7 @@ export async function importPullRequests(
     }
   }
   await ctx.checkpoint();
-  const written = await writeIsolatingFailures(prepared, (rows) => writeMergeRequests(ctx.project.id, [...rows]), (entry, error) =>
+  const written = await writeIsolatingFailures(prepared, (rows) => writeMergeRequests(ctx.project.id, ctx.importedFrom, [...rows]), (entry, error) =>
     failures.set(entry.pullRequest.id, errorMessage(error)),
   );
 
@@ -373,7 +374,7 @@ export async function importPullRequestNotes(ctx: ImportContext, text: TextConve
       let type: string | null = root !== comment.id ? "DiscussionNote" : null;
       let position: Prisma.InputJsonValue | undefined;
       if (inline) {
-        if (positionResolves(inline, head, base, lines)) {
+        if (!inline.orphaned && positionResolves(inline, head, base, lines)) {
           type = "DiffNote";
           position = { path: inline.path, oldLine: inline.oldLine, newLine: inline.newLine, baseSha: mergeRequest.targetSha, headSha: mergeRequest.sourceSha };
         } else if (root === comment.id) {
@@ -386,9 +387,10 @@ export async function importPullRequestNotes(ctx: ImportContext, text: TextConve
         discussionId: discussionIdFor(ctx.importId, "mr", String(pullRequestId), root),
         type,
         body,
+        system: comment.system ?? false,
         authorId: author.userId,
         position,
-        ...sourceFields(comment, comment.author),
+        ...sourceFields(comment, comment.author, ctx.importedFrom),
       });
     }
     return rows;

@@ -1,5 +1,5 @@
 import { db } from "@/lib/db";
-import { fetchRepository, repositoryPath, setDefaultBranch, wikiPath } from "@/lib/git";
+import { MIRROR_REFSPECS, fetchRepository, repositoryPath, setDefaultBranch, wikiPath } from "@/lib/git";
 import { SourceFeatureUnavailable } from "@/lib/import/sources/types";
 import type { ImportContext } from "./context";
 import { addMessage, addProgress, errorMessage, recordFailure, resolveFailure } from "./records";
@@ -29,7 +29,8 @@ export async function importRepository(ctx: ImportContext): Promise<void> {
   await addProgress(ctx.importId, "repository", { total: 1, fetched: 1 });
 
   const repoPath = repositoryPath(ctx.project.id);
-  await fetchRepository({ repoPath, remoteUrl: repository.cloneUrl, credentials: (refused) => ctx.source.gitCredentials(refused) });
+  const refspecs = repository.pullRequestRefspec ? [...MIRROR_REFSPECS, repository.pullRequestRefspec] : undefined;
+  await fetchRepository({ repoPath, remoteUrl: repository.cloneUrl, credentials: (refused) => ctx.source.gitCredentials(refused), refspecs });
   const defaultBranch = await setDefaultBranch(repoPath, repository.defaultBranch);
   await db.project.update({ where: { id: ctx.project.id }, data: { defaultBranch } });
   await addProgress(ctx.importId, "repository", { imported: 1 });

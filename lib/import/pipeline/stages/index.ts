@@ -16,6 +16,8 @@ export type { FollowUp, StageDefinition, UnitScheduler, WorkUnit } from "./types
  */
 export const SOURCE_STAGES = {
   bitbucket_cloud: [repositoryStage, usersStage, pullRequestsStage, pullRequestNotesStage, issuesStage, issueNotesStage, lfsObjectsStage, finishStage],
+  // No member listing (it needs an administrator's token) and no issue tracker: the issues stage only says so.
+  bitbucket_server: [repositoryStage, pullRequestsStage, pullRequestNotesStage, issuesStage, lfsObjectsStage, finishStage],
 } satisfies Record<string, readonly StageDefinition[]>;
 
 export type ImportSourceName = keyof typeof SOURCE_STAGES;
