@@ -67,8 +67,16 @@ export async function PlaceholdersPage({ namespace, page }: { namespace: Namespa
             {suggestions.map((suggestion) => (
               <li key={suggestion.placeholderId} className="flex flex-wrap items-center justify-between gap-3 py-2 text-sm" data-testid="reassignment-suggestion">
                 <span>
-                  <strong>@{suggestion.user.username}</strong> linked Bitbucket @{suggestion.user.bitbucketNickname ?? suggestion.source.username}, which placeholder{" "}
-                  <strong>{sourceName(suggestion.source)}</strong> stands for.
+                  {suggestion.reason === "email" ? (
+                    <>
+                      <strong>@{suggestion.user.username}</strong> has the e-mail address Bitbucket Server reports for placeholder <strong>{sourceName(suggestion.source)}</strong> (not proof of identity: they still have to accept).
+                    </>
+                  ) : (
+                    <>
+                      <strong>@{suggestion.user.username}</strong> linked Bitbucket @{suggestion.user.bitbucketNickname ?? suggestion.source.username}, which placeholder{" "}
+                      <strong>{sourceName(suggestion.source)}</strong> stands for.
+                    </>
+                  )}
                 </span>
                 <SuggestionButton placeholderId={suggestion.placeholderId} username={suggestion.user.username} />
               </li>

@@ -84,10 +84,8 @@ async function lookUpRepository(client: BitbucketClient, fullName: string): Prom
  * namespace and the project are created in one transaction.
  */
 export async function startBitbucketImport(user: SessionUser, input: StartImportInput): Promise<StartedImport> {
+  await requireSourceEnabled("bitbucket_cloud");
   const settings = await getSettings();
-  if (!settings.importSources.bitbucket_cloud) {
-    throw new AppError("import_source_disabled", "Importing from Bitbucket Cloud is disabled on this Ferry.");
-  }
   const repository = input.sourceRepository?.fullName.toLowerCase() === input.repository.toLowerCase()
     ? input.sourceRepository
     : await lookUpRepository(await clientFor(user, input.credential), input.repository);

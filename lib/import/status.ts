@@ -54,11 +54,14 @@ type LatestImportRow = {
 /** At most this many repositories per lookup (one listing page of every workspace fits). */
 export const STATUS_LOOKUP_LIMIT = 10_000;
 
+/** Which imports a picker's rows stand for: the source's import type and, for a self-hosted source, its server (the start of the import URL). */
+export type ImportOrigin = { importType: string; serverUrl?: string };
+
 /**
  * The latest import of each repository into a project the user can read (readableProjectsSql).
  * Repositories never imported (as far as the user can see) are absent from the result.
  */
-export async function importStatusesFor(user: SessionUser, repositories: readonly string[]): Promise<Record<string, RowImportStatus>> {
+export async function importStatusesFor(user: SessionUser, repositories: readonly string[], origin: ImportOrigin = { importType: "bitbucket" }): Promise<Record<string, RowImportStatus>> {
   const names = [...new Set(repositories)].slice(0, STATUS_LOOKUP_LIMIT);
   if (names.length === 0) return {};
   const rows = await db.$queryRaw<LatestImportRow[]>`
@@ -77,7 +80,8 @@ export async function importStatusesFor(user: SessionUser, repositories: readonl
       ${manageableImportsSql(user, "i", "p")} AS "canManage"
     FROM projects p
     JOIN project_imports i ON i.project_id = p.id
-    WHERE p.import_type = 'bitbucket'
+    WHERE p.import_type = ${origin.importType}
+      AND (${origin.serverUrl ?? null}::text IS NULL OR starts_with(p.import_url, ${`${origin.serverUrl ?? ""}/`}))
       AND p.import_source = ANY(${names}::text[])
       AND ${readableProjectsSql(user, "p")}
     ORDER BY p.import_source, i.created_at DESC, i.id DESC`;

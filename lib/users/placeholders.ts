@@ -19,12 +19,21 @@ export const REASSIGNMENT_STATUS_LABELS: Record<ReassignmentStatus, string> = {
   kept_as_placeholder: "Kept as placeholder",
 };
 
-export type PlaceholderSource = { uuid: string | null; accountId: string | null; username: string | null; displayName: string | null };
+export type PlaceholderSource = {
+  uuid: string | null;
+  accountId: string | null;
+  username: string | null;
+  displayName: string | null;
+  /** "bitbucket" (Cloud) or "bitbucket_server". */
+  provider: string;
+  /** The address a self-hosted source reported for the user. */
+  email: string | null;
+};
 
 export function placeholderSourceOf(value: unknown): PlaceholderSource {
   const source = (value ?? {}) as Record<string, unknown>;
   const text = (key: string) => (typeof source[key] === "string" && source[key] ? (source[key] as string) : null);
-  return { uuid: text("uuid"), accountId: text("accountId"), username: text("username"), displayName: text("displayName") };
+  return { uuid: text("uuid"), accountId: text("accountId"), username: text("username"), displayName: text("displayName"), provider: text("provider") ?? "bitbucket", email: text("email") };
 }
 
 /** "Carol Chen (@carol)", or what is known of the source user. */
@@ -151,11 +160,14 @@ export type ReassignmentSuggestion = {
   placeholderUsername: string;
   source: PlaceholderSource;
   user: { id: string; username: string; name: string | null; bitbucketNickname: string | null };
+  /** "linked": the user linked the source account; "email": their e-mail is the one the source reports (a hint only). */
+  reason: "linked" | "email";
 };
 
 /**
- * Placeholders whose source account has since been linked by a Ferry user: the Owners are offered
- * to reassign them to that user. Someone who already rejected that placeholder is not suggested again.
+ * Placeholders whose source account has since been linked by a Ferry user, or whose source user's
+ * e-mail is a Ferry user's: the Owners are offered to reassign them to that user (who still has to
+ * accept). Someone who already rejected that placeholder is not suggested again.
  */
 export async function reassignmentSuggestions(namespaceId: number): Promise<ReassignmentSuggestion[]> {
   const placeholders = await db.user.findMany({
@@ -170,24 +182,27 @@ export async function reassignmentSuggestions(namespaceId: number): Promise<Reas
   const sources = placeholders.map((placeholder) => ({ placeholder, source: placeholderSourceOf(placeholder.placeholderSource) }));
   const uuids = sources.flatMap(({ source }) => (source.uuid ? [source.uuid] : []));
   const accountIds = sources.flatMap(({ source }) => (source.accountId ? [source.accountId] : []));
-  const accounts = await db.account.findMany({
-    where: { provider: "bitbucket", user: { kind: "human" }, OR: [{ providerAccountId: { in: uuids } }, { externalAccountId: { in: accountIds } }] },
-    select: { providerAccountId: true, externalAccountId: true, nickname: true, user: { select: { id: true, username: true, name: true } } },
-  });
+  const emails = sources.flatMap(({ source }) => (source.email ? [source.email.toLowerCase()] : []));
+  const [accounts, usersByEmail] = await Promise.all([
+    db.account.findMany({
+      where: { provider: { in: [...new Set(sources.map(({ source }) => source.provider))] }, user: { kind: "human" }, OR: [{ providerAccountId: { in: uuids } }, { externalAccountId: { in: accountIds } }] },
+      select: { provider: true, providerAccountId: true, externalAccountId: true, nickname: true, user: { select: { id: true, username: true, name: true } } },
+    }),
+    emails.length > 0
+      ? db.user.findMany({ where: { kind: "human", OR: emails.map((email) => ({ email: { equals: email, mode: "insensitive" as const } })) }, select: { id: true, username: true, name: true, email: true } })
+      : Promise.resolve([]),
+  ]);
   const suggestions: ReassignmentSuggestion[] = [];
   for (const { placeholder, source } of sources) {
     const account =
-      accounts.find((candidate) => source.uuid && candidate.providerAccountId.toLowerCase() === source.uuid.toLowerCase()) ??
-      accounts.find((candidate) => source.accountId && candidate.externalAccountId === source.accountId);
-    if (!account) continue;
+      accounts.find((candidate) => candidate.provider === source.provider && source.uuid && candidate.providerAccountId.toLowerCase() === source.uuid.toLowerCase()) ??
+      accounts.find((candidate) => candidate.provider === source.provider && source.accountId && candidate.externalAccountId === source.accountId);
+    const byEmail = account ? undefined : usersByEmail.find((candidate) => source.email && candidate.email?.toLowerCase() === source.email.toLowerCase());
+    const user = account ? { ...account.user, bitbucketNickname: account.nickname } : byEmail ? { id: byEmail.id, username: byEmail.username, name: byEmail.name, bitbucketNickname: null } : null;
+    if (!user) continue;
     const reassignment = placeholder.placeholderReassignment;
-    if (reassignment?.status === "rejected" && reassignment.targetUserId === account.user.id) continue;
-    suggestions.push({
-      placeholderId: placeholder.id,
-      placeholderUsername: placeholder.username,
-      source,
-      user: { ...account.user, bitbucketNickname: account.nickname },
-    });
+    if (reassignment?.status === "rejected" && reassignment.targetUserId === user.id) continue;
+    suggestions.push({ placeholderId: placeholder.id, placeholderUsername: placeholder.username, source, user, reason: account ? "linked" : "email" });
   }
   return suggestions;
 }
