@@ -12,5 +12,6 @@ export { createServerState, serverOptionsFromEnv, BitbucketServerState, DEFAULT_
 export { SERVER_USERS, SERVER_USER_LIST, SHOWCASE_REPOSITORY, SHOWCASE_PROJECT, SHOWCASE_SLUG, BENCH_REPOSITORY, type ServerUserName } from "./seed";
 export { SHOWCASE_LFS } from "./showcase";
 export { DEFAULT_BENCH, type BenchSizes } from "./generate";
+export { commentCount } from "./model";
 export { minimumImportRequests, gitlabPatternRequests, type RequestBudget } from "./budget";
 export { BAD_CREDENTIALS } from "./api";

@@ -11,7 +11,11 @@ import { startImportWorkers } from "@/lib/import/workers";
 import { stopJobs } from "@/lib/jobs";
 import { reassignmentSuggestions } from "@/lib/users/placeholders";
 import { SERVER_USERS, SHOWCASE_LFS, SHOWCASE_REPOSITORY, type BitbucketServerSandbox } from "@/mocks/bitbucket-server";
-import { ferryUser, importFromServer, startServerSandbox } from "@/test/bitbucket-server";
+import { cancelImport } from "@/lib/import/control";
+import { resumeBitbucketImport } from "@/lib/import/start";
+import { startBitbucketServerImport } from "@/lib/import/start-bitbucket-server";
+import { ferryUser, importFromServer, serverConnection, startServerSandbox } from "@/test/bitbucket-server";
+import { waitFor, waitForImport } from "@/test/import";
 import { resetDatabase } from "@/test/db";
 
 let sandbox: BitbucketServerSandbox;
@@ -178,4 +182,36 @@ describe("users", () => {
     const draft = await db.mergeRequest.findFirstOrThrow({ where: { projectId: started.projectId, iid: 4 } });
     expect(draft.authorId).toBe(dave.id);
   });
+});
+
+describe("reliability", () => {
+  const counts = async (id: number) => ({ mergeRequests: await db.mergeRequest.count({ where: { projectId: id } }), notes: await db.note.count({ where: { projectId: id } }) });
+
+  it("waits out 429 (Retry-After) and 5xx answers and imports the same", async () => {
+    sandbox.state.updateKnobs({ rateLimitRatio: 0.15, error5xxRatio: 0.05, retryAfterSeconds: 1, seed: 7 });
+    try {
+      const { started, row } = await importFromServer(sandbox, alice, SHOWCASE_REPOSITORY, { input: { name: "showcase-faults" } });
+      expect(row.status).toBe("finished");
+      expect(await counts(started.projectId)).toEqual(await counts(projectId));
+      const statuses = new Set(sandbox.state.requests().map((entry) => entry.status));
+      expect(statuses.has(429) && statuses.has(503)).toBe(true);
+    } finally {
+      sandbox.state.reset();
+    }
+  }, 60_000);
+
+  it("stops at a checkpoint when cancelled, and a resumed import completes without duplicates", async () => {
+    sandbox.state.updateKnobs({ latencyMs: 400 });
+    const [projectKey, slug] = SHOWCASE_REPOSITORY.split("/") as [string, string];
+    const started = await startBitbucketServerImport(alice, { connection: serverConnection(sandbox), projectKey, slug, name: "showcase-cancel" });
+    await waitFor(async () => (await db.projectImport.findUniqueOrThrow({ where: { id: started.importId } })).stage === "pull_requests", 30_000, "the pull request stage");
+    await cancelImport(alice.id, started.importId);
+    const canceled = await waitForImport(started.importId);
+    expect(canceled.status).toBe("canceled");
+    expect((await counts(started.projectId)).notes).toBeLessThan((await counts(projectId)).notes);
+    sandbox.state.reset();
+    await resumeBitbucketImport(alice, started.importId);
+    expect((await waitForImport(started.importId)).status).toBe("finished");
+    expect(await counts(started.projectId)).toEqual(await counts(projectId));
+  }, 60_000);
 });
