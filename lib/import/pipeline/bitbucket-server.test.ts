@@ -12,6 +12,8 @@ import { stopJobs } from "@/lib/jobs";
 import { reassignmentSuggestions } from "@/lib/users/placeholders";
 import { SERVER_USERS, SHOWCASE_LFS, SHOWCASE_REPOSITORY, type BitbucketServerSandbox } from "@/mocks/bitbucket-server";
 import { cancelImport } from "@/lib/import/control";
+import { updateSettings } from "@/lib/settings";
+import { callApi, userWithToken } from "@/test/api";
 import { resumeBitbucketImport } from "@/lib/import/start";
 import { startBitbucketServerImport } from "@/lib/import/start-bitbucket-server";
 import { ferryUser, importFromServer, serverConnection, startServerSandbox } from "@/test/bitbucket-server";
@@ -188,7 +190,7 @@ describe("reliability", () => {
   const counts = async (id: number) => ({ mergeRequests: await db.mergeRequest.count({ where: { projectId: id } }), notes: await db.note.count({ where: { projectId: id } }) });
 
   it("waits out 429 (Retry-After) and 5xx answers and imports the same", async () => {
-    sandbox.state.updateKnobs({ rateLimitRatio: 0.15, error5xxRatio: 0.05, retryAfterSeconds: 1, seed: 7 });
+    sandbox.state.updateKnobs({ rateLimitRatio: 0.15, error5xxRatio: 0.05, retryAfterSeconds: 1, seed: 6 });
     try {
       const { started, row } = await importFromServer(sandbox, alice, SHOWCASE_REPOSITORY, { input: { name: "showcase-faults" } });
       expect(row.status).toBe("finished");
@@ -214,4 +216,51 @@ describe("reliability", () => {
     expect((await waitForImport(started.importId)).status).toBe("finished");
     expect(await counts(started.projectId)).toEqual(await counts(projectId));
   }, 60_000);
+});
+
+describe("POST /api/v4/import/bitbucket_server", () => {
+  const body = (overrides: Record<string, unknown> = {}) => ({
+    bitbucket_server_url: sandbox.url,
+    bitbucket_server_username: "alice",
+    personal_access_token: SERVER_USERS.alice.token,
+    bitbucket_server_project: "ACME",
+    bitbucket_server_repo: "api-01",
+    ...overrides,
+  });
+  const call = async (token: string, payload: object) => {
+    const response = await callApi("POST", "/import/bitbucket_server", token, payload);
+    return { status: response.status, body: (await response.json()) as Record<string, any> };
+  };
+
+  it("starts an import into the caller's namespace and reports it with stats by object type", async () => {
+    const { token } = await userWithToken("apiuser");
+    const started = await call(token, body({ new_name: "api-copy" }));
+    expect(started).toMatchObject({ status: 201, body: { name: "api-copy", full_path: "/apiuser/api-copy", import_source: "ACME/api-01", import_status: "scheduled" } });
+    const row = await db.projectImport.findUniqueOrThrow({ where: { projectId: started.body.id } });
+    expect((await waitForImport(row.id)).status).toBe("finished");
+    const status = await callApi("GET", `/projects/${started.body.id}/import`, token);
+    const report = (await status.json()) as Record<string, any>;
+    const generated = sandbox.state.content(sandbox.state.repository("ACME", "api-01")!).pullRequests.length;
+    expect(report).toMatchObject({ import_status: "finished", failed_relations: [] });
+    expect(report.stats.imported.pull_request ?? 0).toBe(generated);
+    expect((await call(token, body({ new_name: "api-copy" }))).status).toBe(422);
+    const cancel = await callApi("POST", "/import/bitbucket_server/cancel", token, { project_id: started.body.id });
+    expect(cancel.status).toBe(400);
+  });
+
+  it("answers 401 for refused credentials, 422 for an unknown repository, 400 for bad fields or a host that is not allowed, 403 when disabled", async () => {
+    const { token } = await userWithToken("apiuser2");
+    expect(await call(token, body({ personal_access_token: "wrong" }))).toMatchObject({ status: 401, body: { error: expect.stringMatching(/refused/) } });
+    expect(await call(token, body({ bitbucket_server_repo: "nope" }))).toEqual({ status: 422, body: { error: "Project ACME/nope could not be found" } });
+    expect(await call(token, body({ bitbucket_server_project: "SECRET", bitbucket_server_repo: "vault" }))).toMatchObject({ status: 422 });
+    expect((await call(token, body({ new_name: "-bad-" }))).status).toBe(400);
+    expect(await call(token, body({ bitbucket_server_repo: undefined }))).toMatchObject({ status: 400, body: { error: expect.stringMatching(/bitbucket_server_repo/) } });
+    expect(await call(token, body({ bitbucket_server_url: "http://169.254.169.254" }))).toMatchObject({ status: 400, body: { error: expect.stringMatching(/not allowed/) } });
+    await updateSettings({ importSources: { bitbucket_cloud: true, bitbucket_server: false, github: true } });
+    try {
+      expect((await call(token, body())).status).toBe(403);
+    } finally {
+      await updateSettings({ importSources: { bitbucket_cloud: true, bitbucket_server: true, github: true } });
+    }
+  });
 });
