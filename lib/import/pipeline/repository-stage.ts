@@ -1,6 +1,6 @@
 import { db } from "@/lib/db";
 import { MIRROR_REFSPECS, fetchRepository, repositoryPath, setDefaultBranch, wikiPath } from "@/lib/git";
-import { SourceFeatureUnavailable } from "@/lib/import/sources/types";
+import { SourceFeatureUnavailable, type SourceRepository } from "@/lib/import/sources/types";
 import type { ImportContext } from "./context";
 import { addMessage, addProgress, errorMessage, recordFailure, resolveFailure } from "./records";
 
@@ -16,8 +16,7 @@ export const KIND_LABELS = [
  * Git data, wiki, labels and milestones. A failure of the git data fails the import;
  * the wiki and milestones are recorded per item and the import goes on.
  */
-export async function importRepository(ctx: ImportContext): Promise<void> {
-  const repository = await ctx.source.repository();
+export async function importRepository(ctx: ImportContext, repository: SourceRepository): Promise<void> {
   await db.project.update({
     where: { id: ctx.project.id },
     data: {
