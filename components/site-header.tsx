@@ -12,8 +12,8 @@ export async function SiteHeader() {
   const inbox = user ? await pendingInboxCount(user.id) : 0;
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex h-14 max-w-6xl items-center justify-between px-4 sm:px-6">
-        <nav className="flex items-center gap-6" aria-label="Main">
+      <div className="mx-auto flex min-h-14 max-w-6xl flex-wrap items-center justify-between gap-x-6 gap-y-2 px-4 py-2 sm:px-6">
+        <nav className="flex items-center gap-4 sm:gap-6" aria-label="Main">
           <Link href="/" className="flex items-center gap-2 text-lg font-semibold text-slate-900">
             <FerryMark />
             Ferry
@@ -30,7 +30,7 @@ export async function SiteHeader() {
           )}
         </nav>
         {user ? (
-          <div className="flex items-center gap-4">
+          <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
             <Link
               href="/inbox"
               className={`${navLink} inline-flex items-center gap-1.5`}
@@ -49,7 +49,8 @@ export async function SiteHeader() {
             </Link>
             <span className="flex items-center gap-2 text-sm" data-testid="signed-in-user">
               <Avatar person={user} size="md" />
-              <span>
+              {/* Below 640 px the avatar stands for the name, so the header fits a phone. */}
+              <span className="hidden sm:inline">
                 <span className="font-medium">{user.name ?? user.username}</span> <span className="text-slate-500">@{user.username}</span>
               </span>
             </span>

@@ -1,16 +1,9 @@
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import path from "node:path";
-import { promisify } from "node:util";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { SANDBOX_ACCOUNTS } from "../mocks/bitbucket/seed.ts";
 import { hashPassword } from "../lib/users/passwords.ts";
 import { E2E } from "./environment";
-import { query, sandbox, signInWithBitbucket, waitForHydration } from "./support";
-
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, "..");
-const PASSWORD = "e2e password 123";
+import { LOCAL_PASSWORD as PASSWORD, createLocalUser, query, sandbox, signInWithBitbucket, signInWithPassword, waitForHydration } from "./support";
 
 test.beforeEach(async () => {
   await sandbox("/_sandbox/reset", { method: "POST" });
@@ -24,32 +17,6 @@ test.afterAll(async () => {
 
 function unique(prefix: string): string {
   return `${prefix}-${randomBytes(3).toString("hex")}`;
-}
-
-/** The CLI finds the running Ferry's database through DATA_DIR/runtime.json. */
-function cliEnvironment(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: E2E.dataDir };
-  delete env.DATABASE_URL;
-  return env;
-}
-
-/** An administrator's way to make a local user: `npx ferry users create`, against the running Ferry's database. */
-async function createLocalUser(username: string, options: { admin?: boolean } = {}): Promise<void> {
-  const args = ["ferry", "users", "create", "--username", username, "--email", `${username}@example.com`, "--password", PASSWORD, ...(options.admin ? ["--admin"] : [])];
-  const { stdout } = await run("npx", args, {
-    cwd: root,
-    env: cliEnvironment(),
-  });
-  expect(stdout).toContain(`Created ${options.admin ? "administrator" : "user"} ${username}`);
-}
-
-async function signInWithPassword(page: Page, username: string, password = PASSWORD) {
-  await page.goto("/sign-in?callbackUrl=/profile/account");
-  await waitForHydration(page);
-  await page.getByLabel("Username or email").fill(username);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page.getByTestId("signed-in-user")).toContainText(`@${username}`);
 }
 
 /** No Ferry user has the sandbox account linked (earlier tests may have linked it). */

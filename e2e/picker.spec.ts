@@ -47,6 +47,8 @@ test("import one repository into a new group: the group is created with the impo
   await name.press("Enter");
 
   await expect(row.getByTestId("last-imported")).toHaveText("Last imported to picker-launch/scheduler-cli");
+  // The inputs are gone; the keyboard stays on the row, on its new first button.
+  await expect(row.getByRole("button").first()).toBeFocused();
   await expect(row.getByTestId("import-status")).toHaveText("Complete", { timeout: IMPORT_TIMEOUT });
   await expect(row.getByRole("button", { name: "Re-import acme/scheduler-cli" })).toBeVisible();
 
@@ -93,16 +95,20 @@ test("re-import with a new name: a second project, the first untouched", async (
   await expect(note).toHaveText("Re-import creates a new copy and does not sync with the existing project.");
   const name = row.getByLabel("Project name for acme/asset-engine");
   await expect(name).toBeFocused();
-  await expect(row.getByTestId("target-problem")).toHaveText("A project already exists at alice/asset-engine. Choose another name.");
+  // The last target is taken (by the first import): the form offers a free name.
+  await expect(name).toHaveValue("asset-engine-2");
+  await expect(row.getByTestId("target-problem")).toBeHidden();
   // Escape closes the form and gives the focus back.
   await page.keyboard.press("Escape");
   await expect(note).toBeHidden();
   await expect(reimport).toBeFocused();
 
   await reimport.click();
-  await name.fill("asset-engine-copy");
+  // A display name: the project path is derived from it.
+  await name.fill("Asset Engine (copy)");
+  await expect(row.getByTestId("derived-path")).toHaveText("Project path: Asset-Engine-copy");
   await reimport.click();
-  await expect(row.getByTestId("last-imported")).toHaveText("Last imported to alice/asset-engine-copy");
+  await expect(row.getByTestId("last-imported")).toHaveText("Last imported to alice/Asset-Engine-copy");
   await expect(row.getByTestId("import-status")).toHaveText("Complete", { timeout: IMPORT_TIMEOUT });
 
   const projects = await query<{ full_path: string; status: string }>(
@@ -110,7 +116,7 @@ test("re-import with a new name: a second project, the first untouched", async (
   );
   expect(projects).toEqual([
     { full_path: "alice/asset-engine", status: "finished" },
-    { full_path: "alice/asset-engine-copy", status: "finished" },
+    { full_path: "alice/Asset-Engine-copy", status: "finished" },
   ]);
   const [after] = await query<{ id: number; updated_at: Date; merge_requests: number }>(
     "SELECT p.id, p.updated_at, (SELECT count(*)::int FROM merge_requests m WHERE m.project_id = p.id) AS merge_requests FROM projects p WHERE full_path = 'alice/asset-engine'",
@@ -138,7 +144,7 @@ test("Import all of 30 filtered repositories, with live progress reaching Comple
   const filter = "rt";
   const matching = SANDBOX_WORKSPACES.filter((workspace) => workspace.members.some((member) => member.nickname === "alice"))
     .flatMap((workspace) => generateRepositories(workspace))
-    .filter((repository) => repository.name.toLowerCase().includes(filter))
+    .filter((repository) => repository.name.toLowerCase().includes(filter) || repository.slug.toLowerCase().includes(filter))
     .map((repository) => repository.full_name);
   expect(matching).toHaveLength(30);
   expect(await query("SELECT 1 FROM project_imports WHERE source_repository = ANY($1)", [matching])).toHaveLength(0);
@@ -208,4 +214,16 @@ test("a Partially completed row links to its failures", async ({ page }) => {
   await expect(page.getByTestId("import-details")).toHaveAttribute("data-status", "partial");
   await expect(page.getByTestId("failure-row")).toHaveCount(1);
   await expect(page.getByTestId("failure-row")).toContainText("pull_request:1");
+
+  // Retry keeps the progress of every object type on screen, and cannot be pressed again while it runs.
+  const types = await page.getByTestId("progress-row").count();
+  await sandbox("/_sandbox/config", { method: "PUT", body: { latencyMs: 400 } });
+  const retry = page.getByRole("button", { name: /Retry failed items|Retrying…/ });
+  await retry.click();
+  await expect(page.getByTestId("import-details")).toHaveAttribute("data-status", "started");
+  await expect(retry).toBeDisabled();
+  await expect(retry).toHaveText("Retrying…");
+  await expect(page.getByTestId("progress-row")).toHaveCount(types);
+  await sandbox("/_sandbox/config", { method: "PUT", body: { latencyMs: 0 } });
+  await expect(page.getByTestId("import-details")).toHaveAttribute("data-status", "partial", { timeout: IMPORT_TIMEOUT });
 });

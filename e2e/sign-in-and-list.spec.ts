@@ -81,13 +81,13 @@ test("filtering narrows the list, is sent to Bitbucket as q, and survives a doub
   const rocketNames = expectedFullNames.filter((name) => name.toLowerCase().includes("rocket"));
   await expect(page.getByTestId("repository-row")).toHaveCount(rocketNames.length);
   const queries = (await sandboxRequests()).filter((request) => /^\/2\.0\/repositories\/[^/]+$/.test(request.path)).map((request) => request.query.q);
-  expect(queries).toContain('name ~ "rocket"');
+  expect(queries).toContain('(name ~ "rocket" OR slug ~ "rocket")');
 
   await page.getByLabel("Filter by name").fill('"classic"');
   await expect(page.getByTestId("repository-row")).toHaveCount(1);
   await expect(page.getByRole("link", { name: "acme/legacy-classic-site" })).toBeVisible();
   const quoted = (await sandboxRequests()).map((request) => request.query.q);
-  expect(quoted).toContain('name ~ "\\"classic\\""');
+  expect(quoted).toContain('(name ~ "\\"classic\\"" OR slug ~ "\\"classic\\"")');
 
   await page.reload();
   await expect(page.getByLabel("Filter by name")).toHaveValue('"classic"');

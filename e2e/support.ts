@@ -1,5 +1,8 @@
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { promisify } from "node:util";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page } from "@playwright/test";
 import pg from "pg";
 import { E2E } from "./environment";
@@ -41,6 +44,8 @@ export async function waitForHydration(page: Page) {
 /** Clicks "Load more" until every page is loaded; returns the full names of all rows (in list order). */
 export async function loadAllRepositories(page: Page): Promise<string[]> {
   await expect(page.getByTestId("repository-row").first()).toBeVisible();
+  // The first step has ended (rows of an earlier filter stay on screen while it loads).
+  await expect(page.getByTestId("listing-summary")).not.toContainText("loading");
   const loadMore = page.getByRole("button", { name: /Load more repositories|Loading more/ });
   while (await loadMore.isVisible()) {
     await loadMore.click().catch(() => undefined);
@@ -113,4 +118,46 @@ export async function query<T>(sql: string, values: unknown[] = []): Promise<T[]
   } finally {
     await client.end();
   }
+}
+
+export const LOCAL_PASSWORD = "e2e password 123";
+
+/** An administrator's way to make a local user: `npx ferry users create`, against the running Ferry's database. */
+export async function createLocalUser(username: string, options: { admin?: boolean } = {}): Promise<void> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: E2E.dataDir };
+  delete env.DATABASE_URL;
+  const args = ["ferry", "users", "create", "--username", username, "--email", `${username}@example.com`, "--password", LOCAL_PASSWORD, ...(options.admin ? ["--admin"] : [])];
+  const { stdout } = await promisify(execFile)("npx", args, { cwd: path.resolve(import.meta.dirname, ".."), env });
+  expect(stdout).toContain(`Created ${options.admin ? "administrator" : "user"} ${username}`);
+}
+
+export async function signInWithPassword(page: Page, username: string, password = LOCAL_PASSWORD) {
+  await page.goto("/sign-in?callbackUrl=/profile/account");
+  await waitForHydration(page);
+  await page.getByLabel("Username or email").fill(username);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByTestId("signed-in-user")).toContainText(`@${username}`);
+}
+
+/** axe-core on the page as it is now: no serious or critical violation (WCAG 2.x A and AA rules). */
+export async function expectNoSeriousA11yViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const serious = results.violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.map((node) => node.target.join(" ")).slice(0, 5).join(", ")}`);
+  expect(serious, `accessibility violations on ${page.url()}`).toEqual([]);
+}
+
+/** Nothing on the page is wider than the window: it never scrolls sideways. */
+export async function expectNoHorizontalScroll(page: Page) {
+  const { scrollWidth, clientWidth, culprits } = await page.evaluate(() => {
+    const root = document.documentElement;
+    const wide = [...document.querySelectorAll<HTMLElement>("body *")]
+      .filter((element) => element.getBoundingClientRect().right > root.clientWidth + 1)
+      .slice(0, 5)
+      .map((element) => `${element.tagName.toLowerCase()}${element.dataset.testid ? `[data-testid=${element.dataset.testid}]` : ""}.${[...element.classList].slice(0, 4).join(".")}`);
+    return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, culprits: wide };
+  });
+  expect(scrollWidth, `${page.url()} scrolls sideways; too wide: ${culprits.join(" | ")}`).toBeLessThanOrEqual(clientWidth);
 }

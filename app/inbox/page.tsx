@@ -14,7 +14,7 @@ export const dynamic = "force-dynamic";
 
 export default async function InboxPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser("/inbox");
-  const [{ awaiting, answered }, groups] = await Promise.all([inboxRequests(user.id), managedPlaceholderGroups(user)]);
+  const [{ awaiting, answered }, groups] = await Promise.all([inboxRequests(user.id), managedPlaceholderGroups(user, { ownedOnly: true })]);
   const answeredId = Number([(await searchParams).answered ?? ""].flat()[0]);
   const justAnswered = answered.find((request) => request.id === answeredId);
   return (
@@ -66,7 +66,8 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
             {groups.map((group) => (
               <li key={group.fullPath} className="flex flex-wrap items-center justify-between gap-3 py-2">
                 <Link href={`/groups/${group.fullPath}/-/placeholders`} className="font-medium text-brand-700 hover:underline">
-                  {group.name} <span className="font-normal text-slate-500">{group.fullPath}</span>
+                  {group.name}
+                  {group.fullPath !== group.name && <span className="font-normal text-slate-500"> {group.fullPath}</span>}
                 </Link>
                 <span className="text-slate-600">
                   {group.open} not reassigned · {group.awaiting} awaiting approval · {group.total} in all

@@ -56,7 +56,8 @@ const SOURCE_LABELS: Record<keyof Settings["importSources"], string> = {
   github: "GitHub",
 };
 
-export function SettingsForm({ settings }: { settings: Settings }) {
+export function SettingsForm({ settings, availableSources }: { settings: Settings; availableSources: readonly string[] }) {
+  const sources = (Object.keys(SOURCE_LABELS) as Array<keyof Settings["importSources"]>).filter((source) => availableSources.includes(source));
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [message, setMessage] = useState<{ tone: "error" | "success"; text: string } | null>(null);
@@ -67,10 +68,10 @@ export function SettingsForm({ settings }: { settings: Settings }) {
     startTransition(async () => {
       const result = await saveSettings({
         bitbucketSignInEnabled: form.get("bitbucketSignInEnabled") === "on",
+        // Sources not offered keep their setting.
         importSources: {
-          bitbucket_cloud: form.get("source.bitbucket_cloud") === "on",
-          bitbucket_server: form.get("source.bitbucket_server") === "on",
-          github: form.get("source.github") === "on",
+          ...settings.importSources,
+          ...Object.fromEntries(sources.map((source) => [source, form.get(`source.${source}`) === "on"])),
         },
         defaultUserMapping: form.get("defaultUserMapping") === "placeholders" ? "placeholders" : "attribution",
         importRateLimitPerMinute: Number(form.get("importRateLimitPerMinute")),
@@ -97,7 +98,7 @@ export function SettingsForm({ settings }: { settings: Settings }) {
       <fieldset>
         <legend className="text-sm font-semibold text-slate-900">Import sources</legend>
         <div className="mt-2 space-y-1">
-          {(Object.keys(SOURCE_LABELS) as Array<keyof Settings["importSources"]>).map((source) => (
+          {sources.map((source) => (
             <label key={source} className="flex items-center gap-2 text-sm text-slate-700">
               <input type="checkbox" name={`source.${source}`} defaultChecked={settings.importSources[source]} className="h-4 w-4" />
               {SOURCE_LABELS[source]}

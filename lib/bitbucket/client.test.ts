@@ -392,10 +392,10 @@ describe("pagination", () => {
 
 describe("repositories", () => {
   it("nameFilterQuery escapes backslash and double quote", () => {
-    expect(nameFilterQuery("api")).toBe('name ~ "api"');
-    expect(nameFilterQuery('say "hi"')).toBe('name ~ "say \\"hi\\""');
-    expect(nameFilterQuery("back\\slash")).toBe('name ~ "back\\\\slash"');
-    expect(nameFilterQuery('\\"')).toBe('name ~ "\\\\\\""');
+    expect(nameFilterQuery("api")).toBe('(name ~ "api" OR slug ~ "api")');
+    expect(nameFilterQuery('say "hi"')).toBe('(name ~ "say \\"hi\\"" OR slug ~ "say \\"hi\\"")');
+    expect(nameFilterQuery("back\\slash")).toBe('(name ~ "back\\\\slash" OR slug ~ "back\\\\slash")');
+    expect(nameFilterQuery('\\"')).toBe('(name ~ "\\\\\\"" OR slug ~ "\\\\\\"")');
   });
 
   it("listRepositoriesPage sends q, role, pagelen and sort, and maps repositories", async () => {
@@ -415,12 +415,12 @@ describe("repositories", () => {
     const { client } = testClient();
     const page = await client.listRepositoriesPage("acme", { nameFilter: ' my "odd" \\ name ', sort: "-updated_on" });
     const url = requests[0]!;
-    expect(url.searchParams.get("q")).toBe('name ~ "my \\"odd\\" \\\\ name"');
+    expect(url.searchParams.get("q")).toBe('(name ~ "my \\"odd\\" \\\\ name" OR slug ~ "my \\"odd\\" \\\\ name")');
     expect(url.searchParams.get("role")).toBe("member");
     expect(url.searchParams.get("pagelen")).toBe("100");
     expect(url.searchParams.get("sort")).toBe("-updated_on");
     // Spaces travel as %20 (never "+", which Bitbucket could read literally); quotes and backslashes percent-encoded.
-    expect(url.search).toContain("q=name%20%7E%20%22my%20%5C%22odd%5C%22%20%5C%5C%20name%22");
+    expect(url.search).toContain("q=%28name%20%7E%20%22my%20%5C%22odd%5C%22%20%5C%5C%20name%22");
     expect(url.search).not.toContain("+");
     expect(page.next).toBe(`${API}/2.0/repositories/acme?page=2`);
     expect(page).toMatchObject({ page: 1, size: 2 });

@@ -123,7 +123,7 @@ export interface PaginateOptions extends GetOptions {
 export type RepositoryRole = "member" | "contributor" | "admin" | "owner";
 
 export interface ListRepositoriesOptions extends CallOptions {
-  /** Case-insensitive "name contains" filter; sent as `q=name ~ "..."`. */
+  /** Case-insensitive "name or slug contains" filter; sent as `q=(name ~ "..." OR slug ~ "...")`. */
   nameFilter?: string;
   page?: number;
   /** Default 100 (Bitbucket's maximum). */

@@ -8,9 +8,13 @@ export function bbqlString(value: string): string {
   return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
 
-/** `name ~ "text"` (case-insensitive "contains"), safe for any user input. */
+/**
+ * Repositories whose display name or slug contains the text (case-insensitive), safe for any user
+ * input: lists show "workspace/slug", so a slug must find its repository as well as a name does.
+ */
 export function nameFilterQuery(text: string): string {
-  return `name ~ ${bbqlString(text)}`;
+  const literal = bbqlString(text);
+  return `(name ~ ${literal} OR slug ~ ${literal})`;
 }
 
 export type QueryValue = string | number | boolean | null | undefined | readonly (string | number | boolean)[];

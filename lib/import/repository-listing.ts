@@ -12,20 +12,10 @@ import {
 import { AppError } from "@/lib/errors";
 import { reconnectRequired } from "@/lib/auth/bitbucket-credential";
 import pLimit from "p-limit";
+import type { ListingProblem, PickerRepository } from "./listing-stream";
 
-export type ImportableRepository = {
-  uuid: string;
-  fullName: string;
-  name: string;
-  slug: string;
-  workspace: string;
-  description: string;
-  isPrivate: boolean;
-  htmlUrl: string;
-  updatedOn: string | null;
-};
-
-export type WorkspaceProblem = { workspace: string; message: string };
+export type ImportableRepository = PickerRepository;
+export type WorkspaceProblem = ListingProblem;
 
 export type RepositoryListingPage = {
   repositories: ImportableRepository[];
@@ -53,6 +43,18 @@ export function decodeCursor(value: string): Cursor {
   }
 }
 
+/**
+ * A filter as typed on the import page: "ledger" matches names and slugs in every workspace;
+ * "acme/" narrows to the workspace acme, and "acme/ledger" to the matches in it (what the list
+ * shows is "workspace/slug", so typing what it shows finds it).
+ */
+export function parseRepositoryFilter(filter: string | undefined): { workspace: string | null; text: string } {
+  const trimmed = filter?.trim() ?? "";
+  const slash = trimmed.indexOf("/");
+  if (slash < 0) return { workspace: null, text: trimmed };
+  return { workspace: trimmed.slice(0, slash).trim().toLowerCase(), text: trimmed.slice(slash + 1).trim() };
+}
+
 /** Workspaces listed at once: one request each, so this bounds the wait, not the number of requests. */
 const WORKSPACE_CONCURRENCY = 16;
 
@@ -67,8 +69,12 @@ export function bitbucketProblem(error: unknown): AppError {
     const resumeAt = error.resetAt ? ` Try again after ${error.resetAt.toISOString().slice(11, 16)} UTC.` : "";
     return new AppError("bitbucket_rate_limited", `Bitbucket's rate limit is exhausted for now.${resumeAt}`, { cause: error });
   }
-  if (error instanceof BitbucketNetworkError || error instanceof BitbucketServerError) {
-    return new AppError("bitbucket_unreachable", "Bitbucket could not be reached. Check the connection and try again.", { cause: error });
+  if (error instanceof BitbucketServerError) {
+    return new AppError("bitbucket_unreachable", `Bitbucket is not answering properly (it answered HTTP ${error.status ?? 500}, also when asked again). Try again in a moment.`, { cause: error });
+  }
+  if (error instanceof BitbucketNetworkError) {
+    const message = error.timedOut ? "Bitbucket is not answering (no answer in time, also when asked again). Try again in a moment." : "Bitbucket could not be reached. Check the connection and try again.";
+    return new AppError("bitbucket_unreachable", message, { cause: error });
   }
   if (error instanceof BitbucketError) {
     return new AppError("bitbucket_error", `Bitbucket answered with an error: ${error.message}`, { cause: error });
@@ -132,7 +138,12 @@ export async function startListingStep(client: BitbucketClient, options: { filte
     }
     steps = workspaces.map((workspace) => ({ workspace, next: null }));
   }
-  const filter = options.filter?.trim() || undefined;
+  const { workspace: onlyWorkspace, text } = parseRepositoryFilter(options.filter);
+  const filter = text || undefined;
+  if (onlyWorkspace !== null && !options.cursor) {
+    workspaces = workspaces.filter((workspace) => workspace.toLowerCase() === onlyWorkspace);
+    steps = steps.filter((step) => step.workspace.toLowerCase() === onlyWorkspace);
+  }
 
   return {
     workspaces,

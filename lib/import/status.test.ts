@@ -3,7 +3,7 @@ import type { SessionUser } from "@/lib/auth";
 import { db } from "@/lib/db";
 import type { ImportStatus, Visibility } from "@/lib/generated/prisma/enums";
 import { resetDatabase } from "@/test/db";
-import { progressText, statusLabel } from "@/components/import/bitbucket/status-text";
+import { progressText, statusLabel } from "@/components/import/picker/status-text";
 import { batchSummary, importStatusesFor, overallPercent } from "./status";
 
 beforeEach(resetDatabase);

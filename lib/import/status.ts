@@ -6,11 +6,11 @@ import { stageCountedType, stageLabel, stageOf, stagesOf } from "./pipeline/stag
 import { isActiveImportStatus } from "./status-vocabulary";
 
 /**
- * What the repository picker shows for each row: the latest import of a Bitbucket repository
+ * What the repository picker shows for each row: the latest import of a source repository
  * into a project the user can see. Everything here is plain JSON, sent to the browser as is.
  */
 export type RowImportStatus = {
-  /** The Bitbucket repository, "workspace/slug". */
+  /** The source repository, "workspace/slug" (or "organization/name", "PROJECT/slug"). */
   repository: string;
   importId: number;
   projectId: number;
@@ -54,14 +54,18 @@ type LatestImportRow = {
 /** At most this many repositories per lookup (one listing page of every workspace fits). */
 export const STATUS_LOOKUP_LIMIT = 10_000;
 
-/** Which imports a picker's rows stand for: the source's import type and, for a self-hosted source, its server (the start of the import URL). */
-export type ImportOrigin = { importType: string; serverUrl?: string };
-
 /**
- * The latest import of each repository into a project the user can read (readableProjectsSql).
- * Repositories never imported (as far as the user can see) are absent from the result.
+ * The latest import of each repository of a source (a key of the stage table) into a project the
+ * user can read (readableProjectsSql). Repositories never imported (as far as the user can see)
+ * are absent from the result.
  */
-export async function importStatusesFor(user: SessionUser, repositories: readonly string[], origin: ImportOrigin = { importType: "bitbucket" }): Promise<Record<string, RowImportStatus>> {
+export async function importStatusesFor(
+  user: SessionUser,
+  repositories: readonly string[],
+  source = "bitbucket_cloud",
+  /** For a self-hosted source: only imports from this server (the start of their import URL). */
+  serverUrl: string | null = null,
+): Promise<Record<string, RowImportStatus>> {
   const names = [...new Set(repositories)].slice(0, STATUS_LOOKUP_LIMIT);
   if (names.length === 0) return {};
   const rows = await db.$queryRaw<LatestImportRow[]>`
@@ -80,8 +84,8 @@ export async function importStatusesFor(user: SessionUser, repositories: readonl
       ${manageableImportsSql(user, "i", "p")} AS "canManage"
     FROM projects p
     JOIN project_imports i ON i.project_id = p.id
-    WHERE p.import_type = ${origin.importType}
-      AND (${origin.serverUrl ?? null}::text IS NULL OR starts_with(p.import_url, ${`${origin.serverUrl ?? ""}/`}))
+    WHERE i.source = ${source}
+      AND (${serverUrl}::text IS NULL OR starts_with(p.import_url, ${`${serverUrl ?? ""}/`}))
       AND p.import_source = ANY(${names}::text[])
       AND ${readableProjectsSql(user, "p")}
     ORDER BY p.import_source, i.created_at DESC, i.id DESC`;

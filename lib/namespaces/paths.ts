@@ -75,6 +75,16 @@ export function namespacePathProblem(target: string): string | null {
   return null;
 }
 
+/**
+ * The project path a name asks for: a name made only of path characters is the path itself (and
+ * must be valid as it is); any other name ("Rocket Launcher (copy)") is a display name whose path is
+ * derived from it ("Rocket-Launcher-copy").
+ */
+export function projectPathFromName(name: string): string {
+  const trimmed = name.trim();
+  return /^[A-Za-z0-9._-]*$/.test(trimmed) ? trimmed : toValidPath(trimmed, "project");
+}
+
 /** A user-facing problem with a project path, or null. */
 export function projectPathProblem(path: string): string | null {
   const problem = pathProblem(path);

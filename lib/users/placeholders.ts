@@ -246,11 +246,12 @@ export async function placeholdersCsv(namespaceId: number): Promise<string> {
 export type ManagedPlaceholderGroup = { fullPath: string; name: string; open: number; awaiting: number; total: number };
 
 /** Top-level groups whose placeholders the user manages, with what is still open there (for the inbox). */
-export async function managedPlaceholderGroups(user: SessionUser): Promise<ManagedPlaceholderGroup[]> {
+export async function managedPlaceholderGroups(user: SessionUser, options: { ownedOnly?: boolean } = {}): Promise<ManagedPlaceholderGroup[]> {
   const namespaces = await db.namespace.findMany({
     where: {
       placeholders: { some: {} },
-      ...placeholderManagedNamespacesWhere(user),
+      // ownedOnly: the groups the user owns, not every group an administrator may manage.
+      ...placeholderManagedNamespacesWhere(options.ownedOnly ? { ...user, isAdmin: false } : user),
     },
     select: { id: true, fullPath: true, name: true },
     orderBy: { fullPath: "asc" },

@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { RepositoryTable } from "@/components/import/bitbucket/repository-table";
-import { RepositoryTableSkeleton } from "@/components/import/bitbucket/repository-table-skeleton";
+import { BitbucketCloudPicker } from "@/components/import/bitbucket/source";
+import { RepositoryTableSkeleton } from "@/components/import/picker/repository-table-skeleton";
 import { requireUser, type SessionUser } from "@/lib/auth";
 import { listImportableNamespaces } from "@/lib/namespaces/importable";
+import { getSettings } from "@/lib/settings";
 
 export const metadata: Metadata = { title: "Import from Bitbucket Cloud" };
 
@@ -25,6 +26,6 @@ export default async function ImportBitbucketPage() {
 }
 
 async function Picker({ user }: { user: SessionUser }) {
-  const namespaces = await listImportableNamespaces(user);
-  return <RepositoryTable personalNamespace={namespaces[0]!.fullPath} namespaces={namespaces} />;
+  const [namespaces, settings] = await Promise.all([listImportableNamespaces(user), getSettings()]);
+  return <BitbucketCloudPicker personalNamespace={namespaces[0]!.fullPath} namespaces={namespaces} defaults={{ userMapping: settings.defaultUserMapping }} />;
 }

@@ -2,8 +2,9 @@
 
 import { ImportAttachments } from "@/components/archive/import-attachments";
 import { MappingSummary } from "@/components/import/bitbucket/mapping-summary";
-import type { ImportableRepository } from "@/lib/import/repository-listing";
-import type { RowImportOptions } from "./row-store";
+import type { PickerRepository } from "@/lib/import/listing-stream";
+import type { RowImportOptions } from "@/components/import/picker/row-store";
+import type { PickerDefaults } from "@/components/import/picker/source";
 
 /**
  * The expandable "Options" area of a row: per-import settings sent with Import / Re-import
@@ -13,12 +14,15 @@ import type { RowImportOptions } from "./row-store";
  *   - archive attachments (components/archive/import-attachments.tsx) → value.attachments.
  */
 export type RowOptionsProps = {
-  repository: ImportableRepository;
+  repository: PickerRepository;
   value: RowImportOptions;
   onChange: (value: RowImportOptions) => void;
+  defaults: PickerDefaults;
 };
 
-export function RowOptions({ repository, value, onChange }: RowOptionsProps) {
+const USER_MAPPINGS = { attribution: "Attribute to me, naming the original author", placeholders: "Placeholder users, reassignable later" } as const;
+
+export function RowOptions({ repository, value, onChange, defaults }: RowOptionsProps) {
   const id = `user-mapping-${repository.uuid.replace(/[^A-Za-z0-9]/g, "")}`;
   return (
     <div className="flex flex-wrap items-start gap-6 text-sm" data-testid="row-options">
@@ -32,9 +36,9 @@ export function RowOptions({ repository, value, onChange }: RowOptionsProps) {
           onChange={(event) => onChange({ ...value, userMapping: (event.target.value || undefined) as RowImportOptions["userMapping"] })}
           className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
         >
-          <option value="">Instance default</option>
-          <option value="attribution">Attribute to me, naming the original author</option>
-          <option value="placeholders">Placeholder users, reassignable later</option>
+          <option value="">Instance default: {USER_MAPPINGS[defaults.userMapping]}</option>
+          <option value="attribution">{USER_MAPPINGS.attribution}</option>
+          <option value="placeholders">{USER_MAPPINGS.placeholders}</option>
         </select>
       </div>
       <div className="flex flex-col gap-1">

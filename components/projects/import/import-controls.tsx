@@ -9,12 +9,15 @@ type Action = (input: { importId: number }) => Promise<ActionResult<{ importId: 
 /** Cancel and Retry failed items (only rendered for people who can manage the project). */
 export function ImportControls({
   importId,
+  active,
   canCancel,
   cancelRequested,
   canRetry,
   unresolvedFailures,
 }: {
   importId: number;
+  /** The import runs (a retry included): Retry waits until it ends. */
+  active: boolean;
   canCancel: boolean;
   cancelRequested: boolean;
   canRetry: boolean;
@@ -23,6 +26,7 @@ export function ImportControls({
   const [pending, startTransition] = useTransition();
   const [running, setRunning] = useState<"cancel" | "retry" | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [retried, setRetried] = useState(false);
 
   if (!canCancel && !canRetry) return null;
 
@@ -32,6 +36,7 @@ export function ImportControls({
     startTransition(async () => {
       const result = await action({ importId });
       if (!result.ok) setError(result.error.message);
+      else if (which === "retry") setRetried(true);
       setRunning(null);
     });
   }
@@ -43,12 +48,12 @@ export function ImportControls({
         {canRetry && (
           <button
             type="button"
-            disabled={pending}
+            disabled={pending || active}
             onClick={() => run("retry", retryProjectImportFailures)}
             className={`${button} bg-brand-600 text-white hover:bg-brand-700`}
             title={`Import the ${unresolvedFailures} failed ${unresolvedFailures === 1 ? "item" : "items"} again`}
           >
-            {pending && running === "retry" ? "Retrying…" : "Retry failed items"}
+            {(pending && running === "retry") || (active && retried) ? "Retrying…" : "Retry failed items"}
           </button>
         )}
         {canCancel && (

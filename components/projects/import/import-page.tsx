@@ -219,6 +219,7 @@ async function ImportDetailsView({ project }: { project: Project }) {
         {access.canManage && (
           <ImportControls
             importId={details.id}
+            active={active}
             canCancel={active}
             cancelRequested={details.cancelRequestedAt !== null}
             canRetry={details.unresolvedFailures > 0}

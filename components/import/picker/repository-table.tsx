@@ -1,7 +1,6 @@
 "use client";
 
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
-import { signIn } from "next-auth/react";
 import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { ImportableNamespace } from "@/lib/namespaces/importable";
@@ -10,17 +9,28 @@ import { ImportAll } from "./import-all";
 import { ROW_GRID, RepositoryRow } from "./repository-row";
 import { RepositoryTableSkeleton } from "./repository-table-skeleton";
 import { RowStore, type StatusTransition } from "./row-store";
+import type { PickerDefaults, PickerSource } from "./source";
 import { StatusPoller, type BatchState } from "./status-poller";
 import { formatCount, statusLabel } from "./status-text";
 import { useDebouncedValue } from "./use-debounced-value";
 import { useRepositoryListing, type ApiError } from "./use-repository-listing";
 
-const RECONNECT_CODES = new Set(["bitbucket_reconnect_required", "bitbucket_not_connected", "bitbucket_forbidden"]);
 const ESTIMATED_ROW_HEIGHT = 84;
 /** Rows kept rendered above and below the window, so Tab reaches the next rows before they are needed. */
 const OVERSCAN = 8;
 
-export function RepositoryTable({ personalNamespace, namespaces }: { personalNamespace: string; namespaces: ImportableNamespace[] }) {
+/** The import picker of one source (see ./source.ts for how a source plugs in). */
+export function RepositoryTable({
+  source,
+  personalNamespace,
+  namespaces,
+  defaults,
+}: {
+  source: PickerSource;
+  personalNamespace: string;
+  namespaces: ImportableNamespace[];
+  defaults: PickerDefaults;
+}) {
   const pathname = usePathname();
   const searchParams = useSearchParams();
   const urlFilter = searchParams.get("filter") ?? "";
@@ -48,15 +58,15 @@ export function RepositoryTable({ personalNamespace, namespaces }: { personalNam
 
   const [store] = useState(() => new RowStore());
   const onImports = useCallback((imports: Record<string, RowImportStatus>) => store.setStatuses(imports, { announce: false }), [store]);
-  const listing = useRepositoryListing(urlFilter, onImports);
-  const { repositories, workspaces, problems, cursor, loading, initial, error, loadMore, retry } = listing;
+  const [filterParams, setFilterParams] = useState<Record<string, string>>({});
+  const listing = useRepositoryListing(source.listingPath, urlFilter, filterParams, onImports);
+  const { repositories, workspaces, problems, cursor, loading, initial, stale, error, loadMore, retry } = listing;
 
   const [batch, setBatch] = useState<BatchState | null>(null);
   const onBatch = useCallback((summary: BatchSummary) => setBatch((current) => (current ? { ...current, summary } : current)), []);
 
   const announcement = useAnnouncements(store);
 
-  const importable = useMemo(() => new Set(namespaces.map((namespace) => namespace.fullPath.toLowerCase())), [namespaces]);
   const listRef = useRef<HTMLDivElement>(null);
   const [scrollMargin, setScrollMargin] = useState(0);
   // Where the list starts on the page moves when notices above it come and go.
@@ -81,44 +91,48 @@ export function RepositoryTable({ personalNamespace, namespaces }: { personalNam
     if (cursor && !loading && !error && lastIndex >= repositories.length - OVERSCAN * 2) loadMore();
   }, [cursor, loading, error, lastIndex, repositories.length, loadMore]);
 
+  // Counts what the list holds: the groups its rows come from, not every group the user belongs to.
   const summary = useMemo(() => {
-    if (initial) return "";
-    const parts = [`${formatCount(repositories.length, "repository", "repositories")} from ${formatCount(workspaces.length, "workspace")}`];
+    if (initial || error) return "";
+    if (stale) return "loading…";
+    const groups = new Set(repositories.map((repository) => repository.workspace)).size;
+    const parts = repositories.length > 0 ? [`${formatCount(repositories.length, "repository", "repositories")} from ${formatCount(groups, source.groupNoun.singular, source.groupNoun.plural)}`] : [];
     if (loading) parts.push("loading…");
     else if (cursor) parts.push("more to load");
     return parts.join(", ");
-  }, [initial, repositories.length, workspaces.length, loading, cursor]);
+  }, [initial, error, stale, repositories, loading, cursor, source.groupNoun]);
 
   return (
     <div className="mt-6">
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="flex w-full max-w-sm flex-col gap-1">
           <label className="flex flex-col gap-1 text-sm">
-            <span className="sr-only">Filter by name</span>
+            <span className="sr-only">{source.filterLabel}</span>
             <input
               ref={filterField}
               type="search"
               value={filterInput}
               onChange={(event) => setFilterInput(event.target.value)}
-              placeholder="Filter by name"
-              aria-label="Filter by name"
+              placeholder={source.filterLabel}
+              aria-label={source.filterLabel}
               className="rounded-md border border-slate-300 bg-white px-3 py-2 shadow-sm focus:border-brand-600 focus:ring-1 focus:ring-brand-600 focus:outline-none"
             />
           </label>
+          {source.FilterControls && <source.FilterControls values={filterParams} onChange={setFilterParams} groups={workspaces} />}
           <p className="text-sm text-slate-600" aria-live="polite" data-testid="listing-summary">
             {summary}
           </p>
         </div>
-        <ImportAll filter={urlFilter} personalNamespace={personalNamespace} store={store} batch={batch} onStarted={setBatch} disabled={initial || Boolean(error)} />
+        <ImportAll actions={source.actions} filter={urlFilter} params={filterParams} personalNamespace={personalNamespace} store={store} batch={batch} onStarted={setBatch} disabled={initial || Boolean(error)} />
       </div>
 
-      {error && <ListingErrorMessage error={error} onRetry={retry} />}
+      {error && <ListingErrorMessage source={source} error={error} onRetry={retry} />}
 
       {problems.length > 0 && (
         <ul className="mt-4 space-y-1 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" role="status">
           {problems.map((problem) => (
             <li key={problem.workspace}>
-              Workspace <strong>{problem.workspace}</strong> could not be listed: {problem.message}
+              {capitalized(source.groupNoun.singular)} <strong>{problem.workspace}</strong> could not be listed: {problem.message}
             </li>
           ))}
         </ul>
@@ -136,13 +150,20 @@ export function RepositoryTable({ personalNamespace, namespaces }: { personalNam
         <RepositoryTableSkeleton />
       ) : repositories.length === 0 && !error && !loading ? (
         <p className="mt-6 rounded-lg border border-dashed border-slate-300 bg-white px-4 py-8 text-center text-sm text-slate-600">
-          {urlFilter ? `No repositories match “${urlFilter}”.` : "No repositories found in your Bitbucket workspaces."}
+          {urlFilter ? `No repositories match “${urlFilter}”.` : `No repositories found in your ${source.name} ${source.groupNoun.plural}.`}
         </p>
       ) : repositories.length > 0 ? (
-        <div role="table" aria-label="Bitbucket repositories" aria-rowcount={repositories.length + 1} className="mt-4 rounded-lg border border-slate-200 bg-white shadow-sm" data-testid="repository-table">
+        <div
+          role="table"
+          aria-label={`${source.name} repositories`}
+          aria-rowcount={repositories.length + 1}
+          aria-busy={stale || undefined}
+          className={`mt-4 rounded-lg border border-slate-200 bg-white shadow-sm transition-opacity ${stale ? "opacity-60" : ""}`}
+          data-testid="repository-table"
+        >
           <div role="rowgroup">
-            <div role="row" aria-rowindex={1} className={`${ROW_GRID} rounded-t-lg bg-slate-50 px-4 py-2 text-xs font-medium tracking-wide text-slate-500 uppercase`}>
-              <div role="columnheader">From Bitbucket</div>
+            <div role="row" aria-rowindex={1} className={`${ROW_GRID} max-sm:sr-only rounded-t-lg bg-slate-50 px-4 py-2 text-xs font-medium tracking-wide text-slate-500 uppercase`}>
+              <div role="columnheader">From {source.name}</div>
               <div role="columnheader">To</div>
               <div role="columnheader">Status</div>
               <div role="columnheader" className="text-right">
@@ -155,9 +176,10 @@ export function RepositoryTable({ personalNamespace, namespaces }: { personalNam
               <RepositoryRow
                 key={item.key}
                 repository={repositories[item.index]!}
+                source={source}
+                defaults={defaults}
                 store={store}
                 personalNamespace={personalNamespace}
-                importable={importable}
                 datalistId="import-target-namespaces"
                 index={item.index}
                 measureRef={virtualizer.measureElement}
@@ -181,7 +203,7 @@ export function RepositoryTable({ personalNamespace, namespaces }: { personalNam
         </div>
       )}
 
-      <StatusPoller store={store} onScreen={onScreen} batch={batch} onBatch={onBatch} />
+      <StatusPoller source={source} store={store} onScreen={onScreen} batch={batch} onBatch={onBatch} />
       <div className="sr-only" aria-live="polite" aria-atomic="true" data-testid="status-announcer">
         {announcement}
       </div>
@@ -203,18 +225,34 @@ function useAnnouncements(store: RowStore): string {
   return message;
 }
 
-function ListingErrorMessage({ error, onRetry }: { error: ApiError; onRetry: () => void }) {
-  const reconnect = RECONNECT_CODES.has(error.code);
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function ListingErrorMessage({ source, error, onRetry }: { source: PickerSource; error: ApiError; onRetry: () => void }) {
+  const reconnect = source.connection.codes.has(error.code);
+  // Never connected is not a failure: an invitation to connect, not a red alert to reconnect.
+  const firstConnection = error.code === source.connection.notConnectedCode;
+  if (firstConnection) {
+    return (
+      <div role="status" data-testid="listing-error" className="mt-4 flex flex-wrap items-center justify-between gap-3 rounded-md border border-brand-100 bg-brand-50 px-4 py-3 text-sm text-slate-800">
+        <span>{error.message}</span>
+        <button type="button" onClick={source.connection.connect} className="rounded-md bg-brand-600 px-3 py-1.5 font-medium text-white hover:bg-brand-700">
+          Connect {source.name}
+        </button>
+      </div>
+    );
+  }
   return (
     <div role="alert" data-testid="listing-error" className="mt-4 flex flex-wrap items-center justify-between gap-3 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
       <span>{error.message}</span>
       {reconnect ? (
         <button
           type="button"
-          onClick={() => signIn("bitbucket", { callbackUrl: window.location.pathname + window.location.search })}
+          onClick={source.connection.connect}
           className="rounded-md bg-brand-600 px-3 py-1.5 font-medium text-white hover:bg-brand-700"
         >
-          Reconnect Bitbucket
+          Reconnect {source.name}
         </button>
       ) : (
         <button type="button" onClick={onRetry} className="rounded-md border border-red-300 bg-white px-3 py-1.5 hover:bg-red-100">

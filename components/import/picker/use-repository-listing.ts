@@ -1,24 +1,43 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { ListingStreamEvent } from "@/lib/import/listing-stream";
-import type { ImportableRepository, WorkspaceProblem } from "@/lib/import/repository-listing";
+import type { ListingProblem, ListingStreamEvent, PickerRepository } from "@/lib/import/listing-stream";
 import type { RowImportStatus } from "@/lib/import/status";
 
 export type ApiError = { code: string; message: string; requestId?: string };
 
 export type ListingState = {
-  repositories: ImportableRepository[];
+  repositories: PickerRepository[];
   workspaces: string[];
-  problems: WorkspaceProblem[];
+  problems: ListingProblem[];
   /** The next step's cursor; null when every workspace has been read to the end. */
   cursor: string | null;
   /** A step is being read (the first one, or "load more"). */
   loading: boolean;
   /** Nothing has arrived yet for this filter. */
   initial: boolean;
+  /** The rows shown are those of the previous filter, kept on screen until the new filter's first rows arrive. */
+  stale: boolean;
   error: ApiError | null;
 };
 
-const INITIAL: ListingState = { repositories: [], workspaces: [], problems: [], cursor: null, loading: true, initial: true, error: null };
+const INITIAL: ListingState = { repositories: [], workspaces: [], problems: [], cursor: null, loading: true, initial: true, stale: false, error: null };
+
+/** The list's one order, whatever order pages arrive in: by workspace (or organization…), then by slug. */
+export function compareRepositories(a: PickerRepository, b: PickerRepository): number {
+  return a.workspace.localeCompare(b.workspace, "en", { sensitivity: "base" }) || a.slug.localeCompare(b.slug, "en", { sensitivity: "base" }) || a.fullName.localeCompare(b.fullName);
+}
+
+/** Merges sorted arrays in linear time (a page of rows into thousands already shown). */
+function mergeSorted(current: PickerRepository[], added: PickerRepository[]): PickerRepository[] {
+  const incoming = [...added].sort(compareRepositories);
+  if (current.length === 0) return incoming;
+  const merged: PickerRepository[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < current.length && j < incoming.length) merged.push(compareRepositories(current[i]!, incoming[j]!) <= 0 ? current[i++]! : incoming[j++]!);
+  while (i < current.length) merged.push(current[i++]!);
+  while (j < incoming.length) merged.push(incoming[j++]!);
+  return merged;
+}
 
 /** Rows arriving within this window are rendered together, so a fast stream does not re-render per chunk. */
 const FLUSH_MS = 60;
@@ -42,11 +61,18 @@ async function* readLines(body: ReadableStream<Uint8Array>): AsyncGenerator<stri
 }
 
 /**
- * The repositories of every workspace, for a filter: each step (page) is streamed workspace by
- * workspace, so the first rows show as soon as the first workspace answers; rows only ever append.
+ * The repositories of every group (workspace, organization…) of a source, for a filter: each step
+ * (page) is streamed group by group, so the first rows show as soon as the first group answers.
  */
-export function useRepositoryListing(filter: string, onImports: (imports: Record<string, RowImportStatus>) => void) {
+export function useRepositoryListing(
+  listingPath: string,
+  filter: string,
+  params: Record<string, string>,
+  onImports: (imports: Record<string, RowImportStatus>) => void,
+) {
   const [state, setState] = useState<ListingState>(INITIAL);
+  // Compared by value: a new object with the same filters must not restart the listing.
+  const paramsKey = Object.keys(params).length > 0 ? JSON.stringify(params) : "";
   const [attempt, setAttempt] = useState(0);
   const abortRef = useRef<AbortController | null>(null);
   const onImportsRef = useRef(onImports);
@@ -55,16 +81,16 @@ export function useRepositoryListing(filter: string, onImports: (imports: Record
   stateRef.current = state;
 
   const readStep = useCallback(async (cursor: string | null, signal: AbortSignal) => {
-    const params = new URLSearchParams();
-    if (filter) params.set("filter", filter);
-    if (cursor) params.set("cursor", cursor);
+    const query = new URLSearchParams(paramsKey ? (JSON.parse(paramsKey) as Record<string, string>) : {});
+    if (filter) query.set("filter", filter);
+    if (cursor) query.set("cursor", cursor);
     const fail = (error: ApiError) => {
-      if (!signal.aborted) setState((current) => ({ ...current, loading: false, initial: false, error }));
+      if (!signal.aborted) setState((current) => ({ ...current, ...(current.stale ? { repositories: [], stale: false } : {}), loading: false, initial: false, error }));
     };
 
     let response: Response;
     try {
-      response = await fetch(`/import/bitbucket/repositories?${params}`, { headers: { accept: "application/x-ndjson" }, signal });
+      response = await fetch(`${listingPath}?${query}`, { headers: { accept: "application/x-ndjson" }, signal });
     } catch {
       return fail({ code: "ferry_unreachable", message: "Ferry could not be reached. Check your connection." });
     }
@@ -73,14 +99,14 @@ export function useRepositoryListing(filter: string, onImports: (imports: Record
       return fail(body?.error ?? { code: "internal_error", message: `Unexpected response (${response.status}).` });
     }
 
-    let pending: ImportableRepository[] = [];
+    let pending: PickerRepository[] = [];
     let timer: ReturnType<typeof setTimeout> | null = null;
     const flush = () => {
       timer = null;
       if (pending.length === 0 || signal.aborted) return;
       const rows = pending;
       pending = [];
-      setState((current) => ({ ...current, initial: false, repositories: [...current.repositories, ...rows] }));
+      setState((current) => ({ ...current, initial: false, stale: false, repositories: mergeSorted(current.stale ? [] : current.repositories, rows) }));
     };
     let ended = false;
     try {
@@ -95,7 +121,7 @@ export function useRepositoryListing(filter: string, onImports: (imports: Record
             onImportsRef.current(event.imports);
             pending.push(...event.repositories);
             // The first rows go out at once; later ones are gathered briefly.
-            if (stateRef.current.initial && stateRef.current.repositories.length === 0 && !timer) flush();
+            if ((stateRef.current.initial || stateRef.current.stale) && !timer) flush();
             else timer ??= setTimeout(flush, FLUSH_MS);
             break;
           case "problem":
@@ -109,7 +135,7 @@ export function useRepositoryListing(filter: string, onImports: (imports: Record
             ended = true;
             if (timer) clearTimeout(timer);
             flush();
-            setState((current) => ({ ...current, cursor: event.cursor, loading: false, initial: false }));
+            setState((current) => ({ ...current, ...(current.stale ? { repositories: [], stale: false } : {}), cursor: event.cursor, loading: false, initial: false }));
             break;
         }
       }
@@ -119,13 +145,14 @@ export function useRepositoryListing(filter: string, onImports: (imports: Record
     if (timer) clearTimeout(timer);
     flush();
     if (!ended) fail({ code: "listing_interrupted", message: "The list of repositories was interrupted. Try again." });
-  }, [filter]);
+  }, [listingPath, filter, paramsKey]);
 
   useEffect(() => {
     const controller = new AbortController();
     abortRef.current?.abort();
     abortRef.current = controller;
-    setState(INITIAL);
+    // Rows already shown stay (dimmed) while the new filter loads, instead of turning back into skeletons.
+    setState((current) => (current.repositories.length > 0 && !current.stale ? { ...INITIAL, repositories: current.repositories, initial: false, stale: true } : { ...INITIAL, repositories: current.stale ? current.repositories : [], initial: !current.stale, stale: current.stale }));
     void readStep(null, controller.signal);
     return () => controller.abort();
   }, [readStep, attempt]);

@@ -1,7 +1,7 @@
 "use client";
 
-import { useRef, useState } from "react";
-import { importAllRepositories, previewImportAllRepositories } from "@/lib/actions/import-picker";
+import { useRef, useState, type KeyboardEvent } from "react";
+import type { PickerActions } from "@/lib/actions/picker-actions";
 import type { ImportAllPreview, ImportAllResult } from "@/lib/import/picker";
 import type { RowStore } from "./row-store";
 import type { BatchState } from "./status-poller";
@@ -20,14 +20,18 @@ type Phase =
  * the count. Rows edited on screen keep their target; problems are reported per repository.
  */
 export function ImportAll({
+  actions,
   filter,
+  params,
   personalNamespace,
   store,
   batch,
   onStarted,
   disabled,
 }: {
+  actions: PickerActions;
   filter: string;
+  params: Record<string, string>;
   personalNamespace: string;
   store: RowStore;
   batch: BatchState | null;
@@ -43,7 +47,7 @@ export function ImportAll({
     setPhase({ kind: "counting" });
     setOutcome(null);
     try {
-      const result = await previewImportAllRepositories({ filter });
+      const result = await actions.previewImportAllRepositories({ filter, params });
       if (!result.ok) return setPhase({ kind: "error", message: result.error.message });
       setPhase({ kind: "confirm", preview: result.data });
       dialog.current?.showModal();
@@ -62,7 +66,7 @@ export function ImportAll({
     dialog.current?.close();
     setPhase({ kind: "starting", count });
     try {
-      const result = await importAllRepositories({ filter, overrides: store.editedTargets() });
+      const result = await actions.importAllRepositories({ filter, params, overrides: store.editedTargets() });
       if (!result.ok) return setPhase({ kind: "error", message: result.error.message });
       store.setStatuses(Object.fromEntries(result.data.started.map((status) => [status.repository, status])), { announce: false });
       for (const rejected of result.data.rejected) store.update(rejected.repository, () => ({ error: rejected.message }));
@@ -71,6 +75,22 @@ export function ImportAll({
       setPhase({ kind: "idle" });
     } catch {
       setPhase({ kind: "error", message: "Ferry could not be reached. Check your connection and try again." });
+    }
+  }
+
+  /** Tab and Shift+Tab cycle through the dialog's controls instead of leaving it for the browser's. */
+  function trapFocus(event: KeyboardEvent<HTMLDialogElement>) {
+    if (event.key !== "Tab") return;
+    const focusable = [...event.currentTarget.querySelectorAll<HTMLElement>("button, a[href], input, select, textarea")].filter((element) => !element.hasAttribute("disabled"));
+    const first = focusable[0];
+    const last = focusable.at(-1);
+    if (!first || !last) return;
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
     }
   }
 
@@ -130,6 +150,7 @@ export function ImportAll({
           event.preventDefault();
           close();
         }}
+        onKeyDown={trapFocus}
         aria-labelledby="import-all-title"
         className="m-auto max-w-md rounded-lg border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
         data-testid="import-all-dialog"
@@ -141,7 +162,11 @@ export function ImportAll({
             </h2>
             <p className="mt-2 text-sm text-slate-700">
               {phase.preview.count === 0
-                ? `Every repository${filter ? ` matching “${filter}”` : ""} has been imported already.`
+                ? phase.preview.alreadyImported === 0
+                  ? filter
+                    ? `No repository matches “${filter}”.`
+                    : "There is no repository to import."
+                  : `Every repository${filter ? ` matching “${filter}”` : ""} has been imported already.`
                 : `Every repository${filter ? ` matching “${filter}”` : ""} that has not been imported yet, on all pages (not only those loaded), goes to the namespace set on its row, or to ${personalNamespace}.`}
             </p>
             {phase.preview.alreadyImported > 0 && (

@@ -1,17 +1,18 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { memo, useEffect, useRef, type CSSProperties, type KeyboardEvent, type Ref } from "react";
-import { cancelRepositoryImport, importRepository } from "@/lib/actions/import-picker";
-import type { ImportableRepository } from "@/lib/import/repository-listing";
+import { memo, useEffect, useRef, useState, type CSSProperties, type KeyboardEvent, type Ref } from "react";
+import type { PickerRepository } from "@/lib/import/listing-stream";
 import type { RowImportStatus } from "@/lib/import/status";
-import { namespacePathProblem, projectPathProblem, toValidPath } from "@/lib/namespaces/paths";
-import { RowOptions } from "./row-options";
+import { namespacePathProblem, projectPathFromName, projectPathProblem, toValidPath } from "@/lib/namespaces/paths";
 import { isActive, useRow, type RowDraft, type RowStore } from "./row-store";
+import type { PickerDefaults, PickerSource } from "./source";
+import { useDebouncedValue } from "./use-debounced-value";
 import { formatCount, importDetailsHref, progressText, statusLabel } from "./status-text";
 
-/** Shared by the header and the rows so the columns line up. */
-export const ROW_GRID = "grid grid-cols-[minmax(0,1.15fr)_minmax(0,1.25fr)_minmax(0,1fr)_9.5rem] gap-x-4";
+/** Shared by the header and the rows so the columns line up; below 640 px a row's cells stack. */
+export const ROW_GRID = "grid grid-cols-1 gap-y-2 sm:grid-cols-[minmax(0,1.15fr)_minmax(0,1.25fr)_minmax(0,1fr)_9.5rem] sm:gap-x-4 sm:gap-y-0";
 
 const TONES: Record<RowImportStatus["status"] | "none", string> = {
   none: "text-slate-600",
@@ -31,7 +32,7 @@ function splitPath(fullPath: string): { namespace: string; name: string } {
   return { namespace: fullPath.slice(0, index), name: fullPath.slice(index + 1) };
 }
 
-function defaultDraft(repository: ImportableRepository, status: RowImportStatus | null, personalNamespace: string): RowDraft {
+function defaultDraft(repository: PickerRepository, status: RowImportStatus | null, personalNamespace: string): RowDraft {
   // A failed or cancelled import is continued where it is; anything else starts in the personal namespace.
   const target =
     status && (status.status === "failed" || status.status === "canceled")
@@ -41,18 +42,18 @@ function defaultDraft(repository: ImportableRepository, status: RowImportStatus 
 }
 
 export type RepositoryRowProps = {
-  repository: ImportableRepository;
+  repository: PickerRepository;
+  source: PickerSource;
+  defaults: PickerDefaults;
   store: RowStore;
   personalNamespace: string;
-  /** Lower-cased full paths of the namespaces the user may import into. */
-  importable: ReadonlySet<string>;
   datalistId: string;
   index: number;
   style: CSSProperties;
   measureRef: Ref<HTMLDivElement>;
 };
 
-export const RepositoryRow = memo(function RepositoryRow({ repository, store, personalNamespace, importable, datalistId, index, style, measureRef }: RepositoryRowProps) {
+export const RepositoryRow = memo(function RepositoryRow({ repository, source, defaults, store, personalNamespace, datalistId, index, style, measureRef }: RepositoryRowProps) {
   const fullName = repository.fullName;
   const { status, draft: storedDraft, busy, error } = useRow(store, fullName);
   const draft = storedDraft ?? defaultDraft(repository, status, personalNamespace);
@@ -62,6 +63,7 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, store, pe
   const done = status?.status === "finished" || status?.status === "partial";
 
   const nameInput = useRef<HTMLInputElement>(null);
+  const actionsCell = useRef<HTMLDivElement>(null);
   const reimportButton = useRef<HTMLButtonElement>(null);
   const wasOpen = useRef(draft.reimportOpen);
   const returnFocus = useRef(false);
@@ -75,22 +77,43 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, store, pe
 
   const namespace = draft.namespace.trim();
   const name = draft.name.trim();
-  const targetPath = `${namespace || personalNamespace}/${name}`;
+  const path = projectPathFromName(name);
+  const targetPath = `${namespace || personalNamespace}/${path}`;
   const namespaceProblem = namespace ? namespacePathProblem(namespace) : null;
-  const nameProblem = name === "" ? "Project path can't be blank." : projectPathProblem(name);
+  const nameProblem = name === "" ? "Project path can't be blank." : projectPathProblem(path);
   const sameAsLast = Boolean(status && status.projectFullPath.toLowerCase() === targetPath.toLowerCase());
   const duplicate = sameAsLast && !resumable ? `A project already exists at ${status!.projectFullPath}. Choose another name.` : null;
-  const problem = namespaceProblem ?? nameProblem ?? duplicate;
-  const newGroup = !namespaceProblem && namespace !== "" && namespace.toLowerCase() !== personalNamespace.toLowerCase() && !importable.has(namespace.toLowerCase());
+  const localProblem = namespaceProblem ?? nameProblem ?? duplicate;
 
-  const setDraft = (change: Partial<RowDraft>) => store.updateDraft(fullName, draft, change);
+  // The server says what Import would do with the target (a group created, a namespace the user
+  // cannot import into, a taken path), once the row has been touched: edited, focused or pointed at.
+  const [touched, setTouched] = useState(false);
+  const targetKey = useDebouncedValue(`${namespace}\n${name}`, 300);
+  const settled = targetKey === `${namespace}\n${name}`;
+  const [targetNamespace = "", targetName = ""] = targetKey.split("\n");
+  const preview = useQuery({
+    queryKey: [source.id, "import-target", fullName, targetNamespace.toLowerCase(), targetName],
+    queryFn: async () => {
+      const result = await source.actions.checkImportTarget({ repository: fullName, targetNamespace: targetNamespace || null, name: targetName });
+      if (!result.ok) throw new Error(result.error.message);
+      return result.data;
+    },
+    enabled: editable && !busy && (touched || draft.edited || draft.reimportOpen) && !localProblem && settled,
+    staleTime: 5_000,
+    retry: false,
+  });
+  const checked = settled && !localProblem ? preview.data : undefined;
+  const problem = localProblem ?? checked?.problem ?? null;
+
+  // Any change of the target makes an earlier Import error stale.
+  const setDraft = (change: Partial<RowDraft>) => store.update(fullName, (row) => ({ error: null, draft: { ...(row.draft ?? draft), ...change } }));
   const idBase = `repo-${index}-${repository.uuid.replace(/[^A-Za-z0-9]/g, "")}`;
 
   async function startImport() {
     if (busy || problem) return;
     store.update(fullName, () => ({ busy: "import", error: null }));
     try {
-      const result = await importRepository({
+      const result = await source.actions.importRepository({
         repository: fullName,
         targetNamespace: namespace.toLowerCase() === personalNamespace.toLowerCase() ? null : namespace || null,
         name,
@@ -98,8 +121,16 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, store, pe
         attachments: draft.options.attachments,
       });
       if (result.ok) {
+        const hadFocus = actionsCell.current?.parentElement?.contains(document.activeElement) ?? false;
         store.update(fullName, () => ({ busy: null, draft: null, error: null }));
         store.setStatuses({ [fullName]: result.data.status });
+        // The inputs and the Import button are gone: keep the keyboard on the row, on its new first button.
+        if (hadFocus) {
+          requestAnimationFrame(() => {
+            if (document.activeElement && document.activeElement !== document.body) return;
+            actionsCell.current?.querySelector<HTMLElement>("button, a")?.focus();
+          });
+        }
       } else {
         store.update(fullName, () => ({ busy: null, error: result.error.message }));
       }
@@ -112,7 +143,7 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, store, pe
     if (!status || busy) return;
     store.update(fullName, () => ({ busy: "cancel", error: null }));
     try {
-      const result = await cancelRepositoryImport({ importId: status.importId });
+      const result = await source.actions.cancelRepositoryImport({ importId: status.importId });
       store.update(fullName, () => ({ busy: null, error: result.ok ? null : result.error.message }));
       if (result.ok) store.setStatuses({ [fullName]: result.data });
     } catch {
@@ -120,9 +151,14 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, store, pe
     }
   }
 
-  function openReimport() {
+  /** Opens the re-import form on the last target, then moves its name to a free one (alice/x is taken by the last import: alice/x-2). */
+  async function openReimport() {
     const last = status ? splitPath(status.projectFullPath) : { namespace: personalNamespace, name: repository.slug };
     store.update(fullName, (row) => ({ error: null, draft: { ...(row.draft ?? draft), namespace: last.namespace, name: last.name, reimportOpen: true } }));
+    const result = await source.actions.checkImportTarget({ repository: fullName, targetNamespace: last.namespace, name: last.name }).catch(() => null);
+    const suggestion = result?.ok ? result.data.suggestion : null;
+    if (!suggestion) return;
+    store.update(fullName, (row) => (row.draft?.reimportOpen && row.draft.name === last.name ? { draft: { ...row.draft, name: suggestion } } : {}));
   }
 
   function closeReimport() {
@@ -157,6 +193,8 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, store, pe
       data-full-name={fullName}
       data-status={status?.status ?? "none"}
       onKeyDown={onRowKeyDown}
+      onFocus={() => setTouched(true)}
+      onPointerEnter={() => setTouched(true)}
       style={style}
       className={`${ROW_GRID} absolute top-0 left-0 w-full items-start border-t border-slate-100 bg-white px-4 py-3 text-sm`}
     >
@@ -164,8 +202,7 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, store, pe
         <a href={repository.htmlUrl} target="_blank" rel="noreferrer noopener" className="font-medium break-words text-brand-600 hover:underline">
           {fullName}
         </a>
-        {repository.isPrivate && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">Private</span>}
-        {repository.name !== repository.slug && <div className="truncate text-xs text-slate-500">{repository.name}</div>}
+        {source.rowFacts?.(repository)}
         {status && (
           <div className="mt-0.5 text-xs text-slate-600" data-testid="last-imported">
             Last imported to{" "}
@@ -210,16 +247,32 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, store, pe
                 className={`${INPUT} basis-1/2 ${nameProblem || duplicate ? "border-red-400 focus:ring-red-500" : "border-slate-300 focus:border-brand-600 focus:ring-brand-600"}`}
               />
             </div>
-            <div id={`${idBase}-target-help`} className="text-xs">
+            <div id={`${idBase}-target-help`} className="text-xs" data-testid="target-help" data-checked={checked ? "true" : "false"}>
               {problem ? (
                 <span className="text-red-700" data-testid="target-problem">
                   {problem}
+                  {checked?.suggestion && (
+                    <>
+                      {" "}
+                      <button type="button" onClick={() => setDraft({ name: checked.suggestion!, edited: true })} className="font-medium text-brand-700 underline">
+                        Use {checked.suggestion}
+                      </button>
+                    </>
+                  )}
                 </span>
-              ) : resumable && sameAsLast ? (
+              ) : (resumable && sameAsLast) || checked?.resumes ? (
                 <span className="text-slate-600">Continues the existing project where the import stopped.</span>
-              ) : newGroup ? (
+              ) : checked?.namespace === "new" ? (
                 <span className="text-slate-600" data-testid="new-group-hint">
                   New group {namespace}: it will be created, with you as Owner.
+                </span>
+              ) : checked?.namespace === "fallback" ? (
+                <span className="text-amber-800" data-testid="fallback-hint">
+                  {checked.warning}
+                </span>
+              ) : path !== name ? (
+                <span className="text-slate-600" data-testid="derived-path">
+                  Project path: {path}
                 </span>
               ) : null}
             </div>
@@ -278,7 +331,7 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, store, pe
         )}
       </div>
 
-      <div role="cell" className="flex flex-col items-end gap-1">
+      <div role="cell" ref={actionsCell} className="flex flex-row flex-wrap items-center gap-2 sm:flex-col sm:items-end sm:gap-1">
         {(!status || resumable) && (
           <button
             type="button"
@@ -306,7 +359,7 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, store, pe
             <button
               ref={reimportButton}
               type="button"
-              onClick={() => (draft.reimportOpen ? void startImport() : openReimport())}
+              onClick={() => void (draft.reimportOpen ? startImport() : openReimport())}
               disabled={busy !== null || (draft.reimportOpen && problem !== null)}
               aria-label={`Re-import ${fullName}`}
               aria-expanded={draft.reimportOpen}
@@ -321,7 +374,7 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, store, pe
             )}
           </>
         )}
-        {editable && (
+        {editable && source.RowOptions && (
           <button
             type="button"
             onClick={() => setDraft({ optionsOpen: !draft.optionsOpen })}
@@ -335,9 +388,9 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, store, pe
         )}
       </div>
 
-      {editable && draft.optionsOpen && (
-        <div role="cell" id={`${idBase}-options`} className="col-span-4 mt-3 rounded-md border border-slate-200 bg-slate-50 px-3 py-2">
-          <RowOptions repository={repository} value={draft.options} onChange={(options) => setDraft({ options })} />
+      {editable && draft.optionsOpen && source.RowOptions && (
+        <div role="cell" id={`${idBase}-options`} className="mt-3 sm:col-span-4 rounded-md border border-slate-200 bg-slate-50 px-3 py-2">
+          <source.RowOptions repository={repository} defaults={defaults} value={draft.options} onChange={(options) => setDraft({ options })} />
         </div>
       )}
     </div>

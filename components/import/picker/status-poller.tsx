@@ -2,9 +2,9 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useRef } from "react";
-import { importStatuses } from "@/lib/actions/import-picker";
 import type { BatchSummary } from "@/lib/import/status";
 import { isActive, useStoreVersion, type RowStore } from "./row-store";
+import type { PickerSource } from "./source";
 
 /** Between 2 and 3 seconds: live enough for a progress display, and cheap with one request per poll. */
 export const POLL_INTERVAL_MS = 2500;
@@ -21,11 +21,13 @@ export function batchIsActive(batch: BatchState | null): boolean {
  * when all are terminal, and TanStack Query skips interval refetches while the tab is hidden.
  */
 export function StatusPoller({
+  source,
   store,
   onScreen,
   batch,
   onBatch,
 }: {
+  source: PickerSource;
   store: RowStore;
   onScreen: readonly string[];
   batch: BatchState | null;
@@ -40,9 +42,9 @@ export function StatusPoller({
   onBatchRef.current = onBatch;
 
   useQuery({
-    queryKey: ["bitbucket-import-statuses"],
+    queryKey: [source.id, "import-statuses"],
     queryFn: async () => {
-      const result = await importStatuses(request.current);
+      const result = await source.actions.importStatuses(request.current);
       if (!result.ok) throw new Error(result.error.message);
       store.setStatuses(result.data.statuses);
       if (result.data.batch) onBatchRef.current(result.data.batch);
