@@ -152,8 +152,8 @@ export interface BitbucketServerClient {
   pullRequestsPage(projectKey: string, slug: string, start: number): Promise<ServerPage<ServerPullRequest>>;
   /** Every activity of a pull request, newest first, at the largest page size. */
   activities(projectKey: string, slug: string, pullRequestId: number): Promise<ServerActivity[]>;
-  /** Repositories the user can read, optionally filtered by name (the server's `name` filter). */
-  repositoriesPage(options: { name?: string; start?: number; limit?: number }): Promise<ServerPage<ServerRepository>>;
+  /** Repositories the user can read, optionally filtered by name (the server's `name` filter), or one project's. */
+  repositoriesPage(options: { name?: string; project?: string; start?: number; limit?: number }): Promise<ServerPage<ServerRepository>>;
   /** The authenticated user (checks the credentials). */
   user(slug: string): Promise<ServerUser>;
 }
@@ -234,7 +234,8 @@ export function createBitbucketServerClient(options: BitbucketServerClientOption
       }
       return activities;
     },
-    repositoriesPage: ({ name, start = 0, limit = 100 }) => getPage("/repos", { name: name || undefined }, repositorySchema, start, limit),
+    repositoriesPage: ({ name, project, start = 0, limit = 100 }) =>
+      project ? getPage(`/projects/${segment(project)}/repos`, { name: name || undefined }, repositorySchema, start, limit) : getPage("/repos", { name: name || undefined }, repositorySchema, start, limit),
     user: (slug) => get(`/users/${segment(slug)}`, {}, userSchema),
   };
 }

@@ -150,7 +150,9 @@ function route(state: BitbucketServerState, ser: Serializer, caller: ServerUser 
     if (!project || (!state.canReadProject(caller, project) && repositories.length === 0)) {
       return serverError(404, `Project ${projectMatch[1]} does not exist.`, "com.atlassian.bitbucket.project.NoSuchProjectException");
     }
-    return projectMatch[2] ? page(repositories.map((repository) => ser.repository(repository)), url, max) : Response.json(ser.project(project));
+    const name = url.searchParams.get("name")?.toLowerCase();
+    const named = repositories.filter((repository) => !name || repository.name.toLowerCase().includes(name) || repository.slug.includes(name));
+    return projectMatch[2] ? page(named.map((repository) => ser.repository(repository)), url, max) : Response.json(ser.project(project));
   }
   const repoMatch = REPO.exec(path);
   if (!repoMatch) return serverError(404, `No REST resource at ${API_PREFIX}${path}.`);

@@ -15,6 +15,8 @@ export const SERVER_USERS = {
   bob: user(3, "bob", "Bob Brown"),
   carol: user(4, "carol", "Carol Clark", { active: false }),
   dave: user(5, "dave", "Dave Davies"),
+  // The user of GitLab's documented example request (POST /import/bitbucket_server).
+  root: user(6, "root", "Root", { admin: true, token: "MY_TOKEN" }),
 } as const satisfies Record<string, ServerUser>;
 
 export type ServerUserName = keyof typeof SERVER_USERS;
@@ -27,7 +29,7 @@ export const SHOWCASE_REPOSITORY = `${SHOWCASE_PROJECT}/${SHOWCASE_SLUG}`;
 export const BENCH_PROJECT = "BENCH";
 export const BENCH_REPOSITORY = `${BENCH_PROJECT}/big-repo`;
 
-const TEAM = ["admin", "alice", "bob", "dave"];
+const TEAM = ["admin", "alice", "bob", "dave", "root"];
 
 export const SERVER_PROJECTS: readonly ServerProject[] = [
   { id: 1, key: "ACME", name: "Acme", public: false, readers: TEAM },
@@ -35,6 +37,7 @@ export const SERVER_PROJECTS: readonly ServerProject[] = [
   { id: 3, key: "SECRET", name: "Secret", public: false, readers: ["admin"] },
   { id: 4, key: "~BOB", name: "Bob Brown", public: false, readers: ["bob"], owner: "bob" },
   { id: 5, key: "~CAROL", name: "Carol Clark", public: false, readers: ["carol"], owner: "carol" },
+  { id: 6, key: "NEW", name: "New", public: false, readers: TEAM },
 ];
 
 export const BENCH_PROJECT_RECORD: ServerProject = { id: 9, key: BENCH_PROJECT, name: "Bench", public: false, readers: TEAM };
@@ -45,6 +48,8 @@ export const FIXED_REPOSITORIES: readonly ServerRepository[] = [
   // Bob's fork is public (readable by everyone); Carol's is private.
   { id: 3, projectKey: "~BOB", slug: SHOWCASE_SLUG, name: "Showcase", description: "Bob's fork", public: true, origin: SHOWCASE_REPOSITORY },
   { id: 4, projectKey: "~CAROL", slug: SHOWCASE_SLUG, name: "Showcase", description: "Carol's fork", public: false, origin: SHOWCASE_REPOSITORY },
+  // GitLab's documented example request imports NEW/my-repo.
+  { id: 5, projectKey: "NEW", slug: "my-repo", name: "My repo", description: "The repository of the documented example", public: false },
 ];
 
 /** Generated repositories, spread over ACME and OPS (names for the picker's filter). */

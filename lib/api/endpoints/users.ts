@@ -58,23 +58,28 @@ const createUserSchema = z.object({
   name: apiString(),
   password: apiString(),
   admin: apiBoolean().optional(),
-  provider: apiEnum(["bitbucket"]).optional(),
+  provider: apiEnum(["bitbucket", "bitbucket_server"]).optional(),
   extern_uid: apiString().optional(),
   skip_confirmation: apiBoolean().optional(),
 });
 
 /**
  * `POST /users` (administrators): a local user with a password, optionally linked to a Bitbucket
- * identity by its account uuid (`provider=bitbucket`, `extern_uid={uuid}`), so imports attribute
+ * identity by its account uuid (`provider=bitbucket`, `extern_uid={uuid}`) or to a Bitbucket Server
+ * user by their numeric id (`provider=bitbucket_server`, `extern_uid={id}`), so imports attribute
  * that account's work to the user.
  */
 const createUser = apiRoute({ name: "create user", access: "write", body: createUserSchema }, async ({ caller, body }) => {
   if (!caller.isAdmin) throw forbidden();
   if (body.provider && !body.extern_uid) throw badRequest("extern_uid is missing");
   if (body.extern_uid && !body.provider) throw badRequest("provider is missing");
-  const uuid = body.extern_uid ? bitbucketUuid(body.extern_uid) : null;
-  if (body.extern_uid && !uuid) throw badRequest("extern_uid is invalid (must be a Bitbucket account uuid like {7b3f2a4e-91c5-4d8e-a6f0-2c1b9e8d7a01})");
-  if (uuid && (await db.account.findUnique({ where: { provider_providerAccountId: { provider: "bitbucket", providerAccountId: uuid } }, select: { id: true } }))) {
+  const provider = body.provider ?? "bitbucket";
+  const serverUserId = provider === "bitbucket_server" && body.extern_uid && /^\d{1,18}$/.test(body.extern_uid.trim()) ? body.extern_uid.trim() : null;
+  const uuid = !body.extern_uid ? null : provider === "bitbucket_server" ? serverUserId : bitbucketUuid(body.extern_uid);
+  if (body.extern_uid && !uuid) {
+    throw badRequest(provider === "bitbucket_server" ? "extern_uid is invalid (must be the Bitbucket Server user's numeric id)" : "extern_uid is invalid (must be a Bitbucket account uuid like {7b3f2a4e-91c5-4d8e-a6f0-2c1b9e8d7a01})");
+  }
+  if (uuid && (await db.account.findUnique({ where: { provider_providerAccountId: { provider, providerAccountId: uuid } }, select: { id: true } }))) {
     throw new ApiError(409, { message: "extern_uid has already been taken" });
   }
   const input = { username: body.username, email: body.email, name: body.name, password: body.password, admin: body.admin ?? false };
@@ -83,7 +88,7 @@ const createUser = apiRoute({ name: "create user", access: "write", body: create
   const user = await createLocalUser(input);
   if (uuid) {
     try {
-      await db.account.create({ data: { userId: user.id, type: "oauth", provider: "bitbucket", providerAccountId: uuid } });
+      await db.account.create({ data: { userId: user.id, type: provider === "bitbucket" ? "oauth" : "external", provider, providerAccountId: uuid } });
     } catch (error) {
       // Linked by someone else in the meantime: undo the user rather than leave half of the request done.
       await db.user.delete({ where: { id: user.id } });
