@@ -13,5 +13,7 @@ export const E2E = {
   sandboxUrl: `http://localhost:${sandboxPort}`,
   githubSandboxPort,
   githubSandboxUrl: `http://localhost:${githubSandboxPort}`,
+  /** The Bitbucket Server sandbox the demo starts beside the others (SANDBOX_PORT + 20). */
+  bitbucketServerUrl: `http://localhost:${sandboxPort + 20}`,
   dataDir: path.resolve(import.meta.dirname, "..", "data", "e2e"),
 };

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { SANDBOX_CONSUMER, startSandboxServer } from "../mocks/bitbucket/index.ts";
 import { startGithubServer } from "../mocks/github/index.ts";
+import { startBitbucketServerSandbox } from "../mocks/bitbucket-server/index.ts";
 import { launchApp, reportStartupError, stopOnExit } from "./serve.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -50,12 +51,19 @@ async function main() {
   const sandbox = await startSandboxServer({ port: sandboxPort, dataDir: path.join(dataDir, "sandbox") });
   const githubPort = Number(process.env.GITHUB_SANDBOX_PORT ?? sandboxPort + 10);
   let github;
+  let bitbucketServer;
   try {
     github = await startGithubServer({ port: githubPort, dataDir: path.join(dataDir, "sandbox-github") });
+    bitbucketServer = await startBitbucketServerSandbox({
+      port: Number(process.env.BITBUCKET_SERVER_SANDBOX_PORT ?? sandboxPort + 20),
+      dataDir: path.join(dataDir, "sandbox-bitbucket-server"),
+    });
   } catch (error) {
-    await sandbox.close();
+    await Promise.all([sandbox.close(), github?.close()]);
     throw error;
   }
+  // Bitbucket Server is reached at the URL a user types in, so its host must be allowed.
+  const bitbucketServerHost = new URL(bitbucketServer.url).host;
   const appPort = process.env.PORT ?? "3000";
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -70,15 +78,14 @@ async function main() {
     GITHUB_API_URL: github.url,
     GITHUB_CLIENT_ID: github.state.oauthClient.id,
     GITHUB_CLIENT_SECRET: github.state.oauthClient.secret,
-    // The sandbox under both names, so `github_hostname` (GitHub Enterprise Server style) reaches it too.
-    ALLOWED_HOSTS: [process.env.ALLOWED_HOSTS, new URL(github.url).host, `127.0.0.1:${new URL(github.url).port}`].filter(Boolean).join(","),
+    // The GitHub sandbox under both names, so `github_hostname` (GitHub Enterprise Server style) reaches it too.
+    ALLOWED_HOSTS: [process.env.ALLOWED_HOSTS, new URL(github.url).host, `127.0.0.1:${new URL(github.url).port}`, bitbucketServerHost].filter(Boolean).join(","),
   };
   let app;
   try {
     app = await launchApp({ env });
   } catch (error) {
-    await sandbox.close();
-    await github.close();
+    await Promise.all([sandbox.close(), github.close(), bitbucketServer.close()]);
     throw error;
   }
   console.log(`
@@ -86,10 +93,11 @@ async function main() {
     Ferry:             ${app.url}
     Bitbucket sandbox: ${sandbox.url}  (accounts: alice, bob, carol — see mocks/bitbucket/README.md)
     GitHub sandbox:    ${github.url}  (accounts and tokens: see mocks/github/README.md)
+    Bitbucket Server sandbox: ${bitbucketServer.url}  (alice / BBDC-alice-sandbox-token — see mocks/bitbucket-server/README.md)
   Open ${app.url}, choose "Sign in with Bitbucket" and grant access as Alice Anders.
   Press Ctrl+C to stop.
 `);
-  stopOnExit(app, sandbox, github);
+  stopOnExit(app, sandbox, github, bitbucketServer);
 }
 
 main().catch(reportStartupError);

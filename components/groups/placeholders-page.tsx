@@ -2,9 +2,8 @@ import Link from "next/link";
 import { Badge } from "@/components/projects/badges";
 import { Time } from "@/components/ui/time";
 import { HeaderCell, PageHeading, Section, Table, TableHead } from "@/components/ui/page-blocks";
-import { PROVIDER_LABELS } from "@/lib/auth/identity-providers";
 import type { Namespace } from "@/lib/db";
-import { REASSIGNMENT_STATUS_LABELS, listPlaceholders, reassignmentSuggestions, sourceName, type ContributionCounts, type PlaceholderEntry } from "@/lib/users/placeholders";
+import { PLACEHOLDER_PROVIDER_LABELS, REASSIGNMENT_STATUS_LABELS, listPlaceholders, reassignmentSuggestions, sourceName, type ContributionCounts, type PlaceholderEntry } from "@/lib/users/placeholders";
 import { CsvUpload, PlaceholderButton, ReassignForm, SuggestionButton } from "./placeholder-controls";
 import { buttonStyles } from "@/components/ui/forms";
 
@@ -68,8 +67,16 @@ export async function PlaceholdersPage({ namespace, page }: { namespace: Namespa
             {suggestions.map((suggestion) => (
               <li key={suggestion.placeholderId} className="flex flex-wrap items-center justify-between gap-3 py-2 text-sm" data-testid="reassignment-suggestion">
                 <span>
-                  <strong>@{suggestion.user.username}</strong> linked {PROVIDER_LABELS[suggestion.source.provider]} @{suggestion.user.sourceLogin ?? suggestion.source.username}, which placeholder{" "}
-                  <strong>{sourceName(suggestion.source)}</strong> stands for.
+                  {suggestion.reason === "email" ? (
+                    <>
+                      <strong>@{suggestion.user.username}</strong> has the e-mail address {PLACEHOLDER_PROVIDER_LABELS[suggestion.source.provider]} reports for placeholder <strong>{sourceName(suggestion.source)}</strong> (not proof of identity: they still have to accept).
+                    </>
+                  ) : (
+                    <>
+                      <strong>@{suggestion.user.username}</strong> linked {PLACEHOLDER_PROVIDER_LABELS[suggestion.source.provider]} @{suggestion.user.sourceLogin ?? suggestion.source.username}, which placeholder{" "}
+                      <strong>{sourceName(suggestion.source)}</strong> stands for.
+                    </>
+                  )}
                 </span>
                 <SuggestionButton placeholderId={suggestion.placeholderId} username={suggestion.user.username} />
               </li>

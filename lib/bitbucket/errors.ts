@@ -253,6 +253,9 @@ export function parseErrorBody(text: string): ParsedErrorBody {
         return result;
       }
       if (typeof json.message === "string") result.message = json.message;
+      // Bitbucket Server: {"errors":[{"context","message","exceptionName"}]}
+      const first = Array.isArray(json.errors) ? json.errors[0] : undefined;
+      if (result.message === null && isRecord(first) && typeof first.message === "string") result.message = first.message;
       return result;
     }
   }

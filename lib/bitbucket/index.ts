@@ -55,7 +55,11 @@ export {
   type OAuthTokens,
 } from "./oauth";
 
-export { BACKGROUND_RETRY, INTERACTIVE_RETRY, type RetryEvent, type RetryOptions } from "./retry";
+export { BACKGROUND_RETRY, INTERACTIVE_RETRY, withRetry, type RetryEvent, type RetryOptions } from "./retry";
+
+// The transport, shared with the Bitbucket Server client (lib/bitbucket-server): one exchange with a timeout and a size cap, and errors by status.
+export { send, basicAuthorization, DEFAULT_TIMEOUT_MS, type FetchLike } from "./http";
+export { errorFromResponse } from "./errors";
 
 export { bbqlString, nameFilterQuery, type QueryParams, type QueryValue } from "./query";
 

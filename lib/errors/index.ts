@@ -27,6 +27,7 @@ export const ERROR_STATUS = {
   invalid_credentials: 401,
   bitbucket_reconnect_required: 401,
   github_unauthorized: 401,
+  bitbucket_server_auth_failed: 401,
   // 403: known caller, not allowed.
   forbidden: 403,
   namespace_forbidden: 403,
@@ -48,6 +49,7 @@ export const ERROR_STATUS = {
   identity_linked_elsewhere: 409,
   bitbucket_not_connected: 409,
   github_not_connected: 409,
+  bitbucket_server_not_connected: 409,
   switch_expired: 409,
   namespace_missing: 409,
   import_running: 409,
@@ -69,6 +71,8 @@ export const ERROR_STATUS = {
   upload_too_large: 413,
   upload_quota_exceeded: 413,
   uploads_full: 507,
+  // 502: the source server failed or could not be reached.
+  bitbucket_server_error: 502,
   // 422: well-formed, but the content cannot be used.
   csv_columns: 422,
   csv_empty: 422,

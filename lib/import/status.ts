@@ -59,7 +59,13 @@ export const STATUS_LOOKUP_LIMIT = 10_000;
  * user can read (readableProjectsSql). Repositories never imported (as far as the user can see)
  * are absent from the result.
  */
-export async function importStatusesFor(user: SessionUser, repositories: readonly string[], source = "bitbucket_cloud"): Promise<Record<string, RowImportStatus>> {
+export async function importStatusesFor(
+  user: SessionUser,
+  repositories: readonly string[],
+  source = "bitbucket_cloud",
+  /** For a self-hosted source: only imports from this server (the start of their import URL). */
+  serverUrl: string | null = null,
+): Promise<Record<string, RowImportStatus>> {
   const names = [...new Set(repositories)].slice(0, STATUS_LOOKUP_LIMIT);
   if (names.length === 0) return {};
   const rows = await db.$queryRaw<LatestImportRow[]>`
@@ -79,6 +85,7 @@ export async function importStatusesFor(user: SessionUser, repositories: readonl
     FROM projects p
     JOIN project_imports i ON i.project_id = p.id
     WHERE i.source = ${source}
+      AND (${serverUrl}::text IS NULL OR starts_with(p.import_url, ${`${serverUrl ?? ""}/`}))
       AND p.import_source = ANY(${names}::text[])
       AND ${readableProjectsSql(user, "p")}
     ORDER BY p.import_source, i.created_at DESC, i.id DESC`;

@@ -17,12 +17,18 @@ import type { UserMapping } from "@/lib/settings";
  */
 
 export type SourceIdentity = {
-  /** Whose accounts `uuid` names: Bitbucket uuids, or GitHub's numeric user ids. */
-  provider: "bitbucket" | "github";
+  /** Whose accounts `uuid` names: "bitbucket" (Cloud: uuid and account_id), "github" (numeric user ids), or a self-hosted source keyed by server and user id ("bitbucket_server"). */
+  provider: "bitbucket" | "github" | "bitbucket_server";
   uuid?: string | null;
   accountId?: string | null;
   username?: string | null;
   displayName?: string | null;
+  /** The server a self-hosted source's ids belong to (its base URL). */
+  instanceUrl?: string | null;
+  /** The address the source reports; never proof of identity on its own (see `mapByEmail`). */
+  email?: string | null;
+  /** False for a user the source deactivated: their contributions stay attributed to their name. */
+  active?: boolean;
 };
 
 export type ContributorResolution = { userId: string; kind: "mapped" | "placeholder" | "importer" };
@@ -45,9 +51,9 @@ function uuidVariants(uuid: string): string[] {
   return [...new Set([canonical, uuid.trim(), bare, `{${bare.toUpperCase()}}`])];
 }
 
-/** The key a placeholder is stored under ("bitbucket:<uuid>", "bitbucket-account:<account_id>"). */
+/** The key a placeholder is stored under ("bitbucket:<uuid>", "bitbucket-account:<account_id>", "bitbucket_server:<server>:<id>"). */
 export function placeholderSourceKeys(identity: SourceIdentity): string[] {
-  if (identity.provider === "github") return identity.uuid?.trim() ? [`github:${identity.uuid.trim()}`] : [];
+  if (identity.provider !== "bitbucket") return identity.uuid?.trim() ? [`${identity.provider}:${identity.instanceUrl ?? ""}:${identity.uuid.trim()}`] : [];
   const keys: string[] = [];
   if (identity.uuid?.trim()) keys.push(`bitbucket:${normalizeUuid(identity.uuid)}`);
   if (identity.accountId?.trim()) keys.push(`bitbucket-account:${identity.accountId.trim()}`);
@@ -58,11 +64,11 @@ function identityKey(identity: SourceIdentity | null): string | null {
   return identity ? (placeholderSourceKeys(identity)[0] ?? null) : null;
 }
 
-/** The Ferry user who linked this Bitbucket account (by uuid, else by account_id). */
+/** The Ferry user who linked this Bitbucket account (by uuid, else by account_id; a self-hosted source's by its user id). */
 export async function linkedUserId(identity: SourceIdentity): Promise<string | null> {
-  if (identity.provider === "github") {
+  if (identity.provider !== "bitbucket") {
     if (!identity.uuid?.trim()) return null;
-    const linked = await db.account.findFirst({ where: { provider: "github", providerAccountId: identity.uuid.trim(), user: { kind: "human" } }, select: { userId: true } });
+    const linked = await db.account.findFirst({ where: { provider: identity.provider, providerAccountId: identity.uuid.trim(), user: { kind: "human" } }, select: { userId: true } });
     return linked?.userId ?? null;
   }
   if (identity.uuid?.trim()) {
@@ -92,7 +98,7 @@ type PlaceholderRow = { id: string; placeholderSource: Prisma.JsonValue; reassig
 async function findPlaceholder(namespaceId: number, identity: SourceIdentity): Promise<PlaceholderRow | null> {
   const keys = placeholderSourceKeys(identity);
   if (keys.length === 0) return null;
-  const accountId = identity.accountId?.trim();
+  const accountId = identity.provider === "bitbucket" ? identity.accountId?.trim() : undefined;
   const rows = await db.user.findMany({
     where: {
       kind: "placeholder",
@@ -107,12 +113,14 @@ async function findPlaceholder(namespaceId: number, identity: SourceIdentity): P
 }
 
 function sourceJson(identity: SourceIdentity): Prisma.InputJsonObject {
+  const cloud = identity.provider === "bitbucket";
   return {
     provider: identity.provider,
-    uuid: identity.uuid ? (identity.provider === "github" ? identity.uuid.trim() : normalizeUuid(identity.uuid)) : null,
+    uuid: identity.uuid ? (cloud ? normalizeUuid(identity.uuid) : identity.uuid.trim()) : null,
     accountId: identity.accountId ?? null,
     username: identity.username ?? null,
     displayName: identity.displayName ?? null,
+    ...(cloud ? {} : { instanceUrl: identity.instanceUrl ?? null, email: identity.email ?? null }),
   };
 }
 
@@ -166,7 +174,7 @@ async function refreshPlaceholderSource(row: PlaceholderRow, identity: SourceIde
   const stored = placeholderSourceFields(row.placeholderSource);
   const next = {
     ...stored,
-    uuid: stored.uuid ?? (identity.uuid ? (identity.provider === "github" ? identity.uuid.trim() : normalizeUuid(identity.uuid)) : null),
+    uuid: stored.uuid ?? (identity.uuid ? (identity.provider === "bitbucket" ? normalizeUuid(identity.uuid) : identity.uuid.trim()) : null),
     accountId: stored.accountId ?? identity.accountId ?? null,
     username: identity.username ?? stored.username,
     displayName: identity.displayName ?? stored.displayName,
@@ -181,7 +189,8 @@ async function refreshPlaceholderSource(row: PlaceholderRow, identity: SourceIde
 function placeholderSourceFields(value: Prisma.JsonValue) {
   const source = (value ?? {}) as Record<string, unknown>;
   const text = (key: string) => (typeof source[key] === "string" ? (source[key] as string) : null);
-  return { provider: "bitbucket", uuid: text("uuid"), accountId: text("accountId"), username: text("username"), displayName: text("displayName") };
+  const selfHosted = text("instanceUrl") !== null ? { instanceUrl: text("instanceUrl"), email: text("email") } : {};
+  return { provider: text("provider") ?? "bitbucket", uuid: text("uuid"), accountId: text("accountId"), username: text("username"), displayName: text("displayName"), ...selfHosted };
 }
 
 /** The user a reassigned placeholder's contributions went to; later imports map to them directly. */
@@ -199,6 +208,12 @@ export function createContributorResolver(options: {
    * uploaded), only a placeholder reassignment that user accepted maps to them.
    */
   trustLinkedIdentities?: boolean;
+  /**
+   * Whether a Ferry user whose e-mail equals the one the source reports gets the contributions
+   * directly. Only for imports an administrator runs: anyone can run a server whose users carry
+   * other people's addresses, so for everyone else an e-mail match is only a suggestion.
+   */
+  mapByEmail?: boolean;
 }): ContributorResolver {
   const trustLinkedIdentities = options.trustLinkedIdentities ?? true;
   const importer: ContributorResolution = { userId: options.importingUserId, kind: "importer" };
@@ -211,6 +226,8 @@ export function createContributorResolver(options: {
       pending = (async () => {
         const linked = trustLinkedIdentities ? await linkedUserId(identity) : null;
         if (linked) return linked;
+        const byEmail = options.mapByEmail && identity.email?.trim() ? await humanUserWithEmail(identity.email) : null;
+        if (byEmail) return byEmail;
         return reassignedTarget(await findPlaceholder(options.topLevelNamespaceId, identity));
       })();
       pending.catch(() => mappings.delete(key));
@@ -232,7 +249,7 @@ export function createContributorResolver(options: {
         pending = (async (): Promise<ContributorResolution> => {
           const userId = await mapped(identity, key);
           if (userId) return { userId, kind: "mapped" };
-          if (options.mode !== "placeholders") return importer;
+          if (options.mode !== "placeholders" || identity.active === false) return importer;
           const placeholder = await ensurePlaceholder(options.topLevelNamespaceId, identity);
           const target = reassignedTarget(placeholder);
           return target ? { userId: target, kind: "mapped" } : { userId: placeholder.id, kind: "placeholder" };
@@ -244,6 +261,12 @@ export function createContributorResolver(options: {
       return pending;
     },
   };
+}
+
+/** The human Ferry user with this e-mail address (ignoring case). */
+export async function humanUserWithEmail(email: string): Promise<string | null> {
+  const user = await db.user.findFirst({ where: { kind: "human", email: { equals: email.trim(), mode: "insensitive" } }, select: { id: true } });
+  return user?.id ?? null;
 }
 
 /** Placeholders live in the top-level namespace above (or equal to) the project's namespace. */

@@ -20,25 +20,36 @@ export const REASSIGNMENT_STATUS_LABELS: Record<ReassignmentStatus, string> = {
   kept_as_placeholder: "Kept as placeholder",
 };
 
-/** Who a placeholder stands for: `uuid` is the Bitbucket account's uuid, or the GitHub user id; `username` the nickname or login. */
-export type PlaceholderSource = { provider: LinkedProvider; uuid: string | null; accountId: string | null; username: string | null; displayName: string | null };
+/** The sources a placeholder can stand for a user of: those people link by signing in, and Bitbucket Server (linked by an administrator). */
+export type PlaceholderProvider = LinkedProvider | "bitbucket_server";
+export const PLACEHOLDER_PROVIDER_LABELS: Record<PlaceholderProvider, string> = { ...PROVIDER_LABELS, bitbucket_server: "Bitbucket Server" };
+
+function isPlaceholderProvider(value: string | null): value is PlaceholderProvider {
+  return value === "bitbucket_server" || isLinkedProvider(value);
+}
+
+/**
+ * Who a placeholder stands for: `uuid` is the Bitbucket account's uuid, or the GitHub or Bitbucket
+ * Server user id; `username` the nickname or login; `email` the address a self-hosted source reported.
+ */
+export type PlaceholderSource = { provider: PlaceholderProvider; uuid: string | null; accountId: string | null; username: string | null; displayName: string | null; email: string | null };
 
 export function placeholderSourceOf(value: unknown): PlaceholderSource {
   const source = (value ?? {}) as Record<string, unknown>;
   const text = (key: string) => (typeof source[key] === "string" && source[key] ? (source[key] as string) : null);
   const provider = text("provider");
-  return { provider: isLinkedProvider(provider) ? provider : "bitbucket", uuid: text("uuid"), accountId: text("accountId"), username: text("username"), displayName: text("displayName") };
+  return { provider: isPlaceholderProvider(provider) ? provider : "bitbucket", uuid: text("uuid"), accountId: text("accountId"), username: text("username"), displayName: text("displayName"), email: text("email") };
 }
 
 /** "Carol Chen (@carol)", or what is known of the source user. */
 export function sourceName(source: PlaceholderSource): string {
   if (source.displayName && source.username) return `${source.displayName} (@${source.username})`;
-  return source.displayName ?? (source.username ? `@${source.username}` : (source.uuid ?? source.accountId ?? `Unknown ${PROVIDER_LABELS[source.provider]} user`));
+  return source.displayName ?? (source.username ? `@${source.username}` : (source.uuid ?? source.accountId ?? `Unknown ${PLACEHOLDER_PROVIDER_LABELS[source.provider]} user`));
 }
 
 /** "GitHub user @carol": the source and its user, for sentences. */
 export function sourceUserPhrase(source: PlaceholderSource): string {
-  return `${PROVIDER_LABELS[source.provider]} user ${sourceName(source)}`;
+  return `${PLACEHOLDER_PROVIDER_LABELS[source.provider]} user ${sourceName(source)}`;
 }
 
 export type ContributionCounts = {
@@ -160,11 +171,14 @@ export type ReassignmentSuggestion = {
   source: PlaceholderSource;
   /** `sourceLogin`: the nickname or login the user linked the account under. */
   user: { id: string; username: string; name: string | null; sourceLogin: string | null };
+  /** "linked": the user linked the source account; "email": their e-mail is the one the source reports (a hint only). */
+  reason: "linked" | "email";
 };
 
 /**
- * Placeholders whose source account has since been linked by a Ferry user: the Owners are offered
- * to reassign them to that user. Someone who already rejected that placeholder is not suggested again.
+ * Placeholders whose source account has since been linked by a Ferry user, or whose source user's
+ * e-mail is a Ferry user's: the Owners are offered to reassign them to that user (who still has to
+ * accept). Someone who already rejected that placeholder is not suggested again.
  */
 export async function reassignmentSuggestions(namespaceId: number): Promise<ReassignmentSuggestion[]> {
   const placeholders = await db.user.findMany({
@@ -177,34 +191,38 @@ export async function reassignmentSuggestions(namespaceId: number): Promise<Reas
   });
   if (placeholders.length === 0) return [];
   const sources = placeholders.map((placeholder) => ({ placeholder, source: placeholderSourceOf(placeholder.placeholderSource) }));
-  const ofProvider = (provider: LinkedProvider) => sources.filter(({ source }) => source.provider === provider);
-  const uuids = (provider: LinkedProvider) => ofProvider(provider).flatMap(({ source }) => (source.uuid ? [source.uuid] : []));
+  const ofProvider = (provider: PlaceholderProvider) => sources.filter(({ source }) => source.provider === provider);
+  const uuids = (provider: PlaceholderProvider) => ofProvider(provider).flatMap(({ source }) => (source.uuid ? [source.uuid] : []));
   const accountIds = ofProvider("bitbucket").flatMap(({ source }) => (source.accountId ? [source.accountId] : []));
-  const accounts = await db.account.findMany({
-    where: {
-      user: { kind: "human" },
-      OR: [
-        { provider: "bitbucket", OR: [{ providerAccountId: { in: uuids("bitbucket") } }, { externalAccountId: { in: accountIds } }] },
-        { provider: "github", providerAccountId: { in: uuids("github") } },
-      ],
-    },
-    select: { provider: true, providerAccountId: true, externalAccountId: true, nickname: true, user: { select: { id: true, username: true, name: true } } },
-  });
+  const emails = sources.flatMap(({ source }) => (source.email ? [source.email.toLowerCase()] : []));
+  const [accounts, usersByEmail] = await Promise.all([
+    db.account.findMany({
+      where: {
+        user: { kind: "human" },
+        OR: [
+          { provider: "bitbucket", OR: [{ providerAccountId: { in: uuids("bitbucket") } }, { externalAccountId: { in: accountIds } }] },
+          { provider: "github", providerAccountId: { in: uuids("github") } },
+          { provider: "bitbucket_server", providerAccountId: { in: uuids("bitbucket_server") } },
+        ],
+      },
+      select: { provider: true, providerAccountId: true, externalAccountId: true, nickname: true, user: { select: { id: true, username: true, name: true } } },
+    }),
+    emails.length > 0
+      ? db.user.findMany({ where: { kind: "human", OR: emails.map((email) => ({ email: { equals: email, mode: "insensitive" as const } })) }, select: { id: true, username: true, name: true, email: true } })
+      : Promise.resolve([]),
+  ]);
   const suggestions: ReassignmentSuggestion[] = [];
   for (const { placeholder, source } of sources) {
     const candidates = accounts.filter((candidate) => candidate.provider === source.provider);
     const account =
       candidates.find((candidate) => source.uuid && candidate.providerAccountId.toLowerCase() === source.uuid.toLowerCase()) ??
       candidates.find((candidate) => source.accountId && candidate.externalAccountId === source.accountId);
-    if (!account) continue;
+    const byEmail = account ? undefined : usersByEmail.find((candidate) => source.email && candidate.email?.toLowerCase() === source.email.toLowerCase());
+    const user = account ? { ...account.user, sourceLogin: account.nickname } : byEmail ? { id: byEmail.id, username: byEmail.username, name: byEmail.name, sourceLogin: null } : null;
+    if (!user) continue;
     const reassignment = placeholder.placeholderReassignment;
-    if (reassignment?.status === "rejected" && reassignment.targetUserId === account.user.id) continue;
-    suggestions.push({
-      placeholderId: placeholder.id,
-      placeholderUsername: placeholder.username,
-      source,
-      user: { ...account.user, sourceLogin: account.nickname },
-    });
+    if (reassignment?.status === "rejected" && reassignment.targetUserId === user.id) continue;
+    suggestions.push({ placeholderId: placeholder.id, placeholderUsername: placeholder.username, source, user, reason: account ? "linked" : "email" });
   }
   return suggestions;
 }

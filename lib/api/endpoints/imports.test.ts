@@ -183,9 +183,8 @@ describe("other import endpoints", () => {
       status: 501,
       body: { error: expect.stringMatching(/^Importing from GitHub is not yet supported/) },
     });
-    expect((await callApi("POST", "/import/bitbucket_server", token, {})).status).toBe(501);
-    await updateSettings({ importSources: { bitbucket_cloud: true, bitbucket_server: false, github: true } });
-    expect((await callApi("POST", "/import/bitbucket_server", token, {})).status).toBe(403);
+    await updateSettings({ importSources: { bitbucket_cloud: true, bitbucket_server: true, github: false } });
+    expect((await callApi("POST", "/import/github", token, {})).status).toBe(403);
   });
 
   test("reports an import's status, counts per object type, the failure ledger and messages", async () => {

@@ -4,6 +4,7 @@ import { isAppError } from "@/lib/errors";
 import { cancelImport } from "@/lib/import/control";
 import { startGitHubImport } from "@/lib/import/github-start";
 import { repositoryFullNameSchema, startBitbucketImport } from "@/lib/import/start";
+import { startBitbucketServerImport } from "@/lib/import/start-bitbucket-server";
 import { pathProblem, pathProblemMessage } from "@/lib/namespaces/paths";
 import { namespaceFullName } from "@/lib/namespaces/read";
 import { importAccess } from "@/lib/projects/access";
@@ -149,6 +150,47 @@ const startBitbucket = apiRoute({ name: "start bitbucket import", access: "write
   return apiResponse(await importEntityFor(started.projectId, "scheduled"), { status: 201 });
 });
 
+const serverStartSchema = z.object({
+  bitbucket_server_url: apiString(),
+  bitbucket_server_username: apiString(),
+  personal_access_token: apiString(),
+  bitbucket_server_project: apiString(),
+  bitbucket_server_repo: apiString(),
+  new_name: newProjectName().optional(),
+  target_namespace: apiString().optional(),
+  timeout_strategy: apiEnum(["optimistic", "pessimistic"]).optional(),
+  user_mapping: apiEnum(["attribution", "placeholders"]).optional(),
+  taken_namespace: apiEnum(["fallback", "reject"]).optional(),
+});
+
+/**
+ * `POST /import/bitbucket_server`: 400 for bad fields or a server URL the outbound rules refuse
+ * (and for a server that fails or cannot be reached, as GitLab answers), 401 when the server
+ * refuses the credentials, 403 when the source is disabled, 422 for an unknown project or
+ * repository or a taken path. `timeout_strategy` is accepted; Ferry's stages never time out.
+ */
+const startBitbucketServer = apiRoute({ name: "start bitbucket server import", access: "write", body: serverStartSchema }, async ({ caller, body }) => {
+  const missing = (["bitbucket_server_url", "bitbucket_server_username", "personal_access_token", "bitbucket_server_project", "bitbucket_server_repo"] as const).filter((field) => !body[field].trim());
+  if (missing.length) throw badRequest(`${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} empty`);
+  await enforceImportRateLimit(caller.id);
+  let started;
+  try {
+    started = await startBitbucketServerImport(caller, {
+      connection: { serverUrl: body.bitbucket_server_url, username: body.bitbucket_server_username.trim(), token: body.personal_access_token },
+      projectKey: body.bitbucket_server_project.trim(),
+      slug: body.bitbucket_server_repo.trim(),
+      name: body.new_name,
+      targetNamespace: body.target_namespace?.trim() || null,
+      userMapping: body.user_mapping,
+      takenNamespace: body.taken_namespace ?? "fallback",
+    });
+  } catch (error) {
+    if (isAppError(error) && (error.code === "remote_not_allowed" || error.code === "bitbucket_server_error")) throw new ApiError(400, { error: error.message });
+    throw importError(error);
+  }
+  return apiResponse(await importEntityFor(started.projectId, "scheduled"), { status: 201 });
+});
+
 /** `POST /import/<source>/cancel`: the caller must be able to manage the import; `notRunning` is the 400 answer for an import that ended. */
 function cancelRoute(source: string, notRunning: string, answer?: "canceled") {
   return apiRoute({ name: `cancel ${source} import`, access: "write", body: z.object({ project_id: apiId() }) }, async ({ caller, body }) => {
@@ -219,17 +261,7 @@ const startGithub = apiRoute({ name: "start github import", access: "write", bod
 });
 
 const cancelGithub = cancelRoute("github", "The import cannot be canceled because it is finished", "canceled");
-
-const SOURCE_NAMES: Record<ImportSourceName, string> = { bitbucket_cloud: "Bitbucket Cloud", bitbucket_server: "Bitbucket Server", github: "GitHub" };
-
-/** Import sources without an adapter yet: 501, or 403 when an administrator disabled them. */
-function notYetSupported(source: ImportSourceName) {
-  return apiRoute({ name: `import from ${source}`, access: "write" }, async () => {
-    const settings = await getSettings();
-    if (!settings.importSources[source]) throw new ApiError(403, { error: `Importing from ${SOURCE_NAMES[source]} is disabled on this Ferry.` });
-    throw new ApiError(501, { error: `Importing from ${SOURCE_NAMES[source]} is not yet supported by Ferry; only Bitbucket Cloud imports are (POST /api/v4/import/bitbucket).` });
-  });
-}
+const cancelBitbucketServer = cancelRoute("bitbucket_server", "The import cannot be canceled because it is finished", "canceled");
 
 const importStatus = apiRoute({ name: "project import status", access: "read", auth: "optional", project: "read" }, async ({ project }) => {
   const [details, namespaceName] = await Promise.all([getImportDetails(project.id), namespaceFullName(project.namespace.fullPath)]);
@@ -239,7 +271,8 @@ const importStatus = apiRoute({ name: "project import status", access: "read", a
 export const importRoutes: ApiRoutes = {
   "/import/bitbucket": { POST: startBitbucket },
   "/import/bitbucket/cancel": { POST: cancelBitbucket },
-  "/import/bitbucket_server": { POST: notYetSupported("bitbucket_server") },
+  "/import/bitbucket_server": { POST: startBitbucketServer },
+  "/import/bitbucket_server/cancel": { POST: cancelBitbucketServer },
   "/import/github": { POST: startGithub },
   "/import/github/cancel": { POST: cancelGithub },
   "/projects/:id/import": { GET: importStatus },

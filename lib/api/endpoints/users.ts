@@ -59,15 +59,19 @@ const createUserSchema = z.object({
   name: apiString(),
   password: apiString(),
   admin: apiBoolean().optional(),
-  provider: apiEnum(["bitbucket", "github"]).optional(),
+  provider: apiEnum(["bitbucket", "github", "bitbucket_server"]).optional(),
   extern_uid: apiString().optional(),
   skip_confirmation: apiBoolean().optional(),
 });
 
-/** The account id a linked identity is stored under: a Bitbucket uuid in braces, or GitHub's numeric user id. */
-function externAccountId(provider: "bitbucket" | "github", externUid: string): string {
+/** The account id a linked identity is stored under: a Bitbucket uuid in braces, or GitHub's or a Bitbucket Server's numeric user id. */
+function externAccountId(provider: "bitbucket" | "github" | "bitbucket_server", externUid: string): string {
   if (provider === "github") {
     if (!/^\d{1,20}$/.test(externUid.trim())) throw badRequest("extern_uid is invalid (must be a GitHub user id like 1001)");
+    return externUid.trim();
+  }
+  if (provider === "bitbucket_server") {
+    if (!/^\d{1,18}$/.test(externUid.trim())) throw badRequest("extern_uid is invalid (must be the Bitbucket Server user's numeric id)");
     return externUid.trim();
   }
   const uuid = bitbucketUuid(externUid);
@@ -77,9 +81,9 @@ function externAccountId(provider: "bitbucket" | "github", externUid: string): s
 
 /**
  * `POST /users` (administrators): a local user with a password, optionally linked to a Bitbucket
- * identity by its account uuid (`provider=bitbucket`, `extern_uid={uuid}`) or to a GitHub account
- * by its numeric user id (`provider=github`, `extern_uid=1001`), so imports attribute that
- * account's work to the user.
+ * identity by its account uuid (`provider=bitbucket`, `extern_uid={uuid}`), to a GitHub account by its
+ * numeric user id (`provider=github`, `extern_uid=1001`) or to a Bitbucket Server user by their numeric
+ * id (`provider=bitbucket_server`, `extern_uid={id}`), so imports attribute that account's work to the user.
  */
 const createUser = apiRoute({ name: "create user", access: "write", body: createUserSchema }, async ({ caller, body }) => {
   if (!caller.isAdmin) throw forbidden();
@@ -96,7 +100,7 @@ const createUser = apiRoute({ name: "create user", access: "write", body: create
   const user = await createLocalUser(input);
   if (uuid) {
     try {
-      await db.account.create({ data: { userId: user.id, type: "oauth", provider, providerAccountId: uuid } });
+      await db.account.create({ data: { userId: user.id, type: provider === "bitbucket" ? "oauth" : "external", provider, providerAccountId: uuid } });
     } catch (error) {
       // Linked by someone else in the meantime: undo the user rather than leave half of the request done.
       await db.user.delete({ where: { id: user.id } });

@@ -5,6 +5,7 @@ import { config } from "@/lib/config";
 import { decryptSecret } from "@/lib/crypto";
 import { db, type Prisma } from "@/lib/db";
 import { createBitbucketCloudSource } from "@/lib/import/sources/bitbucket-cloud";
+import { createBitbucketServerSource } from "@/lib/import/sources/bitbucket-server";
 import { GitHubImportSource } from "@/lib/import/sources/github";
 import type { GitHubImportOptions } from "@/lib/import/github-start";
 import type { ImportSource, RepositorySource, SourceEvent, SourceRepository, SourceUser } from "@/lib/import/sources/types";
@@ -22,6 +23,8 @@ export class ImportCanceled extends Error {
 export type ImportRow = Prisma.ProjectImportGetPayload<{ include: { project: true } }>;
 
 const apiTokenCredentialSchema = z.object({ email: z.string().min(1), token: z.string().min(1) });
+/** What an import from Bitbucket Server keeps (encrypted): the server and a username with a token or password. */
+export const serverCredentialSchema = z.object({ serverUrl: z.string().min(1), username: z.string().min(1), token: z.string().min(1) });
 
 type ImportCredential = { credential: BitbucketCredential; /** Drops a remembered OAuth token (null for API tokens). */ forget: (() => void) | null };
 
@@ -167,24 +170,10 @@ export const RATE_LIMIT_WAIT_IN_JOB_MS = 5 * 60_000;
 
 export type ResolvedAuthor = { userId: string; mapped: boolean };
 
-/**
- * Everything a stage needs for one import: the row, its source, and the user mapping.
- * Users map by the source's stable id (Bitbucket uuid) to linked identities, never by name.
- */
-export class ImportContext {
-  private cancelCheckedAt = 0;
-  private current: ImportRow;
-  private readonly listingSource: ImportSource | null = null;
-  private readonly githubSource: GitHubImportSource | null = null;
-
-  constructor(row: ImportRow) {
-    this.current = row;
-    if (row.source === "github") {
-      this.githubSource = createGitHubSource(row);
-      return;
-    }
+/** The source adapter of an import row, with its stored credential. */
+function createSource(row: ImportRow): ImportSource {
+  if (row.source === "bitbucket_cloud") {
     const settings = config();
-    if (row.source !== "bitbucket_cloud") throw new Error(`Unknown import source ${row.source}`);
     const { credential, forget } = credentialFor(row);
     const source = createBitbucketCloudSource({
       apiUrl: settings.BITBUCKET_API_URL,
@@ -196,10 +185,42 @@ export class ImportContext {
       // Longer rate-limit waits end the unit's job, which is sent again for when the limit resets.
       retry: { maxTotalWaitMs: RATE_LIMIT_WAIT_IN_JOB_MS },
     });
-    this.listingSource = forget ? retryingRevokedTokens(source, forget) : source;
+    return forget ? retryingRevokedTokens(source, forget) : source;
+  }
+  if (row.source === "bitbucket_server") {
+    if (!row.credentialSecret) throw new Error("The import has no Bitbucket Server credential");
+    const { serverUrl, username, token } = serverCredentialSchema.parse(JSON.parse(decryptSecret(row.credentialSecret)));
+    return createBitbucketServerSource({
+      serverUrl,
+      credential: { username, token },
+      repository: row.sourceRepository,
+      cacheKey: String(row.id),
+      fetch: limitedFetch,
+      onEvent: eventRecorder(row.id),
+      retry: { maxTotalWaitMs: RATE_LIMIT_WAIT_IN_JOB_MS },
+    });
+  }
+  throw new Error(`Unknown import source ${row.source}`);
+}
+
+/**
+ * Everything a stage needs for one import: the row, its source, and the user mapping.
+ * Users map by the source's stable id (Bitbucket uuid, GitHub user id, server user id) to linked
+ * identities, never by name.
+ */
+export class ImportContext {
+  private cancelCheckedAt = 0;
+  private current: ImportRow;
+  private readonly listingSource: ImportSource | null = null;
+  private readonly githubSource: GitHubImportSource | null = null;
+
+  constructor(row: ImportRow) {
+    this.current = row;
+    if (row.source === "github") this.githubSource = createGitHubSource(row);
+    else this.listingSource = createSource(row);
   }
 
-  /** The Bitbucket-shaped listings (workspace members, pull requests, issues and their comments). */
+  /** The Bitbucket-shaped listings (members, pull requests, issues and their comments) of Bitbucket Cloud and Server. */
   get source(): ImportSource {
     if (!this.listingSource) throw new Error(`A ${this.row.source} import has no Bitbucket-style listings`);
     return this.listingSource;
@@ -218,12 +239,8 @@ export class ImportContext {
 
   /** What imported rows record as their origin (`imported_from`). */
   get importedFrom(): string {
-    return this.provider;
+    return this.githubSource ? "github" : (this.source.importedFrom ?? "bitbucket");
   }
-
-  /** The provider whose linked identities map this import's contributors. */
-  get provider(): SourceIdentity["provider"] {
-    return this.row.source === "github" ? "github" : "bitbucket";
   }
 
   static async load(importId: number): Promise<ImportContext | null> {
@@ -234,6 +251,11 @@ export class ImportContext {
   /** The import row as last read (see `update`). */
   get row(): ImportRow {
     return this.current;
+  }
+
+  /** What imported rows record as their origin. */
+  get importedFrom(): string {
+    return this.source.importedFrom ?? "bitbucket";
   }
 
   /**
@@ -279,7 +301,9 @@ export class ImportContext {
       this.resolverPromise = (async () => {
         const requested = userMappingSchema.safeParse((this.row.options as { userMapping?: unknown } | null)?.userMapping);
         const mode = requested.success ? requested.data : (await getSettings()).defaultUserMapping;
-        return createContributorResolver({ importingUserId: this.row.userId, topLevelNamespaceId: await topLevelNamespaceId(this.project.namespaceId), mode });
+        // An e-mail match is proof enough only when an administrator runs the import (see mapByEmail).
+        const importer = await db.user.findUnique({ where: { id: this.row.userId }, select: { isAdmin: true } });
+        return createContributorResolver({ importingUserId: this.row.userId, topLevelNamespaceId: await topLevelNamespaceId(this.project.namespaceId), mode, mapByEmail: importer?.isAdmin ?? false });
       })();
       this.resolverPromise.catch(() => (this.resolverPromise = undefined));
     }
@@ -288,24 +312,33 @@ export class ImportContext {
 
   /** Assignees, reviewers, approvers, closers: the mapped user or placeholder; null when the importer would stand in. */
   async ferryUserFor(user: SourceUser | null): Promise<string | null> {
-    const resolution = await (await this.contributors()).resolve(sourceIdentity(this.provider, user));
+    const resolution = await (await this.contributors()).resolve(this.identity(user));
     return resolution.kind === "importer" ? null : resolution.userId;
   }
 
   /** The Ferry user a source user maps to, never creating a placeholder (workspace members, mentions). */
   async mappedUserFor(user: SourceUser | null): Promise<string | null> {
-    return (await this.contributors()).mappedUserId(sourceIdentity(this.provider, user));
+    return (await this.contributors()).mappedUserId(this.identity(user));
+  }
+
+  private identity(user: SourceUser | null): SourceIdentity | null {
+    return sourceIdentity(user, this.githubSource ? { provider: "github" } : this.source.userDirectory);
   }
 
   /** The author to record: mapped user or placeholder, else the importing user (with attribution in the body). */
   async author(user: SourceUser | null): Promise<ResolvedAuthor> {
-    const resolution = await (await this.contributors()).resolve(sourceIdentity(this.provider, user));
+    const resolution = await (await this.contributors()).resolve(this.identity(user));
     return { userId: resolution.userId, mapped: resolution.kind !== "importer" };
   }
 }
 
-function sourceIdentity(provider: SourceIdentity["provider"], user: SourceUser | null): SourceIdentity | null {
-  return user ? { provider, uuid: user.id, accountId: user.accountId, username: user.username, displayName: user.displayName } : null;
+/** Where a source's users have their linked identities; Bitbucket Cloud when a source names none. */
+type UserDirectory = { provider: Exclude<SourceIdentity["provider"], "bitbucket">; instanceUrl?: string };
+
+function sourceIdentity(user: SourceUser | null, directory: UserDirectory | undefined): SourceIdentity | null {
+  if (!user) return null;
+  const identity = { uuid: user.id, accountId: user.accountId, username: user.username, displayName: user.displayName };
+  return directory ? { ...identity, provider: directory.provider, instanceUrl: directory.instanceUrl, email: user.email ?? null, active: user.active } : { ...identity, provider: "bitbucket" };
 }
 
 export function sourceUserJson(user: SourceUser | null): Prisma.InputJsonValue | undefined {

@@ -402,6 +402,7 @@ export async function pullRequestNoteRows(
         discussionId: joined.discussionId,
         type: joined.type === "DiffNote" ? "DiffNote" : "DiscussionNote",
         body,
+        system: comment.system ?? false,
         authorId: author.userId,
         position: joined.type === "DiffNote" ? ((joined.position ?? undefined) as Prisma.InputJsonValue | undefined) : undefined,
         ...sourceFields(comment, comment.author, ctx.importedFrom),
@@ -412,7 +413,7 @@ export async function pullRequestNoteRows(
     let type: string | null = root !== comment.id ? "DiscussionNote" : null;
     let position: Prisma.InputJsonValue | undefined;
     if (inline) {
-      if (positionResolves(inline, head, base, lines)) {
+      if (!inline.orphaned && positionResolves(inline, head, base, lines)) {
         type = "DiffNote";
         position = { path: inline.path, oldLine: inline.oldLine, newLine: inline.newLine, baseSha: mergeRequest.targetSha, headSha: mergeRequest.sourceSha };
       } else if (root === comment.id) {

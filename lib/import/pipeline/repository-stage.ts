@@ -9,8 +9,8 @@ import { addMessage, addProgress, errorMessage, recordFailure, resolveFailure } 
  * Git data, wiki, labels and milestones. A failure of the git data fails the import;
  * the wiki and milestones are recorded per item and the import goes on.
  */
-export async function importRepository(ctx: ImportContext): Promise<void> {
-  await importGitData(ctx, await ctx.source.repository());
+export async function importRepository(ctx: ImportContext, repository: SourceRepository): Promise<void> {
+  await importGitData(ctx, repository);
   await db.label.createMany({ data: KIND_LABELS.map((label) => ({ projectId: ctx.project.id, ...label })), skipDuplicates: true });
   await addProgress(ctx.importId, "label", { total: KIND_LABELS.length, fetched: KIND_LABELS.length, imported: KIND_LABELS.length });
 
@@ -60,7 +60,7 @@ export async function importGitData(ctx: ImportContext, repository: SourceReposi
       await addProgress(ctx.importId, "wiki", { total: 1, fetched: 1, imported: 1 });
       await resolveFailure(ctx.importId, "wiki", repository.fullName);
     } catch (error) {
-      const unavailable = (await ctx.source.wikiUnavailable?.(error)) ?? null;
+      const unavailable = (await ctx.repositorySource.wikiUnavailable?.(error)) ?? null;
       if (unavailable) {
         await reportWikiUnavailable(ctx, unavailable, repository.fullName);
       } else {

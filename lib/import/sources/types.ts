@@ -1,6 +1,6 @@
 /**
  * The boundary between the import pipeline and where the data comes from. Stages talk to an
- * ImportSource only; Bitbucket Cloud is the first implementation (GitHub and Bitbucket Server later).
+ * ImportSource only: Bitbucket Cloud (bitbucket-cloud.ts) and Bitbucket Server (bitbucket-server.ts).
  * Shapes here are source-neutral: no Bitbucket field names leak past this file's implementations.
  */
 
@@ -11,6 +11,10 @@ export type SourceUser = {
   accountId: string | null;
   username: string | null;
   displayName: string | null;
+  /** The address the source reports (Bitbucket Server); a mapping hint, not proof of identity. */
+  email?: string | null;
+  /** False for a user the source deactivated. */
+  active?: boolean;
 };
 
 export type SourceRepository = {
@@ -30,8 +34,10 @@ export type SourceRepository = {
   wikiCloneUrl: string | null;
   /** LFS batch endpoint (`<clone>.git/info/lfs/objects/batch`). */
   lfsBatchUrl: string;
-  /** Refs fetched besides branches and tags (GitHub: pull request heads into merge request heads). */
+  /** Refs fetched besides branches and tags (pull request heads into merge request heads). */
   extraRefspecs?: string[];
+  /** Why the source has no issues to import (said once, as an info message), when `hasIssues` is false. */
+  noIssuesReason?: string;
 };
 
 /**
@@ -89,8 +95,13 @@ export type SourceComment = {
   author: SourceUser | null;
   /** The comment this one replies to. */
   parentId: number | null;
-  /** For inline (diff) comments: the file and the old (`from`) / new (`to`) line. */
-  inline: { path: string; oldLine: number | null; newLine: number | null } | null;
+  /**
+   * For inline (diff) comments: the file and the old (`from`) / new (`to`) line; `orphaned` when
+   * the source says the line is no longer in the diff (then it is a plain note naming the place).
+   */
+  inline: { path: string; oldLine: number | null; newLine: number | null; orphaned?: boolean } | null;
+  /** An event (merged, declined, reopened, new commits) rather than a comment: a system note. */
+  system?: boolean;
   deleted: boolean;
   createdAt: string;
   updatedAt: string;
@@ -150,6 +161,16 @@ export interface RepositorySource {
   readonly name: string;
   /** Human name of the source, e.g. "Bitbucket". */
   readonly displayName: string;
+  /** What imported rows record as their origin (GitLab's `imported_from`); "bitbucket" when absent. */
+  readonly importedFrom?: string;
+  /** For a self-hosted source: the provider its users' linked identities have, and the server they belong to. */
+  readonly userDirectory?: { provider: "bitbucket_server"; instanceUrl: string };
+  /**
+   * Why a wiki the repository claims (`wikiCloneUrl`) could not be fetched, when the reason is that
+   * the source stopped serving it (a skip, not a failure); null for any other failure. Sources
+   * without that notion leave it out.
+   */
+  wikiUnavailable?(fetchError: unknown): Promise<SourceFeatureUnavailable | null>;
   repository(): Promise<SourceRepository>;
   /**
    * Credentials for git over https (and LFS); fresh on every call (tokens may have been refreshed).
@@ -174,12 +195,6 @@ export interface ImportSource extends RepositorySource {
   issueChangesPage?(issueId: number, cursor: string | null): Promise<SourcePage<SourceIssueChange>>;
   /** @throws SourceFeatureUnavailable */
   milestones(): Promise<SourceMilestone[]>;
-  /**
-   * Why a wiki the repository claims (`wikiCloneUrl`) could not be fetched, when the reason is that
-   * the source stopped serving it (a skip, not a failure); null for any other failure. Sources
-   * without that notion leave it out.
-   */
-  wikiUnavailable?(fetchError: unknown): Promise<SourceFeatureUnavailable | null>;
 }
 
 /** One entry of a source's pull request activity feed: a comment (as it is now), an approval, an update. */

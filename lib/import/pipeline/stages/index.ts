@@ -44,6 +44,8 @@ export const SOURCE_STAGES = {
     lfsObjectsStage,
     finishStage,
   ],
+  // No member listing (it needs an administrator's token) and no issue tracker: the issues stage only says so.
+  bitbucket_server: [repositoryStage, pullRequestsStage, pullRequestNotesStage, issuesStage, lfsObjectsStage, finishStage],
 } satisfies Record<string, readonly StageDefinition[]>;
 
 /**

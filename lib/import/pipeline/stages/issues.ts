@@ -15,7 +15,7 @@ export const issuesStage = defineStage({
   async run(ctx, unit, scheduler) {
     const repository = ctx.sourceRepository();
     if (!repository.hasIssues) {
-      await reportIssuesUnavailable(ctx, new SourceFeatureUnavailable("issues", "the repository has no issue tracker"));
+      await reportIssuesUnavailable(ctx, new SourceFeatureUnavailable("issues", repository.noIssuesReason ?? "the repository has no issue tracker"));
       return [];
     }
     const text = await TextConverter.forContext(ctx, repository.webUrl);

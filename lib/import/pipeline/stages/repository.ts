@@ -18,7 +18,7 @@ export const repositoryStage = defineStage({
       where: { id: ctx.importId },
       data: { options: { ...((ctx.row.options as object | null) ?? {}), repository } as Prisma.InputJsonValue },
     });
-    await importRepository(ctx);
+    await importRepository(ctx, repository);
     return [];
   },
 });
