@@ -118,7 +118,7 @@ export async function PlaceholdersPage({ namespace, page }: { namespace: Namespa
                   <td className="px-4 py-3">
                     <div className="font-medium text-slate-900">{entry.source.displayName ?? entry.source.username ?? entry.name}</div>
                     <div className="text-xs text-slate-500">
-                      {PROVIDER_LABELS[entry.source.provider]} {entry.source.username && <>@{entry.source.username} · </>}
+                      {PLACEHOLDER_PROVIDER_LABELS[entry.source.provider]} {entry.source.username && <>@{entry.source.username} · </>}
                       <Link href={`/users/${entry.username}`} className="hover:underline">
                         {entry.username}
                       </Link>

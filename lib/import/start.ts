@@ -8,7 +8,7 @@ import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { AppError } from "@/lib/errors";
 import { pathProblem, pathProblemMessage, toValidPath } from "@/lib/namespaces/paths";
 import { resolveImportTarget, type TakenNamespacePolicy } from "@/lib/namespaces/targets";
-import { getSettings, type ImportSourceName, type UserMapping } from "@/lib/settings";
+import { getSettings, type UserMapping } from "@/lib/settings";
 import { bitbucketClientForUser } from "./bitbucket-client";
 import { requireImportManager } from "@/lib/projects/access";
 import { reopenUnits, scheduleStage } from "./pipeline/scheduler";
@@ -146,7 +146,7 @@ export async function createImport(user: SessionUser, input: ImportTargetInput, 
     if (taken) throw new AppError("project_path_taken", `A project already exists at ${fullPath}. Choose another name.`);
     const group = await tx.namespace.findFirst({ where: { fullPath: sameTextIgnoringCase(fullPath) }, select: { id: true } });
     if (group) throw new AppError("project_path_taken", `${fullPath} is a namespace. Choose another project name.`);
-    const name = requestedName ?? input.repository.name;
+    const name = requestedName ?? repository.name;
     const project = await tx.project.create({
       data: {
         namespaceId: target.namespace.id,

@@ -241,7 +241,6 @@ export class ImportContext {
   get importedFrom(): string {
     return this.githubSource ? "github" : (this.source.importedFrom ?? "bitbucket");
   }
-  }
 
   static async load(importId: number): Promise<ImportContext | null> {
     const row = await db.projectImport.findUnique({ where: { id: importId }, include: { project: true } });
@@ -251,11 +250,6 @@ export class ImportContext {
   /** The import row as last read (see `update`). */
   get row(): ImportRow {
     return this.current;
-  }
-
-  /** What imported rows record as their origin. */
-  get importedFrom(): string {
-    return this.source.importedFrom ?? "bitbucket";
   }
 
   /**

@@ -15,7 +15,6 @@ export type NoteRow = {
   /** A system note (a recorded change or event: labeled, closed, mentioned in…), not a comment. */
   system?: boolean;
   body: string;
-  system?: boolean;
   authorId: string;
   position?: Prisma.InputJsonValue;
   createdAt: Date;
@@ -174,7 +173,6 @@ const NOTE_COLUMNS: Columns<NoteRow> = {
   type: { type: "text", value: (row) => row.type },
   system: { type: "boolean", value: (row) => row.system ?? false },
   body: { type: "text", value: (row) => row.body },
-  system: { type: "boolean", value: (row) => row.system ?? false },
   author_id: { type: "text", value: (row) => row.authorId },
   position: { type: "jsonb", value: (row) => row.position },
   created_at: { type: "timestamp", value: (row) => row.createdAt },
