@@ -51,6 +51,12 @@ test("every page fits 390 px without scrolling sideways, the header included", a
     .toBe("finished");
   await visitAll(alice, "alice");
 
+  // A placeholder's comment is marked once as imported (the author as a placeholder, the comment as imported).
+  await alice.goto(`/${PAGES_PROJECT}/-/merge_requests/1`);
+  const byPlaceholder = alice.getByRole("article").filter({ has: alice.getByTestId("placeholder-marker") }).first();
+  await expect(byPlaceholder.getByTestId("placeholder-marker")).toHaveText("Placeholder");
+  await expect(byPlaceholder.locator("header").getByText("Imported", { exact: true })).toHaveCount(1);
+
   await createLocalUser(PAGES_ADMIN, { admin: true });
   const admin = await narrowPage(browser);
   await signInWithPassword(admin, PAGES_ADMIN);

@@ -178,7 +178,7 @@ test("Import all of 30 filtered repositories, with live progress reaching Comple
   await expect(page.getByRole("progressbar")).toHaveCount(0);
 });
 
-test("cancel a running import, then Import continues it to the end", async ({ page }) => {
+test("cancel a running import, then Resume on its Import tab continues it to the end", async ({ page }) => {
   test.setTimeout(240_000);
   await signInWithBitbucket(page);
   const row = await showOnly(page, "scheduler-worker", "acme/scheduler-worker");
@@ -187,14 +187,18 @@ test("cancel a running import, then Import continues it to the end", async ({ pa
   const cancel = row.getByRole("button", { name: "Cancel import of acme/scheduler-worker" });
   await expect(cancel).toBeVisible({ timeout: 30_000 });
   await expect(row.getByTestId("import-status")).toHaveText(/Pending|Importing…/);
+  // Counts per object type, as the Import tab shows them, not only the stage's name.
+  await expect(row.getByTestId("import-type-counts")).toContainText(/Repository|Labels|Users|Milestones/, { timeout: 30_000 });
   await cancel.click();
   await expect(row.getByTestId("import-status")).toHaveText("Cancelled", { timeout: 60_000 });
   const [cancelled] = await query<{ status: string }>("SELECT status::text AS status FROM project_imports WHERE source_repository = 'acme/scheduler-worker'");
   expect(cancelled!.status).toBe("canceled");
 
   await sandbox("/_sandbox/config", { method: "PUT", body: { latencyMs: 0 } });
-  await row.getByRole("button", { name: "Import acme/scheduler-worker" }).click();
-  await expect(row.getByTestId("import-status")).toHaveText("Complete", { timeout: IMPORT_TIMEOUT });
+  await expect(row.getByRole("button", { name: "Import acme/scheduler-worker" })).toBeVisible();
+  await row.getByRole("link", { name: "Import details of alice/scheduler-worker" }).click();
+  await page.getByRole("button", { name: "Resume import" }).click();
+  await expect(page.getByTestId("import-details")).toHaveAttribute("data-status", "finished", { timeout: IMPORT_TIMEOUT });
   const imports = await query<{ status: string; full_path: string }>(
     "SELECT i.status::text AS status, p.full_path FROM project_imports i JOIN projects p ON p.id = i.project_id WHERE i.source_repository = 'acme/scheduler-worker'",
   );
