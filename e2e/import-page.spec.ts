@@ -174,7 +174,7 @@ test("a Bitbucket answering 500 is said to be not answering, with Try again and 
 
 test("a workspace that could not be listed offers Try again", async () => {
   await sandbox("/_sandbox/config", { method: "PUT", body: { brokenPaths: ["/repositories/globex$"] } });
-  await page.reload();
+  await page.goto("/import/bitbucket");
   const problems = page.getByTestId("listing-problems");
   await expect(problems).toContainText("Workspace globex could not be listed");
   await sandbox("/_sandbox/config", { method: "PUT", body: { brokenPaths: [] } });
