@@ -172,6 +172,28 @@ test("a Bitbucket answering 500 is said to be not answering, with Try again and 
   await expect(rows().first()).toBeVisible();
 });
 
+test("a workspace that could not be listed offers Try again", async () => {
+  await sandbox("/_sandbox/config", { method: "PUT", body: { brokenPaths: ["/repositories/globex$"] } });
+  await page.goto("/import/bitbucket");
+  const problems = page.getByTestId("listing-problems");
+  await expect(problems).toContainText("Workspace globex could not be listed");
+  await sandbox("/_sandbox/config", { method: "PUT", body: { brokenPaths: [] } });
+  await problems.getByRole("button", { name: "Try again" }).click();
+  await expect(problems).toBeHidden();
+  await expect(page.getByTestId("listing-summary")).toContainText("from 4 workspaces");
+});
+
+test("a denied consent says so and offers signing in again", async ({ browser }) => {
+  const visitor = await (await browser.newContext()).newPage();
+  await visitor.goto("/import/bitbucket");
+  await visitor.getByRole("button", { name: "Sign in with Bitbucket" }).click();
+  await visitor.getByRole("button", { name: "Deny" }).click();
+  await expect(visitor).toHaveURL(/\/sign-in\?error=ConsentDenied/);
+  await expect(visitor.getByText("You denied Ferry access on Bitbucket's consent page")).toBeVisible();
+  await expect(visitor.getByRole("button", { name: "Sign in with Bitbucket" })).toBeVisible();
+  await visitor.context().close();
+});
+
 test("keyboard: a skip link leads to the content; the import page has no serious accessibility violations", async () => {
   await page.goto("/import/bitbucket");
   await expect(rows().first()).toBeVisible();

@@ -186,6 +186,11 @@ export async function declineIdentitySwitch(userId: string, input: { pendingId: 
   await db.account.deleteMany({ where: { id: input.pendingId, userId, provider: { in: PENDING_PROVIDERS } } });
 }
 
+/** Why an identity that is the user's only way to sign in cannot be disconnected (the account page says it before anyone asks). */
+export function lastSignInMethodMessage(provider: LinkedProvider, nickname: string | null): string {
+  return `${PROVIDER_LABELS[provider]} @${nickname ?? "account"} is your only way to sign in to Ferry, so it cannot be disconnected. Set a password or connect another account first.`;
+}
+
 /** Removes a linked identity (or a stored GitHub token), unless it is the user's only way to sign in. */
 export async function disconnectIdentity(userId: string, input: { identityId: string }): Promise<void> {
   const identity = await db.account.findFirst({
@@ -193,17 +198,11 @@ export async function disconnectIdentity(userId: string, input: { identityId: st
     select: { id: true, nickname: true, provider: true },
   });
   if (!identity || !isLinkedProvider(identity.provider)) throw new AppError("not_found", "This identity is not linked to your account.");
-  const label = PROVIDER_LABELS[identity.provider];
   const [user, others] = await Promise.all([
     db.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true } }),
     db.account.count({ where: { userId, provider: { in: [...LINKED_PROVIDERS] }, id: { not: identity.id } } }),
   ]);
-  if (!user.passwordHash && others === 0) {
-    throw new AppError(
-      "last_sign_in_method",
-      `${label} @${identity.nickname ?? "account"} is your only way to sign in to Ferry, so it cannot be disconnected. Set a password or connect another account first.`,
-    );
-  }
+  if (!user.passwordHash && others === 0) throw new AppError("last_sign_in_method", lastSignInMethodMessage(identity.provider, identity.nickname));
   await refuseWhileImporting(identity.id, identity.provider, "disconnect it");
   await db.account.delete({ where: { id: identity.id } });
 }

@@ -6,7 +6,7 @@ import { Time } from "@/components/ui/time";
 import { PageHeading, Section } from "@/components/ui/page-blocks";
 import { requireUser } from "@/lib/auth";
 import { isLinkedProvider, oauthConfigured, PROVIDER_LABELS, type LinkedProvider } from "@/lib/auth/identity-providers";
-import { checkIdentity, linkedIdentities, pendingSwitch, type LinkedIdentity } from "@/lib/auth/linking";
+import { checkIdentity, lastSignInMethodMessage, linkedIdentities, pendingSwitch, type LinkedIdentity } from "@/lib/auth/linking";
 import { db } from "@/lib/db";
 
 export const metadata: Metadata = { title: "Account" };
@@ -72,7 +72,7 @@ async function IdentityStatus({ identity }: { identity: LinkedIdentity }) {
   }
 }
 
-function IdentityRow({ identity, canReconnect }: { identity: LinkedIdentity; canReconnect: boolean }) {
+function IdentityRow({ identity, canReconnect, refusal }: { identity: LinkedIdentity; canReconnect: boolean; refusal: string | null }) {
   const source = PROVIDER_LABELS[identity.provider];
   const github = identity.provider === "github";
   const nickname = identity.nickname ?? "account";
@@ -112,7 +112,7 @@ function IdentityRow({ identity, canReconnect }: { identity: LinkedIdentity; can
               ariaLabel={github ? `Reconnect GitHub @${nickname}` : undefined}
             />
           )}
-          <DisconnectButton provider={identity.provider} identityId={identity.id} nickname={nickname} label={identity.kind === "token" ? "Remove token" : "Disconnect"} />
+          <DisconnectButton provider={identity.provider} identityId={identity.id} nickname={nickname} label={identity.kind === "token" ? "Remove token" : "Disconnect"} refusal={refusal} />
         </div>
       </div>
       <div className="mt-2">
@@ -184,7 +184,12 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         ) : (
           <ul className="mt-4 divide-y divide-slate-100" aria-label="Linked identities">
             {identities.map((identity) => (
-              <IdentityRow key={identity.id} identity={identity} canReconnect={configured[identity.provider] && identity.kind === "oauth"} />
+              <IdentityRow
+                key={identity.id}
+                identity={identity}
+                canReconnect={configured[identity.provider] && identity.kind === "oauth"}
+                refusal={!hasPassword && identities.length === 1 ? lastSignInMethodMessage(identity.provider, identity.nickname) : null}
+              />
             ))}
           </ul>
         )}

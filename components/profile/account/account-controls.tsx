@@ -53,11 +53,13 @@ export function IdentityLinkButton({
   );
 }
 
-export function DisconnectButton({ provider, identityId, nickname, label = "Disconnect" }: { provider: Provider; identityId: string; nickname: string; label?: string }) {
+/** `refusal`: why disconnecting would be refused, known before asking (the only way to sign in); said on click, without a confirmation first. */
+export function DisconnectButton({ provider, identityId, nickname, label = "Disconnect", refusal }: { provider: Provider; identityId: string; nickname: string; label?: string; refusal: string | null }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
   function disconnect() {
+    if (refusal) return setError(refusal);
     const name = PROVIDER_NAMES[provider];
     if (!window.confirm(`${label} ${name} @${nickname}? Future imports will no longer map @${nickname}'s contributions to you.`)) return;
     setError(null);

@@ -2,7 +2,7 @@
 
 import { useState, useTransition } from "react";
 import type { ActionResult } from "@/lib/actions/wrapper";
-import { cancelProjectImport, retryProjectImportFailures } from "@/lib/actions/project-import";
+import { cancelProjectImport, resumeProjectImport, retryProjectImportFailures } from "@/lib/actions/project-import";
 
 type Action = (input: { importId: number }) => Promise<ActionResult<{ importId: number }>>;
 
@@ -13,6 +13,7 @@ export function ImportControls({
   canCancel,
   cancelRequested,
   canRetry,
+  canResume,
   unresolvedFailures,
 }: {
   importId: number;
@@ -21,16 +22,18 @@ export function ImportControls({
   canCancel: boolean;
   cancelRequested: boolean;
   canRetry: boolean;
+  /** Cancelled or failed: Resume continues it where it stopped. */
+  canResume: boolean;
   unresolvedFailures: number;
 }) {
   const [pending, startTransition] = useTransition();
-  const [running, setRunning] = useState<"cancel" | "retry" | null>(null);
+  const [running, setRunning] = useState<"cancel" | "retry" | "resume" | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [retried, setRetried] = useState(false);
 
-  if (!canCancel && !canRetry) return null;
+  if (!canCancel && !canRetry && !canResume) return null;
 
-  function run(which: "cancel" | "retry", action: Action) {
+  function run(which: "cancel" | "retry" | "resume", action: Action) {
     setError(null);
     setRunning(which);
     startTransition(async () => {
@@ -45,7 +48,12 @@ export function ImportControls({
   return (
     <div className="flex flex-col items-end gap-2" data-testid="import-controls">
       <div className="flex flex-wrap gap-2">
-        {canRetry && (
+        {canResume && (
+          <button type="button" disabled={pending} onClick={() => run("resume", resumeProjectImport)} className={`${button} bg-brand-600 text-white hover:bg-brand-700`}>
+            {pending && running === "resume" ? "Resuming…" : "Resume import"}
+          </button>
+        )}
+        {canRetry && !canResume && (
           <button
             type="button"
             disabled={pending || active}

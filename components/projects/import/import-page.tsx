@@ -207,6 +207,7 @@ async function ImportDetailsView({ project }: { project: Project }) {
             canCancel={active}
             cancelRequested={details.cancelRequestedAt !== null}
             canRetry={details.unresolvedImportFailures > 0}
+            canResume={details.status === "canceled" || details.status === "failed"}
             unresolvedFailures={details.unresolvedImportFailures}
           />
         )}
