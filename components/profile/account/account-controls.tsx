@@ -54,7 +54,7 @@ export function IdentityLinkButton({
 }
 
 /** `refusal`: why disconnecting would be refused, known before asking (the only way to sign in); said on click, without a confirmation first. */
-export function DisconnectButton({ provider, identityId, nickname, label = "Disconnect", refusal }: { provider: Provider; identityId: string; nickname: string; label?: string; refusal: string | null }) {
+export function DisconnectButton({ provider, identityId, nickname, label = "Disconnect", refusal }: { provider: Provider; identityId: string; nickname: string; label?: string; refusal?: string | null }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
