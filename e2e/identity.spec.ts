@@ -128,9 +128,16 @@ test("disconnecting the only way to sign in is refused; with a password it works
     { user_id: string },
   ];
 
-  page.on("dialog", (dialog) => void dialog.accept());
+  const confirmations: string[] = [];
+  page.on("dialog", (dialog) => {
+    confirmations.push(dialog.message());
+    void dialog.accept();
+  });
+  await waitForHydration(page);
   await page.getByRole("button", { name: "Disconnect Bitbucket @carol" }).click();
   await expect(page.getByTestId("disconnect-error")).toContainText("only way to sign in");
+  // Known before asking: no confirmation first.
+  expect(confirmations).toEqual([]);
   await page.reload();
   await expect(page.getByTestId("identity-nickname")).toHaveText("@carol");
 
@@ -141,6 +148,7 @@ test("disconnecting the only way to sign in is refused; with a password it works
   await expect(page.getByText("Password set.")).toBeVisible();
   await page.getByRole("button", { name: "Disconnect Bitbucket @carol" }).click();
   await expect(page.getByTestId("no-identities")).toBeVisible();
+  expect(confirmations).toHaveLength(1);
 
   // This sign-in made a Ferry user with carol's email; other specs may sign in as carol afresh.
   await query("DELETE FROM users WHERE id = $1", [carolUserId]);

@@ -24,13 +24,14 @@ let page: Page;
 
 test.beforeAll(async ({ browser }) => {
   await sandbox("/_sandbox/reset", { method: "POST" });
-  page = await browser.newPage();
+  // A page of its own context: axe-core needs one.
+  page = await (await browser.newContext()).newPage();
   await signInWithBitbucket(page);
 });
 
 test.afterAll(async () => {
   await sandbox("/_sandbox/reset", { method: "POST" });
-  await page.close();
+  await page.context().close();
 });
 
 const filterBox = () => page.getByLabel("Filter by name");
@@ -50,7 +51,7 @@ test("the filter finds what the list shows: slugs as well as names, and workspac
   await filterFor("Ledger Engine");
   await expect(rows()).toHaveCount(2);
 
-  await filterFor("acme/ledger");
+  await filterFor("acme/ledger-engine");
   await expect(rows()).toHaveCount(1);
   await expect(rows().first()).toHaveAttribute("data-full-name", "acme/ledger-engine");
   // The summary counts the workspaces the rows come from.
@@ -107,10 +108,16 @@ test("the target hint says what Import will do, and a taken name is an error bef
   await expect(name).toHaveValue("hint-taken-2");
   await expect(row.getByTestId("target-problem")).toBeHidden();
 
-  // An Import refused by the server: its error goes away once the target changes.
-  await name.fill("hint-taken");
+  // An Import the server refuses (the path was taken after the check): its error goes away once the target changes.
+  await name.fill("hint-late");
+  await expect(row.getByTestId("target-help")).toHaveAttribute("data-checked", "true");
+  await expect(importButton).toBeEnabled();
+  await query(
+    `INSERT INTO projects (namespace_id, name, path, full_path, updated_at)
+     SELECT id, 'hint-late', 'hint-late', 'alice/hint-late', now() FROM namespaces WHERE full_path = 'alice' ON CONFLICT DO NOTHING`,
+  );
   await name.press("Enter");
-  await expect(row.getByTestId("row-error")).toHaveText("A project already exists at alice/hint-taken. Choose another name.");
+  await expect(row.getByTestId("row-error")).toHaveText("A project already exists at alice/hint-late. Choose another name.");
   await name.fill("hint-free");
   await expect(row.getByTestId("row-error")).toBeHidden();
   await expect(importButton).toBeEnabled();
@@ -118,6 +125,7 @@ test("the target hint says what Import will do, and a taken name is an error bef
 });
 
 test("the options say what the instance default is", async () => {
+  await filterFor("scheduler-cli-2");
   const row = await repositoryRow(page, "acme/scheduler-cli-2");
   await row.getByRole("button", { name: "Options for acme/scheduler-cli-2" }).click();
   await expect(row.getByLabel(/Bitbucket users without a Ferry account/).locator("option").first()).toHaveText(
@@ -152,6 +160,40 @@ test("filtering while Bitbucket is slow keeps the rows on screen instead of skel
   await sandbox("/_sandbox/config", { method: "PUT", body: { latencyMs: 0 } });
 });
 
+test("a Bitbucket answering 500 is said to be not answering, with Try again and no counts above the message", async () => {
+  await sandbox("/_sandbox/config", { method: "PUT", body: { error5xxRatio: 1 } });
+  await page.reload();
+  const message = page.getByTestId("listing-error");
+  await expect(message).toContainText("Bitbucket is not answering properly (it answered HTTP 500, also when asked again).", { timeout: 30_000 });
+  await expect(message).not.toContainText("could not be reached");
+  await expect(page.getByTestId("listing-summary")).toHaveText("");
+  await sandbox("/_sandbox/config", { method: "PUT", body: { error5xxRatio: 0 } });
+  await message.getByRole("button", { name: "Try again" }).click();
+  await expect(rows().first()).toBeVisible();
+});
+
+test("a workspace that could not be listed offers Try again", async () => {
+  await sandbox("/_sandbox/config", { method: "PUT", body: { brokenPaths: ["/repositories/globex$"] } });
+  await page.goto("/import/bitbucket");
+  const problems = page.getByTestId("listing-problems");
+  await expect(problems).toContainText("Workspace globex could not be listed");
+  await sandbox("/_sandbox/config", { method: "PUT", body: { brokenPaths: [] } });
+  await problems.getByRole("button", { name: "Try again" }).click();
+  await expect(problems).toBeHidden();
+  await expect(page.getByTestId("listing-summary")).toContainText("from 4 workspaces");
+});
+
+test("a denied consent says so and offers signing in again", async ({ browser }) => {
+  const visitor = await (await browser.newContext()).newPage();
+  await visitor.goto("/import/bitbucket");
+  await visitor.getByRole("button", { name: "Sign in with Bitbucket" }).click();
+  await visitor.getByRole("button", { name: "Deny" }).click();
+  await expect(visitor).toHaveURL(/\/sign-in\?error=ConsentDenied/);
+  await expect(visitor.getByText("You denied Ferry access on Bitbucket's consent page")).toBeVisible();
+  await expect(visitor.getByRole("button", { name: "Sign in with Bitbucket" })).toBeVisible();
+  await visitor.context().close();
+});
+
 test("keyboard: a skip link leads to the content; the import page has no serious accessibility violations", async () => {
   await page.goto("/import/bitbucket");
   await expect(rows().first()).toBeVisible();
@@ -184,7 +226,7 @@ test("an administrator: settings offer only sources Ferry can import from, the i
   await expect(owned).toHaveText("inbox-mine");
 
   await createLocalUser("inbox-root", { admin: true });
-  const admin = await browser.newPage();
+  const admin = await (await browser.newContext()).newPage();
   await signInWithPassword(admin, "inbox-root");
   await admin.goto("/inbox");
   await expect(admin.getByRole("heading", { name: "Inbox" })).toBeVisible();
@@ -206,5 +248,5 @@ test("an administrator: settings offer only sources Ferry can import from, the i
   await expect(admin.getByRole("button", { name: "Connect Bitbucket" })).toBeVisible();
   await expect(admin.getByRole("button", { name: "Reconnect Bitbucket" })).toHaveCount(0);
   await expect(admin.getByTestId("listing-error")).toHaveAttribute("role", "status");
-  await admin.close();
+  await admin.context().close();
 });

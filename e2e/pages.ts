@@ -36,7 +36,7 @@ export const APP_PAGES: AppPage[] = [
   project("merge request commits", "/-/merge_requests/5/commits"),
   project("merge request changes", "/-/merge_requests/5/diffs"),
   project("wiki", "/-/wikis"),
-  project("wiki page", "/-/wikis/Setup-Guide"),
+  project("wiki page", "/-/wikis/Setup%20Guide"),
   project("labels", "/-/labels"),
   project("milestones", "/-/milestones"),
   project("import tab", "/-/import"),

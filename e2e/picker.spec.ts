@@ -155,7 +155,8 @@ test("Import all of 30 filtered repositories, with live progress reaching Comple
   await page.getByLabel("Filter by name").fill(filter);
   await expect(page).toHaveURL(/filter=rt/);
   await expect(page.getByTestId("repository-row")).toHaveCount(30);
-  await expect(page.getByTestId("listing-summary")).toContainText("30 repositories from 4 workspaces");
+  const workspaces = new Set(matching.map((fullName) => fullName.split("/")[0])).size;
+  await expect(page.getByTestId("listing-summary")).toContainText(`30 repositories from ${workspaces} workspaces`);
   // Two of them share the slug feature-portal-next: one row gets its own target, which Import all keeps.
   const twin = page.locator('[data-full-name="initech/feature-portal-next"]');
   await twin.getByLabel("Target namespace for initech/feature-portal-next").fill("picker-initech");
@@ -169,6 +170,8 @@ test("Import all of 30 filtered repositories, with live progress reaching Comple
   await expect(summary).toContainText("(of 30)");
   // Live: rows move through Pending / Importing… with a progress bar before they complete.
   await expect(page.getByRole("progressbar").first()).toBeVisible();
+  // Counts per object type, as the Import tab shows them, not only the stage's name.
+  await expect(page.getByTestId("import-type-counts").first()).toContainText(/(Repository|Labels|Milestones|Users|Pull requests) \d/);
   await expect(summary).toHaveText("Import all: 30 complete (of 30)", { timeout: 540_000 });
   const rows = page.getByTestId("repository-row");
   await expect(rows.filter({ has: page.getByTestId("import-status").getByText("Complete", { exact: true }) })).toHaveCount(30);
@@ -178,7 +181,7 @@ test("Import all of 30 filtered repositories, with live progress reaching Comple
   await expect(page.getByRole("progressbar")).toHaveCount(0);
 });
 
-test("cancel a running import, then Import continues it to the end", async ({ page }) => {
+test("cancel a running import, then Resume on its Import tab continues it to the end", async ({ page }) => {
   test.setTimeout(240_000);
   await signInWithBitbucket(page);
   const row = await showOnly(page, "scheduler-worker", "acme/scheduler-worker");
@@ -193,8 +196,10 @@ test("cancel a running import, then Import continues it to the end", async ({ pa
   expect(cancelled!.status).toBe("canceled");
 
   await sandbox("/_sandbox/config", { method: "PUT", body: { latencyMs: 0 } });
-  await row.getByRole("button", { name: "Import acme/scheduler-worker" }).click();
-  await expect(row.getByTestId("import-status")).toHaveText("Complete", { timeout: IMPORT_TIMEOUT });
+  await expect(row.getByRole("button", { name: "Import acme/scheduler-worker" })).toBeVisible();
+  await row.getByRole("link", { name: "Import details of alice/scheduler-worker" }).click();
+  await page.getByRole("button", { name: "Resume import" }).click();
+  await expect(page.getByTestId("import-details")).toHaveAttribute("data-status", "finished", { timeout: IMPORT_TIMEOUT });
   const imports = await query<{ status: string; full_path: string }>(
     "SELECT i.status::text AS status, p.full_path FROM project_imports i JOIN projects p ON p.id = i.project_id WHERE i.source_repository = 'acme/scheduler-worker'",
   );
@@ -214,4 +219,16 @@ test("a Partially completed row links to its failures", async ({ page }) => {
   await expect(page.getByTestId("import-details")).toHaveAttribute("data-status", "partial");
   await expect(page.getByTestId("failure-row")).toHaveCount(1);
   await expect(page.getByTestId("failure-row")).toContainText("pull_request:1");
+
+  // Retry keeps the progress of every object type on screen, and cannot be pressed again while it runs.
+  const types = await page.getByTestId("progress-row").count();
+  await sandbox("/_sandbox/config", { method: "PUT", body: { latencyMs: 400 } });
+  const retry = page.getByRole("button", { name: /Retry failed items|Retrying…/ });
+  await retry.click();
+  await expect(page.getByTestId("import-details")).toHaveAttribute("data-status", "started");
+  await expect(retry).toBeDisabled();
+  await expect(retry).toHaveText("Retrying…");
+  await expect(page.getByTestId("progress-row")).toHaveCount(types);
+  await sandbox("/_sandbox/config", { method: "PUT", body: { latencyMs: 0 } });
+  await expect(page.getByTestId("import-details")).toHaveAttribute("data-status", "partial", { timeout: IMPORT_TIMEOUT });
 });

@@ -45,6 +45,8 @@ export async function waitForHydration(page: Page) {
 /** Clicks "Load more" until every page is loaded; returns the full names of all rows (in list order). */
 export async function loadAllRepositories(page: Page): Promise<string[]> {
   await expect(page.getByTestId("repository-row").first()).toBeVisible();
+  // The first step has ended (rows of an earlier filter stay on screen while it loads).
+  await expect(page.getByTestId("listing-summary")).not.toContainText("loading");
   const loadMore = page.getByRole("button", { name: /Load more repositories|Loading more/ });
   while (await loadMore.isVisible()) {
     await loadMore.click().catch(() => undefined);
@@ -92,6 +94,8 @@ export async function collectRepositoryNames(page: Page): Promise<string[]> {
 export async function repositoryRow(page: Page, fullName: string) {
   const row = page.locator(`[data-testid="repository-row"][data-full-name="${fullName}"]`);
   await expect(page.getByTestId("repository-row").first()).toBeVisible();
+  // Rows of an earlier filter stay on screen while a new one loads: wait for the step to end.
+  await expect(page.getByTestId("listing-summary")).not.toContainText("loading");
   if ((await row.count()) === 0) {
     const found = await scrollThroughRepositories(page, (names) => names.includes(fullName));
     if (!found) throw new Error(`No row for ${fullName}`);
@@ -152,8 +156,14 @@ export async function expectNoSeriousA11yViolations(page: Page) {
 export async function expectNoHorizontalScroll(page: Page) {
   const { scrollWidth, clientWidth, culprits } = await page.evaluate(() => {
     const root = document.documentElement;
+    const clipped = (element: HTMLElement) => {
+      for (let parent = element.parentElement; parent && parent !== document.body; parent = parent.parentElement) {
+        if (getComputedStyle(parent).overflowX !== "visible") return true;
+      }
+      return false;
+    };
     const wide = [...document.querySelectorAll<HTMLElement>("body *")]
-      .filter((element) => element.getBoundingClientRect().right > root.clientWidth + 1)
+      .filter((element) => element.getBoundingClientRect().right > root.clientWidth + 1 && (!clipped(element) || getComputedStyle(element).position === "absolute"))
       .slice(0, 5)
       .map((element) => `${element.tagName.toLowerCase()}${element.dataset.testid ? `[data-testid=${element.dataset.testid}]` : ""}.${[...element.classList].slice(0, 4).join(".")}`);
     return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, culprits: wide };

@@ -13,6 +13,7 @@ export const metadata: Metadata = { title: "Sign in" };
 const ERROR_MESSAGES: Record<string, string> = {
   OAuthAccountNotLinked: "This Bitbucket account's email belongs to another Ferry user. Sign in as that user and connect Bitbucket from your profile.",
   AccessDenied: "Bitbucket access was denied.",
+  ConsentDenied: "You denied Ferry access on Bitbucket's consent page, so you are not signed in. To sign in, choose Sign in with Bitbucket again and grant access.",
   OAuthCallback: "Bitbucket did not complete the sign-in. Try again.",
   OAuthSignin: "Could not start signing in with Bitbucket. Check that Bitbucket is reachable.",
   Callback: "Signing in did not complete. Try again.",

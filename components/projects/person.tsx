@@ -3,7 +3,7 @@ import { Avatar } from "../avatar";
 
 export { Avatar };
 
-/** Marks a placeholder user: it stands for a source user who was not mapped to a Ferry user. */
+/** Marks a placeholder user: it stands for a source user who was not mapped to a Ferry user (what they wrote carries the Imported badge). */
 export function PlaceholderMarker({ source }: { source?: string | null }) {
   return (
     <span
@@ -11,7 +11,7 @@ export function PlaceholderMarker({ source }: { source?: string | null }) {
       data-testid="placeholder-marker"
       className="inline-flex shrink-0 cursor-help items-center rounded border border-dashed border-slate-400 bg-white px-1 py-px text-[0.65rem] font-medium text-slate-600"
     >
-      Imported
+      Placeholder
     </span>
   );
 }
@@ -20,7 +20,7 @@ function isPlaceholder(person: Person): boolean {
   return person.kind === "placeholder";
 }
 
-/** A user with avatar and name; the username is the tooltip. Placeholders show the source name and the Imported marker. */
+/** A user with avatar and name; the username is the tooltip. Placeholders show the source name and the Placeholder marker. */
 export function PersonLabel({ person, size = "sm" }: { person: Person; size?: "sm" | "md" }) {
   const placeholder = isPlaceholder(person);
   return (

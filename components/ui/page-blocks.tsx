@@ -58,7 +58,8 @@ export function Detail({ term, children }: { term: string; children: ReactNode }
 /** A bordered, scrollable table; its caption is for screen readers. */
 export function Table({ caption, children }: { caption: string; children: ReactNode }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    // relative: absolutely positioned cells' contents (sr-only labels) are clipped by the scroll box too, instead of widening the page.
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         {children}

@@ -13,7 +13,7 @@ import { createLinkedUser } from "@/test/fixtures";
 // The actions read the session through currentUser(); the test decides who is signed in.
 vi.mock("@/lib/auth/session", () => import("@/test/session"));
 
-const { cancelRepositoryImport, importAllRepositories, importRepository, importStatuses, previewImportAllRepositories } = await import("./import-picker");
+const { cancelRepositoryImport, checkImportTarget, importAllRepositories, importRepository, importStatuses, previewImportAllRepositories } = await import("./import-picker");
 
 const state = createSandboxState();
 const server = setupServer(...createBitbucketHandlers(state, { webUrl: "https://bitbucket.org", apiUrl: "https://api.bitbucket.org" }));
@@ -46,6 +46,43 @@ async function group(fullPath: string, members: Array<[SessionUser, Role]> = [])
 }
 
 const REPOSITORY = "acme/partner-portal";
+
+describe("checkImportTarget: what Import would do, asked as the user types", () => {
+  it("answers with the decision the import itself makes, and creates nothing", async () => {
+    const alice = await signIn();
+    const bob = await db.user.create({ data: { username: "bob" } });
+    await group("platform", [[alice, "developer"]]);
+    await group("tools", [[alice, "maintainer"]]);
+    await db.namespace.create({ data: { kind: "user", name: "bob", path: "bob", fullPath: "bob", ownerId: bob.id } });
+    const check = async (targetNamespace: string | null, name: string) => {
+      const result = await checkImportTarget({ repository: REPOSITORY, targetNamespace, name });
+      if (!result.ok) throw new Error(result.error.message);
+      return result.data;
+    };
+
+    expect(await check(null, "partner-portal")).toMatchObject({ fullPath: "alice/partner-portal", namespace: "personal", problem: null });
+    expect(await check("tools", "partner-portal")).toMatchObject({ fullPath: "tools/partner-portal", namespace: "existing", problem: null });
+    expect(await check("launch/backend", "partner-portal")).toMatchObject({ fullPath: "launch/backend/partner-portal", namespace: "new", problem: null });
+    for (const taken of ["bob", "platform"]) {
+      expect(await check(taken, "partner-portal")).toMatchObject({
+        fullPath: "alice/partner-portal",
+        namespace: "fallback",
+        warning: `You cannot import into ${taken}: the project will go to your personal namespace alice.`,
+      });
+    }
+    expect(await check("alice/sub", "x")).toMatchObject({ fullPath: null, problem: expect.stringContaining("Groups can't be created inside the personal namespace alice") });
+    expect(await check(null, "Partner Portal (copy)")).toMatchObject({ fullPath: "alice/Partner-Portal-copy", problem: null });
+    expect(await db.namespace.count({ where: { kind: "group" } })).toBe(2);
+
+    await importRepository({ repository: REPOSITORY, name: "partner-portal" });
+    await db.project.create({ data: { namespaceId: (await db.namespace.findUniqueOrThrow({ where: { fullPath: "alice" } })).id, name: "x", path: "partner-portal-2", fullPath: "alice/partner-portal-2" } });
+    expect(await check(null, "partner-portal")).toMatchObject({
+      problem: "A project already exists at alice/partner-portal. Choose another name.",
+      suggestion: "partner-portal-3",
+      resumes: false,
+    });
+  });
+});
 
 describe("importRepository: the target namespace is checked on the server", () => {
   it("a Developer who crafts a call into their group does not get a project there: it lands in the personal namespace, with the warning", async () => {

@@ -154,6 +154,11 @@ export async function declineBitbucketSwitch(userId: string, input: { pendingId:
   await db.account.deleteMany({ where: { id: input.pendingId, userId, provider: PENDING_PROVIDER } });
 }
 
+/** Why an identity that is the user's only way to sign in cannot be disconnected (the account page says it before anyone asks). */
+export function lastSignInMethodMessage(nickname: string | null): string {
+  return `Bitbucket @${nickname ?? "account"} is your only way to sign in to Ferry, so it cannot be disconnected. Set a password or connect another account first.`;
+}
+
 /** Removes a linked identity, unless it is the user's only way to sign in. */
 export async function disconnectIdentity(userId: string, input: { identityId: string }): Promise<void> {
   const identity = await db.account.findFirst({ where: { id: input.identityId, userId, provider: "bitbucket" }, select: { id: true, nickname: true } });
@@ -162,12 +167,7 @@ export async function disconnectIdentity(userId: string, input: { identityId: st
     db.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true } }),
     db.account.count({ where: { userId, provider: "bitbucket", id: { not: identity.id } } }),
   ]);
-  if (!user.passwordHash && others === 0) {
-    throw new AppError(
-      "last_sign_in_method",
-      `Bitbucket @${identity.nickname ?? "account"} is your only way to sign in to Ferry, so it cannot be disconnected. Set a password or connect another account first.`,
-    );
-  }
+  if (!user.passwordHash && others === 0) throw new AppError("last_sign_in_method", lastSignInMethodMessage(identity.nickname));
   await refuseWhileImporting(identity.id, "disconnect it");
   await db.account.delete({ where: { id: identity.id } });
 }

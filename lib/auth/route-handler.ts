@@ -27,6 +27,10 @@ export async function handleAuthRoute(request: NextRequest, params: { nextauth: 
     // next-auth's client posts with json=true and follows the returned URL itself.
     return request.method === "POST" ? NextResponse.json({ url }) : NextResponse.redirect(url);
   }
+  // Deny on Bitbucket's consent page is the person's choice, not a failure: say so on the sign-in page, which offers signing in again.
+  if (action === "callback" && providerId === "bitbucket" && !sessionUserId && request.nextUrl.searchParams.get("error") === "access_denied") {
+    return NextResponse.redirect(`${config().NEXTAUTH_URL}/sign-in?error=ConsentDenied`);
+  }
   const intentCookie = request.cookies.get(LINK_INTENT_COOKIE)?.value;
   const intent = sessionUserId ? parseLinkIntent(intentCookie) : null;
   const response = await NextAuth(authOptionsForRequest({ sessionUserId, intent }))(request, { params });

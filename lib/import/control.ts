@@ -42,8 +42,11 @@ export async function retryFailedItems(userId: string, importId: number): Promis
   await db.$transaction(async (tx) => {
     await reopenUnits(tx, importId, rerun.map((stage) => stage.name));
     for (const stage of rerun) await stage.resetForRerun?.(tx, importId);
-    // Counters of the re-run stages are rebuilt by the re-run itself.
-    await tx.importProgress.deleteMany({ where: { importId, objectType: { in: rerun.flatMap((stage) => [...stage.objectTypes]) } } });
+    // Counters of the re-run stages are rebuilt by the re-run itself; their rows stay (zeroed), so the progress table keeps every type.
+    await tx.importProgress.updateMany({
+      where: { importId, objectType: { in: rerun.flatMap((stage) => [...stage.objectTypes]) } },
+      data: { fetched: 0, imported: 0, failed: 0, skipped: 0 },
+    });
     await tx.projectImport.update({
       where: { id: importId },
       data: { status: "started", stage: first, cancelRequestedAt: null, finishedAt: null, error: null },

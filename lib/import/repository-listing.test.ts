@@ -70,4 +70,15 @@ describe("the streamed listing", () => {
     expect(repositories).toHaveLength(136);
     expect(new Set(repositories.map((repository) => repository.fullName)).size).toBe(136);
   });
+
+  it("finds repositories by slug as well as by name, and a workspace/ prefix narrows to that workspace, for Import all too", async () => {
+    const names = async (filter: string) => (await listAllRepositories(aliceClient(), { filter })).repositories.map((repository) => repository.fullName).sort();
+    expect(await names("shipping-exporter")).toEqual(["acme/shipping-exporter"]);
+    expect(await names("Ledger Engine")).toEqual(["acme/ledger-engine", "alice/ledger-engine"]);
+    expect(await names("acme/ledger-e")).toEqual(["acme/ledger-engine"]);
+    expect(await names("ACME/")).toHaveLength(120);
+    expect(await names("nowhere/ledger")).toEqual([]);
+    const step = await startListingStep(aliceClient(), { filter: "initech/" });
+    expect(step.workspaces).toEqual(["initech"]);
+  });
 });

@@ -69,8 +69,12 @@ export function bitbucketProblem(error: unknown): AppError {
     const resumeAt = error.resetAt ? ` Try again after ${error.resetAt.toISOString().slice(11, 16)} UTC.` : "";
     return new AppError("bitbucket_rate_limited", `Bitbucket's rate limit is exhausted for now.${resumeAt}`, { cause: error });
   }
-  if (error instanceof BitbucketNetworkError || error instanceof BitbucketServerError) {
-    return new AppError("bitbucket_unreachable", "Bitbucket could not be reached. Check the connection and try again.", { cause: error });
+  if (error instanceof BitbucketServerError) {
+    return new AppError("bitbucket_unreachable", `Bitbucket is not answering properly (it answered HTTP ${error.status ?? 500}, also when asked again). Try again in a moment.`, { cause: error });
+  }
+  if (error instanceof BitbucketNetworkError) {
+    const message = error.timedOut ? "Bitbucket is not answering (no answer in time, also when asked again). Try again in a moment." : "Bitbucket could not be reached. Check the connection and try again.";
+    return new AppError("bitbucket_unreachable", message, { cause: error });
   }
   if (error instanceof BitbucketError) {
     return new AppError("bitbucket_error", `Bitbucket answered with an error: ${error.message}`, { cause: error });

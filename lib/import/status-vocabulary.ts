@@ -31,6 +31,21 @@ export function importStatusLabel(status: ImportStatus, cancelRequested = false)
   return cancelRequested && isActiveImportStatus(status) ? CANCELLING_LABEL : IMPORT_STATUS_LABELS[status];
 }
 
+/** What the progress of each object type is called, on the Import tab and the picker's rows. */
+export const OBJECT_TYPE_LABELS: Record<string, string> = {
+  repository: "Repository",
+  wiki: "Wiki",
+  label: "Labels",
+  milestone: "Milestones",
+  user: "Users",
+  pull_request: "Pull requests",
+  pull_request_note: "Pull request comments",
+  approval: "Approvals",
+  issue: "Issues",
+  issue_note: "Issue comments",
+  lfs_object: "LFS objects",
+};
+
 export const ARCHIVE_JOB_STATES = ["queued", "running", "completed", "failed", "aborted", "canceled"] as const;
 export type ArchiveJobState = (typeof ARCHIVE_JOB_STATES)[number];
 

@@ -3,7 +3,7 @@ import type { SessionUser } from "@/lib/auth";
 import { db } from "@/lib/db";
 import type { ImportStatus, Visibility } from "@/lib/generated/prisma/enums";
 import { resetDatabase } from "@/test/db";
-import { progressText, statusLabel } from "@/components/import/picker/status-text";
+import { progressText, statusLabel, typeCountsText } from "@/components/import/picker/status-text";
 import { batchSummary, importStatusesFor, overallPercent } from "./status";
 
 beforeEach(resetDatabase);
@@ -52,6 +52,7 @@ describe("importStatusesFor", () => {
     const old = await imported("alice", "api", "acme/api", { importer: alice, status: "finished", createdAt: new Date("2026-01-01") });
     const latest = await imported("alice", "api-copy", "acme/api", { importer: alice, stage: "pull_requests", warning: "moved" });
     await db.importProgress.create({ data: { importId: latest.id, objectType: "pull_request", total: 2000, fetched: 400, imported: 330, failed: 10 } });
+    await db.importProgress.create({ data: { importId: latest.id, objectType: "label", total: null, fetched: 4, imported: 4 } });
     await db.importFailure.create({ data: { importId: latest.id, stage: "pull_requests", objectType: "pull_request", sourceId: "7", message: "broken" } });
     await db.importFailure.create({ data: { importId: old.id, stage: "issues", objectType: "issue", sourceId: "1", message: "x", resolvedAt: new Date() } });
 
@@ -68,6 +69,8 @@ describe("importStatusesFor", () => {
       canManage: true,
     });
     expect(progressText(statuses["acme/api"]!)).toBe("pull requests 340/2,000");
+    // Every type so far, in the order the stages handle them, as the Import tab counts them.
+    expect(typeCountsText(statuses["acme/api"]!)).toBe("Labels 4 · Pull requests 340/2,000");
   });
 
   it("shows others' imports only when the project is readable, and Cancel only to those who may manage it", async () => {
@@ -133,7 +136,7 @@ describe("status presentation", () => {
   });
 
   it("uses GitLab's names, and says when a cancel is on its way", () => {
-    const base = { repository: "a/b", importId: 1, projectId: 1, projectFullPath: "x/b", stage: null, counts: null, percent: 0, waitingUntil: null, failedCount: 0, error: null, warning: null, canManage: true };
+    const base = { repository: "a/b", importId: 1, projectId: 1, projectFullPath: "x/b", stage: null, counts: null, progress: [], percent: 0, waitingUntil: null, failedCount: 0, error: null, warning: null, canManage: true };
     expect(statusLabel(null)).toBe("Not started");
     expect(statusLabel({ ...base, status: "scheduled", cancelRequested: false })).toBe("Pending");
     expect(statusLabel({ ...base, status: "started", cancelRequested: true })).toBe("Cancelling…");

@@ -21,6 +21,8 @@ export type RowImportStatus = {
   stage: string | null;
   /** Items handled in the current stage; total is null while unknown. Only while importing. */
   counts: { done: number; total: number | null } | null;
+  /** Counts of every object type handled so far, in the order the stages handle them. Only while importing. */
+  progress: Array<{ objectType: string; done: number; total: number | null }>;
   /** Overall progress, 0–100. */
   percent: number;
   /** ISO time the import waits for Bitbucket's rate limit until, while it does. */
@@ -104,6 +106,13 @@ export async function importStatusesFor(user: SessionUser, repositories: readonl
     const objectType = stage ? stageCountedType(stage) : undefined;
     const entry = objectType ? progressByImport.get(row.importId)?.get(objectType) : undefined;
     const counts = row.status === "started" && entry ? { done: entry.imported + entry.failed + entry.skipped, total: entry.total } : null;
+    const typeOrder: string[] = stagesOf(row.source).flatMap((definition) => [...definition.objectTypes]);
+    const progress =
+      row.status === "started"
+        ? [...(progressByImport.get(row.importId)?.values() ?? [])]
+            .map((item) => ({ objectType: item.objectType, done: item.imported + item.failed + item.skipped, total: item.total }))
+            .sort((a, b) => typeOrder.indexOf(a.objectType) - typeOrder.indexOf(b.objectType))
+        : [];
     const waiting = row.waitingUntil && row.waitingUntil.getTime() > Date.now() && isActiveImportStatus(row.status) ? row.waitingUntil : null;
     result[row.repository] = {
       repository: row.repository,
@@ -113,6 +122,7 @@ export async function importStatusesFor(user: SessionUser, repositories: readonl
       status: row.status,
       stage: stage ? stageLabel(stage) : row.stage,
       counts,
+      progress,
       percent: overallPercent(row.status, stage, counts, stagesOf(row.source).map((entry) => entry.name)),
       waitingUntil: waiting ? waiting.toISOString() : null,
       failedCount: failedByImport.get(row.importId) ?? 0,

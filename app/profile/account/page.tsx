@@ -5,7 +5,7 @@ import { Notice } from "@/components/ui/forms";
 import { Time } from "@/components/ui/time";
 import { PageHeading, Section } from "@/components/ui/page-blocks";
 import { requireUser } from "@/lib/auth";
-import { checkIdentity, linkedIdentities, pendingSwitch, type LinkedIdentity } from "@/lib/auth/linking";
+import { checkIdentity, lastSignInMethodMessage, linkedIdentities, pendingSwitch, type LinkedIdentity } from "@/lib/auth/linking";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 
@@ -129,7 +129,11 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
                   </dl>
                   <div className="flex flex-wrap items-start gap-2">
                     {bitbucketConfigured && <BitbucketLinkButton intent={{ mode: "reconnect", identityId: identity.id }} label="Reconnect" />}
-                    <DisconnectButton identityId={identity.id} nickname={identity.nickname ?? "account"} />
+                    <DisconnectButton
+                      identityId={identity.id}
+                      nickname={identity.nickname ?? "account"}
+                      refusal={!hasPassword && identities.length === 1 ? lastSignInMethodMessage(identity.nickname) : null}
+                    />
                   </div>
                 </div>
                 <div className="mt-2">

@@ -9,7 +9,7 @@ import { namespacePathProblem, projectPathFromName, projectPathProblem, toValidP
 import { isActive, useRow, type RowDraft, type RowStore } from "./row-store";
 import type { PickerDefaults, PickerSource } from "./source";
 import { useDebouncedValue } from "./use-debounced-value";
-import { formatCount, importDetailsHref, progressText, statusLabel } from "./status-text";
+import { formatCount, importDetailsHref, progressText, statusLabel, typeCountsText } from "./status-text";
 
 /** Shared by the header and the rows so the columns line up; below 640 px a row's cells stack. */
 export const ROW_GRID = "grid grid-cols-1 gap-y-2 sm:grid-cols-[minmax(0,1.15fr)_minmax(0,1.25fr)_minmax(0,1fr)_9.5rem] sm:gap-x-4 sm:gap-y-0";
@@ -181,6 +181,7 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, source, d
   }
 
   const progress = status ? progressText(status) : null;
+  const typeCounts = status ? typeCountsText(status) : null;
   const label = busy === "import" ? "Starting…" : statusLabel(status);
 
   return (
@@ -247,7 +248,7 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, source, d
                 className={`${INPUT} basis-1/2 ${nameProblem || duplicate ? "border-red-400 focus:ring-red-500" : "border-slate-300 focus:border-brand-600 focus:ring-brand-600"}`}
               />
             </div>
-            <div id={`${idBase}-target-help`} className="text-xs">
+            <div id={`${idBase}-target-help`} className="text-xs" data-testid="target-help" data-checked={checked ? "true" : "false"}>
               {problem ? (
                 <span className="text-red-700" data-testid="target-problem">
                   {problem}
@@ -299,6 +300,11 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, source, d
         {progress && (
           <div className="mt-1 text-xs text-slate-600" data-testid="import-progress">
             {progress}
+          </div>
+        )}
+        {typeCounts && (
+          <div className="mt-0.5 text-xs break-words text-slate-500" data-testid="import-type-counts">
+            {typeCounts}
           </div>
         )}
         {active && status && (

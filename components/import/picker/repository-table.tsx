@@ -129,13 +129,18 @@ export function RepositoryTable({
       {error && <ListingErrorMessage source={source} error={error} onRetry={retry} />}
 
       {problems.length > 0 && (
-        <ul className="mt-4 space-y-1 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" role="status">
-          {problems.map((problem) => (
-            <li key={problem.workspace}>
-              {capitalized(source.groupNoun.singular)} <strong>{problem.workspace}</strong> could not be listed: {problem.message}
-            </li>
-          ))}
-        </ul>
+        <div className="mt-4 flex flex-wrap items-start justify-between gap-3 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" role="status" data-testid="listing-problems">
+          <ul className="min-w-0 space-y-1">
+            {problems.map((problem) => (
+              <li key={problem.workspace} className="break-words">
+                {capitalized(source.groupNoun.singular)} <strong>{problem.workspace}</strong> could not be listed: {problem.message}
+              </li>
+            ))}
+          </ul>
+          <button type="button" onClick={retry} disabled={loading} className="rounded-md border border-amber-300 bg-white px-3 py-1.5 hover:bg-amber-100 disabled:opacity-60">
+            Try again
+          </button>
+        </div>
       )}
 
       <datalist id="import-target-namespaces">

@@ -106,6 +106,8 @@ function sameStatus(a: RowImportStatus, b: RowImportStatus): boolean {
     a.percent === b.percent &&
     a.counts?.done === b.counts?.done &&
     a.counts?.total === b.counts?.total &&
+    a.progress.length === b.progress.length &&
+    a.progress.every((entry, index) => entry.done === b.progress[index]!.done && entry.total === b.progress[index]!.total) &&
     a.waitingUntil === b.waitingUntil &&
     a.failedCount === b.failedCount &&
     a.error === b.error &&

@@ -1,5 +1,5 @@
 import type { RowImportStatus } from "@/lib/import/status";
-import { NOT_IMPORTED_LABEL, importStatusLabel } from "@/lib/import/status-vocabulary";
+import { NOT_IMPORTED_LABEL, OBJECT_TYPE_LABELS, importStatusLabel } from "@/lib/import/status-vocabulary";
 
 export function statusLabel(status: RowImportStatus | null): string {
   return status ? importStatusLabel(status.status, status.cancelRequested) : NOT_IMPORTED_LABEL;
@@ -27,4 +27,15 @@ export function formatCount(value: number, singular: string, plural = `${singula
 /** The import details page of a project (progress, messages, the failure ledger). */
 export function importDetailsHref(projectFullPath: string): string {
   return `/${projectFullPath}/-/import`;
+}
+
+/** "Pull requests 3/5 · Labels 4": the counts of every object type so far, as the Import tab shows them. */
+export function typeCountsText(status: RowImportStatus): string | null {
+  if (status.status !== "started" || status.progress.length === 0) return null;
+  return status.progress
+    .map(({ objectType, done, total }) => {
+      const label = OBJECT_TYPE_LABELS[objectType] ?? objectType.replace(/_/g, " ");
+      return total === null ? `${label} ${number.format(done)}` : `${label} ${number.format(Math.min(done, total))}/${number.format(total)}`;
+    })
+    .join(" · ");
 }

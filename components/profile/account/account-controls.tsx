@@ -34,11 +34,13 @@ export function BitbucketLinkButton({ intent, label, variant = "secondary", disa
   );
 }
 
-export function DisconnectButton({ identityId, nickname }: { identityId: string; nickname: string }) {
+/** `refusal`: why disconnecting would be refused, known before asking (the only way to sign in); said on click, without a confirmation first. */
+export function DisconnectButton({ identityId, nickname, refusal }: { identityId: string; nickname: string; refusal: string | null }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
   function disconnect() {
+    if (refusal) return setError(refusal);
     if (!window.confirm(`Disconnect Bitbucket @${nickname}? Future imports will no longer map @${nickname}'s contributions to you.`)) return;
     setError(null);
     startTransition(async () => {

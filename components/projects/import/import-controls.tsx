@@ -2,36 +2,44 @@
 
 import { useState, useTransition } from "react";
 import type { ActionResult } from "@/lib/actions/wrapper";
-import { cancelProjectImport, retryProjectImportFailures } from "@/lib/actions/project-import";
+import { cancelProjectImport, resumeProjectImport, retryProjectImportFailures } from "@/lib/actions/project-import";
 
 type Action = (input: { importId: number }) => Promise<ActionResult<{ importId: number }>>;
 
 /** Cancel and Retry failed items (only rendered for people who can manage the project). */
 export function ImportControls({
   importId,
+  active,
   canCancel,
   cancelRequested,
   canRetry,
+  canResume,
   unresolvedFailures,
 }: {
   importId: number;
+  /** The import runs (a retry included): Retry waits until it ends. */
+  active: boolean;
   canCancel: boolean;
   cancelRequested: boolean;
   canRetry: boolean;
+  /** Cancelled or failed: Resume continues it where it stopped. */
+  canResume: boolean;
   unresolvedFailures: number;
 }) {
   const [pending, startTransition] = useTransition();
-  const [running, setRunning] = useState<"cancel" | "retry" | null>(null);
+  const [running, setRunning] = useState<"cancel" | "retry" | "resume" | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [retried, setRetried] = useState(false);
 
-  if (!canCancel && !canRetry) return null;
+  if (!canCancel && !canRetry && !canResume) return null;
 
-  function run(which: "cancel" | "retry", action: Action) {
+  function run(which: "cancel" | "retry" | "resume", action: Action) {
     setError(null);
     setRunning(which);
     startTransition(async () => {
       const result = await action({ importId });
       if (!result.ok) setError(result.error.message);
+      else if (which === "retry") setRetried(true);
       setRunning(null);
     });
   }
@@ -40,15 +48,20 @@ export function ImportControls({
   return (
     <div className="flex flex-col items-end gap-2" data-testid="import-controls">
       <div className="flex flex-wrap gap-2">
-        {canRetry && (
+        {canResume && (
+          <button type="button" disabled={pending} onClick={() => run("resume", resumeProjectImport)} className={`${button} bg-brand-600 text-white hover:bg-brand-700`}>
+            {pending && running === "resume" ? "Resuming…" : "Resume import"}
+          </button>
+        )}
+        {canRetry && !canResume && (
           <button
             type="button"
-            disabled={pending}
+            disabled={pending || active}
             onClick={() => run("retry", retryProjectImportFailures)}
             className={`${button} bg-brand-600 text-white hover:bg-brand-700`}
             title={`Import the ${unresolvedFailures} failed ${unresolvedFailures === 1 ? "item" : "items"} again`}
           >
-            {pending && running === "retry" ? "Retrying…" : "Retry failed items"}
+            {(pending && running === "retry") || (active && retried) ? "Retrying…" : "Retry failed items"}
           </button>
         )}
         {canCancel && (

@@ -1,6 +1,6 @@
 import { Suspense } from "react";
 import { stageLabel } from "@/lib/import/pipeline/stages";
-import { isActiveImportStatus } from "@/lib/import/status-vocabulary";
+import { OBJECT_TYPE_LABELS, isActiveImportStatus } from "@/lib/import/status-vocabulary";
 import { currentUser } from "@/lib/auth";
 import { importAccessById } from "@/lib/projects/access";
 import { FAILURE_LIMIT, getImportDetails, type ImportDetails } from "@/lib/projects/import-details";
@@ -18,20 +18,6 @@ function stageName(stage: string | null): string {
   return humanize(stageLabel(stage));
 }
 
-const OBJECT_TYPE_NAMES: Record<string, string> = {
-  repository: "Repository",
-  wiki: "Wiki",
-  label: "Labels",
-  milestone: "Milestones",
-  user: "Users",
-  pull_request: "Pull requests",
-  pull_request_note: "Pull request comments",
-  approval: "Approvals",
-  issue: "Issues",
-  issue_note: "Issue comments",
-  lfs_object: "LFS objects",
-};
-
 /** One item of a type, for the failure ledger. */
 const OBJECT_NAMES: Record<string, string> = {
   pull_request_note: "Pull request comment",
@@ -40,7 +26,7 @@ const OBJECT_NAMES: Record<string, string> = {
 };
 
 function objectTypeName(type: string): string {
-  return OBJECT_TYPE_NAMES[type] ?? humanize(type);
+  return OBJECT_TYPE_LABELS[type] ?? humanize(type);
 }
 
 function objectName(type: string): string {
@@ -219,9 +205,11 @@ async function ImportDetailsView({ project }: { project: Project }) {
         {access.canManage && (
           <ImportControls
             importId={details.id}
+            active={active}
             canCancel={active}
             cancelRequested={details.cancelRequestedAt !== null}
             canRetry={details.unresolvedFailures > 0}
+            canResume={details.status === "canceled" || details.status === "failed"}
             unresolvedFailures={details.unresolvedFailures}
           />
         )}
