@@ -286,22 +286,17 @@ describe("each filter selects exactly what its check allows", () => {
 
 describe("seeing groups", () => {
   it("shows a group to its members and those of groups above and below it, to anyone when it holds a public project, and every group to admins", async () => {
-    const alice = await user("alice");
-    const bob = await user("bob");
-    const admin = await user("root", { isAdmin: true });
-    const acme = await group("acme");
-    const platform = await group("acme/platform");
-    const tools = await group("acme/platform/tools");
-    const globex = await group("globex");
-    const secret = await group("globex/secret");
-    const initech = await group("initech");
+    const [alice, bob, admin] = [await user("alice"), await user("bob"), await user("root", { isAdmin: true })];
+    const groups = new Map<string, Awaited<ReturnType<typeof group>>>();
+    for (const path of ["acme", "acme/platform", "acme/platform/tools", "globex", "globex/secret", "initech"]) groups.set(path, await group(path));
+    const at = (path: string) => groups.get(path)!;
     await personalNamespace(alice);
-    await member(alice, platform, "guest");
-    await member(bob, globex, "owner");
-    await project(globex, "open", "public");
-    await project(secret, "hidden", "private");
-    await project(initech, "closed", "private");
-    const names = new Map([acme, platform, tools, globex, secret, initech].map((row) => [row.id, row.fullPath]));
+    await member(alice, at("acme/platform"), "guest");
+    await member(bob, at("globex"), "owner");
+    await project(at("globex"), "open", "public");
+    await project(at("globex/secret"), "hidden", "private");
+    await project(at("initech"), "closed", "private");
+    const names = new Map([...groups.values()].map((row) => [row.id, row.fullPath]));
     const seen = async (actor: Actor | null) => {
       const rows = await db.namespace.findMany({ where: await readableGroupsWhere(actor), select: { id: true } });
       const viaCheck = [];

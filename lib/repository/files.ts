@@ -118,11 +118,10 @@ export async function rawFileResponse(request: Request, projectId: number, repoP
     if (!(await lfsAvailable(projectId, repoPath, pointer.oid))) return null;
     const served = await streamLfsObject(request, lfsStore(), pointer.oid);
     if (!served.ok) return null;
-    const lfsType = image ?? "application/octet-stream";
-    return new Response(served.body, {
-      status: 200,
-      headers: { ...headers, "Content-Type": lfsType, "Content-Disposition": contentDisposition(image ? "inline" : "attachment", name), "Content-Length": served.headers.get("Content-Length") ?? "" },
-    });
+    const lfsHeaders = new Headers({ ...headers, "Content-Type": image ?? "application/octet-stream", "Content-Disposition": contentDisposition(image ? "inline" : "attachment", name) });
+    const length = served.headers.get("Content-Length");
+    if (length) lfsHeaders.set("Content-Length", length);
+    return new Response(served.body, { status: 200, headers: lfsHeaders });
   }
   if (request.method.toUpperCase() === "HEAD") return new Response(null, { status: 200, headers: { ...headers, "Content-Length": String(info.size) } });
   return new Response(streamBlob(repoPath, info.sha), { status: 200, headers: { ...headers, "Content-Length": String(info.size) } });

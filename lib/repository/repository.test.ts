@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { showcaseExpectations } from "@/mocks/bitbucket";
 import { db } from "@/lib/db";
+import { readLines } from "@/lib/git";
 import { getMergeRequest, isUnavailable, lineKey, readMergeRequestChanges, readMergeRequestCommits, type MergeRequestChanges } from "@/lib/merge-requests";
 import { listDiscussions } from "@/lib/notes";
 import { useImportedShowcase } from "@/test/import";
@@ -116,5 +117,24 @@ describe("a merge request's changes", () => {
     // The first pull request's comment on line 5 of the new countdown sits on that added line.
     const first = await changesOf(expected.pullRequests.find((pr) => pr.inlineComments > 0)!.id);
     expect([...first.placement.onLine.keys()].some((key) => key.endsWith(":new:5"))).toBe(true);
+  });
+
+  it("shows a discussion written against an earlier source commit as outdated, with the lines it was written on", async () => {
+    const pullRequest = expected.pullRequests.find((pr) => pr.inlineComments > 0)!;
+    const mergeRequest = (await getMergeRequest(showcase.imported.projectId, pullRequest.id))!;
+    const changes = await changesOf(pullRequest.id);
+    const commits = await readMergeRequestCommits(showcase.imported.projectId, mergeRequest);
+    if (isUnavailable(commits)) throw new Error(commits.unavailable);
+    // The oldest commit of the branch, and a file that commit touches.
+    const earlier = commits.commits.at(-1)!;
+    expect(earlier.id).not.toBe(changes.head);
+    const touched = (await readCommitWithDiff(repo(), earlier.id))!.diff.files.find((file) => file.status !== "deleted")!;
+    const [note] = (await listDiscussions({ mergeRequestId: mergeRequest.id }))[0]!.notes;
+    const stale = { id: "stale", notes: [note] as [typeof note], position: { path: touched.newPath, oldLine: null, newLine: 2, baseSha: null, headSha: earlier.id } };
+    const result = await readMergeRequestChanges(showcase.imported.projectId, mergeRequest, [stale]);
+    if (isUnavailable(result)) throw new Error(result.unavailable);
+    expect(result.outdated.map((item) => item.discussion.id)).toEqual(["stale"]);
+    const original = (await readLines(repo(), earlier.id, touched.newPath, 1, 5))!.lines;
+    expect(result.outdated[0]!.context).toEqual({ commit: earlier.id, side: "new", line: 2, start: 1, lines: original });
   });
 });

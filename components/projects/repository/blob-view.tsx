@@ -16,7 +16,6 @@ function BlobBody({ fullPath, location, blob }: { fullPath: string; location: Re
     case "image":
       return (
         <div className="flex justify-center bg-slate-50 p-4">
-          {/* eslint-disable-next-line @next/next/no-img-element -- served by Ferry's raw route, any size */}
           <img src={raw} alt={blob.name} className="max-h-[32rem] max-w-full" data-testid="blob-image" />
         </div>
       );

@@ -43,7 +43,8 @@ function DiffLines({ file, fileIndex, slots }: { file: FileDiff; fileIndex: numb
                     <span className="sr-only">{line.kind === "context" ? "" : `${line.kind} line: `}</span>
                     <code className="pr-4 whitespace-pre">{line.text || " "}</code>
                   </div>
-                  {below && <div className="border-y border-slate-200 bg-slate-50 px-3 py-2 font-sans text-sm whitespace-normal">{below}</div>}
+                  {/* Kept in view while long lines scroll sideways: at most as wide as the window. */}
+                  {below && <div className="sticky left-0 max-w-[calc(100vw-2rem-2px)] border-y border-slate-200 bg-slate-50 px-3 py-2 font-sans text-sm whitespace-normal sm:max-w-none">{below}</div>}
                 </div>
               );
             })}
