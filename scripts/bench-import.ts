@@ -16,6 +16,7 @@ import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { SandboxState } from "../mocks/bitbucket/index.ts";
+import { benchSizes, ferryAgainstSandbox, sandboxAdmin } from "./bench-support.ts";
 
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const scale = Number(process.env.BENCH_SCALE ?? 1);
@@ -39,17 +40,8 @@ else await runBenchmark();
 
 /** The child: the sandbox with the bench repository, serving over HTTP until told to stop. */
 async function runSandbox(): Promise<void> {
-  const { BENCH_REPOSITORY, DEFAULT_BENCH, createSandboxState, startSandboxServer } = await import("../mocks/bitbucket/index.ts");
-  const sized = (value: number) => Math.max(1, Math.round(value * scale));
-  const bench = {
-    ...DEFAULT_BENCH,
-    pullRequests: sized(DEFAULT_BENCH.pullRequests),
-    issues: sized(DEFAULT_BENCH.issues),
-    users: sized(DEFAULT_BENCH.users),
-    commits: sized(DEFAULT_BENCH.commits),
-    branches: Math.max(2, sized(DEFAULT_BENCH.branches)),
-    lfsObjects: sized(DEFAULT_BENCH.lfsObjects),
-  };
+  const { BENCH_REPOSITORY, createSandboxState, startSandboxServer } = await import("../mocks/bitbucket/index.ts");
+  const bench = benchSizes(scale);
   const state = createSandboxState({ bench, knobs: { issuesRemoved: false } });
   const sandbox = await startSandboxServer({ port: 0, dataDir: process.env.BENCH_SANDBOX_DIR!, state });
 
@@ -128,26 +120,8 @@ async function runBenchmark(): Promise<void> {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const sandbox = await nextMessage<SandboxReady>(child, "ready");
-  const admin = async (method: string, route: string, body?: unknown) => {
-    const response = await fetch(`${sandbox.url}/_sandbox/${route}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`sandbox ${method} ${route}: ${response.status} ${await response.text()}`);
-    return response.status === 204 ? null : response.json();
-  };
-
-  const { ensureDatabase } = await import("../lib/db/ensure.ts");
-  const database = await ensureDatabase({ dataDir: process.env.DATA_DIR, databaseUrl: process.env.DATABASE_URL });
-  const { SANDBOX_CONSUMER } = await import("../mocks/bitbucket/index.ts");
-  Object.assign(process.env, {
-    DATABASE_URL: database.url,
-    BITBUCKET_URL: sandbox.url,
-    BITBUCKET_API_URL: sandbox.url,
-    BITBUCKET_CLIENT_ID: SANDBOX_CONSUMER.key,
-    BITBUCKET_CLIENT_SECRET: SANDBOX_CONSUMER.secret,
-  });
+  const admin = sandboxAdmin(sandbox.url);
+  const database = await ferryAgainstSandbox(sandbox.url);
 
   const { db } = await import("../lib/db/index.ts");
   const { createLinkedUser } = await import("../test/fixtures.ts");

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { SandboxState } from "../mocks/bitbucket/index.ts";
+import { benchSizes, ferryAgainstSandbox, sandboxAdmin } from "./bench-support.ts";
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 20);
@@ -21,30 +22,13 @@ const workDir = mkdtempSync(path.join(tmpdir(), "ferry-bench-sync-"));
 chmodSync(workDir, 0o755);
 process.env.DATA_DIR = path.join(workDir, "data");
 
-const { BENCH_REPOSITORY, DEFAULT_BENCH, SANDBOX_CONSUMER, createSandboxState, startSandboxServer } = await import("../mocks/bitbucket/index.ts");
-const sized = (value: number) => Math.max(1, Math.round(value * scale));
-const bench = {
-  ...DEFAULT_BENCH,
-  pullRequests: sized(DEFAULT_BENCH.pullRequests),
-  issues: sized(DEFAULT_BENCH.issues),
-  users: sized(DEFAULT_BENCH.users),
-  commits: sized(DEFAULT_BENCH.commits),
-  branches: Math.max(2, sized(DEFAULT_BENCH.branches)),
-  lfsObjects: sized(DEFAULT_BENCH.lfsObjects),
-};
+const { BENCH_REPOSITORY, createSandboxState, startSandboxServer } = await import("../mocks/bitbucket/index.ts");
+const bench = benchSizes(scale);
 const state = createSandboxState({ bench, knobs: { issuesRemoved: false } });
 const sandbox = await startSandboxServer({ port: 0, dataDir: path.join(workDir, "sandbox"), state });
 const [workspace, slug] = BENCH_REPOSITORY.split("/") as [string, string];
 
-const { ensureDatabase } = await import("../lib/db/ensure.ts");
-const database = await ensureDatabase({ dataDir: process.env.DATA_DIR, databaseUrl: process.env.DATABASE_URL });
-Object.assign(process.env, {
-  DATABASE_URL: database.url,
-  BITBUCKET_URL: sandbox.url,
-  BITBUCKET_API_URL: sandbox.url,
-  BITBUCKET_CLIENT_ID: SANDBOX_CONSUMER.key,
-  BITBUCKET_CLIENT_SECRET: SANDBOX_CONSUMER.secret,
-});
+const database = await ferryAgainstSandbox(sandbox.url);
 const { db } = await import("../lib/db/index.ts");
 const { createLinkedUser } = await import("../test/fixtures.ts");
 const { startBitbucketImport } = await import("../lib/import/start.ts");
@@ -53,15 +37,7 @@ const { stopJobs } = await import("../lib/jobs/index.ts");
 const { startSync } = await import("../lib/import/sync/control.ts");
 const { snapshotProject, compareSnapshots } = await import("./bench-sync-compare.ts");
 
-async function admin(method: string, route: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${sandbox.url}/_sandbox/${route}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`sandbox ${method} ${route}: ${response.status} ${await response.text()}`);
-  return response.status === 204 ? null : response.json();
-}
+const admin = sandboxAdmin(sandbox.url);
 
 /** API requests the sandbox answered since its counters were last reset. */
 async function apiRequests(): Promise<number> {

@@ -35,6 +35,7 @@ const { cancelRepositoryImport, importRepository, importStatuses } = await impor
 const { cancelProjectImport, retryProjectImportFailures } = await import("@/lib/actions/project-import");
 const { startIssuesArchiveImportAction } = await import("@/lib/actions/archive");
 const { reassignPlaceholder } = await import("@/lib/actions/placeholders");
+const { syncProjectNow } = await import("@/lib/actions/project-sync");
 
 type Caller =
   | "owner"
@@ -66,22 +67,24 @@ const ENTRY_POINTS = [
   "reassign placeholder: placeholders page",
   "read import status: picker",
   "read import status: GET /projects/:id/import",
+  "sync now: project Import tab",
+  "keep in sync: PUT /projects/:id/import/sync_schedule",
 ] as const;
 type EntryPoint = (typeof ENTRY_POINTS)[number];
 
 // prettier-ignore
 const EXPECTED: Record<Caller, Outcome[]> = {
-  //                  page api  start cancel×3   resume retry attach×2 reassign status×2
-  "owner":            [A, A,   A,    A, A, A,   A,     A,    A, A,    A,       A, A],
-  "maintainer":       [A, A,   A,    A, A, A,   A,     A,    A, A,    H,       A, A],
-  "importer":         [A, A,   A,    A, A, A,   A,     A,    A, A,    H,       A, A],
-  "developer":        [A, A,   F,    F, F, F,   R,     F,    F, F,    H,       A, A],
-  "reporter":         [A, A,   F,    F, F, F,   R,     F,    F, F,    H,       A, A],
-  "guest":            [A, A,   F,    F, F, F,   R,     F,    F, F,    H,       A, A],
-  "non-member":       [H, H,   F,    H, H, H,   R,     H,    H, H,    H,       H, H],
-  "removed importer": [H, H,   F,    H, H, H,   R,     H,    H, H,    H,       H, H],
-  "admin":            [A, A,   A,    A, A, A,   A,     A,    A, A,    A,       A, A],
-  "anonymous":        [H, H,   S,    S, S, S,   S,     S,    S, S,    S,       S, H],
+  //                  page api  start cancel×3   resume retry attach×2 reassign status×2 sync×2
+  "owner":            [A, A,   A,    A, A, A,   A,     A,    A, A,    A,       A, A,    A, A],
+  "maintainer":       [A, A,   A,    A, A, A,   A,     A,    A, A,    H,       A, A,    A, A],
+  "importer":         [A, A,   A,    A, A, A,   A,     A,    A, A,    H,       A, A,    A, A],
+  "developer":        [A, A,   F,    F, F, F,   R,     F,    F, F,    H,       A, A,    F, F],
+  "reporter":         [A, A,   F,    F, F, F,   R,     F,    F, F,    H,       A, A,    F, F],
+  "guest":            [A, A,   F,    F, F, F,   R,     F,    F, F,    H,       A, A,    F, F],
+  "non-member":       [H, H,   F,    H, H, H,   R,     H,    H, H,    H,       H, H,    H, H],
+  "removed importer": [H, H,   F,    H, H, H,   R,     H,    H, H,    H,       H, H,    H, H],
+  "admin":            [A, A,   A,    A, A, A,   A,     A,    A, A,    A,       A, A,    A, A],
+  "anonymous":        [H, H,   S,    S, S, S,   S,     S,    S, S,    S,       S, H,    S, S],
 };
 
 type Member = { session: SessionUser; token: string };
@@ -240,6 +243,20 @@ const RUN: Record<EntryPoint, (caller: Caller) => Promise<Outcome | string>> = {
     const outcome = actionOutcome(await retryProjectImportFailures({ importId }));
     const row = await db.projectImport.findUniqueOrThrow({ where: { id: importId } });
     expect(row.status, `${caller}: import re-run`).toBe(outcome === A ? "started" : "partial");
+    return outcome;
+  },
+  "sync now: project Import tab": async (caller) => {
+    const { importId } = await importedProject(caller, "finished");
+    session.user = member(caller)?.session ?? null;
+    const outcome = actionOutcome(await syncProjectNow({ importId }));
+    expect(await db.projectSync.count({ where: { importId } }), `${caller}: sync started`).toBe(outcome === A ? 1 : 0);
+    return outcome;
+  },
+  "keep in sync: PUT /projects/:id/import/sync_schedule": async (caller) => {
+    const { project, importId } = await importedProject(caller, "finished");
+    const outcome = apiOutcome((await api("PUT", `/projects/${project.id}/import/sync_schedule`, member(caller), { interval_minutes: 30 })).status);
+    const row = await db.projectImport.findUniqueOrThrow({ where: { id: importId } });
+    expect(row.syncIntervalMinutes, `${caller}: schedule set`).toBe(outcome === A ? 30 : null);
     return outcome;
   },
   "attach archive: project settings": async (caller) => {

@@ -26,7 +26,7 @@ export async function requireSyncManager(userId: string, importId: number) {
  */
 export async function startSync(importId: number, options: { trigger: "manual" | "api" | "schedule"; userId: string | null }): Promise<{ id: number }> {
   if (options.userId) await requireSyncManager(options.userId, importId);
-  const syncId = await db.$transaction(async (tx) => {
+  const { syncId, firstStage } = await db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<Array<{ id: number }>>`SELECT id FROM project_imports WHERE id = ${importId} FOR UPDATE`;
     if (rows.length === 0) throw new AppError("not_found", "Import not found.");
     const row = await tx.projectImport.findUniqueOrThrow({ where: { id: importId }, select: { status: true, source: true, cutOverAt: true, activeSyncId: true } });
@@ -40,9 +40,9 @@ export async function startSync(importId: number, options: { trigger: "manual" |
     await tx.importWorkUnit.deleteMany({ where: { importId, stage: { in: stages } } });
     await reopenUnits(tx, importId);
     await tx.projectImport.update({ where: { id: importId }, data: { status: "started", stage: stages[0], activeSyncId: sync.id, cancelRequestedAt: null, waitingUntil: null } });
-    return sync.id;
+    return { syncId: sync.id, firstStage: stages[0]! };
   });
-  await scheduleStage(importId, SYNC_STAGES.bitbucket_cloud[0]!.name);
+  await scheduleStage(importId, firstStage);
   return { id: syncId };
 }
 

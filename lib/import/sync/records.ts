@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { db, Prisma } from "@/lib/db";
 import type { ImportStatus } from "@/lib/db";
+import { planNextSync } from "./schedule";
 
 /** What a sync counts per object type. */
 export type SyncObjectType = "branch" | "tag" | "pull_request" | "pull_request_note" | "approval" | "issue" | "issue_note" | "lfs_object";
@@ -74,13 +75,16 @@ export function unseen<T extends { id: number; updatedAt: string }>(watermark: W
  * Returns false when no sync is active (the import itself was running).
  */
 export async function endActiveSync(importId: number, status: Extract<ImportStatus, "canceled" | "failed">, error: string | null = null): Promise<boolean> {
-  return db.$transaction(async (tx) => {
+  const ended = await db.$transaction(async (tx) => {
     const row = await tx.projectImport.findUnique({ where: { id: importId }, select: { activeSyncId: true } });
     if (!row?.activeSyncId) return false;
     const sync = await tx.projectSync.update({ where: { id: row.activeSyncId }, data: { status, error, finishedAt: new Date() } });
     await releaseImport(tx, importId, sync.importStatus);
     return true;
   });
+  // Keep in sync goes on after a canceled or failed sync: the next one continues from the watermarks.
+  if (ended) await planNextSync(importId);
+  return ended;
 }
 
 /** The import row after its sync: its own status back, no sync stage, no cancel request. */

@@ -25,10 +25,13 @@ export const scheduledSyncJob = defineJob({
     if (!row?.nextSyncAt || row.nextSyncAt.toISOString() !== at || !row.syncIntervalMinutes || row.cutOverAt) return;
     const { startSync } = await import("./control");
     try {
-      if (!row.activeSyncId) await startSync(importId, { trigger: "schedule", userId: null });
-    } finally {
-      // A sync that is still running (or could not start) is tried again after another interval.
-      if (row.activeSyncId) await planNextSync(importId);
+      if (row.activeSyncId) throw new Error("a sync is still running");
+      // The sync plans the next one when it ends.
+      await startSync(importId, { trigger: "schedule", userId: null });
+    } catch (error) {
+      // A sync still running, or an import that cannot be synced now: tried again after another interval.
+      console.warn(`[sync] scheduled sync of import ${importId} did not start: ${error instanceof Error ? error.message : String(error)}`);
+      await planNextSync(importId);
     }
   },
   resume: async () => {
