@@ -14,7 +14,7 @@ import { scaleGitHubWaitsForTests } from "@/lib/github";
 import { startGitHubImport, type StartGitHubImportInput } from "@/lib/import/github-start";
 import { startImportWorkers } from "@/lib/import/workers";
 import { stopJobs } from "@/lib/jobs";
-import { GITHUB_ACCOUNTS, startGithubServer, type GithubLogin, type GithubServer } from "@/mocks/github";
+import { GITHUB_ACCOUNTS, startGithubServer, type GithubLogin, type GithubServer, type GithubState } from "@/mocks/github";
 import { resetDatabase } from "./db";
 import { patchEnv } from "./env";
 import { waitForImport } from "./import";
@@ -28,14 +28,14 @@ export const SHOWCASE_REPO_ID = 7001;
  * The GitHub sandbox as a real server, Ferry pointed at it (GITHUB_URL, GITHUB_API_URL) with a
  * DATA_DIR of the file's own, and GitHub's waits (retry-after, backoff) shrunk to milliseconds.
  */
-export async function startGithubTestSandbox(env: Record<string, string> = {}): Promise<{ sandbox: GithubSandbox; stop(): Promise<void> }> {
-  const sandbox = await startGithubServer({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), "ferry-github-sandbox-")) });
+export async function startGithubTestSandbox(options: { state?: GithubState; env?: Record<string, string> } = {}): Promise<{ sandbox: GithubSandbox; stop(): Promise<void> }> {
+  const sandbox = await startGithubServer({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), "ferry-github-sandbox-")), state: options.state });
   const restoreEnv = patchEnv({
     DATA_DIR: mkdtempSync(path.join(tmpdir(), "ferry-data-")),
     GITHUB_URL: sandbox.url,
     GITHUB_API_URL: sandbox.url,
     ALLOWED_HOSTS: `127.0.0.1:${sandbox.port}`,
-    ...env,
+    ...options.env,
   });
   const restoreWaits = scaleGitHubWaitsForTests(5);
   return {

@@ -189,6 +189,11 @@ export type GitHubSourceOptions = {
   perPage: number;
   onEvent?: (event: SourceEvent) => void;
   maxRateLimitWaitMs?: number;
+  /**
+   * Called when GitHub refused the token; returns whether a newer token may be available (a
+   * reconnected account), in which case the request is made once more.
+   */
+  tokenRefused?: () => boolean;
 };
 
 function parsePage<T>(schema: z.ZodType<T>, page: { items: unknown[]; next: string | null; following: string[] }): Page<T> {
@@ -202,12 +207,21 @@ export class GitHubImportSource {
   private readonly base: string;
 
   constructor(private readonly options: GitHubSourceOptions) {
-    this.client = createGitHubClient({
+    const client = createGitHubClient({
       token: options.token,
       hostname: options.hostname,
       maxRateLimitWaitMs: options.maxRateLimitWaitMs,
       onEvent: (event: GitHubEvent) => options.onEvent?.({ type: "rate-limited", resumeAt: event.resumeAt }),
     });
+    const again = async <T>(call: () => Promise<T>): Promise<T> => {
+      try {
+        return await call();
+      } catch (error) {
+        if ((error as { code?: string }).code !== "github_unauthorized" || !options.tokenRefused?.()) throw error;
+        return call();
+      }
+    };
+    this.client = { ...client, get: (path, query) => again(() => client.get(path, query)), page: (pathOrUrl, query) => again(() => client.page(pathOrUrl, query)) };
     this.base = `/repos/${options.fullName}`;
   }
 
