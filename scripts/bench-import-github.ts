@@ -93,7 +93,7 @@ async function runImporter(): Promise<void> {
   Object.assign(process.env, { DATABASE_URL: database.url, GITHUB_URL: sandbox.url, GITHUB_API_URL: sandbox.url });
   const { GITHUB_ACCOUNTS } = await import("../mocks/github/index.ts");
   const { db } = await import("../lib/db/index.ts");
-  const { createGithubLinkedUser } = await import("../test/github.ts");
+  const { createGithubLinkedUser } = await import("../test/github-accounts.ts");
   const { startGitHubImport } = await import("../lib/import/github-start.ts");
   const { startImportWorkers } = await import("../lib/import/workers.ts");
   const { stopJobs } = await import("../lib/jobs/index.ts");
