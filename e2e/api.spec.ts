@@ -337,7 +337,7 @@ test("the README's curl examples work as written, adjusted only for host and tok
   await sandbox("/_sandbox/config", { method: "PUT", body: { latencyMs: 300 } });
   try {
     const readme = readFileSync(path.resolve(import.meta.dirname, "..", "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("## REST API"), readme.indexOf("## Development"));
+    const section = readme.slice(readme.indexOf("## REST API"), readme.indexOf("### Importing from GitHub"));
     const examples = [...section.matchAll(/```shell\n([\s\S]*?)```/g)].map((match) => match[1]!).filter((block) => block.includes("curl"));
     expect(examples).toHaveLength(3);
     const runExample = async (block: string, replacements: Record<string, string> = {}) => {
