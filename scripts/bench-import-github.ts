@@ -25,9 +25,12 @@ const BENCH_REPO_ID = 7100;
 type Ready = { type: "ready"; url: string; repository: string; sizes: Record<string, number>; minimum: number; gitlabPattern: number; gitlabPatternSingleEndpoint: number };
 type Final = { type: "final"; peakRssBytes: number };
 
-/** The API routes of the sandbox's statistics: everything but git transfers, LFS downloads and attachments. */
+/**
+ * The API routes of the sandbox's statistics: everything but git transfers, LFS downloads and
+ * attachments (which have no route template of their own and are counted under "(other)").
+ */
 export function isApiRoute(route: string): boolean {
-  return !/git-upload-pack|info\/refs|\/_lfs\/|user-attachments|user-images|_sandbox/.test(route);
+  return !/git-upload-pack|info\/refs|\/_lfs\/|user-attachments|user-images|_sandbox|\(other\)/.test(route);
 }
 
 export async function runGithubBenchmark(): Promise<void> {
