@@ -1,4 +1,4 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,7 +9,7 @@ import { expect, test } from "@playwright/test";
 import { GITHUB_ACCOUNTS } from "../mocks/github/seed.ts";
 import { showcaseExpectations, showcaseLfsObjects } from "../mocks/github/showcase.ts";
 import { E2E } from "./environment";
-import { query } from "./support";
+import { query, run } from "./support";
 
 /**
  * GitHub imports through Ferry's GitLab-compatible API, driven by @gitbeaker/rest, curl and git,
@@ -39,18 +39,6 @@ async function call(method: string, pathname: string, token: string, body?: unkn
   });
   const text = await response.text();
   return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : null };
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 async function waitForImport(id: number, done: (status: string) => boolean, timeoutMs = 120_000) {
