@@ -1,4 +1,4 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -8,7 +8,7 @@ import { expect, test } from "@playwright/test";
 import { SANDBOX_ACCOUNTS } from "../mocks/bitbucket/seed.ts";
 import { SHOWCASE_REPOSITORY, showcaseExpectations, showcaseLfsObjects } from "../mocks/bitbucket/showcase.ts";
 import { E2E } from "./environment";
-import { cliToken, query, readmeCurlExamples, sandbox, signInWithBitbucket } from "./support";
+import { cliToken, query, readmeCurlExamples, run, sandbox, signInWithBitbucket } from "./support";
 
 /**
  * Ferry's GitLab-compatible REST API, driven by a real GitLab client (@gitbeaker/rest), curl and
@@ -85,19 +85,6 @@ function cloneUrl(username: string | null, token: string | null) {
   if (username) url.username = encodeURIComponent(username);
   if (token) url.password = encodeURIComponent(token);
   return url.href;
-}
-
-/** Runs a command without blocking the event loop (which would miss the server closing idle keep-alive sockets). */
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 async function tryClone(url: string) {

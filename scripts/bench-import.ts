@@ -1,7 +1,8 @@
 /**
  * `npm run bench:import`: imports a large generated repository from the sandbox and prints how
- * close Ferry comes to the least work the import needs (`-- --source bitbucket-server`: the
- * Bitbucket Server bench, see bench-import-bitbucket-server.ts). Options (env):
+ * close Ferry comes to the least work the import needs (`-- --source github`: the GitHub import,
+ * scripts/bench-import-github.ts; `-- --source bitbucket-server`: the Bitbucket Server import,
+ * scripts/bench-import-bitbucket-server.ts). Options (env):
  *   BENCH_LATENCY_MS (50)  per-request latency of the sandbox API
  *   BENCH_SCALE (1)        multiplies the default sizes (2,000 PRs, 3,000 issues, …), e.g. 0.1 for a quick run
  *   BITBUCKET_CONCURRENCY (6) requests in flight to Bitbucket at once (the lower bound divides by it)
@@ -34,7 +35,8 @@ type SandboxFinal = { type: "final"; peakRssBytes: number };
 
 const sourceArgument = process.argv.indexOf("--source");
 const source = sourceArgument >= 0 ? process.argv[sourceArgument + 1] : "bitbucket";
-if (source === "bitbucket-server") await (await import("./bench-import-bitbucket-server.ts")).benchBitbucketServer();
+if (source === "github") await (await import("./bench-import-github.ts")).runGithubBenchmark();
+else if (source === "bitbucket-server") await (await import("./bench-import-bitbucket-server.ts")).benchBitbucketServer();
 else if (process.env.BENCH_ROLE === "sandbox") await runSandbox();
 else await runBenchmark();
 

@@ -8,14 +8,16 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, test } from "vitest";
 import type { SessionUser } from "@/lib/auth";
-import { encryptSecret } from "@/lib/crypto";
 import { db } from "@/lib/db";
 import { scaleGitHubWaitsForTests } from "@/lib/github";
 import { startGitHubImport, type StartGitHubImportInput } from "@/lib/import/github-start";
 import { startImportWorkers } from "@/lib/import/workers";
 import { stopJobs } from "@/lib/jobs";
-import { GITHUB_ACCOUNTS, startGithubServer, type GithubLogin, type GithubServer } from "@/mocks/github";
+import { startGithubServer, type GithubLogin, type GithubServer, type GithubState } from "@/mocks/github";
 import { resetDatabase } from "./db";
+import { createGithubLinkedUser } from "./github-accounts";
+
+export { createGithubLinkedUser };
 import { patchEnv } from "./env";
 import { waitForImport } from "./import";
 
@@ -28,14 +30,14 @@ export const SHOWCASE_REPO_ID = 7001;
  * The GitHub sandbox as a real server, Ferry pointed at it (GITHUB_URL, GITHUB_API_URL) with a
  * DATA_DIR of the file's own, and GitHub's waits (retry-after, backoff) shrunk to milliseconds.
  */
-export async function startGithubTestSandbox(env: Record<string, string> = {}): Promise<{ sandbox: GithubSandbox; stop(): Promise<void> }> {
-  const sandbox = await startGithubServer({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), "ferry-github-sandbox-")) });
+export async function startGithubTestSandbox(options: { state?: GithubState; env?: Record<string, string> } = {}): Promise<{ sandbox: GithubSandbox; stop(): Promise<void> }> {
+  const sandbox = await startGithubServer({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), "ferry-github-sandbox-")), state: options.state });
   const restoreEnv = patchEnv({
     DATA_DIR: mkdtempSync(path.join(tmpdir(), "ferry-data-")),
     GITHUB_URL: sandbox.url,
     GITHUB_API_URL: sandbox.url,
     ALLOWED_HOSTS: `127.0.0.1:${sandbox.port}`,
-    ...env,
+    ...options.env,
   });
   const restoreWaits = scaleGitHubWaitsForTests(5);
   return {
@@ -46,24 +48,6 @@ export async function startGithubTestSandbox(env: Record<string, string> = {}): 
       restoreEnv();
     },
   };
-}
-
-/** A Ferry user who linked the sandbox's GitHub account `login` (by its numeric id, with its token). */
-export async function createGithubLinkedUser(login: GithubLogin, options: { admin?: boolean } = {}): Promise<SessionUser> {
-  const account = GITHUB_ACCOUNTS[login];
-  const user = await db.user.create({ data: { username: login, name: login, isAdmin: options.admin ?? false } });
-  await db.namespace.create({ data: { kind: "user", name: login, path: login, fullPath: login, ownerId: user.id } });
-  await db.account.create({
-    data: {
-      userId: user.id,
-      type: "oauth",
-      provider: "github",
-      providerAccountId: String(account.id),
-      nickname: login,
-      access_token: account.token ? encryptSecret(account.token) : null,
-    },
-  });
-  return { id: user.id, username: login, name: login, email: null, image: null, isAdmin: options.admin ?? false };
 }
 
 export type GithubShowcaseImport = { alice: SessionUser; linked: Partial<Record<GithubLogin, SessionUser>>; importId: number; projectId: number; projectPath: string };

@@ -138,6 +138,7 @@ function createGitHubSource(row: ImportRow): GitHubImportSource {
   const options = (row.options as { github?: GitHubImportOptions } | null)?.github;
   if (!options) throw new Error("The GitHub import has no GitHub options");
   let token: () => Promise<string>;
+  let tokenRefused: (() => boolean) | undefined;
   if (row.credentialSecret) {
     const { token: secret } = githubCredentialSchema.parse(JSON.parse(decryptSecret(row.credentialSecret)));
     token = async () => secret;
@@ -151,6 +152,11 @@ function createGitHubSource(row: ImportRow): GitHubImportSource {
       remembered = { token: decryptSecret(account.access_token), at: Date.now() };
       return remembered.token;
     };
+    // The account may have been reconnected with a new token since it was read.
+    tokenRefused = () => {
+      remembered = null;
+      return true;
+    };
   } else {
     throw new Error("The import has no GitHub credential");
   }
@@ -162,6 +168,7 @@ function createGitHubSource(row: ImportRow): GitHubImportSource {
     perPage: options.perPage,
     onEvent: eventRecorder(row.id),
     maxRateLimitWaitMs: RATE_LIMIT_WAIT_IN_JOB_MS,
+    tokenRefused,
   });
 }
 

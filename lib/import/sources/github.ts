@@ -53,45 +53,38 @@ const release = z.object({
   assets: z.array(z.object({ name: z.string(), browser_download_url: z.string() })).default([]),
 });
 const reactions = z.object({ "+1": z.number().default(0), "-1": z.number().default(0) }).passthrough().optional();
-const issue = z.object({
+/** What issues and pull requests share in GitHub's listings. */
+const item = z.object({
   id: z.number(),
   number: z.number(),
   title: z.string(),
   body: z.string().nullable().optional(),
   user,
   state: z.enum(["open", "closed"]),
+  created_at: z.string(),
+  updated_at: z.string(),
+  closed_at: z.string().nullable().optional(),
+  html_url: z.string(),
+});
+const issue = item.extend({
   state_reason: z.string().nullable().optional(),
   locked: z.boolean().default(false),
   labels: z.array(label),
   assignees: z.array(user).default([]),
   milestone: milestone.nullable().optional(),
   comments: z.number().default(0),
-  created_at: z.string(),
-  updated_at: z.string(),
-  closed_at: z.string().nullable().optional(),
-  html_url: z.string(),
   reactions,
   pull_request: z.object({ merged_at: z.string().nullable().optional() }).optional(),
 });
 const branchTip = z.object({ ref: z.string(), sha: z.string(), repo: z.object({ full_name: z.string(), clone_url: z.string() }).nullable() });
-const pull = z.object({
-  id: z.number(),
-  number: z.number(),
-  title: z.string(),
-  body: z.string().nullable().optional(),
-  user,
-  state: z.enum(["open", "closed"]),
+const pull = item.extend({
   draft: z.boolean().default(false),
-  created_at: z.string(),
-  updated_at: z.string(),
-  closed_at: z.string().nullable().optional(),
   merged_at: z.string().nullable().optional(),
   merge_commit_sha: z.string().nullable().optional(),
   requested_reviewers: z.array(user).default([]),
   assignees: z.array(user).default([]),
   head: branchTip,
   base: branchTip,
-  html_url: z.string(),
 });
 const issueComment = z.object({ id: z.number(), issue_url: z.string(), user, body: z.string().nullable().optional(), created_at: z.string(), updated_at: z.string(), html_url: z.string() });
 const reviewComment = z.object({
@@ -189,6 +182,11 @@ export type GitHubSourceOptions = {
   perPage: number;
   onEvent?: (event: SourceEvent) => void;
   maxRateLimitWaitMs?: number;
+  /**
+   * Called when GitHub refused the token; returns whether a newer token may be available (a
+   * reconnected account), in which case the request is made once more.
+   */
+  tokenRefused?: () => boolean;
 };
 
 function parsePage<T>(schema: z.ZodType<T>, page: { items: unknown[]; next: string | null; following: string[] }): Page<T> {
@@ -202,12 +200,21 @@ export class GitHubImportSource {
   private readonly base: string;
 
   constructor(private readonly options: GitHubSourceOptions) {
-    this.client = createGitHubClient({
+    const client = createGitHubClient({
       token: options.token,
       hostname: options.hostname,
       maxRateLimitWaitMs: options.maxRateLimitWaitMs,
       onEvent: (event: GitHubEvent) => options.onEvent?.({ type: "rate-limited", resumeAt: event.resumeAt }),
     });
+    const again = async <T>(call: () => Promise<T>): Promise<T> => {
+      try {
+        return await call();
+      } catch (error) {
+        if ((error as { code?: string }).code !== "github_unauthorized" || !options.tokenRefused?.()) throw error;
+        return call();
+      }
+    };
+    this.client = { ...client, get: (path, query) => again(() => client.get(path, query)), page: (pathOrUrl, query) => again(() => client.page(pathOrUrl, query)) };
     this.base = `/repos/${options.fullName}`;
   }
 

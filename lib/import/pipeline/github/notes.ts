@@ -1,3 +1,4 @@
+import pLimit from "p-limit";
 import { db, type Prisma } from "@/lib/db";
 import { numberFromUrl, sourceUserOf, type GitHubIssueComment, type GitHubIssueEvent, type GitHubReviewComment } from "@/lib/import/sources/github";
 import type { SourceUser } from "@/lib/import/sources/types";
@@ -203,3 +204,19 @@ export async function importGitHubEvents(ctx: ImportContext, events: readonly Gi
   await writePage(ctx, "issue_event", "github_events", rows, events.length, missing);
   if (skipped) await addProgress(ctx.importId, "issue_event", { skipped });
 }
+
+/** Whether this import reads comments item by item (`single_endpoint_notes_import`) instead of from the repository-wide listings. */
+export function singleEndpointNotes(ctx: ImportContext): boolean {
+  return (ctx.row.options as { github?: { singleEndpointNotes?: boolean } } | null)?.github?.singleEndpointNotes === true;
+}
+
+/** The comments of a batch of items, item by item (and review comments for the pull requests among them). */
+export async function importGitHubItemComments(ctx: ImportContext, numbers: readonly number[]): Promise<void> {
+  const pulls = new Set((await db.mergeRequest.findMany({ where: { projectId: ctx.project.id, iid: { in: [...numbers] } }, select: { iid: true } })).map((row) => row.iid));
+  const comments = await pLimit(ITEM_CONCURRENCY).map(numbers, (number) => ctx.github.itemComments(number));
+  await importGitHubIssueComments(ctx, comments.flat());
+  const reviewComments = await pLimit(ITEM_CONCURRENCY).map([...pulls], (number) => ctx.github.pullReviewComments(number));
+  await importGitHubReviewComments(ctx, reviewComments.flat());
+}
+
+const ITEM_CONCURRENCY = 6;

@@ -14,6 +14,8 @@ export function githubListingStage<T>(options: {
   objectType: ObjectType;
   fetchPage: (ctx: ImportContext, cursor: string | null) => Promise<Page<T>>;
   importPage: (ctx: ImportContext, items: T[], unit: WorkUnit) => Promise<FollowUp[] | void>;
+  /** The import does not walk this listing (an option reads the same data another way). */
+  skip?: (ctx: ImportContext) => boolean;
 }): StageDefinition {
   return defineStage({
     name: options.name,
@@ -21,6 +23,7 @@ export function githubListingStage<T>(options: {
     objectTypes: [options.objectType],
     firstUnit: FIRST_PAGE,
     async run(ctx, unit, scheduler) {
+      if (options.skip?.(ctx)) return [];
       const page = await fetchListingPage(unit, scheduler, (cursor) => options.fetchPage(ctx, cursor).then((result) => ({ ...result, total: null })));
       return (await options.importPage(ctx, page.items, unit)) ?? [];
     },

@@ -3,6 +3,7 @@ import { githubCrossReferencesStage } from "./github-cross-references";
 import { githubDiffNotesStage } from "./github-diff-notes";
 import { githubEventsStage } from "./github-events";
 import { githubIssuesStage } from "./github-issues";
+import { githubItemNotesStage } from "./github-item-notes";
 import { githubMetadataStage } from "./github-metadata";
 import { githubNotesStage } from "./github-notes";
 import { githubPullRequestsStage } from "./github-pull-requests";
@@ -39,6 +40,7 @@ export const SOURCE_STAGES = {
     githubIssuesStage,
     githubNotesStage,
     githubDiffNotesStage,
+    githubItemNotesStage,
     githubEventsStage,
     githubCrossReferencesStage,
     lfsObjectsStage,
