@@ -3,14 +3,13 @@ import type { SessionUser } from "@/lib/auth";
 import { githubClientForUser, type GithubAccess } from "@/lib/auth/github-credential";
 import { AppError } from "@/lib/errors";
 import type { GitHubClient } from "@/lib/github";
-import { getSettings } from "@/lib/settings";
 import { matchesGithubRepository } from "./github-filter";
 import { readGithubListing, type GithubRepositoryRow } from "./github-listing";
-import { startGitHubImport } from "./github-start";
+import { startGitHubImport, type GitHubOptionalStages } from "./github-start";
 import type { ListingStreamEvent } from "./listing-stream";
 import type { PickerBackend } from "./picker";
 import { githubRepositorySchema, type GitHubRepositoryJson } from "./sources/github";
-import { resumeBitbucketImport } from "./start";
+import { requireSourceEnabled, resumeBitbucketImport } from "./start";
 import { importStatusesFor } from "./status";
 import { ndjsonResponse } from "@/lib/json-routes/ndjson";
 
@@ -26,21 +25,16 @@ export const githubRepositoryNameSchema = z
   .regex(/^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/, "must look like owner/repository");
 
 /** The switches of a GitHub import a row's Options may set; anything else is ignored. */
-export const GITHUB_OPTIONAL_STAGES = ["attachments_import", "collaborators_import", "single_endpoint_notes_import"] as const;
-export type GithubOptionalStages = Partial<Record<(typeof GITHUB_OPTIONAL_STAGES)[number], boolean>>;
+const GITHUB_OPTIONAL_STAGES = ["attachments_import", "collaborators_import", "single_endpoint_notes_import"] as const satisfies ReadonlyArray<keyof GitHubOptionalStages>;
 
-export function githubOptionalStages(options: Record<string, boolean> | undefined): GithubOptionalStages | undefined {
+function githubOptionalStages(options: Record<string, boolean> | undefined): GitHubOptionalStages | undefined {
   if (!options) return undefined;
   return Object.fromEntries(GITHUB_OPTIONAL_STAGES.flatMap((name) => (typeof options[name] === "boolean" ? [[name, options[name]]] : [])));
 }
 
-export async function requireGithubImports(): Promise<void> {
-  if (!(await getSettings()).importSources.github) throw new AppError("import_source_disabled", "Importing from GitHub is disabled on this Ferry.");
-}
-
 /** The user's GitHub client, once an administrator's settings allow GitHub imports. */
 export async function githubPickerClient(user: SessionUser): Promise<{ client: GitHubClient; access: GithubAccess }> {
-  await requireGithubImports();
+  await requireSourceEnabled("github");
   return githubClientForUser(user.id);
 }
 

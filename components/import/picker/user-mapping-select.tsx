@@ -20,7 +20,7 @@ export function UserMappingSelect({
   defaults: PickerDefaults;
 }) {
   return (
-    <div className="flex flex-col gap-1">
+    <div className="flex max-w-full min-w-0 flex-col gap-1">
       <label htmlFor={id} className="text-xs font-medium tracking-wide text-slate-500 uppercase">
         {sourceName} users without a Ferry account
       </label>
@@ -28,7 +28,7 @@ export function UserMappingSelect({
         id={id}
         value={value.userMapping ?? ""}
         onChange={(event) => onChange({ ...value, userMapping: (event.target.value || undefined) as RowImportOptions["userMapping"] })}
-        className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+        className="max-w-full rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
       >
         <option value="">Instance default: {USER_MAPPINGS[defaults.userMapping]}</option>
         <option value="attribution">{USER_MAPPINGS.attribution}</option>
