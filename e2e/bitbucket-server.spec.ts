@@ -24,6 +24,15 @@ async function accessToken(username: string): Promise<string> {
   return stdout.trim().split("\n").pop()!;
 }
 
+/** One administrator for the whole file: the page, the curl example (its `root` is a server administrator too) and gitbeaker. */
+const USER = "bbs-admin";
+let token = "";
+
+test.beforeAll(async () => {
+  await createLocalUser(USER, { admin: true });
+  token = await accessToken(USER);
+});
+
 async function importStatus(token: string, projectId: number): Promise<string> {
   const response = await fetch(`${E2E.appUrl}/api/v4/projects/${projectId}/import`, { headers: { "private-token": token } });
   return ((await response.json()) as { import_status: string }).import_status;
@@ -35,8 +44,7 @@ async function expectImportFinished(token: string, projectId: number) {
 
 test("connect a server, filter, import into a new group and read a threaded inline discussion", async ({ page }) => {
   test.setTimeout(180_000);
-  await createLocalUser("bbs-user");
-  await signInWithPassword(page, "bbs-user");
+  await signInWithPassword(page, USER);
   await page.goto("/import/bitbucket_server");
   await waitForHydration(page);
   await page.getByLabel("Server URL").fill(E2E.bitbucketServerUrl);
@@ -66,8 +74,6 @@ test("connect a server, filter, import into a new group and read a threaded inli
 
 test("the README's Bitbucket Server curl example runs as written, adjusted only for hosts and token", async () => {
   test.setTimeout(120_000);
-  await createLocalUser("bbs-api", { admin: true });
-  const token = await accessToken("bbs-api");
   const readme = readFileSync(path.resolve(root, "README.md"), "utf8");
   const example = [...readme.matchAll(/```shell\n([\s\S]*?)```/g)].map((match) => match[1]!).find((block) => block.includes("/import/bitbucket_server"))!;
   const command = example.replaceAll("https://ferry.example.com", E2E.appUrl).replaceAll("YOUR_TOKEN", token).replaceAll("http://localhost:4030", E2E.bitbucketServerUrl);
@@ -79,8 +85,6 @@ test("the README's Bitbucket Server curl example runs as written, adjusted only 
 
 test("@gitbeaker/rest's importBitbucketServerRepository starts an import that finishes", async () => {
   test.setTimeout(120_000);
-  await createLocalUser("bbs-gitbeaker");
-  const token = await accessToken("bbs-gitbeaker");
   const api = new Gitlab({ host: E2E.appUrl, token });
   const started = (await api.Import.importBitbucketServerRepository(E2E.bitbucketServerUrl, "alice", SERVER_USERS.alice.token, "ACME", "web-02", { newName: "web-copy" })) as unknown as { id: number; import_source: string };
   expect(started.import_source).toBe("ACME/web-02");

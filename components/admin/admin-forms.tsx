@@ -1,10 +1,10 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, useTransition, type FormEvent } from "react";
+import { useState, useTransition, type FormEvent, type InputHTMLAttributes } from "react";
 import { createUserAsAdmin, saveSettings } from "@/lib/actions/admin";
 import type { Settings } from "@/lib/settings";
-import { buttonStyles, inputStyles, Notice } from "@/components/ui/forms";
+import { buttonStyles, inputStyles, LabeledInput, Notice } from "@/components/ui/forms";
 import { useFormAction } from "@/components/ui/use-form-action";
 
 export function CreateUserForm() {
@@ -19,14 +19,7 @@ export function CreateUserForm() {
       }),
     (user) => `Created @${user.username}. They sign in with their username (or email) and this password.`,
   );
-  const field = (id: string, label: string, props: Record<string, unknown>) => (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
-        {label}
-      </label>
-      <input id={id} className={`mt-1 ${inputStyles}`} {...props} />
-    </div>
-  );
+  const field = (id: string, label: string, props: InputHTMLAttributes<HTMLInputElement>) => <LabeledInput id={id} label={label} {...props} />;
   return (
     <form onSubmit={submit} className="grid gap-3 sm:grid-cols-2" aria-label="Create a user">
       {field("new-user-username", "Username", { name: "username", required: true, autoComplete: "off" })}

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import type { InputHTMLAttributes, ReactNode } from "react";
 
 export const buttonStyles = {
   primary:
@@ -21,6 +21,18 @@ const TONES: Record<Tone, string> = {
 };
 
 /** A message box; errors are announced (role=alert), the rest politely (role=status). */
+/** A text input with its label above it. */
+export function LabeledInput({ id, label, ...props }: { id: string; label: string } & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      <input id={id} className={`mt-1 ${inputStyles}`} {...props} />
+    </div>
+  );
+}
+
 export function Notice({ tone, children, testId, className = "" }: { tone: Tone; children: ReactNode; testId?: string; className?: string }) {
   return (
     <div role={tone === "error" ? "alert" : "status"} data-testid={testId} className={`rounded-md border px-3 py-2 text-sm ${TONES[tone]} ${className}`}>

@@ -1,8 +1,8 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
-import { buttonStyles, inputStyles, Notice } from "@/components/ui/forms";
+import { useState, useTransition, type InputHTMLAttributes } from "react";
+import { buttonStyles, LabeledInput, Notice } from "@/components/ui/forms";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { connectBitbucketServer, removeBitbucketServer, chooseBitbucketServer } from "@/lib/actions/bitbucket-server-picker";
 import type { ConnectionSummary } from "@/lib/import/bitbucket-server-connections";
@@ -13,14 +13,7 @@ export function ConnectServerForm() {
     (form) => connectBitbucketServer({ serverUrl: String(form.get("serverUrl") ?? ""), username: String(form.get("username") ?? ""), token: String(form.get("token") ?? "") }),
     (connection) => `Connected to ${connection.serverUrl} as ${connection.username}.`,
   );
-  const field = (id: string, label: string, props: Record<string, unknown>) => (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
-        {label}
-      </label>
-      <input id={id} className={`mt-1 ${inputStyles}`} {...props} />
-    </div>
-  );
+  const field = (id: string, label: string, props: InputHTMLAttributes<HTMLInputElement>) => <LabeledInput id={id} label={label} {...props} />;
   return (
     <form onSubmit={submit} className="grid gap-3 sm:grid-cols-3" aria-label="Connect a Bitbucket Server">
       {field("bbs-url", "Server URL", { name: "serverUrl", type: "url", required: true, placeholder: "https://bitbucket.example.com", autoComplete: "url" })}

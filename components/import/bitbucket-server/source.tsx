@@ -1,6 +1,7 @@
 "use client";
 
 import { RepositoryTable } from "@/components/import/picker/repository-table";
+import { privateBadgeAndName } from "@/components/import/picker/row-facts";
 import type { PickerDefaults, PickerSource } from "@/components/import/picker/source";
 import * as actions from "@/lib/actions/bitbucket-server-picker";
 import type { ImportableNamespace } from "@/lib/namespaces/importable";
@@ -31,12 +32,7 @@ export const bitbucketServerSource: PickerSource = {
   groupNoun: { singular: "project", plural: "projects" },
   filterLabel: "Filter by repository name",
   FilterControls: ProjectSelect,
-  rowFacts: (repository) => (
-    <>
-      {repository.isPrivate && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">Private</span>}
-      {repository.name !== repository.slug && <div className="truncate text-xs text-slate-500">{repository.name}</div>}
-    </>
-  ),
+  rowFacts: privateBadgeAndName,
   actions,
   connection: {
     codes: new Set(["bitbucket_server_not_connected", "bitbucket_server_auth_failed"]),

@@ -2,6 +2,7 @@
 
 import { signIn } from "next-auth/react";
 import { RepositoryTable } from "@/components/import/picker/repository-table";
+import { privateBadgeAndName } from "@/components/import/picker/row-facts";
 import type { PickerDefaults, PickerSource } from "@/components/import/picker/source";
 import * as actions from "@/lib/actions/import-picker";
 import type { ImportableNamespace } from "@/lib/namespaces/importable";
@@ -14,12 +15,7 @@ export const bitbucketCloudSource: PickerSource = {
   listingPath: "/import/bitbucket/repositories",
   groupNoun: { singular: "workspace", plural: "workspaces" },
   filterLabel: "Filter by name, or workspace/name",
-  rowFacts: (repository) => (
-    <>
-      {repository.isPrivate && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">Private</span>}
-      {repository.name !== repository.slug && <div className="truncate text-xs text-slate-500">{repository.name}</div>}
-    </>
-  ),
+  rowFacts: privateBadgeAndName,
   RowOptions,
   actions,
   connection: {

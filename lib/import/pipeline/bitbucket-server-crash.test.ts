@@ -1,12 +1,11 @@
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { isActiveImportStatus } from "@/lib/import/status-vocabulary";
 import { stopJobs } from "@/lib/jobs";
 import { BENCH_REPOSITORY, commentCount, type BitbucketServerSandbox } from "@/mocks/bitbucket-server";
 import { ferryUser, serverConnection, startServerSandbox } from "@/test/bitbucket-server";
 import { resetDatabase } from "@/test/db";
-import { killProcessGroup, startWorkerProcess, waitFor } from "@/test/import";
+import { killProcessGroup, startWorkerProcess, waitFor, waitForImport } from "@/test/import";
 import { startBitbucketServerImport } from "../start-bitbucket-server";
 
 const PULL_REQUESTS = 150;
@@ -43,14 +42,7 @@ it("survives a worker killed in the middle of the pull request stage, without du
   expect(await db.mergeRequest.count({ where: { projectId: started.projectId } })).toBeLessThan(PULL_REQUESTS);
 
   startWorker();
-  const finished = await waitFor(
-    async () => {
-      const row = await db.projectImport.findUniqueOrThrow({ where: { id: started.importId } });
-      return isActiveImportStatus(row.status) ? null : row;
-    },
-    240_000,
-    "the import to finish after the restart",
-  );
+  const finished = await waitForImport(started.importId, 240_000);
   expect(finished.status).toBe("finished");
   const iids = (await db.mergeRequest.findMany({ where: { projectId: started.projectId }, select: { iid: true } })).map((row) => row.iid);
   expect(new Set(iids).size).toBe(PULL_REQUESTS);

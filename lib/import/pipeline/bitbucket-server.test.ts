@@ -248,6 +248,15 @@ describe("POST /api/v4/import/bitbucket_server", () => {
     expect(cancel.status).toBe(400);
   });
 
+  it("POST /users links a Bitbucket Server identity by the server user's numeric id", async () => {
+    const { token } = await userWithToken("apiadmin", { admin: true });
+    const created = await callApi("POST", "/users", token, { username: "carla", email: "carla@ferry.test", name: "Carla", password: "correct horse battery", provider: "bitbucket_server", extern_uid: "42" });
+    expect(created.status).toBe(201);
+    expect(await db.account.findFirst({ where: { provider: "bitbucket_server", providerAccountId: "42" }, select: { user: { select: { username: true } } } })).toEqual({ user: { username: "carla" } });
+    const invalid = await callApi("POST", "/users", token, { username: "carlb", email: "carlb@ferry.test", name: "Carl", password: "correct horse battery", provider: "bitbucket_server", extern_uid: "{not-a-number}" });
+    expect(invalid.status).toBe(400);
+  });
+
   it("answers 401 for refused credentials, 422 for an unknown repository, 400 for bad fields or a host that is not allowed, 403 when disabled", async () => {
     const { token } = await userWithToken("apiuser2");
     expect(await call(token, body({ personal_access_token: "wrong" }))).toMatchObject({ status: 401, body: { error: expect.stringMatching(/refused/) } });
