@@ -1,6 +1,7 @@
 /**
  * `npm run bench:import`: imports a large generated repository from the sandbox and prints how
- * close Ferry comes to the least work the import needs. Options (env):
+ * close Ferry comes to the least work the import needs (`-- --source github`: the GitHub import,
+ * scripts/bench-import-github.ts). Options (env):
  *   BENCH_LATENCY_MS (50)  per-request latency of the sandbox API
  *   BENCH_SCALE (1)        multiplies the default sizes (2,000 PRs, 3,000 issues, …), e.g. 0.1 for a quick run
  *   BITBUCKET_CONCURRENCY (6) requests in flight to Bitbucket at once (the lower bound divides by it)
@@ -30,7 +31,9 @@ type SandboxReady = {
 };
 type SandboxFinal = { type: "final"; peakRssBytes: number };
 
-if (process.env.BENCH_ROLE === "sandbox") await runSandbox();
+const source = process.argv.includes("--source") ? process.argv[process.argv.indexOf("--source") + 1] : "bitbucket";
+if (source === "github") await (await import("./bench-import-github.ts")).runGithubBenchmark();
+else if (process.env.BENCH_ROLE === "sandbox") await runSandbox();
 else await runBenchmark();
 
 /** The child: the sandbox with the bench repository, serving over HTTP until told to stop. */

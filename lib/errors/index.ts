@@ -47,6 +47,7 @@ export const ERROR_STATUS = {
   last_sign_in_method: 409,
   bitbucket_linked_elsewhere: 409,
   bitbucket_not_connected: 409,
+  github_not_connected: 409,
   switch_expired: 409,
   namespace_missing: 409,
   import_running: 409,

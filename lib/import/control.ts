@@ -18,8 +18,12 @@ export async function cancelImport(userId: string, importId: number): Promise<vo
     throw new AppError("import_not_running", "Only a pending or running import can be cancelled.");
   }
   await db.projectImport.update({ where: { id: importId }, data: { cancelRequestedAt: new Date() } });
-  // A scheduled import whose first job has not started yet ends at once.
-  await db.projectImport.updateMany({ where: { id: importId, status: "scheduled" }, data: { status: "canceled", finishedAt: new Date() } });
+  // A scheduled import whose first job has not started yet ends at once, and so does one whose
+  // units wait for the source's rate limit to reset (their jobs end without running).
+  await db.projectImport.updateMany({
+    where: { id: importId, OR: [{ status: "scheduled" }, { status: "started", waitingUntil: { gt: new Date() } }] },
+    data: { status: "canceled", finishedAt: new Date(), waitingUntil: null },
+  });
 }
 
 /**

@@ -6,3 +6,5 @@ export {
   type RepositoryListingPage,
   type WorkspaceProblem,
 } from "./repository-listing";
+export { startGitHubImport, type GitHubOptionalStages, type StartGitHubImportInput } from "./github-start";
+export type { StartedImport } from "./start";

@@ -3,12 +3,12 @@ import type { SessionUser } from "@/lib/auth";
 import { createBitbucketClient, INTERACTIVE_RETRY, type BitbucketClient, type BitbucketRepository } from "@/lib/bitbucket";
 import { config } from "@/lib/config";
 import { encryptSecret } from "@/lib/crypto";
-import { db } from "@/lib/db";
+import { db, type Prisma } from "@/lib/db";
 import { sameTextIgnoringCase } from "@/lib/db/same-text";
 import { AppError } from "@/lib/errors";
 import { pathProblem, pathProblemMessage, toValidPath } from "@/lib/namespaces/paths";
 import { resolveImportTarget, type TakenNamespacePolicy } from "@/lib/namespaces/targets";
-import { getSettings, type UserMapping } from "@/lib/settings";
+import { getSettings, type ImportSourceName, type UserMapping } from "@/lib/settings";
 import { bitbucketClientForUser } from "./bitbucket-client";
 import { requireImportManager } from "@/lib/projects/access";
 import { reopenUnits, scheduleStage } from "./pipeline/scheduler";
@@ -84,20 +84,61 @@ async function lookUpRepository(client: BitbucketClient, fullName: string): Prom
  * namespace and the project are created in one transaction.
  */
 export async function startBitbucketImport(user: SessionUser, input: StartImportInput): Promise<StartedImport> {
-  const settings = await getSettings();
-  if (!settings.importSources.bitbucket_cloud) {
-    throw new AppError("import_source_disabled", "Importing from Bitbucket Cloud is disabled on this Ferry.");
-  }
+  const settings = await requireSourceEnabled("bitbucket_cloud");
   const repository = input.sourceRepository?.fullName.toLowerCase() === input.repository.toLowerCase()
     ? input.sourceRepository
     : await lookUpRepository(await clientFor(user, input.credential), input.repository);
-  const requestedName = input.name?.trim() || null;
-  const path = projectPathFor(requestedName ?? repository.slug);
   const account = input.credential
     ? null
     : await db.account.findFirst({ where: { userId: user.id, provider: "bitbucket" }, orderBy: { updatedAt: "desc" }, select: { id: true } });
-  const userMapping = input.userMapping ?? settings.defaultUserMapping;
+  return createImport(user, input, {
+    source: "bitbucket_cloud",
+    importType: "bitbucket",
+    fullName: repository.fullName,
+    slug: repository.slug,
+    name: repository.name,
+    description: repository.description ?? "",
+    isPrivate: repository.isPrivate,
+    webUrl: repository.htmlUrl,
+    credentialAccountId: account?.id ?? null,
+    credentialSecret: input.credential ? encryptSecret(JSON.stringify({ email: input.credential.email, token: input.credential.token })) : null,
+    options: { userMapping: input.userMapping ?? settings.defaultUserMapping },
+  });
+}
 
+/** The settings, once the source is known to be enabled by the administrators. */
+export async function requireSourceEnabled(source: ImportSourceName) {
+  const settings = await getSettings();
+  if (!settings.importSources[source]) throw new AppError("import_source_disabled", `Importing from ${SOURCE_DISPLAY_NAMES[source]} is disabled on this Ferry.`);
+  return settings;
+}
+
+export const SOURCE_DISPLAY_NAMES: Record<ImportSourceName, string> = { bitbucket_cloud: "Bitbucket Cloud", bitbucket_server: "Bitbucket Server", github: "GitHub" };
+
+/** The source repository and credential an import is created with, whatever the source. */
+export type NewImport = {
+  source: ImportSourceName;
+  /** The project's import type (`bitbucket`, `github`). */
+  importType: string;
+  fullName: string;
+  slug: string;
+  name: string;
+  description: string;
+  isPrivate: boolean;
+  webUrl: string;
+  credentialAccountId: string | null;
+  credentialSecret: string | null;
+  options: Prisma.InputJsonObject;
+};
+
+/** Where the project goes and what it is called; shared by every source's start. */
+type ImportTargetInput = { targetNamespace?: string | null; name?: string | null; takenNamespace?: TakenNamespacePolicy };
+
+/** The project (in the resolved namespace) and its import row, created in one transaction; then the first stage is queued. */
+export async function createImport(user: SessionUser, input: ImportTargetInput, repository: NewImport): Promise<StartedImport> {
+  const requestedName = input.name?.trim() || null;
+  const path = projectPathFor(requestedName ?? repository.slug);
+  const firstStage = stagesOf(repository.source)[0]!.name;
   const created = await db.$transaction(async (tx) => {
     const target = await resolveImportTarget(tx, user, input.targetNamespace, input.takenNamespace ?? "fallback");
     const fullPath = `${target.namespace.fullPath}/${path}`;
@@ -112,31 +153,31 @@ export async function startBitbucketImport(user: SessionUser, input: StartImport
         name,
         path,
         fullPath,
-        description: repository.description ?? "",
+        description: repository.description,
         visibility: repository.isPrivate ? "private" : "public",
         creatorId: user.id,
-        importType: "bitbucket",
+        importType: repository.importType,
         importSource: repository.fullName,
-        importUrl: repository.htmlUrl,
+        importUrl: repository.webUrl,
         importWarning: target.warning,
       },
     });
     const row = await tx.projectImport.create({
       data: {
         projectId: project.id,
-        source: "bitbucket_cloud",
+        source: repository.source,
         sourceRepository: repository.fullName,
         userId: user.id,
-        credentialAccountId: account?.id ?? null,
-        credentialSecret: input.credential ? encryptSecret(JSON.stringify({ email: input.credential.email, token: input.credential.token })) : null,
-        options: { userMapping },
+        credentialAccountId: repository.credentialAccountId,
+        credentialSecret: repository.credentialSecret,
+        options: repository.options,
         status: "scheduled",
-        stage: "repository",
+        stage: firstStage,
       },
     });
     return { projectId: project.id, importId: row.id, fullPath, name, path, namespaceFullPath: target.namespace.fullPath, warning: target.warning };
   });
-  await scheduleStage(created.importId, "repository");
+  await scheduleStage(created.importId, firstStage);
   return created;
 }
 
@@ -153,10 +194,7 @@ export async function resumeBitbucketImport(user: SessionUser, importId: number)
   if (!(RESUMABLE_STATUSES as readonly string[]).includes(row.status)) {
     throw new AppError("import_not_resumable", "Only a failed or cancelled import can be imported again.");
   }
-  const settings = await getSettings();
-  if (!settings.importSources.bitbucket_cloud) {
-    throw new AppError("import_source_disabled", "Importing from Bitbucket Cloud is disabled on this Ferry.");
-  }
+  await requireSourceEnabled(row.source as ImportSourceName);
   const stage = stageOf(row.source, row.stage) ?? stagesOf(row.source)[0]!;
 
   await db.$transaction(async (tx) => {

@@ -4,6 +4,7 @@ import { db } from "@/lib/db";
 import type { ImportStatus, Visibility } from "@/lib/generated/prisma/enums";
 import { resetDatabase } from "@/test/db";
 import { progressText, statusLabel } from "@/components/import/bitbucket/status-text";
+import { stagesOf } from "./pipeline/stages";
 import { batchSummary, importStatusesFor, overallPercent } from "./status";
 
 beforeEach(resetDatabase);
@@ -124,12 +125,15 @@ describe("importStatusesFor", () => {
 });
 
 describe("status presentation", () => {
-  it("fills the bar stage by stage", () => {
-    expect(overallPercent("scheduled", null, null)).toBe(0);
-    expect(overallPercent("started", "repository", null)).toBe(1);
-    expect(overallPercent("started", "pull_requests", { done: 1000, total: 2000 })).toBe(36);
-    expect(overallPercent("started", "finish", null)).toBe(99);
-    expect(overallPercent("partial", "finish", null)).toBe(100);
+  it("fills the bar stage by stage, with each source's own stages", () => {
+    const bitbucket = stagesOf("bitbucket_cloud").map((stage) => stage.name);
+    expect(overallPercent("scheduled", null, null, bitbucket)).toBe(0);
+    expect(overallPercent("started", "repository", null, bitbucket)).toBe(1);
+    expect(overallPercent("started", "pull_requests", { done: 1000, total: 2000 }, bitbucket)).toBe(36);
+    expect(overallPercent("started", "finish", null, bitbucket)).toBe(99);
+    expect(overallPercent("partial", "finish", null, bitbucket)).toBe(100);
+    const github = stagesOf("github").map((stage) => stage.name);
+    expect(overallPercent("started", "github_issues", null, github)).toBe(40);
   });
 
   it("uses GitLab's names, and says when a cancel is on its way", () => {

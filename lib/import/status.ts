@@ -6,11 +6,11 @@ import { stageCountedType, stageLabel, stageOf, stagesOf } from "./pipeline/stag
 import { isActiveImportStatus } from "./status-vocabulary";
 
 /**
- * What the repository picker shows for each row: the latest import of a Bitbucket repository
+ * What the repository picker shows for each row: the latest import of a source repository
  * into a project the user can see. Everything here is plain JSON, sent to the browser as is.
  */
 export type RowImportStatus = {
-  /** The Bitbucket repository, "workspace/slug". */
+  /** The source repository, "workspace/slug" or "owner/name". */
   repository: string;
   importId: number;
   projectId: number;
@@ -23,7 +23,7 @@ export type RowImportStatus = {
   counts: { done: number; total: number | null } | null;
   /** Overall progress, 0–100. */
   percent: number;
-  /** ISO time the import waits for Bitbucket's rate limit until, while it does. */
+  /** ISO time the import waits for the source's rate limit until, while it does. */
   waitingUntil: string | null;
   /** Items in the failure ledger that are still unresolved. */
   failedCount: number;
@@ -55,10 +55,11 @@ type LatestImportRow = {
 export const STATUS_LOOKUP_LIMIT = 10_000;
 
 /**
- * The latest import of each repository into a project the user can read (readableProjectsSql).
- * Repositories never imported (as far as the user can see) are absent from the result.
+ * The latest import of each repository of one source (the project's import type: `bitbucket`,
+ * `github`) into a project the user can read (readableProjectsSql). Repositories never imported
+ * (as far as the user can see) are absent from the result.
  */
-export async function importStatusesFor(user: SessionUser, repositories: readonly string[]): Promise<Record<string, RowImportStatus>> {
+export async function importStatusesFor(user: SessionUser, repositories: readonly string[], importType = "bitbucket"): Promise<Record<string, RowImportStatus>> {
   const names = [...new Set(repositories)].slice(0, STATUS_LOOKUP_LIMIT);
   if (names.length === 0) return {};
   const rows = await db.$queryRaw<LatestImportRow[]>`
@@ -77,7 +78,7 @@ export async function importStatusesFor(user: SessionUser, repositories: readonl
       ${manageableImportsSql(user, "i", "p")} AS "canManage"
     FROM projects p
     JOIN project_imports i ON i.project_id = p.id
-    WHERE p.import_type = 'bitbucket'
+    WHERE p.import_type = ${importType}
       AND p.import_source = ANY(${names}::text[])
       AND ${readableProjectsSql(user, "p")}
     ORDER BY p.import_source, i.created_at DESC, i.id DESC`;
@@ -124,13 +125,8 @@ export async function importStatusesFor(user: SessionUser, repositories: readonl
   return result;
 }
 
-/** Each stage is an equal share of the bar; within a stage, its counts fill the share when the total is known. */
-export function overallPercent(
-  status: ImportStatus,
-  stage: string | null,
-  counts: { done: number; total: number | null } | null,
-  stages: readonly string[] = stagesOf("bitbucket_cloud").map((entry) => entry.name),
-): number {
+/** Each of the source's stages is an equal share of the bar; within a stage, its counts fill the share when the total is known. */
+export function overallPercent(status: ImportStatus, stage: string | null, counts: { done: number; total: number | null } | null, stages: readonly string[]): number {
   if (status === "finished" || status === "partial") return 100;
   if (status === "scheduled" || !stage) return 0;
   const within = counts && counts.total ? Math.min(1, counts.done / counts.total) : 0;

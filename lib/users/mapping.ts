@@ -17,7 +17,8 @@ import type { UserMapping } from "@/lib/settings";
  */
 
 export type SourceIdentity = {
-  provider: "bitbucket";
+  /** Whose accounts `uuid` names: Bitbucket uuids, or GitHub's numeric user ids. */
+  provider: "bitbucket" | "github";
   uuid?: string | null;
   accountId?: string | null;
   username?: string | null;
@@ -46,6 +47,7 @@ function uuidVariants(uuid: string): string[] {
 
 /** The key a placeholder is stored under ("bitbucket:<uuid>", "bitbucket-account:<account_id>"). */
 export function placeholderSourceKeys(identity: SourceIdentity): string[] {
+  if (identity.provider === "github") return identity.uuid?.trim() ? [`github:${identity.uuid.trim()}`] : [];
   const keys: string[] = [];
   if (identity.uuid?.trim()) keys.push(`bitbucket:${normalizeUuid(identity.uuid)}`);
   if (identity.accountId?.trim()) keys.push(`bitbucket-account:${identity.accountId.trim()}`);
@@ -58,6 +60,11 @@ function identityKey(identity: SourceIdentity | null): string | null {
 
 /** The Ferry user who linked this Bitbucket account (by uuid, else by account_id). */
 export async function linkedUserId(identity: SourceIdentity): Promise<string | null> {
+  if (identity.provider === "github") {
+    if (!identity.uuid?.trim()) return null;
+    const linked = await db.account.findFirst({ where: { provider: "github", providerAccountId: identity.uuid.trim(), user: { kind: "human" } }, select: { userId: true } });
+    return linked?.userId ?? null;
+  }
   if (identity.uuid?.trim()) {
     const byUuid = await db.account.findFirst({
       where: { provider: "bitbucket", providerAccountId: { in: uuidVariants(identity.uuid) }, user: { kind: "human" } },
@@ -102,7 +109,7 @@ async function findPlaceholder(namespaceId: number, identity: SourceIdentity): P
 function sourceJson(identity: SourceIdentity): Prisma.InputJsonObject {
   return {
     provider: identity.provider,
-    uuid: identity.uuid ? normalizeUuid(identity.uuid) : null,
+    uuid: identity.uuid ? (identity.provider === "github" ? identity.uuid.trim() : normalizeUuid(identity.uuid)) : null,
     accountId: identity.accountId ?? null,
     username: identity.username ?? null,
     displayName: identity.displayName ?? null,
@@ -159,7 +166,7 @@ async function refreshPlaceholderSource(row: PlaceholderRow, identity: SourceIde
   const stored = placeholderSourceFields(row.placeholderSource);
   const next = {
     ...stored,
-    uuid: stored.uuid ?? (identity.uuid ? normalizeUuid(identity.uuid) : null),
+    uuid: stored.uuid ?? (identity.uuid ? (identity.provider === "github" ? identity.uuid.trim() : normalizeUuid(identity.uuid)) : null),
     accountId: stored.accountId ?? identity.accountId ?? null,
     username: identity.username ?? stored.username,
     displayName: identity.displayName ?? stored.displayName,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { db } from "@/lib/db";
 import { isAppError } from "@/lib/errors";
 import { cancelImport } from "@/lib/import/control";
+import { startGitHubImport } from "@/lib/import/github-start";
 import { repositoryFullNameSchema, startBitbucketImport } from "@/lib/import/start";
 import { pathProblem, pathProblemMessage } from "@/lib/namespaces/paths";
 import { namespaceFullName } from "@/lib/namespaces/read";
@@ -10,7 +11,7 @@ import { getImportDetails } from "@/lib/projects/import-details";
 import { findProject } from "@/lib/projects/read";
 import { getSettings, type ImportSourceName } from "@/lib/settings";
 import { ApiError, badRequest, forbidden, notFound } from "../errors";
-import { apiEnum, apiId, apiString } from "../params";
+import { apiBoolean, apiEnum, apiId, apiInt, apiString } from "../params";
 import { findApiProject } from "../projects";
 import { apiResponse, apiRoute } from "../route";
 import type { ApiRoutes } from "../router";
@@ -113,7 +114,7 @@ function importError(error: unknown): unknown {
 }
 
 /** The project's import as GitLab answers import requests; `status` replaces the stored one when the answer reports what the request itself did. */
-async function importEntityFor(projectId: number, status?: "scheduled") {
+async function importEntityFor(projectId: number, status?: "scheduled" | "canceled") {
   const project = await findProject(projectId);
   if (!project) throw notFound("Project");
   return serializeImportEntity({
@@ -148,19 +149,76 @@ const startBitbucket = apiRoute({ name: "start bitbucket import", access: "write
   return apiResponse(await importEntityFor(started.projectId, "scheduled"), { status: 201 });
 });
 
-const cancelBitbucket = apiRoute({ name: "cancel bitbucket import", access: "write", body: z.object({ project_id: apiId() }) }, async ({ caller, body }) => {
-  const project = await findApiProject(caller, String(body.project_id));
-  const row = await db.projectImport.findUnique({ where: { projectId: project.id }, select: { id: true, userId: true } });
-  if (!row) throw notFound("Import");
-  if (!(await importAccess(caller, { importerId: row.userId, project })).canManage) throw forbidden();
-  try {
-    await cancelImport(caller.id, row.id);
-  } catch (error) {
-    if (isAppError(error) && error.code === "import_not_running") throw new ApiError(400, { message: "The import cannot be canceled because it is not running" });
-    throw error;
-  }
-  return apiResponse(await importEntityFor(project.id));
+/** `POST /import/<source>/cancel`: the caller must be able to manage the import; `notRunning` is the 400 answer for an import that ended. */
+function cancelRoute(source: string, notRunning: string, answer?: "canceled") {
+  return apiRoute({ name: `cancel ${source} import`, access: "write", body: z.object({ project_id: apiId() }) }, async ({ caller, body }) => {
+    const project = await findApiProject(caller, String(body.project_id));
+    const row = await db.projectImport.findUnique({ where: { projectId: project.id }, select: { id: true, userId: true } });
+    if (!row) throw notFound("Import");
+    if (!(await importAccess(caller, { importerId: row.userId, project })).canManage) throw forbidden();
+    try {
+      await cancelImport(caller.id, row.id);
+    } catch (error) {
+      if (isAppError(error) && error.code === "import_not_running") throw new ApiError(400, { message: notRunning });
+      throw error;
+    }
+    return apiResponse(await importEntityFor(project.id, answer));
+  });
+}
+
+const cancelBitbucket = cancelRoute("bitbucket", "The import cannot be canceled because it is not running");
+
+/** Optional stages of a GitHub import; keys Ferry does not know are ignored. */
+const optionalStagesSchema = z
+  .object({ attachments_import: apiBoolean().optional(), collaborators_import: apiBoolean().optional(), single_endpoint_notes_import: apiBoolean().optional() })
+  .passthrough()
+  .transform(({ attachments_import, collaborators_import, single_endpoint_notes_import }) => ({ attachments_import, collaborators_import, single_endpoint_notes_import }));
+
+const startGithubSchema = z.object({
+  personal_access_token: apiString().refine((value) => value.trim() !== "", "must not be blank"),
+  repo_id: apiId(),
+  target_namespace: apiString().refine((value) => value.trim() !== "", "must not be blank"),
+  new_name: newProjectName().optional(),
+  github_hostname: apiString().optional(),
+  optional_stages: optionalStagesSchema.optional(),
+  pagination_limit: apiInt().pipe(z.number().int().min(1, { error: "must be between 1 and 100" }).max(100, { error: "must be between 1 and 100" })).optional(),
+  timeout_strategy: apiEnum(["optimistic", "pessimistic"]).optional(),
+  user_mapping: apiEnum(["attribution", "placeholders"]).optional(),
+  taken_namespace: apiEnum(["fallback", "reject"]).optional(),
 });
+
+/**
+ * `POST /import/github`: 201 with the import entity; 401 "Access denied to your GitHub account."
+ * when GitHub refuses the token; 422 for an unknown repository or a taken path; 400 for bad
+ * fields; 403 when GitHub imports are disabled; 429 when GitHub's rate limit is exhausted.
+ */
+const startGithub = apiRoute({ name: "start github import", access: "write", body: startGithubSchema }, async ({ caller, body }) => {
+  await enforceImportRateLimit(caller.id);
+  let started;
+  try {
+    started = await startGitHubImport(caller, {
+      repoId: body.repo_id,
+      token: body.personal_access_token.trim(),
+      githubHostname: body.github_hostname,
+      targetNamespace: body.target_namespace.trim(),
+      name: body.new_name,
+      optionalStages: body.optional_stages,
+      paginationLimit: body.pagination_limit,
+      timeoutStrategy: body.timeout_strategy,
+      userMapping: body.user_mapping,
+      takenNamespace: body.taken_namespace ?? "fallback",
+    });
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    if (error.code === "repository_not_found") throw new ApiError(422, { error: `GitHub repository ${body.repo_id} could not be found` });
+    if (error.code === "github_unauthorized") throw new ApiError(401, { error: error.message });
+    if (error.code === "github_rate_limited") throw new ApiError(429, { error: "Too Many Requests" });
+    throw importError(error);
+  }
+  return apiResponse(await importEntityFor(started.projectId, "scheduled"), { status: 201 });
+});
+
+const cancelGithub = cancelRoute("github", "The import cannot be canceled because it is finished", "canceled");
 
 const SOURCE_NAMES: Record<ImportSourceName, string> = { bitbucket_cloud: "Bitbucket Cloud", bitbucket_server: "Bitbucket Server", github: "GitHub" };
 
@@ -182,7 +240,7 @@ export const importRoutes: ApiRoutes = {
   "/import/bitbucket": { POST: startBitbucket },
   "/import/bitbucket/cancel": { POST: cancelBitbucket },
   "/import/bitbucket_server": { POST: notYetSupported("bitbucket_server") },
-  "/import/github": { POST: notYetSupported("github") },
-  "/import/github/cancel": { POST: notYetSupported("github") },
+  "/import/github": { POST: startGithub },
+  "/import/github/cancel": { POST: cancelGithub },
   "/projects/:id/import": { GET: importStatus },
 };

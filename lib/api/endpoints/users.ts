@@ -35,7 +35,8 @@ const listUsers = apiRoute(
     if (query.extern_uid !== undefined) {
       // Looking users up by linked identity is an administrator's tool, as in GitLab.
       if (!caller.isAdmin) throw forbidden();
-      where.accounts = { some: { provider: query.provider ?? "bitbucket", providerAccountId: bitbucketUuid(query.extern_uid) ?? query.extern_uid } };
+      const provider = query.provider ?? "bitbucket";
+      where.accounts = { some: { provider, providerAccountId: provider === "bitbucket" ? (bitbucketUuid(query.extern_uid) ?? query.extern_uid) : query.extern_uid.trim() } };
     }
     const [users, total] = await Promise.all([
       db.user.findMany({ where, select: userDetailSelect, orderBy: { number: "asc" }, skip: page.skip, take: page.take }),
@@ -58,23 +59,35 @@ const createUserSchema = z.object({
   name: apiString(),
   password: apiString(),
   admin: apiBoolean().optional(),
-  provider: apiEnum(["bitbucket"]).optional(),
+  provider: apiEnum(["bitbucket", "github"]).optional(),
   extern_uid: apiString().optional(),
   skip_confirmation: apiBoolean().optional(),
 });
 
+/** The account id a linked identity is stored under: a Bitbucket uuid in braces, or GitHub's numeric user id. */
+function externAccountId(provider: "bitbucket" | "github", externUid: string): string {
+  if (provider === "github") {
+    if (!/^\d{1,20}$/.test(externUid.trim())) throw badRequest("extern_uid is invalid (must be a GitHub user id like 1001)");
+    return externUid.trim();
+  }
+  const uuid = bitbucketUuid(externUid);
+  if (!uuid) throw badRequest("extern_uid is invalid (must be a Bitbucket account uuid like {7b3f2a4e-91c5-4d8e-a6f0-2c1b9e8d7a01})");
+  return uuid;
+}
+
 /**
  * `POST /users` (administrators): a local user with a password, optionally linked to a Bitbucket
- * identity by its account uuid (`provider=bitbucket`, `extern_uid={uuid}`), so imports attribute
- * that account's work to the user.
+ * identity by its account uuid (`provider=bitbucket`, `extern_uid={uuid}`) or to a GitHub account
+ * by its numeric user id (`provider=github`, `extern_uid=1001`), so imports attribute that
+ * account's work to the user.
  */
 const createUser = apiRoute({ name: "create user", access: "write", body: createUserSchema }, async ({ caller, body }) => {
   if (!caller.isAdmin) throw forbidden();
   if (body.provider && !body.extern_uid) throw badRequest("extern_uid is missing");
   if (body.extern_uid && !body.provider) throw badRequest("provider is missing");
-  const uuid = body.extern_uid ? bitbucketUuid(body.extern_uid) : null;
-  if (body.extern_uid && !uuid) throw badRequest("extern_uid is invalid (must be a Bitbucket account uuid like {7b3f2a4e-91c5-4d8e-a6f0-2c1b9e8d7a01})");
-  if (uuid && (await db.account.findUnique({ where: { provider_providerAccountId: { provider: "bitbucket", providerAccountId: uuid } }, select: { id: true } }))) {
+  const provider = body.provider ?? "bitbucket";
+  const uuid = body.extern_uid ? externAccountId(provider, body.extern_uid) : null;
+  if (uuid && (await db.account.findUnique({ where: { provider_providerAccountId: { provider, providerAccountId: uuid } }, select: { id: true } }))) {
     throw new ApiError(409, { message: "extern_uid has already been taken" });
   }
   const input = { username: body.username, email: body.email, name: body.name, password: body.password, admin: body.admin ?? false };
@@ -83,7 +96,7 @@ const createUser = apiRoute({ name: "create user", access: "write", body: create
   const user = await createLocalUser(input);
   if (uuid) {
     try {
-      await db.account.create({ data: { userId: user.id, type: "oauth", provider: "bitbucket", providerAccountId: uuid } });
+      await db.account.create({ data: { userId: user.id, type: "oauth", provider, providerAccountId: uuid } });
     } catch (error) {
       // Linked by someone else in the meantime: undo the user rather than leave half of the request done.
       await db.user.delete({ where: { id: user.id } });

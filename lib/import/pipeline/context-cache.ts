@@ -16,7 +16,8 @@ export async function readImport(importId: number): Promise<ImportRow | null> {
 export function contextFor(row: ImportRow, stage: string): ImportContext {
   const now = Date.now();
   for (const [key, entry] of contexts) if (now - entry.usedAt > CONTEXT_IDLE_MS) contexts.delete(key);
-  const key = `${row.id}:${stage}`;
+  // The creation time tells an import from an earlier one with the same id (a database reset).
+  const key = `${row.id}:${stage}:${row.createdAt.getTime()}`;
   const cached = contexts.get(key);
   if (cached) {
     cached.ctx.update(row);
@@ -31,6 +32,6 @@ export function contextFor(row: ImportRow, stage: string): ImportContext {
 /** Drops the import's contexts (of one stage): a stage that starts again reads users and mappings afresh. */
 export function forgetContexts(importId: number, stage?: string): void {
   for (const key of contexts.keys()) {
-    if (stage ? key === `${importId}:${stage}` : key.startsWith(`${importId}:`)) contexts.delete(key);
+    if (key.startsWith(stage ? `${importId}:${stage}:` : `${importId}:`)) contexts.delete(key);
   }
 }

@@ -5,7 +5,9 @@ import { config } from "@/lib/config";
 import { decryptSecret } from "@/lib/crypto";
 import { db, type Prisma } from "@/lib/db";
 import { createBitbucketCloudSource } from "@/lib/import/sources/bitbucket-cloud";
-import type { ImportSource, SourceEvent, SourceRepository, SourceUser } from "@/lib/import/sources/types";
+import { GitHubImportSource } from "@/lib/import/sources/github";
+import type { GitHubImportOptions } from "@/lib/import/github-start";
+import type { ImportSource, RepositorySource, SourceEvent, SourceRepository, SourceUser } from "@/lib/import/sources/types";
 import { getSettings, userMappingSchema } from "@/lib/settings";
 import { createContributorResolver, topLevelNamespaceId, type ContributorResolver, type SourceIdentity } from "@/lib/users/mapping";
 import { createRequestSlots } from "./request-slots";
@@ -123,6 +125,50 @@ function eventRecorder(importId: number) {
   };
 }
 
+const githubCredentialSchema = z.object({ token: z.string().min(1) });
+
+/**
+ * A GitHub import reads with the token given when it started, or with the current token of the
+ * linked GitHub account (re-read at most once a second: a reconnected account's new token is used).
+ */
+function createGitHubSource(row: ImportRow): GitHubImportSource {
+  const options = (row.options as { github?: GitHubImportOptions } | null)?.github;
+  if (!options) throw new Error("The GitHub import has no GitHub options");
+  let token: () => Promise<string>;
+  let tokenRefused: (() => boolean) | undefined;
+  if (row.credentialSecret) {
+    const { token: secret } = githubCredentialSchema.parse(JSON.parse(decryptSecret(row.credentialSecret)));
+    token = async () => secret;
+  } else if (row.credentialAccountId) {
+    const accountId = row.credentialAccountId;
+    let remembered: { token: string; at: number } | null = null;
+    token = async () => {
+      if (remembered && Date.now() - remembered.at < TOKEN_REUSE_MS) return remembered.token;
+      const account = await db.account.findUnique({ where: { id: accountId }, select: { access_token: true } });
+      if (!account?.access_token) throw new Error("The GitHub account this import reads with was disconnected");
+      remembered = { token: decryptSecret(account.access_token), at: Date.now() };
+      return remembered.token;
+    };
+    // The account may have been reconnected with a new token since it was read.
+    tokenRefused = () => {
+      remembered = null;
+      return true;
+    };
+  } else {
+    throw new Error("The import has no GitHub credential");
+  }
+  return new GitHubImportSource({
+    repoId: options.repoId,
+    fullName: row.sourceRepository,
+    hostname: options.hostname,
+    token,
+    perPage: options.perPage,
+    onEvent: eventRecorder(row.id),
+    maxRateLimitWaitMs: RATE_LIMIT_WAIT_IN_JOB_MS,
+    tokenRefused,
+  });
+}
+
 /** How long one request waits for Bitbucket's rate limit inside a unit's job. */
 export const RATE_LIMIT_WAIT_IN_JOB_MS = 5 * 60_000;
 
@@ -135,10 +181,15 @@ export type ResolvedAuthor = { userId: string; mapped: boolean };
 export class ImportContext {
   private cancelCheckedAt = 0;
   private current: ImportRow;
-  readonly source: ImportSource;
+  private readonly listingSource: ImportSource | null = null;
+  private readonly githubSource: GitHubImportSource | null = null;
 
   constructor(row: ImportRow) {
     this.current = row;
+    if (row.source === "github") {
+      this.githubSource = createGitHubSource(row);
+      return;
+    }
     const settings = config();
     if (row.source !== "bitbucket_cloud") throw new Error(`Unknown import source ${row.source}`);
     const { credential, forget } = credentialFor(row);
@@ -152,7 +203,34 @@ export class ImportContext {
       // Longer rate-limit waits end the unit's job, which is sent again for when the limit resets.
       retry: { maxTotalWaitMs: RATE_LIMIT_WAIT_IN_JOB_MS },
     });
-    this.source = forget ? retryingRevokedTokens(source, forget) : source;
+    this.listingSource = forget ? retryingRevokedTokens(source, forget) : source;
+  }
+
+  /** The Bitbucket-shaped listings (workspace members, pull requests, issues and their comments). */
+  get source(): ImportSource {
+    if (!this.listingSource) throw new Error(`A ${this.row.source} import has no Bitbucket-style listings`);
+    return this.listingSource;
+  }
+
+  /** The GitHub source of a GitHub import. */
+  get github(): GitHubImportSource {
+    if (!this.githubSource) throw new Error(`A ${this.row.source} import has no GitHub source`);
+    return this.githubSource;
+  }
+
+  /** What every source offers the shared stages: the repository and git credentials. */
+  get repositorySource(): RepositorySource {
+    return this.githubSource ?? this.source;
+  }
+
+  /** What imported rows record as their origin (`imported_from`). */
+  get importedFrom(): string {
+    return this.provider;
+  }
+
+  /** The provider whose linked identities map this import's contributors. */
+  get provider(): SourceIdentity["provider"] {
+    return this.row.source === "github" ? "github" : "bitbucket";
   }
 
   static async load(importId: number): Promise<ImportContext | null> {
@@ -217,24 +295,24 @@ export class ImportContext {
 
   /** Assignees, reviewers, approvers, closers: the mapped user or placeholder; null when the importer would stand in. */
   async ferryUserFor(user: SourceUser | null): Promise<string | null> {
-    const resolution = await (await this.contributors()).resolve(sourceIdentity(user));
+    const resolution = await (await this.contributors()).resolve(sourceIdentity(this.provider, user));
     return resolution.kind === "importer" ? null : resolution.userId;
   }
 
   /** The Ferry user a source user maps to, never creating a placeholder (workspace members, mentions). */
   async mappedUserFor(user: SourceUser | null): Promise<string | null> {
-    return (await this.contributors()).mappedUserId(sourceIdentity(user));
+    return (await this.contributors()).mappedUserId(sourceIdentity(this.provider, user));
   }
 
   /** The author to record: mapped user or placeholder, else the importing user (with attribution in the body). */
   async author(user: SourceUser | null): Promise<ResolvedAuthor> {
-    const resolution = await (await this.contributors()).resolve(sourceIdentity(user));
+    const resolution = await (await this.contributors()).resolve(sourceIdentity(this.provider, user));
     return { userId: resolution.userId, mapped: resolution.kind !== "importer" };
   }
 }
 
-function sourceIdentity(user: SourceUser | null): SourceIdentity | null {
-  return user ? { provider: "bitbucket", uuid: user.id, accountId: user.accountId, username: user.username, displayName: user.displayName } : null;
+function sourceIdentity(provider: SourceIdentity["provider"], user: SourceUser | null): SourceIdentity | null {
+  return user ? { provider, uuid: user.id, accountId: user.accountId, username: user.username, displayName: user.displayName } : null;
 }
 
 export function sourceUserJson(user: SourceUser | null): Prisma.InputJsonValue | undefined {
@@ -243,11 +321,11 @@ export function sourceUserJson(user: SourceUser | null): Prisma.InputJsonValue |
 }
 
 /** The columns every imported row (issue, merge request, note) takes from its source item: its times, where it came from, its id and author. */
-export function sourceFields(item: { id: number; createdAt: string; updatedAt: string }, author: SourceUser | null) {
+export function sourceFields(item: { id: number; createdAt: string; updatedAt: string }, author: SourceUser | null, importedFrom = "bitbucket") {
   return {
     createdAt: new Date(item.createdAt),
     updatedAt: new Date(item.updatedAt),
-    importedFrom: "bitbucket",
+    importedFrom,
     sourceId: String(item.id),
     sourceAuthor: sourceUserJson(author),
   };

@@ -5,7 +5,7 @@ import { sourceFields, sourceUserJson, type ImportContext } from "./context";
 import { addProgress, errorMessage, recordFailure, resolveFailures, writeIsolatingFailures } from "./records";
 import { ensureMilestone, KIND_LABELS } from "./repository-stage";
 import { NotesBatch, discussionIdFor, inCreationOrder, threadRoots, type NoteRow } from "./notes";
-import type { TextConverter } from "./text";
+import type { ItemTextConverter as TextConverter } from "./text";
 
 const CLOSED_STATES = new Set(["resolved", "invalid", "duplicate", "wontfix", "closed"]);
 
@@ -44,7 +44,7 @@ async function milestoneIdsByTitle(projectId: number, issues: readonly SourceIss
   return ids;
 }
 
-type PreparedIssue = {
+export type PreparedIssue = {
   issue: SourceIssue;
   labelIds: number[];
   data: {
@@ -91,7 +91,7 @@ async function prepareIssue(
       milestoneId: issue.milestone ? (milestones.get(issue.milestone) ?? null) : null,
       upvotes: issue.votes,
       closedAt: closed ? new Date(issue.updatedAt) : null,
-      ...sourceFields(issue, issue.reporter),
+      ...sourceFields(issue, issue.reporter, ctx.importedFrom),
       sourceAssignee: sourceUserJson(issue.assignee),
     },
   };
@@ -108,7 +108,7 @@ async function writeIssues(projectId: number, batch: readonly PreparedIssue[]): 
   });
 }
 
-const ISSUE_COLUMNS: Columns<PreparedIssue["data"]> = {
+export const ISSUE_COLUMNS: Columns<PreparedIssue["data"]> = {
   project_id: { type: "integer", value: (row) => row.projectId },
   iid: { type: "integer", value: (row) => row.iid },
   title: { type: "text", value: (row) => row.title },
@@ -127,7 +127,7 @@ const ISSUE_COLUMNS: Columns<PreparedIssue["data"]> = {
   source_assignee: { type: "jsonb", value: (row) => row.sourceAssignee },
 };
 
-const ISSUE_LABEL_COLUMNS: Columns<{ issueId: number; labelId: number }> = {
+export const ISSUE_LABEL_COLUMNS: Columns<{ issueId: number; labelId: number }> = {
   issue_id: { type: "integer", value: (row) => row.issueId },
   label_id: { type: "integer", value: (row) => row.labelId },
 };
@@ -187,7 +187,7 @@ export async function importIssueNotes(ctx: ImportContext, text: TextConverter, 
         discussionId: discussionIdFor(ctx.importId, "issue", String(sourceIssueId), roots.get(comment.id) ?? comment.id),
         body: text.convert(comment.body, comment.author, author.mapped),
         authorId: author.userId,
-        ...sourceFields(comment, comment.author),
+        ...sourceFields(comment, comment.author, ctx.importedFrom),
       });
     }
     return notes;

@@ -14,7 +14,7 @@ export async function importLfsObjects(ctx: ImportContext, repository: SourceRep
   const results = await downloadLfsObjects({
     batchUrl: repository.lfsBatchUrl,
     objects,
-    credentials: (refused) => ctx.source.gitCredentials(refused),
+    credentials: (refused) => ctx.repositorySource.gitCredentials(refused),
     store: lfsStore(),
     concurrency: LFS_CONCURRENCY,
   });
@@ -33,7 +33,7 @@ export async function importLfsObjects(ctx: ImportContext, repository: SourceRep
       stage: "lfs_objects",
       objectType: "lfs_object",
       sourceId: result.oid,
-      message: result.status === "missing" ? "Bitbucket does not have this LFS object" : (result.message ?? "The LFS object could not be downloaded"),
+      message: result.status === "missing" ? `${ctx.repositorySource.displayName} does not have this LFS object` : (result.message ?? "The LFS object could not be downloaded"),
     });
   }
 }

@@ -12,6 +12,8 @@ export type NoteRow = {
   mergeRequestId?: number;
   discussionId: string;
   type?: string | null;
+  /** A system note (an event: labeled, closed, mentioned in…). */
+  system?: boolean;
   body: string;
   authorId: string;
   position?: Prisma.InputJsonValue;
@@ -169,6 +171,7 @@ const NOTE_COLUMNS: Columns<NoteRow> = {
   merge_request_id: { type: "integer", value: (row) => row.mergeRequestId },
   discussion_id: { type: "text", value: (row) => row.discussionId },
   type: { type: "text", value: (row) => row.type },
+  system: { type: "boolean", value: (row) => row.system ?? false },
   body: { type: "text", value: (row) => row.body },
   author_id: { type: "text", value: (row) => row.authorId },
   position: { type: "jsonb", value: (row) => row.position },
@@ -180,7 +183,7 @@ const NOTE_COLUMNS: Columns<NoteRow> = {
 };
 
 /** Inserts notes that are not there yet (keyed by parent and source id), all or none. */
-async function insertNotes(rows: readonly NoteRow[]): Promise<void> {
+export async function insertNotes(rows: readonly NoteRow[]): Promise<void> {
   if (rows.length === 0) return;
   if (rows.length <= INSERT_CHUNK) {
     await insertMissing(db, "notes", NOTE_COLUMNS, rows);

@@ -6,7 +6,7 @@ import { insertMissing, type Columns } from "./bulk-insert";
 import { sourceFields, sourceUserJson, type ImportContext } from "./context";
 import { addMessage, addProgress, errorMessage, recordFailure, resolveFailures, writeIsolatingFailures } from "./records";
 import { NotesBatch, discussionIdFor, inCreationOrder, threadRoots, type NoteRow } from "./notes";
-import type { TextConverter } from "./text";
+import type { ItemTextConverter as TextConverter } from "./text";
 
 export function mergeRequestState(state: PullRequestState): MergeRequestState {
   if (state === "merged") return "merged";
@@ -145,9 +145,9 @@ async function prepareMergeRequest(
       assigneeId: author.userId,
       mergedById: state === "merged" ? closer : null,
       closedById: state === "closed" ? closer : null,
-      mergedAt: state === "merged" ? new Date(pullRequest.updatedAt) : null,
-      closedAt: state === "closed" ? new Date(pullRequest.updatedAt) : null,
-      ...sourceFields(pullRequest, pullRequest.author),
+      mergedAt: state === "merged" ? new Date(pullRequest.closedAt ?? pullRequest.updatedAt) : null,
+      closedAt: state === "closed" ? new Date(pullRequest.closedAt ?? pullRequest.updatedAt) : null,
+      ...sourceFields(pullRequest, pullRequest.author, ctx.importedFrom),
       sourceClosedBy: sourceUserJson(pullRequest.closedBy),
     },
   };
@@ -157,7 +157,7 @@ async function prepareMergeRequest(
  * Merge requests with their reviewers and approvals, in one transaction: a merge request is
  * never there without them. Rows keyed by (project, iid) are inserted once; a re-run skips them.
  */
-async function writeMergeRequests(projectId: number, batch: readonly PreparedMergeRequest[]): Promise<void> {
+async function writeMergeRequests(projectId: number, importedFrom: string, batch: readonly PreparedMergeRequest[]): Promise<void> {
   await db.$transaction(async (tx) => {
     await insertMissing(tx, "merge_requests", MERGE_REQUEST_COLUMNS, batch.map((entry) => entry.data));
     const rows = await tx.mergeRequest.findMany({
@@ -176,6 +176,7 @@ async function writeMergeRequests(projectId: number, batch: readonly PreparedMer
         userId,
         sourceUser: sourceUserJson(user)!,
         approvedAt: at ? new Date(at) : null,
+        importedFrom,
       })),
     );
     await insertMissing(tx, "approvals", APPROVAL_COLUMNS, approvals);
@@ -211,19 +212,19 @@ const MERGE_REQUEST_COLUMNS: Columns<MergeRequestRow> = {
   source_closed_by: { type: "jsonb", value: (row) => row.sourceClosedBy },
 };
 
-type ReviewerRow = { mergeRequestId: number; sourceUserId: string; userId: string | null; sourceUser: Prisma.InputJsonValue };
-const REVIEWER_COLUMNS: Columns<ReviewerRow> = {
+export type ReviewerRow = { mergeRequestId: number; sourceUserId: string; userId: string | null; sourceUser: Prisma.InputJsonValue };
+export const REVIEWER_COLUMNS: Columns<ReviewerRow> = {
   merge_request_id: { type: "integer", value: (row) => row.mergeRequestId },
   source_user_id: { type: "text", value: (row) => row.sourceUserId },
   user_id: { type: "text", value: (row) => row.userId },
   source_user: { type: "jsonb", value: (row) => row.sourceUser },
 };
 
-type ApprovalRow = ReviewerRow & { approvedAt: Date | null };
-const APPROVAL_COLUMNS: Columns<ApprovalRow> = {
+export type ApprovalRow = ReviewerRow & { approvedAt: Date | null; importedFrom: string };
+export const APPROVAL_COLUMNS: Columns<ApprovalRow> = {
   ...REVIEWER_COLUMNS,
   approved_at: { type: "timestamp", value: (row) => row.approvedAt },
-  imported_from: { type: "text", value: () => "bitbucket" },
+  imported_from: { type: "text", value: (row) => row.importedFrom },
 };
 
 /**
@@ -237,7 +238,7 @@ export async function importPullRequests(
   repository: SourceRepository,
   text: TextConverter,
   pullRequests: readonly SourcePullRequest[],
-): Promise<{ withComments: number[] }> {
+): Promise<{ written: number[]; withComments: number[] }> {
   await ctx.checkpoint();
   const repoPath = repositoryPath(ctx.project.id);
   const forkProblems = new Map<number, string>();
@@ -259,7 +260,7 @@ export async function importPullRequests(
     }
   }
   await ctx.checkpoint();
-  const written = await writeIsolatingFailures(prepared, (rows) => writeMergeRequests(ctx.project.id, [...rows]), (entry, error) =>
+  const written = await writeIsolatingFailures(prepared, (rows) => writeMergeRequests(ctx.project.id, ctx.importedFrom, [...rows]), (entry, error) =>
     failures.set(entry.pullRequest.id, errorMessage(error)),
   );
 
@@ -273,6 +274,7 @@ export async function importPullRequests(
     await recordFailure(ctx.importId, { stage: "pull_requests", objectType: "pull_request", sourceId: String(id), sourceUrl: pullRequest.webUrl, message });
   }
   return {
+    written: written.map((entry) => entry.pullRequest.id),
     withComments: written.filter((entry) => entry.pullRequest.commentCount > 0).map((entry) => entry.pullRequest.id),
   };
 }
@@ -388,7 +390,7 @@ export async function importPullRequestNotes(ctx: ImportContext, text: TextConve
         body,
         authorId: author.userId,
         position,
-        ...sourceFields(comment, comment.author),
+        ...sourceFields(comment, comment.author, ctx.importedFrom),
       });
     }
     return rows;

@@ -11,7 +11,15 @@ export type ObjectType =
   | "approval"
   | "issue"
   | "issue_note"
-  | "lfs_object";
+  | "lfs_object"
+  | "release"
+  | "pull_request_review"
+  | "diff_note"
+  | "note"
+  | "issue_event"
+  | "protected_branch"
+  | "collaborator"
+  | "attachment";
 
 type Counts = { total?: number | null; fetched?: number; imported?: number; failed?: number; skipped?: number };
 

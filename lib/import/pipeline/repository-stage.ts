@@ -1,6 +1,6 @@
 import { db } from "@/lib/db";
-import { fetchRepository, repositoryPath, setDefaultBranch, wikiPath } from "@/lib/git";
-import { SourceFeatureUnavailable } from "@/lib/import/sources/types";
+import { fetchRepository, MIRROR_REFSPECS, repositoryPath, setDefaultBranch, wikiPath } from "@/lib/git";
+import { SourceFeatureUnavailable, type SourceRepository } from "@/lib/import/sources/types";
 import type { ImportContext } from "./context";
 import { addMessage, addProgress, errorMessage, recordFailure, resolveFailure } from "./records";
 
@@ -17,7 +17,25 @@ export const KIND_LABELS = [
  * the wiki and milestones are recorded per item and the import goes on.
  */
 export async function importRepository(ctx: ImportContext): Promise<void> {
-  const repository = await ctx.source.repository();
+  await importGitData(ctx, await ctx.source.repository());
+  await db.label.createMany({ data: KIND_LABELS.map((label) => ({ projectId: ctx.project.id, ...label })), skipDuplicates: true });
+  await addProgress(ctx.importId, "label", { total: KIND_LABELS.length, fetched: KIND_LABELS.length, imported: KIND_LABELS.length });
+
+  try {
+    const milestones = await ctx.source.milestones();
+    await addProgress(ctx.importId, "milestone", { total: milestones.length, fetched: milestones.length });
+    for (const milestone of milestones) {
+      await ensureMilestone(ctx.project.id, milestone.title, milestone.id);
+    }
+    await addProgress(ctx.importId, "milestone", { imported: milestones.length });
+  } catch (error) {
+    if (!(error instanceof SourceFeatureUnavailable)) throw error;
+    // Milestones belong to the issue tracker; its removal is reported once by the issues stage.
+  }
+}
+
+/** The project's description and visibility, its git data and its wiki, whatever the source. A failure of the git data fails the import; of the wiki, is recorded. */
+export async function importGitData(ctx: ImportContext, repository: SourceRepository): Promise<void> {
   await db.project.update({
     where: { id: ctx.project.id },
     data: {
@@ -29,7 +47,12 @@ export async function importRepository(ctx: ImportContext): Promise<void> {
   await addProgress(ctx.importId, "repository", { total: 1, fetched: 1 });
 
   const repoPath = repositoryPath(ctx.project.id);
-  await fetchRepository({ repoPath, remoteUrl: repository.cloneUrl, credentials: (refused) => ctx.source.gitCredentials(refused) });
+  await fetchRepository({
+    repoPath,
+    remoteUrl: repository.cloneUrl,
+    credentials: (refused) => ctx.repositorySource.gitCredentials(refused),
+    ...(repository.extraRefspecs ? { refspecs: [...MIRROR_REFSPECS, ...repository.extraRefspecs] } : {}),
+  });
   const defaultBranch = await setDefaultBranch(repoPath, repository.defaultBranch);
   await db.project.update({ where: { id: ctx.project.id }, data: { defaultBranch } });
   await addProgress(ctx.importId, "repository", { imported: 1 });
@@ -37,7 +60,7 @@ export async function importRepository(ctx: ImportContext): Promise<void> {
 
   if (repository.wikiCloneUrl) {
     try {
-      await fetchRepository({ repoPath: wikiPath(ctx.project.id), remoteUrl: repository.wikiCloneUrl, credentials: (refused) => ctx.source.gitCredentials(refused) });
+      await fetchRepository({ repoPath: wikiPath(ctx.project.id), remoteUrl: repository.wikiCloneUrl, credentials: (refused) => ctx.repositorySource.gitCredentials(refused) });
       // A mirror fetch does not carry the remote's HEAD; point it at the wiki's branch.
       await setDefaultBranch(wikiPath(ctx.project.id), null);
       await db.project.update({ where: { id: ctx.project.id }, data: { hasWiki: true } });
@@ -55,20 +78,6 @@ export async function importRepository(ctx: ImportContext): Promise<void> {
     }
   }
 
-  await db.label.createMany({ data: KIND_LABELS.map((label) => ({ projectId: ctx.project.id, ...label })), skipDuplicates: true });
-  await addProgress(ctx.importId, "label", { total: KIND_LABELS.length, fetched: KIND_LABELS.length, imported: KIND_LABELS.length });
-
-  try {
-    const milestones = await ctx.source.milestones();
-    await addProgress(ctx.importId, "milestone", { total: milestones.length, fetched: milestones.length });
-    for (const milestone of milestones) {
-      await ensureMilestone(ctx.project.id, milestone.title, milestone.id);
-    }
-    await addProgress(ctx.importId, "milestone", { imported: milestones.length });
-  } catch (error) {
-    if (!(error instanceof SourceFeatureUnavailable)) throw error;
-    // Milestones belong to the issue tracker; its removal is reported once by the issues stage.
-  }
 }
 
 /** Milestones get per-project iids in creation order; titles are unique per project. */

@@ -227,7 +227,7 @@ async function settleFailedUnit(source: string, unit: WorkUnit, stage: StageDefi
   await completeUnit(source, unit, []);
 }
 
-/** Bitbucket's rate limit resets later than a job should wait: the unit runs again then, in a new run, and frees its worker now. */
+/** The source's rate limit resets later than a job should wait: the unit runs again then, in a new run, and frees its worker now. */
 async function waitForRateLimit(source: string, unit: WorkUnit, resumeAt: Date): Promise<void> {
   const { count } = await db.importWorkUnit.updateMany({ where: { id: unit.id, run: unit.run, done: false }, data: { run: { increment: 1 } } });
   if (count !== 1) return;
@@ -237,12 +237,12 @@ async function waitForRateLimit(source: string, unit: WorkUnit, resumeAt: Date):
 
 function rateLimitReset(error: unknown): Date | null {
   const { code, retryAt } = (error ?? {}) as { code?: string; retryAt?: unknown };
-  return code === "rate_limited" && retryAt instanceof Date && retryAt.getTime() > Date.now() ? retryAt : null;
+  return (code === "rate_limited" || code === "github_rate_limited") && retryAt instanceof Date && retryAt.getTime() > Date.now() ? retryAt : null;
 }
 
 function isPermanent(error: unknown): boolean {
   const code = (error as { code?: string } | null)?.code;
-  return code === "not_found" || code === "auth_invalid" || code === "remote_not_allowed" || code === "bitbucket_reconnect_required";
+  return code === "not_found" || code === "auth_invalid" || code === "remote_not_allowed" || code === "bitbucket_reconnect_required" || code === "github_unauthorized";
 }
 
 async function markCanceled(importId: number): Promise<void> {

@@ -6,6 +6,12 @@ import type { ImportContext } from "./context";
 
 type MentionTarget = { username: string; profileUrl?: string } | { displayName: string } | null;
 
+/** What the shared issue and merge request writers need from a source's text conversion. */
+export type ItemTextConverter = {
+  remember(ctx: ImportContext, users: ReadonlyArray<SourceUser | null>): Promise<void>;
+  convert(text: string, author: SourceUser | null, mapped: boolean): string;
+};
+
 const converters = new WeakMap<ImportContext, Promise<TextConverter>>();
 
 /**

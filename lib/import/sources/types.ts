@@ -30,6 +30,8 @@ export type SourceRepository = {
   wikiCloneUrl: string | null;
   /** LFS batch endpoint (`<clone>.git/info/lfs/objects/batch`). */
   lfsBatchUrl: string;
+  /** Refs fetched besides branches and tags (GitHub: pull request heads into merge request heads). */
+  extraRefspecs?: string[];
 };
 
 /**
@@ -72,6 +74,8 @@ export type SourcePullRequest = {
   commentCount: number;
   createdAt: string;
   updatedAt: string;
+  /** When it was merged or closed, when the source says (else `updatedAt` stands in). */
+  closedAt?: string | null;
   webUrl: string;
 };
 
@@ -128,7 +132,8 @@ export class SourceFeatureUnavailable extends Error {
 /** Events the pipeline shows to people ("waiting for Bitbucket's rate limit, resumes about 14:05"). */
 export type SourceEvent = { type: "rate-limited"; resumeAt: Date } | { type: "retrying"; resumeAt: Date; attempt: number };
 
-export interface ImportSource {
+/** What every source offers the stages every source shares (the git data, LFS). */
+export interface RepositorySource {
   readonly name: string;
   /** Human name of the source, e.g. "Bitbucket". */
   readonly displayName: string;
@@ -138,6 +143,10 @@ export interface ImportSource {
    * With `refused` (the remote rejected them), a token is refreshed unless that happened meanwhile.
    */
   gitCredentials(refused?: SourceCredentials): Promise<SourceCredentials>;
+}
+
+/** A source read through Bitbucket-shaped listings (members, pull requests, issues, their comments). */
+export interface ImportSource extends RepositorySource {
   membersPage(cursor: string | null): Promise<SourcePage<SourceUser>>;
   pullRequestsPage(cursor: string | null): Promise<SourcePage<SourcePullRequest>>;
   pullRequestCommentsPage(pullRequestId: number, cursor: string | null): Promise<SourcePage<SourceComment>>;

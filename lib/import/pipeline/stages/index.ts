@@ -1,4 +1,14 @@
 import { finishStage } from "./finish";
+import { githubCrossReferencesStage } from "./github-cross-references";
+import { githubDiffNotesStage } from "./github-diff-notes";
+import { githubEventsStage } from "./github-events";
+import { githubIssuesStage } from "./github-issues";
+import { githubItemNotesStage } from "./github-item-notes";
+import { githubMetadataStage } from "./github-metadata";
+import { githubNotesStage } from "./github-notes";
+import { githubPullRequestsStage } from "./github-pull-requests";
+import { githubRepositoryStage } from "./github-repository";
+import { githubReviewsStage } from "./github-reviews";
 import { issueNotesStage } from "./issue-notes";
 import { issuesStage } from "./issues";
 import { lfsObjectsStage } from "./lfs-objects";
@@ -16,6 +26,20 @@ export type { FollowUp, StageDefinition, UnitScheduler, WorkUnit } from "./types
  */
 export const SOURCE_STAGES = {
   bitbucket_cloud: [repositoryStage, usersStage, pullRequestsStage, pullRequestNotesStage, issuesStage, issueNotesStage, lfsObjectsStage, finishStage],
+  github: [
+    githubRepositoryStage,
+    githubMetadataStage,
+    githubPullRequestsStage,
+    githubReviewsStage,
+    githubIssuesStage,
+    githubNotesStage,
+    githubDiffNotesStage,
+    githubItemNotesStage,
+    githubEventsStage,
+    githubCrossReferencesStage,
+    lfsObjectsStage,
+    finishStage,
+  ],
 } satisfies Record<string, readonly StageDefinition[]>;
 
 export type ImportSourceName = keyof typeof SOURCE_STAGES;

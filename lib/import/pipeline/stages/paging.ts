@@ -60,7 +60,7 @@ export function notesFollowUps(stage: string, pageKey: string, ids: readonly num
 }
 
 /** The ids a comment batch still has to import. */
-function pendingNoteParents(unit: WorkUnit): number[] {
+export function pendingNoteParents(unit: WorkUnit): number[] {
   const payload = notesPayload.parse(unit.payload);
   const done = new Set(payload.done);
   return payload.ids.filter((id) => !done.has(id));
@@ -90,7 +90,7 @@ export function commentBatchStage(options: {
 }
 
 /** A comment batch re-runs whole. */
-async function reopenNoteBatches(tx: Prisma.TransactionClient, importId: number, stage: string): Promise<void> {
+export async function reopenNoteBatches(tx: Prisma.TransactionClient, importId: number, stage: string): Promise<void> {
   const units = await tx.importWorkUnit.findMany({ where: { importId, stage } });
   for (const unit of units) {
     const payload = unit.payload as { ids?: number[] };

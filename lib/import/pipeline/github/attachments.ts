@@ -1,0 +1,86 @@
+import { Readable, Transform } from "node:stream";
+import { cleanFileName } from "@/lib/archive";
+import { attachmentContentType, storeAttachment } from "@/lib/archive/attachments";
+import { config } from "@/lib/config";
+import { db } from "@/lib/db";
+import { safeRequest } from "@/lib/git/safe-http";
+import type { ImportContext } from "../context";
+import { addProgress, errorMessage, recordFailure } from "../records";
+
+/** The largest attachment downloaded; GitHub's own limit for files in comments is 25 MB. */
+export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
+
+/** Links to GitHub's attachment hosts: `<web>/user-attachments/…`, `<web>/user-images/…` and the user-content hosts. */
+export function attachmentUrls(text: string, webUrl: string): string[] {
+  const web = new URL(webUrl).origin.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = new RegExp(`(?:${web}/(?:user-attachments/(?:assets|files)|user-images)|https://(?:private-)?user-images\\.githubusercontent\\.com)/[^\\s)"'<>\\]]+`, "g");
+  return [...new Set(text.match(pattern) ?? [])];
+}
+
+function limited(limit: number): Transform {
+  let size = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      size += chunk.length;
+      callback(size > limit ? new Error(`the file is larger than ${limit / 1024 / 1024} MB`) : null, chunk);
+    },
+  });
+}
+
+/**
+ * Downloads the attachments an issue's text links to (through the SSRF-checked fetcher, size
+ * limited, the token sent only to GitHub's own web host) into the issue's attachments, once each
+ * (a re-run finds them by their source URL). Returns GitHub URL → Ferry URL for those it has.
+ */
+export async function downloadIssueAttachments(ctx: ImportContext, issueId: number, urls: readonly string[]): Promise<Map<string, string>> {
+  const result = new Map<string, string>();
+  if (urls.length === 0) return result;
+  const base = config().NEXTAUTH_URL;
+  const existing = await db.issueAttachment.findMany({ where: { issueId, originalName: { in: [...urls] } }, select: { id: true, fileName: true, originalName: true } });
+  for (const row of existing) result.set(row.originalName, `${base}/api/uploads/attachments/${row.id}/${encodeURIComponent(row.fileName)}`);
+  const webHost = new URL(ctx.github.client.webUrl).host;
+  const taken = new Set((await db.issueAttachment.findMany({ where: { issueId }, select: { fileName: true } })).map((row) => row.fileName.toLowerCase()));
+  for (const url of urls) {
+    if (result.has(url)) continue;
+    await ctx.checkpoint();
+    try {
+      const headers: Record<string, string> = {};
+      if (new URL(url).host === webHost) headers.authorization = `token ${(await ctx.github.gitCredentials()).password}`;
+      const { response } = await safeRequest(url, { method: "GET", headers });
+      if ((response.statusCode ?? 0) !== 200) {
+        response.resume();
+        throw new Error(`GitHub answered HTTP ${response.statusCode}`);
+      }
+      const declared = Number(response.headers["content-length"]);
+      if (Number.isFinite(declared) && declared > MAX_ATTACHMENT_BYTES) {
+        response.destroy();
+        throw new Error(`the file is larger than ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`);
+      }
+      const stored = await storeAttachment(ctx.project.id, Readable.from(response).pipe(limited(MAX_ATTACHMENT_BYTES)));
+      let fileName = cleanFileName(decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "attachment"));
+      for (let n = 2; taken.has(fileName.toLowerCase()); n++) fileName = `${n}-${fileName}`;
+      taken.add(fileName.toLowerCase());
+      const row = await db.issueAttachment.create({
+        data: { projectId: ctx.project.id, issueId, fileName, originalName: url, storagePath: stored.storagePath, size: BigInt(stored.size), contentType: attachmentContentType(fileName, stored.head) },
+      });
+      result.set(url, `${base}/api/uploads/attachments/${row.id}/${encodeURIComponent(fileName)}`);
+      await addProgress(ctx.importId, "attachment", { fetched: 1, imported: 1 });
+    } catch (error) {
+      await addProgress(ctx.importId, "attachment", { failed: 1 });
+      await recordFailure(ctx.importId, { stage: ctx.row.stage ?? "github_issues", objectType: "attachment", sourceId: url.slice(0, 500), sourceUrl: url, message: `The attachment could not be downloaded: ${errorMessage(error)}` });
+    }
+  }
+  return result;
+}
+
+/** Whether this import downloads attachments. */
+export function importsAttachments(ctx: ImportContext): boolean {
+  return (ctx.row.options as { github?: { attachments?: boolean } } | null)?.github?.attachments === true;
+}
+
+/** `text` with each downloaded attachment's GitHub URL replaced by its Ferry URL. */
+export function withAttachments(text: string, attachments: ReadonlyMap<string, string>): string {
+  let out = text;
+  for (const [from, to] of attachments) out = out.split(from).join(to);
+  return out;
+}

@@ -1,0 +1,59 @@
+import pLimit from "p-limit";
+import { config } from "@/lib/config";
+import { db } from "@/lib/db";
+import type { ImportContext } from "../context";
+import { errorMessage, recordFailure } from "../records";
+import { importGitHubEvents } from "./notes";
+
+const TIMELINE_CONCURRENCY = 6;
+
+/**
+ * The items another item of the repository refers to (`#N`, `!N`, links to the project). GitHub's
+ * event listing lacks cross-references; they are on the referenced item's timeline, so only these
+ * items' timelines are read, not every item's.
+ */
+export async function referencedItems(ctx: ImportContext): Promise<number[]> {
+  const projectId = ctx.project.id;
+  const projectUrl = `${config().NEXTAUTH_URL}/${ctx.project.fullPath}`;
+  const escaped = projectUrl.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = new RegExp(`(?:^|[\\s(\\[,;:])[#!](\\d+)\\b|${escaped}/-/(?:issues|merge_requests)/(\\d+)`, "g");
+  const targets = new Set<number>();
+  const scan = (from: number, text: string) => {
+    for (const match of text.matchAll(pattern)) {
+      const number = Number(match[1] ?? match[2]);
+      if (number !== from) targets.add(number);
+    }
+  };
+  const [issues, mergeRequests] = await Promise.all([
+    db.issue.findMany({ where: { projectId }, select: { id: true, iid: true, description: true } }),
+    db.mergeRequest.findMany({ where: { projectId }, select: { id: true, iid: true, description: true } }),
+  ]);
+  for (const item of [...issues, ...mergeRequests]) scan(item.iid, item.description);
+  const issueIid = new Map(issues.map((issue) => [issue.id, issue.iid]));
+  const mergeRequestIid = new Map(mergeRequests.map((mergeRequest) => [mergeRequest.id, mergeRequest.iid]));
+  let cursor = 0;
+  for (;;) {
+    const notes = await db.note.findMany({ where: { projectId, system: false, id: { gt: cursor } }, select: { id: true, body: true, issueId: true, mergeRequestId: true }, orderBy: { id: "asc" }, take: 5_000 });
+    if (notes.length === 0) break;
+    for (const note of notes) scan((note.issueId ? issueIid.get(note.issueId) : mergeRequestIid.get(note.mergeRequestId ?? 0)) ?? 0, note.body);
+    cursor = notes.at(-1)!.id;
+  }
+  const existing = new Set([...issueIid.values(), ...mergeRequestIid.values()]);
+  return [...targets].filter((number) => existing.has(number)).sort((a, b) => a - b);
+}
+
+/** The cross-references on the timelines of a batch of items, as "mentioned in" system notes. */
+export async function importCrossReferences(ctx: ImportContext, numbers: readonly number[]): Promise<void> {
+  await pLimit(TIMELINE_CONCURRENCY).map(numbers, async (number) => {
+    await ctx.checkpoint();
+    let timeline;
+    try {
+      timeline = await ctx.github.crossReferences(number);
+    } catch (error) {
+      if ((error as { code?: string }).code === "github_rate_limited") throw error;
+      await recordFailure(ctx.importId, { stage: "github_cross_references", objectType: "issue_event", sourceId: `timeline-${number}`, message: `The timeline of #${number} could not be read: ${errorMessage(error)}` });
+      return;
+    }
+    await importGitHubEvents(ctx, timeline, number);
+  });
+}

@@ -1,0 +1,138 @@
+import { db, type Prisma } from "@/lib/db";
+import { sourceUserOf, type GitHubProtection } from "@/lib/import/sources/github";
+import type { ImportContext } from "../context";
+import { addMessage, addProgress, errorMessage, recordFailure, type ObjectType } from "../records";
+import { GitHubText } from "./text";
+
+/** GitLab's access levels. */
+export const ACCESS_LEVEL = { noOne: 0, developer: 30, maintainer: 40 } as const;
+
+/**
+ * How a GitHub branch protection rule becomes Ferry's push and merge levels:
+ *
+ * - pull request reviews required: nobody pushes directly (changes arrive as merge requests),
+ *   Developers and Maintainers merge; GitHub's required approval count is kept with the rule;
+ * - pushes restricted to people: only those people push (the mapped ones are listed), Maintainers merge;
+ * - otherwise (e.g. only status checks): Developers and Maintainers push and merge;
+ * - force pushes allowed / code owner reviews required are kept as such.
+ */
+export function protectionLevels(rule: GitHubProtection): { push: number; merge: number; pushLogins: string[]; allowForcePush: boolean; codeOwners: boolean } {
+  const reviews = rule.required_pull_request_reviews;
+  const pushLogins = (rule.restrictions?.users ?? []).flatMap((user) => (user ? [user.login] : []));
+  const restricted = rule.restrictions != null;
+  return {
+    push: reviews || restricted ? ACCESS_LEVEL.noOne : ACCESS_LEVEL.developer,
+    merge: reviews ? ACCESS_LEVEL.developer : restricted ? ACCESS_LEVEL.maintainer : ACCESS_LEVEL.developer,
+    pushLogins,
+    allowForcePush: rule.allow_force_pushes?.enabled ?? false,
+    codeOwners: reviews?.require_code_owner_reviews ?? false,
+  };
+}
+
+/** GitHub's repository roles as Ferry roles. */
+export const COLLABORATOR_ROLES: Record<string, "guest" | "reporter" | "developer" | "maintainer" | "owner"> = {
+  read: "guest",
+  pull: "guest",
+  triage: "reporter",
+  write: "developer",
+  push: "developer",
+  maintain: "maintainer",
+  admin: "owner",
+};
+
+/** Runs one part of the metadata; a failure is recorded against its object type and the others go on. */
+async function part(ctx: ImportContext, objectType: ObjectType, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if ((error as { code?: string }).code === "github_rate_limited") throw error;
+    await recordFailure(ctx.importId, { stage: "github_metadata", objectType, sourceId: objectType, message: `The ${objectType.replace("_", " ")}s could not be imported: ${errorMessage(error)}` });
+  }
+}
+
+export async function importGitHubMetadata(ctx: ImportContext): Promise<void> {
+  const projectId = ctx.project.id;
+  const source = ctx.github;
+  await part(ctx, "label", async () => {
+    const labels = await source.labels();
+    await db.label.createMany({ data: labels.map((label) => ({ projectId, title: label.name, color: `#${label.color ?? "ededed"}`, description: label.description ?? null })), skipDuplicates: true });
+    await addProgress(ctx.importId, "label", { total: labels.length, fetched: labels.length, imported: labels.length });
+  });
+  await part(ctx, "milestone", async () => {
+    const milestones = await source.milestones();
+    await db.milestone.createMany({
+      data: milestones.map((milestone) => ({
+        projectId,
+        iid: milestone.number,
+        title: milestone.title,
+        description: milestone.description ?? "",
+        state: milestone.state === "closed" ? ("closed" as const) : ("active" as const),
+        dueDate: milestone.due_on ? new Date(milestone.due_on) : null,
+        sourceId: String(milestone.id),
+        createdAt: new Date(milestone.created_at),
+      })),
+      skipDuplicates: true,
+    });
+    await addProgress(ctx.importId, "milestone", { total: milestones.length, fetched: milestones.length, imported: milestones.length });
+  });
+  const text = await GitHubText.forContext(ctx);
+  await part(ctx, "release", async () => {
+    const releases = (await source.releases()).filter((release) => !release.draft);
+    await text.remember(ctx, releases.map((release) => sourceUserOf(release.author)));
+    await db.release.createMany({
+      data: releases.map((release) => ({
+        projectId,
+        tagName: release.tag_name,
+        name: release.name || release.tag_name,
+        description: text.convert(release.body ?? "", null, true),
+        links: release.assets.map((asset) => ({ name: asset.name, url: asset.browser_download_url })),
+        upcoming: release.prerelease,
+        createdAt: new Date(release.created_at),
+        releasedAt: release.published_at ? new Date(release.published_at) : null,
+        sourceId: String(release.id),
+      })),
+      skipDuplicates: true,
+    });
+    await addProgress(ctx.importId, "release", { total: releases.length, fetched: releases.length, imported: releases.length });
+  });
+  await part(ctx, "protected_branch", async () => {
+    const branches = (await source.branches()).filter((branch) => branch.protected);
+    await addProgress(ctx.importId, "protected_branch", { total: branches.length });
+    for (const branch of branches) {
+      const rule = await source.protection(branch.name);
+      const levels = protectionLevels(rule);
+      const pushUsers: Prisma.InputJsonValue[] = [];
+      for (const user of rule.restrictions?.users ?? []) {
+        const sourceUser = sourceUserOf(user);
+        if (sourceUser) pushUsers.push({ sourceUserId: sourceUser.id, login: sourceUser.username, userId: await ctx.mappedUserFor(sourceUser) });
+      }
+      const data = {
+        pushAccessLevel: levels.push,
+        mergeAccessLevel: levels.merge,
+        allowForcePush: levels.allowForcePush,
+        codeOwnerApprovalRequired: levels.codeOwners,
+        pushUsers,
+        sourceRule: {
+          requiredApprovingReviewCount: rule.required_pull_request_reviews?.required_approving_review_count ?? 0,
+          dismissStaleReviews: rule.required_pull_request_reviews?.dismiss_stale_reviews ?? false,
+          enforceAdmins: rule.enforce_admins?.enabled ?? false,
+          requiredStatusChecks: rule.required_status_checks?.contexts ?? [],
+        },
+      };
+      await db.protectedBranch.upsert({ where: { projectId_name: { projectId, name: branch.name } }, create: { projectId, name: branch.name, ...data }, update: data });
+      await addProgress(ctx.importId, "protected_branch", { fetched: 1, imported: 1 });
+    }
+  });
+  if (!(ctx.row.options as { github?: { collaborators?: boolean } } | null)?.github?.collaborators) return;
+  await part(ctx, "collaborator", async () => {
+    // Collaborators are known to mentions and the user mapping; Ferry has no project-level
+    // membership yet, so they are counted as skipped with a message instead of becoming members.
+    const collaborators = await source.collaborators();
+    await text.remember(ctx, collaborators.map((collaborator) => sourceUserOf({ id: collaborator.id, login: collaborator.login })));
+    await addProgress(ctx.importId, "collaborator", { total: collaborators.length, fetched: collaborators.length, skipped: collaborators.length });
+    if (collaborators.length > 0) {
+      const roles = collaborators.map((collaborator) => `${collaborator.login} (${COLLABORATOR_ROLES[collaborator.role_name ?? ""] ?? collaborator.role_name})`).join(", ");
+      await addMessage(ctx.importId, "info", "collaborators_not_members", `GitHub collaborators were not added as members (Ferry has no project membership yet): ${roles}.`);
+    }
+  });
+}
