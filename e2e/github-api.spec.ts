@@ -1,5 +1,4 @@
 import { execFile } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -9,7 +8,7 @@ import { expect, test } from "@playwright/test";
 import { GITHUB_ACCOUNTS } from "../mocks/github/seed.ts";
 import { showcaseExpectations, showcaseLfsObjects } from "../mocks/github/showcase.ts";
 import { E2E } from "./environment";
-import { query, run } from "./support";
+import { cliToken, query, readmeCurlExamples, run } from "./support";
 
 /**
  * GitHub imports through Ferry's GitLab-compatible API, driven by @gitbeaker/rest, curl and git,
@@ -24,12 +23,6 @@ const tokens = { root: "", alice: "" };
 let specStartedAt = new Date();
 
 const api = (token: string) => new Gitlab({ host: E2E.appUrl, token });
-
-async function cliToken(username: string): Promise<string> {
-  const args = ["ferry", "tokens", "create", "--user", username, "--name", `e2e-${randomUUID().slice(0, 8)}`, "--scopes", "api"];
-  const { stdout } = await promisify(execFile)("npx", args, { env: { ...process.env, DATA_DIR: E2E.dataDir }, encoding: "utf8" });
-  return stdout.trim().split("\n").pop()!;
-}
 
 async function call(method: string, pathname: string, token: string, body?: unknown) {
   const response = await fetch(`${E2E.appUrl}/api/v4${pathname}`, {
@@ -116,9 +109,7 @@ test("@gitbeaker starts a GitHub import, follows it to the end and reads the dat
 
 test("the README's GitHub curl examples work as written, adjusted only for host and tokens", async () => {
   test.setTimeout(90_000);
-  const readme = readFileSync(path.resolve(import.meta.dirname, "..", "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("### Importing from GitHub"), readme.indexOf("### Reading"));
-  const examples = [...section.matchAll(/```shell\n([\s\S]*?)```/g)].map((match) => match[1]!);
+  const examples = readmeCurlExamples("### Importing from GitHub");
   expect(examples).toHaveLength(2);
   const runExample = async (block: string, replacements: Record<string, string>) => {
     let command = block.replaceAll("https://ferry.example.com", E2E.appUrl).replaceAll("YOUR_TOKEN", tokens.alice).replaceAll("http://localhost:4020", E2E.githubSandboxUrl);

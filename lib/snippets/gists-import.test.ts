@@ -1,10 +1,8 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetDatabase } from "@/test/db";
 import { callApi, userWithToken } from "@/test/api";
 import { patchEnv } from "@/test/env";
+import { startGithubTestSandbox, type GithubSandbox } from "@/test/github";
 import { waitFor } from "@/test/import";
 import { db } from "@/lib/db";
 import { encryptSecret } from "@/lib/crypto";
@@ -12,7 +10,7 @@ import { countCommits, runGit, snippetRepositoryPath } from "@/lib/git";
 import { isActiveImportStatus } from "@/lib/import/status-vocabulary";
 import { stopJobs } from "@/lib/jobs";
 import { updateSettings } from "@/lib/settings";
-import { GITHUB_ACCOUNTS, GITHUB_GISTS, startGithubServer, type GithubServer } from "@/mocks/github";
+import { GITHUB_ACCOUNTS, GITHUB_GISTS } from "@/mocks/github";
 import { gistTitle, startGistsImport, startGistsImportWorkers, type GistsImportRun } from "./gists-import";
 
 /**
@@ -20,9 +18,8 @@ import { gistTitle, startGistsImport, startGistsImportWorkers, type GistsImportR
  * PostgreSQL, the pg-boss worker of this process. One import (and one repeat) serves every check.
  */
 
-let sandbox: GithubServer;
-let restoreEnv: () => void;
-const folders: string[] = [];
+let sandbox: GithubSandbox;
+let stopSandbox: (() => Promise<void>) | undefined;
 const [deployGist, secretGist, elevenFilesGist] = GITHUB_GISTS.filter((gist) => gist.owner === "alice");
 
 type Json = Record<string, unknown>;
@@ -45,11 +42,8 @@ async function json(response: Response): Promise<{ status: number; body: Json & 
 }
 
 beforeAll(async () => {
-  const sandboxData = await mkdtemp(path.join(tmpdir(), "ferry-gists-sandbox-"));
-  const dataDir = await mkdtemp(path.join(tmpdir(), "ferry-gists-data-"));
-  folders.push(sandboxData, dataDir);
-  sandbox = await startGithubServer({ port: 0, dataDir: sandboxData });
-  restoreEnv = patchEnv({ DATA_DIR: dataDir, GITHUB_URL: sandbox.url, GITHUB_API_URL: sandbox.url });
+  const started = await startGithubTestSandbox();
+  ({ sandbox, stop: stopSandbox } = started);
   await resetDatabase();
   [alice, bob, admin] = [await userWithToken("alice"), await userWithToken("bob"), await userWithToken("root", { admin: true })];
   await startGistsImportWorkers();
@@ -59,9 +53,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopJobs();
-  await sandbox?.close();
-  restoreEnv?.();
-  for (const folder of folders) await rm(folder, { recursive: true, force: true });
+  await stopSandbox?.();
 });
 
 async function snippetOf(gistId: string) {
@@ -133,7 +125,7 @@ describe("importing GitHub gists", () => {
 describe("a gist that cannot be imported", () => {
   it("is listed as failed with the reason, and the run ends as partially completed", async () => {
     // GitHub's web host is configured elsewhere, so the sandbox's git URLs are on a host Ferry may not reach.
-    const restore = patchEnv({ GITHUB_URL: "https://github.example.invalid" });
+    const restore = patchEnv({ GITHUB_URL: "https://github.example.invalid", ALLOWED_HOSTS: "" });
     try {
       const run = await finished((await startGistsImport(bob.user, { token: GITHUB_ACCOUNTS.bob.token! })).id);
       expect(run.status).toBe("partial");
