@@ -177,14 +177,18 @@ describe("other import endpoints", () => {
     expect(await json(await callApi("POST", "/import/bitbucket/cancel", token, { project_id: "x" }))).toEqual({ status: 400, body: { error: "project_id is invalid (must be an integer)" } });
   });
 
-  test("answers 501 for import sources without an adapter, 403 when they are disabled", async () => {
+  test("answers 403 for each import source an administrator disabled, before reaching the source", async () => {
     const { token } = await userWithToken("root");
-    expect(await json(await callApi("POST", "/import/github", token, { personal_access_token: "x", repo_id: 1, target_namespace: "root" }))).toEqual({
-      status: 501,
-      body: { error: expect.stringMatching(/^Importing from GitHub is not yet supported/) },
-    });
-    await updateSettings({ importSources: { bitbucket_cloud: true, bitbucket_server: true, github: false } });
-    expect((await callApi("POST", "/import/github", token, {})).status).toBe(403);
+    await updateSettings({ importSources: { bitbucket_cloud: false, bitbucket_server: false, github: false } });
+    const starts: Array<[string, Record<string, unknown>]> = [
+      ["/import/bitbucket", validStart],
+      ["/import/github", { personal_access_token: "x", repo_id: 1, target_namespace: "root" }],
+      ["/import/bitbucket_server", { bitbucket_server_url: "http://localhost:9", bitbucket_server_username: "u", personal_access_token: "t", bitbucket_server_project: "P", bitbucket_server_repo: "r" }],
+    ];
+    for (const [path, body] of starts) {
+      const answer = await json(await callApi("POST", path, token, body));
+      expect(answer, path).toMatchObject({ status: 403, body: { error: expect.stringMatching(/^Importing from .* is disabled on this Ferry\.$/) } });
+    }
   });
 
   test("reports an import's status, counts per object type, the failure ledger and messages", async () => {
