@@ -10,6 +10,7 @@ export const dynamic = "force-dynamic";
 const IMPORT_PAGES: Array<{ source: ImportSourceName; href: string; title: string; description: string }> = [
   { source: "bitbucket_cloud", href: "/import/bitbucket", title: "Bitbucket Cloud", description: "The repositories of all your workspaces." },
   { source: "github", href: "/import/github", title: "GitHub", description: "Repositories you own, collaborate on or reach through your organizations." },
+  { source: "bitbucket_server", href: "/import/bitbucket_server", title: "Bitbucket Server or Data Center", description: "The repositories of the projects on your own Bitbucket server." },
 ];
 
 export default async function ImportMenuPage() {
