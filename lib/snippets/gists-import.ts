@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { githubAccessOf, githubTokenForAccount } from "@/lib/auth/github-credential";
 import { decryptSecret, encryptSecret } from "@/lib/crypto";
 import { db, type Prisma } from "@/lib/db";
 import { AppError, isAppError } from "@/lib/errors";
@@ -56,8 +57,8 @@ async function resumeGistsImports(): Promise<number> {
 
 /** A GitHub token from the user's linked GitHub identity, or null without one. */
 export async function linkedGithubToken(userId: string): Promise<string | null> {
-  const account = await db.account.findFirst({ where: { userId, provider: GITHUB, access_token: { not: null } }, orderBy: { updatedAt: "desc" }, select: { access_token: true } });
-  return account?.access_token ? decryptSecret(account.access_token) : null;
+  const access = await githubAccessOf(userId);
+  return access ? githubTokenForAccount(access.accountId) : null;
 }
 
 /**

@@ -16,15 +16,13 @@ import { serializeGistsImport, serializeSnippet } from "../serializers";
  * exhausted. A snippet the caller may not read is a 404, as a missing one.
  */
 
-const GISTS_IMPORT_STATUS: Record<string, number> = { github_unauthorized: 401, import_source_disabled: 403, gists_import_running: 422, github_rate_limited: 429 };
-
 const startGistsImportRoute = apiRoute(
   { name: "start github gists import", access: "write", body: z.object({ personal_access_token: apiString().trim().min(1, { error: "is missing" }) }) },
   async ({ caller, body }) => {
     try {
       return apiResponse(serializeGistsImport(await startGistsImport(caller, { token: body.personal_access_token })), { status: 202 });
     } catch (error) {
-      const status = isAppError(error) ? GISTS_IMPORT_STATUS[error.code] : undefined;
+      const status = isAppError(error) ? error.status : undefined;
       if (status === 429) throw new ApiError(429, { error: "Too Many Requests", message: (error as Error).message });
       if (status) throw new ApiError(status, { error: (error as Error).message });
       throw error;
