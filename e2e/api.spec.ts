@@ -382,12 +382,12 @@ test("import errors: parameters, credentials, scopes, disabled source, missing r
   expect(await query(`SELECT 1 FROM namespaces WHERE full_path = 'errors'`)).toEqual([]);
 });
 
-test("GitHub and Bitbucket Server imports answer 501 to gitbeaker", async () => {
+test("Bitbucket Server imports answer 501 to gitbeaker; GitHub refuses a bad GitHub token with 401", async () => {
   const client = api(tokens.alice);
   const github = await client.Import.importGithubRepository("ghp_token", 12345, "root").catch((error: unknown) => error);
   expect(github).toBeInstanceOf(GitbeakerRequestError);
-  expect((github as GitbeakerRequestError).cause?.response.status).toBe(501);
-  expect((github as GitbeakerRequestError).cause?.description).toMatch(/not yet supported/);
+  expect((github as GitbeakerRequestError).cause?.response.status).toBe(401);
+  expect((github as GitbeakerRequestError).cause?.description).toMatch(/Access denied to your GitHub account/);
   const server = await client.Import.importBitbucketServerRepository("https://bitbucket.example.com", "root", "token", "PROJ", "repo").catch((error: unknown) => error);
   expect((server as GitbeakerRequestError).cause?.response.status).toBe(501);
 });

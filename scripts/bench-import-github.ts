@@ -9,12 +9,13 @@
  *
  * The sandbox runs in a child process of its own, so the importer's peak RSS is Ferry's alone.
  */
-import { execFile, fork, type ChildProcess } from "node:child_process";
+import { execFile, fork } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
+import { nextMessage, serveUntilStopped, type SandboxFinal } from "./bench-child.ts";
 
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const scale = Number(process.env.BENCH_SCALE ?? 1);
@@ -23,7 +24,6 @@ const concurrency = 10;
 const BENCH_REPO_ID = 7100;
 
 type Ready = { type: "ready"; url: string; repository: string; sizes: Record<string, number>; minimum: number; gitlabPattern: number; gitlabPatternSingleEndpoint: number };
-type Final = { type: "final"; peakRssBytes: number };
 
 /**
  * The API routes of the sandbox's statistics: everything but git transfers, LFS downloads and
@@ -54,25 +54,7 @@ async function runSandbox(): Promise<void> {
   const repo = state.repositoryById(BENCH_REPO_ID)!;
   const budget = minimumImportRequests(state, repo, { perPage: 100 });
   const ready: Ready = { type: "ready", url: sandbox.url, repository: state.fullName(repo), sizes, minimum: budget.minimum, gitlabPattern: budget.gitlabPattern, gitlabPatternSingleEndpoint: budget.gitlabPatternSingleEndpoint };
-  process.send!(ready);
-  process.on("message", async (message: { type: string }) => {
-    if (message.type !== "stop") return;
-    await sandbox.close();
-    const final: Final = { type: "final", peakRssBytes: process.resourceUsage().maxRSS * 1024 };
-    process.send!(final, () => process.exit(0));
-  });
-}
-
-function nextMessage<T extends { type: string }>(child: ChildProcess, type: T["type"]): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: T) => {
-      if (message?.type !== type) return;
-      child.off("message", onMessage);
-      resolve(message);
-    };
-    child.on("message", onMessage);
-    child.once("exit", (code) => reject(new Error(`the sandbox process exited (${code}) before sending "${type}"`)));
-  });
+  serveUntilStopped(ready, () => sandbox.close());
 }
 
 async function runImporter(): Promise<void> {
@@ -139,7 +121,7 @@ async function runImporter(): Promise<void> {
 
   await stopJobs();
   child.send({ type: "stop" });
-  const { peakRssBytes: sandboxPeakRss } = await nextMessage<Final>(child, "final");
+  const { peakRssBytes: sandboxPeakRss } = await nextMessage<SandboxFinal>(child, "final");
   const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
   const line = (label: string, value: string) => console.log(`${label.padEnd(40)} ${value}`);
   const sizes = sandbox.sizes;

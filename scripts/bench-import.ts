@@ -10,8 +10,9 @@
  * The sandbox runs in a child process of its own, so the importer's peak RSS and CPU are Ferry's
  * alone; both processes' peak RSS are printed. (PostgreSQL runs in processes of its own too.)
  */
-import { execFile, fork, type ChildProcess } from "node:child_process";
+import { execFile, fork } from "node:child_process";
 import { promisify } from "node:util";
+import { nextMessage, serveUntilStopped, type SandboxFinal } from "./bench-child.ts";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
@@ -31,7 +32,6 @@ type SandboxReady = {
   minimumRequests: number;
   bench: { commits: number; branches: number; lfsObjects: number; users: number };
 };
-type SandboxFinal = { type: "final"; peakRssBytes: number };
 
 const sourceArgument = process.argv.indexOf("--source");
 const source = sourceArgument >= 0 ? process.argv[sourceArgument + 1] : "bitbucket";
@@ -85,27 +85,7 @@ async function runSandbox(): Promise<void> {
     minimumRequests,
     bench: { commits: bench.commits, branches: bench.branches, lfsObjects: bench.lfsObjects, users: bench.users },
   };
-  process.send!(ready);
-  process.on("message", async (message: { type: string }) => {
-    if (message.type !== "stop") return;
-    await sandbox.close();
-    const final: SandboxFinal = { type: "final", peakRssBytes: process.resourceUsage().maxRSS * 1024 };
-    process.send!(final, () => process.exit(0));
-  });
-}
-
-function nextMessage<T extends { type: string }>(child: ChildProcess, type: T["type"]): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: T) => {
-      if (message?.type !== type) return;
-      child.off("message", onMessage);
-      child.off("exit", onExit);
-      resolve(message);
-    };
-    const onExit = (code: number | null) => reject(new Error(`the sandbox process exited (${code}) before sending "${type}"`));
-    child.on("message", onMessage);
-    child.once("exit", onExit);
-  });
+  serveUntilStopped(ready, () => sandbox.close());
 }
 
 /** The parent: Ferry (database, workers, importer) against the sandbox child. */

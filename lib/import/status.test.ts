@@ -137,7 +137,7 @@ describe("status presentation", () => {
     expect(overallPercent("started", "finish", null, bitbucket)).toBe(99);
     expect(overallPercent("partial", "finish", null, bitbucket)).toBe(100);
     const github = stagesOf("github").map((stage) => stage.name);
-    expect(overallPercent("started", "github_issues", null, github)).toBe(40);
+    expect(overallPercent("started", "github_issues", null, github)).toBe(36);
   });
 
   it("uses GitLab's names, and says when a cancel is on its way", () => {
