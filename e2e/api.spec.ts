@@ -382,14 +382,15 @@ test("import errors: parameters, credentials, scopes, disabled source, missing r
   expect(await query(`SELECT 1 FROM namespaces WHERE full_path = 'errors'`)).toEqual([]);
 });
 
-test("Bitbucket Server imports answer 501 to gitbeaker; GitHub refuses a bad GitHub token with 401", async () => {
+test("gitbeaker: GitHub refuses a bad GitHub token with 401; a Bitbucket Server on a host Ferry may not reach is a 400", async () => {
   const client = api(tokens.alice);
   const github = await client.Import.importGithubRepository("ghp_token", 12345, "root").catch((error: unknown) => error);
   expect(github).toBeInstanceOf(GitbeakerRequestError);
   expect((github as GitbeakerRequestError).cause?.response.status).toBe(401);
   expect((github as GitbeakerRequestError).cause?.description).toMatch(/Access denied to your GitHub account/);
   const server = await client.Import.importBitbucketServerRepository("https://bitbucket.example.com", "root", "token", "PROJ", "repo").catch((error: unknown) => error);
-  expect((server as GitbeakerRequestError).cause?.response.status).toBe(501);
+  expect((server as GitbeakerRequestError).cause?.response.status).toBe(400);
+  expect((server as GitbeakerRequestError).cause?.description).toMatch(/not allowed/);
 });
 
 test("Profile → Access tokens: create a token (shown once), use it, revoke it", async ({ page }) => {

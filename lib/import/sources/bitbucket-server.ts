@@ -53,6 +53,19 @@ function sourceUser(user: ServerUser | undefined | null): SourceUser | null {
   return { id: String(user.id ?? user.name), accountId: null, username: user.slug ?? user.name, displayName: user.displayName ?? user.name, email: user.emailAddress ?? null, active: user.active ?? true };
 }
 
+/** One SourceUser object per person for a page's comments kept until their batch runs (a page holds tens of thousands). */
+function sharedUsers(): (user: ServerUser | undefined | null) => SourceUser | null {
+  const known = new Map<string, SourceUser>();
+  return (user) => {
+    const converted = sourceUser(user);
+    if (!converted) return null;
+    const existing = known.get(converted.id);
+    if (existing) return existing;
+    known.set(converted.id, converted);
+    return converted;
+  };
+}
+
 const STATES: Record<ServerPullRequest["state"], PullRequestState> = { OPEN: "open", MERGED: "merged", DECLINED: "declined" };
 
 /** The latest activity of one of these kinds (activities come newest first). */
@@ -115,14 +128,14 @@ function eventText(activity: ServerActivity): string | null {
  * have an activity of its own), replies linked to their parents so a thread is one discussion,
  * tasks as checklist items, anchors as inline positions. Events get negative ids, apart from comment ids.
  */
-export function commentsFromActivities(activities: readonly ServerActivity[], webUrl: string): SourceComment[] {
+export function commentsFromActivities(activities: readonly ServerActivity[], webUrl: string, userOf = sharedUsers()): SourceComment[] {
   const comments = new Map<number, SourceComment>();
   const visit = (comment: ServerComment, parentId: number | null, inline: SourceComment["inline"]) => {
     if (comments.has(comment.id)) return;
     comments.set(comment.id, {
       id: comment.id,
       body: `${comment.text}${taskList(comment)}`,
-      author: sourceUser(comment.author),
+      author: userOf(comment.author),
       parentId,
       inline,
       deleted: false,
@@ -141,7 +154,7 @@ export function commentsFromActivities(activities: readonly ServerActivity[], we
     }
     const text = eventText(activity);
     if (!text) continue;
-    events.push({ id: -activity.id, body: text, author: sourceUser(activity.user), parentId: null, inline: null, deleted: false, system: true, createdAt: iso(activity.createdDate), updatedAt: iso(activity.createdDate), webUrl: null });
+    events.push({ id: -activity.id, body: text, author: userOf(activity.user), parentId: null, inline: null, deleted: false, system: true, createdAt: iso(activity.createdDate), updatedAt: iso(activity.createdDate), webUrl: null });
   }
   return [...comments.values(), ...events];
 }
@@ -228,9 +241,10 @@ export function createBitbucketServerSource(options: BitbucketServerSourceOption
 
     async pullRequestsPage(cursor): Promise<SourcePage<SourcePullRequest>> {
       const page = await client.pullRequestsPage(projectKey, slug, Number(cursor ?? 0));
+      const userOf = sharedUsers();
       const items = await pLimit(ACTIVITY_CONCURRENCY).map(page.values, async (pullRequest) => {
         const activities = await client.activities(projectKey, slug, pullRequest.id);
-        const comments = commentsFromActivities(activities, `${repositoryWebUrl}/pull-requests/${pullRequest.id}`);
+        const comments = commentsFromActivities(activities, `${repositoryWebUrl}/pull-requests/${pullRequest.id}`, userOf);
         if (comments.length > 0) remember(pendingKey(pullRequest.id), comments);
         return toPullRequest(pullRequest, activities, comments);
       });
