@@ -22,8 +22,10 @@ async function importGistsInBrowser(page: Page, token: string) {
   await signInWithBitbucket(page, { startPath: "/profile/snippets" });
   await expect(page.getByRole("heading", { name: "Snippets", level: 1 })).toBeVisible();
   const tokenField = page.getByLabel("GitHub personal access token");
+  const useToken = page.getByRole("button", { name: "Use a personal access token instead" });
   // A GitHub account connected earlier is used by default; these runs type a sandbox token.
-  if (!(await tokenField.isVisible())) await page.getByRole("button", { name: "Use a personal access token instead" }).click();
+  await expect(tokenField.or(useToken)).toBeVisible();
+  if (await useToken.isVisible()) await useToken.click();
   await tokenField.fill(token);
   await page.getByRole("button", { name: "Import my gists" }).click();
   await expect(page.getByTestId("gists-import-status")).toHaveText("Complete", { timeout: 30_000 });
