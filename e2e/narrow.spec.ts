@@ -60,7 +60,7 @@ test("every page fits 390 px without scrolling sideways, the header included", a
 
   // A placeholder's comment is marked once as imported (the author as a placeholder, the comment as imported).
   await alice.goto(`/${PAGES_PROJECT}/-/merge_requests/1`);
-  const byPlaceholder = alice.getByRole("article").filter({ has: alice.getByTestId("placeholder-marker") }).first();
+  const byPlaceholder = alice.getByRole("article", { name: "Comment by Bob Brown" }).first();
   await expect(byPlaceholder.getByTestId("placeholder-marker")).toHaveText("Placeholder");
   await expect(byPlaceholder.locator("header").getByText("Imported", { exact: true })).toHaveCount(1);
 
