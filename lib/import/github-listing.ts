@@ -68,39 +68,44 @@ async function organizationIdsOf(client: GitHubClient): Promise<Set<number>> {
 }
 
 /**
- * Reads the whole listing, handing each page to `emit` in page order as soon as it and every
- * page before it have arrived. Resolves to the number of repositories read.
+ * Reads the whole listing, handing each page to `emit` in page order as soon as it and every page
+ * before it have arrived. `prepare` runs on each page as it arrives, in parallel with the others
+ * (e.g. looking up import statuses); its result rides along. Resolves to the number of repositories read.
  */
-export async function readGithubListing(
+export async function readGithubListing<Extra = undefined>(
   client: GitHubClient,
   viewerId: number,
-  emit: (rows: GithubRepositoryRow[]) => void | Promise<void>,
+  emit: (rows: GithubRepositoryRow[], extra: Extra) => void | Promise<void>,
+  prepare?: (rows: GithubRepositoryRow[]) => Promise<Extra>,
 ): Promise<number> {
   const [first, organizationIds] = await Promise.all([client.page<unknown>("/user/repos", GITHUB_LISTING_QUERY), organizationIdsOf(client)]);
   const viewer: GithubViewer = { id: viewerId, organizationIds };
-  const toRows = (items: unknown[]) => items.map((item) => toGithubRow(item, viewer));
-  await emit(toRows(first.items));
-  let count = first.items.length;
+  const ready = async (items: unknown[]) => {
+    const rows = items.map((item) => toGithubRow(item, viewer));
+    return { rows, extra: (prepare ? await prepare(rows) : undefined) as Extra };
+  };
   const following = first.following.slice(0, MAX_PAGES - 1);
+  let count = 0;
   if (following.length === 0 && first.next) {
     // GitHub did not say how many pages there are: follow rel="next" one page at a time.
-    let next: string | null = first.next;
-    for (let page = 1; next && page < MAX_PAGES; page++) {
-      const answer: Awaited<ReturnType<GitHubClient["page"]>> = await client.page<unknown>(next);
-      await emit(toRows(answer.items));
-      count += answer.items.length;
-      next = answer.next;
+    let answer: Awaited<ReturnType<GitHubClient["page"]>> = first;
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const { rows, extra } = await ready(answer.items);
+      await emit(rows, extra);
+      count += rows.length;
+      if (!answer.next) break;
+      answer = await client.page<unknown>(answer.next);
     }
     return count;
   }
   const limit = pLimit(PAGE_CONCURRENCY);
-  const pages = following.map((url) => limit(() => client.page<unknown>(url)));
+  const pages = [ready(first.items), ...following.map((url) => limit(async () => ready((await client.page<unknown>(url)).items)))];
   // A failure is reported by the loop below when it reaches that page; later pages must not go unhandled meanwhile.
   for (const page of pages) page.catch(() => undefined);
   for (const page of pages) {
-    const answer = await page;
-    await emit(toRows(answer.items));
-    count += answer.items.length;
+    const { rows, extra } = await page;
+    await emit(rows, extra);
+    count += rows.length;
   }
   return count;
 }

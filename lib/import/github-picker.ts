@@ -47,13 +47,13 @@ export function githubListingResponse(user: SessionUser, { client, access }: Awa
     async (send) => {
       const organizations = new Set<string>();
       send({ type: "workspaces", workspaces: [] });
-      await readGithubListing(client, Number(access.githubUserId), async (repositories) => {
-        const imports = await githubPicker.statuses(user, repositories.map((repository) => repository.fullName));
+      const statuses = (repositories: GithubRepositoryRow[]) => githubPicker.statuses(user, repositories.map((repository) => repository.fullName));
+      await readGithubListing(client, Number(access.githubUserId), (repositories, imports) => {
         const before = organizations.size;
         for (const repository of repositories) if (repository.relation === "organization") organizations.add(repository.workspace);
         if (organizations.size !== before) send({ type: "workspaces", workspaces: [...organizations].sort() });
         send({ type: "repositories", workspace: "", repositories: repositories.map(({ id: _id, ...row }) => row), imports });
-      });
+      }, statuses);
       send({ type: "end", cursor: null });
     },
     { requestId, context: "github repositories", event: (error) => ({ type: "error", error }) },
