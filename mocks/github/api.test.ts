@@ -49,6 +49,7 @@ describe("authentication", () => {
   it("accepts `token X` and `Bearer X` and answers the account", async () => {
     expect((await get("/user")).body).toMatchObject({ login: "alice", id: 1001, type: "User" });
     expect((await get("/user", bob)).body).toMatchObject({ login: "bob", id: 1002 });
+    expect((await get("/user/emails", bob)).body).toEqual([{ email: "bob@example.com", primary: true, verified: true, visibility: "public" }]);
   });
 
   it("answers GitHub's 401 body to a bad token, even on public endpoints", async () => {

@@ -225,6 +225,11 @@ const REPO = "/repos/([^/]+)/([^/]+)";
 
 const ROUTES: readonly Route[] = [
   [/^\/user$/, (ctx) => githubJson(ctx.ser.fullUser(requireViewer(ctx)))],
+  // Every account has a primary address; one without a public e-mail keeps it private here, as GitHub does.
+  [/^\/user\/emails$/, (ctx) => {
+    const viewer = requireViewer(ctx);
+    return githubJson([{ email: viewer.email ?? `${viewer.login}@example.com`, primary: true, verified: true, visibility: viewer.email ? "public" : null }]);
+  }],
   [
     /^\/user\/repos$/,
     (ctx) => {
