@@ -426,6 +426,7 @@ export async function pullRequestNoteRows(
       discussionId: discussionIdFor(ctx.importId, "mr", String(pullRequestId), root),
       type,
       body,
+      system: comment.system ?? false,
       authorId: author.userId,
       position,
       ...sourceFields(comment, comment.author, ctx.importedFrom),
