@@ -23,10 +23,13 @@ export async function importGitHubIssues(ctx: ImportContext, items: readonly Git
   text.addPullNumbers(pulls.map((item) => item.number));
   const issues = items.filter((item) => !item.pull_request);
   await text.remember(ctx, items.flatMap((item) => [sourceUserOf(item.user), ...item.assignees.map(sourceUserOf)]));
+  // Pull request assignees: one statement per assignee (a page has a few), not one per pull request.
+  const pullsByAssignee = new Map<string, number[]>();
   for (const pull of pulls) {
     const assignee = await ctx.ferryUserFor(sourceUserOf(pull.assignees[0]));
-    if (assignee) await db.mergeRequest.updateMany({ where: { projectId, iid: pull.number }, data: { assigneeId: assignee } });
+    if (assignee) pullsByAssignee.set(assignee, [...(pullsByAssignee.get(assignee) ?? []), pull.number]);
   }
+  for (const [assignee, numbers] of pullsByAssignee) await db.mergeRequest.updateMany({ where: { projectId, iid: { in: numbers } }, data: { assigneeId: assignee } });
 
   const labelTitles = [...new Set(issues.flatMap((issue) => issue.labels.map((label) => label.name)))];
   if (labelTitles.length) await db.label.createMany({ data: issues.flatMap((issue) => issue.labels).map((label) => ({ projectId, title: label.name, color: `#${label.color ?? "ededed"}` })), skipDuplicates: true });

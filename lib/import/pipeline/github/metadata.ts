@@ -50,15 +50,24 @@ async function part(ctx: ImportContext, objectType: ObjectType, work: () => Prom
   }
 }
 
+/** Waits for every part, then rethrows the first failure a part let through (a rate limit). */
+async function settled(parts: ReadonlyArray<Promise<void>>): Promise<void> {
+  const failed = (await Promise.allSettled(parts)).find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
 export async function importGitHubMetadata(ctx: ImportContext): Promise<void> {
   const projectId = ctx.project.id;
   const source = ctx.github;
-  await part(ctx, "label", async () => {
+  const text = await GitHubText.forContext(ctx);
+  // The parts are independent of each other: their requests go out together.
+  const parts: Array<Promise<void>> = [];
+  parts.push(part(ctx, "label", async () => {
     const labels = await source.labels();
     await db.label.createMany({ data: labels.map((label) => ({ projectId, title: label.name, color: `#${label.color ?? "ededed"}`, description: label.description ?? null })), skipDuplicates: true });
     await addProgress(ctx.importId, "label", { total: labels.length, fetched: labels.length, imported: labels.length });
-  });
-  await part(ctx, "milestone", async () => {
+  }));
+  parts.push(part(ctx, "milestone", async () => {
     const milestones = await source.milestones();
     await db.milestone.createMany({
       data: milestones.map((milestone) => ({
@@ -74,9 +83,8 @@ export async function importGitHubMetadata(ctx: ImportContext): Promise<void> {
       skipDuplicates: true,
     });
     await addProgress(ctx.importId, "milestone", { total: milestones.length, fetched: milestones.length, imported: milestones.length });
-  });
-  const text = await GitHubText.forContext(ctx);
-  await part(ctx, "release", async () => {
+  }));
+  parts.push(part(ctx, "release", async () => {
     const releases = (await source.releases()).filter((release) => !release.draft);
     await text.remember(ctx, releases.map((release) => sourceUserOf(release.author)));
     await db.release.createMany({
@@ -94,8 +102,8 @@ export async function importGitHubMetadata(ctx: ImportContext): Promise<void> {
       skipDuplicates: true,
     });
     await addProgress(ctx.importId, "release", { total: releases.length, fetched: releases.length, imported: releases.length });
-  });
-  await part(ctx, "protected_branch", async () => {
+  }));
+  parts.push(part(ctx, "protected_branch", async () => {
     const branches = (await source.branches()).filter((branch) => branch.protected);
     await addProgress(ctx.importId, "protected_branch", { total: branches.length });
     for (const branch of branches) {
@@ -122,9 +130,9 @@ export async function importGitHubMetadata(ctx: ImportContext): Promise<void> {
       await db.protectedBranch.upsert({ where: { projectId_name: { projectId, name: branch.name } }, create: { projectId, name: branch.name, ...data }, update: data });
       await addProgress(ctx.importId, "protected_branch", { fetched: 1, imported: 1 });
     }
-  });
-  if (!(ctx.row.options as { github?: { collaborators?: boolean } } | null)?.github?.collaborators) return;
-  await part(ctx, "collaborator", async () => {
+  }));
+  if (!(ctx.row.options as { github?: { collaborators?: boolean } } | null)?.github?.collaborators) return settled(parts);
+  parts.push(part(ctx, "collaborator", async () => {
     // Collaborators are known to mentions and the user mapping; Ferry has no project-level
     // membership yet, so they are counted as skipped with a message instead of becoming members.
     const collaborators = await source.collaborators();
@@ -134,5 +142,6 @@ export async function importGitHubMetadata(ctx: ImportContext): Promise<void> {
       const roles = collaborators.map((collaborator) => `${collaborator.login} (${COLLABORATOR_ROLES[collaborator.role_name ?? ""] ?? collaborator.role_name})`).join(", ");
       await addMessage(ctx.importId, "info", "collaborators_not_members", `GitHub collaborators were not added as members (Ferry has no project membership yet): ${roles}.`);
     }
-  });
+  }));
+  await settled(parts);
 }

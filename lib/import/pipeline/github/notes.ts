@@ -152,6 +152,35 @@ export function eventText(event: GitHubIssueEvent, isPullRequest: (number: numbe
   }
 }
 
+type Closer = { event: "merged" | "closed"; mergeRequestId: number; actor: SourceUser | null; sourceId: string; item: number };
+
+/**
+ * Who merged or closed the merge requests of a page, one statement per event kind and actor
+ * (a page's events come from a few people) instead of one per merge request; later events of
+ * the same merge request win, as they would written one by one.
+ */
+async function recordClosers(ctx: ImportContext, closers: readonly Closer[], missing: Array<{ id: string; message: string }>): Promise<void> {
+  const latest = new Map<string, Closer>();
+  for (const closer of closers) latest.set(`${closer.event}:${closer.mergeRequestId}`, closer);
+  const groups = new Map<string, Closer[]>();
+  for (const closer of latest.values()) {
+    const key = `${closer.event}:${closer.actor?.id ?? ""}`;
+    groups.set(key, [...(groups.get(key) ?? []), closer]);
+  }
+  for (const group of groups.values()) {
+    const { event, actor } = group[0]!;
+    const userId = await ctx.ferryUserFor(actor);
+    try {
+      await db.mergeRequest.updateMany({
+        where: { id: { in: group.map((closer) => closer.mergeRequestId) } },
+        data: event === "merged" ? { mergedById: userId, sourceClosedBy: actor ? { ...actor } : undefined } : { closedById: userId },
+      });
+    } catch (error) {
+      for (const closer of group) missing.push({ id: `${closer.sourceId}-closer`, message: `Who ${event} !${closer.item} could not be recorded: ${errorMessage(error)}` });
+    }
+  }
+}
+
 /**
  * Events as system notes, in time order with the comments (by their times): the repository-wide
  * event listing, or an item's timeline (`number` given) for its cross-references. Who merged or
@@ -164,6 +193,7 @@ export async function importGitHubEvents(ctx: ImportContext, events: readonly Gi
   await text.remember(ctx, events.flatMap((event) => [sourceUserOf(event.actor), sourceUserOf(event.assignee), sourceUserOf(event.requested_reviewer)]));
   const rows: NoteRow[] = [];
   const missing: Array<{ id: string; message: string }> = [];
+  const closers: Closer[] = [];
   let skipped = 0;
   for (const event of events) {
     const item = numberOf(event);
@@ -192,15 +222,9 @@ export async function importGitHubEvents(ctx: ImportContext, events: readonly Gi
       sourceId,
     });
     const mergeRequest = parent.mergeRequestId;
-    if (mergeRequest && (event.event === "merged" || event.event === "closed")) {
-      const userId = await ctx.ferryUserFor(actor);
-      try {
-        await db.mergeRequest.update({ where: { id: mergeRequest }, data: event.event === "merged" ? { mergedById: userId, sourceClosedBy: actor ? { ...actor } : undefined } : { closedById: userId } });
-      } catch (error) {
-        missing.push({ id: `${sourceId}-closer`, message: `Who ${event.event} !${item} could not be recorded: ${errorMessage(error)}` });
-      }
-    }
+    if (mergeRequest && (event.event === "merged" || event.event === "closed")) closers.push({ event: event.event, mergeRequestId: mergeRequest, actor, sourceId, item });
   }
+  await recordClosers(ctx, closers, missing);
   await writePage(ctx, "issue_event", "github_events", rows, events.length, missing);
   if (skipped) await addProgress(ctx.importId, "issue_event", { skipped });
 }
