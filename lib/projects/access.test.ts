@@ -15,6 +15,7 @@ import {
   namespaceAncestors,
   placeholderManagedNamespacesWhere,
   projectAccess,
+  projectsWithRoleWhere,
   readableProjectsSql,
   readableGroupsWhere,
   readableProjectsWhere,
@@ -176,6 +177,12 @@ describe("projectAccess", () => {
 
     await projectMember(collaborator, other, "maintainer");
     expect(await projectAccess(collaborator, other)).toEqual({ canRead: true, canManage: true, role: "maintainer" });
+
+    const ids = async (minRole: Role | null) => (await db.project.findMany({ where: await projectsWithRoleWhere(collaborator.id, minRole), select: { path: true }, orderBy: { path: "asc" } })).map((row) => row.path);
+    expect(await ids(null)).toEqual(["app", "other"]);
+    expect(await ids("developer")).toEqual(["app", "other"]);
+    expect(await ids("maintainer")).toEqual(["other"]);
+    expect(await ids("owner")).toEqual([]);
   });
 
   it("lets maintainers of a public project manage it", async () => {

@@ -155,6 +155,13 @@ export async function namespaceIdsWithRole(userId: string, minRole: Role | null 
   return rows.map((row) => row.namespace_id);
 }
 
+/** Prisma filter: the projects where the user has at least `minRole` (any role when null), through the namespace chain or a project membership. */
+export async function projectsWithRoleWhere(userId: string, minRole: Role | null = null): Promise<Prisma.ProjectWhereInput> {
+  const minLevel = minRole ? ROLE_LEVEL[minRole] : ANY_ROLE;
+  const roles = (Object.keys(ROLE_LEVEL) as Role[]).filter((role) => ROLE_LEVEL[role] >= minLevel);
+  return { OR: [{ namespaceId: { in: await namespaceIdsWithRole(userId, minRole) } }, { projectMemberships: { some: { userId, role: { in: roles } } } }] };
+}
+
 /** Prisma filter: the projects the caller can read (public ones for anonymous callers; all for admins). */
 export async function readableProjectsWhere(user: Actor | null): Promise<Prisma.ProjectWhereInput> {
   if (!user) return { visibility: "public" };
