@@ -191,7 +191,7 @@ export async function queueArchiveJobsForNewProject(input: { projectId: number; 
 
 /** The job, if the user may manage it (importAccess, with whoever started the job as its importer); otherwise a 404. */
 export async function findArchiveJobForUser(user: SessionUser, jobId: number): Promise<ArchiveJob> {
-  const job = await db.archiveImportJob.findUnique({ where: { id: jobId }, select: { ...jobSelect, project: { select: { fullPath: true, namespaceId: true, visibility: true } } } });
+  const job = await db.archiveImportJob.findUnique({ where: { id: jobId }, select: { ...jobSelect, project: { select: { id: true, fullPath: true, namespaceId: true, visibility: true } } } });
   const access = job ? await importAccess(user, { importerId: job.userId, project: job.project }) : null;
   if (!job || !access?.canManage) throw new AppError("not_found", "Import job not found.");
   return { ...job, project: { fullPath: job.project.fullPath } };

@@ -15,6 +15,7 @@ import {
   namespaceAncestors,
   placeholderManagedNamespacesWhere,
   projectAccess,
+  projectsWithRoleWhere,
   readableProjectsSql,
   readableGroupsWhere,
   readableProjectsWhere,
@@ -49,6 +50,10 @@ async function project(namespace: { id: number; fullPath: string }, path: string
 
 async function member(who: SessionUser, namespace: { id: number }, role: Role) {
   await db.membership.create({ data: { userId: who.id, namespaceId: namespace.id, role } });
+}
+
+async function projectMember(who: SessionUser, row: { id: number }, role: Role) {
+  await db.projectMembership.create({ data: { userId: who.id, projectId: row.id, role } });
 }
 
 const NO_ACCESS = { canRead: false, canManage: false, role: null };
@@ -156,6 +161,30 @@ describe("projectAccess", () => {
     expect(await projectAccess(admin, inGroup)).toEqual({ canRead: true, canManage: true, role: "reporter" });
   });
 
+  it("grants a project membership's role on that project only, the highest of it and the namespace chain winning", async () => {
+    const acme = await group("acme");
+    const app = await project(acme, "app", "private");
+    const other = await project(acme, "other", "private");
+    const collaborator = await user("collaborator");
+    await projectMember(collaborator, app, "developer");
+
+    expect(await projectAccess(collaborator, app)).toEqual({ canRead: true, canManage: false, role: "developer" });
+    expect(await projectAccess(collaborator, other)).toEqual(NO_ACCESS);
+
+    await member(collaborator, acme, "guest");
+    expect(await projectAccess(collaborator, app)).toEqual({ canRead: true, canManage: false, role: "developer" });
+    expect(await projectAccess(collaborator, other)).toEqual({ canRead: true, canManage: false, role: "guest" });
+
+    await projectMember(collaborator, other, "maintainer");
+    expect(await projectAccess(collaborator, other)).toEqual({ canRead: true, canManage: true, role: "maintainer" });
+
+    const ids = async (minRole: Role | null) => (await db.project.findMany({ where: await projectsWithRoleWhere(collaborator.id, minRole), select: { path: true }, orderBy: { path: "asc" } })).map((row) => row.path);
+    expect(await ids(null)).toEqual(["app", "other"]);
+    expect(await ids("developer")).toEqual(["app", "other"]);
+    expect(await ids("maintainer")).toEqual(["other"]);
+    expect(await ids("owner")).toEqual([]);
+  });
+
   it("lets maintainers of a public project manage it", async () => {
     const acme = await group("acme");
     const app = await project(acme, "app", "public");
@@ -181,6 +210,7 @@ describe("each filter selects exactly what its check allows", () => {
     const bob = await user("bob");
     const admin = await user("root", { isAdmin: true });
     const demoted = await user("demoted");
+    const collaborator = await user("collaborator");
     const acme = await group("acme");
     const platform = await group("acme/platform");
     const tools = await group("acme/platform/tools");
@@ -199,12 +229,16 @@ describe("each filter selects exactly what its check allows", () => {
       await project(globex, "closed", "private"),
       await project(aliceHome, "home", "private"),
     ];
+    await projectMember(collaborator, projects[0]!, "guest");
+    await projectMember(collaborator, projects[4]!, "maintainer");
+    await projectMember(bob, projects[2]!, "maintainer");
+    await projectMember(alice, projects[1]!, "guest");
     const imports = [];
     for (const [index, row] of projects.entries()) {
       const importer = [alice, bob, demoted, alice, demoted, bob][index]!;
       imports.push(await db.projectImport.create({ data: { projectId: row.id, source: "bitbucket_cloud", sourceRepository: `ws/${row.path}`, userId: importer.id, status: "started" } }));
     }
-    return { actors: [alice, bob, admin, demoted, null] as Array<Actor | null>, projects, imports };
+    return { actors: [alice, bob, admin, demoted, collaborator, null] as Array<Actor | null>, projects, imports };
   }
 
   it("reading projects and managing imports", async () => {
@@ -231,7 +265,7 @@ describe("each filter selects exactly what its check allows", () => {
       distinct.add(JSON.stringify([expected, expectedImports]));
     }
     // The callers see different things, so the comparison is not between empty sets.
-    expect(distinct.size).toBe(4);
+    expect(distinct.size).toBe(5);
   });
 
   it("importing into namespaces and managing placeholders", async () => {

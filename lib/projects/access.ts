@@ -9,7 +9,8 @@ import type { Role, Visibility } from "@/lib/generated/prisma/enums";
  * check allows), built on the same namespace-chain query so the two cannot disagree.
  *
  * A user's effective role on a namespace is the highest of their memberships on it and on every
- * namespace above it; the owner of a personal namespace is its Owner.
+ * namespace above it; the owner of a personal namespace is its Owner. On a project, a project
+ * membership adds to that: the effective role is the highest of the two.
  *
  * - Read a project: public projects, anyone (signed in or not); private and internal ones, anyone
  *   with a role on the project's namespace chain, and admins. A project the caller cannot read
@@ -35,12 +36,12 @@ type Client = DbTransaction | typeof db;
 export type ProjectAccess = {
   canRead: boolean;
   canManage: boolean;
-  /** The caller's effective role: the highest membership on the namespace chain, "owner" for the personal namespace's owner; null otherwise (also for admins who are not members). */
+  /** The caller's effective role: the highest of the project membership and the memberships on the namespace chain, "owner" for the personal namespace's owner; null otherwise (also for admins who are not members). */
   role: Role | null;
 };
 
 /** What projectAccess needs to know about the project. */
-export type AccessSubject = { namespaceId: number; visibility: Visibility };
+export type AccessSubject = { id: number; namespaceId: number; visibility: Visibility };
 
 const ROLE_LEVEL: Record<Role, number> = { guest: 10, reporter: 20, developer: 30, maintainer: 40, owner: 50 };
 const ANY_ROLE = ROLE_LEVEL.guest;
@@ -97,6 +98,20 @@ async function levelOn(client: Client, userId: string, namespaceId: number): Pro
   return rows[0]?.level ?? 0;
 }
 
+/** A subquery: ids of the projects where the user's project membership is at least `minLevel`. */
+function projectIdsAtLevelSql(userId: string, minLevel: number): Prisma.Sql {
+  return Prisma.sql`(SELECT m.project_id FROM project_memberships m WHERE m.user_id = ${userId} AND ${ROLE_LEVEL_SQL} >= ${minLevel})`;
+}
+
+/** The user's effective level on a project: the highest of its namespace chain and its project membership. */
+async function projectLevel(client: Client, userId: string, project: AccessSubject): Promise<number> {
+  const [namespaceLevel, membership] = await Promise.all([
+    levelOn(client, userId, project.namespaceId),
+    client.projectMembership.findUnique({ where: { userId_projectId: { userId, projectId: project.id } }, select: { role: true } }),
+  ]);
+  return Math.max(namespaceLevel, membership ? ROLE_LEVEL[membership.role] : 0);
+}
+
 /** The namespace and every namespace above it, nearest first. */
 export async function namespaceAncestors(namespaceId: number, client: Client = db): Promise<Array<{ id: number; parentId: number | null; ownerId: string | null }>> {
   return client.$queryRaw(Prisma.sql`WITH RECURSIVE ${namespaceChainCte(Prisma.sql`id = ${namespaceId}`)}
@@ -116,7 +131,7 @@ export async function topLevelNamespaceId(namespaceId: number, client: Client = 
 export async function projectAccess(user: Actor | null, project: AccessSubject, client: Client = db): Promise<ProjectAccess> {
   const isPublic = project.visibility === "public";
   if (!user) return { canRead: isPublic, canManage: false, role: null };
-  const level = await levelOn(client, user.id, project.namespaceId);
+  const level = await projectLevel(client, user.id, project);
   return {
     canRead: isPublic || user.isAdmin || level >= ANY_ROLE,
     canManage: user.isAdmin || level >= MANAGE_PROJECT_LEVEL,
@@ -129,7 +144,7 @@ export function readableProjectsSql(user: Actor | null, alias: string): Prisma.S
   const project = Prisma.raw(alias);
   if (!user) return Prisma.sql`${project}.visibility = 'public'`;
   if (user.isAdmin) return Prisma.sql`TRUE`;
-  return Prisma.sql`(${project}.visibility = 'public' OR ${project}.namespace_id IN ${namespaceIdsAtLevelSql(user.id, ANY_ROLE)})`;
+  return Prisma.sql`(${project}.visibility = 'public' OR ${project}.namespace_id IN ${namespaceIdsAtLevelSql(user.id, ANY_ROLE)} OR ${project}.id IN ${projectIdsAtLevelSql(user.id, ANY_ROLE)})`;
 }
 
 /** Ids of the namespaces where the user has at least `minRole` (any role when null), including personal namespaces they own and everything below. */
@@ -140,11 +155,18 @@ export async function namespaceIdsWithRole(userId: string, minRole: Role | null 
   return rows.map((row) => row.namespace_id);
 }
 
+/** Prisma filter: the projects where the user has at least `minRole` (any role when null), through the namespace chain or a project membership. */
+export async function projectsWithRoleWhere(userId: string, minRole: Role | null = null): Promise<Prisma.ProjectWhereInput> {
+  const minLevel = minRole ? ROLE_LEVEL[minRole] : ANY_ROLE;
+  const roles = (Object.keys(ROLE_LEVEL) as Role[]).filter((role) => ROLE_LEVEL[role] >= minLevel);
+  return { OR: [{ namespaceId: { in: await namespaceIdsWithRole(userId, minRole) } }, { projectMemberships: { some: { userId, role: { in: roles } } } }] };
+}
+
 /** Prisma filter: the projects the caller can read (public ones for anonymous callers; all for admins). */
 export async function readableProjectsWhere(user: Actor | null): Promise<Prisma.ProjectWhereInput> {
   if (!user) return { visibility: "public" };
   if (user.isAdmin) return {};
-  return { OR: [{ visibility: "public" }, { namespaceId: { in: await namespaceIdsWithRole(user.id) } }] };
+  return { OR: [{ visibility: "public" }, { namespaceId: { in: await namespaceIdsWithRole(user.id) } }, { projectMemberships: { some: { userId: user.id } } }] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -208,6 +230,7 @@ export function manageableImportsSql(user: Actor, importAlias: string, projectAl
   const projectImport = Prisma.raw(importAlias);
   const project = Prisma.raw(projectAlias);
   return Prisma.sql`(${project}.namespace_id IN ${namespaceIdsAtLevelSql(user.id, MANAGE_PROJECT_LEVEL)}
+    OR ${project}.id IN ${projectIdsAtLevelSql(user.id, MANAGE_PROJECT_LEVEL)}
     OR (${projectImport}.user_id = ${user.id} AND ${project}.namespace_id IN ${namespaceIdsAtLevelSql(user.id, IMPORT_INTO_LEVEL)}))`;
 }
 

@@ -4,7 +4,7 @@ import type { Role } from "@/lib/generated/prisma/enums";
 import { listLabels as readLabels } from "@/lib/labels";
 import { listMilestones as readMilestones } from "@/lib/milestones";
 import { namespaceFullName, namespaceFullNames } from "@/lib/namespaces/read";
-import { highestRole, namespaceAncestors, namespaceIdsWithRole, readableProjectsWhere } from "@/lib/projects/access";
+import { highestRole, namespaceAncestors, projectsWithRoleWhere, readableProjectsWhere } from "@/lib/projects/access";
 import { listProjects as readProjects, projectSearchWhere, type Project } from "@/lib/projects/read";
 import { listWikiPages, readWikiPage, readWikiPages } from "@/lib/projects/wiki";
 import { readBranches, readTags } from "@/lib/repository";
@@ -51,7 +51,7 @@ const listProjects = apiRoute(
   async ({ caller, query, request }) => {
     const filters: Prisma.ProjectWhereInput[] = [await readableProjectsWhere(caller)];
     if (query.membership || query.owned || query.min_access_level !== undefined) {
-      filters.push({ namespaceId: { in: caller ? await namespaceIdsWithRole(caller.id, minRoleOf(query)) : [] } });
+      filters.push(caller ? await projectsWithRoleWhere(caller.id, minRoleOf(query)) : { id: { in: [] } });
     }
     if (query.visibility) filters.push({ visibility: query.visibility });
     filters.push(projectSearchWhere(query.search));

@@ -149,6 +149,20 @@ describe("GitHub import of the showcase", () => {
     expect(rules[1]!.pushUsers).toEqual([expect.objectContaining({ login: "alice", userId: showcase.imported.alice.id })]);
   });
 
+  it("makes mapped collaborators project members with their GitHub role, and nobody else", async () => {
+    const members = await db.projectMembership.findMany({ where: { projectId: projectId() }, include: { user: true }, orderBy: { user: { username: "asc" } } });
+    expect(members.map((member) => [member.user.username, member.role])).toEqual([
+      [showcase.imported.linked.bob!.username, "developer"],
+      [showcase.imported.linked.carol!.username, "maintainer"],
+    ]);
+    expect(expected.collaborators).toMatchObject({ bob: "write", carol: "maintain" });
+    const messages = await db.importMessage.findMany({ where: { importId: showcase.imported.importId, code: "collaborators_not_members" } });
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.message).toContain("daniel (guest)");
+    expect(messages[0]!.message).toContain("erin (reporter)");
+    expect(messages[0]!.message).not.toContain("bob");
+  });
+
   it("reports every object type's counts and ends without failures", async () => {
     const progress = new Map((await db.importProgress.findMany({ where: { importId: showcase.imported.importId } })).map((row) => [row.objectType, row]));
     expect(progress.get("pull_request")?.imported).toBe(expected.pullRequests.length);
@@ -157,7 +171,7 @@ describe("GitHub import of the showcase", () => {
     expect(progress.get("note")?.imported).toBe(expected.issueComments);
     expect(progress.get("release")?.imported).toBe(expected.releases);
     expect(progress.get("protected_branch")?.imported).toBe(2);
-    expect(progress.get("collaborator")?.fetched).toBe(Object.keys(expected.collaborators).length);
+    expect(progress.get("collaborator")).toMatchObject({ fetched: Object.keys(expected.collaborators).length, imported: 2, skipped: 2 });
     expect(progress.get("attachment")?.imported).toBe(expected.attachments.length);
     expect(progress.get("issue_event")?.imported).toBeGreaterThan(10);
     expect(await db.importFailure.count({ where: { importId: showcase.imported.importId } })).toBe(0);

@@ -133,14 +133,25 @@ export async function importGitHubMetadata(ctx: ImportContext): Promise<void> {
   }));
   if (!(ctx.row.options as { github?: { collaborators?: boolean } } | null)?.github?.collaborators) return settled(parts);
   parts.push(part(ctx, "collaborator", async () => {
-    // Collaborators are known to mentions and the user mapping; Ferry has no project-level
-    // membership yet, so they are counted as skipped with a message instead of becoming members.
+    // Only collaborators who map to a Ferry user become project members (keyed by user and project,
+    // so a repeated run updates instead of duplicating); the others are listed in a message.
     const collaborators = await source.collaborators();
     await text.remember(ctx, collaborators.map((collaborator) => sourceUserOf({ id: collaborator.id, login: collaborator.login })));
-    await addProgress(ctx.importId, "collaborator", { total: collaborators.length, fetched: collaborators.length, skipped: collaborators.length });
-    if (collaborators.length > 0) {
-      const roles = collaborators.map((collaborator) => `${collaborator.login} (${COLLABORATOR_ROLES[collaborator.role_name ?? ""] ?? collaborator.role_name})`).join(", ");
-      await addMessage(ctx.importId, "info", "collaborators_not_members", `GitHub collaborators were not added as members (Ferry has no project membership yet): ${roles}.`);
+    await addProgress(ctx.importId, "collaborator", { total: collaborators.length, fetched: collaborators.length });
+    const unmapped: string[] = [];
+    for (const collaborator of collaborators) {
+      const role = COLLABORATOR_ROLES[collaborator.role_name ?? ""];
+      const userId = role ? await ctx.mappedUserFor(sourceUserOf({ id: collaborator.id, login: collaborator.login })) : null;
+      if (!role || !userId) {
+        unmapped.push(`${collaborator.login} (${role ?? collaborator.role_name})`);
+        await addProgress(ctx.importId, "collaborator", { skipped: 1 });
+        continue;
+      }
+      await db.projectMembership.upsert({ where: { userId_projectId: { userId, projectId } }, create: { userId, projectId, role }, update: { role } });
+      await addProgress(ctx.importId, "collaborator", { imported: 1 });
+    }
+    if (unmapped.length > 0) {
+      await addMessage(ctx.importId, "info", "collaborators_not_members", `GitHub collaborators without a linked Ferry account were not added as members: ${unmapped.join(", ")}.`);
     }
   }));
   await settled(parts);

@@ -23,7 +23,7 @@ export async function GET(_request: NextRequest, context: { params: Promise<{ id
     if (!/^\d{1,10}$/.test(id)) return notFound();
     const attachment = await db.issueAttachment.findUnique({
       where: { id: Number(id) },
-      select: { fileName: true, storagePath: true, size: true, contentType: true, project: { select: { namespaceId: true, visibility: true } } },
+      select: { fileName: true, storagePath: true, size: true, contentType: true, project: { select: { id: true, namespaceId: true, visibility: true } } },
     });
     if (!attachment) return notFound();
     const access = await projectAccess(await currentUser(), attachment.project);
