@@ -308,7 +308,7 @@ test("an administrator: settings offer only sources Ferry can import from, the i
   await expect(sources).toHaveCount(adapters.length);
   await expect(admin.getByRole("checkbox", { name: "Bitbucket Cloud" })).toBeVisible();
   for (const [key, label] of [["github", "GitHub"], ["bitbucket_server", "Bitbucket Server"]] as const) {
-    await expect(admin.getByRole("checkbox", { name: label })).toHaveCount(adapters.includes(key) ? 1 : 0);
+    await expect(sources.and(admin.getByRole("checkbox", { name: label, exact: true }))).toHaveCount(adapters.includes(key) ? 1 : 0);
   }
 
   // Never connected to Bitbucket: an invitation to connect, not an alert to reconnect.
