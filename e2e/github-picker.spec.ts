@@ -165,8 +165,10 @@ test("keyboard only, 390 px wide: every row action is reachable and labelled", a
   await expect(page.getByTestId("repository-row")).toHaveCount(1);
   const reached: string[] = [];
   const focused = () => page.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.textContent?.trim() ?? "");
+  const inRow = () => page.evaluate(() => Boolean(document.activeElement?.closest('[data-testid="repository-row"]')));
+  // Tab reaches the row once; the arrows walk its controls.
   for (let step = 0; step < 30 && !reached.includes("Options for acme/pulsar-6"); step++) {
-    await page.keyboard.press("Tab");
+    await page.keyboard.press((await inRow()) ? "ArrowRight" : "Tab");
     reached.push(await focused());
   }
   expect(reached).toEqual(expect.arrayContaining(["Target namespace for acme/pulsar-6", "Project name for acme/pulsar-6", "Import acme/pulsar-6", "Options for acme/pulsar-6"]));
@@ -176,7 +178,8 @@ test("keyboard only, 390 px wide: every row action is reachable and labelled", a
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
   // Back to the row's Import button, and import by keyboard.
-  for (let step = 0; step < 10 && (await focused()) !== "Import acme/pulsar-6"; step++) await page.keyboard.press("Shift+Tab");
+  await page.keyboard.press("Shift+Tab");
+  for (let step = 0; step < 10 && (await focused()) !== "Import acme/pulsar-6"; step++) await page.keyboard.press("ArrowLeft");
   await page.keyboard.press("Enter");
   const row = page.locator('[data-testid="repository-row"][data-full-name="acme/pulsar-6"]');
   await expect(row.getByTestId("last-imported")).toHaveText("Last imported to alice/pulsar-6");

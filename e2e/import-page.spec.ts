@@ -133,6 +133,64 @@ test("the options say what the instance default is", async () => {
   );
 });
 
+test("keyboard: a row is one Tab stop, and the arrows reach each of its actions, every one named", async () => {
+  await filterFor("ledger");
+  const [first, second] = [rows().nth(0), rows().nth(1)];
+  const fullName = (await first.getAttribute("data-full-name"))!;
+  const tabStops = first.evaluate(
+    (row) => [...row.querySelectorAll<HTMLElement>("a[href], button, input, select")].filter((control) => !control.matches(":disabled") && control.tabIndex >= 0).length,
+  );
+  expect(await tabStops).toBe(1);
+
+  await first.locator('[tabindex="0"]').focus();
+  const focusedRow = () => page.evaluate(() => document.activeElement?.closest('[data-testid="repository-row"]')?.getAttribute("data-full-name"));
+  await page.keyboard.press("Tab");
+  expect(await focusedRow()).toBe(await second.getAttribute("data-full-name"));
+  await page.keyboard.press("Shift+Tab");
+  expect(await focusedRow()).toBe(fullName);
+
+  const focusedName = () =>
+    page.evaluate(() => {
+      const element = document.activeElement as HTMLElement;
+      return (element.getAttribute("aria-label") ?? element.textContent ?? "").trim();
+    });
+  const reached = [await focusedName()];
+  for (let step = 0; step < 12 && !reached.includes(`Options for ${fullName}`); step++) {
+    await page.keyboard.press("ArrowRight");
+    reached.push(await focusedName());
+    expect(await focusedRow()).toBe(fullName);
+  }
+  expect(reached).toEqual(expect.arrayContaining([fullName, `Target namespace for ${fullName}`, `Project name for ${fullName}`, `Import ${fullName}`, `Options for ${fullName}`]));
+  expect(reached.every((name) => name.length > 0)).toBe(true);
+  await page.keyboard.press("ArrowLeft");
+  await expect(first.getByRole("button", { name: `Import ${fullName}` })).toBeFocused();
+});
+
+test("a rate-limit wait reads the same on the row and on the Import tab, whatever the browser's time zone", async ({ browser }) => {
+  const [alice] = await query<{ id: string }>("SELECT id FROM users WHERE username = 'alice'");
+  const [project] = await query<{ id: number }>(
+    `INSERT INTO projects (namespace_id, name, path, full_path, import_type, import_source, updated_at)
+     SELECT id, 'clock-check', 'clock-check', 'alice/clock-check', 'bitbucket', 'acme/shipping-exporter', now() FROM namespaces WHERE full_path = 'alice' RETURNING id`,
+  );
+  await query(
+    `INSERT INTO project_imports (project_id, source, source_repository, user_id, status, stage, waiting_until, started_at, updated_at)
+     VALUES ($1, 'bitbucket_cloud', 'acme/shipping-exporter', $2, 'started', 'pull_requests', now() + interval '20 minutes', now(), now())`,
+    [project!.id, alice!.id],
+  );
+  const farAway = await (await browser.newContext({ storageState: await page.context().storageState(), timezoneId: "Pacific/Kiritimati", locale: "de-DE" })).newPage();
+  try {
+    await farAway.goto("/import/bitbucket?filter=shipping-exporter");
+    const progress = (await repositoryRow(farAway, "acme/shipping-exporter")).getByTestId("import-progress");
+    await expect(progress).toContainText("resumes about");
+    const resumesAt = (await progress.textContent())!.match(/resumes about (.+)$/)![1]!;
+    await farAway.goto("/alice/clock-check/-/import");
+    await expect(farAway.getByTestId("import-waiting")).toContainText(`resumes about ${resumesAt}`);
+  } finally {
+    await farAway.context().close();
+    await query("DELETE FROM projects WHERE id = $1", [project!.id]);
+  }
+});
+
 test("rows keep one order, by workspace then name, as pages stream in", async () => {
   await filterBox().fill("");
   await expect(page).not.toHaveURL(/filter=/);
@@ -168,6 +226,16 @@ test("a Bitbucket answering 500 is said to be not answering, with Try again and 
   await expect(message).not.toContainText("could not be reached");
   await expect(page.getByTestId("listing-summary")).toHaveText("");
   await sandbox("/_sandbox/config", { method: "PUT", body: { error5xxRatio: 0 } });
+  await message.getByRole("button", { name: "Try again" }).click();
+  await expect(rows().first()).toBeVisible();
+});
+
+test("a Bitbucket that hangs is said to be not answering within seconds, with Try again", async () => {
+  await sandbox("/_sandbox/config", { method: "PUT", body: { latencyMs: 60_000 } });
+  await page.reload();
+  const message = page.getByTestId("listing-error");
+  await expect(message).toContainText("Bitbucket is not answering (no answer in time", { timeout: 15_000 });
+  await sandbox("/_sandbox/config", { method: "PUT", body: { latencyMs: 0 } });
   await message.getByRole("button", { name: "Try again" }).click();
   await expect(rows().first()).toBeVisible();
 });
@@ -240,7 +308,7 @@ test("an administrator: settings offer only sources Ferry can import from, the i
   await expect(sources).toHaveCount(adapters.length);
   await expect(admin.getByRole("checkbox", { name: "Bitbucket Cloud" })).toBeVisible();
   for (const [key, label] of [["github", "GitHub"], ["bitbucket_server", "Bitbucket Server"]] as const) {
-    await expect(admin.getByRole("checkbox", { name: label })).toHaveCount(adapters.includes(key) ? 1 : 0);
+    await expect(sources.and(admin.getByRole("checkbox", { name: label, exact: true }))).toHaveCount(adapters.includes(key) ? 1 : 0);
   }
 
   // Never connected to Bitbucket: an invitation to connect, not an alert to reconnect.

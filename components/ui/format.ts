@@ -1,21 +1,26 @@
-/** Date and number formatting for pages (rendered on the server, in its time zone). */
+/**
+ * Date and number formatting, the one formatter for times on pages and in client components.
+ * Absolute times are shown in UTC, 24-hour, and say so: a page rendered on the server and a row
+ * rendered in the browser then show the same time the same way, whatever either's time zone.
+ */
 
-const dateTimeFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short" });
-const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium" });
-const clockFormat = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false });
+const dateTimeFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", hourCycle: "h23", timeZone: "UTC" });
+const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
+const clockFormat = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC" });
 const relativeFormat = new Intl.RelativeTimeFormat("en-US", { numeric: "auto" });
 
+/** "Dec 7, 2026, 14:05 UTC" */
 export function formatDateTime(value: Date): string {
-  return dateTimeFormat.format(value);
+  return `${dateTimeFormat.format(value)} UTC`;
 }
 
 export function formatDate(value: Date): string {
   return dateFormat.format(value);
 }
 
-/** "14:05" */
+/** "14:05 UTC" */
 export function formatClock(value: Date): string {
-  return clockFormat.format(value);
+  return `${clockFormat.format(value)} UTC`;
 }
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [

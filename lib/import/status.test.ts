@@ -111,8 +111,8 @@ describe("importStatusesFor", () => {
     await db.projectImport.update({ where: { id: row.id }, data: { waitingUntil: until } });
     const status = (await importStatusesFor(alice, ["acme/api"]))["acme/api"]!;
     expect(status.waitingUntil).toBe(until.toISOString());
-    expect(progressText(status)).toMatch(/^waiting for Bitbucket's rate limit, resumes about \d\d:\d\d$/);
-    expect(progressText(status, "GitHub")).toMatch(/^waiting for GitHub's rate limit, resumes about \d\d:\d\d$/);
+    expect(progressText(status)).toMatch(/^waiting for Bitbucket's rate limit, resumes about \d\d:\d\d UTC$/);
+    expect(progressText(status, "GitHub")).toMatch(/^waiting for GitHub's rate limit, resumes about \d\d:\d\d UTC$/);
   });
 
   it("counts an Import all batch, only the caller's own imports", async () => {

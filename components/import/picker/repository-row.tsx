@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { memo, useEffect, useRef, useState, type CSSProperties, type KeyboardEvent, type Ref } from "react";
+import { memo, useCallback, useEffect, useRef, useState, type CSSProperties, type KeyboardEvent, type Ref } from "react";
 import type { PickerRepository } from "@/lib/import/listing-stream";
 import type { RowImportStatus } from "@/lib/import/status";
 import { namespacePathProblem, projectPathFromName, projectPathProblem, toValidPath } from "@/lib/namespaces/paths";
@@ -10,6 +10,7 @@ import { syncProjectNow } from "@/lib/actions/project-sync";
 import { isActive, useRow, type RowDraft, type RowStore } from "./row-store";
 import type { PickerDefaults, PickerSource } from "./source";
 import { useDebouncedValue } from "./use-debounced-value";
+import { useRowKeyboard } from "./use-row-keyboard";
 import { formatCount, importDetailsHref, progressText, statusLabel, typeCountsText } from "./status-text";
 
 /** Shared by the header and the rows so the columns line up; below 640 px a row's cells stack. */
@@ -64,6 +65,15 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, source, d
   const done = status?.status === "finished" || status?.status === "partial";
 
   const nameInput = useRef<HTMLInputElement>(null);
+  const rowKeyboard = useRowKeyboard();
+  const rowRef = useCallback(
+    (row: HTMLDivElement | null) => {
+      rowKeyboard(row);
+      if (typeof measureRef === "function") measureRef(row);
+      else if (measureRef) measureRef.current = row;
+    },
+    [rowKeyboard, measureRef],
+  );
   const actionsCell = useRef<HTMLDivElement>(null);
   const reimportButton = useRef<HTMLButtonElement>(null);
   const wasOpen = useRef(draft.reimportOpen);
@@ -201,7 +211,7 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, source, d
 
   return (
     <div
-      ref={measureRef}
+      ref={rowRef}
       role="row"
       aria-rowindex={index + 2}
       data-index={index}
@@ -421,7 +431,7 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, source, d
       </div>
 
       {editable && draft.optionsOpen && source.RowOptions && (
-        <div role="cell" id={`${idBase}-options`} className="mt-3 sm:col-span-4 rounded-md border border-slate-200 bg-slate-50 px-3 py-2">
+        <div role="cell" id={`${idBase}-options`} data-own-tab-stops className="mt-3 sm:col-span-4 rounded-md border border-slate-200 bg-slate-50 px-3 py-2">
           <source.RowOptions repository={repository} defaults={defaults} value={draft.options} onChange={(options) => setDraft({ options })} />
         </div>
       )}

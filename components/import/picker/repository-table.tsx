@@ -159,6 +159,9 @@ export function RepositoryTable({
         ))}
       </datalist>
 
+      <p id="repository-table-keys" className="sr-only">
+        Tab moves from row to row; the Left and Right arrow keys move between a row&apos;s controls.
+      </p>
       {initial && !error ? (
         <RepositoryTableSkeleton />
       ) : repositories.length === 0 && !error && !loading ? (
@@ -169,6 +172,7 @@ export function RepositoryTable({
         <div
           role="table"
           aria-label={`${source.name} repositories`}
+          aria-describedby="repository-table-keys"
           aria-rowcount={repositories.length + 1}
           aria-busy={stale || undefined}
           className={`mt-4 rounded-lg border border-slate-200 bg-white shadow-sm transition-opacity ${stale ? "opacity-60" : ""}`}

@@ -1,3 +1,4 @@
+import { formatClock } from "@/components/ui/format";
 import type { RowImportStatus } from "@/lib/import/status";
 import { NOT_IMPORTED_LABEL, OBJECT_TYPE_LABELS, importStatusLabel } from "@/lib/import/status-vocabulary";
 
@@ -6,13 +7,12 @@ export function statusLabel(status: RowImportStatus | null): string {
 }
 
 const number = new Intl.NumberFormat("en-US");
-const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hour12: false });
 
 /** "pull requests 340/2,000", "pull request comments 120", or the rate-limit wait of the source ("Bitbucket", "GitHub"). */
 export function progressText(status: RowImportStatus, sourceName = "Bitbucket", now = Date.now()): string | null {
   if (status.status !== "started") return null;
   if (status.waitingUntil && Date.parse(status.waitingUntil) > now) {
-    return `waiting for ${sourceName}'s rate limit, resumes about ${clock.format(new Date(status.waitingUntil))}`;
+    return `waiting for ${sourceName}'s rate limit, resumes about ${formatClock(new Date(status.waitingUntil))}`;
   }
   if (!status.stage) return null;
   if (!status.counts) return status.stage;
