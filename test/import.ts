@@ -84,6 +84,28 @@ export async function killProcessGroup(worker: ChildProcess): Promise<void> {
   await exited;
 }
 
+/**
+ * Worker processes for a crash test: jobs a killed worker held expire after a few seconds, so
+ * pg-boss gives them to the next worker (this process's jobs expire alike, as the processes share
+ * DATA_DIR and the database). Every worker started is killed after the file.
+ */
+export function useCrashableWorkers(): { startWorker(): ChildProcess } {
+  const workers: ChildProcess[] = [];
+  beforeAll(() => {
+    process.env.JOB_EXPIRY_MAX_SECONDS = "5";
+  });
+  afterAll(async () => {
+    for (const worker of workers) await killProcessGroup(worker);
+  });
+  return {
+    startWorker() {
+      const worker = startWorkerProcess({ IMPORT_CONCURRENCY: "3", JOB_EXPIRY_MAX_SECONDS: "5", JOB_MAINTENANCE_SECONDS: "1" });
+      workers.push(worker);
+      return worker;
+    },
+  };
+}
+
 export type ShowcaseImport = {
   /** The importing user. */
   alice: SessionUser;

@@ -1,36 +1,27 @@
-import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { stopJobs } from "@/lib/jobs";
 import { BENCH_REPOSITORY, commentCount, type BitbucketServerSandbox } from "@/mocks/bitbucket-server";
 import { ferryUser, serverConnection, startServerSandbox } from "@/test/bitbucket-server";
 import { resetDatabase } from "@/test/db";
-import { killProcessGroup, startWorkerProcess, waitFor, waitForImport } from "@/test/import";
+import { killProcessGroup, useCrashableWorkers, waitFor, waitForImport } from "@/test/import";
 import { startBitbucketServerImport } from "../start-bitbucket-server";
 
 const PULL_REQUESTS = 150;
 
 let sandbox: BitbucketServerSandbox;
 let stopSandbox: () => Promise<void>;
-const workers: ChildProcess[] = [];
+const { startWorker } = useCrashableWorkers();
 
 beforeAll(async () => {
-  process.env.JOB_EXPIRY_MAX_SECONDS = "5";
   ({ sandbox, stop: stopSandbox } = await startServerSandbox({ bench: { pullRequests: PULL_REQUESTS, maxActivities: 4 }, knobs: { latencyMs: 15, maxLimit: 50 } }));
   await resetDatabase();
 }, 120_000);
 
 afterAll(async () => {
-  for (const worker of workers) await killProcessGroup(worker);
   await stopJobs();
   await stopSandbox?.();
 });
-
-function startWorker(): ChildProcess {
-  const worker = startWorkerProcess({ IMPORT_CONCURRENCY: "3", JOB_EXPIRY_MAX_SECONDS: "5", JOB_MAINTENANCE_SECONDS: "1" });
-  workers.push(worker);
-  return worker;
-}
 
 it("survives a worker killed in the middle of the pull request stage, without duplicates or gaps", { timeout: 300_000 }, async () => {
   const alice = await ferryUser("alice", { linkTo: "alice" });
