@@ -182,6 +182,7 @@ const startBitbucketServer = apiRoute({ name: "start bitbucket server import", a
       name: body.new_name,
       targetNamespace: body.target_namespace?.trim() || null,
       userMapping: body.user_mapping,
+      timeoutStrategy: body.timeout_strategy,
       takenNamespace: body.taken_namespace ?? "fallback",
     });
   } catch (error) {
