@@ -5,7 +5,7 @@ import { stopJobs } from "@/lib/jobs";
 import { createGithubState } from "@/mocks/github";
 import { resetDatabase } from "@/test/db";
 import { createGithubLinkedUser, startGithubTestSandbox, type GithubSandbox } from "@/test/github";
-import { killProcessGroup, useCrashableWorkers, waitFor, waitForImport } from "@/test/import";
+import { useCrashableWorkers } from "@/test/import";
 
 const BENCH_REPO_ID = 7100;
 const PULL_REQUESTS = 150;
@@ -13,7 +13,7 @@ const ISSUES = 20;
 
 let sandbox: GithubSandbox;
 let stopSandbox: () => Promise<void>;
-const { startWorker } = useCrashableWorkers();
+const { crashMidPullRequestsAndRestart } = useCrashableWorkers();
 
 beforeAll(async () => {
   const state = createGithubState({
@@ -33,13 +33,7 @@ it("survives a worker killed in the middle of the pull request stage, without du
   const alice = await createGithubLinkedUser("alice");
   // Small pages, so the pull request stage is seen half done.
   const started = await startGitHubImport(alice, { repoId: BENCH_REPO_ID, paginationLimit: 20 });
-  const first = startWorker();
-  await waitFor(async () => (await db.mergeRequest.count({ where: { projectId: started.projectId } })) >= 40, 180_000, "the pull request stage to be under way");
-  await killProcessGroup(first);
-  expect(await db.mergeRequest.count({ where: { projectId: started.projectId } })).toBeLessThan(PULL_REQUESTS);
-
-  startWorker();
-  const finished = await waitForImport(started.importId, 240_000);
+  const finished = await crashMidPullRequestsAndRestart(started, 40, PULL_REQUESTS);
   expect(finished.status).toBe("finished");
   const content = sandbox.state.content(sandbox.state.repositoryById(BENCH_REPO_ID)!);
   const pullNumbers = content.items.filter((item) => item.pull).map((item) => item.number);
