@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import type { SessionUser } from "@/lib/auth";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import { startBitbucketImport } from "@/lib/import/start";
@@ -82,6 +82,42 @@ export async function killProcessGroup(worker: ChildProcess): Promise<void> {
     return; // already gone
   }
   await exited;
+}
+
+/**
+ * Worker processes for a crash test: jobs a killed worker held expire after a few seconds, so
+ * pg-boss gives them to the next worker (this process's jobs expire alike, as the processes share
+ * DATA_DIR and the database). Every worker started is killed after the file.
+ */
+export function useCrashableWorkers() {
+  const workers: ChildProcess[] = [];
+  beforeAll(() => {
+    process.env.JOB_EXPIRY_MAX_SECONDS = "5";
+  });
+  afterAll(async () => {
+    for (const worker of workers) await killProcessGroup(worker);
+  });
+  function startWorker(): ChildProcess {
+    const worker = startWorkerProcess({ IMPORT_CONCURRENCY: "3", JOB_EXPIRY_MAX_SECONDS: "5", JOB_MAINTENANCE_SECONDS: "1" });
+    workers.push(worker);
+    return worker;
+  }
+  return {
+    startWorker,
+    /**
+     * Runs the import in a worker killed once `killAt` of its merge requests are in (fewer than
+     * `total`: the pull request stage is cut short), then in a new worker; resolves with the ended import.
+     */
+    async crashMidPullRequestsAndRestart(started: { importId: number; projectId: number }, killAt: number, total: number) {
+      const first = startWorker();
+      const mergeRequests = () => db.mergeRequest.count({ where: { projectId: started.projectId } });
+      await waitFor(async () => (await mergeRequests()) >= killAt, 180_000, "the pull request stage to be under way");
+      await killProcessGroup(first);
+      expect(await mergeRequests()).toBeLessThan(total);
+      startWorker();
+      return waitForImport(started.importId, 240_000);
+    },
+  };
 }
 
 export type ShowcaseImport = {

@@ -91,6 +91,6 @@ export async function startGitHubImport(user: SessionUser, input: StartGitHubImp
     webUrl: repository.html_url,
     credentialAccountId: credential.accountId,
     credentialSecret: input.token ? encryptSecret(JSON.stringify({ token: input.token })) : null,
-    options: { userMapping: input.userMapping ?? settings.defaultUserMapping, github, repository: source },
+    options: { userMapping: input.userMapping ?? settings.defaultUserMapping, timeoutStrategy: github.timeoutStrategy, github, repository: source },
   });
 }

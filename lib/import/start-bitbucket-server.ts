@@ -46,6 +46,8 @@ export type StartBitbucketServerImportInput = {
   targetNamespace?: string | null;
   takenNamespace?: TakenNamespacePolicy;
   userMapping?: UserMapping;
+  /** What a stage without progress does (see the scheduler's stage watchdog); pessimistic when absent. */
+  timeoutStrategy?: "optimistic" | "pessimistic";
 };
 
 /**
@@ -77,6 +79,6 @@ export async function startBitbucketServerImport(user: SessionUser, input: Start
     webUrl: `${serverUrl}/projects/${encodeURIComponent(key)}/repos/${encodeURIComponent(repository.slug)}`,
     credentialAccountId: null,
     credentialSecret: encryptSecret(JSON.stringify({ serverUrl, username: input.connection.username, token: input.connection.token })),
-    options: { userMapping: input.userMapping ?? settings.defaultUserMapping },
+    options: { userMapping: input.userMapping ?? settings.defaultUserMapping, timeoutStrategy: input.timeoutStrategy ?? "pessimistic" },
   });
 }

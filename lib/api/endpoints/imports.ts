@@ -167,7 +167,7 @@ const serverStartSchema = z.object({
  * `POST /import/bitbucket_server`: 400 for bad fields or a server URL the outbound rules refuse
  * (and for a server that fails or cannot be reached, as GitLab answers), 401 when the server
  * refuses the credentials, 403 when the source is disabled, 422 for an unknown project or
- * repository or a taken path. `timeout_strategy` is accepted; Ferry's stages never time out.
+ * repository or a taken path. `timeout_strategy` says what a stage without progress for IMPORT_STAGE_TIMEOUT_MINUTES does (see the scheduler's stage watchdog).
  */
 const startBitbucketServer = apiRoute({ name: "start bitbucket server import", access: "write", body: serverStartSchema }, async ({ caller, body }) => {
   const missing = (["bitbucket_server_url", "bitbucket_server_username", "personal_access_token", "bitbucket_server_project", "bitbucket_server_repo"] as const).filter((field) => !body[field].trim());
@@ -182,6 +182,7 @@ const startBitbucketServer = apiRoute({ name: "start bitbucket server import", a
       name: body.new_name,
       targetNamespace: body.target_namespace?.trim() || null,
       userMapping: body.user_mapping,
+      timeoutStrategy: body.timeout_strategy,
       takenNamespace: body.taken_namespace ?? "fallback",
     });
   } catch (error) {

@@ -1,48 +1,33 @@
-import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { stopJobs } from "@/lib/jobs";
 import { BENCH_REPOSITORY, commentCount, type BitbucketServerSandbox } from "@/mocks/bitbucket-server";
 import { ferryUser, serverConnection, startServerSandbox } from "@/test/bitbucket-server";
 import { resetDatabase } from "@/test/db";
-import { killProcessGroup, startWorkerProcess, waitFor, waitForImport } from "@/test/import";
+import { useCrashableWorkers } from "@/test/import";
 import { startBitbucketServerImport } from "../start-bitbucket-server";
 
 const PULL_REQUESTS = 150;
 
 let sandbox: BitbucketServerSandbox;
 let stopSandbox: () => Promise<void>;
-const workers: ChildProcess[] = [];
+const { crashMidPullRequestsAndRestart } = useCrashableWorkers();
 
 beforeAll(async () => {
-  process.env.JOB_EXPIRY_MAX_SECONDS = "5";
   ({ sandbox, stop: stopSandbox } = await startServerSandbox({ bench: { pullRequests: PULL_REQUESTS, maxActivities: 4 }, knobs: { latencyMs: 15, maxLimit: 50 } }));
   await resetDatabase();
 }, 120_000);
 
 afterAll(async () => {
-  for (const worker of workers) await killProcessGroup(worker);
   await stopJobs();
   await stopSandbox?.();
 });
-
-function startWorker(): ChildProcess {
-  const worker = startWorkerProcess({ IMPORT_CONCURRENCY: "3", JOB_EXPIRY_MAX_SECONDS: "5", JOB_MAINTENANCE_SECONDS: "1" });
-  workers.push(worker);
-  return worker;
-}
 
 it("survives a worker killed in the middle of the pull request stage, without duplicates or gaps", { timeout: 300_000 }, async () => {
   const alice = await ferryUser("alice", { linkTo: "alice" });
   const [projectKey, slug] = BENCH_REPOSITORY.split("/") as [string, string];
   const started = await startBitbucketServerImport(alice, { connection: serverConnection(sandbox), projectKey, slug });
-  const first = startWorker();
-  await waitFor(async () => (await db.mergeRequest.count({ where: { projectId: started.projectId } })) >= 40, 180_000, "the pull request stage to be under way");
-  await killProcessGroup(first);
-  expect(await db.mergeRequest.count({ where: { projectId: started.projectId } })).toBeLessThan(PULL_REQUESTS);
-
-  startWorker();
-  const finished = await waitForImport(started.importId, 240_000);
+  const finished = await crashMidPullRequestsAndRestart(started, 40, PULL_REQUESTS);
   expect(finished.status).toBe("finished");
   const iids = (await db.mergeRequest.findMany({ where: { projectId: started.projectId }, select: { iid: true } })).map((row) => row.iid);
   expect(new Set(iids).size).toBe(PULL_REQUESTS);

@@ -1,23 +1,20 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { ChildProcess } from "node:child_process";
 import { BENCH_REPOSITORY, createSandboxState } from "@/mocks/bitbucket";
 import { db } from "@/lib/db";
 import { isActiveImportStatus } from "@/lib/import/status-vocabulary";
 import { stopJobs } from "@/lib/jobs";
 import { resetDatabase } from "@/test/db";
 import { createLinkedUser } from "@/test/fixtures";
-import { killProcessGroup, startSandbox, startWorkerProcess, waitFor, type Sandbox } from "@/test/import";
+import { killProcessGroup, startSandbox, useCrashableWorkers, waitFor, type Sandbox } from "@/test/import";
 import { startBitbucketImport } from "../start";
 
 const PULL_REQUESTS = 400;
 const COMMENTS = 2;
 
 let sandbox: Sandbox;
-const workers: ChildProcess[] = [];
+const { startWorker } = useCrashableWorkers();
 
 beforeAll(async () => {
-  // The worker processes share this DATA_DIR (and the secrets in it); jobs this process sends expire as theirs do.
-  process.env.JOB_EXPIRY_MAX_SECONDS = "5";
   const state = createSandboxState({
     bench: { pullRequests: PULL_REQUESTS, commentsPerPullRequest: COMMENTS, issues: 0, users: 3, commits: 60, branches: 4, lfsObjects: 0 },
     knobs: { latencyMs: 15 },
@@ -27,17 +24,9 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const worker of workers) await killProcessGroup(worker);
   await stopJobs();
   await sandbox?.close();
 });
-
-/** A worker whose killed jobs expire after a few seconds (pg-boss gives them to the next worker). */
-function startWorker(): ChildProcess {
-  const worker = startWorkerProcess({ IMPORT_CONCURRENCY: "3", JOB_EXPIRY_MAX_SECONDS: "5", JOB_MAINTENANCE_SECONDS: "1" });
-  workers.push(worker);
-  return worker;
-}
 
 it("survives a worker killed in the middle of the pull request stage", { timeout: 300_000 }, async () => {
   const alice = await createLinkedUser(sandbox.state, "alice");

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { db, type Prisma } from "@/lib/db";
-import { defineJob, enqueueMany, type JobContext } from "@/lib/jobs";
+import { defineJob, enqueue, enqueueMany, type JobContext } from "@/lib/jobs";
 import { ACTIVE_IMPORT_STATUSES, isActiveImportStatus } from "@/lib/import/status-vocabulary";
 import { endActiveSync } from "@/lib/import/sync/records";
 import { ImportCanceled } from "./context";
@@ -52,7 +52,71 @@ export const lostUnitJob = defineJob({
   },
 });
 
-export const IMPORT_JOBS = [importUnitJob, lostUnitJob];
+/**
+ * The stage watchdog: one delayed job per import and stage, sent again (the next check of the
+ * chain) while the stage moves. A check that finds the same stage with nothing moved since the
+ * previous one (no unit created, finished or advanced, no counter changed) ends the stage by the
+ * import's `timeoutStrategy`: `pessimistic` (the default) fails the import, `optimistic` records
+ * the stage's unfinished units as skipped and moves on. Waiting for a rate limit, or in line
+ * behind other imports, is not a stall.
+ */
+const watchdogPayload = z.object({ importId: z.number().int().positive(), stage: z.string(), mark: z.string(), check: z.number().int().min(0) });
+
+export const stageWatchdogJob = defineJob({
+  name: "import-stage-watchdog",
+  schema: watchdogPayload,
+  concurrency: 2,
+  handler: (payload) => checkStageProgress(payload),
+});
+
+export const IMPORT_JOBS = [importUnitJob, lostUnitJob, stageWatchdogJob];
+
+const stageTimeoutSchema = z.coerce.number().positive().default(60);
+
+/** IMPORT_STAGE_TIMEOUT_MINUTES: how long a stage may go without progress (fractions allowed). */
+export function stageTimeoutMinutes(): number {
+  return stageTimeoutSchema.parse(process.env.IMPORT_STAGE_TIMEOUT_MINUTES || undefined);
+}
+
+const timeoutStrategySchema = z.object({ timeoutStrategy: z.enum(["optimistic", "pessimistic"]).catch("pessimistic") }).catch({ timeoutStrategy: "pessimistic" });
+
+/** What has moved in the import so far: changes whenever a unit is created, advanced or finished, or a counter moves. */
+async function progressMark(importId: number): Promise<string> {
+  const [units, counters] = await Promise.all([
+    db.importWorkUnit.aggregate({ where: { importId }, _count: { _all: true }, _max: { updatedAt: true } }),
+    db.importProgress.aggregate({ where: { importId }, _sum: { total: true, fetched: true, imported: true, failed: true, skipped: true } }),
+  ]);
+  const sums = counters._sum;
+  return [units._count._all, units._max.updatedAt?.getTime() ?? 0, sums.total ?? 0, sums.fetched ?? 0, sums.imported ?? 0, sums.failed ?? 0, sums.skipped ?? 0].join(":");
+}
+
+async function armStageWatchdog(importId: number, stage: string, mark: string, check: number): Promise<void> {
+  await enqueue(stageWatchdogJob, { importId, stage, mark, check }, { key: `import-stage-watchdog:${importId}:${stage}:${check}`, startAfterSeconds: Math.max(1, Math.round(stageTimeoutMinutes() * 60)) });
+}
+
+async function checkStageProgress({ importId, stage, mark, check }: z.infer<typeof watchdogPayload>): Promise<void> {
+  const row = await db.projectImport.findUnique({ where: { id: importId }, select: { status: true, stage: true, source: true, options: true, waitingUntil: true } });
+  if (!row || !isActiveImportStatus(row.status) || row.stage !== stage) return;
+  const markNow = await progressMark(importId);
+  const waiting = row.status !== "started" || (row.waitingUntil !== null && row.waitingUntil.getTime() > Date.now());
+  if (markNow !== mark || waiting) return armStageWatchdog(importId, stage, markNow, check + 1);
+  const definition = stageOf(row.source, stage);
+  if (!definition) return;
+  const minutes = stageTimeoutMinutes();
+  const { timeoutStrategy } = timeoutStrategySchema.parse(row.options);
+  const objectType = definition.objectTypes[0] ?? "repository";
+  if (timeoutStrategy === "pessimistic") {
+    await recordFailure(importId, { stage, objectType, sourceId: stage, message: `No progress for ${minutes} minutes; the import stopped (timeout strategy: pessimistic).` });
+    return failImport(importId, `The ${definition.label} made no progress for ${minutes} minutes.`);
+  }
+  const pending = await db.importWorkUnit.findMany({ where: { importId, stage, done: false }, select: { id: true, key: true } });
+  for (const unit of pending) {
+    await recordFailure(importId, { stage, objectType, sourceId: `${stage}:${unit.key}`, message: `Skipped after ${minutes} minutes without progress (timeout strategy: optimistic).` });
+  }
+  // A newer run: whatever the stalled runs still do when they return is ignored (see completeUnit).
+  await db.importWorkUnit.updateMany({ where: { id: { in: pending.map((unit) => unit.id) }, done: false }, data: { done: true, run: { increment: 1 } } });
+  await advance(row.source, importId, stage);
+}
 
 function unitJobKey(unit: { id: number; run: number }): string {
   return `import-unit:${unit.id}:${unit.run}`;
@@ -96,6 +160,7 @@ export async function scheduleStage(importId: number, stageName: string): Promis
   const pending = await db.importWorkUnit.findMany({ where: { importId, stage: stage.name, done: false }, select: { id: true, run: true, stage: true }, orderBy: { id: "asc" } });
   if (pending.length === 0) return advance(row.source, importId, stage.name);
   await queueUnits(row.source, importId, pending);
+  await armStageWatchdog(importId, stage.name, await progressMark(importId), 0);
 }
 
 /** After a restart: every import that was running continues where its units left off. */
