@@ -8,12 +8,10 @@ import type { SessionUser } from "@/lib/auth";
 import { db } from "@/lib/db";
 import { listBranches, repositoryPath } from "@/lib/git";
 import { SYNC_STAGES } from "@/lib/import/pipeline/stages";
-import { startImportWorkers } from "@/lib/import/workers";
 import { stopJobs } from "@/lib/jobs";
 import { SHOWCASE_REPOSITORY, type BitbucketServerSandbox, type ServerChange } from "@/mocks/bitbucket-server";
 import { callApi, userWithToken } from "@/test/api";
-import { ferryUser, importFromServer, startServerSandbox } from "@/test/bitbucket-server";
-import { resetDatabase } from "@/test/db";
+import { importFromServer, startServerImportEnvironment } from "@/test/bitbucket-server";
 import { waitFor } from "@/test/import";
 import { SYNCING_SOURCES, syncAvailableFor } from "./availability";
 import { previewSync, setSyncSchedule, startSync } from "./control";
@@ -25,10 +23,7 @@ let projectId: number;
 let importId: number;
 
 beforeAll(async () => {
-  await resetDatabase();
-  ({ sandbox, stop: stopSandbox } = await startServerSandbox());
-  await startImportWorkers();
-  alice = await ferryUser("alice", { linkTo: "alice" });
+  ({ sandbox, stop: stopSandbox, alice } = await startServerImportEnvironment());
   const { started, row } = await importFromServer(sandbox, alice, SHOWCASE_REPOSITORY);
   expect(row.status, row.error ?? "").toBe("finished");
   projectId = started.projectId;
