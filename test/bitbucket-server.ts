@@ -13,6 +13,8 @@ import type { UserMapping } from "@/lib/settings";
 import { createUserWithNamespace } from "@/lib/users/create";
 import { SERVER_USERS, startBitbucketServerSandbox, type BitbucketServerSandbox, type ServerStateOptions, type ServerUserName } from "@/mocks/bitbucket-server";
 import { createServerState } from "@/mocks/bitbucket-server";
+import { startImportWorkers } from "@/lib/import/workers";
+import { resetDatabase } from "./db";
 import { patchEnv } from "./env";
 import { waitForImport } from "./import";
 
@@ -53,4 +55,12 @@ export async function importFromServer(
   const started = await startBitbucketServerImport(user, { connection: serverConnection(sandbox, options.as), projectKey, slug, userMapping: options.userMapping, ...options.input });
   const row = await waitForImport(started.importId);
   return { started, row };
+}
+
+/** A fresh database, the sandbox server, the import workers and alice (her Bitbucket Server identity linked). */
+export async function startServerImportEnvironment() {
+  await resetDatabase();
+  const started = await startServerSandbox();
+  await startImportWorkers();
+  return { ...started, alice: await ferryUser("alice", { linkTo: "alice" }) };
 }

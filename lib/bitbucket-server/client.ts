@@ -149,7 +149,8 @@ export interface BitbucketServerClient {
   repository(projectKey: string, slug: string): Promise<ServerRepository>;
   /** The default branch's name; null for an empty repository. */
   defaultBranch(projectKey: string, slug: string): Promise<string | null>;
-  pullRequestsPage(projectKey: string, slug: string, start: number): Promise<ServerPage<ServerPullRequest>>;
+  /** Every state; OLDEST: by creation, NEWEST: the latest update first. */
+  pullRequestsPage(projectKey: string, slug: string, start: number, order: "OLDEST" | "NEWEST"): Promise<ServerPage<ServerPullRequest>>;
   /** Every activity of a pull request, newest first, at the largest page size. */
   activities(projectKey: string, slug: string, pullRequestId: number): Promise<ServerActivity[]>;
   /** Repositories the user can read, optionally filtered by name (the server's `name` filter), or one project's. */
@@ -222,7 +223,7 @@ export function createBitbucketServerClient(options: BitbucketServerClientOption
         throw error;
       }
     },
-    pullRequestsPage: (projectKey, slug, start) => getPage(`${repoPath(projectKey, slug)}/pull-requests`, { state: "ALL", order: "OLDEST" }, pullRequestSchema, start),
+    pullRequestsPage: (projectKey, slug, start, order) => getPage(`${repoPath(projectKey, slug)}/pull-requests`, { state: "ALL", order }, pullRequestSchema, start),
     async activities(projectKey, slug, pullRequestId) {
       const activities: ServerActivity[] = [];
       let start: number | null = 0;

@@ -2,7 +2,7 @@
  * Bitbucket Server / Data Center: the REST client.
  *
  *   const client = createBitbucketServerClient({ serverUrl, credential: { username, token } });
- *   const page = await client.pullRequestsPage("ACME", "showcase", 0);
+ *   const page = await client.pullRequestsPage("ACME", "showcase", 0, "OLDEST");
  */
 export {
   MAX_PAGE_LIMIT,

@@ -179,7 +179,8 @@ function route(state: BitbucketServerState, ser: Serializer, caller: ServerUser 
     const state_ = (url.searchParams.get("state") ?? "OPEN").toUpperCase();
     const order = (url.searchParams.get("order") ?? "NEWEST").toUpperCase();
     const selected = content.pullRequests.filter((pullRequest) => state_ === "ALL" || pullRequest.state === state_);
-    const ordered = order === "OLDEST" ? selected : [...selected].reverse();
+    // NEWEST: the latest update first, as the server orders it.
+    const ordered = order === "OLDEST" ? selected : [...selected].sort((a, b) => b.updatedAt - a.updatedAt || b.id - a.id);
     return page(ordered.map((pullRequest) => ser.pullRequest(repository, pullRequest)), url, max);
   }
   const prMatch = /^\/pull-requests\/(\d+)(\/activities|\/commits)?$/.exec(rest);

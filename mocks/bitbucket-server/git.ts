@@ -99,7 +99,7 @@ export class ServerGit {
   async serve(req: IncomingMessage, res: ServerResponse, route: GitRoute, decision: Extract<GitDecision, { allowed: true }>, account: string | null): Promise<number> {
     const { repository } = decision;
     const relative = `${repository.projectKey.toLowerCase()}/${repository.slug}.git`;
-    await this.store.ensure(relative, () => this.state.content(repository).git);
+    await this.store.ensure(relative, () => this.state.content(repository).git, this.state.revision(repository));
     return serveGitHttp(req, res, { projectRoot: this.store.root, pathInfo: `/${relative}${route.action}`, remoteUser: account });
   }
 }

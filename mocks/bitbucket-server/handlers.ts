@@ -4,16 +4,34 @@
  * (authorization only: the server runs git http-backend) and /_sandbox.
  */
 import { http, type HttpHandler } from "msw";
-import { adminJson, handleCommonAdmin } from "../common/admin";
+import { adminJson, handleCommonAdmin, jsonBody } from "../common/admin";
+import { SandboxStateError } from "../common/state-error";
 import { API_PREFIX, handleRestRequest, serverError } from "./api";
+import { changesBody } from "./changes";
 import { authorizeGit, handleLfsRequest, matchGitRoute } from "./git";
 import type { BitbucketServerState } from "./state";
+
+/** POST /_sandbox/repositories/{projectKey}/{slug}/changes {changes: [...]}: changes made at the source (changes.ts). */
+async function handleChanges(state: BitbucketServerState, request: Request, path: string): Promise<Response | null> {
+  const match = /^\/repositories\/([^/]+)\/([^/]+)\/changes$/.exec(path);
+  if (!match || request.method !== "POST") return null;
+  const repository = state.repository(decodeURIComponent(match[1]!), decodeURIComponent(match[2]!));
+  if (!repository) return adminJson({ error: "Repository not found." }, 404);
+  const body = changesBody.safeParse(await jsonBody(request));
+  if (!body.success) return adminJson({ error: body.error.message }, 400);
+  try {
+    return adminJson({ applied: state.changeRepository(repository, body.data.changes) });
+  } catch (error) {
+    if (error instanceof SandboxStateError) return adminJson({ error: error.message }, error.status);
+    throw error;
+  }
+}
 
 async function answer(state: BitbucketServerState, request: Request, baseUrl: string): Promise<Response> {
   const url = new URL(request.url);
   if (url.pathname.startsWith("/_sandbox/")) {
     const path = url.pathname.slice("/_sandbox".length);
-    return (await handleCommonAdmin(state, request, path, url)) ?? adminJson({ error: `No sandbox endpoint ${url.pathname}` }, 404);
+    return (await handleCommonAdmin(state, request, path, url)) ?? (await handleChanges(state, request, path)) ?? adminJson({ error: `No sandbox endpoint ${url.pathname}` }, 404);
   }
   let result: { response: Response; account: string | null } | null = null;
   if (url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`)) {

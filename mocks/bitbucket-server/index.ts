@@ -15,3 +15,4 @@ export { DEFAULT_BENCH, type BenchSizes } from "./generate";
 export { commentCount } from "./model";
 export { minimumImportRequests, gitlabPatternRequests, type RequestBudget } from "./budget";
 export { BAD_CREDENTIALS } from "./api";
+export { changesBody, type AppliedChange, type ServerChange } from "./changes";

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { envNumber, templateOf, type RouteTemplates } from "../common/request-log";
 import { SeededKnobs } from "../common/random";
 import { KnobbedState, type SandboxStateBaseOptions } from "../common/sandbox-state";
+import { applyServerChanges, type AppliedChange, type ServerChange } from "./changes";
 import { DEFAULT_BENCH, generateContent, type BenchSizes } from "./generate";
 import type { RepositoryContent, ServerProject, ServerRepository, ServerUser } from "./model";
 import { BENCH_PROJECT_RECORD, BENCH_REPOSITORY_RECORD, FIXED_REPOSITORIES, SERVER_PROJECTS, SERVER_USER_LIST, SHOWCASE_REPOSITORY, generatedRepositories } from "./seed";
@@ -74,6 +75,9 @@ export class BitbucketServerState extends KnobbedState<ServerKnobs> {
   readonly repositories: readonly ServerRepository[];
   readonly benchSizes: BenchSizes | null;
   private contents = new Map<number, RepositoryContent>();
+  /** Changes applied per repository since it was generated (its git repository is rebuilt when this moves). */
+  private revisions = new Map<number, number>();
+  private clock = 0;
 
   constructor(options: ServerStateOptions = {}) {
     super(routeTemplate, options, new SeededKnobs((value) => knobsSchema.parse(value), (patch) => knobsSchema.partial().strict().parse(patch)));
@@ -83,7 +87,7 @@ export class BitbucketServerState extends KnobbedState<ServerKnobs> {
     this.reset();
   }
 
-  /** Knobs back to the options' values and the request log emptied; content stays (it never changes). */
+  /** Knobs back to the options' values and the request log emptied; content stays (changes included). */
   reset(): void {
     this.seededKnobs.reset({ ...DEFAULT_KNOBS, ...this.options.knobs });
     this.clearRequests();
@@ -144,6 +148,18 @@ export class BitbucketServerState extends KnobbedState<ServerKnobs> {
       this.contents.set(repository.id, content);
     }
     return content;
+  }
+
+  revision(repository: ServerRepository): number {
+    return this.revisions.get(repository.id) ?? 0;
+  }
+
+  /** Applies changes made at the source after an import (see changes.ts), all or none. */
+  changeRepository(repository: ServerRepository, changes: readonly ServerChange[]): AppliedChange[] {
+    const result = applyServerChanges(this.content(repository), `${repository.projectKey}/${repository.slug}`, changes, () => (this.clock = Math.max(Date.now(), this.clock + 1)));
+    this.contents.set(repository.id, result.content);
+    this.revisions.set(repository.id, this.revision(repository) + 1);
+    return result.applied;
   }
 
   private buildContent(repository: ServerRepository): RepositoryContent {

@@ -7,6 +7,7 @@ import type { PickerRepository } from "@/lib/import/listing-stream";
 import type { RowImportStatus } from "@/lib/import/status";
 import { namespacePathProblem, projectPathFromName, projectPathProblem, toValidPath } from "@/lib/namespaces/paths";
 import { syncProjectNow } from "@/lib/actions/project-sync";
+import { syncAvailableFor } from "@/lib/import/sync/availability";
 import { isActive, useRow, type RowDraft, type RowStore } from "./row-store";
 import type { PickerDefaults, PickerSource } from "./source";
 import { useDebouncedValue } from "./use-debounced-value";
@@ -385,7 +386,7 @@ export const RepositoryRow = memo(function RepositoryRow({ repository, source, d
             {busy === "cancel" || status.cancelRequested ? "Cancelling…" : "Cancel"}
           </button>
         )}
-        {done && status?.canManage && !draft.reimportOpen && (
+        {done && status?.canManage && !draft.reimportOpen && syncAvailableFor(source.id) && (
           <button
             type="button"
             onClick={() => void syncNow()}

@@ -215,7 +215,7 @@ async function ImportDetailsView({ project }: { project: Project }) {
       <StatusCard details={details} />
       <Notices details={details} />
       <TitledSection id="sync-heading" title="Sync with the source">
-        <SyncSection importId={details.id} syncable={details.status === "finished" || details.status === "partial" || active} canManage={access.canManage} />
+        <SyncSection importId={details.id} source={details.source} syncable={details.status === "finished" || details.status === "partial" || active} canManage={access.canManage} />
       </TitledSection>
       <TitledSection id="progress-heading" title="Progress">
         <ProgressTable details={details} />

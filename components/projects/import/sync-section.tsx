@@ -1,4 +1,5 @@
 import { DEFAULT_SYNC_INTERVAL_MINUTES } from "@/lib/import/sync/schedule";
+import { syncAvailableFor, syncUnavailableMessage } from "@/lib/import/sync/availability";
 import { syncOverview } from "@/lib/import/sync/read";
 import { ImportStatusBadge } from "../badges";
 import { Time } from "@/components/ui/time";
@@ -9,7 +10,14 @@ import { SyncControls } from "./sync-controls";
 const COUNT_COLUMNS = ["Object type", ...["New", "Updated", "Removed at the source", "Failed"].map((label) => ({ label, align: "right" as const }))];
 
 /** Sync until cut-over: the schedule, the last sync with what it changed per type, and (for managers) the controls. */
-export async function SyncSection({ importId, syncable, canManage }: { importId: number; syncable: boolean; canManage: boolean }) {
+export async function SyncSection({ importId, source, syncable, canManage }: { importId: number; source: string; syncable: boolean; canManage: boolean }) {
+  if (!syncAvailableFor(source)) {
+    return (
+      <p className="text-sm text-slate-700" data-testid="sync-unavailable">
+        {syncUnavailableMessage(source)}
+      </p>
+    );
+  }
   const overview = await syncOverview(importId);
   const last = overview.last;
   return (

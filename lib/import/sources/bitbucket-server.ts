@@ -11,7 +11,7 @@
 import pLimit from "p-limit";
 import { BACKGROUND_RETRY, type FetchLike, type RetryEvent, type RetryOptions } from "@/lib/bitbucket";
 import { createBitbucketServerClient, type ServerActivity, type ServerComment, type ServerPullRequest, type ServerUser } from "@/lib/bitbucket-server";
-import type { ImportSource, PullRequestState, SourceComment, SourceEvent, SourcePage, SourceParticipant, SourcePullRequest, SourceRepository, SourceUser } from "./types";
+import { SourceFeatureUnavailable, type ImportSource, type PullRequestState, type SourceComment, type SourceEvent, type SourcePage, type SourceParticipant, type SourcePullRequest, type SourceRepository, type SourceUser, type SyncSource } from "./types";
 
 export const NO_ISSUE_TRACKER_REASON = "Bitbucket Server has no issue tracker (teams use Jira), so there are no issues to import";
 
@@ -159,7 +159,7 @@ export function commentsFromActivities(activities: readonly ServerActivity[], we
   return [...comments.values(), ...events];
 }
 
-export function createBitbucketServerSource(options: BitbucketServerSourceOptions): ImportSource {
+export function createBitbucketServerSource(options: BitbucketServerSourceOptions): ImportSource & SyncSource {
   const [projectKey, slug] = options.repository.split("/") as [string, string];
   const client = createBitbucketServerClient({
     serverUrl: options.serverUrl,
@@ -204,6 +204,17 @@ export function createBitbucketServerSource(options: BitbucketServerSourceOption
     };
   }
 
+  /** Pull requests with their activities, read once per pull request; the comments are kept for the comment stage. */
+  async function withActivities(pullRequests: readonly ServerPullRequest[]): Promise<SourcePullRequest[]> {
+    const userOf = sharedUsers();
+    return pLimit(ACTIVITY_CONCURRENCY).map(pullRequests, async (pullRequest) => {
+      const activities = await client.activities(projectKey, slug, pullRequest.id);
+      const comments = commentsFromActivities(activities, `${repositoryWebUrl}/pull-requests/${pullRequest.id}`, userOf);
+      if (comments.length > 0) remember(pendingKey(pullRequest.id), comments);
+      return toPullRequest(pullRequest, activities, comments);
+    });
+  }
+
   return {
     name: "bitbucket_server",
     displayName: "Bitbucket Server",
@@ -240,15 +251,34 @@ export function createBitbucketServerSource(options: BitbucketServerSourceOption
     },
 
     async pullRequestsPage(cursor): Promise<SourcePage<SourcePullRequest>> {
-      const page = await client.pullRequestsPage(projectKey, slug, Number(cursor ?? 0));
-      const userOf = sharedUsers();
-      const items = await pLimit(ACTIVITY_CONCURRENCY).map(page.values, async (pullRequest) => {
-        const activities = await client.activities(projectKey, slug, pullRequest.id);
-        const comments = commentsFromActivities(activities, `${repositoryWebUrl}/pull-requests/${pullRequest.id}`, userOf);
-        if (comments.length > 0) remember(pendingKey(pullRequest.id), comments);
-        return toPullRequest(pullRequest, activities, comments);
-      });
+      const page = await client.pullRequestsPage(projectKey, slug, Number(cursor ?? 0), "OLDEST");
+      const items = await withActivities(page.values);
       return { items, next: page.nextPageStart === null ? null : String(page.nextPageStart), total: null };
+    },
+
+    /**
+     * The server has no update-time filter: the listing, newest update first, is paged down until
+     * an update older than `since`; the pull requests above it come back oldest first, in one
+     * page, each with its activities read again. Their update time is the server's updatedDate,
+     * the key the listing is ordered by.
+     */
+    async pullRequestsUpdatedSince(since): Promise<SourcePage<SourcePullRequest>> {
+      const threshold = Date.parse(since);
+      const changed: ServerPullRequest[] = [];
+      let start: number | null = 0;
+      while (start !== null) {
+        const page = await client.pullRequestsPage(projectKey, slug, start, "NEWEST");
+        const recent = page.values.filter((pullRequest) => pullRequest.updatedDate >= threshold);
+        changed.push(...recent);
+        start = recent.length === page.values.length ? page.nextPageStart : null;
+      }
+      changed.sort((a, b) => a.updatedDate - b.updatedDate || a.id - b.id);
+      const items = (await withActivities(changed)).map((item, index) => ({ ...item, updatedAt: iso(changed[index]!.updatedDate) }));
+      return { items, next: null, total: items.length };
+    },
+
+    async issuesUpdatedSince(): Promise<never> {
+      throw new SourceFeatureUnavailable("issues", NO_ISSUE_TRACKER_REASON);
     },
 
     async pullRequestCommentsPage(pullRequestId): Promise<SourcePage<SourceComment>> {

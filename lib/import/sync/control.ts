@@ -6,6 +6,7 @@ import { SYNC_STAGES } from "@/lib/import/pipeline/stages";
 import { canSync, SourceFeatureUnavailable, type SourcePage } from "@/lib/import/sources/types";
 import { isActiveImportStatus } from "@/lib/import/status-vocabulary";
 import { actorById, requireImportManager } from "@/lib/projects/access";
+import { syncAvailableFor, syncUnavailableMessage } from "./availability";
 import { unseen, watermarkOf, type Watermark } from "./records";
 import { DEFAULT_SYNC_INTERVAL_MINUTES, planNextSync } from "./schedule";
 
@@ -19,6 +20,17 @@ export async function requireSyncManager(userId: string, importId: number) {
   return requireImportManager(actor, importId);
 }
 
+/** Refuses, before anything is read from the source or written, an import whose source cannot sync. */
+async function requireSyncableSource(importId: number): Promise<void> {
+  const row = await db.projectImport.findUnique({ where: { id: importId }, select: { source: true } });
+  if (!row) throw new AppError("not_found", "Import not found.");
+  assertSyncAvailable(row.source);
+}
+
+function assertSyncAvailable(source: string): void {
+  if (!syncAvailableFor(source) || !SYNC_STAGES[source as keyof typeof SYNC_STAGES]) throw new AppError("sync_not_available", syncUnavailableMessage(source));
+}
+
 /**
  * Starts a sync of the import with its source: the import's pipeline runs the sync stages (one
  * pg-boss job per unit, resumable and cancellable like the import), and its own status comes back
@@ -26,6 +38,7 @@ export async function requireSyncManager(userId: string, importId: number) {
  */
 export async function startSync(importId: number, options: { trigger: "manual" | "api" | "schedule"; userId: string | null }): Promise<{ id: number }> {
   if (options.userId) await requireSyncManager(options.userId, importId);
+  await requireSyncableSource(importId);
   const { syncId, firstStage } = await db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<Array<{ id: number }>>`SELECT id FROM project_imports WHERE id = ${importId} FOR UPDATE`;
     if (rows.length === 0) throw new AppError("not_found", "Import not found.");
@@ -33,7 +46,7 @@ export async function startSync(importId: number, options: { trigger: "manual" |
     if (row.cutOverAt) throw new AppError("sync_cut_over", "This project was cut over from its source; it is no longer synced.");
     if (row.activeSyncId || isActiveImportStatus(row.status)) throw new AppError("import_running", "Wait for the running import or sync to end.");
     if (!SYNCABLE.includes(row.status)) throw new AppError("sync_not_available", "Only an import that finished (completely or partially) can be synced; continue the import first.");
-    if (!SYNC_STAGES[row.source as keyof typeof SYNC_STAGES]) throw new AppError("sync_not_available", "Syncing is not available for this source yet.");
+    assertSyncAvailable(row.source);
     const sync = await tx.projectSync.create({ data: { importId, status: "started", trigger: options.trigger, userId: options.userId, importStatus: row.status, startedAt: new Date() } });
     const stages = SYNC_STAGES[row.source as keyof typeof SYNC_STAGES].map((stage) => stage.name);
     // The previous sync's units make way for this one's.
@@ -49,6 +62,7 @@ export async function startSync(importId: number, options: { trigger: "manual" |
 /** Keep in sync every `intervalMinutes` until cut over; null turns the schedule off. */
 export async function setSyncSchedule(userId: string, importId: number, intervalMinutes: number | null): Promise<{ intervalMinutes: number | null; nextSyncAt: Date | null }> {
   await requireSyncManager(userId, importId);
+  if (intervalMinutes !== null) await requireSyncableSource(importId);
   const row = await db.projectImport.findUniqueOrThrow({ where: { id: importId }, select: { cutOverAt: true } });
   if (intervalMinutes !== null && row.cutOverAt) throw new AppError("sync_cut_over", "This project was cut over from its source; it is no longer synced.");
   await db.projectImport.update({ where: { id: importId }, data: { syncIntervalMinutes: intervalMinutes, nextSyncAt: null } });
@@ -94,10 +108,11 @@ async function countSince<T extends { id: number; updatedAt: string }>(watermark
 /** What a sync would bring now: counts per type from the source's listings filtered by update time. Writes nothing. */
 export async function previewSync(userId: string, importId: number): Promise<SyncPreview> {
   await requireSyncManager(userId, importId);
+  await requireSyncableSource(importId);
   const ctx = await ImportContext.load(importId);
   if (!ctx) throw new AppError("not_found", "Import not found.");
   const source = ctx.source;
-  if (!canSync(source)) throw new AppError("sync_not_available", "Syncing is not available for this source yet.");
+  if (!canSync(source)) throw new AppError("sync_not_available", syncUnavailableMessage(ctx.row.source));
   const row = ctx.row;
   const projectId = ctx.project.id;
   const pullRequests = await countSince(watermarkOf(row, "pull_request"), (since) => source.pullRequestsUpdatedSince(since), async (ids) =>

@@ -6,7 +6,7 @@ import { errorMessage, recordFailure, resolveFailures } from "@/lib/import/pipel
 import { KIND_LABELS } from "@/lib/import/issue-mapping";
 import type { TextConverter } from "@/lib/import/pipeline/text";
 import type { SourceIssue } from "@/lib/import/sources/types";
-import { IMPORTED, reconcileNotes } from "./notes";
+import { reconcileNotes } from "./notes";
 import { addSyncCounts } from "./records";
 
 /** Issues whose numbers an issue-export archive filled are its, not the source's: a sync leaves them alone. */
@@ -40,7 +40,7 @@ export async function syncIssues(ctx: ImportContext, syncId: number, text: TextC
   const prepared: PreparedIssue[] = [];
   for (const issue of issues) {
     const row = existingByIid.get(issue.id);
-    if (row && (row.importedFrom !== IMPORTED || row.sourceId !== String(issue.id))) {
+    if (row && (row.importedFrom !== ctx.importedFrom || row.sourceId !== String(issue.id))) {
       await recordFailure(ctx.importId, { stage: "sync_issues", objectType: "issue", sourceId: String(issue.id), sourceUrl: issue.webUrl, message: `#${issue.id} was created in Ferry, so issue #${issue.id} of the source was not brought over` });
       continue;
     }
@@ -86,7 +86,7 @@ export async function syncIssues(ctx: ImportContext, syncId: number, text: TextC
 async function syncIssueNotes(ctx: ImportContext, syncId: number, text: TextConverter, issues: readonly SourceIssue[]): Promise<void> {
   const rows = await db.issue.findMany({ where: { projectId: ctx.project.id, iid: { in: issues.map((issue) => issue.id) } }, select: { id: true, iid: true } });
   const notes = await db.note.findMany({
-    where: { issueId: { in: rows.map((row) => row.id) }, importedFrom: IMPORTED },
+    where: { issueId: { in: rows.map((row) => row.id) }, importedFrom: ctx.importedFrom },
     select: { id: true, issueId: true, sourceId: true, body: true, updatedAt: true, deletedAtSource: true },
   });
   const totals = { created: 0, updated: 0, removed: 0, failed: 0 };

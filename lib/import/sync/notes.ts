@@ -2,9 +2,6 @@ import { db, Prisma } from "@/lib/db";
 import type { SourceComment } from "@/lib/import/sources/types";
 import { insertNotes, type NoteRow } from "@/lib/import/pipeline/notes";
 
-/** Notes a sync may change: the imported ones (notes written in Ferry have no source and are never touched). */
-export const IMPORTED = "bitbucket";
-
 export type ExistingNote = { id: number; sourceId: string | null; body: string; updatedAt: Date; deletedAtSource: Date | null; type?: string | null; position?: Prisma.JsonValue | null };
 
 function samePlace(note: ExistingNote, row: NoteRow): boolean {

@@ -18,7 +18,7 @@ import {
 import { errorMessage, recordFailure, resolveFailures } from "@/lib/import/pipeline/records";
 import type { TextConverter } from "@/lib/import/pipeline/text";
 import type { SourceActivity, SourceComment, SourcePullRequest } from "@/lib/import/sources/types";
-import { IMPORTED, reconcileNotes } from "./notes";
+import { reconcileNotes } from "./notes";
 import { addSyncCounts } from "./records";
 
 /**
@@ -43,7 +43,7 @@ export function commentsFromActivity(pullRequest: SourcePullRequest, entries: re
 }
 
 /** Reviewers and approvals as the source has them now: new ones added, withdrawn ones removed. */
-async function replaceParticipants(tx: Prisma.TransactionClient, mergeRequestId: number, entry: PreparedMergeRequest): Promise<{ approvalsAdded: number; approvalsRemoved: number }> {
+async function replaceParticipants(tx: Prisma.TransactionClient, mergeRequestId: number, entry: PreparedMergeRequest, importedFrom: string): Promise<{ approvalsAdded: number; approvalsRemoved: number }> {
   const reviewerIds = entry.reviewers.map(({ user }) => user.id);
   await tx.mergeRequestReviewer.deleteMany({ where: { mergeRequestId, sourceUserId: { notIn: reviewerIds } } });
   await tx.mergeRequestReviewer.createMany({
@@ -51,7 +51,7 @@ async function replaceParticipants(tx: Prisma.TransactionClient, mergeRequestId:
     skipDuplicates: true,
   });
   const approverIds = entry.approvals.map(({ user }) => user.id);
-  const removed = await tx.approval.deleteMany({ where: { mergeRequestId, importedFrom: IMPORTED, sourceUserId: { notIn: approverIds } } });
+  const removed = await tx.approval.deleteMany({ where: { mergeRequestId, importedFrom, sourceUserId: { notIn: approverIds } } });
   const added = await tx.approval.createMany({
     data: entry.approvals.map(({ user, userId, at }) => ({
       mergeRequestId,
@@ -59,7 +59,7 @@ async function replaceParticipants(tx: Prisma.TransactionClient, mergeRequestId:
       userId,
       sourceUser: { id: user.id, accountId: user.accountId, username: user.username, displayName: user.displayName },
       approvedAt: at ? new Date(at) : null,
-      importedFrom: IMPORTED,
+      importedFrom,
     })),
     skipDuplicates: true,
   });
@@ -91,7 +91,7 @@ export async function syncPullRequests(
   const syncable: SourcePullRequest[] = [];
   for (const pullRequest of pullRequests) {
     const row = existingByIid.get(pullRequest.id);
-    if (row && (row.importedFrom !== IMPORTED || row.sourceId !== String(pullRequest.id))) {
+    if (row && (row.importedFrom !== ctx.importedFrom || row.sourceId !== String(pullRequest.id))) {
       await recordFailure(ctx.importId, {
         stage: "sync_pull_requests",
         objectType: "pull_request",
@@ -153,7 +153,7 @@ export async function syncPullRequests(
           sourceClosedBy: data.sourceClosedBy,
         },
       });
-      return replaceParticipants(tx, row.id, entry);
+      return replaceParticipants(tx, row.id, entry, ctx.importedFrom);
     });
     approvalsAdded += changes.approvalsAdded;
     approvalsRemoved += changes.approvalsRemoved;
@@ -182,7 +182,7 @@ async function syncPullRequestNotes(
   });
   const byIid = new Map(mergeRequests.map((mergeRequest) => [mergeRequest.iid, mergeRequest]));
   const notes = await db.note.findMany({
-    where: { mergeRequestId: { in: mergeRequests.map((mergeRequest) => mergeRequest.id) }, importedFrom: IMPORTED },
+    where: { mergeRequestId: { in: mergeRequests.map((mergeRequest) => mergeRequest.id) }, importedFrom: ctx.importedFrom },
     select: { id: true, mergeRequestId: true, sourceId: true, body: true, updatedAt: true, deletedAtSource: true, discussionId: true, type: true, position: true },
   });
   const comments = new Map<number, { list: SourceComment[]; complete: boolean }>();

@@ -58,6 +58,7 @@ const SYNC_STAGE_LIST = [syncRepositoryStage, syncActivityStage, syncPullRequest
 
 export const SYNC_STAGES = {
   bitbucket_cloud: SYNC_STAGE_LIST,
+  bitbucket_server: SYNC_STAGE_LIST,
 } satisfies Partial<Record<keyof typeof SOURCE_STAGES, readonly StageDefinition[]>>;
 
 export type ImportSourceName = keyof typeof SOURCE_STAGES;

@@ -1,0 +1,152 @@
+/**
+ * Syncing a Bitbucket Server import through the real pipeline and the real sandbox server: one
+ * import of the showcase, changes made at the sandbox, a sync that brings them with requests
+ * proportional to the change. And GitHub imports, which do not sync yet, refused early.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SessionUser } from "@/lib/auth";
+import { db } from "@/lib/db";
+import { listBranches, repositoryPath } from "@/lib/git";
+import { SYNC_STAGES } from "@/lib/import/pipeline/stages";
+import { stopJobs } from "@/lib/jobs";
+import { SHOWCASE_REPOSITORY, type BitbucketServerSandbox, type ServerChange } from "@/mocks/bitbucket-server";
+import { callApi, userWithToken } from "@/test/api";
+import { importFromServer, startServerImportEnvironment } from "@/test/bitbucket-server";
+import { waitFor } from "@/test/import";
+import { SYNCING_SOURCES, syncAvailableFor } from "./availability";
+import { previewSync, setSyncSchedule, startSync } from "./control";
+
+let sandbox: BitbucketServerSandbox;
+let stopSandbox: () => Promise<void>;
+let alice: SessionUser;
+let projectId: number;
+let importId: number;
+
+beforeAll(async () => {
+  ({ sandbox, stop: stopSandbox, alice } = await startServerImportEnvironment());
+  const { started, row } = await importFromServer(sandbox, alice, SHOWCASE_REPOSITORY);
+  expect(row.status, row.error ?? "").toBe("finished");
+  projectId = started.projectId;
+  importId = started.importId;
+}, 120_000);
+
+afterAll(async () => {
+  await stopJobs();
+  await stopSandbox?.();
+});
+
+const showcase = () => sandbox.state.repository("ACME", "showcase")!;
+const change = (changes: ServerChange[]) => sandbox.state.changeRepository(showcase(), changes);
+/** REST requests since a log index, by route template. */
+function restRequestsSince(since: number) {
+  const counts: Record<string, number> = {};
+  for (const entry of sandbox.state.requests(since).filter((request) => request.path.startsWith("/rest/api/1.0/"))) {
+    const route = entry.path.replace(/^.*\/pull-requests\/\d+\/activities$/, "activities").replace(/^.*\/pull-requests$/, "pull request listing");
+    counts[route] = (counts[route] ?? 0) + 1;
+  }
+  return counts;
+}
+
+async function syncAndWait() {
+  const { id } = await startSync(importId, { trigger: "manual", userId: alice.id });
+  return waitFor(async () => {
+    const sync = await db.projectSync.findUniqueOrThrow({ where: { id } });
+    return sync.status === "started" || sync.status === "scheduled" ? null : sync;
+  }, 60_000, `sync ${id}`);
+}
+
+const notesOf = (iid: number) =>
+  db.note.findMany({ where: { projectId, mergeRequest: { iid } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { body: true, discussionId: true, sourceId: true, system: true } });
+
+describe("syncing a Bitbucket Server import", () => {
+  it("brings a new pull request, a state change, comments, a force push and a deleted branch, once, reading only the changed pull requests", { timeout: 120_000 }, async () => {
+    const notesOfOneBefore = await notesOf(1);
+    const applied = change([
+      { type: "pull_request", title: "Opened after the import", source_branch: "feature/draft", user: "bob" },
+      { type: "pull_request_state", pull_request: 4, state: "DECLINED", user: "carol" },
+      { type: "comment", pull_request: 1, content: "A comment after the import", user: "bob" },
+      { type: "comment", pull_request: 1, content: "A reply after the import", user: "alice", parent: 11 },
+      { type: "force_push", branch: "feature/login" },
+      { type: "delete_branch", branch: "feature/reopened" },
+    ]);
+    expect(applied[0]).toEqual({ type: "pull_request", id: 8 });
+
+    const preview = await previewSync(alice.id, importId);
+    expect(preview.pullRequests).toEqual({ created: 1, updated: 2 });
+    expect(preview.issues).toBeNull();
+
+    const logIndex = sandbox.state.requestCount;
+    const sync = await syncAndWait();
+    const failures = await db.importFailure.findMany({ where: { importId } });
+    expect(sync.status, JSON.stringify([sync.error, failures])).toBe("finished");
+
+    // One listing page down to the watermark and one activity read per changed pull request (1, 4, 8).
+    const requests = restRequestsSince(logIndex);
+    expect(requests["pull request listing"]).toBe(1);
+    expect(requests.activities).toBe(3);
+    expect(Object.values(requests).reduce((sum, count) => sum + count, 0)).toBeLessThanOrEqual(8);
+
+    const created = await db.mergeRequest.findUniqueOrThrow({ where: { projectId_iid: { projectId, iid: 8 } } });
+    expect(created).toMatchObject({ title: "Opened after the import", state: "opened", sourceBranch: "feature/draft" });
+    expect(await db.mergeRequest.count({ where: { projectId } })).toBe(8);
+    expect((await db.mergeRequest.findUniqueOrThrow({ where: { projectId_iid: { projectId, iid: 4 } } })).state).toBe("closed");
+
+    const notesOfOne = await notesOf(1);
+    const comment = notesOfOne.filter((note) => note.body.includes("A comment after the import"));
+    const reply = notesOfOne.filter((note) => note.body.includes("A reply after the import"));
+    expect(comment).toHaveLength(1);
+    expect(reply).toHaveLength(1);
+    const thread = notesOfOne.find((note) => note.body.includes("Looks good overall"))!;
+    expect(reply[0]!.discussionId).toBe(thread.discussionId);
+    // Nothing imported before is written twice: the old notes stay, one each.
+    for (const note of notesOfOneBefore) expect(notesOfOne.filter((current) => current.sourceId === note.sourceId && current.system === note.system)).toHaveLength(1);
+
+    const git = sandbox.state.content(showcase()).git;
+    const branches = new Map((await listBranches(repositoryPath(projectId))).map((branch) => [branch.name, branch.sha]));
+    expect(branches.get("feature/login")).toBe(git.sha(git.branches["feature/login"]!));
+    expect(branches.has("feature/reopened")).toBe(false);
+    expect(branches.has("main")).toBe(true);
+
+    // Nothing changed since: the listing is read once; only the pull request updated exactly at the
+    // watermark is read again (ties are listed so none is skipped) and then left alone as seen.
+    const quietIndex = sandbox.state.requestCount;
+    expect((await syncAndWait()).status).toBe("finished");
+    const quiet = restRequestsSince(quietIndex);
+    expect(quiet["pull request listing"]).toBe(1);
+    expect(quiet.activities ?? 0).toBeLessThanOrEqual(1);
+    expect(await db.mergeRequest.count({ where: { projectId } })).toBe(8);
+    expect((await notesOf(1)).filter((note) => note.body.includes("A comment after the import"))).toHaveLength(1);
+  });
+});
+
+describe("sources that do not sync", () => {
+  it("lists exactly the sources with sync stages", () => {
+    expect([...SYNCING_SOURCES].sort()).toEqual(Object.keys(SYNC_STAGES).sort());
+    expect(syncAvailableFor("github")).toBe(false);
+  });
+
+  it("refuses Sync now, Keep in sync, Preview and the sync API for a GitHub import before anything runs", async () => {
+    const { user: owner, token } = await userWithToken("octo-owner", { admin: true });
+    const namespace = await db.namespace.findFirstOrThrow({ where: { fullPath: "alice" } });
+    const project = await db.project.create({ data: { namespaceId: namespace.id, name: "Hello", path: "hello-from-github", fullPath: "alice/hello-from-github", visibility: "private", creatorId: alice.id } });
+    const githubImport = await db.projectImport.create({ data: { projectId: project.id, source: "github", sourceRepository: "octo/hello", userId: alice.id, status: "finished" } });
+    const message = "Syncing is not available for GitHub imports yet; Re-import brings the current state.";
+    const refusal = { code: "sync_not_available", message };
+
+    await expect(startSync(githubImport.id, { trigger: "manual", userId: alice.id })).rejects.toMatchObject(refusal);
+    await expect(previewSync(alice.id, githubImport.id)).rejects.toMatchObject(refusal);
+    await expect(setSyncSchedule(alice.id, githubImport.id, 15)).rejects.toMatchObject(refusal);
+    expect(await setSyncSchedule(alice.id, githubImport.id, null)).toEqual({ intervalMinutes: null, nextSyncAt: null });
+
+    const api = await callApi("POST", `/projects/${project.id}/import/sync`, token);
+    expect(api.status).toBe(409);
+    expect(JSON.stringify(await api.json())).toContain(message);
+    const schedule = await callApi("PUT", `/projects/${project.id}/import/sync_schedule`, token, { interval_minutes: 15 });
+    expect(schedule.status).toBe(409);
+
+    const row = await db.projectImport.findUniqueOrThrow({ where: { id: githubImport.id } });
+    expect(row).toMatchObject({ status: "finished", activeSyncId: null, syncIntervalMinutes: null });
+    expect(await db.projectSync.count({ where: { importId: githubImport.id } })).toBe(0);
+    void owner;
+  });
+});
