@@ -53,9 +53,11 @@ async function linkedUser(nickname: "alice" | "bob"): Promise<string> {
   const found = await call("GET", `/users?provider=bitbucket&extern_uid=${encodeURIComponent(account.uuid)}`, tokens.root);
   const existing = (found.body as unknown as { username: string }[])[0];
   if (existing) return existing.username;
+  // Not the Bitbucket account's address: later specs sign in with Bitbucket as these people, and an
+  // address already held by another Ferry user refuses that sign-in.
   const created = await api(tokens.root).Users.create({
     username: nickname,
-    email: account.email,
+    email: `${nickname}.api-spec@ferry.test`,
     name: account.display_name,
     password: "correct horse battery staple",
     provider: "bitbucket",
@@ -96,6 +98,8 @@ async function tryClone(url: string) {
 let specStartedAt = new Date();
 
 test.beforeAll(async () => {
+  // Several `npx ferry` commands start here, each a fresh Node process.
+  test.setTimeout(180_000);
   await sandbox("/_sandbox/reset", { method: "POST" });
   await sandbox("/_sandbox/config", { method: "PUT", body: { issuesRemoved: false } });
   specStartedAt = new Date();
