@@ -22,7 +22,7 @@ describe("who of a GitHub repository's people map to Ferry users", () => {
     const logins = summary.people.map((person) => person.login);
     expect(logins).toEqual(expect.arrayContaining(["bob", "carol", "daniel", "erin"]));
     expect(logins).not.toContain("ghost");
-    expect(summary.people.find((person) => person.login === "daniel")).toMatchObject({ githubId: 1004, roles: ["collaborator"], ferryUser: { username: "dora" } });
+    expect(summary.people.find((person) => person.login === "daniel")).toMatchObject({ githubId: 1004, roles: ["collaborator", "contributor"], ferryUser: { username: "dora" } });
     // Placeholders are not Ferry users a contribution maps to.
     expect(summary.people.find((person) => person.login === "erin")?.ferryUser).toBeNull();
     expect(summary.mapped).toBe(1);

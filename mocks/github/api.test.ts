@@ -281,6 +281,16 @@ describe("showcase content", () => {
     expect(events[0].issue).toMatchObject({ number: expect.any(Number) });
   });
 
+  it("serves contributors: the authors of the pull requests, most contributions first", async () => {
+    const pulls = (await get(`${repo}/pulls?state=all&per_page=100`)).body as Json[];
+    const counts = new Map<string, number>();
+    for (const pull of pulls) counts.set(pull.user.login, (counts.get(pull.user.login) ?? 0) + 1);
+    const contributors = (await get(`${repo}/contributors`)).body as Json[];
+    expect(contributors.length).toBeGreaterThan(1);
+    expect(Object.fromEntries(contributors.map((user) => [user.login, user.contributions]))).toEqual(Object.fromEntries(counts));
+    expect(contributors.map((user) => user.contributions)).toEqual([...contributors.map((user) => user.contributions)].sort((a, b) => b - a));
+  });
+
   it("serves collaborators with permissions and role_name, and branch protection", async () => {
     const collaborators = (await get(`${repo}/collaborators?affiliation=direct`)).body as Json[];
     const roles = Object.fromEntries(collaborators.map((user) => [user.login, user.role_name]));

@@ -347,6 +347,14 @@ const ROUTES: readonly Route[] = [
     if (!item.pull) throw notFound();
     return paginate(ctx, commentListing(ctx, content.reviewComments.filter((comment) => comment.number === item.number)), (comment) => ctx.ser.reviewComment(repo, comment));
   }],
+  // Contributors are the authors of the repository's pull requests (whose commits it holds), most contributions first.
+  [new RegExp(`^${REPO}/contributors$`), (ctx) => {
+    const { content } = repoOf(ctx);
+    const counts = new Map<number, number>();
+    for (const item of content.items) if (item.pull) counts.set(item.user, (counts.get(item.user) ?? 0) + 1);
+    const ranked = [...counts].sort(([a, countA], [b, countB]) => countB - countA || a - b);
+    return paginate(ctx, ranked, ([id, contributions]) => ({ ...ctx.ser.user(id), contributions }));
+  }],
   [new RegExp(`^${REPO}/collaborators$`), (ctx) => {
     const { repo } = repoOf(ctx);
     requirePermission(ctx, repo, "write", "Must have push access to view repository collaborators.");
