@@ -221,8 +221,13 @@ test("import the showcase with POST /import/bitbucket, follow it to the end, and
       await fetch(`${E2E.sandboxUrl}/2.0/repositories/${SHOWCASE_REPOSITORY}/issues/${source.id}/comments?pagelen=100`, { headers: { authorization: bitbucketAuth } })
     ).json()) as { values: { content: { raw: string | null } }[] };
     const withText = comments.values.filter((comment) => (comment.content.raw ?? "").trim() !== "").length;
-    const notes = (await client.IssueNotes.all(projectId, source.id)) as unknown as unknown[];
-    expect(notes.length, `#${source.id} notes`).toBe(withText);
+    const changes = (await (
+      await fetch(`${E2E.sandboxUrl}/2.0/repositories/${SHOWCASE_REPOSITORY}/issues/${source.id}/changes?pagelen=100`, { headers: { authorization: bitbucketAuth } })
+    ).json()) as { values: unknown[] };
+    const notes = (await client.IssueNotes.all(projectId, source.id)) as unknown as { system: boolean }[];
+    // Comments with text become notes; the issue's recorded changes become system notes beside them.
+    expect(notes.filter((note) => !note.system).length, `#${source.id} notes`).toBe(withText);
+    expect(notes.some((note) => note.system), `#${source.id} change notes`).toBe(changes.values.length > 0);
   }
 
   // Labels, milestones, wiki, members.
