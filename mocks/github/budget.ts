@@ -80,3 +80,47 @@ export function minimumImportRequests(state: GithubState, repo: RepoSeed, option
 
   return { repository: state.fullName(repo), perPage, minimum, gitlabPattern, gitlabPatternSingleEndpoint, breakdown };
 }
+
+export interface SyncBudget {
+  readonly repository: string;
+  readonly since: string;
+  readonly perPage: number;
+  readonly minimum: number;
+  readonly breakdown: Readonly<Record<string, number>>;
+}
+
+/**
+ * The fewest API requests a sync needs to bring what changed at or after `since` (git transfers
+ * not counted): labels, milestones and releases (one listing each); the issue listing filtered
+ * with `since` (issues and pull requests updated); the pull listing sorted by update time, newest
+ * first, down to the oldest changed pull request; per changed pull request its reviews; the
+ * repository-wide issue comments and review comments filtered with `since`; the issue events,
+ * newest first, down to the first event before `since`; and per item whose comments were deleted
+ * since, its comments read again (the only way to see what is gone).
+ */
+export function minimumSyncRequests(state: GithubState, repo: RepoSeed, options: { since: string; perPage?: number }): SyncBudget {
+  const perPage = Math.min(100, Math.max(1, options.perPage || 100));
+  const content: RepositoryContent = state.content(repo);
+  const since = new Date(options.since).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const changed = content.items.filter((item) => item.updated_at >= since);
+  const changedPulls = changed.filter((item) => item.pull);
+  const reviews = countBy(content.reviews.map((review) => review.number));
+  const comments = countBy(content.issueComments.map((comment) => comment.number));
+  const issueEvents = content.events.filter((event) => event.event !== "cross-referenced");
+  const recentEvents = issueEvents.filter((event) => event.created_at >= since).length;
+  const deletedFrom = new Set((content.deletedComments ?? []).filter((deleted) => deleted.at >= since).map((deleted) => deleted.number));
+  const breakdown: Record<string, number> = {
+    "GET /repos/{owner}/{repo}/labels": pages(content.labels.length, perPage),
+    "GET /repos/{owner}/{repo}/milestones": pages(content.milestones.length, perPage),
+    "GET /repos/{owner}/{repo}/releases": pages(content.releases.length, perPage),
+    "GET /repos/{owner}/{repo}/issues": pages(changed.length, perPage),
+    "GET /repos/{owner}/{repo}/pulls": changedPulls.length > 0 ? pages(changedPulls.length, perPage) : 0,
+    "GET /repos/{owner}/{repo}/pulls/{number}/reviews": changedPulls.reduce((sum, item) => sum + pages(reviews.get(item.number) ?? 0, perPage), 0),
+    "GET /repos/{owner}/{repo}/issues/comments": pages(content.issueComments.filter((comment) => comment.updated_at >= since).length, perPage),
+    "GET /repos/{owner}/{repo}/pulls/comments": pages(content.reviewComments.filter((comment) => comment.updated_at >= since).length, perPage),
+    "GET /repos/{owner}/{repo}/issues/events": Math.min(pages(issueEvents.length, perPage), Math.floor(recentEvents / perPage) + 1),
+    "GET /repos/{owner}/{repo}/issues/{number}/comments": [...deletedFrom].reduce((sum, number) => sum + pages(comments.get(number) ?? 0, perPage), 0),
+  };
+  const minimum = Object.values(breakdown).reduce((sum, n) => sum + n, 0);
+  return { repository: state.fullName(repo), since, perPage, minimum, breakdown };
+}

@@ -114,7 +114,8 @@ export class GithubGit {
     const relative = `${repo!.owner}/${repo!.name}.git`;
     const store = route.kind === "wiki" ? this.wikis : this.repositories;
     const content = this.state.content(repo!);
-    return store.ensure(relative, () => (route.kind === "wiki" ? content.wiki! : content.git)).then(() => ({ root: store.root, relative }));
+    const revision = route.kind === "wiki" ? 0 : this.state.revision(repo!);
+    return store.ensure(relative, () => (route.kind === "wiki" ? content.wiki! : content.git), revision).then(() => ({ root: store.root, relative }));
   }
 
   async serve(req: IncomingMessage, res: ServerResponse, decision: Extract<GitDecision, { allowed: true }>, remoteUser: string | null): Promise<number> {

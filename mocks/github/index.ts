@@ -12,6 +12,7 @@ export { createGithubState, githubOptionsFromEnv, GithubState, DEFAULT_KNOBS, AN
 export { GITHUB_ACCOUNTS, GITHUB_ACCOUNT_LIST, GITHUB_ORGS, GITHUB_GISTS, SHOWCASE_REPOSITORY, BENCH_REPOSITORY, type GithubLogin } from "./seed";
 export { DEFAULT_BENCH, type ContentSizes } from "./generate";
 export { showcaseExpectations, showcaseLfsObjects, SHOWCASE_ATTACHMENTS } from "./showcase";
-export { minimumImportRequests, type RequestBudget } from "./budget";
+export { minimumImportRequests, minimumSyncRequests, type RequestBudget, type SyncBudget } from "./budget";
+export { changesBody, type AppliedChange, type GithubChange } from "./changes";
 export { BAD_CREDENTIALS, SECONDARY_LIMIT_MESSAGE } from "./api";
 export { WEB_PLACEHOLDER } from "./model";

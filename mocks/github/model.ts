@@ -255,6 +255,8 @@ export interface RepositoryContent {
   readonly events: readonly EventRecord[];
   readonly protections: Readonly<Record<string, ProtectionRecord>>;
   readonly attachments: readonly AttachmentRecord[];
+  /** Issue comments deleted after the repository was first served (changes.ts): which item, when. */
+  readonly deletedComments?: readonly { readonly id: number; readonly number: number; readonly at: string }[];
 }
 
 export interface GistFileSeed {

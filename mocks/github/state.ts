@@ -9,6 +9,7 @@ import { SandboxStateError } from "../common/state-error";
 import { envNumber, templateOf, type RequestLogEntry, type RouteTemplates } from "../common/request-log";
 import { KnobbedState } from "../common/sandbox-state";
 import { SeededKnobs } from "../common/random";
+import { applyGithubChanges, type AppliedChange, type GithubChange } from "./changes";
 import { DEFAULT_BENCH, GENERIC_SIZES, generateSizedContent, type ContentSizes } from "./generate";
 import { PERMISSION_RANK, type GistSeed, type OrgSeed, type Permission, type RepoSeed, type RepositoryContent, type UserSeed } from "./model";
 import { BENCH_ORG, GITHUB_ACCOUNTS, GITHUB_ACCOUNT_LIST, GITHUB_GISTS, GITHUB_ORGS, sandboxRepositories } from "./seed";
@@ -111,6 +112,10 @@ export class GithubState extends KnobbedState<GithubKnobs> {
   readonly rateBuckets = new Map<string, RateBucket>();
   inFlight = 0;
   private readonly contentCache = new Map<number, RepositoryContent>();
+  /** How many times a repository's content was changed (its git repository is rebuilt for each). */
+  private readonly revisions = new Map<number, number>();
+  /** The clock of changes: strictly increasing whole seconds. */
+  private changeClock = 0;
   private readonly repoById = new Map<number, RepoSeed>();
   private readonly repoByName = new Map<string, RepoSeed>();
 
@@ -138,6 +143,11 @@ export class GithubState extends KnobbedState<GithubKnobs> {
     this.rateBuckets.clear();
     this.inFlight = 0;
     this.log.reset();
+    // Changed repositories get their generated content back (and their git repositories are rebuilt).
+    for (const [id, revision] of this.revisions) {
+      this.contentCache.delete(id);
+      this.revisions.set(id, revision + 1);
+    }
   }
 
   /** Draws the fault for one API request. */
@@ -258,6 +268,19 @@ export class GithubState extends KnobbedState<GithubKnobs> {
       this.contentCache.set(repo.id, content);
     }
     return content;
+  }
+
+  revision(repo: RepoSeed): number {
+    return this.revisions.get(repo.id) ?? 0;
+  }
+
+  /** Applies changes made at the source after an import (see changes.ts), all or none. */
+  changeRepository(repo: RepoSeed, changes: readonly GithubChange[]): AppliedChange[] {
+    const stamp = () => (this.changeClock = Math.max(Math.ceil(this.now() / 1000) * 1000, this.changeClock + 1000));
+    const result = applyGithubChanges(this.content(repo), this.fullName(repo), changes, stamp);
+    this.contentCache.set(repo.id, result.content);
+    this.revisions.set(repo.id, this.revision(repo) + 1);
+    return result.applied;
   }
 
   private peopleOf(repo: RepoSeed): UserSeed[] {

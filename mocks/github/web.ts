@@ -8,7 +8,8 @@ import { adminJson, handleCommonAdmin, jsonBody } from "../common/admin";
 import { batchDownloadResponse, downloadBearer, lfsJson, lfsTokensFor, objectResponse, parseBatchRequest } from "../common/lfs";
 import { hashString } from "../common/random";
 import { callerLogin, githubError, githubJson } from "./api";
-import { minimumImportRequests } from "./budget";
+import { minimumImportRequests, minimumSyncRequests } from "./budget";
+import { changesBody } from "./changes";
 import { authorizeGit } from "./git";
 import type { GithubState } from "./state";
 
@@ -161,6 +162,12 @@ async function admin(state: GithubState, request: Request, url: URL): Promise<Re
       const bucket = state.setRateLimit(body.login, body);
       return adminJson({ limit: state.knobs.rateLimitLimit, used: bucket.used, reset: bucket.resetAt });
     }
+    const changes = /^\/repositories\/([^/]+)\/([^/]+)\/changes$/.exec(path);
+    if (changes && method === "POST") {
+      const repo = state.repository(decodeURIComponent(changes[1]!), decodeURIComponent(changes[2]!));
+      if (!repo) return githubError(404, "Repository not found.");
+      return adminJson({ applied: state.changeRepository(repo, changesBody.parse(await jsonBody(request)).changes) });
+    }
     if (path === "/reset" && method === "POST") {
       state.reset();
       return new Response(null, { status: 204 });
@@ -169,7 +176,9 @@ async function admin(state: GithubState, request: Request, url: URL): Promise<Re
       const [owner, name] = (url.searchParams.get("repository") ?? "").split("/");
       const repo = owner && name ? state.repository(owner, name) : undefined;
       if (!repo) return githubError(404, "Unknown repository: pass ?repository=owner/name");
-      return adminJson(minimumImportRequests(state, repo, { perPage: Number(url.searchParams.get("per_page") ?? "100") }));
+      const perPage = Number(url.searchParams.get("per_page") ?? "100");
+      const since = url.searchParams.get("since");
+      return adminJson(since ? minimumSyncRequests(state, repo, { since, perPage }) : minimumImportRequests(state, repo, { perPage }));
     }
     const raw = /^\/gists\/([0-9a-f]{32})\/raw\/(.+)$/.exec(path);
     if (raw && method === "GET") {
