@@ -135,7 +135,7 @@ const counts = {
   issues: await db.issue.count({ where: { projectId: owner.project.id } }),
   comments: await db.note.count({ where: { projectId: owner.project.id, system: false } }),
   systemNotes: await db.note.count({ where: { projectId: owner.project.id, system: true } }),
-  attachments: await db.issueAttachment.count({ where: { projectId: owner.project.id } }),
+  attachments: await db.attachment.count({ where: { projectId: owner.project.id } }),
 };
 const stubComments = plan.comments - counts.comments;
 console.log(`

@@ -10,7 +10,7 @@ import { config } from "@/lib/config";
  * Issue attachments on disk: `<DATA_DIR>/attachments/<projectId>/<sha256[0:2]>/<sha256>`,
  * content-addressed per project (the same bytes attached twice, or imported again, are stored
  * once; nothing is ever written under a name taken from an archive). The database row
- * (IssueAttachment) holds the shown name, size and content type.
+ * (Attachment) holds the shown name, size and content type.
  */
 
 /** Content types served inline (as images); everything else is a download. SVG is not: it can carry script. */

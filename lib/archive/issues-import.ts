@@ -272,7 +272,7 @@ async function writeIssue(tx: DbTransaction, projectId: number, prepared: Prepar
   }
 
   for (const attachment of prepared.attachments) {
-    await tx.issueAttachment.upsert({
+    await tx.attachment.upsert({
       where: { issueId_fileName: { issueId: row.id, fileName: attachment.fileName } },
       create: { projectId, issueId: row.id, ...attachment, size: BigInt(attachment.size) },
       update: { originalName: attachment.originalName, storagePath: attachment.storagePath, size: BigInt(attachment.size), contentType: attachment.contentType },
@@ -338,7 +338,7 @@ async function insertFreshIssues(tx: DbTransaction, projectId: number, fresh: re
   const attachments = fresh.flatMap((prepared) =>
     prepared.attachments.map((attachment) => ({ projectId, issueId: idOf.get(prepared.iid)!, ...attachment, size: BigInt(attachment.size) })),
   );
-  if (attachments.length > 0) await tx.issueAttachment.createMany({ data: attachments });
+  if (attachments.length > 0) await tx.attachment.createMany({ data: attachments });
 }
 
 async function writeBatch(state: ImportState, batch: PreparedIssue[]): Promise<void> {

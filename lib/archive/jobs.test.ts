@@ -36,7 +36,7 @@ async function contentCounts(projectId: number) {
     issues: await db.issue.count({ where: { projectId } }),
     notes: await db.note.count({ where: { projectId, system: false } }),
     systemNotes: await db.note.count({ where: { projectId, system: true } }),
-    attachments: await db.issueAttachment.count({ where: { projectId } }),
+    attachments: await db.attachment.count({ where: { projectId } }),
     labels: await db.label.count({ where: { projectId } }),
     issueLabels: await db.issueLabel.count({ where: { issue: { projectId } } }),
     milestones: await db.milestone.count({ where: { projectId } }),
@@ -227,7 +227,7 @@ describe("re-running and cancelling", () => {
     await runArchiveJob(first.job.id);
     const before = await contentCounts(owner.project.id);
     expect(before).toMatchObject({ issues: 12, notes: 36, systemNotes: 4, attachments: 2 });
-    const names = (await db.issueAttachment.findMany({ where: { projectId: owner.project.id }, orderBy: { fileName: "asc" } })).map((row) => row.fileName);
+    const names = (await db.attachment.findMany({ where: { projectId: owner.project.id }, orderBy: { fileName: "asc" } })).map((row) => row.fileName);
     expect(names).toEqual(["log (2).txt", "log.txt"]);
 
     // Same archive again, then one with an edited comment and a new issue.

@@ -69,10 +69,10 @@ export async function getIssue(projectId: number, iid: number): Promise<IssueIte
   return db.issue.findUnique({ where: { projectId_iid: { projectId, iid } }, select: issueSelect });
 }
 
-const attachmentSelect = { id: true, fileName: true, size: true, contentType: true, createdAt: true } satisfies Prisma.IssueAttachmentSelect;
-export type IssueAttachmentItem = Prisma.IssueAttachmentGetPayload<{ select: typeof attachmentSelect }>;
+const attachmentSelect = { id: true, fileName: true, size: true, contentType: true, createdAt: true } satisfies Prisma.AttachmentSelect;
+export type IssueAttachmentItem = Prisma.AttachmentGetPayload<{ select: typeof attachmentSelect }>;
 
 /** The issue's attachments by name. */
 export async function issueAttachments(issueId: number): Promise<IssueAttachmentItem[]> {
-  return db.issueAttachment.findMany({ where: { issueId }, select: attachmentSelect, orderBy: [{ fileName: "asc" }, { id: "asc" }] });
+  return db.attachment.findMany({ where: { issueId }, select: attachmentSelect, orderBy: [{ fileName: "asc" }, { id: "asc" }] });
 }

@@ -36,10 +36,10 @@ export async function downloadIssueAttachments(ctx: ImportContext, issueId: numb
   const result = new Map<string, string>();
   if (urls.length === 0) return result;
   const base = config().NEXTAUTH_URL;
-  const existing = await db.issueAttachment.findMany({ where: { issueId, originalName: { in: [...urls] } }, select: { id: true, fileName: true, originalName: true } });
+  const existing = await db.attachment.findMany({ where: { issueId, originalName: { in: [...urls] } }, select: { id: true, fileName: true, originalName: true } });
   for (const row of existing) result.set(row.originalName, `${base}/api/uploads/attachments/${row.id}/${encodeURIComponent(row.fileName)}`);
   const webHost = new URL(ctx.github.client.webUrl).host;
-  const taken = new Set((await db.issueAttachment.findMany({ where: { issueId }, select: { fileName: true } })).map((row) => row.fileName.toLowerCase()));
+  const taken = new Set((await db.attachment.findMany({ where: { issueId }, select: { fileName: true } })).map((row) => row.fileName.toLowerCase()));
   for (const url of urls) {
     if (result.has(url)) continue;
     await ctx.checkpoint();
@@ -60,7 +60,7 @@ export async function downloadIssueAttachments(ctx: ImportContext, issueId: numb
       let fileName = cleanFileName(decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "attachment"));
       for (let n = 2; taken.has(fileName.toLowerCase()); n++) fileName = `${n}-${fileName}`;
       taken.add(fileName.toLowerCase());
-      const row = await db.issueAttachment.create({
+      const row = await db.attachment.create({
         data: { projectId: ctx.project.id, issueId, fileName, originalName: url, storagePath: stored.storagePath, size: BigInt(stored.size), contentType: attachmentContentType(fileName, stored.head) },
       });
       result.set(url, `${base}/api/uploads/attachments/${row.id}/${encodeURIComponent(fileName)}`);

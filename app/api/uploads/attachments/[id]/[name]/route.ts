@@ -21,7 +21,7 @@ export async function GET(_request: NextRequest, context: { params: Promise<{ id
   try {
     const { id } = await context.params;
     if (!/^\d{1,10}$/.test(id)) return notFound();
-    const attachment = await db.issueAttachment.findUnique({
+    const attachment = await db.attachment.findUnique({
       where: { id: Number(id) },
       select: { fileName: true, storagePath: true, size: true, contentType: true, project: { select: { id: true, namespaceId: true, visibility: true } } },
     });
