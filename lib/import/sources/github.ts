@@ -259,6 +259,16 @@ export class GitHubImportSource {
     const entries = await this.all(z.object({ event: z.string().optional() }).passthrough(), `/issues/${number}/timeline`);
     return z.array(event).parse(entries.filter((entry) => entry.event === "cross-referenced"));
   };
+  // --- what a sync reads: listings sorted by update time, oldest first, from a watermark ---
+
+  /** Issues and pull requests updated at or after `since`, oldest update first. */
+  itemsUpdatedSince = (since: string) => this.listing(issue, "/issues", null, { state: "all", sort: "updated", direction: "asc", since });
+  /** Pull requests by update time, newest first (the pull listing has no `since`): read down to the oldest wanted. */
+  pullsNewestFirstPage = (cursor: string | null) => this.listing(pull, "/pulls", cursor, { state: "all", sort: "updated", direction: "desc" });
+  pull = async (number: number) => pull.parse(await this.client.get(`${this.base}/pulls/${number}`));
+  issueCommentsUpdatedSince = (since: string) => this.listing(issueComment, "/issues/comments", null, { sort: "updated", direction: "asc", since });
+  reviewCommentsUpdatedSince = (since: string) => this.listing(reviewComment, "/pulls/comments", null, { sort: "updated", direction: "asc", since });
+
   /** Per-item comments, for `single_endpoint_notes_import`. */
   itemComments = (number: number) => this.all(issueComment, `/issues/${number}/comments`);
   pullReviewComments = (number: number) => this.all(reviewComment, `/pulls/${number}/comments`);

@@ -2,7 +2,7 @@
  * Which import sources can be synced, readable on the client too (the controls are hidden for
  * the others). A source syncs when it implements SyncSource and has its line in SYNC_STAGES.
  */
-export const SYNCING_SOURCES = ["bitbucket_cloud", "bitbucket_server"] as const;
+export const SYNCING_SOURCES = ["bitbucket_cloud", "bitbucket_server", "github"] as const;
 
 const NAMES: Record<string, string> = { github: "GitHub", bitbucket_cloud: "Bitbucket Cloud", bitbucket_server: "Bitbucket Server" };
 

@@ -1,7 +1,7 @@
 /**
  * Syncing a Bitbucket Server import through the real pipeline and the real sandbox server: one
  * import of the showcase, changes made at the sandbox, a sync that brings them with requests
- * proportional to the change. And GitHub imports, which do not sync yet, refused early.
+ * proportional to the change.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth";
@@ -10,11 +10,10 @@ import { listBranches, repositoryPath } from "@/lib/git";
 import { SYNC_STAGES } from "@/lib/import/pipeline/stages";
 import { stopJobs } from "@/lib/jobs";
 import { SHOWCASE_REPOSITORY, type BitbucketServerSandbox, type ServerChange } from "@/mocks/bitbucket-server";
-import { callApi, userWithToken } from "@/test/api";
 import { importFromServer, startServerImportEnvironment } from "@/test/bitbucket-server";
 import { waitFor } from "@/test/import";
 import { SYNCING_SOURCES, syncAvailableFor } from "./availability";
-import { previewSync, setSyncSchedule, startSync } from "./control";
+import { previewSync, startSync } from "./control";
 
 let sandbox: BitbucketServerSandbox;
 let stopSandbox: () => Promise<void>;
@@ -119,34 +118,10 @@ describe("syncing a Bitbucket Server import", () => {
   });
 });
 
-describe("sources that do not sync", () => {
+describe("sources that sync", () => {
   it("lists exactly the sources with sync stages", () => {
     expect([...SYNCING_SOURCES].sort()).toEqual(Object.keys(SYNC_STAGES).sort());
-    expect(syncAvailableFor("github")).toBe(false);
-  });
-
-  it("refuses Sync now, Keep in sync, Preview and the sync API for a GitHub import before anything runs", async () => {
-    const { user: owner, token } = await userWithToken("octo-owner", { admin: true });
-    const namespace = await db.namespace.findFirstOrThrow({ where: { fullPath: "alice" } });
-    const project = await db.project.create({ data: { namespaceId: namespace.id, name: "Hello", path: "hello-from-github", fullPath: "alice/hello-from-github", visibility: "private", creatorId: alice.id } });
-    const githubImport = await db.projectImport.create({ data: { projectId: project.id, source: "github", sourceRepository: "octo/hello", userId: alice.id, status: "finished" } });
-    const message = "Syncing is not available for GitHub imports yet; Re-import brings the current state.";
-    const refusal = { code: "sync_not_available", message };
-
-    await expect(startSync(githubImport.id, { trigger: "manual", userId: alice.id })).rejects.toMatchObject(refusal);
-    await expect(previewSync(alice.id, githubImport.id)).rejects.toMatchObject(refusal);
-    await expect(setSyncSchedule(alice.id, githubImport.id, 15)).rejects.toMatchObject(refusal);
-    expect(await setSyncSchedule(alice.id, githubImport.id, null)).toEqual({ intervalMinutes: null, nextSyncAt: null });
-
-    const api = await callApi("POST", `/projects/${project.id}/import/sync`, token);
-    expect(api.status).toBe(409);
-    expect(JSON.stringify(await api.json())).toContain(message);
-    const schedule = await callApi("PUT", `/projects/${project.id}/import/sync_schedule`, token, { interval_minutes: 15 });
-    expect(schedule.status).toBe(409);
-
-    const row = await db.projectImport.findUniqueOrThrow({ where: { id: githubImport.id } });
-    expect(row).toMatchObject({ status: "finished", activeSyncId: null, syncIntervalMinutes: null });
-    expect(await db.projectSync.count({ where: { importId: githubImport.id } })).toBe(0);
-    void owner;
+    for (const source of ["bitbucket_cloud", "bitbucket_server", "github"]) expect(syncAvailableFor(source)).toBe(true);
+    expect(syncAvailableFor("gitlab")).toBe(false);
   });
 });

@@ -82,6 +82,8 @@ export async function cutOver(userId: string, importId: number): Promise<Date> {
   return at;
 }
 
+const NONE = { created: 0, updated: 0 } as const;
+
 export type SyncPreview = {
   pullRequests: { created: number; updated: number };
   issues: { created: number; updated: number } | null;
@@ -89,20 +91,48 @@ export type SyncPreview = {
   issuesNote: string | null;
 };
 
-/** How many items a listing filtered by update time would bring, walking it as a sync would, without writing. */
-async function countSince<T extends { id: number; updatedAt: string }>(watermark: Watermark, fetchPage: (since: string) => Promise<SourcePage<T>>, known: (ids: number[]) => Promise<Set<number>>) {
+/**
+ * How many items a listing filtered by update time would bring, walking it as a sync would,
+ * without writing; `kindOf` sorts the items of a listing that holds two kinds.
+ */
+async function countSince<T extends { id: number; updatedAt: string }, K extends string = "all">(
+  watermark: Watermark,
+  fetchPage: (since: string) => Promise<SourcePage<T>>,
+  known: (ids: number[]) => Promise<Set<number>>,
+  kindOf: (id: number) => K = () => "all" as K,
+): Promise<Record<K, { created: number; updated: number }>> {
   let current = watermark;
-  const counts = { created: 0, updated: 0 };
+  const counts = {} as Record<K, { created: number; updated: number }>;
   for (let pages = 0; pages < 1000; pages++) {
     const page = await fetchPage(current.since);
     const items = unseen(current, page.items);
     const present = await known(items.map((item) => item.id));
-    for (const item of items) counts[present.has(item.id) ? "updated" : "created"]++;
+    for (const item of items) {
+      const kind = kindOf(item.id);
+      counts[kind] ??= { created: 0, updated: 0 };
+      counts[kind][present.has(item.id) ? "updated" : "created"]++;
+    }
     const last = items.at(-1);
     if (!page.next || !last) break;
     current = { since: last.updatedAt, seen: items.filter((item) => item.updatedAt === last.updatedAt).map((item) => item.id) };
   }
   return counts;
+}
+
+/** GitHub lists issues and pull requests together: one walk of that listing counts both. */
+async function previewGitHubSync(ctx: ImportContext): Promise<SyncPreview> {
+  const projectId = ctx.project.id;
+  const kinds = new Map<number, "pull" | "issue">();
+  const counts = await countSince(watermarkOf(ctx.row, "item"), async (since) => {
+    const page = await ctx.github.itemsUpdatedSince(since);
+    for (const item of page.items) kinds.set(item.number, item.pull_request ? "pull" : "issue");
+    return { items: page.items.map((item) => ({ id: item.number, updatedAt: item.updated_at })), next: page.next, total: null };
+  }, async (ids) => {
+    const where = { projectId, iid: { in: ids } };
+    const [mergeRequests, issues] = await Promise.all([db.mergeRequest.findMany({ where, select: { iid: true } }), db.issue.findMany({ where, select: { iid: true } })]);
+    return new Set([...mergeRequests, ...issues].map((row) => row.iid));
+  }, (id) => kinds.get(id) ?? "issue");
+  return { pullRequests: counts.pull ?? NONE, issues: counts.issue ?? NONE, issuesNote: null };
 }
 
 /** What a sync would bring now: counts per type from the source's listings filtered by update time. Writes nothing. */
@@ -111,13 +141,16 @@ export async function previewSync(userId: string, importId: number): Promise<Syn
   await requireSyncableSource(importId);
   const ctx = await ImportContext.load(importId);
   if (!ctx) throw new AppError("not_found", "Import not found.");
+  if (ctx.row.source === "github") return previewGitHubSync(ctx);
   const source = ctx.source;
   if (!canSync(source)) throw new AppError("sync_not_available", syncUnavailableMessage(ctx.row.source));
   const row = ctx.row;
   const projectId = ctx.project.id;
-  const pullRequests = await countSince(watermarkOf(row, "pull_request"), (since) => source.pullRequestsUpdatedSince(since), async (ids) =>
-    new Set((await db.mergeRequest.findMany({ where: { projectId, iid: { in: ids } }, select: { iid: true } })).map((mr) => mr.iid)),
-  );
+  const pullRequests = (
+    await countSince(watermarkOf(row, "pull_request"), (since) => source.pullRequestsUpdatedSince(since), async (ids) =>
+      new Set((await db.mergeRequest.findMany({ where: { projectId, iid: { in: ids } }, select: { iid: true } })).map((mr) => mr.iid)),
+    )
+  ).all ?? NONE;
   let issues: SyncPreview["issues"] = null;
   let issuesNote: string | null = null;
   const { issuesCameFromArchive } = await import("./issues");
@@ -125,9 +158,12 @@ export async function previewSync(userId: string, importId: number): Promise<Syn
   else if (await issuesCameFromArchive(projectId)) issuesNote = "Issues came from an export archive: syncs leave them as they are.";
   else {
     try {
-      issues = await countSince(watermarkOf(row, "issue"), (since) => source.issuesUpdatedSince(since), async (ids) =>
-        new Set((await db.issue.findMany({ where: { projectId, iid: { in: ids } }, select: { iid: true } })).map((issue) => issue.iid)),
-      );
+      issues =
+        (
+          await countSince(watermarkOf(row, "issue"), (since) => source.issuesUpdatedSince(since), async (ids) =>
+            new Set((await db.issue.findMany({ where: { projectId, iid: { in: ids } }, select: { iid: true } })).map((issue) => issue.iid)),
+          )
+        ).all ?? NONE;
     } catch (error) {
       if (!(error instanceof SourceFeatureUnavailable)) throw error;
       issuesNote = `Issues are left as they are: ${error.message}.`;

@@ -1,5 +1,5 @@
 import { db } from "@/lib/db";
-import { fetchRepository, listBranches, listLfsPointers, listTags, repositoryPath, updateRefs } from "@/lib/git";
+import { fetchRepository, MIRROR_REFSPECS, listBranches, listLfsPointers, listTags, repositoryPath, updateRefs } from "@/lib/git";
 import type { ImportContext } from "@/lib/import/pipeline/context";
 import { downloadLfsPointers } from "@/lib/import/pipeline/lfs";
 import { addSyncCounts } from "./records";
@@ -28,7 +28,12 @@ export async function syncRefs(ctx: ImportContext, syncId: number): Promise<void
   const repoPath = repositoryPath(ctx.project.id);
   const branchesBefore = new Map((await listBranches(repoPath)).map((branch) => [branch.name, branch.sha]));
   const tagsBefore = new Map((await listTags(repoPath)).map((tag) => [tag.name, tag.target]));
-  await fetchRepository({ repoPath, remoteUrl: repository.cloneUrl, credentials: (refused) => ctx.source.gitCredentials(refused) });
+  await fetchRepository({
+    repoPath,
+    remoteUrl: repository.cloneUrl,
+    credentials: (refused) => ctx.repositorySource.gitCredentials(refused),
+    ...(repository.extraRefspecs ? { refspecs: [...MIRROR_REFSPECS, ...repository.extraRefspecs] } : {}),
+  });
   const defaultBranch = ctx.project.defaultBranch;
   const branchesAfter = new Map((await listBranches(repoPath)).map((branch) => [branch.name, branch.sha]));
   const kept = defaultBranch ? branchesBefore.get(defaultBranch) : undefined;

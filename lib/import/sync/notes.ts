@@ -18,7 +18,7 @@ export type NoteChanges = { created: number; updated: number; removed: number };
  */
 export async function reconcileNotes(
   rows: readonly NoteRow[],
-  comments: readonly SourceComment[],
+  comments: ReadonlyArray<Pick<SourceComment, "id" | "deleted">>,
   existing: readonly ExistingNote[],
   complete: boolean,
 ): Promise<NoteChanges> {

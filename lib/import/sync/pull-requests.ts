@@ -16,7 +16,7 @@ import {
   type PreparedMergeRequest,
 } from "@/lib/import/pipeline/pull-requests";
 import { errorMessage, recordFailure, resolveFailures } from "@/lib/import/pipeline/records";
-import type { TextConverter } from "@/lib/import/pipeline/text";
+import type { ItemTextConverter, TextConverter } from "@/lib/import/pipeline/text";
 import type { SourceActivity, SourceComment, SourcePullRequest } from "@/lib/import/sources/types";
 import { reconcileNotes } from "./notes";
 import { addSyncCounts } from "./records";
@@ -79,7 +79,28 @@ export async function syncPullRequests(
   pullRequests: readonly SourcePullRequest[],
   activity: ReadonlyMap<number, SourceActivity[]> | null,
 ): Promise<void> {
-  if (pullRequests.length === 0) return;
+  const { prepared, moved } = await writeSyncedPullRequests(ctx, syncId, text, pullRequests, "sync_pull_requests");
+  if (prepared.length === 0) return;
+  await syncPullRequestNotes(ctx, syncId, text, prepared.map((entry) => entry.pullRequest), activity, moved);
+}
+
+/**
+ * Writes a page of changed pull requests: new ones created as an import would, changed ones
+ * updated in place with their reviewers and approvals; those whose number a merge request created
+ * in Ferry holds are failures. `keepClosers`: the source gives who merged or closed elsewhere (its
+ * events), so those columns are left as they are. Returns what was written and which merge
+ * requests' head or base moved.
+ */
+export async function writeSyncedPullRequests(
+  ctx: ImportContext,
+  syncId: number,
+  text: ItemTextConverter,
+  pullRequests: readonly SourcePullRequest[],
+  stage: string,
+  options: { keepClosers?: boolean } = {},
+): Promise<{ prepared: PreparedMergeRequest[]; created: Set<number>; moved: Set<number> }> {
+  const moved = new Set<number>();
+  if (pullRequests.length === 0) return { prepared: [], created: new Set(), moved };
   const repository = ctx.sourceRepository();
   const projectId = ctx.project.id;
   const repoPath = repositoryPath(projectId);
@@ -93,7 +114,7 @@ export async function syncPullRequests(
     const row = existingByIid.get(pullRequest.id);
     if (row && (row.importedFrom !== ctx.importedFrom || row.sourceId !== String(pullRequest.id))) {
       await recordFailure(ctx.importId, {
-        stage: "sync_pull_requests",
+        stage,
         objectType: "pull_request",
         sourceId: String(pullRequest.id),
         sourceUrl: pullRequest.webUrl,
@@ -118,19 +139,19 @@ export async function syncPullRequests(
     try {
       prepared.push(await prepareMergeRequest(ctx, repository, text, pullRequest, commits));
     } catch (error) {
-      await recordFailure(ctx.importId, { stage: "sync_pull_requests", objectType: "pull_request", sourceId: String(pullRequest.id), sourceUrl: pullRequest.webUrl, message: errorMessage(error) });
+      await recordFailure(ctx.importId, { stage, objectType: "pull_request", sourceId: String(pullRequest.id), sourceUrl: pullRequest.webUrl, message: errorMessage(error) });
     }
   }
   const created = prepared.filter((entry) => !existingByIid.has(entry.pullRequest.id));
   if (created.length > 0) await writeMergeRequests(projectId, ctx.importedFrom, created);
   let updated = 0;
   // Diff positions are placed against the head and base commits: when either moved, every comment is placed again.
-  const moved = new Set<number>();
   let approvalsAdded = created.reduce((sum, entry) => sum + entry.approvals.length, 0);
   let approvalsRemoved = 0;
   for (const entry of prepared.filter((candidate) => existingByIid.has(candidate.pullRequest.id))) {
     const row = existingByIid.get(entry.pullRequest.id)!;
     const { data } = entry;
+    const closers = options.keepClosers ? {} : { mergedById: data.mergedById, closedById: data.closedById, sourceClosedBy: data.sourceClosedBy };
     const changes = await db.$transaction(async (tx) => {
       await tx.mergeRequest.update({
         where: { id: row.id },
@@ -145,12 +166,10 @@ export async function syncPullRequests(
           targetSha: data.targetSha,
           mergeCommitSha: data.mergeCommitSha,
           sourceFork: data.sourceFork,
-          mergedById: data.mergedById,
-          closedById: data.closedById,
           mergedAt: data.mergedAt,
           closedAt: data.closedAt,
           updatedAt: data.updatedAt,
-          sourceClosedBy: data.sourceClosedBy,
+          ...closers,
         },
       });
       return replaceParticipants(tx, row.id, entry, ctx.importedFrom);
@@ -164,7 +183,7 @@ export async function syncPullRequests(
   await resolveFailures(ctx.importId, "pull_request", prepared.map((entry) => String(entry.pullRequest.id)));
   await addSyncCounts(syncId, "pull_request", { created: created.length, updated });
   await addSyncCounts(syncId, "approval", { created: approvalsAdded, removed: approvalsRemoved });
-  await syncPullRequestNotes(ctx, syncId, text, prepared.map((entry) => entry.pullRequest), activity, moved);
+  return { prepared, created: new Set(created.map((entry) => entry.pullRequest.id)), moved };
 }
 
 /** The comments of synced pull requests, each from the activity feed or read again. */

@@ -4,7 +4,7 @@ import type { ImportStatus } from "@/lib/db";
 import { planNextSync } from "./schedule";
 
 /** What a sync counts per object type. */
-export type SyncObjectType = "branch" | "tag" | "pull_request" | "pull_request_note" | "approval" | "issue" | "issue_note" | "lfs_object";
+export type SyncObjectType = "branch" | "tag" | "pull_request" | "pull_request_note" | "approval" | "issue" | "issue_note" | "lfs_object" | "label" | "milestone" | "release";
 export type SyncCounts = { created?: number; updated?: number; removed?: number; failed?: number };
 
 export async function addSyncCounts(syncId: number, objectType: SyncObjectType, counts: SyncCounts): Promise<void> {
@@ -28,7 +28,8 @@ export async function addSyncCounts(syncId: number, objectType: SyncObjectType, 
  */
 export const watermarkSchema = z.object({ since: z.string(), seen: z.array(z.number().int()).default([]) });
 export type Watermark = z.infer<typeof watermarkSchema>;
-export type WatermarkType = "pull_request" | "issue";
+/** Bitbucket: pull requests and issues; GitHub: its one listing of issues and pull requests (`item`), comments, review comments and events. */
+export type WatermarkType = "pull_request" | "issue" | "item" | "issue_comment" | "review_comment" | "event";
 
 /** Before the first sync, listings are read from a little before the import started (the source's clock may differ from ours). */
 const FIRST_SYNC_MARGIN_MS = 5 * 60_000;

@@ -40,29 +40,7 @@ export async function importGitHubIssues(ctx: ImportContext, items: readonly Git
   const prepared: Prepared[] = [];
   for (const issue of issues) {
     try {
-      const reporter = sourceUserOf(issue.user);
-      const assignee = sourceUserOf(issue.assignees[0]);
-      const author = await ctx.author(reporter);
-      const reason = issue.state === "closed" && issue.state_reason === "not_planned" ? "\n\n*Closed as not planned.*" : "";
-      prepared.push({
-        issue: { id: issue.number } as PreparedIssue["issue"],
-        labelIds: [],
-        labelTitles: issue.labels.map((label) => label.name),
-        data: {
-          projectId,
-          iid: issue.number,
-          title: issue.title,
-          description: text.convert(issue.body ?? "", reporter, author.mapped) + reason,
-          state: issue.state === "closed" ? "closed" : "opened",
-          authorId: author.userId,
-          assigneeId: await ctx.ferryUserFor(assignee),
-          milestoneId: issue.milestone ? (milestoneIds.get(issue.milestone.number) ?? null) : null,
-          upvotes: issue.reactions?.["+1"] ?? 0,
-          closedAt: issue.closed_at ? new Date(issue.closed_at) : null,
-          ...sourceFields({ id: issue.number, createdAt: issue.created_at, updatedAt: issue.updated_at }, reporter, ctx.importedFrom),
-          sourceAssignee: sourceUserJson(assignee),
-        },
-      });
+      prepared.push(await prepareGitHubIssue(ctx, text, issue, milestoneIds));
     } catch (error) {
       failures.set(issue.number, errorMessage(error));
     }
@@ -88,8 +66,35 @@ export async function importGitHubIssues(ctx: ImportContext, items: readonly Git
   return written.map((row) => row.data.iid);
 }
 
+/** The issue row of a GitHub issue, with its label titles; no writes. */
+export async function prepareGitHubIssue(ctx: ImportContext, text: GitHubText, issue: GitHubIssue, milestoneIds: ReadonlyMap<number, number>): Promise<Prepared> {
+  const reporter = sourceUserOf(issue.user);
+  const assignee = sourceUserOf(issue.assignees[0]);
+  const author = await ctx.author(reporter);
+  const reason = issue.state === "closed" && issue.state_reason === "not_planned" ? "\n\n*Closed as not planned.*" : "";
+  return {
+    issue: { id: issue.number } as PreparedIssue["issue"],
+    labelIds: [],
+    labelTitles: issue.labels.map((label) => label.name),
+    data: {
+      projectId: ctx.project.id,
+      iid: issue.number,
+      title: issue.title,
+      description: text.convert(issue.body ?? "", reporter, author.mapped) + reason,
+      state: issue.state === "closed" ? "closed" : "opened",
+      authorId: author.userId,
+      assigneeId: await ctx.ferryUserFor(assignee),
+      milestoneId: issue.milestone ? (milestoneIds.get(issue.milestone.number) ?? null) : null,
+      upvotes: issue.reactions?.["+1"] ?? 0,
+      closedAt: issue.closed_at ? new Date(issue.closed_at) : null,
+      ...sourceFields({ id: issue.number, createdAt: issue.created_at, updatedAt: issue.updated_at }, reporter, ctx.importedFrom),
+      sourceAssignee: sourceUserJson(assignee),
+    },
+  };
+}
+
 /** The attachments issue descriptions link to, downloaded, and the descriptions pointed at them. */
-async function localiseAttachments(ctx: ImportContext, issues: readonly GitHubIssue[], written: readonly number[]): Promise<void> {
+export async function localiseAttachments(ctx: ImportContext, issues: readonly GitHubIssue[], written: readonly number[]): Promise<void> {
   const webUrl = ctx.github.client.webUrl;
   const wanted = issues.filter((issue) => written.includes(issue.number) && attachmentUrls(issue.body ?? "", webUrl).length > 0);
   if (wanted.length === 0) return;

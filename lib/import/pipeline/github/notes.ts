@@ -35,8 +35,16 @@ async function writePage(ctx: ImportContext, objectType: ObjectType, stage: stri
   for (const entry of missing) await recordFailure(ctx.importId, { stage, objectType, sourceId: entry.id, message: entry.message });
 }
 
+type Missing = Array<{ id: string; message: string }>;
+
 /** A page of the repository-wide issue comments (issues and pull requests alike), each in its own discussion. */
 export async function importGitHubIssueComments(ctx: ImportContext, comments: readonly GitHubIssueComment[]): Promise<void> {
+  const { rows, missing } = await issueCommentRows(ctx, comments);
+  await writePage(ctx, "note", "github_notes", rows, comments.length, missing);
+}
+
+/** The note rows of issue comments; comments whose item is not in the project are `missing`. */
+export async function issueCommentRows(ctx: ImportContext, comments: readonly GitHubIssueComment[]): Promise<{ rows: NoteRow[]; missing: Missing }> {
   const text = await GitHubText.forContext(ctx);
   const parents = await parentsOf(ctx.project.id, comments.map((comment) => numberFromUrl(comment.issue_url)));
   await text.remember(ctx, comments.map((comment) => sourceUserOf(comment.user)));
@@ -62,7 +70,7 @@ export async function importGitHubIssueComments(ctx: ImportContext, comments: re
       ...sourceFields({ id: comment.id, createdAt: comment.created_at, updatedAt: comment.updated_at }, user, ctx.importedFrom),
     });
   }
-  await writePage(ctx, "note", "github_notes", rows, comments.length, missing);
+  return { rows, missing };
 }
 
 /**
@@ -71,6 +79,12 @@ export async function importGitHubIssueComments(ctx: ImportContext, comments: re
  * (`in_reply_to_id`, which names the thread's first comment) join that comment's discussion.
  */
 export async function importGitHubReviewComments(ctx: ImportContext, comments: readonly GitHubReviewComment[]): Promise<void> {
+  const { rows, missing } = await reviewCommentRows(ctx, comments);
+  await writePage(ctx, "diff_note", "github_diff_notes", rows, comments.length, missing);
+}
+
+/** The diff note rows of review comments; comments whose merge request is not in the project are `missing`. */
+export async function reviewCommentRows(ctx: ImportContext, comments: readonly GitHubReviewComment[]): Promise<{ rows: NoteRow[]; missing: Missing }> {
   const text = await GitHubText.forContext(ctx);
   const parents = await parentsOf(ctx.project.id, comments.map((comment) => numberFromUrl(comment.pull_request_url)));
   await text.remember(ctx, comments.map((comment) => sourceUserOf(comment.user)));
@@ -109,7 +123,7 @@ export async function importGitHubReviewComments(ctx: ImportContext, comments: r
       sourceId: `review-comment-${comment.id}`,
     });
   }
-  await writePage(ctx, "diff_note", "github_diff_notes", rows, comments.length, missing);
+  return { rows, missing };
 }
 
 const quoted = (name: string) => `"${name.replace(/"/g, "'")}"`;
@@ -152,14 +166,14 @@ export function eventText(event: GitHubIssueEvent, isPullRequest: (number: numbe
   }
 }
 
-type Closer = { event: "merged" | "closed"; mergeRequestId: number; actor: SourceUser | null; sourceId: string; item: number };
+export type Closer = { event: "merged" | "closed"; mergeRequestId: number; actor: SourceUser | null; sourceId: string; item: number };
 
 /**
  * Who merged or closed the merge requests of a page, one statement per event kind and actor
  * (a page's events come from a few people) instead of one per merge request; later events of
  * the same merge request win, as they would written one by one.
  */
-async function recordClosers(ctx: ImportContext, closers: readonly Closer[], missing: Array<{ id: string; message: string }>): Promise<void> {
+export async function recordClosers(ctx: ImportContext, closers: readonly Closer[], missing: Missing): Promise<void> {
   const latest = new Map<string, Closer>();
   for (const closer of closers) latest.set(`${closer.event}:${closer.mergeRequestId}`, closer);
   const groups = new Map<string, Closer[]>();
@@ -187,6 +201,14 @@ async function recordClosers(ctx: ImportContext, closers: readonly Closer[], mis
  * closed a merge request is taken from its merged / closed events.
  */
 export async function importGitHubEvents(ctx: ImportContext, events: readonly GitHubIssueEvent[], number?: number): Promise<void> {
+  const { rows, missing, closers, skipped } = await eventRows(ctx, events, number);
+  await recordClosers(ctx, closers, missing);
+  await writePage(ctx, "issue_event", "github_events", rows, events.length, missing);
+  if (skipped) await addProgress(ctx.importId, "issue_event", { skipped });
+}
+
+/** The system note rows of events, who merged or closed merge requests, and how many events Ferry does not show. */
+export async function eventRows(ctx: ImportContext, events: readonly GitHubIssueEvent[], number?: number): Promise<{ rows: NoteRow[]; missing: Missing; closers: Closer[]; skipped: number }> {
   const text = await GitHubText.forContext(ctx);
   const numberOf = (event: GitHubIssueEvent) => number ?? event.issue?.number ?? 0;
   const parents = await parentsOf(ctx.project.id, events.map(numberOf));
@@ -224,9 +246,7 @@ export async function importGitHubEvents(ctx: ImportContext, events: readonly Gi
     const mergeRequest = parent.mergeRequestId;
     if (mergeRequest && (event.event === "merged" || event.event === "closed")) closers.push({ event: event.event, mergeRequestId: mergeRequest, actor, sourceId, item });
   }
-  await recordClosers(ctx, closers, missing);
-  await writePage(ctx, "issue_event", "github_events", rows, events.length, missing);
-  if (skipped) await addProgress(ctx.importId, "issue_event", { skipped });
+  return { rows, missing, closers, skipped };
 }
 
 /** Whether this import reads comments item by item (`single_endpoint_notes_import`) instead of from the repository-wide listings. */

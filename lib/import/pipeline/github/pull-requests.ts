@@ -63,31 +63,9 @@ export function approvalsOf(reviews: readonly GitHubReview[]): GitHubReview[] {
   return [...latest.values()].filter((review) => review.state === "APPROVED");
 }
 
-const REVIEW_WORDS: Record<string, string> = { APPROVED: "approved", CHANGES_REQUESTED: "requested changes", COMMENTED: "reviewed", DISMISSED: "reviewed (dismissed)" };
-
-/**
- * The reviews of a batch of pull requests (GitHub has no repository-wide listing of them):
- * approvals from each reviewer's latest state, review bodies as notes. A pull request whose
- * reviews cannot be read fails alone.
- */
-export async function importGitHubReviews(ctx: ImportContext, numbers: readonly number[]): Promise<void> {
-  const text = await GitHubText.forContext(ctx);
-  const mergeRequests = await db.mergeRequest.findMany({ where: { projectId: ctx.project.id, iid: { in: [...numbers] } }, select: { id: true, iid: true } });
-  const idOf = new Map(mergeRequests.map((row) => [row.iid, row.id]));
-  const failures = new Map<number, string>();
-  const fetched = new Map<number, GitHubReview[]>();
-  await pLimit(REVIEW_CONCURRENCY).map(numbers, async (number) => {
-    await ctx.checkpoint();
-    if (!idOf.has(number)) return void failures.set(number, `Merge request !${number} was not imported, so its reviews cannot be`);
-    try {
-      fetched.set(number, await ctx.github.reviews(number));
-    } catch (error) {
-      if (error instanceof ImportCanceled || (error as { code?: string }).code === "github_rate_limited") throw error;
-      failures.set(number, errorMessage(error));
-    }
-  });
-  const all = [...fetched.values()].flat();
-  await text.remember(ctx, all.map((review) => sourceUserOf(review.user)));
+/** The approvals (each reviewer's latest state) and review body notes of pull requests' reviews. */
+export async function reviewRows(ctx: ImportContext, text: GitHubText, fetched: ReadonlyMap<number, readonly GitHubReview[]>, idOf: ReadonlyMap<number, number>): Promise<{ approvals: ApprovalRow[]; notes: NoteRow[] }> {
+  await text.remember(ctx, [...fetched.values()].flat().map((review) => sourceUserOf(review.user)));
   const approvals: ApprovalRow[] = [];
   const notes: NoteRow[] = [];
   for (const [number, reviews] of fetched) {
@@ -115,6 +93,34 @@ export async function importGitHubReviews(ctx: ImportContext, numbers: readonly 
       });
     }
   }
+  return { approvals, notes };
+}
+
+const REVIEW_WORDS: Record<string, string> = { APPROVED: "approved", CHANGES_REQUESTED: "requested changes", COMMENTED: "reviewed", DISMISSED: "reviewed (dismissed)" };
+
+/**
+ * The reviews of a batch of pull requests (GitHub has no repository-wide listing of them):
+ * approvals from each reviewer's latest state, review bodies as notes. A pull request whose
+ * reviews cannot be read fails alone.
+ */
+export async function importGitHubReviews(ctx: ImportContext, numbers: readonly number[]): Promise<void> {
+  const text = await GitHubText.forContext(ctx);
+  const mergeRequests = await db.mergeRequest.findMany({ where: { projectId: ctx.project.id, iid: { in: [...numbers] } }, select: { id: true, iid: true } });
+  const idOf = new Map(mergeRequests.map((row) => [row.iid, row.id]));
+  const failures = new Map<number, string>();
+  const fetched = new Map<number, GitHubReview[]>();
+  await pLimit(REVIEW_CONCURRENCY).map(numbers, async (number) => {
+    await ctx.checkpoint();
+    if (!idOf.has(number)) return void failures.set(number, `Merge request !${number} was not imported, so its reviews cannot be`);
+    try {
+      fetched.set(number, await ctx.github.reviews(number));
+    } catch (error) {
+      if (error instanceof ImportCanceled || (error as { code?: string }).code === "github_rate_limited") throw error;
+      failures.set(number, errorMessage(error));
+    }
+  });
+  const all = [...fetched.values()].flat();
+  const { approvals, notes } = await reviewRows(ctx, text, fetched, idOf);
   await ctx.checkpoint();
   await db.$transaction(async (tx) => {
     await insertMissing(tx, "approvals", APPROVAL_COLUMNS, approvals);

@@ -9,6 +9,10 @@ import { githubNotesStage } from "./github-notes";
 import { githubPullRequestsStage } from "./github-pull-requests";
 import { githubRepositoryStage } from "./github-repository";
 import { githubReviewsStage } from "./github-reviews";
+import { githubSyncCommentsStage, githubSyncReviewCommentsStage } from "./github-sync-comments";
+import { githubSyncEventsStage, githubSyncRemovedCommentsStage } from "./github-sync-events";
+import { githubSyncItemsStage } from "./github-sync-items";
+import { githubSyncMetadataStage } from "./github-sync-metadata";
 import { issueNotesStage } from "./issue-notes";
 import { issuesStage } from "./issues";
 import { lfsObjectsStage } from "./lfs-objects";
@@ -51,14 +55,29 @@ export const SOURCE_STAGES = {
 } satisfies Record<string, readonly StageDefinition[]>;
 
 /**
- * The stages of a sync with the source, run by the same scheduler on the import's units. They
- * are source-neutral: a source takes part by implementing SyncSource (sources/types.ts).
+ * The stages of a sync with the source, run by the same scheduler on the import's units. The
+ * Bitbucket-shaped ones are source-neutral: a source takes part by implementing SyncSource
+ * (sources/types.ts). GitHub, whose listings cover issues and pull requests together and whose
+ * comments and events have repository-wide listings, has its own between the shared git, LFS
+ * and finish stages.
  */
 const SYNC_STAGE_LIST = [syncRepositoryStage, syncActivityStage, syncPullRequestsStage, syncIssuesStage, syncLfsObjectsStage, syncFinishStage] as const;
+const GITHUB_SYNC_STAGE_LIST = [
+  syncRepositoryStage,
+  githubSyncMetadataStage,
+  githubSyncItemsStage,
+  githubSyncCommentsStage,
+  githubSyncReviewCommentsStage,
+  githubSyncRemovedCommentsStage,
+  githubSyncEventsStage,
+  syncLfsObjectsStage,
+  syncFinishStage,
+] as const;
 
 export const SYNC_STAGES = {
   bitbucket_cloud: SYNC_STAGE_LIST,
   bitbucket_server: SYNC_STAGE_LIST,
+  github: GITHUB_SYNC_STAGE_LIST,
 } satisfies Partial<Record<keyof typeof SOURCE_STAGES, readonly StageDefinition[]>>;
 
 export type ImportSourceName = keyof typeof SOURCE_STAGES;
@@ -86,7 +105,7 @@ export function nextStageOf(source: string, name: string): StageDefinition | nul
   return index < 0 ? null : (stages[index + 1] ?? null);
 }
 
-const ALL_STAGES = new Map([...Object.values(SOURCE_STAGES).flat(), ...SYNC_STAGE_LIST].map((stage) => [stage.name, stage as StageDefinition]));
+const ALL_STAGES = new Map([...Object.values(SOURCE_STAGES).flat(), ...Object.values(SYNC_STAGES).flat()].map((stage) => [stage.name, stage as StageDefinition]));
 
 /** What the pages show for a stage name ("pull requests"); the name itself when no source has it. */
 export function stageLabel(name: string): string {
