@@ -1,0 +1,180 @@
+/**
+ * Syncing a GitHub import through the real pipeline and the real GitHub sandbox server: the
+ * showcase imported once, changes made at the sandbox (new, edited, state changes, labels,
+ * comments edited and deleted, reviews, force push, deleted branch), syncs that bring them in
+ * place with requests proportional to the change, never touching what was created in Ferry; a
+ * canceled sync, and a sync that crashed mid-page and resumes without duplicating.
+ */
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { listBranches, repositoryPath, runGit } from "@/lib/git";
+import { ImportContext } from "@/lib/import/pipeline/context";
+import { startImportWorkers } from "@/lib/import/workers";
+import { stopJobs } from "@/lib/jobs";
+import { minimumSyncRequests, type GithubChange } from "@/mocks/github";
+import { routeTemplate } from "@/mocks/github/state";
+import { SHOWCASE_REPO_ID, useImportedGithubShowcase } from "@/test/github";
+import { waitFor } from "@/test/import";
+import { cancelImport } from "../control";
+import { previewSync, startSync } from "./control";
+import { syncGitHubIssueComments } from "./github";
+import { readWatermark } from "./records";
+
+const showcase = useImportedGithubShowcase();
+const repo = () => showcase.sandbox.state.repositoryById(SHOWCASE_REPO_ID)!;
+const content = () => showcase.sandbox.state.content(repo());
+const change = (changes: GithubChange[]) => showcase.sandbox.state.changeRepository(repo(), changes);
+
+async function waitForSync(syncId: number) {
+  return waitFor(async () => {
+    const sync = await db.projectSync.findUniqueOrThrow({ where: { id: syncId }, include: { counts: true } });
+    return sync.status === "started" ? null : sync;
+  }, 90_000, `sync ${syncId}`);
+}
+
+async function syncAndWait() {
+  const { id } = await startSync(showcase.imported.importId, { trigger: "manual", userId: showcase.imported.alice.id });
+  return waitForSync(id);
+}
+
+/** API requests since a log index, by route template. */
+function apiRequestsSince(since: number): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const entry of showcase.sandbox.state.requests(since)) {
+    const route = routeTemplate(entry.path);
+    if (!route.includes("/repos/")) continue;
+    counts[route] = (counts[route] ?? 0) + 1;
+  }
+  return counts;
+}
+
+const issue = (iid: number) => db.issue.findUniqueOrThrow({ where: { projectId_iid: { projectId: showcase.imported.projectId, iid } }, include: { labels: { include: { label: true } } } });
+const mergeRequest = (iid: number) => db.mergeRequest.findUniqueOrThrow({ where: { projectId_iid: { projectId: showcase.imported.projectId, iid } }, include: { approvals: true } });
+const notesWith = (text: string) => db.note.findMany({ where: { projectId: showcase.imported.projectId, body: { contains: text } } });
+const countsOf = (sync: { counts: Array<{ objectType: string; created: number; updated: number; removed: number }> }) =>
+  Object.fromEntries(sync.counts.map((count) => [count.objectType, { created: count.created, updated: count.updated, removed: count.removed }]));
+
+describe("syncing a GitHub import", () => {
+  it("brings new, edited, closed, merged, relabeled items, comments edited and deleted, reviews, a force push and a deleted branch, in place and once", { timeout: 180_000 }, async () => {
+    const { projectId, alice } = showcase.imported;
+    // Made in Ferry: an issue past GitHub's numbers and a comment on an imported issue.
+    const issueOne = await issue(1);
+    const ferryIssue = await db.issue.create({ data: { projectId, iid: 100, title: "Made in Ferry", description: "", authorId: alice.id, state: "opened" } });
+    const ferryNote = await db.note.create({ data: { projectId, issueId: issueOne.id, discussionId: "ferry-note", body: "Written in Ferry", authorId: alice.id } });
+
+    const [kept, edited, deleted] = [...content().issueComments.filter((comment) => comment.number === 1), ...content().issueComments.filter((comment) => comment.number === 8)];
+    const applied = change([
+      { type: "issue", title: "Filed after the import", body: "Found during the migration.", user: "bob", labels: ["bug"] },
+      { type: "pull_request", title: "Opened after the import", source_branch: "release/1.x", user: "carol" },
+      { type: "edit", number: 1, title: "Rocket drifts left on launch" },
+      { type: "state", number: 3, state: "open", user: "carol" },
+      { type: "label", number: 2, label: "bug", user: "alice" },
+      { type: "comment", number: 1, body: "Still drifting after the import.", user: "bob" },
+      { type: "edit_comment", comment: edited!.id, body: "Edited after the import." },
+      { type: "delete_comment", comment: deleted!.id },
+      { type: "force_push", branch: "feature/telemetry" },
+      { type: "review", number: 7, state: "APPROVED", user: "bob" },
+      { type: "review_comment", number: 7, body: "A review comment after the import.", path: "README.md", line: 1, user: "erin" },
+      { type: "state", number: 7, state: "merged", user: "alice" },
+      { type: "delete_branch", branch: "feature/abandoned" },
+    ]);
+    expect(applied.slice(0, 2)).toEqual([{ type: "issue", id: 9 }, { type: "pull_request", id: 10 }]);
+
+    const preview = await previewSync(alice.id, showcase.imported.importId);
+    expect(preview).toEqual({ pullRequests: { created: 1, updated: 1 }, issues: { created: 1, updated: 4 }, issuesNote: null });
+
+    const since = (await readWatermark(showcase.imported.importId, "item")).since;
+    const logIndex = showcase.sandbox.state.requestCount;
+    const sync = await syncAndWait();
+    const failures = await db.importFailure.findMany({ where: { importId: showcase.imported.importId, syncId: sync.id } });
+    expect(sync.status, JSON.stringify([sync.error, failures])).toBe("finished");
+
+    // Requests: the minimum for these changes (re-reading #8's comments, whose count fell, included).
+    const requests = apiRequestsSince(logIndex);
+    const made = Object.values(requests).reduce((sum, count) => sum + count, 0);
+    const budget = minimumSyncRequests(showcase.sandbox.state, repo(), { since });
+    expect(made, JSON.stringify([requests, budget.breakdown])).toBeLessThanOrEqual(budget.minimum);
+    expect(requests["/repos/{owner}/{repo}/pulls/{number}/*"]).toBe(2);
+
+    // New items, as the import would make them.
+    expect(await issue(9)).toMatchObject({ title: "Filed after the import", state: "opened", importedFrom: "github" });
+    expect((await issue(9)).labels.map((link) => link.label.title)).toEqual(["bug"]);
+    expect(await mergeRequest(10)).toMatchObject({ title: "Opened after the import", state: "opened", sourceBranch: "release/1.x", targetBranch: "main" });
+
+    // Changed items, in place.
+    expect((await issue(1)).title).toBe("Rocket drifts left on launch");
+    expect((await issue(1)).id).toBe(issueOne.id);
+    expect((await issue(3)).state).toBe("opened");
+    expect((await issue(2)).labels.map((link) => link.label.title)).toContain("bug");
+    const seven = await mergeRequest(7);
+    const telemetry = content().git;
+    expect(seven).toMatchObject({ state: "merged", mergedById: alice.id, sourceSha: telemetry.sha(telemetry.branches["feature/telemetry"]!) });
+    expect(seven.approvals.map((approval) => approval.sourceUserId)).toContain("1002");
+    const repoPath = repositoryPath(projectId);
+    const { stdout: head7 } = await runGit(["rev-parse", "refs/merge-requests/7/head"], { env: { GIT_DIR: repoPath }, cwd: repoPath });
+    expect(head7.trim()).toBe(seven.sourceSha);
+
+    // Comments: new once, edited in place, deleted marked and kept; review comment and events as notes.
+    expect(await notesWith("Still drifting after the import.")).toHaveLength(1);
+    const editedNote = await db.note.findFirstOrThrow({ where: { projectId, sourceId: String(edited!.id) } });
+    expect(editedNote.body).toContain("Edited after the import.");
+    expect((await db.note.findFirstOrThrow({ where: { projectId, sourceId: String(deleted!.id) } })).deletedAtSource).not.toBeNull();
+    expect((await db.note.findFirstOrThrow({ where: { projectId, sourceId: String(kept!.id) } })).deletedAtSource).toBeNull();
+    expect(await notesWith("A review comment after the import.")).toHaveLength(1);
+    expect((await db.note.findMany({ where: { projectId, system: true, mergeRequestId: seven.id, body: { startsWith: "merged" } } })).length).toBe(1);
+    expect((await db.note.findMany({ where: { projectId, system: true, issue: { iid: 3 }, body: { contains: "reopened" } } })).length).toBe(1);
+
+    // Git: the force push and the deleted branch.
+    const branches = new Map((await listBranches(repoPath)).map((branch) => [branch.name, branch.sha]));
+    expect(branches.get("feature/telemetry")).toBe(seven.sourceSha);
+    expect(branches.has("feature/abandoned")).toBe(false);
+    expect(branches.has("main")).toBe(true);
+
+    const counts = countsOf(sync);
+    expect(counts.issue).toEqual({ created: 1, updated: 4, removed: 0 });
+    expect(counts.pull_request).toEqual({ created: 1, updated: 1, removed: 0 });
+    expect(counts.issue_note).toMatchObject({ updated: 1, removed: 1 });
+    expect(counts.issue_note!.created).toBeGreaterThanOrEqual(1);
+    expect(counts.branch).toMatchObject({ updated: 1, removed: 1 });
+
+    // Made in Ferry: untouched.
+    expect(await db.issue.findUniqueOrThrow({ where: { id: ferryIssue.id } })).toEqual(ferryIssue);
+    expect(await db.note.findUniqueOrThrow({ where: { id: ferryNote.id } })).toEqual(ferryNote);
+
+    // Nothing changed since: one page of each listing, nothing written twice.
+    const notesBefore = await db.note.count({ where: { projectId } });
+    const quietIndex = showcase.sandbox.state.requestCount;
+    const quiet = await syncAndWait();
+    expect(quiet.status).toBe("finished");
+    const quietRequests = apiRequestsSince(quietIndex);
+    expect(quietRequests["/repos/{owner}/{repo}/issues"]).toBe(1);
+    expect(Object.values(quietRequests).reduce((sum, count) => sum + count, 0)).toBeLessThanOrEqual(12);
+    expect(await db.note.count({ where: { projectId } })).toBe(notesBefore);
+    expect(await db.mergeRequest.count({ where: { projectId } })).toBe(5);
+  });
+
+  it("a canceled sync ends as canceled, and a sync that crashed mid-page resumes without duplicating", { timeout: 180_000 }, async () => {
+    const { projectId, alice, importId } = showcase.imported;
+    change([{ type: "comment", number: 2, body: "Written while nobody synced", user: "bob" }]);
+
+    await stopJobs();
+    const canceled = await startSync(importId, { trigger: "manual", userId: alice.id });
+    await cancelImport(alice.id, importId);
+    await startImportWorkers();
+    expect((await waitForSync(canceled.id)).status).toBe("canceled");
+    expect((await db.projectImport.findUniqueOrThrow({ where: { id: importId } })).status).toBe("finished");
+
+    // A worker that wrote the comment page and died before moving the watermark: the sync
+    // continues on restart, writes the page again and moves on, with no row written twice.
+    await stopJobs();
+    const crashed = await startSync(importId, { trigger: "manual", userId: alice.id });
+    const ctx = (await ImportContext.load(importId))!;
+    const page = await ctx.github.issueCommentsUpdatedSince((await readWatermark(importId, "issue_comment")).since);
+    await syncGitHubIssueComments(ctx, crashed.id, page.items);
+    const notesBefore = await db.note.count({ where: { projectId } });
+    await startImportWorkers();
+    expect((await waitForSync(crashed.id)).status).toBe("finished");
+    expect(await db.note.count({ where: { projectId } })).toBe(notesBefore);
+    expect(await notesWith("Written while nobody synced")).toHaveLength(1);
+  });
+});
