@@ -6,6 +6,7 @@
  * project equals a fresh import of the changed source, object by object. Options (env):
  *   BENCH_SCALE (1)        multiplies the bench sizes (2,000 PRs, 3,000 issues, …)
  *   BENCH_LATENCY_MS (20)  per-request latency of the sandbox API
+ * `-- --source github`: the same for the GitHub sandbox's bench repository (scripts/bench-sync-github.ts).
  */
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +14,9 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { SandboxState } from "../mocks/bitbucket/index.ts";
 import { benchSizes, ferryAgainstSandbox, sandboxAdmin } from "./bench-support.ts";
+
+const sourceArgument = process.argv.indexOf("--source");
+if (sourceArgument >= 0 && process.argv[sourceArgument + 1] === "github") await (await import("./bench-sync-github.ts")).runGithubSyncBenchmark();
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 20);

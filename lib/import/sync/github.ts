@@ -202,22 +202,27 @@ async function syncGitHubPulls(ctx: ImportContext, syncId: number, text: GitHubT
       return user ? [{ user, role: "reviewer" as const, approved: true, at: review.submitted_at ?? null }] : [];
     }),
   }));
-  const { prepared } = await writeSyncedPullRequests(ctx, syncId, text, sourcePulls, "github_sync_items", { keepClosers: true });
+  const { prepared, moved } = await writeSyncedPullRequests(ctx, syncId, text, sourcePulls, "github_sync_items", { keepClosers: true });
   const rows = await db.mergeRequest.findMany({
     where: { projectId: ctx.project.id, iid: { in: prepared.map((entry) => entry.pullRequest.id) } },
-    select: { id: true, iid: true, authorId: true, labels: { select: { labelId: true, label: { select: { title: true } } } } },
+    select: { id: true, iid: true, authorId: true, updatedAt: true, sourceSha: true, targetSha: true, labels: { select: { labelId: true, label: { select: { title: true } } } } },
   });
   for (const row of rows) {
     const item = items.find((candidate) => candidate.number === row.iid)!;
     const assignees = await assigneeIds(ctx, item);
     const { stale, missing } = relabel({ current: row.labels.map((link) => ({ labelId: link.labelId, title: link.label.title })), wanted: lookups.wantedLabels(item) }, lookups.sourceLabels);
     await db.$transaction(async (tx) => {
-      await tx.mergeRequest.update({ where: { id: row.id }, data: { assigneeId: assignees[0] ?? row.authorId, milestoneId: item.milestone ? (lookups.milestoneIds.get(item.milestone.number) ?? null) : null } });
+      await tx.mergeRequest.update({ where: { id: row.id }, data: { updatedAt: row.updatedAt, assigneeId: assignees[0] ?? row.authorId, milestoneId: item.milestone ? (lookups.milestoneIds.get(item.milestone.number) ?? null) : null } });
       await tx.mergeRequestAssignee.deleteMany({ where: { mergeRequestId: row.id } });
       await tx.mergeRequestAssignee.createMany({ data: assignees.map((userId, position) => ({ mergeRequestId: row.id, userId, position })) });
       if (stale.length) await tx.mergeRequestLabel.deleteMany({ where: { mergeRequestId: row.id, labelId: { in: stale } } });
       await tx.mergeRequestLabel.createMany({ data: missing.map((labelId) => ({ mergeRequestId: row.id, labelId })), skipDuplicates: true });
     });
+  }
+  // Review comments name their line, not a diff: where the head or base moved, they are placed on the new one.
+  for (const row of rows.filter((candidate) => moved.has(candidate.iid))) {
+    const shas = JSON.stringify({ baseSha: row.targetSha, headSha: row.sourceSha });
+    await db.$executeRaw`UPDATE notes SET position = position || ${shas}::jsonb WHERE merge_request_id = ${row.id} AND type = 'DiffNote' AND imported_from = ${ctx.importedFrom} AND position IS NOT NULL`;
   }
   // Review bodies are notes; approvals were written with the merge requests.
   const idOf = new Map(rows.map((row) => [row.iid, row.id]));

@@ -29,7 +29,8 @@ export async function importGitHubIssues(ctx: ImportContext, items: readonly Git
     const assignee = await ctx.ferryUserFor(sourceUserOf(pull.assignees[0]));
     if (assignee) pullsByAssignee.set(assignee, [...(pullsByAssignee.get(assignee) ?? []), pull.number]);
   }
-  for (const [assignee, numbers] of pullsByAssignee) await db.mergeRequest.updateMany({ where: { projectId, iid: { in: numbers } }, data: { assigneeId: assignee } });
+  // A raw statement keeps the merge requests' update time (the source's); Prisma's @updatedAt would set it to now.
+  for (const [assignee, numbers] of pullsByAssignee) await db.$executeRaw`UPDATE merge_requests SET assignee_id = ${assignee} WHERE project_id = ${projectId} AND iid = ANY(${numbers}::int[])`;
 
   const labelTitles = [...new Set(issues.flatMap((issue) => issue.labels.map((label) => label.name)))];
   if (labelTitles.length) await db.label.createMany({ data: issues.flatMap((issue) => issue.labels).map((label) => ({ projectId, title: label.name, color: `#${label.color ?? "ededed"}` })), skipDuplicates: true });
@@ -103,6 +104,6 @@ export async function localiseAttachments(ctx: ImportContext, issues: readonly G
     const issue = wanted.find((candidate) => candidate.number === row.iid)!;
     const attachments = await downloadIssueAttachments(ctx, row.id, attachmentUrls(issue.body ?? "", webUrl));
     const description = withAttachments(row.description, attachments);
-    if (description !== row.description) await db.issue.update({ where: { id: row.id }, data: { description } });
+    if (description !== row.description) await db.issue.update({ where: { id: row.id }, data: { description, updatedAt: new Date(issue.updated_at) } });
   }
 }

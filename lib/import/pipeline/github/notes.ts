@@ -185,10 +185,14 @@ export async function recordClosers(ctx: ImportContext, closers: readonly Closer
     const { event, actor } = group[0]!;
     const userId = await ctx.ferryUserFor(actor);
     try {
-      await db.mergeRequest.updateMany({
-        where: { id: { in: group.map((closer) => closer.mergeRequestId) } },
-        data: event === "merged" ? { mergedById: userId, sourceClosedBy: actor ? { ...actor } : undefined } : { closedById: userId },
-      });
+      // Raw statements keep the merge requests' update time (the source's); Prisma's @updatedAt would set it to now.
+      const ids = group.map((closer) => closer.mergeRequestId);
+      if (event === "merged") {
+        const closedBy = actor ? JSON.stringify({ ...actor }) : null;
+        await db.$executeRaw`UPDATE merge_requests SET merged_by_id = ${userId}, source_closed_by = COALESCE(${closedBy}::jsonb, source_closed_by) WHERE id = ANY(${ids}::int[])`;
+      } else {
+        await db.$executeRaw`UPDATE merge_requests SET closed_by_id = ${userId} WHERE id = ANY(${ids}::int[])`;
+      }
     } catch (error) {
       for (const closer of group) missing.push({ id: `${closer.sourceId}-closer`, message: `Who ${event} !${closer.item} could not be recorded: ${errorMessage(error)}` });
     }
