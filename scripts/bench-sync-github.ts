@@ -28,7 +28,8 @@ export async function runGithubSyncBenchmark(): Promise<void> {
   const { DEFAULT_BENCH, createGithubState, minimumSyncRequests, startGithubServer } = await import("../mocks/github/index.ts");
   const sized = (value: number) => Math.max(1, Math.round(value * scale));
   const sizes = { ...DEFAULT_BENCH, pullRequests: sized(DEFAULT_BENCH.pullRequests), issues: sized(DEFAULT_BENCH.issues), commits: sized(DEFAULT_BENCH.commits), branches: Math.max(3, sized(DEFAULT_BENCH.branches)), lfsObjects: sized(DEFAULT_BENCH.lfsObjects) };
-  const state = createGithubState({ repositories: 0, bench: sizes });
+  // Two full imports and a sync in one hour: more than GitHub's 5,000 requests an hour, which this benchmark does not measure.
+  const state = createGithubState({ repositories: 0, bench: sizes, knobs: { rateLimitLimit: 1_000_000 } });
   const sandbox = await startGithubServer({ port: 0, dataDir: path.join(workDir, "sandbox"), state });
   const repo = state.repositoryById(BENCH_REPO_ID)!;
 

@@ -9,7 +9,9 @@ import type { SessionUser } from "@/lib/auth";
 import { afterAll, beforeAll, expect } from "vitest";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db";
+import { cancelImport } from "@/lib/import/control";
 import { startBitbucketImport } from "@/lib/import/start";
+import { startSync } from "@/lib/import/sync/control";
 import { isActiveImportStatus } from "@/lib/import/status-vocabulary";
 import { startImportWorkers } from "@/lib/import/workers";
 import { stopJobs } from "@/lib/jobs";
@@ -174,4 +176,22 @@ export function useImportedShowcase(link: Array<"bob" | "carol"> = []) {
     await showcase.sandbox?.close();
   });
   return showcase;
+}
+
+/** Waits for a sync to end; returns its row with its counts. */
+export async function waitForSync(syncId: number) {
+  return waitFor(async () => {
+    const sync = await db.projectSync.findUniqueOrThrow({ where: { id: syncId }, include: { counts: true } });
+    return sync.status === "started" || sync.status === "scheduled" ? null : sync;
+  }, 90_000, `sync ${syncId}`);
+}
+
+/** A sync started while no worker runs and canceled before one picks it up ends canceled, and the import has its own status back. */
+export async function expectCanceledSync(importId: number, userId: string): Promise<void> {
+  await stopJobs();
+  const canceled = await startSync(importId, { trigger: "manual", userId });
+  await cancelImport(userId, importId);
+  await startImportWorkers();
+  expect((await waitForSync(canceled.id)).status).toBe("canceled");
+  expect((await db.projectImport.findUniqueOrThrow({ where: { id: importId } })).status).toBe("finished");
 }

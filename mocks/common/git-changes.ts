@@ -3,6 +3,7 @@
  * push, or a force push when its parent is not the tip) and a deleted branch.
  */
 import { hashGitPlan, type HashedGitPlan } from "./git-objects";
+import { SandboxStateError } from "./state-error";
 
 /** The mark the next commit of the plan gets. */
 export function nextMark(git: HashedGitPlan): number {
@@ -21,4 +22,24 @@ export function withoutBranch(git: HashedGitPlan, branch: string): HashedGitPlan
   const branches = { ...git.branches };
   delete branches[branch];
   return hashGitPlan({ commits: git.commits, branches, refs: git.refs, tags: git.tags, head: git.head });
+}
+
+export type BranchChange = { type: "push" | "force_push"; branch: string; message: string } | { type: "delete_branch"; branch: string };
+
+/**
+ * What a push, a force push (a commit on the tip's parent) or a branch deletion does to the plan:
+ * the parent of the commit to make, or the plan without the branch. Throws SandboxStateError when
+ * the change cannot apply (no such branch, nothing to rewrite, the default branch).
+ */
+export function planBranchChange(git: HashedGitPlan, change: BranchChange): { parent: number } | { without: HashedGitPlan } {
+  const tip = git.branches[change.branch];
+  if (tip === undefined) throw new SandboxStateError(404, `No branch ${change.branch}.`);
+  if (change.type === "push") return { parent: tip };
+  if (change.type === "force_push") {
+    const parent = git.commit(tip).parents[0];
+    if (parent === undefined) throw new SandboxStateError(400, `${change.branch} has a single commit; nothing to rewrite.`);
+    return { parent };
+  }
+  if (change.branch === git.head) throw new SandboxStateError(400, "The default branch cannot be deleted.");
+  return { without: withoutBranch(git, change.branch) };
 }

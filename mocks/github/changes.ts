@@ -9,7 +9,7 @@
  *   POST /_sandbox/repositories/{owner}/{repo}/changes   {changes: [...]}  (see changeSchema)
  */
 import { z } from "zod";
-import { withCommit, withoutBranch } from "../common/git-changes";
+import { planBranchChange, withCommit } from "../common/git-changes";
 import { hashGitPlan, type HashedGitPlan } from "../common/git-objects";
 import { SandboxStateError } from "../common/state-error";
 import type { EventRecord, IssueCommentRecord, ItemRecord, RepositoryContent, ReviewCommentRecord, ReviewRecord } from "./model";
@@ -201,22 +201,14 @@ export function applyGithubChanges(content: RepositoryContent, repository: strin
         break;
       }
       case "push":
-        commitOn(change.branch, requireBranch(change.branch), change.message, at);
-        applied.push({ type: change.type });
-        break;
-      case "force_push": {
-        const parent = git.commit(requireBranch(change.branch)).parents[0];
-        if (parent === undefined) throw new SandboxStateError(400, `${change.branch} has a single commit; nothing to rewrite.`);
-        commitOn(change.branch, parent, change.message, at);
+      case "force_push":
+      case "delete_branch": {
+        const planned = planBranchChange(git, change);
+        if ("without" in planned) git = planned.without;
+        else commitOn(change.branch, planned.parent, "message" in change ? change.message : "", at);
         applied.push({ type: change.type });
         break;
       }
-      case "delete_branch":
-        requireBranch(change.branch);
-        if (change.branch === git.head) throw new SandboxStateError(400, "The default branch cannot be deleted.");
-        git = withoutBranch(git, change.branch);
-        applied.push({ type: change.type });
-        break;
     }
   }
   return { content: { ...content, git, items, issueComments, reviews, reviewComments, events, deletedComments }, applied };

@@ -14,8 +14,7 @@ import { stopJobs } from "@/lib/jobs";
 import { minimumSyncRequests, type GithubChange } from "@/mocks/github";
 import { routeTemplate } from "@/mocks/github/state";
 import { SHOWCASE_REPO_ID, useImportedGithubShowcase } from "@/test/github";
-import { waitFor } from "@/test/import";
-import { cancelImport } from "../control";
+import { expectCanceledSync, waitForSync } from "@/test/import";
 import { previewSync, startSync } from "./control";
 import { syncGitHubIssueComments } from "./github";
 import { readWatermark } from "./records";
@@ -24,13 +23,6 @@ const showcase = useImportedGithubShowcase();
 const repo = () => showcase.sandbox.state.repositoryById(SHOWCASE_REPO_ID)!;
 const content = () => showcase.sandbox.state.content(repo());
 const change = (changes: GithubChange[]) => showcase.sandbox.state.changeRepository(repo(), changes);
-
-async function waitForSync(syncId: number) {
-  return waitFor(async () => {
-    const sync = await db.projectSync.findUniqueOrThrow({ where: { id: syncId }, include: { counts: true } });
-    return sync.status === "started" ? null : sync;
-  }, 90_000, `sync ${syncId}`);
-}
 
 async function syncAndWait() {
   const { id } = await startSync(showcase.imported.importId, { trigger: "manual", userId: showcase.imported.alice.id });
@@ -157,12 +149,7 @@ describe("syncing a GitHub import", () => {
     const { projectId, alice, importId } = showcase.imported;
     change([{ type: "comment", number: 2, body: "Written while nobody synced", user: "bob" }]);
 
-    await stopJobs();
-    const canceled = await startSync(importId, { trigger: "manual", userId: alice.id });
-    await cancelImport(alice.id, importId);
-    await startImportWorkers();
-    expect((await waitForSync(canceled.id)).status).toBe("canceled");
-    expect((await db.projectImport.findUniqueOrThrow({ where: { id: importId } })).status).toBe("finished");
+    await expectCanceledSync(importId, alice.id);
 
     // A worker that wrote the comment page and died before moving the watermark: the sync
     // continues on restart, writes the page again and moves on, with no row written twice.

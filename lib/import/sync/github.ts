@@ -11,6 +11,7 @@ import pLimit from "p-limit";
 import { z } from "zod";
 import { db } from "@/lib/db";
 import type { ImportContext } from "@/lib/import/pipeline/context";
+import { releaseRow } from "@/lib/import/pipeline/github/metadata";
 import { localiseAttachments, prepareGitHubIssue, importGitHubIssues } from "@/lib/import/pipeline/github/issues";
 import { eventRows, issueCommentRows, recordClosers, reviewCommentRows } from "@/lib/import/pipeline/github/notes";
 import { approvalsOf, reviewRows, toSourcePullRequest } from "@/lib/import/pipeline/github/pull-requests";
@@ -94,22 +95,11 @@ export async function syncGitHubMetadata(ctx: ImportContext, syncId: number, uni
   const knownReleases = new Map((await db.release.findMany({ where: { projectId }, select: { id: true, tagName: true, name: true, description: true, sourceId: true } })).map((row) => [row.tagName, row]));
   const releaseCounts = { created: 0, updated: 0 };
   for (const release of published) {
-    const data = { name: release.name || release.tag_name, description: text.convert(release.body ?? "", null, true) };
+    const fresh = releaseRow(projectId, text, release);
+    const data = { name: fresh.name, description: fresh.description };
     const row = knownReleases.get(release.tag_name);
     if (!row) {
-      await db.release.createMany({
-        data: [{
-          projectId,
-          tagName: release.tag_name,
-          ...data,
-          links: release.assets.map((asset) => ({ name: asset.name, url: asset.browser_download_url })),
-          upcoming: release.prerelease,
-          createdAt: new Date(release.created_at),
-          releasedAt: release.published_at ? new Date(release.published_at) : null,
-          sourceId: String(release.id),
-        }],
-        skipDuplicates: true,
-      });
+      await db.release.createMany({ data: [fresh], skipDuplicates: true });
       releaseCounts.created++;
     } else if (row.sourceId === String(release.id) && (row.name !== data.name || row.description !== data.description)) {
       await db.release.update({ where: { id: row.id }, data });

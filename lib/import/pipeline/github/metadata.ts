@@ -1,5 +1,5 @@
 import { db, type Prisma } from "@/lib/db";
-import { sourceUserOf, type GitHubProtection } from "@/lib/import/sources/github";
+import { sourceUserOf, type GitHubProtection, type GitHubRelease } from "@/lib/import/sources/github";
 import type { ImportContext } from "../context";
 import { addMessage, addProgress, errorMessage, recordFailure, type ObjectType } from "../records";
 import { GitHubText } from "./text";
@@ -56,6 +56,21 @@ async function settled(parts: ReadonlyArray<Promise<void>>): Promise<void> {
   if (failed) throw failed.reason;
 }
 
+/** The release row of a published GitHub release (its assets kept as links). */
+export function releaseRow(projectId: number, text: GitHubText, release: GitHubRelease) {
+  return {
+    projectId,
+    tagName: release.tag_name,
+    name: release.name || release.tag_name,
+    description: text.convert(release.body ?? "", null, true),
+    links: release.assets.map((asset) => ({ name: asset.name, url: asset.browser_download_url })),
+    upcoming: release.prerelease,
+    createdAt: new Date(release.created_at),
+    releasedAt: release.published_at ? new Date(release.published_at) : null,
+    sourceId: String(release.id),
+  };
+}
+
 export async function importGitHubMetadata(ctx: ImportContext): Promise<void> {
   const projectId = ctx.project.id;
   const source = ctx.github;
@@ -87,20 +102,7 @@ export async function importGitHubMetadata(ctx: ImportContext): Promise<void> {
   parts.push(part(ctx, "release", async () => {
     const releases = (await source.releases()).filter((release) => !release.draft);
     await text.remember(ctx, releases.map((release) => sourceUserOf(release.author)));
-    await db.release.createMany({
-      data: releases.map((release) => ({
-        projectId,
-        tagName: release.tag_name,
-        name: release.name || release.tag_name,
-        description: text.convert(release.body ?? "", null, true),
-        links: release.assets.map((asset) => ({ name: asset.name, url: asset.browser_download_url })),
-        upcoming: release.prerelease,
-        createdAt: new Date(release.created_at),
-        releasedAt: release.published_at ? new Date(release.published_at) : null,
-        sourceId: String(release.id),
-      })),
-      skipDuplicates: true,
-    });
+    await db.release.createMany({ data: releases.map((release) => releaseRow(projectId, text, release)), skipDuplicates: true });
     await addProgress(ctx.importId, "release", { total: releases.length, fetched: releases.length, imported: releases.length });
   }));
   parts.push(part(ctx, "protected_branch", async () => {
