@@ -1,11 +1,14 @@
 import { expect, test } from "@playwright/test";
 import { SHOWCASE_REPOSITORY } from "../mocks/bitbucket/showcase.ts";
-import { query, sandbox, signInWithBitbucket } from "./support";
+import { GITHUB_ACCOUNTS } from "../mocks/github/seed.ts";
+import { E2E } from "./environment";
+import { query, repositoryRow, sandbox, signInWithBitbucket, waitForHydration } from "./support";
 
 /**
  * Sync until cut-over, on one imported project: a change at the source shows in Preview, Sync now
  * brings it, Keep in sync brings a later one by itself (a "minute" is shortened for the run, see
- * playwright.config.ts), and Cut over stops it.
+ * playwright.config.ts), and Cut over stops it. And a GitHub import: Sync now brings a comment made
+ * at GitHub after the import.
  */
 
 async function comment(content: string) {
@@ -62,4 +65,45 @@ test("preview, sync now, keep in sync, cut over", async ({ page }) => {
   expect(state).toMatchObject({ next_sync_at: null, sync_interval_minutes: null });
   expect(state!.cut_over_at).not.toBeNull();
   await sandbox("/_sandbox/reset", { method: "POST" });
+});
+
+async function github(pathname: string, body: unknown) {
+  const response = await fetch(`${E2E.githubSandboxUrl}${pathname}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`GitHub sandbox ${pathname}: ${response.status} ${await response.text()}`);
+}
+
+test("a GitHub import: preview and Sync now bring a comment written at GitHub", async ({ page }) => {
+  test.setTimeout(150_000);
+  await github("/_sandbox/reset", {});
+  // Alice's GitHub account is hers alone in Ferry (other specs link it elsewhere).
+  await query("DELETE FROM accounts WHERE provider LIKE 'github%' AND (provider_account_id = $1 OR split_part(provider_account_id, ':', 2) = $1)", [String(GITHUB_ACCOUNTS.alice.id)]);
+  await signInWithBitbucket(page, { startPath: "/import/github" });
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Connect GitHub" }).click();
+  await page.getByLabel(/Alice Andersson/).check();
+  await page.getByRole("button", { name: "Authorize" }).click();
+  await expect(page).toHaveURL(/\/import\/github/);
+  await waitForHydration(page);
+  await page.getByLabel("Filter by name or owner/").fill("acme/rocket");
+  const row = await repositoryRow(page, "acme/rocket");
+  const importButton = row.getByRole("button", { name: "Import acme/rocket", exact: true });
+  const details = row.getByRole("link", { name: /^Import details of / });
+  await expect(importButton.or(details)).toBeVisible();
+  if (await importButton.isVisible()) {
+    await row.getByLabel("Target namespace for acme/rocket").fill("gh-sync");
+    await importButton.click();
+  }
+  await expect(row.getByRole("button", { name: "Sync acme/rocket now" })).toBeVisible({ timeout: 120_000 });
+  const projectPath = ((await details.getAttribute("aria-label")) ?? "").replace("Import details of ", "");
+  await details.click();
+
+  await github("/_sandbox/repositories/acme/rocket/changes", { changes: [{ type: "comment", number: 8, body: "Written at GitHub after the import", user: "bob" }] });
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByTestId("sync-preview")).toContainText("Issues: 0 new, 1 updated");
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await expect(page.getByTestId("last-sync")).toHaveAttribute("data-status", "finished", { timeout: 60_000 });
+  await expect(page.locator('[data-testid="sync-count-row"][data-object-type="issue_note"]')).toContainText("1");
+  await page.goto(`/${projectPath}/-/issues/8`);
+  await expect(page.getByText("Written at GitHub after the import")).toBeVisible();
+  await github("/_sandbox/reset", {});
 });
