@@ -8,7 +8,7 @@
  *   POST /_sandbox/repositories/{projectKey}/{slug}/changes   {changes: [...]}  (see changeSchema)
  */
 import { z } from "zod";
-import { planBranchChange, withCommit } from "../common/git-changes";
+import { applyBranchChange, withCommit } from "../common/git-changes";
 import { SandboxStateError } from "../common/state-error";
 import type { Activity, RepositoryContent, ServerComment, ServerPullRequest } from "./model";
 
@@ -114,13 +114,13 @@ export function applyServerChanges(content: RepositoryContent, repository: strin
       }
       case "push":
       case "force_push":
-      case "delete_branch": {
-        const planned = planBranchChange(git, change);
-        if ("without" in planned) git = planned.without;
-        else commitOn(change.branch, planned.parent, "message" in change ? change.message : "", at);
+      case "delete_branch":
+        git = applyBranchChange(git, change, (branch, parent, message) => {
+          commitOn(branch, parent, message, at);
+          return git;
+        });
         applied.push({ type: change.type });
         break;
-      }
     }
   }
   return { content: { ...content, git, pullRequests }, applied };

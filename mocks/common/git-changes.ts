@@ -43,3 +43,9 @@ export function planBranchChange(git: HashedGitPlan, change: BranchChange): { pa
   if (change.branch === git.head) throw new SandboxStateError(400, "The default branch cannot be deleted.");
   return { without: withoutBranch(git, change.branch) };
 }
+
+/** Applies a push, force push or branch deletion; `commit` makes the new commit on the branch and returns the plan with it. */
+export function applyBranchChange(git: HashedGitPlan, change: BranchChange, commit: (branch: string, parent: number, message: string) => HashedGitPlan): HashedGitPlan {
+  const planned = planBranchChange(git, change);
+  return "without" in planned ? planned.without : commit(change.branch, planned.parent, "message" in change ? change.message : "");
+}

@@ -9,7 +9,7 @@
  *   POST /_sandbox/repositories/{owner}/{repo}/changes   {changes: [...]}  (see changeSchema)
  */
 import { z } from "zod";
-import { planBranchChange, withCommit } from "../common/git-changes";
+import { applyBranchChange, withCommit } from "../common/git-changes";
 import { hashGitPlan, type HashedGitPlan } from "../common/git-objects";
 import { SandboxStateError } from "../common/state-error";
 import type { EventRecord, IssueCommentRecord, ItemRecord, RepositoryContent, ReviewCommentRecord, ReviewRecord } from "./model";
@@ -202,13 +202,13 @@ export function applyGithubChanges(content: RepositoryContent, repository: strin
       }
       case "push":
       case "force_push":
-      case "delete_branch": {
-        const planned = planBranchChange(git, change);
-        if ("without" in planned) git = planned.without;
-        else commitOn(change.branch, planned.parent, "message" in change ? change.message : "", at);
+      case "delete_branch":
+        git = applyBranchChange(git, change, (branch, parent, message) => {
+          commitOn(branch, parent, message, at);
+          return git;
+        });
         applied.push({ type: change.type });
         break;
-      }
     }
   }
   return { content: { ...content, git, items, issueComments, reviews, reviewComments, events, deletedComments }, applied };
