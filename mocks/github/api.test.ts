@@ -395,3 +395,33 @@ describe("OAuth", () => {
     expect((await get("/user", `Bearer ${token.access_token}`)).body.login).toBe("carol");
   });
 });
+
+describe("changes after an import", () => {
+  it("moves update times so listings filtered with since and sorted by update see the change, and counts what a sync needs", async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    const response = await fetch(`${WEB}/_sandbox/repositories/acme/rocket/changes`, {
+      method: "POST",
+      body: JSON.stringify({ changes: [{ type: "comment", number: 2, body: "Later", user: "bob" }, { type: "issue", title: "New" }, { type: "delete_comment", comment: 999_999 }] }),
+    });
+    // All or none: an unknown comment refuses the whole batch.
+    expect(response.status).toBe(404);
+    expect((await get(`/repos/acme/rocket/issues?state=all&since=${since}`)).body).toEqual([]);
+
+    const applied = await fetch(`${WEB}/_sandbox/repositories/acme/rocket/changes`, {
+      method: "POST",
+      body: JSON.stringify({ changes: [{ type: "comment", number: 2, body: "Later", user: "bob" }, { type: "issue", title: "New" }, { type: "state", number: 8, state: "closed", user: "carol" }] }),
+    });
+    expect((await applied.json()).applied).toMatchObject([{ type: "comment" }, { type: "issue", id: 9 }, { type: "state", id: 8 }]);
+    const listed = (await get(`/repos/acme/rocket/issues?state=all&sort=updated&direction=asc&since=${since}`)).body as Json[];
+    expect(listed.map((item) => item.number)).toEqual([2, 9, 8]);
+    expect(listed[0].comments).toBe(2);
+    expect(listed.every((item, index) => index === 0 || item.updated_at > listed[index - 1].updated_at)).toBe(true);
+    expect((await get(`/repos/acme/rocket/issues/comments?sort=updated&direction=asc&since=${since}`)).body.map((comment: Json) => comment.body)).toEqual(["Later"]);
+    const events = (await get("/repos/acme/rocket/issues/events")).body as Json[];
+    expect(events[0]).toMatchObject({ event: "closed", actor: { login: "carol" }, issue: { number: 8 } });
+
+    const budget = (await (await fetch(`${WEB}/_sandbox/budget?repository=acme/rocket&since=${since}`)).json()) as Json;
+    expect(budget.breakdown).toMatchObject({ "GET /repos/{owner}/{repo}/issues": 1, "GET /repos/{owner}/{repo}/pulls": 0, "GET /repos/{owner}/{repo}/issues/events": 1 });
+    expect(budget.minimum).toBe(7);
+  });
+});
