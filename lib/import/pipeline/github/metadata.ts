@@ -2,6 +2,7 @@ import { db, type Prisma } from "@/lib/db";
 import { sourceUserOf, type GitHubProtection } from "@/lib/import/sources/github";
 import type { ImportContext } from "../context";
 import { addMessage, addProgress, errorMessage, recordFailure, type ObjectType } from "../records";
+import { localiseWrittenTexts } from "./attachments";
 import { GitHubText } from "./text";
 
 /** GitLab's access levels. */
@@ -101,6 +102,18 @@ export async function importGitHubMetadata(ctx: ImportContext): Promise<void> {
       })),
       skipDuplicates: true,
     });
+    await localiseWrittenTexts(
+      ctx,
+      new Map(releases.map((release) => [release.id, release.body])),
+      async (ids) =>
+        (await db.release.findMany({ where: { projectId, sourceId: { in: ids.map(String) } }, select: { id: true, sourceId: true, description: true } })).map((row) => ({
+          id: row.id,
+          key: Number(row.sourceId),
+          owner: { releaseId: row.id },
+          text: row.description,
+        })),
+      (row, description) => db.release.update({ where: { id: row.id }, data: { description } }),
+    );
     await addProgress(ctx.importId, "release", { total: releases.length, fetched: releases.length, imported: releases.length });
   }));
   parts.push(part(ctx, "protected_branch", async () => {
