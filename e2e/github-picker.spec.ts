@@ -145,6 +145,15 @@ test("import the showcase into a new group with a renamed collaborator mapped, t
   );
   expect(pull?.username).toBe("bob");
 
+  // Pull request #7's page shows its labels, milestone and assignees (its first assignee, carol's
+  // GitHub account, is bob's in Ferry: bob connected it in the first test).
+  const [bobUser] = await query<{ name: string }>("SELECT name FROM users WHERE username = 'bob'");
+  await page.goto("/gh-showcase/rocket/-/merge_requests/7");
+  const details = page.getByRole("complementary", { name: "Merge request details" });
+  await expect(details.getByTestId("label-chip")).toHaveText(["enhancement", "priority: high"]);
+  await expect(details.getByTestId("milestone")).toHaveText("v1.1");
+  await expect(details.getByTestId("assignees").getByRole("listitem").first()).toContainText(bobUser!.name);
+
   await row.getByRole("button", { name: "Re-import acme/rocket" }).click();
   await row.getByLabel("Project name for acme/rocket").fill("rocket-again");
   await row.getByRole("button", { name: "Re-import acme/rocket" }).click();
