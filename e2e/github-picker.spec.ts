@@ -152,6 +152,15 @@ test("import the showcase into a new group with a renamed collaborator mapped, t
   await expect(row.getByTestId("import-status")).toHaveText("Complete", { timeout: IMPORT_TIMEOUT });
   const copies = await query<{ full_path: string }>("SELECT p.full_path FROM projects p JOIN project_imports i ON i.project_id = p.id WHERE i.source = 'github' AND i.source_repository = 'acme/rocket' ORDER BY p.id");
   expect(copies.map((copy) => copy.full_path)).toEqual(expect.arrayContaining(["gh-showcase/rocket", "gh-showcase/rocket-again"]));
+
+  // Pull request #7's page shows its labels, milestone and assignees (its first assignee, carol's
+  // GitHub account, is bob's in Ferry: bob connected it in the first test).
+  const [bobUser] = await query<{ name: string }>("SELECT name FROM users WHERE username = 'bob'");
+  await page.goto("/gh-showcase/rocket/-/merge_requests/7");
+  const details = page.getByRole("complementary", { name: "Merge request details" });
+  await expect(details.getByTestId("label-chip")).toHaveText(["enhancement", "priority: high"]);
+  await expect(details.getByTestId("milestone")).toHaveText("v1.1");
+  await expect(details.getByTestId("assignees").getByRole("listitem").first()).toContainText(bobUser!.name);
 });
 
 test("keyboard only, 390 px wide: every row action is reachable and labelled", async ({ browser }) => {

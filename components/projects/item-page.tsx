@@ -1,9 +1,12 @@
+import Link from "next/link";
 import { Suspense, type ReactNode } from "react";
+import { LabelList, type ChipLabel } from "@/components/projects/labels/label-chip";
+import { projectHref } from "@/lib/projects/urls";
 import { NotesSkeleton } from "@/components/ui/skeletons";
 import { Time } from "@/components/ui/time";
 import { Markdown } from "./markdown";
 import { Detail, TitledSection } from "@/components/ui/page-blocks";
-import { OptionalPerson, PersonLabel } from "./person";
+import { PersonLabel } from "./person";
 import type { Person } from "@/lib/users/people";
 
 /**
@@ -26,7 +29,7 @@ export function ItemByline({ badges, reference, createdAt, author, children }: {
 }
 
 type HeaderProps = { titleId: string; byline: ReactNode; title: string; belowTitle?: ReactNode };
-type BodyProps = { description: string; extra?: ReactNode; activity: ReactNode; detailsLabel: string; assignee: Person | null; details: ReactNode };
+type BodyProps = { description: string; extra?: ReactNode; activity: ReactNode; detailsLabel: string; assignees: Person[]; details: ReactNode };
 
 /** An issue's or merge request's byline, title and anything below it. */
 export function ItemHeader({ titleId, byline, title, belowTitle }: HeaderProps) {
@@ -41,8 +44,8 @@ export function ItemHeader({ titleId, byline, title, belowTitle }: HeaderProps) 
   );
 }
 
-/** The description, anything the kind adds below it, and the activity streamed in; the assignee and other details in a sidebar. */
-export function ItemBody({ description, extra, activity, detailsLabel, assignee, details }: BodyProps) {
+/** The description, anything the kind adds below it, and the activity streamed in; the assignees and other details in a sidebar. */
+export function ItemBody({ description, extra, activity, detailsLabel, assignees, details }: BodyProps) {
   return (
     <div className="mt-6 grid gap-6 lg:grid-cols-[minmax(0,1fr)_16rem]">
       <div className="min-w-0 space-y-6">
@@ -56,13 +59,41 @@ export function ItemBody({ description, extra, activity, detailsLabel, assignee,
       </div>
       <aside aria-label={detailsLabel} className="h-fit rounded-lg border border-slate-200 bg-white px-4 py-1 shadow-sm">
         <dl>
-          <Detail term="Assignee">
-            <OptionalPerson person={assignee} empty="Unassigned" />
+          <Detail term={assignees.length > 1 ? "Assignees" : "Assignee"}>
+            {assignees.length > 0 ? (
+              <ul className="space-y-1" data-testid="assignees">
+                {assignees.map((person) => (
+                  <li key={person.id}>
+                    <PersonLabel person={person} />
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <span className="text-slate-500">Unassigned</span>
+            )}
           </Detail>
           {details}
         </dl>
       </aside>
     </div>
+  );
+}
+
+/** An issue's or merge request's milestone (linking to the project's milestones) and labels, as sidebar details. */
+export function MilestoneAndLabels({ projectPath, milestone, labels }: { projectPath: string; milestone: { title: string } | null; labels: ReadonlyArray<{ label: ChipLabel }> }) {
+  return (
+    <>
+      <Detail term="Milestone">
+        {milestone ? (
+          <Link href={projectHref(projectPath, "milestones")} className="text-brand-600 hover:underline" data-testid="milestone">
+            {milestone.title}
+          </Link>
+        ) : (
+          <span className="text-slate-500">None</span>
+        )}
+      </Detail>
+      <Detail term="Labels">{labels.length > 0 ? <LabelList labels={labels.map(({ label }) => label)} /> : <span className="text-slate-500">None</span>}</Detail>
+    </>
   );
 }
 

@@ -1,8 +1,6 @@
 import { db, type Prisma } from "@/lib/db";
 import type { IssueState } from "@/lib/generated/prisma/enums";
 import { countByState, firstValue, loadPage, type PageOptions, type Paged } from "@/lib/db/paging";
-import { labelSelect } from "@/lib/labels";
-import { milestoneSelect } from "@/lib/milestones";
 import { listOrderBy, workItemSelect, workItemWhere, type ListOrder, type WorkItemFilter } from "@/lib/work-items";
 
 /** A project's issues, read the same way by the pages that show issues and by the API. */
@@ -20,8 +18,6 @@ export const issueSelect = {
   upvotes: true,
   sourceId: true,
   watchers: true,
-  milestone: { select: milestoneSelect },
-  labels: { select: { label: { select: labelSelect } }, orderBy: { label: { title: "asc" } } },
   _count: { select: { notes: { where: { system: false, deletedAtSource: null } } } },
 } satisfies Prisma.IssueSelect;
 

@@ -109,6 +109,20 @@ describe("reassigning a placeholder", () => {
     await expect(requestReassignment(owner, { placeholderId: dave, targetUsername: "owner" })).rejects.toMatchObject({ code: "reassignment_final" });
   });
 
+  it("puts the user in the placeholder's place in lists of assignees, once where they are assigned already", async () => {
+    const { owner, issue, mergeRequest, dave, erin } = await setup();
+    const dan = await human("dan");
+    await db.issueAssignee.createMany({ data: [{ issueId: issue.id, userId: erin, position: 0 }, { issueId: issue.id, userId: dave, position: 1 }] });
+    await db.mergeRequestAssignee.createMany({ data: [{ mergeRequestId: mergeRequest.id, userId: dan.id, position: 0 }, { mergeRequestId: mergeRequest.id, userId: erin, position: 1 }] });
+    await requestReassignment(owner, { placeholderId: erin, targetUsername: "dan" });
+    await acceptReassignment(dan, { reassignmentId: (await inboxRequests(dan.id)).awaiting[0]!.id });
+    const assignees = async () => ({
+      issue: (await db.issueAssignee.findMany({ where: { issueId: issue.id }, orderBy: { position: "asc" } })).map((row) => row.userId),
+      mergeRequest: (await db.mergeRequestAssignee.findMany({ where: { mergeRequestId: mergeRequest.id }, orderBy: { position: "asc" } })).map((row) => row.userId),
+    });
+    expect(await assignees()).toEqual({ issue: [dan.id, dave], mergeRequest: [dan.id] });
+  });
+
   it("leaves attribution unchanged when the user rejects, and the Owners may ask someone else", async () => {
     const { owner, project, erin } = await setup();
     const dan = await human("dan");

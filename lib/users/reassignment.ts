@@ -90,6 +90,13 @@ export async function moveContributions(tx: DbTransaction, placeholderId: string
   const issueAssignments = await tx.issue.updateMany({ where: { assigneeId: placeholderId }, data: { assigneeId: userId } });
   const mergeRequests = await tx.mergeRequest.updateMany({ where: { authorId: placeholderId }, data: { authorId: userId } });
   const mergeRequestAssignments = await tx.mergeRequest.updateMany({ where: { assigneeId: placeholderId }, data: { assigneeId: userId } });
+  // In the lists of assignees the user takes the placeholder's place, or keeps their own where already assigned.
+  await tx.$executeRaw`UPDATE issue_assignees AS a SET user_id = ${userId} WHERE a.user_id = ${placeholderId}
+    AND NOT EXISTS (SELECT 1 FROM issue_assignees AS b WHERE b.issue_id = a.issue_id AND b.user_id = ${userId})`;
+  await tx.issueAssignee.deleteMany({ where: { userId: placeholderId } });
+  await tx.$executeRaw`UPDATE merge_request_assignees AS a SET user_id = ${userId} WHERE a.user_id = ${placeholderId}
+    AND NOT EXISTS (SELECT 1 FROM merge_request_assignees AS b WHERE b.merge_request_id = a.merge_request_id AND b.user_id = ${userId})`;
+  await tx.mergeRequestAssignee.deleteMany({ where: { userId: placeholderId } });
   await tx.mergeRequest.updateMany({ where: { mergedById: placeholderId }, data: { mergedById: userId } });
   await tx.mergeRequest.updateMany({ where: { closedById: placeholderId }, data: { closedById: userId } });
   const notes = await tx.note.updateMany({ where: { authorId: placeholderId }, data: { authorId: userId } });

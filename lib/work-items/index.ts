@@ -1,5 +1,7 @@
 import type { Prisma } from "@/lib/db";
-import { personSelect } from "@/lib/users/people";
+import { labelSelect } from "@/lib/labels";
+import { milestoneSelect } from "@/lib/milestones";
+import { personSelect, type Person } from "@/lib/users/people";
 
 /**
  * What issues and merge requests (work items) share in their read models: the columns every
@@ -19,7 +21,19 @@ export const workItemSelect = {
   importedFrom: true,
   author: { select: personSelect },
   assignee: { select: personSelect },
+  assignees: { select: { user: { select: personSelect } }, orderBy: { position: "asc" } },
+  milestone: { select: milestoneSelect },
+  labels: { select: { label: { select: labelSelect } }, orderBy: { label: { title: "asc" } } },
 } satisfies Prisma.IssueSelect & Prisma.MergeRequestSelect;
+
+/**
+ * Everyone a work item is assigned to: its list of assignees, or its single assignee when it has
+ * no list (items imported from sources with one assignee).
+ */
+export function assigneesOf(item: { assignee: Person | null; assignees: ReadonlyArray<{ user: Person }> }): Person[] {
+  if (item.assignees.length > 0) return item.assignees.map((entry) => entry.user);
+  return item.assignee ? [item.assignee] : [];
+}
 
 export type WorkItemFilter<State extends string> = {
   /** "all" (or none) matches every state. */

@@ -11,7 +11,7 @@ export { startGithubServer, type GithubServer, type GithubServerOptions } from "
 export { createGithubState, githubOptionsFromEnv, GithubState, DEFAULT_KNOBS, ANONYMOUS_RATE_LIMIT, type GithubKnobs, type GithubStateOptions } from "./state";
 export { GITHUB_ACCOUNTS, GITHUB_ACCOUNT_LIST, GITHUB_ORGS, GITHUB_GISTS, SHOWCASE_REPOSITORY, BENCH_REPOSITORY, type GithubLogin } from "./seed";
 export { DEFAULT_BENCH, type ContentSizes } from "./generate";
-export { showcaseExpectations, showcaseLfsObjects, SHOWCASE_ATTACHMENTS } from "./showcase";
+export { showcaseExpectations, showcaseLfsObjects, SHOWCASE_ATTACHMENTS, SHOWCASE_CONTENT_ATTACHMENTS } from "./showcase";
 export { minimumImportRequests, minimumSyncRequests, type RequestBudget, type SyncBudget } from "./budget";
 export { changesBody, type AppliedChange, type GithubChange } from "./changes";
 export { BAD_CREDENTIALS, SECONDARY_LIMIT_MESSAGE } from "./api";

@@ -7,14 +7,16 @@
  *      login), comments by bob and ghost; labeled, assigned, milestoned, renamed, cross-referenced
  *   #2 issue, closed as completed after a reopen: unlabeled, demilestoned, unassigned, closed, reopened
  *   #3 issue by ghost (deleted user), closed as not planned
- *   #4 pull request by bob, merged by alice: daniel COMMENTED, erin APPROVED then
+ *   #4 pull request by bob, merged by alice, with attachments in its description, a comment, a
+ *      review body and a review comment (and the v1.0.0 release description has one too): daniel COMMENTED, erin APPROVED then
  *      CHANGES_REQUESTED (withdrawn), carol APPROVED; review comments on the RIGHT and LEFT
  *      sides, a multi-line range, a reply, a suggestion; review requested from alice, removed,
  *      requested from carol
  *   #5 pull request, open draft from a deleted fork (head.repo null; head only in refs/pull/5/head);
  *      daniel's approval DISMISSED, erin COMMENTED
  *   #6 pull request, closed without merging
- *   #7 pull request, open, two requested reviewers, label and milestone
+ *   #7 pull request, open, two requested reviewers, two labels (after a label added and removed
+ *      again), milestone, two assignees
  *   #8 issue, open and locked, comments mentioning #4 and @carol
  */
 import { LFS_ATTRIBUTES, PlanBuilder, generatedBytes, lfsFiles, lfsMap, lfsObject } from "../common/git-content";
@@ -52,6 +54,15 @@ export const SHOWCASE_ATTACHMENTS = {
   report: "/user-attachments/files/1234567/launch-report.pdf",
 } as const;
 
+/** Attachments linked from pull request #4's texts and the v1.0.0 release description, one per place. */
+export const SHOWCASE_CONTENT_ATTACHMENTS = {
+  pullRequestBody: "/user-attachments/assets/0b6f3a9e-58c4-4d0a-a3a8-3f1e5d2c7b40",
+  pullRequestComment: "/user-attachments/files/2345678/countdown.log",
+  reviewBody: "/user-images/1005/215009876-old-line.png",
+  reviewComment: "/user-attachments/assets/4c2d8e71-9a3b-4f6e-8d10-b7a5c3e9f021",
+  release: "/user-attachments/assets/9e8d7c6b-5a49-4382-b1c0-d9e8f7a6b5c4",
+} as const;
+
 const PNG_HEADER = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 function attachments(): AttachmentRecord[] {
@@ -59,6 +70,11 @@ function attachments(): AttachmentRecord[] {
     { path: SHOWCASE_ATTACHMENTS.screenshot, contentType: "image/png", bytes: () => generatedBytes("gh:screenshot", 2048, PNG_HEADER) },
     { path: SHOWCASE_ATTACHMENTS.diagram, contentType: "image/png", bytes: () => generatedBytes("gh:diagram", 4096, PNG_HEADER) },
     { path: SHOWCASE_ATTACHMENTS.report, contentType: "application/pdf", bytes: () => generatedBytes("gh:report", 3000, Buffer.from("%PDF-1.4\n")) },
+    { path: SHOWCASE_CONTENT_ATTACHMENTS.pullRequestBody, contentType: "image/png", bytes: () => generatedBytes("gh:pull-body", 1500, PNG_HEADER) },
+    { path: SHOWCASE_CONTENT_ATTACHMENTS.pullRequestComment, contentType: "text/plain", bytes: () => Buffer.from("10\n9\n8\n7\n6\n5\n4\n3\n2\n1\nlaunched\n") },
+    { path: SHOWCASE_CONTENT_ATTACHMENTS.reviewBody, contentType: "image/png", bytes: () => generatedBytes("gh:review-body", 1200, PNG_HEADER) },
+    { path: SHOWCASE_CONTENT_ATTACHMENTS.reviewComment, contentType: "image/png", bytes: () => generatedBytes("gh:review-comment", 1300, PNG_HEADER) },
+    { path: SHOWCASE_CONTENT_ATTACHMENTS.release, contentType: "image/png", bytes: () => generatedBytes("gh:release", 1400, PNG_HEADER) },
   ];
 }
 
@@ -180,7 +196,7 @@ export function showcaseContent(repository: RepoSeed): RepositoryContent {
   const repoName = `${repository.owner}/${repository.name}`;
   b.item({
     title: "Count down one by one",
-    body: "Fixes #1.\n\nThe sequencer now decrements by one.",
+    body: `Fixes #1.\n\nThe sequencer now decrements by one.\n\n![countdown chart](${web}${SHOWCASE_CONTENT_ATTACHMENTS.pullRequestBody})`,
     user: bob.id,
     state: "closed",
     labels: [bug.name],
@@ -209,10 +225,10 @@ export function showcaseContent(repository: RepoSeed): RepositoryContent {
   b.event({ number: 4, event: "review_request_removed", actor: bob.id, created_at: "2023-01-12T09:32:00Z", subject: alice.id });
   b.event({ number: 4, event: "review_requested", actor: bob.id, created_at: "2023-01-12T09:33:00Z", subject: carol.id });
   const first = b.review({ number: 4, user: daniel.id, state: "COMMENTED", body: "", submitted_at: "2023-01-13T09:00:00Z", commit_id: shas.featureTip });
-  const right = b.reviewComment({ number: 4, review_id: first.id, user: daniel.id, body: "Why one? Explain in a comment.", path: "src/sequencer.ts", diff_hunk: "@@ -5,7 +5,8 @@ export class Sequencer {\n   private count = 10;\n \n   advance(): Stage {\n-    this.count -= 2;\n+    this.count -= 1;", commit_id: shas.featureTip, side: "RIGHT", line: 8, created_at: "2023-01-13T09:00:00Z" });
+  const right = b.reviewComment({ number: 4, review_id: first.id, user: daniel.id, body: `Why one? Explain in a comment.\n\n![where](${web}${SHOWCASE_CONTENT_ATTACHMENTS.reviewComment})`, path: "src/sequencer.ts", diff_hunk: "@@ -5,7 +5,8 @@ export class Sequencer {\n   private count = 10;\n \n   advance(): Stage {\n-    this.count -= 2;\n+    this.count -= 1;", commit_id: shas.featureTip, side: "RIGHT", line: 8, created_at: "2023-01-13T09:00:00Z" });
   b.reviewComment({ number: 4, review_id: first.id, user: bob.id, body: "Because the countdown must hit every number.", path: "src/sequencer.ts", diff_hunk: "@@ -5,7 +5,8 @@ export class Sequencer {\n   private count = 10;\n \n   advance(): Stage {\n-    this.count -= 2;\n+    this.count -= 1;", commit_id: shas.featureTip, side: "RIGHT", line: 8, in_reply_to_id: right.id, created_at: "2023-01-13T10:00:00Z" });
   b.review({ number: 4, user: erin.id, state: "APPROVED", body: "Fine by me.", submitted_at: "2023-01-14T09:00:00Z", commit_id: shas.featureTip });
-  const change = b.review({ number: 4, user: erin.id, state: "CHANGES_REQUESTED", body: "Wait: the old line had a reason.", submitted_at: "2023-01-15T09:00:00Z", commit_id: shas.featureTip });
+  const change = b.review({ number: 4, user: erin.id, state: "CHANGES_REQUESTED", body: `Wait: the old line had a reason.\n\n<img alt="old line" src="${web}${SHOWCASE_CONTENT_ATTACHMENTS.reviewBody}">`, submitted_at: "2023-01-15T09:00:00Z", commit_id: shas.featureTip });
   b.reviewComment({ number: 4, review_id: change.id, user: erin.id, body: "This removed line handled the double step.", path: "src/sequencer.ts", diff_hunk: "@@ -5,7 +5,8 @@ export class Sequencer {\n   private count = 10;\n \n   advance(): Stage {\n-    this.count -= 2;", commit_id: shas.featureTip, side: "LEFT", line: 8, created_at: "2023-01-15T09:00:00Z" });
   const carolReview = b.review({ number: 4, user: carol.id, state: "APPROVED", body: "Approved with a suggestion.", submitted_at: "2023-01-16T09:00:00Z", commit_id: shas.featureTip });
   b.reviewComment({
@@ -231,7 +247,7 @@ export function showcaseContent(repository: RepoSeed): RepositoryContent {
   });
   b.event({ number: 4, event: "merged", actor: alice.id, created_at: "2023-01-20T12:00:00Z", commit_id: shas.merge });
   b.event({ number: 4, event: "closed", actor: alice.id, created_at: "2023-01-20T12:00:00Z" });
-  b.comment({ number: 4, user: alice.id, body: "Merging: thanks @bob!", created_at: "2023-01-20T11:59:00Z" });
+  b.comment({ number: 4, user: alice.id, body: `Merging: thanks @bob! Run log: [countdown.log](${web}${SHOWCASE_CONTENT_ATTACHMENTS.pullRequestComment})`, created_at: "2023-01-20T11:59:00Z" });
 
   // #5
   b.item({
@@ -273,14 +289,21 @@ export function showcaseContent(repository: RepoSeed): RepositoryContent {
     body: "Sends launch metrics. Part of acme/rocket#1 follow-ups.",
     user: carol.id,
     state: "open",
-    labels: [enhancement.name],
+    labels: [enhancement.name, priority.name],
     milestone: v11.number,
-    assignees: [carol.id],
+    assignees: [carol.id, bob.id],
     created_at: "2023-02-01T10:00:00Z",
     updated_at: "2023-02-01T10:05:00Z",
     closed_at: null,
     pull: openPull({ ref: "feature/telemetry", sha: shas.telemetryTip, repo: repoName, owner: "acme" }, { ref: "main", sha: shas.merge, repo: repoName, owner: "acme" }, { requested_reviewers: [bob.id, erin.id] }),
   });
+  b.event({ number: 7, event: "labeled", actor: carol.id, created_at: "2023-02-01T10:00:10Z", label: bug.name });
+  b.event({ number: 7, event: "labeled", actor: carol.id, created_at: "2023-02-01T10:00:20Z", label: enhancement.name });
+  b.event({ number: 7, event: "labeled", actor: carol.id, created_at: "2023-02-01T10:00:30Z", label: priority.name });
+  b.event({ number: 7, event: "unlabeled", actor: carol.id, created_at: "2023-02-01T10:00:40Z", label: bug.name });
+  b.event({ number: 7, event: "milestoned", actor: carol.id, created_at: "2023-02-01T10:00:50Z", milestone: v11.title });
+  b.event({ number: 7, event: "assigned", actor: carol.id, created_at: "2023-02-01T10:00:55Z", subject: carol.id });
+  b.event({ number: 7, event: "assigned", actor: carol.id, created_at: "2023-02-01T10:00:56Z", subject: bob.id });
   b.event({ number: 7, event: "review_requested", actor: carol.id, created_at: "2023-02-01T10:01:00Z", subject: bob.id });
   b.event({ number: 7, event: "review_requested", actor: carol.id, created_at: "2023-02-01T10:02:00Z", subject: erin.id });
 
@@ -295,7 +318,7 @@ export function showcaseContent(repository: RepoSeed): RepositoryContent {
       tag_name: "v1.0.0",
       target_commitish: "main",
       name: "Version 1.0.0",
-      body: "First launch. Fixes #1 (see #4).",
+      body: `First launch. Fixes #1 (see #4).\n\n![launch](${web}${SHOWCASE_CONTENT_ATTACHMENTS.release})`,
       draft: false,
       prerelease: false,
       author: alice.id,
@@ -331,6 +354,8 @@ export function showcaseExpectations() {
     /** Logins whose latest review is APPROVED, per pull request. */
     approvals: { 4: ["carol"], 5: [], 6: [], 7: [] } as Record<number, string[]>,
     requestedReviewers: { 7: ["bob", "erin"] } as Record<number, string[]>,
+    /** Labels, milestone and assignees (in GitHub's order) of pull request #7 as it is now. */
+    pullRequestAssignments: { 7: { labels: ["enhancement", "priority: high"], milestone: "v1.1", assignees: ["carol", "bob"] } } as Record<number, { labels: string[]; milestone: string; assignees: string[] }>,
     labels: 5,
     milestones: 3,
     releases: 2,
@@ -341,6 +366,9 @@ export function showcaseExpectations() {
     collaborators: { bob: "write", carol: "maintain", daniel: "read", erin: "triage" } as Record<string, string>,
     lfsObjects: 2,
     wikiPages: ["Home.md", "Launch-Procedure.md"],
+    /** Issue #1's attachments. */
     attachments: Object.values(SHOWCASE_ATTACHMENTS),
+    /** The attachment of each other place a text can link one from. */
+    contentAttachments: SHOWCASE_CONTENT_ATTACHMENTS,
   };
 }

@@ -1,14 +1,12 @@
-import Link from "next/link";
 import { Suspense } from "react";
 import { listAllNotes } from "@/lib/notes";
 import { sourceUserName } from "@/lib/users/people";
 import type { IssueItem } from "@/lib/issues";
 import type { Project } from "@/lib/projects/read";
 import { ImportedBadge, IssueStateBadge } from "../badges";
-import { LabelList } from "@/components/projects/labels/label-chip";
 import { NoteList } from "../notes/note";
-import { ItemByline, ItemPage } from "../item-page";
-import { projectHref } from "@/lib/projects/urls";
+import { ItemByline, ItemPage, MilestoneAndLabels } from "../item-page";
+import { assigneesOf } from "@/lib/work-items";
 import { Time } from "@/components/ui/time";
 import { Detail } from "@/components/ui/page-blocks";
 import { IssueAttachments } from "./attachments";
@@ -36,21 +34,10 @@ export function IssuePage({ project, issue }: { project: Project; issue: IssueIt
       }
       activity={<IssueActivity issueId={issue.id} />}
       detailsLabel="Issue details"
-      assignee={issue.assignee}
+      assignees={assigneesOf(issue)}
       details={
         <>
-          <Detail term="Milestone">
-            {issue.milestone ? (
-              <Link href={projectHref(project.fullPath, "milestones")} className="text-brand-600 hover:underline">
-                {issue.milestone.title}
-              </Link>
-            ) : (
-              <span className="text-slate-500">None</span>
-            )}
-          </Detail>
-          <Detail term="Labels">
-            {issue.labels.length > 0 ? <LabelList labels={issue.labels.map(({ label }) => label)} /> : <span className="text-slate-500">None</span>}
-          </Detail>
+          <MilestoneAndLabels projectPath={project.fullPath} milestone={issue.milestone} labels={issue.labels} />
           <Detail term="Upvotes">
             <span data-testid="upvotes">{issue.upvotes}</span>
           </Detail>

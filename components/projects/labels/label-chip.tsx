@@ -23,7 +23,7 @@ export function scopedLabel(title: string): { scope: string; value: string } | n
   return { scope: title.slice(0, index), value: title.slice(index + 2) };
 }
 
-type ChipLabel = { title: string; color: string; description?: string | null };
+export type ChipLabel = { title: string; color: string; description?: string | null };
 
 /** A label as a coloured chip; scoped labels (`scope::value`) as two-part chips. */
 export function LabelChip({ label }: { label: ChipLabel }) {

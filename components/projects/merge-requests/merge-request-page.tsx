@@ -5,7 +5,8 @@ import type { MergeRequestItem } from "@/lib/merge-requests";
 import { Badge, ImportedBadge, MergeRequestStateBadge } from "../badges";
 import { shortSha } from "@/components/ui/format";
 import { DiscussionList } from "../notes/discussion";
-import { ItemBody, ItemByline, ItemHeader } from "../item-page";
+import { ItemBody, ItemByline, ItemHeader, MilestoneAndLabels } from "../item-page";
+import { assigneesOf } from "@/lib/work-items";
 import { PersonLabel } from "../person";
 import { Time } from "@/components/ui/time";
 import { Detail } from "@/components/ui/page-blocks";
@@ -115,7 +116,7 @@ export function MergeRequestHeader({ mergeRequest }: { mergeRequest: MergeReques
 }
 
 /** The Overview tab: description, approvals, the discussions (diff discussions link to the Changes tab), and the details. */
-export function MergeRequestOverview({ mergeRequest, changesHref }: { mergeRequest: MergeRequestItem; changesHref: string }) {
+export function MergeRequestOverview({ mergeRequest, projectPath, changesHref }: { mergeRequest: MergeRequestItem; projectPath: string; changesHref: string }) {
   const reviewers = mergeRequest.reviewers;
   return (
     <ItemBody
@@ -123,9 +124,10 @@ export function MergeRequestOverview({ mergeRequest, changesHref }: { mergeReque
       extra={<Approvals mergeRequest={mergeRequest} />}
       activity={<MergeRequestActivity mergeRequestId={mergeRequest.id} changesHref={changesHref} />}
       detailsLabel="Merge request details"
-      assignee={mergeRequest.assignee}
+      assignees={assigneesOf(mergeRequest)}
       details={
         <>
+          <MilestoneAndLabels projectPath={projectPath} milestone={mergeRequest.milestone} labels={mergeRequest.labels} />
           <Detail term="Reviewers">
             {reviewers.length > 0 ? (
               <ul className="space-y-1" data-testid="reviewers">

@@ -55,6 +55,7 @@ async function scenario() {
         sourceId: String(iid),
         createdAt: new Date(Date.UTC(2025, 0, iid)),
         labels: { create: iid === 1 ? [{ labelId: bug.id }, { labelId: ui.id }] : iid === 2 ? [{ labelId: bug.id }] : [] },
+        ...(iid === 1 ? { assigneeId: developer.user.id, assignees: { create: [{ userId: developer.user.id, position: 0 }, { userId: owner.user.id, position: 1 }] } } : {}),
       },
     });
   }
@@ -80,6 +81,9 @@ async function scenario() {
       mergedById: developer.user.id,
       mergedAt: new Date("2025-03-01"),
       importedFrom: "bitbucket",
+      assigneeId: developer.user.id,
+      milestoneId: milestone.id,
+      labels: { create: [{ labelId: ui.id }, { labelId: bug.id }] },
     },
   });
   await db.mergeRequest.create({ data: { projectId: rocket.id, iid: 2, title: "WIP", state: "opened", draft: true, sourceBranch: "wip", targetBranch: "main", authorId: owner.user.id } });
@@ -203,6 +207,8 @@ describe("issues", () => {
       state: "opened",
       labels: ["bug", "ui"],
       milestone: { title: "v1.0", due_date: "2026-01-31" },
+      assignees: [{ username: "developer" }, { username: "owner" }],
+      assignee: { username: "developer" },
       author: { username: "owner", name: "Owner" },
       user_notes_count: 2,
       references: { full: "acme/platform/rocket#1" },
@@ -234,6 +240,10 @@ describe("merge requests", () => {
       sha: "a".repeat(40),
       merge_commit_sha: "c".repeat(40),
       merged_by: { username: "developer" },
+      labels: ["bug", "ui"],
+      milestone: { iid: 1, title: "v1.0" },
+      assignees: [{ username: "developer" }],
+      assignee: { username: "developer" },
       user_notes_count: 3,
       imported: true,
       imported_from: "bitbucket",
@@ -263,6 +273,7 @@ describe("merge requests", () => {
       ],
     });
     expect((await get(`/projects/${rocket.id}/merge_requests/3`, developer.token)).body).toEqual({ message: "404 Merge Request Not Found" });
+    expect((await get(`/projects/${rocket.id}/merge_requests/2`, developer.token)).body).toMatchObject({ labels: [], milestone: null, assignees: [], assignee: null });
   });
 });
 

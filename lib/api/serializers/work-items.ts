@@ -4,6 +4,7 @@ import type { ApprovalItem, MergeRequestItem } from "@/lib/merge-requests";
 import type { MilestoneItem } from "@/lib/milestones";
 import { parseNotePosition, type Discussion, type NoteItem } from "@/lib/notes";
 import { sourceUserSummary } from "@/lib/users/people";
+import { assigneesOf } from "@/lib/work-items";
 import { dayDate, isoDate, serializeOptionalUser, serializeUser, webUrl } from "./users";
 
 /** GitLab marks imported objects; Ferry's rows say where they came from. */
@@ -62,6 +63,17 @@ export function serializeLabel(label: LabelWithCounts) {
 // ---------------------------------------------------------------------------------------------
 // Issues
 
+/** What GitLab shows of an issue's or merge request's labels (names), milestone and assignees (`assignee`: the first). */
+function classification(item: IssueItem | MergeRequestItem, project: ProjectRef) {
+  const assignees = assigneesOf(item);
+  return {
+    labels: item.labels.map((entry) => entry.label.title),
+    milestone: item.milestone ? serializeMilestone(item.milestone, project) : null,
+    assignees: assignees.map(serializeUser),
+    assignee: serializeOptionalUser(assignees[0] ?? null),
+  };
+}
+
 function timeStats() {
   return { time_estimate: 0, total_time_spent: 0, human_time_estimate: null, human_total_time_spent: null };
 }
@@ -79,10 +91,7 @@ export function serializeIssue(issue: IssueItem, project: ProjectRef) {
     updated_at: isoDate(issue.updatedAt),
     closed_at: isoDate(issue.closedAt),
     closed_by: null,
-    labels: issue.labels.map((entry) => entry.label.title),
-    milestone: issue.milestone ? serializeMilestone(issue.milestone, project) : null,
-    assignees: issue.assignee ? [serializeUser(issue.assignee)] : [],
-    assignee: serializeOptionalUser(issue.assignee),
+    ...classification(issue, project),
     author: serializeUser(issue.author),
     type: "ISSUE",
     issue_type: "issue",
@@ -130,15 +139,12 @@ export function serializeMergeRequest(mergeRequest: MergeRequestItem, project: P
     upvotes: 0,
     downvotes: 0,
     author: serializeUser(mergeRequest.author),
-    assignees: mergeRequest.assignee ? [serializeUser(mergeRequest.assignee)] : [],
-    assignee: serializeOptionalUser(mergeRequest.assignee),
     reviewers,
     source_project_id: project.id,
     target_project_id: project.id,
-    labels: [],
+    ...classification(mergeRequest, project),
     draft: mergeRequest.draft,
     work_in_progress: mergeRequest.draft,
-    milestone: null,
     merge_when_pipeline_succeeds: false,
     merge_status: "unchecked",
     detailed_merge_status: mergeRequest.state === "opened" ? "unchecked" : "not_open",

@@ -15,14 +15,24 @@ const login = (json: unknown) => (json as { username: string } | null)?.username
 async function issue(iid: number) {
   return db.issue.findUniqueOrThrow({
     where: { projectId_iid: { projectId: projectId(), iid } },
-    include: { labels: { include: { label: true } }, milestone: true, notes: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] }, attachments: true, author: true, assignee: true },
+    include: { labels: { include: { label: true } }, milestone: true, notes: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] }, attachments: true, author: true, assignee: true, assignees: { include: { user: true }, orderBy: { position: "asc" } } },
   });
 }
 
 async function mergeRequest(iid: number) {
   return db.mergeRequest.findUniqueOrThrow({
     where: { projectId_iid: { projectId: projectId(), iid } },
-    include: { approvals: true, reviewers: true, mergedBy: true, notes: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] } },
+    include: {
+      approvals: true,
+      reviewers: true,
+      mergedBy: true,
+      notes: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+      labels: { include: { label: true } },
+      milestone: true,
+      assignee: true,
+      assignees: { include: { user: true }, orderBy: { position: "asc" } },
+      attachments: true,
+    },
   });
 }
 
@@ -60,6 +70,7 @@ describe("GitHub import of the showcase", () => {
     expect(first.labels.map((entry) => entry.label.title).sort()).toEqual(["bug", "priority: high"]);
     expect(first.milestone?.title).toBe("v1.0");
     expect(first.assignee?.username).toBe("bob");
+    expect(first.assignees.map((entry) => entry.user.username)).toEqual(["bob", "carol"]);
     expect((await issue(2)).state).toBe("closed");
     const third = await issue(3);
     expect(third.state).toBe("closed");
@@ -76,6 +87,22 @@ describe("GitHub import of the showcase", () => {
     expect(await mergeRequest(5)).toMatchObject({ state: "opened", draft: true, sourceFork: "(deleted fork)" });
     expect((await mergeRequest(6)).state).toBe("closed");
     expect((await mergeRequest(7)).reviewers.map((reviewer) => login(reviewer.sourceUser)).sort()).toEqual(expected.requestedReviewers[7]);
+  });
+
+  it("gives merge requests the pull request's current labels (the same Label rows as issues), milestone and every assignee", async () => {
+    const [number, want] = Object.entries(expected.pullRequestAssignments)[0]!;
+    const telemetry = await mergeRequest(Number(number));
+    expect(telemetry.labels.map((entry) => entry.label.title).sort()).toEqual(want.labels);
+    expect(telemetry.milestone?.title).toBe(want.milestone);
+    expect(telemetry.assignees.map((entry) => entry.user.username)).toEqual(want.assignees);
+    expect(telemetry.assignee?.username).toBe(want.assignees[0]);
+    // The label added and removed again on the timeline is a system note, not a label.
+    expect(telemetry.notes.filter((note) => note.system).map((note) => note.body)).toEqual(expect.arrayContaining(['added ~"bug" label', 'removed ~"bug" label']));
+    const labelIds = new Set((await db.label.findMany({ where: { projectId: projectId() } })).map((label) => label.id));
+    expect(telemetry.labels.every((entry) => labelIds.has(entry.labelId))).toBe(true);
+    expect(await db.label.count({ where: { projectId: projectId() } })).toBe(expected.labels);
+    const unassigned = await mergeRequest(5);
+    expect([unassigned.labels, unassigned.milestone, unassigned.assignees, unassigned.assignee]).toEqual([[], null, [], null]);
   });
 
   it("approves by each reviewer's latest review: a later CHANGES_REQUESTED or DISMISSED withdraws an approval", async () => {
@@ -139,6 +166,46 @@ describe("GitHub import of the showcase", () => {
     expect(first.description).toContain("/api/uploads/attachments/");
   });
 
+  describe("downloads the attachments every other kind of text links to", () => {
+    const place = expected.contentAttachments;
+    const sandboxUrl = (path: string) => `${showcase.sandbox.url}${path}`;
+
+    /** The owner holds the file as GitHub serves it, and the text links to Ferry's copy instead of GitHub's. */
+    async function expectLocalised(attachments: ReadonlyArray<{ id: number; originalName: string; size: bigint }>, text: string | undefined, path: string) {
+      const attachment = attachments.find((candidate) => candidate.originalName === sandboxUrl(path));
+      expect(attachment, path).toBeDefined();
+      expect(Number(attachment!.size)).toBe((await (await fetch(sandboxUrl(path))).arrayBuffer()).byteLength);
+      expect(text).toBeDefined();
+      expect(text).not.toContain(sandboxUrl(path));
+      expect(text).toContain(`/api/uploads/attachments/${attachment!.id}/`);
+    }
+
+    it("in a pull request's description", async () => {
+      const merged = await mergeRequest(4);
+      await expectLocalised(merged.attachments, merged.description, place.pullRequestBody);
+    });
+
+    it("in a comment on a pull request", async () => {
+      const merged = await mergeRequest(4);
+      await expectLocalised(merged.attachments, merged.notes.find((note) => note.body.includes("Merging: thanks"))?.body, place.pullRequestComment);
+    });
+
+    it("in a review body", async () => {
+      const merged = await mergeRequest(4);
+      await expectLocalised(merged.attachments, merged.notes.find((note) => note.body.includes("Wait: the old line"))?.body, place.reviewBody);
+    });
+
+    it("in a review comment (a diff note)", async () => {
+      const merged = await mergeRequest(4);
+      await expectLocalised(merged.attachments, merged.notes.find((note) => note.type === "DiffNote" && note.body.includes("Why one?"))?.body, place.reviewComment);
+    });
+
+    it("in a release description", async () => {
+      const release = await db.release.findUniqueOrThrow({ where: { projectId_tagName: { projectId: projectId(), tagName: "v1.0.0" } }, include: { attachments: true } });
+      await expectLocalised(release.attachments, release.description, place.release);
+    });
+  });
+
   it("maps branch protection to push and merge levels", async () => {
     const rules = await db.protectedBranch.findMany({ where: { projectId: projectId() }, orderBy: { name: "asc" } });
     expect(rules.map((rule) => [rule.name, rule.pushAccessLevel, rule.mergeAccessLevel, rule.codeOwnerApprovalRequired])).toEqual([
@@ -172,7 +239,7 @@ describe("GitHub import of the showcase", () => {
     expect(progress.get("release")?.imported).toBe(expected.releases);
     expect(progress.get("protected_branch")?.imported).toBe(2);
     expect(progress.get("collaborator")).toMatchObject({ fetched: Object.keys(expected.collaborators).length, imported: 2, skipped: 2 });
-    expect(progress.get("attachment")?.imported).toBe(expected.attachments.length);
+    expect(progress.get("attachment")?.imported).toBe(expected.attachments.length + Object.keys(expected.contentAttachments).length);
     expect(progress.get("issue_event")?.imported).toBeGreaterThan(10);
     expect(await db.importFailure.count({ where: { importId: showcase.imported.importId } })).toBe(0);
   });

@@ -83,6 +83,8 @@ const pull = item.extend({
   merge_commit_sha: z.string().nullable().optional(),
   requested_reviewers: z.array(user).default([]),
   assignees: z.array(user).default([]),
+  labels: z.array(label).default([]),
+  milestone: milestone.nullable().optional(),
   head: branchTip,
   base: branchTip,
 });

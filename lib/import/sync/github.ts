@@ -11,11 +11,11 @@ import pLimit from "p-limit";
 import { z } from "zod";
 import { db } from "@/lib/db";
 import type { ImportContext } from "@/lib/import/pipeline/context";
-import { releaseRow } from "@/lib/import/pipeline/github/metadata";
-import { localiseAttachments, prepareGitHubIssue, importGitHubIssues } from "@/lib/import/pipeline/github/issues";
+import { localiseReleaseTexts, releaseRow } from "@/lib/import/pipeline/github/metadata";
+import { assigneeIdsOf, labelIdsFor, milestoneIdsFor } from "@/lib/import/pipeline/github/assignments";
+import { importGitHubIssues, localiseIssueTexts, prepareGitHubIssue } from "@/lib/import/pipeline/github/issues";
 import { eventRows, issueCommentRows, recordClosers, reviewCommentRows } from "@/lib/import/pipeline/github/notes";
-import { approvalsOf, reviewRows, toSourcePullRequest } from "@/lib/import/pipeline/github/pull-requests";
-import { importsAttachments } from "@/lib/import/pipeline/github/attachments";
+import { approvalsOf, localisePullTexts, reviewRows, toSourcePullRequest } from "@/lib/import/pipeline/github/pull-requests";
 import { GitHubText } from "@/lib/import/pipeline/github/text";
 import { insertNotes, type NoteRow } from "@/lib/import/pipeline/notes";
 import { errorMessage, recordFailure, resolveFailures } from "@/lib/import/pipeline/records";
@@ -106,6 +106,7 @@ export async function syncGitHubMetadata(ctx: ImportContext, syncId: number, uni
       releaseCounts.updated++;
     }
   }
+  await localiseReleaseTexts(ctx, published);
   await addSyncCounts(syncId, "release", releaseCounts);
   await db.importWorkUnit.update({ where: { id: unitId }, data: { payload: { labels: labels.map((label) => label.name) } } });
 }
@@ -135,16 +136,6 @@ async function pullsOf(ctx: ImportContext, items: readonly GitHubIssue[]): Promi
   return found;
 }
 
-/** Who a GitHub item is assigned to, mapped to Ferry users, in GitHub's order. */
-async function assigneeIds(ctx: ImportContext, item: GitHubIssue): Promise<string[]> {
-  const ids: string[] = [];
-  for (const user of item.assignees) {
-    const id = await ctx.ferryUserFor(sourceUserOf(user));
-    if (id && !ids.includes(id)) ids.push(id);
-  }
-  return ids;
-}
-
 /** Label links as the source has them: missing ones added, ones the source has but the item lost taken off; labels added in Ferry stay. */
 function relabel(links: { current: Array<{ labelId: number; title: string }>; wanted: readonly number[] }, sourceLabels: ReadonlySet<string> | null) {
   const stale = links.current.filter((link) => sourceLabels?.has(link.title) && !links.wanted.includes(link.labelId)).map((link) => link.labelId);
@@ -163,10 +154,8 @@ export async function syncGitHubItems(ctx: ImportContext, syncId: number, unitId
   text.addPullNumbers(items.filter((item) => item.pull_request).map((item) => item.number));
   await text.remember(ctx, items.flatMap((item) => [sourceUserOf(item.user), ...item.assignees.map(sourceUserOf)]));
   const sourceLabels = await sourceLabelNames(ctx.importId);
-  const labelTitles = [...new Set(items.flatMap((item) => item.labels.map((label) => label.name)))];
-  if (labelTitles.length) await db.label.createMany({ data: items.flatMap((item) => item.labels).map((label) => ({ projectId, title: label.name, color: `#${label.color ?? "ededed"}` })), skipDuplicates: true });
-  const labelIds = new Map((await db.label.findMany({ where: { projectId, title: { in: labelTitles } }, select: { id: true, title: true } })).map((row) => [row.title, row.id]));
-  const milestoneIds = new Map((await db.milestone.findMany({ where: { projectId }, select: { id: true, iid: true } })).map((row) => [row.iid, row.id]));
+  const labelIds = await labelIdsFor(projectId, items.flatMap((item) => item.labels));
+  const milestoneIds = await milestoneIdsFor(projectId);
   const wantedLabels = (item: GitHubIssue) => item.labels.flatMap((label) => (labelIds.has(label.name) ? [labelIds.get(label.name)!] : []));
 
   await syncGitHubPulls(ctx, syncId, text, items.filter((item) => item.pull_request), { wantedLabels, milestoneIds, sourceLabels });
@@ -195,20 +184,21 @@ async function syncGitHubPulls(ctx: ImportContext, syncId: number, text: GitHubT
   const { prepared, moved } = await writeSyncedPullRequests(ctx, syncId, text, sourcePulls, "github_sync_items", { keepClosers: true });
   const rows = await db.mergeRequest.findMany({
     where: { projectId: ctx.project.id, iid: { in: prepared.map((entry) => entry.pullRequest.id) } },
-    select: { id: true, iid: true, authorId: true, updatedAt: true, sourceSha: true, targetSha: true, labels: { select: { labelId: true, label: { select: { title: true } } } } },
+    select: { id: true, iid: true, updatedAt: true, sourceSha: true, targetSha: true, labels: { select: { labelId: true, label: { select: { title: true } } } } },
   });
   for (const row of rows) {
     const item = items.find((candidate) => candidate.number === row.iid)!;
-    const assignees = await assigneeIds(ctx, item);
+    const assignees = await assigneeIdsOf(ctx, item.assignees);
     const { stale, missing } = relabel({ current: row.labels.map((link) => ({ labelId: link.labelId, title: link.label.title })), wanted: lookups.wantedLabels(item) }, lookups.sourceLabels);
     await db.$transaction(async (tx) => {
-      await tx.mergeRequest.update({ where: { id: row.id }, data: { updatedAt: row.updatedAt, assigneeId: assignees[0] ?? row.authorId, milestoneId: item.milestone ? (lookups.milestoneIds.get(item.milestone.number) ?? null) : null } });
+      await tx.mergeRequest.update({ where: { id: row.id }, data: { updatedAt: row.updatedAt, assigneeId: assignees[0] ?? null, milestoneId: item.milestone ? (lookups.milestoneIds.get(item.milestone.number) ?? null) : null } });
       await tx.mergeRequestAssignee.deleteMany({ where: { mergeRequestId: row.id } });
       await tx.mergeRequestAssignee.createMany({ data: assignees.map((userId, position) => ({ mergeRequestId: row.id, userId, position })) });
       if (stale.length) await tx.mergeRequestLabel.deleteMany({ where: { mergeRequestId: row.id, labelId: { in: stale } } });
       await tx.mergeRequestLabel.createMany({ data: missing.map((labelId) => ({ mergeRequestId: row.id, labelId })), skipDuplicates: true });
     });
   }
+  await localisePullTexts(ctx, [...pulls.values()].filter((pull) => rows.some((row) => row.iid === pull.number)));
   // Review comments name their line, not a diff: where the head or base moved, they are placed on the new one.
   for (const row of rows.filter((candidate) => moved.has(candidate.iid))) {
     const shas = JSON.stringify({ baseSha: row.targetSha, headSha: row.sourceSha });
@@ -241,7 +231,7 @@ async function syncGitHubIssues(ctx: ImportContext, syncId: number, text: GitHub
     }
     try {
       const { data } = await prepareGitHubIssue(ctx, text, issue, lookups.milestoneIds);
-      const assignees = await assigneeIds(ctx, issue);
+      const assignees = await assigneeIdsOf(ctx, issue.assignees);
       const { stale, missing } = relabel({ current: row.labels.map((link) => ({ labelId: link.labelId, title: link.label.title })), wanted: lookups.wantedLabels(issue) }, lookups.sourceLabels);
       await db.$transaction(async (tx) => {
         await tx.issue.update({
@@ -259,7 +249,7 @@ async function syncGitHubIssues(ctx: ImportContext, syncId: number, text: GitHub
       await recordFailure(ctx.importId, { stage: "github_sync_items", objectType: "issue", sourceId: String(issue.number), sourceUrl: issue.html_url, message: errorMessage(error) });
     }
   }
-  if (changed.length && importsAttachments(ctx)) await localiseAttachments(ctx, issues, changed);
+  await localiseIssueTexts(ctx, issues, changed);
   await resolveFailures(ctx.importId, "issue", changed.map(String));
   await addSyncCounts(syncId, "issue", { created: created.length, updated });
 }

@@ -27,19 +27,22 @@ function limited(limit: number): Transform {
   });
 }
 
+/** What an attachment belongs to: the issue, merge request or release whose text links to it. */
+export type AttachmentOwner = { issueId: number } | { mergeRequestId: number } | { releaseId: number };
+
 /**
- * Downloads the attachments an issue's text links to (through the SSRF-checked fetcher, size
- * limited, the token sent only to GitHub's own web host) into the issue's attachments, once each
- * (a re-run finds them by their source URL). Returns GitHub URL → Ferry URL for those it has.
+ * Downloads the attachments a text links to (through the SSRF-checked fetcher, size limited, the
+ * token sent only to GitHub's own web host) into its owner's attachments, once each (a re-run
+ * finds them by their source URL). Returns GitHub URL → Ferry URL for those it has.
  */
-export async function downloadIssueAttachments(ctx: ImportContext, issueId: number, urls: readonly string[]): Promise<Map<string, string>> {
+export async function downloadAttachments(ctx: ImportContext, owner: AttachmentOwner, urls: readonly string[]): Promise<Map<string, string>> {
   const result = new Map<string, string>();
   if (urls.length === 0) return result;
   const base = config().NEXTAUTH_URL;
-  const existing = await db.attachment.findMany({ where: { issueId, originalName: { in: [...urls] } }, select: { id: true, fileName: true, originalName: true } });
+  const existing = await db.attachment.findMany({ where: { ...owner, originalName: { in: [...urls] } }, select: { id: true, fileName: true, originalName: true } });
   for (const row of existing) result.set(row.originalName, `${base}/api/uploads/attachments/${row.id}/${encodeURIComponent(row.fileName)}`);
   const webHost = new URL(ctx.github.client.webUrl).host;
-  const taken = new Set((await db.attachment.findMany({ where: { issueId }, select: { fileName: true } })).map((row) => row.fileName.toLowerCase()));
+  const taken = new Set((await db.attachment.findMany({ where: owner, select: { fileName: true } })).map((row) => row.fileName.toLowerCase()));
   for (const url of urls) {
     if (result.has(url)) continue;
     await ctx.checkpoint();
@@ -61,7 +64,7 @@ export async function downloadIssueAttachments(ctx: ImportContext, issueId: numb
       for (let n = 2; taken.has(fileName.toLowerCase()); n++) fileName = `${n}-${fileName}`;
       taken.add(fileName.toLowerCase());
       const row = await db.attachment.create({
-        data: { projectId: ctx.project.id, issueId, fileName, originalName: url, storagePath: stored.storagePath, size: BigInt(stored.size), contentType: attachmentContentType(fileName, stored.head) },
+        data: { projectId: ctx.project.id, ...owner, fileName, originalName: url, storagePath: stored.storagePath, size: BigInt(stored.size), contentType: attachmentContentType(fileName, stored.head) },
       });
       result.set(url, `${base}/api/uploads/attachments/${row.id}/${encodeURIComponent(fileName)}`);
       await addProgress(ctx.importId, "attachment", { fetched: 1, imported: 1 });
@@ -71,6 +74,37 @@ export async function downloadIssueAttachments(ctx: ImportContext, issueId: numb
     }
   }
   return result;
+}
+
+/** The attachments `text` links to, downloaded when this import downloads attachments; GitHub URL → Ferry URL. */
+export async function attachmentsOf(ctx: ImportContext, owner: AttachmentOwner, text: string | null | undefined): Promise<Map<string, string>> {
+  if (!importsAttachments(ctx)) return new Map();
+  return downloadAttachments(ctx, owner, attachmentUrls(text ?? "", ctx.github.client.webUrl));
+}
+
+type StoredText = { key: number; owner: AttachmentOwner; text: string };
+
+/**
+ * Downloads what written rows' source texts link to and points their stored texts at it.
+ * `sources` maps each written row's key (an iid, a release id) to its source text; only the rows
+ * whose source links to attachments are loaded, and only changed texts are saved.
+ */
+export async function localiseWrittenTexts<Row extends StoredText>(
+  ctx: ImportContext,
+  sources: ReadonlyMap<number, string | null | undefined>,
+  load: (keys: number[]) => Promise<Row[]>,
+  save: (row: Row, text: string) => Promise<unknown>,
+): Promise<void> {
+  if (!importsAttachments(ctx)) return;
+  const webUrl = ctx.github.client.webUrl;
+  const wanted = [...sources].filter(([, text]) => attachmentUrls(text ?? "", webUrl).length > 0);
+  if (wanted.length === 0) return;
+  const sourceOf = new Map(wanted);
+  for (const row of await load(wanted.map(([key]) => key))) {
+    const attachments = await downloadAttachments(ctx, row.owner, attachmentUrls(sourceOf.get(row.key) ?? "", webUrl));
+    const text = withAttachments(row.text, attachments);
+    if (text !== row.text) await save(row, text);
+  }
 }
 
 /** Whether this import downloads attachments. */

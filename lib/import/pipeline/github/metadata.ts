@@ -2,6 +2,7 @@ import { db, type Prisma } from "@/lib/db";
 import { sourceUserOf, type GitHubProtection, type GitHubRelease } from "@/lib/import/sources/github";
 import type { ImportContext } from "../context";
 import { addMessage, addProgress, errorMessage, recordFailure, type ObjectType } from "../records";
+import { localiseWrittenTexts } from "./attachments";
 import { GitHubText } from "./text";
 
 /** GitLab's access levels. */
@@ -71,6 +72,23 @@ export function releaseRow(projectId: number, text: GitHubText, release: GitHubR
   };
 }
 
+/** The attachments release descriptions link to, downloaded, and the descriptions pointed at them. */
+export async function localiseReleaseTexts(ctx: ImportContext, releases: readonly GitHubRelease[]): Promise<void> {
+  const projectId = ctx.project.id;
+  await localiseWrittenTexts(
+    ctx,
+    new Map(releases.map((release) => [release.id, release.body])),
+    async (ids) =>
+      (await db.release.findMany({ where: { projectId, sourceId: { in: ids.map(String) } }, select: { id: true, sourceId: true, description: true } })).map((row) => ({
+        id: row.id,
+        key: Number(row.sourceId),
+        owner: { releaseId: row.id },
+        text: row.description,
+      })),
+    (row, description) => db.release.update({ where: { id: row.id }, data: { description } }),
+  );
+}
+
 export async function importGitHubMetadata(ctx: ImportContext): Promise<void> {
   const projectId = ctx.project.id;
   const source = ctx.github;
@@ -103,6 +121,7 @@ export async function importGitHubMetadata(ctx: ImportContext): Promise<void> {
     const releases = (await source.releases()).filter((release) => !release.draft);
     await text.remember(ctx, releases.map((release) => sourceUserOf(release.author)));
     await db.release.createMany({ data: releases.map((release) => releaseRow(projectId, text, release)), skipDuplicates: true });
+    await localiseReleaseTexts(ctx, releases);
     await addProgress(ctx.importId, "release", { total: releases.length, fetched: releases.length, imported: releases.length });
   }));
   parts.push(part(ctx, "protected_branch", async () => {

@@ -5,7 +5,7 @@ import type { SourceUser } from "@/lib/import/sources/types";
 import { sourceFields, type ImportContext } from "../context";
 import { discussionIdFor, insertNotes, type NoteRow } from "../notes";
 import { addProgress, errorMessage, recordFailure, type ObjectType } from "../records";
-import { attachmentUrls, downloadIssueAttachments, importsAttachments, withAttachments } from "./attachments";
+import { attachmentsOf, withAttachments } from "./attachments";
 import { GitHubText } from "./text";
 
 /** Issues and merge requests of the project by number: what a repository-wide listing's entries attach to. */
@@ -59,8 +59,7 @@ export async function issueCommentRows(ctx: ImportContext, comments: readonly Gi
     }
     const user = sourceUserOf(comment.user);
     const author = await ctx.author(user);
-    const urls = parent.issueId && importsAttachments(ctx) ? attachmentUrls(comment.body ?? "", ctx.github.client.webUrl) : [];
-    const attachments = urls.length ? await downloadIssueAttachments(ctx, parent.issueId!, urls) : new Map<string, string>();
+    const attachments = await attachmentsOf(ctx, parent.issueId ? { issueId: parent.issueId } : { mergeRequestId: parent.mergeRequestId! }, comment.body);
     rows.push({
       projectId: ctx.project.id,
       ...parent,
@@ -111,12 +110,13 @@ export async function reviewCommentRows(ctx: ImportContext, comments: readonly G
       headSha: mergeRequest.sourceSha,
     };
     const root = comment.in_reply_to_id ?? comment.id;
+    const attachments = await attachmentsOf(ctx, { mergeRequestId: mergeRequest.id }, comment.body);
     rows.push({
       projectId: ctx.project.id,
       mergeRequestId: mergeRequest.id,
       discussionId: discussionIdFor(ctx.importId, "diff", String(number), root),
       type: "DiffNote",
-      body: text.convert(comment.body ?? "", user, author.mapped),
+      body: withAttachments(text.convert(comment.body ?? "", user, author.mapped), attachments),
       authorId: author.userId,
       position,
       ...sourceFields({ id: comment.id, createdAt: comment.created_at, updatedAt: comment.updated_at }, user, ctx.importedFrom),

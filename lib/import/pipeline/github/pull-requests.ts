@@ -7,6 +7,8 @@ import { ImportCanceled, sourceFields, sourceUserJson, type ImportContext } from
 import { discussionIdFor, insertNotes, type NoteRow } from "../notes";
 import { APPROVAL_COLUMNS, importPullRequests, type ApprovalRow } from "../pull-requests";
 import { addProgress, errorMessage, recordFailure, resolveFailures } from "../records";
+import { writePullAssignments } from "./assignments";
+import { attachmentsOf, localiseWrittenTexts, withAttachments } from "./attachments";
 import { GitHubText } from "./text";
 
 /**
@@ -40,13 +42,37 @@ export function toSourcePullRequest(pull: GitHubPull): SourcePullRequest {
   };
 }
 
-/** One page of pull requests written as merge requests (with requested reviewers); returns the numbers written. */
+/**
+ * One page of pull requests written as merge requests (with requested reviewers, labels,
+ * milestone, assignees, and the attachments their descriptions link to); returns the numbers written.
+ */
 export async function importGitHubPulls(ctx: ImportContext, pulls: readonly GitHubPull[]): Promise<number[]> {
   const repository = ctx.sourceRepository();
   const text = await GitHubText.forContext(ctx);
   text.addPullNumbers(pulls.map((pull) => pull.number));
+  await text.remember(ctx, pulls.flatMap((pull) => pull.assignees.map(sourceUserOf)));
   const { written } = await importPullRequests(ctx, repository, text, pulls.map(toSourcePullRequest));
+  const writtenPulls = pulls.filter((pull) => written.includes(pull.number));
+  await writePullAssignments(ctx, writtenPulls);
+  await localisePullTexts(ctx, writtenPulls);
   return written;
+}
+
+/** The attachments the descriptions of these written pull requests link to, downloaded, and the descriptions pointed at them. */
+export async function localisePullTexts(ctx: ImportContext, pulls: ReadonlyArray<{ number: number; body?: string | null }>): Promise<void> {
+  await localiseWrittenTexts(
+    ctx,
+    new Map(pulls.map((pull) => [pull.number, pull.body])),
+    async (iids) =>
+      (await db.mergeRequest.findMany({ where: { projectId: ctx.project.id, iid: { in: iids } }, select: { id: true, iid: true, description: true, updatedAt: true } })).map((row) => ({
+        ...row,
+        key: row.iid,
+        owner: { mergeRequestId: row.id },
+        text: row.description,
+      })),
+    // The source's update time stays: pointing links elsewhere is no change of the merge request.
+    (row, description) => db.mergeRequest.update({ where: { id: row.id }, data: { description, updatedAt: row.updatedAt } }),
+  );
 }
 
 const REVIEW_CONCURRENCY = 6;
@@ -80,7 +106,8 @@ export async function reviewRows(ctx: ImportContext, text: GitHubText, fetched: 
       const user = sourceUserOf(review.user);
       const author = await ctx.author(user);
       const verb = REVIEW_WORDS[review.state] ?? "reviewed";
-      const body = review.body?.trim() ? text.convert(review.body, user, author.mapped) : text.convert(`*${verb}*`, user, author.mapped);
+      const attachments = await attachmentsOf(ctx, { mergeRequestId }, review.body);
+      const body = withAttachments(review.body?.trim() ? text.convert(review.body, user, author.mapped) : text.convert(`*${verb}*`, user, author.mapped), attachments);
       const at = review.submitted_at ?? new Date(0).toISOString();
       notes.push({
         projectId: ctx.project.id,

@@ -4,5 +4,5 @@ import { mergeRequestFromParams, type MergeRequestParams } from "./merge-request
 
 export default async function MergeRequestRoute({ params }: { params: Promise<MergeRequestParams> }) {
   const { project, mergeRequest } = await mergeRequestFromParams(params);
-  return <MergeRequestOverview mergeRequest={mergeRequest} changesHref={projectHref(project.fullPath, "merge_requests", mergeRequest.iid, "diffs")} />;
+  return <MergeRequestOverview mergeRequest={mergeRequest} projectPath={project.fullPath} changesHref={projectHref(project.fullPath, "merge_requests", mergeRequest.iid, "diffs")} />;
 }
