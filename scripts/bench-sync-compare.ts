@@ -39,7 +39,8 @@ export async function snapshotProject(projectId: number): Promise<Snapshot> {
     updated: iso(note.updatedAt),
   });
 
-  const mergeRequests = await db.mergeRequest.findMany({ where: { projectId }, include: { approvals: true, reviewers: true } });
+  const byPosition = { orderBy: { position: "asc" as const } };
+  const mergeRequests = await db.mergeRequest.findMany({ where: { projectId }, include: { approvals: true, reviewers: true, labels: { include: { label: true } }, milestone: true, assignees: byPosition } });
   const mrIid = new Map(mergeRequests.map((mr) => [mr.id, mr.iid]));
   for (const mr of mergeRequests) {
     put(`merge_request !${mr.iid}`, {
@@ -54,9 +55,12 @@ export async function snapshotProject(projectId: number): Promise<Snapshot> {
       times: [iso(mr.createdAt), iso(mr.updatedAt), iso(mr.mergedAt), iso(mr.closedAt)],
       approvals: mr.approvals.map((approval) => `${approval.sourceUserId} ${iso(approval.approvedAt)}`).sort(),
       reviewers: mr.reviewers.map((reviewer) => reviewer.sourceUserId).sort(),
+      labels: mr.labels.map((link) => link.label.title).sort(),
+      milestone: mr.milestone?.title ?? null,
+      assignees: mr.assignees.map((assignee) => assignee.userId),
     });
   }
-  const issues = await db.issue.findMany({ where: { projectId }, include: { labels: { include: { label: true } }, milestone: true } });
+  const issues = await db.issue.findMany({ where: { projectId }, include: { labels: { include: { label: true } }, milestone: true, assignees: byPosition } });
   const issueIid = new Map(issues.map((issue) => [issue.id, issue.iid]));
   for (const issue of issues) {
     put(`issue #${issue.iid}`, {
@@ -66,6 +70,7 @@ export async function snapshotProject(projectId: number): Promise<Snapshot> {
       people: [issue.authorId, issue.assigneeId],
       milestone: issue.milestone?.title ?? null,
       labels: issue.labels.map((link) => link.label.title).sort(),
+      assignees: issue.assignees.map((assignee) => assignee.userId),
       upvotes: issue.upvotes,
       times: [iso(issue.createdAt), iso(issue.updatedAt), iso(issue.closedAt)],
     });

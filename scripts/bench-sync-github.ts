@@ -1,7 +1,7 @@
 /**
  * `npm run bench:sync -- --source github`: imports the GitHub sandbox's bench repository, changes
  * 1% of its pull requests and issues through the sandbox's change endpoint (new comments, edited
- * and deleted comments, state changes, edits, reviews, new items, a force push, a deleted branch),
+ * and deleted comments, state changes, edits, labels, reviews, new items, a force push, a deleted branch),
  * syncs, and prints the requests the sync made against the minimum those changes need
  * (mocks/github/budget.ts, minimumSyncRequests) and against the full import, its wall time, and
  * whether the synced project equals a fresh import of the changed source, object by object.
@@ -97,6 +97,8 @@ export async function runGithubSyncBenchmark(): Promise<void> {
       deletedComment = true;
     } else changes.push({ type: "edit", number: item.number, title: `${item.title} (edited)` });
   });
+  const label = content.labels[0]?.name;
+  if (label) for (const item of [changedPulls[0]!, changedIssues[0]!]) changes.push({ type: "label", number: item.number, label, user: "carol" });
   const branches = Object.keys(content.git.branches).filter((name) => name !== content.git.head).sort();
   const newItems = Math.max(1, Math.round(changedIssues.length / 10));
   for (let index = 0; index < newItems; index++) changes.push({ type: "issue", title: `Filed after the import ${index}`, user: "bob" });
