@@ -3,7 +3,8 @@
  * requests and issues through the sandbox's admin endpoint (new comments, state changes, edits,
  * new items, a force-pushed branch), syncs, and prints the requests the sync made against the
  * minimum those changes need and against the full import, its wall time, and whether the synced
- * project equals a fresh import of the changed source, object by object. Options (env):
+ * project equals a fresh import of the changed source, object by object (`-- --source
+ * bitbucket-server`: Bitbucket Server, scripts/bench-sync-bitbucket-server.ts). Options (env):
  *   BENCH_SCALE (1)        multiplies the bench sizes (2,000 PRs, 3,000 issues, …)
  *   BENCH_LATENCY_MS (20)  per-request latency of the sandbox API
  */
@@ -13,6 +14,8 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { SandboxState } from "../mocks/bitbucket/index.ts";
 import { benchSizes, ferryAgainstSandbox, sandboxAdmin } from "./bench-support.ts";
+
+if (process.argv[process.argv.indexOf("--source") + 1] === "bitbucket-server") await (await import("./bench-sync-bitbucket-server.ts")).benchSyncBitbucketServer();
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 20);
