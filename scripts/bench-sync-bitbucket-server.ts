@@ -36,7 +36,7 @@ export async function benchSyncBitbucketServer(): Promise<never> {
   const { ensureDatabase } = await import("../lib/db/ensure.ts");
   const database = await ensureDatabase({ dataDir: process.env.DATA_DIR, databaseUrl: process.env.DATABASE_URL });
   Object.assign(process.env, { DATABASE_URL: database.url, ALLOWED_HOSTS: new URL(sandbox.url).host });
-  const { db } = await import("../lib/db/index.ts");
+  const { db, disconnectDb } = await import("../lib/db/index.ts");
   const { createUserWithNamespace } = await import("../lib/users/create.ts");
   const { startBitbucketServerImport } = await import("../lib/import/start-bitbucket-server.ts");
   const { startImportWorkers } = await import("../lib/import/workers.ts");
@@ -130,20 +130,26 @@ export async function benchSyncBitbucketServer(): Promise<never> {
   const fresh = await importOnce("big-repo-fresh");
   const differences = compareSnapshots(await snapshotProject(first.projectId), await snapshotProject(fresh.projectId));
 
-  const ratio = (value: number, of: number) => (of === 0 ? "n/a" : (value / of).toFixed(2));
-  const percent = (value: number, of: number) => `${((100 * value) / of).toFixed(2)} %`;
-  console.log(`\nbench:sync — Bitbucket Server ${BENCH_REPOSITORY}: ${before.length} pull requests, latency ${latencyMs} ms`);
-  console.log(`changed: ${picked.length} pull requests + ${newPullRequests} new, branch ${LONG_RUNNING_BRANCH} force-pushed (source of ${after.filter((pullRequest) => pullRequest.from.branch === LONG_RUNNING_BRANCH).length} open pull requests); ${touched.length} pull requests updated`);
-  console.log(`sync: ${sync.status} in ${syncSeconds.toFixed(1)} s; ${sync.counts.map((entry) => `${entry.objectType} +${entry.created} ~${entry.updated} -${entry.removed}${entry.failed ? ` !${entry.failed}` : ""}`).join(", ")}`);
-  console.log(`requests: ${syncRequests} made, minimum ${minimum} (${listingPages} listing page${listingPages === 1 ? "" : "s"} + ${activityPages} activity pages; ratio ${ratio(syncRequests, minimum)}, target ≤ 1.05)`);
-  for (const route of syncRoutes) console.log(`  ${route.route.padEnd(84)} ${route.total}`);
-  console.log(`vs full import: ${syncRequests} of ${importRequests} requests (${percent(syncRequests, importRequests)}, target ≤ 5 %); the import took ${importSeconds.toFixed(1)} s`);
-  console.log(`synced project equals a fresh import of the changed source: ${differences.length === 0 ? "yes" : `no, ${differences.length} differences`}`);
+  const line = (label: string, value: string) => console.log(`${label.padEnd(40)} ${value}`);
+  const forcePushedSources = after.filter((pullRequest) => pullRequest.state === "OPEN" && pullRequest.from.branch === LONG_RUNNING_BRANCH).length;
+  console.log(`\nFerry sync benchmark — Bitbucket Server ${BENCH_REPOSITORY}: ${before.length} pull requests, latency ${latencyMs} ms`);
+  line("changed at the source", `${picked.length} pull requests, ${newPullRequests} new ones, ${LONG_RUNNING_BRANCH} force-pushed (source of ${forcePushedSources} open pull requests)`);
+  line("pull requests updated", String(touched.length));
+  line("status", sync.status);
+  line("changes brought", sync.counts.map((entry) => `${entry.objectType} +${entry.created} ~${entry.updated} -${entry.removed}${entry.failed ? ` !${entry.failed}` : ""}`).join(", "));
+  line("wall time", `${syncSeconds.toFixed(1)} s (the import: ${importSeconds.toFixed(1)} s)`);
+  line("REST requests made", String(syncRequests));
+  line("minimum REST requests", `${minimum} (${listingPages} listing page${listingPages === 1 ? "" : "s"} down to the watermark, ${activityPages} activity pages)`);
+  line("request ratio", `${(syncRequests / minimum).toFixed(3)} (target ≤ 1.05)`);
+  line("share of the full import", `${((100 * syncRequests) / importRequests).toFixed(2)} % of ${importRequests} (target ≤ 5 %)`);
+  line("equals a fresh import", differences.length === 0 ? "yes" : `no, ${differences.length} differences`);
   for (const difference of differences.slice(0, 20)) console.log(`  ${difference}`);
+  console.log("\nRequests by route:");
+  for (const route of syncRoutes) line(`  ${route.route}`, String(route.total));
 
   await stopJobs();
   await sandbox.close();
-  await db.$disconnect();
+  await disconnectDb();
   await database.stop();
   rmSync(workDir, { recursive: true, force: true });
   process.exit(differences.length === 0 && sync.status === "finished" ? 0 : 1);

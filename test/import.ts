@@ -9,8 +9,10 @@ import type { SessionUser } from "@/lib/auth";
 import { afterAll, beforeAll, expect } from "vitest";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db";
+import { cancelImport } from "@/lib/import/control";
 import { startBitbucketImport } from "@/lib/import/start";
 import { isActiveImportStatus } from "@/lib/import/status-vocabulary";
+import { startSync } from "@/lib/import/sync/control";
 import { startImportWorkers } from "@/lib/import/workers";
 import { stopJobs } from "@/lib/jobs";
 import { SHOWCASE_REPOSITORY, type SANDBOX_ACCOUNTS, type SandboxState } from "@/mocks/bitbucket";
@@ -54,6 +56,21 @@ export async function waitFor<T>(probe: () => Promise<T | null | undefined | fal
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * A sync canceled before any of its units ran: started while no worker runs, canceled, then the
+ * workers started again. Returns the sync's final row.
+ */
+export async function cancelSyncBeforeItRuns(importId: number, userId: string) {
+  await stopJobs();
+  const { id } = await startSync(importId, { trigger: "manual", userId });
+  await cancelImport(userId, importId);
+  await startImportWorkers();
+  return waitFor(async () => {
+    const sync = await db.projectSync.findUniqueOrThrow({ where: { id } });
+    return sync.status === "started" || sync.status === "scheduled" ? null : sync;
+  }, 60_000, `sync ${id}`);
 }
 
 /**

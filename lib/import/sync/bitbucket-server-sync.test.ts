@@ -17,8 +17,7 @@ import { stopJobs } from "@/lib/jobs";
 import { SHOWCASE_REPOSITORY, type BitbucketServerSandbox, type ServerChange } from "@/mocks/bitbucket-server";
 import { callApi, userWithToken } from "@/test/api";
 import { importFromServer, startServerImportEnvironment } from "@/test/bitbucket-server";
-import { waitFor } from "@/test/import";
-import { cancelImport } from "../control";
+import { cancelSyncBeforeItRuns, waitFor } from "@/test/import";
 import { SYNCING_SOURCES, syncAvailableFor } from "./availability";
 import { previewSync, setSyncSchedule, startSync } from "./control";
 import { syncPullRequests } from "./pull-requests";
@@ -134,11 +133,7 @@ describe("syncing a Bitbucket Server import", () => {
 
   it("a canceled sync ends as canceled, writes nothing and leaves its changes to the next sync", { timeout: 60_000 }, async () => {
     change([{ type: "comment", pull_request: 3, content: "Written while the sync was canceled", user: "bob" }]);
-    await stopJobs();
-    const canceled = await startSync(importId, { trigger: "manual", userId: alice.id });
-    await cancelImport(alice.id, importId);
-    await startImportWorkers();
-    expect((await waitForSync(canceled.id)).status).toBe("canceled");
+    expect((await cancelSyncBeforeItRuns(importId, alice.id)).status).toBe("canceled");
     expect((await db.projectImport.findUniqueOrThrow({ where: { id: importId } })).status).toBe("finished");
     expect(await notesSaying("Written while the sync was canceled")).toBe(0);
 

@@ -9,10 +9,9 @@ import type { SandboxChange } from "@/mocks/bitbucket/changes";
 import type { SandboxState } from "@/mocks/bitbucket/state";
 import { createPersonalAccessToken } from "@/lib/tokens";
 import { callApi, userWithToken } from "@/test/api";
-import { waitFor, waitForImport } from "@/test/import";
+import { cancelSyncBeforeItRuns, waitFor, waitForImport } from "@/test/import";
 import { importTest as it } from "@/test/sandbox";
 import { startBitbucketImport } from "../start";
-import { cancelImport } from "../control";
 import type { SourceActivity, SourceComment, SourcePullRequest } from "../sources/types";
 import { cutOver, previewSync, setSyncSchedule, startSync } from "./control";
 import { commentsFromActivity } from "./pull-requests";
@@ -161,11 +160,7 @@ describe("syncing an imported project with its source", () => {
     const { importId, projectId } = await importShowcase(state, alice);
     change(state, [{ type: "comment", pull_request: 5, content: "Written while nobody synced", user: "bob" }]);
 
-    await stopJobs();
-    const canceled = await startSync(importId, { trigger: "manual", userId: alice.id });
-    await cancelImport(alice.id, importId);
-    await startImportWorkers();
-    expect((await waitForSync(canceled.id)).status).toBe("canceled");
+    expect((await cancelSyncBeforeItRuns(importId, alice.id)).status).toBe("canceled");
     expect((await db.projectImport.findUniqueOrThrow({ where: { id: importId } })).status).toBe("finished");
 
     // A worker that wrote the pull request page and died before moving the watermark: the sync
