@@ -64,8 +64,8 @@ export async function withConnection<T>(work: (connection: pg.PoolClient) => Pro
   let broken: Error | undefined;
   try {
     if (!options.transaction) return await work(connection);
-    await connection.query("BEGIN");
     try {
+      await connection.query("BEGIN");
       const result = await work(connection);
       await connection.query("COMMIT");
       return result;
