@@ -91,6 +91,7 @@ async function measure(): Promise<void> {
   await sandboxAdmin("PUT", "config", { latencyMs });
   await sandboxAdmin("DELETE", "stats");
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const [projectKey, slug] = BENCH_REPOSITORY.split("/") as [string, string];
   const run = await startBitbucketServerImport(alice, { connection: { serverUrl: sandbox.url, username: "alice", token: SERVER_USERS.alice.token }, projectKey, slug });
   let row = await db.projectImport.findUniqueOrThrow({ where: { id: run.importId } });
@@ -99,6 +100,7 @@ async function measure(): Promise<void> {
     row = await db.projectImport.findUniqueOrThrow({ where: { id: run.importId } });
   }
   const wallSeconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
   const stats = JSON.parse(await sandboxAdmin("GET", "stats")) as { routes: Array<{ route: string; total: number; statuses: Record<string, number> }> };
   const rest = stats.routes.filter((route) => route.route.includes(" /rest/api/1.0/")).reduce((sum, route) => sum + route.total, 0);
   const progress = await db.importProgress.findMany({ where: { importId: run.importId }, orderBy: { objectType: "asc" } });
@@ -119,6 +121,7 @@ async function measure(): Promise<void> {
   line("wall time", `${wallSeconds.toFixed(1)} s`);
   line("lower bound", `${lowerBound.toFixed(1)} s (= ${sandbox.minimum} × ${latencyMs} ms ÷ ${concurrency} + git ${gitSeconds.toFixed(1)} s)`);
   line("wall-time ratio", (wallSeconds / lowerBound).toFixed(2));
+  line("CPU time, Ferry (importer)", `${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s)`);
   line("peak RSS, Ferry (importer)", mb(importerRss));
   line("peak RSS, sandbox (own process)", mb(peakRssBytes));
   for (const entry of progress) line(`  ${entry.objectType}`, `imported ${entry.imported}${entry.total !== null ? ` of ${entry.total}` : ""}, failed ${entry.failed}, skipped ${entry.skipped}`);

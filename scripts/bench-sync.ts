@@ -3,7 +3,8 @@
  * requests and issues through the sandbox's admin endpoint (new comments, state changes, edits,
  * new items, a force-pushed branch), syncs, and prints the requests the sync made against the
  * minimum those changes need and against the full import, its wall time, and whether the synced
- * project equals a fresh import of the changed source, object by object. Options (env):
+ * project equals a fresh import of the changed source, object by object (`-- --source
+ * bitbucket-server`: Bitbucket Server, scripts/bench-sync-bitbucket-server.ts). Options (env):
  *   BENCH_SCALE (1)        multiplies the bench sizes (2,000 PRs, 3,000 issues, …)
  *   BENCH_LATENCY_MS (20)  per-request latency of the sandbox API
  * `-- --source github`: the same for the GitHub sandbox's bench repository (scripts/bench-sync-github.ts).
@@ -16,7 +17,9 @@ import type { SandboxState } from "../mocks/bitbucket/index.ts";
 import { benchSizes, ferryAgainstSandbox, sandboxAdmin } from "./bench-support.ts";
 
 const sourceArgument = process.argv.indexOf("--source");
-if (sourceArgument >= 0 && process.argv[sourceArgument + 1] === "github") await (await import("./bench-sync-github.ts")).runGithubSyncBenchmark();
+const source = sourceArgument >= 0 ? process.argv[sourceArgument + 1] : "bitbucket";
+if (source === "github") await (await import("./bench-sync-github.ts")).runGithubSyncBenchmark();
+else if (source === "bitbucket-server") await (await import("./bench-sync-bitbucket-server.ts")).benchSyncBitbucketServer();
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 20);

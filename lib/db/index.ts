@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { config } from "../config";
 import { Prisma, PrismaClient } from "../generated/prisma/client";
 
@@ -35,7 +36,7 @@ export type Db = PrismaClient;
 /** The client handed to `db.$transaction(async (tx) => ...)`. */
 export type DbTransaction = Prisma.TransactionClient;
 
-const cache = globalThis as typeof globalThis & { __ferryDb?: PrismaClient };
+const cache = globalThis as typeof globalThis & { __ferryDb?: PrismaClient; __ferryPool?: pg.Pool };
 
 function client(): PrismaClient {
   if (!cache.__ferryDb) {
@@ -45,9 +46,37 @@ function client(): PrismaClient {
         "DATABASE_URL is not set. Start Ferry with `npm run dev` / `npm start` (they start the embedded PostgreSQL) or set DATABASE_URL.",
       );
     }
-    cache.__ferryDb = new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+    const pool = new pg.Pool({ connectionString });
+    cache.__ferryPool = pool;
+    cache.__ferryDb = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   }
   return cache.__ferryDb;
+}
+
+/**
+ * One connection of the pool Prisma uses, for statements Prisma handles poorly: it serializes a
+ * raw statement's parameters to JSON and parses them back, so a bulk insert's parameter of
+ * megabytes would be copied several times over. With `transaction`, the work is all or nothing.
+ */
+export async function withConnection<T>(work: (connection: pg.PoolClient) => Promise<T>, options: { transaction?: boolean } = {}): Promise<T> {
+  client();
+  const connection = await cache.__ferryPool!.connect();
+  let broken: Error | undefined;
+  try {
+    if (!options.transaction) return await work(connection);
+    try {
+      await connection.query("BEGIN");
+      const result = await work(connection);
+      await connection.query("COMMIT");
+      return result;
+    } catch (error) {
+      await connection.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
+      throw error;
+    }
+  } finally {
+    // A connection whose transaction could not be rolled back is closed, not reused.
+    connection.release(broken);
+  }
 }
 
 export const db: PrismaClient = new Proxy({} as PrismaClient, {
@@ -67,5 +96,6 @@ export const db: PrismaClient = new Proxy({} as PrismaClient, {
 export async function disconnectDb(): Promise<void> {
   const instance = cache.__ferryDb;
   cache.__ferryDb = undefined;
+  cache.__ferryPool = undefined;
   await instance?.$disconnect();
 }

@@ -1,7 +1,7 @@
 /**
  * Changes to a repository after it was first served, as people keep working in Bitbucket Server:
- * new pull requests, state changes (merge, decline, reopen), comments and replies, pushes, force
- * pushes and deleted branches. Each change is stamped with the sandbox clock (strictly
+ * new pull requests, edits of their title and description, state changes (merge, decline,
+ * reopen), comments and replies, pushes (to new branches too), force pushes and deleted branches. Each change is stamped with the sandbox clock (strictly
  * increasing) and moves the `updatedDate` of the pull request it touches, so the listing ordered
  * NEWEST sees it first. The git repository is rebuilt from the changed plan.
  *
@@ -17,9 +17,11 @@ const user = z.string().min(1).default("alice");
 
 export const changeSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("pull_request"), title: z.string().min(1), description: z.string().default(""), user, source_branch: z.string().min(1) }),
+  z.object({ type: z.literal("edit_pull_request"), pull_request: id, title: z.string().min(1).optional(), description: z.string().optional(), user }),
   z.object({ type: z.literal("pull_request_state"), pull_request: id, state: z.enum(["OPEN", "MERGED", "DECLINED"]), user }),
   z.object({ type: z.literal("comment"), pull_request: id, content: z.string().min(1), user, parent: id.optional() }),
-  z.object({ type: z.literal("push"), branch: z.string().min(1), message: z.string().default("More work") }),
+  /** `from`: a push that creates the branch, on the tip of that branch. */
+  z.object({ type: z.literal("push"), branch: z.string().min(1), message: z.string().default("More work"), from: z.string().min(1).optional() }),
   z.object({ type: z.literal("force_push"), branch: z.string().min(1), message: z.string().default("Rewritten") }),
   z.object({ type: z.literal("delete_branch"), branch: z.string().min(1) }),
 ]);
@@ -88,6 +90,12 @@ export function applyServerChanges(content: RepositoryContent, repository: strin
           activities: [{ id: nextActivity++, at, user: change.user, action: "OPENED" }],
         });
         applied.push({ type: change.type, id: pullRequestId });
+        break;
+      }
+      case "edit_pull_request": {
+        const pr = pullRequests[indexOf(change.pull_request)]!;
+        update(change.pull_request, at, () => ({ title: change.title ?? pr.title, description: change.description ?? pr.description }), { user: change.user, action: "UPDATED" });
+        applied.push({ type: change.type, id: change.pull_request });
         break;
       }
       case "pull_request_state": {

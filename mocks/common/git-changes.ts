@@ -24,14 +24,21 @@ export function withoutBranch(git: HashedGitPlan, branch: string): HashedGitPlan
   return hashGitPlan({ commits: git.commits, branches, refs: git.refs, tags: git.tags, head: git.head });
 }
 
-export type BranchChange = { type: "push" | "force_push"; branch: string; message: string } | { type: "delete_branch"; branch: string };
+/** `from`: a push that creates `branch` on the tip of that other branch. */
+export type BranchChange = { type: "push"; branch: string; message: string; from?: string } | { type: "force_push"; branch: string; message: string } | { type: "delete_branch"; branch: string };
 
 /**
  * What a push, a force push (a commit on the tip's parent) or a branch deletion does to the plan:
  * the parent of the commit to make, or the plan without the branch. Throws SandboxStateError when
- * the change cannot apply (no such branch, nothing to rewrite, the default branch).
+ * the change cannot apply (no such branch, a new branch that exists already, nothing to rewrite, the default branch).
  */
 export function planBranchChange(git: HashedGitPlan, change: BranchChange): { parent: number } | { without: HashedGitPlan } {
+  if (change.type === "push" && change.from !== undefined) {
+    if (git.branches[change.branch] !== undefined) throw new SandboxStateError(400, `${change.branch} exists already.`);
+    const from = git.branches[change.from];
+    if (from === undefined) throw new SandboxStateError(404, `No branch ${change.from}.`);
+    return { parent: from };
+  }
   const tip = git.branches[change.branch];
   if (tip === undefined) throw new SandboxStateError(404, `No branch ${change.branch}.`);
   if (change.type === "push") return { parent: tip };

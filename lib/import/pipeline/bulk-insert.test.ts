@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { resetDatabase } from "@/test/db";
 import { db } from "@/lib/db";
-import { insertMissing, type Columns } from "./bulk-insert";
+import { insertAllMissing, insertMissing, type Columns } from "./bulk-insert";
 
 type Row = { iid: number; title: string; state: "opened" | "merged"; mergedAt: Date | null; sourceAuthor: object | null; draft: boolean };
 
@@ -62,6 +62,19 @@ describe("insertMissing", () => {
     const broken = [...rows.map((row) => ({ ...row, iid: row.iid + 10_000 })), { ...rows[0]!, iid: 20_000, title: null as unknown as string }];
     await expect(db.$transaction((tx) => insertMissing(tx, "merge_requests", columns(), broken))).rejects.toThrow();
     expect(await db.mergeRequest.count({ where: { projectId } })).toBe(2_500);
+  });
+
+  it("on a connection of its own (insertAllMissing): the same rows as Prisma reads them back, several statements all or none, a re-run inserting only what is missing", async () => {
+    const rows = Array.from({ length: 2_500 }, (_, index): Row => ({ iid: index + 1, title: index === 0 ? "Quote ' and \u00e9 and 🚀" : `#${index + 1}`, state: "merged", mergedAt: new Date("2024-04-15T09:12:00.789Z"), sourceAuthor: { username: "carol" }, draft: false }));
+    const broken = [...rows.map((row) => ({ ...row, iid: row.iid + 10_000 })), { ...rows[0]!, iid: 20_000, title: null as unknown as string }];
+    await expect(insertAllMissing("merge_requests", columns(), broken)).rejects.toThrow();
+    expect(await db.mergeRequest.count({ where: { projectId } })).toBe(0);
+    expect(await insertAllMissing("merge_requests", columns(), rows)).toBe(2_500);
+    expect(await insertAllMissing("merge_requests", columns(), [...rows.slice(0, 10), { ...rows[0]!, iid: 2_501 }])).toBe(1);
+    const first = await db.mergeRequest.findUniqueOrThrow({ where: { projectId_iid: { projectId, iid: 1 } } });
+    expect(first).toMatchObject({ title: "Quote ' and \u00e9 and 🚀", state: "merged", sourceAuthor: { username: "carol" } });
+    expect(first.mergedAt!.toISOString()).toBe("2024-04-15T09:12:00.789Z");
+    expect(await db.mergeRequest.count({ where: { projectId } })).toBe(2_501);
   });
 
   it("refuses names that are not plain identifiers", async () => {

@@ -1,4 +1,4 @@
-import type { Db, DbTransaction } from "@/lib/db";
+import { withConnection, type Db, type DbTransaction } from "@/lib/db";
 
 /**
  * Many rows in one `INSERT … SELECT FROM jsonb_to_recordset($1) ON CONFLICT DO NOTHING`: the rows
@@ -65,6 +65,22 @@ function statementFor<Row>(table: string, columns: Columns<Row>): string {
  * take several statements: pass a transaction client to make them all-or-nothing.
  */
 export async function insertMissing<Row>(client: Db | DbTransaction, table: string, columns: Columns<Row>, rows: readonly Row[]): Promise<number> {
+  return insertChunks(table, columns, rows, (sql, records) => client.$executeRawUnsafe(sql, records));
+}
+
+/**
+ * insertMissing on a connection of its own, past Prisma (see withConnection): for the largest
+ * batches (a page's notes), whose JSON Prisma would copy over and over. All rows or none.
+ */
+export async function insertAllMissing<Row>(table: string, columns: Columns<Row>, rows: readonly Row[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  return withConnection(
+    (connection) => insertChunks(table, columns, rows, async (sql, records) => (await connection.query(sql, [records])).rowCount ?? 0),
+    { transaction: rows.length > CHUNK },
+  );
+}
+
+async function insertChunks<Row>(table: string, columns: Columns<Row>, rows: readonly Row[], run: (sql: string, records: string) => Promise<number>): Promise<number> {
   if (rows.length === 0) return 0;
   const sql = statementFor(table, columns);
   const names = Object.keys(columns);
@@ -75,7 +91,7 @@ export async function insertMissing<Row>(client: Db | DbTransaction, table: stri
       for (const name of names) record[name] = encoded(columns[name]!.value(row));
       return record;
     });
-    inserted += await client.$executeRawUnsafe(sql, JSON.stringify(records));
+    inserted += await run(sql, JSON.stringify(records));
   }
   return inserted;
 }

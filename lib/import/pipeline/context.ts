@@ -326,10 +326,22 @@ export class ImportContext {
     return sourceIdentity(user, this.githubSource ? { provider: "github" } : this.source.userDirectory);
   }
 
+  /** Authors resolved so far, by source user id: a page's tens of thousands of comments name a few hundred people. */
+  private readonly authors = new Map<string, Promise<ResolvedAuthor>>();
+
   /** The author to record: mapped user or placeholder, else the importing user (with attribution in the body). */
-  async author(user: SourceUser | null): Promise<ResolvedAuthor> {
-    const resolution = await (await this.contributors()).resolve(this.identity(user));
-    return { userId: resolution.userId, mapped: resolution.kind !== "importer" };
+  author(user: SourceUser | null): Promise<ResolvedAuthor> {
+    const key = user?.id ?? "";
+    let pending = this.authors.get(key);
+    if (!pending) {
+      pending = this.contributors()
+        .then((contributors) => contributors.resolve(this.identity(user)))
+        .then((resolution) => ({ userId: resolution.userId, mapped: resolution.kind !== "importer" }));
+      // A failed lookup is not remembered: the next item asks again.
+      pending.catch(() => this.authors.delete(key));
+      this.authors.set(key, pending);
+    }
+    return pending;
   }
 }
 

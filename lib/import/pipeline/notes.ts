@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { db, type Prisma } from "@/lib/db";
+import type { Prisma } from "@/lib/db";
 import type { SourceComment, SourcePage } from "@/lib/import/sources/types";
 import pLimit from "p-limit";
-import { insertMissing, type Columns } from "./bulk-insert";
+import { insertAllMissing, type Columns } from "./bulk-insert";
 import { ImportCanceled, type ImportContext } from "./context";
 import { addProgress, errorMessage, recordFailure, resolveFailures, writeIsolatingFailures } from "./records";
 
@@ -26,8 +26,6 @@ export type NoteRow = {
 
 /** Comments of this many issues or pull requests are fetched at once by one unit (requests are capped per process in context.ts). */
 const NOTES_CONCURRENCY = 6;
-/** Rows per INSERT: far below PostgreSQL's 65,535 bind parameters. */
-const INSERT_CHUNK = 1_000;
 
 export function discussionIdFor(importId: number, kind: string, parentSourceId: string, rootCommentId: number): string {
   return createHash("sha1").update(`${importId}:${kind}:${parentSourceId}:${rootCommentId}`).digest("hex");
@@ -184,10 +182,5 @@ const NOTE_COLUMNS: Columns<NoteRow> = {
 
 /** Inserts notes that are not there yet (keyed by parent and source id), all or none. */
 export async function insertNotes(rows: readonly NoteRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  if (rows.length <= INSERT_CHUNK) {
-    await insertMissing(db, "notes", NOTE_COLUMNS, rows);
-    return;
-  }
-  await db.$transaction((tx) => insertMissing(tx, "notes", NOTE_COLUMNS, rows));
+  await insertAllMissing("notes", NOTE_COLUMNS, rows);
 }

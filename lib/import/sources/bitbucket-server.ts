@@ -7,6 +7,8 @@
  * page). Activities carry comments, approvals, merges and declines together, so each pull
  * request's are fetched once, with its page: its closer and approvals come from them, and its
  * comments are kept for the comment stage (read again only when that runs in another process).
+ * A listing page of 1,000 is imported a slice of PULL_REQUEST_SLICE at a time, one slice after
+ * the other, so each slice's comments are written, and let go of, while the next is fetched.
  */
 import pLimit from "p-limit";
 import { BACKGROUND_RETRY, type FetchLike, type RetryEvent, type RetryOptions } from "@/lib/bitbucket";
@@ -32,17 +34,33 @@ export type BitbucketServerSourceOptions = {
 /** Pull requests whose activities a page fetches at once (requests are capped per process by the caller's fetch). */
 const ACTIVITY_CONCURRENCY = 8;
 
-/**
- * Comments of pull requests whose page was read but whose comment batch has not run yet, per
- * import: a bounded map (oldest dropped first), entries taken when used. A miss costs one request.
- */
-const pendingComments = new Map<string, SourceComment[]>();
-const PENDING_LIMIT = 5_000;
+/** Pull requests one unit of the pull request stage imports with their activities. */
+const PULL_REQUEST_SLICE = 100;
 
-function remember(key: string, comments: SourceComment[]): void {
-  pendingComments.set(key, comments);
-  while (pendingComments.size > PENDING_LIMIT) pendingComments.delete(pendingComments.keys().next().value as string);
+/**
+ * Data read ahead for a later unit of the same import (keys start with the import's cache key):
+ * a bounded map, oldest dropped first, entries taken when used. A miss costs one request.
+ */
+class ReadAhead<T> {
+  private readonly entries = new Map<string, T>();
+  constructor(private readonly limit: number) {}
+
+  keep(key: string, value: T): void {
+    this.entries.set(key, value);
+    while (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value as string);
+  }
+
+  take(key: string): T | undefined {
+    const value = this.entries.get(key);
+    this.entries.delete(key);
+    return value;
+  }
 }
+
+/** Comments of pull requests whose slice was read but whose comment batch has not run yet. */
+const pendingComments = new ReadAhead<SourceComment[]>(5_000);
+/** The rest of a listing page whose first slices were imported, keyed by the offset it starts at. */
+const listedAhead = new ReadAhead<{ values: ServerPullRequest[]; nextPageStart: number | null }>(100);
 
 function iso(epochMs: number): string {
   return new Date(epochMs).toISOString();
@@ -210,7 +228,7 @@ export function createBitbucketServerSource(options: BitbucketServerSourceOption
     return pLimit(ACTIVITY_CONCURRENCY).map(pullRequests, async (pullRequest) => {
       const activities = await client.activities(projectKey, slug, pullRequest.id);
       const comments = commentsFromActivities(activities, `${repositoryWebUrl}/pull-requests/${pullRequest.id}`, userOf);
-      if (comments.length > 0) remember(pendingKey(pullRequest.id), comments);
+      if (comments.length > 0) pendingComments.keep(pendingKey(pullRequest.id), comments);
       return toPullRequest(pullRequest, activities, comments);
     });
   }
@@ -250,10 +268,18 @@ export function createBitbucketServerSource(options: BitbucketServerSourceOption
       return { items: [], next: null, total: 0 };
     },
 
+    /** A cursor is an offset in the listing (oldest first); a slice's listing page was usually read by the slice before it. */
     async pullRequestsPage(cursor): Promise<SourcePage<SourcePullRequest>> {
-      const page = await client.pullRequestsPage(projectKey, slug, Number(cursor ?? 0), "OLDEST");
-      const items = await withActivities(page.values);
-      return { items, next: page.nextPageStart === null ? null : String(page.nextPageStart), total: null };
+      const start = Number(cursor ?? 0);
+      const listing = listedAhead.take(`${options.cacheKey}:${start}`) ?? (await client.pullRequestsPage(projectKey, slug, start, "OLDEST"));
+      const slice = listing.values.slice(0, PULL_REQUEST_SLICE);
+      let next = listing.nextPageStart;
+      if (listing.values.length > slice.length) {
+        next = start + slice.length;
+        listedAhead.keep(`${options.cacheKey}:${next}`, { values: listing.values.slice(slice.length), nextPageStart: listing.nextPageStart });
+      }
+      const items = await withActivities(slice);
+      return { items, next: next === null ? null : String(next), total: null };
     },
 
     /**
@@ -282,9 +308,7 @@ export function createBitbucketServerSource(options: BitbucketServerSourceOption
     },
 
     async pullRequestCommentsPage(pullRequestId): Promise<SourcePage<SourceComment>> {
-      const key = pendingKey(pullRequestId);
-      const kept = pendingComments.get(key);
-      pendingComments.delete(key);
+      const kept = pendingComments.take(pendingKey(pullRequestId));
       const items = kept ?? commentsFromActivities(await client.activities(projectKey, slug, pullRequestId), `${repositoryWebUrl}/pull-requests/${pullRequestId}`);
       return { items, next: null, total: items.length };
     },

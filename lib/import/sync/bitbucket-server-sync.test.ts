@@ -1,19 +1,25 @@
 /**
  * Syncing a Bitbucket Server import through the real pipeline and the real sandbox server: one
  * import of the showcase, changes made at the sandbox, a sync that brings them with requests
- * proportional to the change.
+ * proportional to the change, a canceled sync and one that crashed mid-page.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth";
 import { db } from "@/lib/db";
 import { listBranches, repositoryPath } from "@/lib/git";
+import { ImportContext } from "@/lib/import/pipeline/context";
 import { SYNC_STAGES } from "@/lib/import/pipeline/stages";
+import { TextConverter } from "@/lib/import/pipeline/text";
+import { canSync } from "@/lib/import/sources/types";
+import { startImportWorkers } from "@/lib/import/workers";
 import { stopJobs } from "@/lib/jobs";
 import { SHOWCASE_REPOSITORY, type BitbucketServerSandbox, type ServerChange } from "@/mocks/bitbucket-server";
 import { importFromServer, startServerImportEnvironment } from "@/test/bitbucket-server";
-import { waitFor } from "@/test/import";
+import { expectCanceledSync, waitFor } from "@/test/import";
 import { SYNCING_SOURCES, syncAvailableFor } from "./availability";
 import { previewSync, startSync } from "./control";
+import { syncPullRequests } from "./pull-requests";
+import { readWatermark, unseen } from "./records";
 
 let sandbox: BitbucketServerSandbox;
 let stopSandbox: () => Promise<void>;
@@ -48,11 +54,17 @@ function restRequestsSince(since: number) {
 
 async function syncAndWait() {
   const { id } = await startSync(importId, { trigger: "manual", userId: alice.id });
+  return waitForSync(id);
+}
+
+function waitForSync(id: number) {
   return waitFor(async () => {
     const sync = await db.projectSync.findUniqueOrThrow({ where: { id } });
     return sync.status === "started" || sync.status === "scheduled" ? null : sync;
   }, 60_000, `sync ${id}`);
 }
+
+const notesSaying = (text: string) => db.note.count({ where: { projectId, body: { contains: text } } });
 
 const notesOf = (iid: number) =>
   db.note.findMany({ where: { projectId, mergeRequest: { iid } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { body: true, discussionId: true, sourceId: true, system: true } });
@@ -115,6 +127,40 @@ describe("syncing a Bitbucket Server import", () => {
     expect(quiet.activities ?? 0).toBeLessThanOrEqual(1);
     expect(await db.mergeRequest.count({ where: { projectId } })).toBe(8);
     expect((await notesOf(1)).filter((note) => note.body.includes("A comment after the import"))).toHaveLength(1);
+  });
+
+  it("a canceled sync ends as canceled, writes nothing and leaves its changes to the next sync", { timeout: 60_000 }, async () => {
+    change([{ type: "comment", pull_request: 3, content: "Written while the sync was canceled", user: "bob" }]);
+    await expectCanceledSync(importId, alice.id);
+    expect(await notesSaying("Written while the sync was canceled")).toBe(0);
+
+    expect((await syncAndWait()).status).toBe("finished");
+    expect(await notesSaying("Written while the sync was canceled")).toBe(1);
+  });
+
+  it("a sync whose worker died after writing a page, before moving the watermark, resumes on restart and writes nothing twice", { timeout: 60_000 }, async () => {
+    change([
+      { type: "comment", pull_request: 7, content: "Written before the crash", user: "carol" },
+      { type: "pull_request_state", pull_request: 7, state: "DECLINED", user: "carol" },
+    ]);
+    await stopJobs();
+    const crashed = await startSync(importId, { trigger: "manual", userId: alice.id });
+    // What the dead worker did: the changed pull requests written, the watermark left where it was.
+    const ctx = (await ImportContext.load(importId))!;
+    const source = ctx.source;
+    if (!canSync(source)) throw new Error("A Bitbucket Server source syncs");
+    const watermark = await readWatermark(importId, "pull_request");
+    const written = unseen(watermark, (await source.pullRequestsUpdatedSince(watermark.since)).items);
+    expect(written.map((pullRequest) => pullRequest.id)).toEqual([7]);
+    await syncPullRequests(ctx, crashed.id, await TextConverter.forImport(ctx, ctx.sourceRepository().webUrl), written, null);
+    const notesBefore = await db.note.count({ where: { projectId } });
+    expect(await notesSaying("Written before the crash")).toBe(1);
+
+    await startImportWorkers();
+    expect((await waitForSync(crashed.id)).status).toBe("finished");
+    expect(await db.note.count({ where: { projectId } })).toBe(notesBefore);
+    expect(await notesSaying("Written before the crash")).toBe(1);
+    expect((await db.mergeRequest.findUniqueOrThrow({ where: { projectId_iid: { projectId, iid: 7 } } })).state).toBe("closed");
   });
 });
 
