@@ -23,35 +23,10 @@ export const issueSelect = {
 
 export type IssueItem = Prisma.IssueGetPayload<{ select: typeof issueSelect }>;
 
-export type IssueFilter = WorkItemFilter<IssueState> & {
-  /** Every label must be on the issue; ["None"] means no labels, ["Any"] at least one. */
-  labels?: string[];
-  /** A milestone title; "None" means no milestone, "Any" some milestone. */
-  milestone?: string;
-};
-
-function labelFilter(labels: string[] | undefined): Prisma.IssueWhereInput[] {
-  if (!labels || labels.length === 0) return [];
-  if (labels.length === 1 && labels[0]!.toLowerCase() === "none") return [{ labels: { none: {} } }];
-  if (labels.length === 1 && labels[0]!.toLowerCase() === "any") return [{ labels: { some: {} } }];
-  return labels.map((title) => ({ labels: { some: { label: { title } } } }));
-}
-
-function milestoneFilter(milestone: string | undefined): Prisma.IssueWhereInput[] {
-  if (milestone === undefined) return [];
-  if (milestone.toLowerCase() === "none") return [{ milestoneId: null }];
-  if (milestone.toLowerCase() === "any") return [{ milestoneId: { not: null } }];
-  return [{ milestone: { title: milestone } }];
-}
+export type IssueFilter = WorkItemFilter<IssueState>;
 
 export async function listIssues(projectId: number, options: IssueFilter & ListOrder & PageOptions): Promise<Paged<IssueItem>> {
-  const where: Prisma.IssueWhereInput = {
-    AND: [
-      ...workItemWhere(projectId, options),
-      ...labelFilter(options.labels),
-      ...milestoneFilter(options.milestone),
-    ],
-  };
+  const where: Prisma.IssueWhereInput = { AND: workItemWhere(projectId, options) };
   return loadPage(options, (range) => db.issue.findMany({ where, select: issueSelect, orderBy: listOrderBy(options), ...range }), () => db.issue.count({ where }));
 }
 

@@ -41,9 +41,30 @@ export type WorkItemFilter<State extends string> = {
   iids?: number[];
   /** Part of the title or description, ignoring case. */
   search?: string;
+  /** Every label must be on the item; ["None"] means no labels, ["Any"] at least one (in any case). */
+  labels?: string[];
+  /** A milestone title; "None" means no milestone, "Any" some milestone (in any case). */
+  milestone?: string;
 };
 
 export type ListOrder = { orderBy?: "created_at" | "updated_at"; sort?: "asc" | "desc" };
+
+/** A condition both issues and merge requests understand. */
+type WorkItemCondition = Prisma.IssueWhereInput & Prisma.MergeRequestWhereInput;
+
+function labelConditions(labels: string[] | undefined): WorkItemCondition[] {
+  if (!labels || labels.length === 0) return [];
+  if (labels.length === 1 && labels[0]!.toLowerCase() === "none") return [{ labels: { none: {} } }];
+  if (labels.length === 1 && labels[0]!.toLowerCase() === "any") return [{ labels: { some: {} } }];
+  return labels.map((title) => ({ labels: { some: { label: { title } } } }));
+}
+
+function milestoneConditions(milestone: string | undefined): WorkItemCondition[] {
+  if (milestone === undefined) return [];
+  if (milestone.toLowerCase() === "none") return [{ milestoneId: null }];
+  if (milestone.toLowerCase() === "any") return [{ milestoneId: { not: null } }];
+  return [{ milestone: { title: milestone } }];
+}
 
 /** Conditions for the project's work items matching the filter; a model adds its own. */
 export function workItemWhere<State extends string>(projectId: number, filter: WorkItemFilter<State>) {
@@ -54,6 +75,8 @@ export function workItemWhere<State extends string>(projectId: number, filter: W
     filter.search
       ? { OR: [{ title: { contains: filter.search, mode: "insensitive" as const } }, { description: { contains: filter.search, mode: "insensitive" as const } }] }
       : {},
+    ...labelConditions(filter.labels),
+    ...milestoneConditions(filter.milestone),
   ];
 }
 

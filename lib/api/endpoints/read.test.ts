@@ -194,6 +194,8 @@ describe("issues", () => {
     expect(await iids("?labels=bug")).toEqual([2, 1]);
     expect(await iids("?labels=bug,ui")).toEqual([1]);
     expect(await iids("?milestone=v1.0&sort=asc")).toEqual([1, 2, 3]);
+    expect(await iids("?labels=Any")).toEqual([2, 1]);
+    expect(await iids("?labels=none&milestone=None&state=closed&sort=asc")).toEqual([5, 10, 15, 20, 25]);
     expect(await iids("?iids[]=4&iids[]=7&sort=asc")).toEqual([4, 7]);
     expect((await get(`/projects/${rocket.id}/issues?state=bogus`, developer.token)).body).toEqual({ error: "state is invalid (must be one of: opened, closed, all)" });
   });
@@ -275,15 +277,38 @@ describe("merge requests", () => {
     expect((await get(`/projects/${rocket.id}/merge_requests/3`, developer.token)).body).toEqual({ message: "404 Merge Request Not Found" });
     expect((await get(`/projects/${rocket.id}/merge_requests/2`, developer.token)).body).toMatchObject({ labels: [], milestone: null, assignees: [], assignee: null });
   });
+
+  it("filters merge requests by labels and milestone as issues are filtered", async () => {
+    const { owner, developer, rocket } = await scenario();
+    const bug = await db.label.findUniqueOrThrow({ where: { projectId_title: { projectId: rocket.id, title: "bug" } } });
+    await db.mergeRequest.create({
+      data: { projectId: rocket.id, iid: 3, title: "Fix crash", state: "opened", sourceBranch: "fix", targetBranch: "main", authorId: owner.user.id, labels: { create: [{ labelId: bug.id }] } },
+    });
+    const iids = async (query: string) => (await get<{ iid: number }[]>(`/projects/${rocket.id}/merge_requests?sort=asc&${query}`, developer.token)).body.map((mr) => mr.iid);
+    expect(await iids("labels=bug")).toEqual([1, 3]);
+    expect(await iids("labels=bug,ui")).toEqual([1]);
+    expect(await iids("labels=None")).toEqual([2]);
+    expect(await iids("labels=any")).toEqual([1, 3]);
+    expect(await iids("labels=missing")).toEqual([]);
+    expect(await iids("milestone=v1.0")).toEqual([1]);
+    expect(await iids("milestone=None")).toEqual([2, 3]);
+    expect(await iids("milestone=Any")).toEqual([1]);
+    expect(await iids("labels=bug&milestone=None&state=opened")).toEqual([3]);
+  });
 });
 
 describe("labels and milestones", () => {
-  it("lists labels with issue counts and milestones", async () => {
-    const { developer, rocket } = await scenario();
+  it("lists labels with issue and open merge request counts, and milestones", async () => {
+    const { owner, developer, rocket } = await scenario();
+    const bug = await db.label.findUniqueOrThrow({ where: { projectId_title: { projectId: rocket.id, title: "bug" } } });
+    // The merged merge request carries bug and ui; only opened ones count.
+    await db.mergeRequest.create({
+      data: { projectId: rocket.id, iid: 3, title: "Fix crash", state: "opened", sourceBranch: "fix", targetBranch: "main", authorId: owner.user.id, labels: { create: [{ labelId: bug.id }] } },
+    });
     const labels = await get<Record<string, unknown>[]>(`/projects/${rocket.id}/labels`, developer.token);
     expect(labels.body).toEqual([
-      expect.objectContaining({ name: "bug", color: "#FF0000", text_color: "#FFFFFF", open_issues_count: 2, closed_issues_count: 0 }),
-      expect.objectContaining({ name: "ui", color: "#EEEEEE", text_color: "#1F1E24", open_issues_count: 1 }),
+      expect.objectContaining({ name: "bug", color: "#FF0000", text_color: "#FFFFFF", open_issues_count: 2, closed_issues_count: 0, open_merge_requests_count: 1 }),
+      expect.objectContaining({ name: "ui", color: "#EEEEEE", text_color: "#1F1E24", open_issues_count: 1, open_merge_requests_count: 0 }),
     ]);
     const milestones = await get<Record<string, unknown>[]>(`/projects/${rocket.id}/milestones`, developer.token);
     expect(milestones.body).toEqual([expect.objectContaining({ iid: 1, title: "v1.0", state: "active", due_date: "2026-01-31", project_id: rocket.id })]);

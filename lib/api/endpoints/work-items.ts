@@ -12,11 +12,19 @@ import { serializeApprovals, serializeDiscussion, serializeIssue, serializeMerge
 
 const orderQuery = { order_by: apiEnum(["created_at", "updated_at"]).optional(), sort: apiEnum(["asc", "desc"]).optional() };
 
-/** What lists of issues and of merge requests both take: a page, an order, iids and a search. */
-const workItemListQuery = { ...paginationQuery, ...orderQuery, iids: apiList(apiInt()).optional(), search: apiString().optional() };
+/** What lists of issues and of merge requests both take: a page, an order, iids, a search, labels and a milestone. */
+const workItemListQuery = {
+  ...paginationQuery,
+  ...orderQuery,
+  iids: apiList(apiInt()).optional(),
+  search: apiString().optional(),
+  labels: apiCommaList().optional(),
+  milestone: apiString().optional(),
+};
 
 function workItemListOptions(query: z.infer<z.ZodObject<typeof workItemListQuery>>) {
-  return { iids: query.iids, search: query.search, orderBy: query.order_by, sort: query.sort, ...pageOptions(query) };
+  const { iids, search, labels, milestone } = query;
+  return { iids, search, labels, milestone, orderBy: query.order_by, sort: query.sort, ...pageOptions(query) };
 }
 
 function iidOf(value: string | undefined, what: string): number {
@@ -83,10 +91,10 @@ const listIssues = apiRoute(
     access: "read",
     auth: "optional",
     project: "read",
-    query: z.object({ ...workItemListQuery, state: apiEnum(["opened", "closed", "all"]).optional(), labels: apiCommaList().optional(), milestone: apiString().optional() }),
+    query: z.object({ ...workItemListQuery, state: apiEnum(["opened", "closed", "all"]).optional() }),
   },
   async ({ project, query, request }) => {
-    const issues = await readIssues(project.id, { ...workItemListOptions(query), state: query.state, labels: query.labels, milestone: query.milestone });
+    const issues = await readIssues(project.id, { ...workItemListOptions(query), state: query.state });
     return paginatedList(request, issues, (rows) => rows.map((issue) => serializeIssue(issue, project)));
   },
 );

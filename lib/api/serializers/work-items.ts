@@ -53,7 +53,7 @@ export function serializeLabel(label: LabelWithCounts) {
     description_html: null,
     open_issues_count: label.openIssues,
     closed_issues_count: label.closedIssues,
-    open_merge_requests_count: 0,
+    open_merge_requests_count: label.openMergeRequests,
     subscribed: false,
     priority: null,
     is_project_label: true,
