@@ -103,6 +103,22 @@ export function applyGithubChanges(content: RepositoryContent, repository: strin
     if (index < 0) throw new SandboxStateError(404, `No ${what} ${id}.`);
     return index;
   };
+  /** A comment or review edited; the item's update time moves. */
+  const editRecord = <T extends { id: number; number: number }>(records: T[], id: number, what: string, patch: Partial<T>, at: string) => {
+    const index = recordIndex(records, id, what);
+    records[index] = { ...records[index]!, ...patch };
+    touch(records[index]!.number, at);
+  };
+  /**
+   * A comment or review comment removed: the item's comment count (a pull request's review comment
+   * count, in GET /pulls/{n}) falls and its update time moves; that is how a sync notices.
+   */
+  const deleteComment = (records: Array<{ id: number; number: number }>, id: number, at: string) => {
+    const review = records === reviewComments;
+    const [removed] = records.splice(recordIndex(records, id, review ? "review comment" : "issue comment"), 1);
+    touch(removed!.number, at);
+    deletedComments.push({ id: removed!.id, number: removed!.number, at, ...(review ? { review } : {}) });
+  };
   /** A new commit on `branch` (a force push when `parent` is not its tip); open pull requests from it follow, with their refs/pull heads. */
   const commitOn = (branch: string, parent: number, message: string, at: string) => {
     const seconds = Date.parse(at) / 1000;
@@ -188,21 +204,14 @@ export function applyGithubChanges(content: RepositoryContent, repository: strin
         applied.push({ type: change.type, id: comment.id });
         break;
       }
-      case "edit_comment": {
-        const index = recordIndex(issueComments, change.comment, "issue comment");
-        issueComments[index] = { ...issueComments[index]!, body: change.body, updated_at: at };
-        touch(issueComments[index]!.number, at);
+      case "edit_comment":
+        editRecord(issueComments, change.comment, "issue comment", { body: change.body, updated_at: at }, at);
         applied.push({ type: change.type, id: change.comment });
         break;
-      }
-      case "delete_comment": {
-        // The item's comment count falls and its update time moves: that is how a sync notices.
-        const [removed] = issueComments.splice(recordIndex(issueComments, change.comment, "issue comment"), 1);
-        touch(removed!.number, at);
-        deletedComments.push({ id: removed!.id, number: removed!.number, at });
+      case "delete_comment":
+        deleteComment(issueComments, change.comment, at);
         applied.push({ type: change.type, id: change.comment });
         break;
-      }
       case "review": {
         const pull = pullAt(change.number);
         const review: ReviewRecord = { id: nextCommentId++, number: change.number, user, state: change.state, body: change.body, submitted_at: at, commit_id: pull.pull.head.sha };
@@ -223,27 +232,29 @@ export function applyGithubChanges(content: RepositoryContent, repository: strin
         applied.push({ type: change.type, id });
         break;
       }
-      case "edit_review": {
-        const index = recordIndex(reviews, change.review, "review");
-        reviews[index] = { ...reviews[index]!, body: change.body };
-        touch(reviews[index]!.number, at);
+      case "edit_review":
+        editRecord(reviews, change.review, "review", { body: change.body }, at);
         applied.push({ type: change.type, id: change.review });
         break;
-      }
       case "delete_review": {
         const [removed] = reviews.splice(recordIndex(reviews, change.review, "review"), 1);
         touch(removed!.number, at);
         applied.push({ type: change.type, id: change.review });
         break;
       }
-      case "delete_review_comment": {
-        // The pull request's review comment count (GET /pulls/{n}) falls and its update time moves.
-        const [removed] = reviewComments.splice(recordIndex(reviewComments, change.comment, "review comment"), 1);
-        touch(removed!.number, at);
-        deletedComments.push({ id: removed!.id, number: removed!.number, at, review: true });
+      case "delete_review_comment":
+        deleteComment(reviewComments, change.comment, at);
         applied.push({ type: change.type, id: change.comment });
         break;
-      }
+      case "push":
+      case "force_push":
+      case "delete_branch":
+        git = applyBranchChange(git, change, (branch, parent, message) => {
+          commitOn(branch, parent, message, at);
+          return git;
+        });
+        applied.push({ type: change.type });
+        break;
       case "collaborator":
         collaborators = collaborators.filter((collaborator) => collaborator.login !== change.login);
         if (change.permission) collaborators.push({ login: change.login, permission: change.permission });
@@ -253,15 +264,6 @@ export function applyGithubChanges(content: RepositoryContent, repository: strin
         requireBranch(change.branch);
         if (change.rule) protections[change.branch] = change.rule;
         else delete protections[change.branch];
-        applied.push({ type: change.type });
-        break;
-      case "push":
-      case "force_push":
-      case "delete_branch":
-        git = applyBranchChange(git, change, (branch, parent, message) => {
-          commitOn(branch, parent, message, at);
-          return git;
-        });
         applied.push({ type: change.type });
         break;
     }
