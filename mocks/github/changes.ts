@@ -209,7 +209,8 @@ export function applyGithubChanges(content: RepositoryContent, repository: strin
         applied.push({ type: change.type, id: change.comment });
         break;
       case "delete_comment":
-        deleteComment(issueComments, change.comment, at);
+      case "delete_review_comment":
+        deleteComment(change.type === "delete_comment" ? issueComments : reviewComments, change.comment, at);
         applied.push({ type: change.type, id: change.comment });
         break;
       case "review": {
@@ -242,10 +243,6 @@ export function applyGithubChanges(content: RepositoryContent, repository: strin
         applied.push({ type: change.type, id: change.review });
         break;
       }
-      case "delete_review_comment":
-        deleteComment(reviewComments, change.comment, at);
-        applied.push({ type: change.type, id: change.comment });
-        break;
       case "push":
       case "force_push":
       case "delete_branch":
