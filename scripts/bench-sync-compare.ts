@@ -25,6 +25,11 @@ export async function snapshotProject(projectId: number): Promise<Snapshot> {
     put(`ref ${ref}`, sha);
   }
   for (const object of await db.projectLfsObject.findMany({ where: { projectId } })) put(`lfs ${object.oid}`, String(object.size));
+  for (const member of await db.projectMembership.findMany({ where: { projectId } })) put(`member ${member.userId}`, member.role);
+  for (const rule of await db.protectedBranch.findMany({ where: { projectId } })) {
+    put(`protected_branch ${rule.name}`, [rule.pushAccessLevel, rule.mergeAccessLevel, rule.allowForcePush, rule.codeOwnerApprovalRequired, rule.pushUsers, rule.sourceRule]);
+  }
+  for (const release of await db.release.findMany({ where: { projectId } })) put(`release ${release.tagName}`, { name: release.name, description: text(release.description), links: release.links });
 
   const notes = await db.note.findMany({ where: { projectId, deletedAtSource: null }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
   const threadRoot = new Map<string, string | null>();

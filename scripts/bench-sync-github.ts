@@ -1,7 +1,8 @@
 /**
  * `npm run bench:sync -- --source github`: imports the GitHub sandbox's bench repository, changes
  * 1% of its pull requests and issues through the sandbox's change endpoint (new comments, edited
- * and deleted comments, state changes, edits, labels, reviews, new items, a force push, a deleted branch),
+ * and deleted comments, state changes, edits, labels, reviews, a reworded review, a deleted review
+ * comment, a new collaborator, a changed branch protection, new items, a force push, a deleted branch),
  * syncs, and prints the requests the sync made against the minimum those changes need
  * (mocks/github/budget.ts, minimumSyncRequests) and against the full import, its wall time, and
  * whether the synced project equals a fresh import of the changed source, object by object.
@@ -53,6 +54,7 @@ export async function runGithubSyncBenchmark(): Promise<void> {
     }
   };
   const alice = await createGithubLinkedUser("alice");
+  await createGithubLinkedUser("bob");
   const importOnce = async (name?: string) => {
     const run = await startGitHubImport(alice, { repoId: BENCH_REPO_ID, ...(name ? { name } : {}) });
     const row = await until(async () => {
@@ -103,6 +105,14 @@ export async function runGithubSyncBenchmark(): Promise<void> {
   const newItems = Math.max(1, Math.round(changedIssues.length / 10));
   for (let index = 0; index < newItems; index++) changes.push({ type: "issue", title: `Filed after the import ${index}`, user: "bob" });
   changes.push({ type: "pull_request", title: "Opened after the import", source_branch: branches[0]!, user: "alice" });
+  // A review reworded, a review comment deleted, a collaborator added, the default branch's protection changed.
+  const changedNumbers = new Set(changedPulls.map((item) => item.number));
+  const review = content.reviews.find((candidate) => candidate.body && !changedNumbers.has(candidate.number));
+  if (review) changes.push({ type: "edit_review", review: review.id, body: `${review.body} (reworded)` });
+  const reviewComment = content.reviewComments.find((candidate) => !changedNumbers.has(candidate.number) && candidate.number !== review?.number);
+  if (reviewComment) changes.push({ type: "delete_review_comment", comment: reviewComment.id });
+  changes.push({ type: "collaborator", login: "bob", permission: "maintain" });
+  changes.push({ type: "protection", branch: content.git.head, rule: { required_approving_review_count: 2, required_status_checks: ["ci/bench"] } });
   changes.push({ type: "force_push", branch: branches[1]! });
   changes.push({ type: "delete_branch", branch: branches[2]! });
   state.changeRepository(repo, changes as never);
@@ -125,7 +135,7 @@ export async function runGithubSyncBenchmark(): Promise<void> {
 
   const percent = (value: number, of: number) => `${((100 * value) / of).toFixed(2)} %`;
   console.log(`\nbench:sync --source github — ${state.fullName(repo)}: ${pulls.length} pull requests, ${issues.length} issues, ${sizes.commits} commits, latency ${latencyMs} ms`);
-  console.log(`changed: ${changedPulls.length} pull requests + 1 new, ${changedIssues.length} issues + ${newItems} new, ${branches[1]} force-pushed, ${branches[2]} deleted`);
+  console.log(`changed: ${changedPulls.length} pull requests + 1 new${review ? " + 1 review reworded" : ""}${reviewComment ? " + 1 review comment deleted" : ""}, ${changedIssues.length} issues + ${newItems} new, ${branches[1]} force-pushed, ${branches[2]} deleted, bob made a maintainer, ${content.git.head}'s protection changed`);
   console.log(`sync: ${sync.status} in ${syncSeconds.toFixed(1)} s; ${sync.counts.map((count) => `${count.objectType} +${count.created} ~${count.updated} -${count.removed}${count.failed ? ` !${count.failed}` : ""}`).join(", ")}`);
   console.log(`requests: ${syncRequests} made, minimum ${budget.minimum} (ratio ${(syncRequests / budget.minimum).toFixed(2)}, target ≤ 1.05)`);
   console.log(`  made by route: ${byRoute.join(", ")}`);

@@ -421,7 +421,14 @@ describe("changes after an import", () => {
     expect(events[0]).toMatchObject({ event: "closed", actor: { login: "carol" }, issue: { number: 8 } });
 
     const budget = (await (await fetch(`${WEB}/_sandbox/budget?repository=acme/rocket&since=${since}`)).json()) as Json;
-    expect(budget.breakdown).toMatchObject({ "GET /repos/{owner}/{repo}/issues": 1, "GET /repos/{owner}/{repo}/pulls": 0, "GET /repos/{owner}/{repo}/issues/events": 1 });
-    expect(budget.minimum).toBe(7);
+    expect(budget.breakdown).toMatchObject({
+      "GET /repos/{owner}/{repo}/issues": 1,
+      "GET /repos/{owner}/{repo}/pulls/{number}": 0,
+      "GET /repos/{owner}/{repo}/issues/events": 1,
+      "GET /repos/{owner}/{repo}/collaborators": 1,
+      "GET /repos/{owner}/{repo}/branches": 1,
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection": 2,
+    });
+    expect(budget.minimum).toBe(11);
   });
 });

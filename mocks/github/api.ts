@@ -241,7 +241,7 @@ const ROUTES: readonly Route[] = [
         const org = ctx.state.org(repo.owner);
         const related =
           (affiliation.includes("owner") && repo.owner === seedLogin) ||
-          (affiliation.includes("collaborator") && repo.collaborators.some((collaborator) => collaborator.login === seedLogin)) ||
+          (affiliation.includes("collaborator") && ctx.state.collaboratorsOf(repo).some((collaborator) => collaborator.login === seedLogin)) ||
           (affiliation.includes("organization_member") && org !== undefined && ctx.state.orgRole(org, viewer) !== null);
         return related && (visibility === "all" || (visibility === "private") === repo.private);
       });
@@ -359,7 +359,7 @@ const ROUTES: readonly Route[] = [
     const { repo } = repoOf(ctx);
     requirePermission(ctx, repo, "write", "Must have push access to view repository collaborators.");
     const affiliation = ctx.url.searchParams.get("affiliation") ?? "all";
-    const direct = new Set(repo.collaborators.map((collaborator) => collaborator.login));
+    const direct = new Set(ctx.state.collaboratorsOf(repo).map((collaborator) => collaborator.login));
     const members = ctx.state.accounts
       .filter((account) => account.id !== 10137)
       .map((account) => ({ account, permission: ctx.state.permission(account, repo), seed: GITHUB_ACCOUNT_LIST.find((seed) => seed.id === account.id)! }))

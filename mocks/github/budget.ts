@@ -91,14 +91,16 @@ export interface SyncBudget {
 
 /**
  * The fewest API requests a sync needs to bring what changed at or after `since` (git transfers
- * not counted): labels, milestones and releases (one listing each); the issue listing filtered
- * with `since` (issues and pull requests updated); the pull listing sorted by update time, newest
- * first, down to the oldest changed pull request; per changed pull request its reviews; the
- * repository-wide issue comments and review comments filtered with `since`; the issue events,
- * newest first, down to the first event before `since`; and per item whose comments were deleted
- * since, its comments read again (the only way to see what is gone).
+ * not counted): labels, milestones and releases (one listing each); the collaborators (when the
+ * import brings them) and the protected branches (one listing each) and each protected branch's
+ * rule; the issue listing filtered with `since` (issues and pull requests updated); per changed
+ * pull request `GET /pulls/{n}` (the listing of pull requests lacks the review comment count, the
+ * only sign of a deleted review comment) and its reviews; the repository-wide issue comments and
+ * review comments filtered with `since`; the issue events, newest first, down to the first event
+ * before `since`; and per item whose comments or review comments were deleted since, those read
+ * again (the only way to see what is gone).
  */
-export function minimumSyncRequests(state: GithubState, repo: RepoSeed, options: { since: string; perPage?: number }): SyncBudget {
+export function minimumSyncRequests(state: GithubState, repo: RepoSeed, options: { since: string; perPage?: number; collaborators?: boolean }): SyncBudget {
   const perPage = Math.min(100, Math.max(1, options.perPage || 100));
   const content: RepositoryContent = state.content(repo);
   const since = new Date(options.since).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -108,18 +110,26 @@ export function minimumSyncRequests(state: GithubState, repo: RepoSeed, options:
   const comments = countBy(content.issueComments.map((comment) => comment.number));
   const issueEvents = content.events.filter((event) => event.event !== "cross-referenced");
   const recentEvents = issueEvents.filter((event) => event.created_at >= since).length;
-  const deletedFrom = new Set((content.deletedComments ?? []).filter((deleted) => deleted.at >= since).map((deleted) => deleted.number));
+  const deletedSince = (content.deletedComments ?? []).filter((deleted) => deleted.at >= since);
+  const deletedFrom = new Set(deletedSince.filter((deleted) => !deleted.review).map((deleted) => deleted.number));
+  const reviewDeletedFrom = new Set(deletedSince.filter((deleted) => deleted.review).map((deleted) => deleted.number));
+  const reviewComments = countBy(content.reviewComments.map((comment) => comment.number));
+  const protectedBranches = Object.keys(content.protections).filter((name) => content.git.branches[name] !== undefined).length;
   const breakdown: Record<string, number> = {
     "GET /repos/{owner}/{repo}/labels": pages(content.labels.length, perPage),
     "GET /repos/{owner}/{repo}/milestones": pages(content.milestones.length, perPage),
     "GET /repos/{owner}/{repo}/releases": pages(content.releases.length, perPage),
     "GET /repos/{owner}/{repo}/issues": pages(changed.length, perPage),
-    "GET /repos/{owner}/{repo}/pulls": changedPulls.length > 0 ? pages(changedPulls.length, perPage) : 0,
+    "GET /repos/{owner}/{repo}/collaborators": options.collaborators === false ? 0 : pages(collaboratorCount(state, repo), perPage),
+    "GET /repos/{owner}/{repo}/branches": pages(protectedBranches, perPage),
+    "GET /repos/{owner}/{repo}/branches/{branch}/protection": protectedBranches,
+    "GET /repos/{owner}/{repo}/pulls/{number}": changedPulls.length,
     "GET /repos/{owner}/{repo}/pulls/{number}/reviews": changedPulls.reduce((sum, item) => sum + pages(reviews.get(item.number) ?? 0, perPage), 0),
     "GET /repos/{owner}/{repo}/issues/comments": pages(content.issueComments.filter((comment) => comment.updated_at >= since).length, perPage),
     "GET /repos/{owner}/{repo}/pulls/comments": pages(content.reviewComments.filter((comment) => comment.updated_at >= since).length, perPage),
     "GET /repos/{owner}/{repo}/issues/events": Math.min(pages(issueEvents.length, perPage), Math.floor(recentEvents / perPage) + 1),
     "GET /repos/{owner}/{repo}/issues/{number}/comments": [...deletedFrom].reduce((sum, number) => sum + pages(comments.get(number) ?? 0, perPage), 0),
+    "GET /repos/{owner}/{repo}/pulls/{number}/comments": [...reviewDeletedFrom].reduce((sum, number) => sum + pages(reviewComments.get(number) ?? 0, perPage), 0),
   };
   const minimum = Object.values(breakdown).reduce((sum, n) => sum + n, 0);
   return { repository: state.fullName(repo), since, perPage, minimum, breakdown };

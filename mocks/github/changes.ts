@@ -1,7 +1,8 @@
 /**
  * Changes to a repository after it was first served, as people keep working on GitHub: new issues
  * and pull requests, edits, state changes (close, reopen, merge), labels, comments (new, edited,
- * deleted), reviews and review comments, pushes, force pushes and deleted branches. Each change
+ * deleted), reviews (edited, deleted) and review comments (new, deleted), collaborators, branch
+ * protections, pushes, force pushes and deleted branches. Each change
  * is stamped with the sandbox clock (strictly increasing whole seconds, as GitHub serves times)
  * and moves the `updated_at` of the item it touches, so listings sorted by update time and
  * filtered with `since` see it. The git repository is rebuilt from the changed plan.
@@ -29,6 +30,26 @@ export const changeSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("delete_comment"), comment: number }),
   z.object({ type: z.literal("review"), number, state: z.enum(["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED"]), body: z.string().default(""), user: login }),
   z.object({ type: z.literal("review_comment"), number, body: z.string().min(1), path: z.string().min(1), line: number, user: login }),
+  z.object({ type: z.literal("edit_review"), review: number, body: z.string() }),
+  z.object({ type: z.literal("delete_review"), review: number }),
+  z.object({ type: z.literal("delete_review_comment"), comment: number }),
+  z.object({ type: z.literal("collaborator"), login: login, permission: z.enum(["read", "triage", "write", "maintain", "admin"]).nullable() }),
+  z.object({
+    type: z.literal("protection"),
+    branch: z.string().min(1),
+    rule: z
+      .object({
+        required_approving_review_count: z.number().int().min(0).nullable().default(null),
+        dismiss_stale_reviews: z.boolean().default(false),
+        require_code_owner_reviews: z.boolean().default(false),
+        required_status_checks: z.array(z.string()).default([]),
+        enforce_admins: z.boolean().default(false),
+        allow_force_pushes: z.boolean().default(false),
+        allow_deletions: z.boolean().default(false),
+        push_users: z.array(z.string()).nullable().default(null),
+      })
+      .nullable(),
+  }),
   z.object({ type: z.literal("push"), branch: z.string().min(1), message: z.string().default("More work") }),
   z.object({ type: z.literal("force_push"), branch: z.string().min(1), message: z.string().default("Rewritten") }),
   z.object({ type: z.literal("delete_branch"), branch: z.string().min(1) }),
@@ -48,6 +69,8 @@ export function applyGithubChanges(content: RepositoryContent, repository: strin
   const reviewComments = [...content.reviewComments];
   const events = [...content.events];
   const deletedComments = [...(content.deletedComments ?? [])];
+  let collaborators = [...(content.collaborators ?? [])];
+  const protections = { ...content.protections };
   let nextItemId = maxId(items) + 1;
   let nextCommentId = Math.max(maxId(issueComments), maxId(reviewComments), maxId(reviews)) + 1;
   let nextEventId = maxId(events) + 1;
@@ -75,10 +98,26 @@ export function applyGithubChanges(content: RepositoryContent, repository: strin
     if (mark === undefined) throw new SandboxStateError(404, `No branch ${branch}.`);
     return mark;
   };
-  const commentIndex = (id: number) => {
-    const index = issueComments.findIndex((comment) => comment.id === id);
-    if (index < 0) throw new SandboxStateError(404, `No issue comment ${id}.`);
+  const recordIndex = <T extends { id: number }>(records: T[], id: number, what: string) => {
+    const index = records.findIndex((record) => record.id === id);
+    if (index < 0) throw new SandboxStateError(404, `No ${what} ${id}.`);
     return index;
+  };
+  /** A comment or review edited; the item's update time moves. */
+  const editRecord = <T extends { id: number; number: number }>(records: T[], id: number, what: string, patch: Partial<T>, at: string) => {
+    const index = recordIndex(records, id, what);
+    records[index] = { ...records[index]!, ...patch };
+    touch(records[index]!.number, at);
+  };
+  /**
+   * A comment or review comment removed: the item's comment count (a pull request's review comment
+   * count, in GET /pulls/{n}) falls and its update time moves; that is how a sync notices.
+   */
+  const deleteComment = (records: Array<{ id: number; number: number }>, id: number, at: string) => {
+    const review = records === reviewComments;
+    const [removed] = records.splice(recordIndex(records, id, review ? "review comment" : "issue comment"), 1);
+    touch(removed!.number, at);
+    deletedComments.push({ id: removed!.id, number: removed!.number, at, ...(review ? { review } : {}) });
   };
   /** A new commit on `branch` (a force push when `parent` is not its tip); open pull requests from it follow, with their refs/pull heads. */
   const commitOn = (branch: string, parent: number, message: string, at: string) => {
@@ -165,21 +204,15 @@ export function applyGithubChanges(content: RepositoryContent, repository: strin
         applied.push({ type: change.type, id: comment.id });
         break;
       }
-      case "edit_comment": {
-        const index = commentIndex(change.comment);
-        issueComments[index] = { ...issueComments[index]!, body: change.body, updated_at: at };
-        touch(issueComments[index]!.number, at);
+      case "edit_comment":
+        editRecord(issueComments, change.comment, "issue comment", { body: change.body, updated_at: at }, at);
         applied.push({ type: change.type, id: change.comment });
         break;
-      }
-      case "delete_comment": {
-        // The item's comment count falls and its update time moves: that is how a sync notices.
-        const [removed] = issueComments.splice(commentIndex(change.comment), 1);
-        touch(removed!.number, at);
-        deletedComments.push({ id: removed!.id, number: removed!.number, at });
+      case "delete_comment":
+      case "delete_review_comment":
+        deleteComment(change.type === "delete_comment" ? issueComments : reviewComments, change.comment, at);
         applied.push({ type: change.type, id: change.comment });
         break;
-      }
       case "review": {
         const pull = pullAt(change.number);
         const review: ReviewRecord = { id: nextCommentId++, number: change.number, user, state: change.state, body: change.body, submitted_at: at, commit_id: pull.pull.head.sha };
@@ -200,6 +233,16 @@ export function applyGithubChanges(content: RepositoryContent, repository: strin
         applied.push({ type: change.type, id });
         break;
       }
+      case "edit_review":
+        editRecord(reviews, change.review, "review", { body: change.body }, at);
+        applied.push({ type: change.type, id: change.review });
+        break;
+      case "delete_review": {
+        const [removed] = reviews.splice(recordIndex(reviews, change.review, "review"), 1);
+        touch(removed!.number, at);
+        applied.push({ type: change.type, id: change.review });
+        break;
+      }
       case "push":
       case "force_push":
       case "delete_branch":
@@ -209,7 +252,18 @@ export function applyGithubChanges(content: RepositoryContent, repository: strin
         });
         applied.push({ type: change.type });
         break;
+      case "collaborator":
+        collaborators = collaborators.filter((collaborator) => collaborator.login !== change.login);
+        if (change.permission) collaborators.push({ login: change.login, permission: change.permission });
+        applied.push({ type: change.type });
+        break;
+      case "protection":
+        requireBranch(change.branch);
+        if (change.rule) protections[change.branch] = change.rule;
+        else delete protections[change.branch];
+        applied.push({ type: change.type });
+        break;
     }
   }
-  return { content: { ...content, git, items, issueComments, reviews, reviewComments, events, deletedComments }, applied };
+  return { content: { ...content, git, items, issueComments, reviews, reviewComments, events, deletedComments, collaborators, protections }, applied };
 }

@@ -255,8 +255,10 @@ export interface RepositoryContent {
   readonly events: readonly EventRecord[];
   readonly protections: Readonly<Record<string, ProtectionRecord>>;
   readonly attachments: readonly AttachmentRecord[];
-  /** Issue comments deleted after the repository was first served (changes.ts): which item, when. */
-  readonly deletedComments?: readonly { readonly id: number; readonly number: number; readonly at: string }[];
+  /** Comments deleted after the repository was first served (changes.ts): which item, when; `review` for review comments. */
+  readonly deletedComments?: readonly { readonly id: number; readonly number: number; readonly at: string; readonly review?: boolean }[];
+  /** Direct collaborators as changed after the repository was first served (changes.ts); absent: the seed's. */
+  readonly collaborators?: RepoSeed["collaborators"];
 }
 
 export interface GistFileSeed {

@@ -247,9 +247,14 @@ export class GithubState extends KnobbedState<GithubKnobs> {
     const role = org ? this.orgRole(org, account) : null;
     if (role === "admin") grants.push("admin");
     else if (role === "member" && repo.orgBasePermission) grants.push(repo.orgBasePermission);
-    const direct = repo.collaborators.find((collaborator) => collaborator.login === seed?.login);
+    const direct = this.collaboratorsOf(repo).find((collaborator) => collaborator.login === seed?.login);
     if (direct) grants.push(direct.permission);
     return grants.sort((a, b) => PERMISSION_RANK[b] - PERMISSION_RANK[a])[0] ?? null;
+  }
+
+  /** A repository's direct collaborators: the seed's, or as changes left them. */
+  collaboratorsOf(repo: RepoSeed): RepoSeed["collaborators"] {
+    return this.contentCache.get(repo.id)?.collaborators ?? repo.collaborators;
   }
 
   canRead(account: GithubAccount | null, repo: RepoSeed): boolean {
@@ -277,7 +282,7 @@ export class GithubState extends KnobbedState<GithubKnobs> {
   /** Applies changes made at the source after an import (see changes.ts), all or none. */
   changeRepository(repo: RepoSeed, changes: readonly GithubChange[]): AppliedChange[] {
     const stamp = () => (this.changeClock = Math.max(Math.ceil(this.now() / 1000) * 1000, this.changeClock + 1000));
-    const result = applyGithubChanges(this.content(repo), this.fullName(repo), changes, stamp);
+    const result = applyGithubChanges({ ...this.content(repo), collaborators: this.collaboratorsOf(repo) }, this.fullName(repo), changes, stamp);
     this.contentCache.set(repo.id, result.content);
     this.revisions.set(repo.id, this.revision(repo) + 1);
     return result.applied;

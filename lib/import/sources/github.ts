@@ -87,6 +87,8 @@ const pull = item.extend({
   milestone: milestone.nullable().optional(),
   head: branchTip,
   base: branchTip,
+  /** Only `GET /pulls/{n}` carries it, not the listing. */
+  review_comments: z.number().optional(),
 });
 const issueComment = z.object({ id: z.number(), issue_url: z.string(), user, body: z.string().nullable().optional(), created_at: z.string(), updated_at: z.string(), html_url: z.string() });
 const reviewComment = z.object({
@@ -249,6 +251,7 @@ export class GitHubImportSource {
   releases = () => this.all(release, "/releases");
   collaborators = () => this.all(collaborator, "/collaborators", { affiliation: "direct" });
   branches = () => this.all(branch, "/branches");
+  protectedBranches = () => this.all(branch, "/branches", { protected: "true" });
   protection = async (name: string) => protection.parse(await this.client.get(`${this.base}/branches/${encodeURIComponent(name)}/protection`));
   pullsPage = (cursor: string | null) => this.listing(pull, "/pulls", cursor, { state: "all", sort: "created", direction: "asc" });
   issuesPage = (cursor: string | null) => this.listing(issue, "/issues", cursor, { state: "all", sort: "created", direction: "asc" });
@@ -265,8 +268,6 @@ export class GitHubImportSource {
 
   /** Issues and pull requests updated at or after `since`, oldest update first. */
   itemsUpdatedSince = (since: string) => this.listing(issue, "/issues", null, { state: "all", sort: "updated", direction: "asc", since });
-  /** Pull requests by update time, newest first (the pull listing has no `since`): read down to the oldest wanted. */
-  pullsNewestFirstPage = (cursor: string | null) => this.listing(pull, "/pulls", cursor, { state: "all", sort: "updated", direction: "desc" });
   pull = async (number: number) => pull.parse(await this.client.get(`${this.base}/pulls/${number}`));
   issueCommentsUpdatedSince = (since: string) => this.listing(issueComment, "/issues/comments", null, { sort: "updated", direction: "asc", since });
   reviewCommentsUpdatedSince = (since: string) => this.listing(reviewComment, "/pulls/comments", null, { sort: "updated", direction: "asc", since });

@@ -1,7 +1,8 @@
 /**
  * Syncing a GitHub import through the real pipeline and the real GitHub sandbox server: the
  * showcase imported once, changes made at the sandbox (new, edited, state changes, labels,
- * comments edited and deleted, reviews, force push, deleted branch), syncs that bring them in
+ * comments edited and deleted, reviews edited and deleted, review comments deleted, collaborators,
+ * branch protections, force push, deleted branch), syncs that bring them in
  * place with requests proportional to the change, never touching what was created in Ferry; a
  * canceled sync, and a sync that crashed mid-page and resumes without duplicating.
  */
@@ -14,12 +15,13 @@ import { stopJobs } from "@/lib/jobs";
 import { minimumSyncRequests, type GithubChange } from "@/mocks/github";
 import { routeTemplate } from "@/mocks/github/state";
 import { SHOWCASE_REPO_ID, useImportedGithubShowcase } from "@/test/github";
+import { createGithubLinkedUser } from "@/test/github-accounts";
 import { expectCanceledSync, waitForSync } from "@/test/import";
 import { previewSync, startSync } from "./control";
 import { syncGitHubIssueComments } from "./github";
 import { readWatermark } from "./records";
 
-const showcase = useImportedGithubShowcase();
+const showcase = useImportedGithubShowcase(["bob"]);
 const repo = () => showcase.sandbox.state.repositoryById(SHOWCASE_REPO_ID)!;
 const content = () => showcase.sandbox.state.content(repo());
 const change = (changes: GithubChange[]) => showcase.sandbox.state.changeRepository(repo(), changes);
@@ -143,6 +145,57 @@ describe("syncing a GitHub import", () => {
     expect(Object.values(quietRequests).reduce((sum, count) => sum + count, 0)).toBeLessThanOrEqual(12);
     expect(await db.note.count({ where: { projectId } })).toBe(notesBefore);
     expect(await db.mergeRequest.count({ where: { projectId } })).toBe(5);
+  });
+
+  it("updates edited review bodies, marks deleted reviews and review comments, brings members and branch protections, and counts an unchanged release as nothing", { timeout: 120_000 }, async () => {
+    const { projectId, importId, linked } = showcase.imported;
+    const daniel = await createGithubLinkedUser("daniel");
+    const editedReview = content().reviews.find((review) => review.body === "Approved with a suggestion.")!;
+    const deletedReview = content().reviews.find((review) => review.body === "Nice catch.")!;
+    const deletedReviewComment = content().reviewComments.find((comment) => comment.body.startsWith("Because the countdown"))!;
+    const keptReviewComment = content().reviewComments.find((comment) => comment.body.startsWith("This removed line"))!;
+    change([
+      { type: "edit_review", review: editedReview.id, body: "Approved, suggestion taken." },
+      { type: "delete_review", review: deletedReview.id },
+      { type: "delete_review_comment", comment: deletedReviewComment.id },
+      { type: "collaborator", login: "bob", permission: "maintain" },
+      { type: "protection", branch: "main", rule: null },
+      { type: "protection", branch: "release/1.x", rule: { required_approving_review_count: 1 } },
+      { type: "protection", branch: "feature/telemetry", rule: { push_users: ["alice"] } },
+    ]);
+
+    const since = (await readWatermark(importId, "item")).since;
+    const logIndex = showcase.sandbox.state.requestCount;
+    const sync = await syncAndWait();
+    expect(sync.status, sync.error ?? "").toBe("finished");
+    const requests = apiRequestsSince(logIndex);
+    const budget = minimumSyncRequests(showcase.sandbox.state, repo(), { since });
+    expect(Object.values(requests).reduce((sum, count) => sum + count, 0), JSON.stringify([requests, budget.breakdown])).toBeLessThanOrEqual(budget.minimum);
+    expect(budget.breakdown["GET /repos/{owner}/{repo}/pulls/{number}/comments"]).toBe(1);
+
+    const note = (sourceId: string) => db.note.findFirstOrThrow({ where: { projectId, sourceId } });
+    expect((await note(`review-${editedReview.id}`)).body).toContain("Approved, suggestion taken.");
+    expect((await note(`review-${editedReview.id}`)).deletedAtSource).toBeNull();
+    expect((await note(`review-${deletedReview.id}`)).deletedAtSource).not.toBeNull();
+    expect((await note(`review-comment-${deletedReviewComment.id}`)).deletedAtSource).not.toBeNull();
+    expect((await note(`review-comment-${keptReviewComment.id}`)).deletedAtSource).toBeNull();
+
+    const role = async (userId: string) => (await db.projectMembership.findUnique({ where: { userId_projectId: { userId, projectId } } }))?.role;
+    expect(await role(linked.bob!.id)).toBe("maintainer");
+    expect(await role(daniel.id)).toBe("guest");
+    const protections = new Map((await db.protectedBranch.findMany({ where: { projectId } })).map((row) => [row.name, row]));
+    expect([...protections.keys()].sort()).toEqual(["feature/telemetry", "release/1.x"]);
+    expect(protections.get("release/1.x")).toMatchObject({ pushAccessLevel: 0, mergeAccessLevel: 30, pushUsers: [] });
+    expect(protections.get("feature/telemetry")!.pushUsers).toEqual([expect.objectContaining({ login: "alice" })]);
+
+    const counts = countsOf(sync);
+    expect(counts.pull_request_note).toMatchObject({ updated: 1, removed: 2 });
+    expect(counts.collaborator).toEqual({ created: 1, updated: 1, removed: 0 });
+    expect(counts.protected_branch).toEqual({ created: 1, updated: 1, removed: 1 });
+    expect(counts.release).toBeUndefined();
+
+    const quiet = await syncAndWait();
+    expect(countsOf(quiet)).toEqual({});
   });
 
   it("a canceled sync ends as canceled, and a sync that crashed mid-page resumes without duplicating", { timeout: 180_000 }, async () => {

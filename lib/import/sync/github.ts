@@ -7,11 +7,13 @@
  * from the event listing, newest first, down to the watermark. Rows created in Ferry are never
  * touched.
  */
+import { isDeepStrictEqual } from "node:util";
 import pLimit from "p-limit";
 import { z } from "zod";
 import { db } from "@/lib/db";
 import type { ImportContext } from "@/lib/import/pipeline/context";
-import { localiseReleaseTexts, releaseRow } from "@/lib/import/pipeline/github/metadata";
+import { releaseAttachmentLinks, withAttachments } from "@/lib/import/pipeline/github/attachments";
+import { importsCollaborators, localiseReleaseTexts, protectedBranchData, releaseRow, writeMembers } from "@/lib/import/pipeline/github/metadata";
 import { assigneeIdsOf, labelIdsFor, milestoneIdsFor } from "@/lib/import/pipeline/github/assignments";
 import { importGitHubIssues, localiseIssueTexts, prepareGitHubIssue } from "@/lib/import/pipeline/github/issues";
 import { eventRows, issueCommentRows, recordClosers, reviewCommentRows } from "@/lib/import/pipeline/github/notes";
@@ -93,6 +95,8 @@ export async function syncGitHubMetadata(ctx: ImportContext, syncId: number, uni
   const published = releases.filter((release) => !release.draft);
   await text.remember(ctx, published.map((release) => sourceUserOf(release.author)));
   const knownReleases = new Map((await db.release.findMany({ where: { projectId }, select: { id: true, tagName: true, name: true, description: true, sourceId: true } })).map((row) => [row.tagName, row]));
+  // A stored description has its attachment links pointed at Ferry: the source's is compared after the same rewrite.
+  const attachmentLinks = await releaseAttachmentLinks([...knownReleases.values()].map((row) => row.id));
   const releaseCounts = { created: 0, updated: 0 };
   for (const release of published) {
     const fresh = releaseRow(projectId, text, release);
@@ -101,39 +105,70 @@ export async function syncGitHubMetadata(ctx: ImportContext, syncId: number, uni
     if (!row) {
       await db.release.createMany({ data: [fresh], skipDuplicates: true });
       releaseCounts.created++;
-    } else if (row.sourceId === String(release.id) && (row.name !== data.name || row.description !== data.description)) {
+    } else if (row.sourceId === String(release.id) && (row.name !== data.name || row.description !== withAttachments(data.description, attachmentLinks.get(row.id) ?? new Map()))) {
       await db.release.update({ where: { id: row.id }, data });
       releaseCounts.updated++;
     }
   }
   await localiseReleaseTexts(ctx, published);
   await addSyncCounts(syncId, "release", releaseCounts);
+  await syncGitHubAccess(ctx, syncId);
   await db.importWorkUnit.update({ where: { id: unitId }, data: { payload: { labels: labels.map((label) => label.name) } } });
+}
+
+/**
+ * Members and branch protections as GitHub has them now: collaborators (when the import made them
+ * members) who map to a Ferry user become members or change role; protected branches (one listing,
+ * then each rule) are created, updated, or removed where GitHub no longer protects them. Members
+ * and protections made in Ferry stay (a protection the import did not write has no source rule).
+ */
+async function syncGitHubAccess(ctx: ImportContext, syncId: number): Promise<void> {
+  const projectId = ctx.project.id;
+  const [collaborators, protectedNames] = await Promise.all([importsCollaborators(ctx) ? ctx.github.collaborators() : null, ctx.github.protectedBranches()]);
+  if (collaborators) {
+    const { created, updated } = await writeMembers(ctx, collaborators);
+    await addSyncCounts(syncId, "collaborator", { created, updated });
+  }
+  const names = protectedNames.map((branch) => branch.name);
+  const rules = await pLimit(REVIEW_CONCURRENCY).map(names, (name) => ctx.github.protection(name));
+  const known = new Map((await db.protectedBranch.findMany({ where: { projectId } })).map((row) => [row.name, row]));
+  const counts = { created: 0, updated: 0, removed: 0 };
+  for (const [index, name] of names.entries()) {
+    const data = await protectedBranchData(ctx, rules[index]!);
+    const row = known.get(name);
+    if (!row) {
+      await db.protectedBranch.createMany({ data: [{ projectId, name, ...data }], skipDuplicates: true });
+      counts.created++;
+    } else if (row.sourceRule !== null && !isDeepStrictEqual(data, { pushAccessLevel: row.pushAccessLevel, mergeAccessLevel: row.mergeAccessLevel, allowForcePush: row.allowForcePush, codeOwnerApprovalRequired: row.codeOwnerApprovalRequired, pushUsers: row.pushUsers, sourceRule: row.sourceRule })) {
+      await db.protectedBranch.update({ where: { id: row.id }, data });
+      counts.updated++;
+    }
+  }
+  const unprotected = [...known.values()].filter((row) => row.sourceRule !== null && !names.includes(row.name));
+  if (unprotected.length) await db.protectedBranch.deleteMany({ where: { id: { in: unprotected.map((row) => row.id) } } });
+  counts.removed = unprotected.length;
+  await addSyncCounts(syncId, "protected_branch", counts);
 }
 
 // --- issues and pull requests -----------------------------------------------------------------
 
-/** A unit of the items stage keeps the comment counts of the items it wrote, for the removed-comments stage. */
-const itemsPayload = z.object({ comments: z.record(z.string(), z.number().int()).default({}) });
+/** A unit of the items stage keeps the comment and review comment counts of the items it wrote, for the removed-comments stage. */
+const itemsPayload = z.object({ comments: z.record(z.string(), z.number().int()).default({}), reviewComments: z.record(z.string(), z.number().int()).default({}) });
 
 /**
- * The pull requests of the listing's entries, from the pull listing read newest first down to
- * the oldest of them (a page for a few changed pull requests), one by one for any it missed.
+ * The changed pull requests, each from `GET /pulls/{n}` (only it carries the review comment count
+ * that reveals a deleted review comment), and their reviews.
  */
-async function pullsOf(ctx: ImportContext, items: readonly GitHubIssue[]): Promise<Map<number, GitHubPull>> {
-  const wanted = new Set(items.map((item) => item.number));
-  const found = new Map<number, GitHubPull>();
-  if (wanted.size === 0) return found;
-  const oldest = items.reduce((min, item) => (item.updated_at < min ? item.updated_at : min), items[0]!.updated_at);
-  let cursor: string | null = null;
-  do {
-    const page = await ctx.github.pullsNewestFirstPage(cursor);
-    for (const pull of page.items) if (wanted.has(pull.number) && !found.has(pull.number)) found.set(pull.number, pull);
-    const last = page.items.at(-1);
-    cursor = found.size < wanted.size && last && Date.parse(last.updated_at) >= Date.parse(oldest) ? page.next : null;
-  } while (cursor);
-  for (const number of wanted) if (!found.has(number)) found.set(number, await ctx.github.pull(number));
-  return found;
+async function pullsAndReviewsOf(ctx: ImportContext, items: readonly GitHubIssue[]): Promise<{ pulls: GitHubPull[]; reviews: Map<number, GitHubReview[]> }> {
+  const pulls = new Map<number, GitHubPull>();
+  const reviews = new Map<number, GitHubReview[]>();
+  await pLimit(REVIEW_CONCURRENCY).map(items, async (item) => {
+    await ctx.checkpoint();
+    const [pull, listed] = await Promise.all([ctx.github.pull(item.number), ctx.github.reviews(item.number)]);
+    pulls.set(item.number, pull);
+    reviews.set(item.number, listed);
+  });
+  return { pulls: items.map((item) => pulls.get(item.number)!), reviews };
 }
 
 /** Label links as the source has them: missing ones added, ones the source has but the item lost taken off; labels added in Ferry stay. */
@@ -158,23 +193,20 @@ export async function syncGitHubItems(ctx: ImportContext, syncId: number, unitId
   const milestoneIds = await milestoneIdsFor(projectId);
   const wantedLabels = (item: GitHubIssue) => item.labels.flatMap((label) => (labelIds.has(label.name) ? [labelIds.get(label.name)!] : []));
 
-  await syncGitHubPulls(ctx, syncId, text, items.filter((item) => item.pull_request), { wantedLabels, milestoneIds, sourceLabels });
+  const pulls = await syncGitHubPulls(ctx, syncId, text, items.filter((item) => item.pull_request), { wantedLabels, milestoneIds, sourceLabels });
   await syncGitHubIssues(ctx, syncId, text, items.filter((item) => !item.pull_request), { wantedLabels, milestoneIds, sourceLabels });
   const comments = Object.fromEntries(items.map((item) => [String(item.number), item.comments]));
-  await db.importWorkUnit.update({ where: { id: unitId }, data: { payload: { comments } } });
+  const reviewComments = Object.fromEntries(pulls.map((pull) => [String(pull.number), pull.review_comments ?? 0]));
+  await db.importWorkUnit.update({ where: { id: unitId }, data: { payload: { comments, reviewComments } } });
 }
 
 type ItemLookups = { wantedLabels: (item: GitHubIssue) => number[]; milestoneIds: ReadonlyMap<number, number>; sourceLabels: ReadonlySet<string> | null };
 
-async function syncGitHubPulls(ctx: ImportContext, syncId: number, text: GitHubText, items: readonly GitHubIssue[], lookups: ItemLookups): Promise<void> {
-  if (items.length === 0) return;
-  const pulls = await pullsOf(ctx, items);
-  const reviews = new Map<number, GitHubReview[]>();
-  await pLimit(REVIEW_CONCURRENCY).map([...pulls.keys()], async (number) => {
-    await ctx.checkpoint();
-    reviews.set(number, await ctx.github.reviews(number));
-  });
-  const sourcePulls = [...pulls.values()].map((pull) => ({
+/** Writes the changed pull requests; returns them as read from `GET /pulls/{n}`. */
+async function syncGitHubPulls(ctx: ImportContext, syncId: number, text: GitHubText, items: readonly GitHubIssue[], lookups: ItemLookups): Promise<GitHubPull[]> {
+  if (items.length === 0) return [];
+  const { pulls, reviews } = await pullsAndReviewsOf(ctx, items);
+  const sourcePulls = pulls.map((pull) => ({
     ...toSourcePullRequest(pull),
     participants: approvalsOf(reviews.get(pull.number) ?? []).flatMap((review) => {
       const user = sourceUserOf(review.user);
@@ -198,18 +230,25 @@ async function syncGitHubPulls(ctx: ImportContext, syncId: number, text: GitHubT
       await tx.mergeRequestLabel.createMany({ data: missing.map((labelId) => ({ mergeRequestId: row.id, labelId })), skipDuplicates: true });
     });
   }
-  await localisePullTexts(ctx, [...pulls.values()].filter((pull) => rows.some((row) => row.iid === pull.number)));
+  await localisePullTexts(ctx, pulls.filter((pull) => rows.some((row) => row.iid === pull.number)));
   // Review comments name their line, not a diff: where the head or base moved, they are placed on the new one.
   for (const row of rows.filter((candidate) => moved.has(candidate.iid))) {
     const shas = JSON.stringify({ baseSha: row.targetSha, headSha: row.sourceSha });
     await db.$executeRaw`UPDATE notes SET position = position || ${shas}::jsonb WHERE merge_request_id = ${row.id} AND type = 'DiffNote' AND imported_from = ${ctx.importedFrom} AND position IS NOT NULL`;
   }
-  // Review bodies are notes; approvals were written with the merge requests.
+  // Review bodies are notes (approvals were written with the merge requests): new ones inserted,
+  // edited ones updated, those of reviews GitHub no longer lists marked deleted at the source.
   const idOf = new Map(rows.map((row) => [row.iid, row.id]));
   const fetched = new Map([...reviews].filter(([number]) => idOf.has(number)));
   const { notes } = await reviewRows(ctx, text, fetched, idOf);
-  await writeNewNotes(ctx, syncId, notes);
+  const existing = await db.note.findMany({ where: { mergeRequestId: { in: [...idOf.values()] }, importedFrom: ctx.importedFrom, sourceId: { startsWith: REVIEW_PREFIX, not: { startsWith: REVIEW_COMMENT_PREFIX } } }, select: noteSelect });
+  const changes = await reconcileNotes(notes, notes.map((note) => ({ id: note.sourceId, deleted: false })), existing, true);
+  await addSyncCounts(syncId, "pull_request_note", changes);
+  return pulls;
 }
+
+const REVIEW_PREFIX = "review-";
+const REVIEW_COMMENT_PREFIX = "review-comment-";
 
 async function syncGitHubIssues(ctx: ImportContext, syncId: number, text: GitHubText, issues: readonly GitHubIssue[], lookups: ItemLookups): Promise<void> {
   if (issues.length === 0) return;
@@ -292,34 +331,42 @@ export async function syncGitHubReviewComments(ctx: ImportContext, syncId: numbe
 }
 
 /**
- * Comments deleted at the source: GitHub lists no deletions, but a deletion lowers the item's
- * comment count and moves its update time. An item of this sync's listing with fewer comments at
- * the source than Ferry holds for it has its comments read again; those missing are marked
- * deleted at the source (kept, hidden).
+ * Comments and review comments deleted at the source: GitHub lists no deletions, but a deletion
+ * lowers the item's comment count (a pull request's review comment count) and moves its update
+ * time. An item of this sync's listing with fewer at the source than Ferry holds for it has them
+ * read again; those missing are marked deleted at the source (kept, hidden).
  */
 export async function markDeletedGitHubComments(ctx: ImportContext, syncId: number, itemsStage: string): Promise<void> {
   const units = await db.importWorkUnit.findMany({ where: { importId: ctx.importId, stage: itemsStage }, select: { payload: true } });
-  const counts = new Map<number, number>();
-  for (const unit of units) for (const [number, count] of Object.entries(itemsPayload.parse(unit.payload ?? {}).comments)) counts.set(Number(number), count);
-  if (counts.size === 0) return;
-  const projectId = ctx.project.id;
-  const notes = await db.note.findMany({
-    where: { projectId, importedFrom: ctx.importedFrom, system: false, deletedAtSource: null, OR: [{ issue: { iid: { in: [...counts.keys()] } } }, { mergeRequest: { iid: { in: [...counts.keys()] } } }] },
-    select: { ...noteSelect, mergeRequestId: true, issue: { select: { iid: true } }, mergeRequest: { select: { iid: true } } },
-  });
-  // Issue comments carry GitHub's numeric comment id; reviews and review comments are named apart.
-  const commentNotes = notes.filter((note) => /^\d+$/.test(note.sourceId ?? ""));
-  const byItem = new Map<number, typeof commentNotes>();
-  for (const note of commentNotes) {
-    const number = note.issue?.iid ?? note.mergeRequest?.iid ?? 0;
-    byItem.set(number, [...(byItem.get(number) ?? []), note]);
+  const counts = { comments: new Map<number, number>(), reviewComments: new Map<number, number>() };
+  for (const unit of units) {
+    const payload = itemsPayload.parse(unit.payload ?? {});
+    for (const kind of ["comments", "reviewComments"] as const) for (const [number, count] of Object.entries(payload[kind])) counts[kind].set(Number(number), count);
   }
-  for (const [number, own] of byItem) {
-    if (own.length <= (counts.get(number) ?? 0)) continue;
-    await ctx.checkpoint();
-    const listed = await ctx.github.itemComments(number);
-    const changes = await reconcileNotes([], listed.map((comment) => ({ id: comment.id, deleted: false })), own, true);
-    await addSyncCounts(syncId, own[0]!.issueId ? "issue_note" : "pull_request_note", { removed: changes.removed });
+  if (counts.comments.size === 0) return;
+  const numbers = [...counts.comments.keys()];
+  const notes = await db.note.findMany({
+    where: { projectId: ctx.project.id, importedFrom: ctx.importedFrom, system: false, deletedAtSource: null, OR: [{ issue: { iid: { in: numbers } } }, { mergeRequest: { iid: { in: numbers } } }] },
+    select: { ...noteSelect, issue: { select: { iid: true } }, mergeRequest: { select: { iid: true } } },
+  });
+  // Issue comments carry GitHub's numeric comment id, review comments `review-comment-<id>`, review bodies `review-<id>`.
+  const kinds = [
+    { pattern: /^\d+$/, counts: counts.comments, sourceId: (id: number) => String(id), read: ctx.github.itemComments },
+    { pattern: /^review-comment-\d+$/, counts: counts.reviewComments, sourceId: (id: number) => `${REVIEW_COMMENT_PREFIX}${id}`, read: ctx.github.pullReviewComments },
+  ];
+  for (const kind of kinds) {
+    const byItem = new Map<number, typeof notes>();
+    for (const note of notes.filter((candidate) => kind.pattern.test(candidate.sourceId ?? ""))) {
+      const number = note.issue?.iid ?? note.mergeRequest?.iid ?? 0;
+      byItem.set(number, [...(byItem.get(number) ?? []), note]);
+    }
+    for (const [number, own] of byItem) {
+      if (!kind.counts.has(number) || own.length <= kind.counts.get(number)!) continue;
+      await ctx.checkpoint();
+      const listed: ReadonlyArray<{ id: number }> = await kind.read(number);
+      const changes = await reconcileNotes([], listed.map((comment) => ({ id: kind.sourceId(comment.id), deleted: false })), own, true);
+      await addSyncCounts(syncId, own[0]!.issueId ? "issue_note" : "pull_request_note", { removed: changes.removed });
+    }
   }
 }
 

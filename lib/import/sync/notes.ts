@@ -18,7 +18,7 @@ export type NoteChanges = { created: number; updated: number; removed: number };
  */
 export async function reconcileNotes(
   rows: readonly NoteRow[],
-  comments: ReadonlyArray<Pick<SourceComment, "id" | "deleted">>,
+  comments: ReadonlyArray<{ id: SourceComment["id"] | string; deleted?: SourceComment["deleted"] }>,
   existing: readonly ExistingNote[],
   complete: boolean,
 ): Promise<NoteChanges> {

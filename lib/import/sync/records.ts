@@ -4,7 +4,7 @@ import type { ImportStatus } from "@/lib/db";
 import { planNextSync } from "./schedule";
 
 /** What a sync counts per object type. */
-export type SyncObjectType = "branch" | "tag" | "pull_request" | "pull_request_note" | "approval" | "issue" | "issue_note" | "lfs_object" | "label" | "milestone" | "release";
+export type SyncObjectType = "branch" | "tag" | "pull_request" | "pull_request_note" | "approval" | "issue" | "issue_note" | "lfs_object" | "label" | "milestone" | "release" | "collaborator" | "protected_branch";
 export type SyncCounts = { created?: number; updated?: number; removed?: number; failed?: number };
 
 export async function addSyncCounts(syncId: number, objectType: SyncObjectType, counts: SyncCounts): Promise<void> {

@@ -38,9 +38,8 @@ export type AttachmentOwner = { issueId: number } | { mergeRequestId: number } |
 export async function downloadAttachments(ctx: ImportContext, owner: AttachmentOwner, urls: readonly string[]): Promise<Map<string, string>> {
   const result = new Map<string, string>();
   if (urls.length === 0) return result;
-  const base = config().NEXTAUTH_URL;
   const existing = await db.attachment.findMany({ where: { ...owner, originalName: { in: [...urls] } }, select: { id: true, fileName: true, originalName: true } });
-  for (const row of existing) result.set(row.originalName, `${base}/api/uploads/attachments/${row.id}/${encodeURIComponent(row.fileName)}`);
+  for (const row of existing) result.set(row.originalName, ferryAttachmentUrl(row));
   const webHost = new URL(ctx.github.client.webUrl).host;
   const taken = new Set((await db.attachment.findMany({ where: owner, select: { fileName: true } })).map((row) => row.fileName.toLowerCase()));
   for (const url of urls) {
@@ -66,7 +65,7 @@ export async function downloadAttachments(ctx: ImportContext, owner: AttachmentO
       const row = await db.attachment.create({
         data: { projectId: ctx.project.id, ...owner, fileName, originalName: url, storagePath: stored.storagePath, size: BigInt(stored.size), contentType: attachmentContentType(fileName, stored.head) },
       });
-      result.set(url, `${base}/api/uploads/attachments/${row.id}/${encodeURIComponent(fileName)}`);
+      result.set(url, ferryAttachmentUrl(row));
       await addProgress(ctx.importId, "attachment", { fetched: 1, imported: 1 });
     } catch (error) {
       await addProgress(ctx.importId, "attachment", { failed: 1 });
@@ -105,6 +104,18 @@ export async function localiseWrittenTexts<Row extends StoredText>(
     const text = withAttachments(row.text, attachments);
     if (text !== row.text) await save(row, text);
   }
+}
+
+function ferryAttachmentUrl(row: { id: number; fileName: string }): string {
+  return `${config().NEXTAUTH_URL}/api/uploads/attachments/${row.id}/${encodeURIComponent(row.fileName)}`;
+}
+
+/** The attachments already downloaded for releases: per release, GitHub URL → Ferry URL. */
+export async function releaseAttachmentLinks(releaseIds: readonly number[]): Promise<Map<number, Map<string, string>>> {
+  const links = new Map<number, Map<string, string>>();
+  const rows = await db.attachment.findMany({ where: { releaseId: { in: [...releaseIds] } }, select: { id: true, fileName: true, originalName: true, releaseId: true } });
+  for (const row of rows) links.set(row.releaseId!, (links.get(row.releaseId!) ?? new Map()).set(row.originalName, ferryAttachmentUrl(row)));
+  return links;
 }
 
 /** Whether this import downloads attachments. */

@@ -1,5 +1,5 @@
 import { db, type Prisma } from "@/lib/db";
-import { sourceUserOf, type GitHubProtection, type GitHubRelease } from "@/lib/import/sources/github";
+import { sourceUserOf, type GitHubCollaborator, type GitHubProtection, type GitHubRelease } from "@/lib/import/sources/github";
 import type { ImportContext } from "../context";
 import { addMessage, addProgress, errorMessage, recordFailure, type ObjectType } from "../records";
 import { localiseWrittenTexts } from "./attachments";
@@ -89,6 +89,63 @@ export async function localiseReleaseTexts(ctx: ImportContext, releases: readonl
   );
 }
 
+/** Whether this import makes the repository's collaborators project members. */
+export function importsCollaborators(ctx: ImportContext): boolean {
+  return (ctx.row.options as { github?: { collaborators?: boolean } } | null)?.github?.collaborators === true;
+}
+
+/** The protected branch row (levels, who may push, the source's rule for the record) of a GitHub protection rule. */
+export async function protectedBranchData(ctx: ImportContext, rule: GitHubProtection) {
+  const levels = protectionLevels(rule);
+  const pushUsers: Prisma.InputJsonValue[] = [];
+  for (const user of rule.restrictions?.users ?? []) {
+    const sourceUser = sourceUserOf(user);
+    if (sourceUser) pushUsers.push({ sourceUserId: sourceUser.id, login: sourceUser.username, userId: await ctx.mappedUserFor(sourceUser) });
+  }
+  return {
+    pushAccessLevel: levels.push,
+    mergeAccessLevel: levels.merge,
+    allowForcePush: levels.allowForcePush,
+    codeOwnerApprovalRequired: levels.codeOwners,
+    pushUsers,
+    sourceRule: {
+      requiredApprovingReviewCount: rule.required_pull_request_reviews?.required_approving_review_count ?? 0,
+      dismissStaleReviews: rule.required_pull_request_reviews?.dismiss_stale_reviews ?? false,
+      enforceAdmins: rule.enforce_admins?.enabled ?? false,
+      requiredStatusChecks: rule.required_status_checks?.contexts ?? [],
+    },
+  };
+}
+
+/**
+ * Collaborators who map to a Ferry user become project members with their GitHub role (keyed by
+ * user and project, so a repeated run updates instead of duplicating); returns how many became
+ * members, changed role or stayed as they were, and the others (login and role) for a message.
+ */
+export async function writeMembers(ctx: ImportContext, collaborators: readonly GitHubCollaborator[]): Promise<{ created: number; updated: number; kept: number; unmapped: string[] }> {
+  const projectId = ctx.project.id;
+  const text = await GitHubText.forContext(ctx);
+  await text.remember(ctx, collaborators.map((collaborator) => sourceUserOf({ id: collaborator.id, login: collaborator.login })));
+  const result = { created: 0, updated: 0, kept: 0, unmapped: [] as string[] };
+  for (const collaborator of collaborators) {
+    const role = COLLABORATOR_ROLES[collaborator.role_name ?? ""];
+    const userId = role ? await ctx.mappedUserFor(sourceUserOf({ id: collaborator.id, login: collaborator.login })) : null;
+    if (!role || !userId) {
+      result.unmapped.push(`${collaborator.login} (${role ?? collaborator.role_name})`);
+      continue;
+    }
+    const current = await db.projectMembership.findUnique({ where: { userId_projectId: { userId, projectId } }, select: { role: true } });
+    if (current?.role === role) {
+      result.kept++;
+      continue;
+    }
+    await db.projectMembership.upsert({ where: { userId_projectId: { userId, projectId } }, create: { userId, projectId, role }, update: { role } });
+    if (current) result.updated++;
+    else result.created++;
+  }
+  return result;
+}
+
 export async function importGitHubMetadata(ctx: ImportContext): Promise<void> {
   const projectId = ctx.project.id;
   const source = ctx.github;
@@ -128,49 +185,17 @@ export async function importGitHubMetadata(ctx: ImportContext): Promise<void> {
     const branches = (await source.branches()).filter((branch) => branch.protected);
     await addProgress(ctx.importId, "protected_branch", { total: branches.length });
     for (const branch of branches) {
-      const rule = await source.protection(branch.name);
-      const levels = protectionLevels(rule);
-      const pushUsers: Prisma.InputJsonValue[] = [];
-      for (const user of rule.restrictions?.users ?? []) {
-        const sourceUser = sourceUserOf(user);
-        if (sourceUser) pushUsers.push({ sourceUserId: sourceUser.id, login: sourceUser.username, userId: await ctx.mappedUserFor(sourceUser) });
-      }
-      const data = {
-        pushAccessLevel: levels.push,
-        mergeAccessLevel: levels.merge,
-        allowForcePush: levels.allowForcePush,
-        codeOwnerApprovalRequired: levels.codeOwners,
-        pushUsers,
-        sourceRule: {
-          requiredApprovingReviewCount: rule.required_pull_request_reviews?.required_approving_review_count ?? 0,
-          dismissStaleReviews: rule.required_pull_request_reviews?.dismiss_stale_reviews ?? false,
-          enforceAdmins: rule.enforce_admins?.enabled ?? false,
-          requiredStatusChecks: rule.required_status_checks?.contexts ?? [],
-        },
-      };
+      const data = await protectedBranchData(ctx, await source.protection(branch.name));
       await db.protectedBranch.upsert({ where: { projectId_name: { projectId, name: branch.name } }, create: { projectId, name: branch.name, ...data }, update: data });
       await addProgress(ctx.importId, "protected_branch", { fetched: 1, imported: 1 });
     }
   }));
-  if (!(ctx.row.options as { github?: { collaborators?: boolean } } | null)?.github?.collaborators) return settled(parts);
+  if (!importsCollaborators(ctx)) return settled(parts);
   parts.push(part(ctx, "collaborator", async () => {
-    // Only collaborators who map to a Ferry user become project members (keyed by user and project,
-    // so a repeated run updates instead of duplicating); the others are listed in a message.
     const collaborators = await source.collaborators();
-    await text.remember(ctx, collaborators.map((collaborator) => sourceUserOf({ id: collaborator.id, login: collaborator.login })));
     await addProgress(ctx.importId, "collaborator", { total: collaborators.length, fetched: collaborators.length });
-    const unmapped: string[] = [];
-    for (const collaborator of collaborators) {
-      const role = COLLABORATOR_ROLES[collaborator.role_name ?? ""];
-      const userId = role ? await ctx.mappedUserFor(sourceUserOf({ id: collaborator.id, login: collaborator.login })) : null;
-      if (!role || !userId) {
-        unmapped.push(`${collaborator.login} (${role ?? collaborator.role_name})`);
-        await addProgress(ctx.importId, "collaborator", { skipped: 1 });
-        continue;
-      }
-      await db.projectMembership.upsert({ where: { userId_projectId: { userId, projectId } }, create: { userId, projectId, role }, update: { role } });
-      await addProgress(ctx.importId, "collaborator", { imported: 1 });
-    }
+    const { unmapped, created, updated, kept } = await writeMembers(ctx, collaborators);
+    await addProgress(ctx.importId, "collaborator", { imported: created + updated + kept, skipped: unmapped.length });
     if (unmapped.length > 0) {
       await addMessage(ctx.importId, "info", "collaborators_not_members", `GitHub collaborators without a linked Ferry account were not added as members: ${unmapped.join(", ")}.`);
     }
