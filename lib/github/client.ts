@@ -97,7 +97,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const octokit = new FerryOctokit({
     baseUrl: apiUrl,
     userAgent: "Ferry importer",
-    request: { fetch: options.fetch ?? (options.hostname ? checkedFetch : undefined) },
+    request: { fetch: keepingBodiesAlive(options.fetch ?? (options.hostname ? checkedFetch : undefined)) },
     log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error },
     throttle: {
       id: "ferry",
@@ -171,6 +171,21 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         throw toGitHubError(error);
       }
     },
+  };
+}
+
+/**
+ * octokit hands back a successful answer's body stream without its Response, and fetch cancels
+ * the body of a Response that is garbage collected unread: each Response stays alive as long as
+ * its body stream does.
+ */
+const responsesOfBodies = new WeakMap<ReadableStream<Uint8Array>, Response>();
+
+function keepingBodiesAlive(base: typeof fetch | undefined): typeof fetch {
+  return async (input, init) => {
+    const response = await (base ?? globalThis.fetch)(input, init);
+    if (response.body) responsesOfBodies.set(response.body, response);
+    return response;
   };
 }
 
