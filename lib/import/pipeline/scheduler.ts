@@ -230,22 +230,24 @@ function schedulerFor(source: string, unit: WorkUnit): UnitScheduler {
 
 /** Marks the unit done with its follow-ups created (one transaction), queues them, and moves the stage on. */
 async function completeUnit(source: string, unit: WorkUnit, followUps: readonly FollowUp[]): Promise<void> {
-  const completed = await db.$transaction(async (tx) => {
-    if (followUps.length) {
-      await tx.importWorkUnit.createMany({
-        data: followUps.map((followUp) => ({
-          importId: unit.importId,
-          stage: followUp.stage,
-          key: followUp.key,
-          cursor: followUp.cursor ?? null,
-          payload: followUp.payload ?? ({} as Prisma.InputJsonValue),
-        })),
-        skipDuplicates: true,
-      });
-    }
-    // A unit reopened meanwhile (a newer run) is left to that run.
-    return (await tx.importWorkUnit.updateMany({ where: { id: unit.id, run: unit.run }, data: { done: true } })).count === 1;
-  });
+  // A unit reopened meanwhile (a newer run) is left to that run.
+  const markDone = async (client: Prisma.TransactionClient) => (await client.importWorkUnit.updateMany({ where: { id: unit.id, run: unit.run }, data: { done: true } })).count === 1;
+  const completed =
+    followUps.length === 0
+      ? await markDone(db)
+      : await db.$transaction(async (tx) => {
+          await tx.importWorkUnit.createMany({
+            data: followUps.map((followUp) => ({
+              importId: unit.importId,
+              stage: followUp.stage,
+              key: followUp.key,
+              cursor: followUp.cursor ?? null,
+              payload: followUp.payload ?? ({} as Prisma.InputJsonValue),
+            })),
+            skipDuplicates: true,
+          });
+          return markDone(tx);
+        });
   if (!completed) return;
   if (followUps.length > 0) {
     const pending = await db.importWorkUnit.findMany({

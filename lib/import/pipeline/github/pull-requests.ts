@@ -116,9 +116,7 @@ export async function importGitHubReviews(ctx: ImportContext, numbers: readonly 
     }
   }
   await ctx.checkpoint();
-  await db.$transaction(async (tx) => {
-    await insertMissing(tx, "approvals", APPROVAL_COLUMNS, approvals);
-  });
+  await insertMissing(db, "approvals", APPROVAL_COLUMNS, approvals);
   await insertNotes(notes);
   await addProgress(ctx.importId, "pull_request_review", { fetched: all.length, imported: all.length, failed: failures.size });
   if (approvals.length) await addProgress(ctx.importId, "approval", { fetched: approvals.length, imported: approvals.length });

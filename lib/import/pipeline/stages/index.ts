@@ -41,10 +41,10 @@ export const SOURCE_STAGES = {
     githubDiffNotesStage,
     githubItemNotesStage,
     githubEventsStage,
-    // Per-pull-request requests, run beside the listing stages above from the first pull request page on.
+    lfsObjectsStage,
+    // Per-pull-request requests, run beside the stages above from the first pull request page on.
     githubReviewsStage,
     githubCrossReferencesStage,
-    lfsObjectsStage,
     finishStage,
   ],
   // No member listing (it needs an administrator's token) and no issue tracker: the issues stage only says so.
