@@ -1,5 +1,5 @@
 import { importGitHubReviews } from "../github/pull-requests";
-import { pendingNoteParents, reopenNoteBatches } from "./paging";
+import { markNoteParentsDone, pendingNoteParents, reopenNoteBatches } from "./paging";
 import { defineStage } from "./types";
 
 /**
@@ -15,7 +15,7 @@ export const githubReviewsStage = defineStage({
   followsFrom: "github_pull_requests",
   background: true,
   async run(ctx, unit) {
-    await importGitHubReviews(ctx, pendingNoteParents(unit));
+    await importGitHubReviews(ctx, pendingNoteParents(unit), (numbers) => markNoteParentsDone(unit, numbers));
     return [];
   },
   resetForRerun: (tx, importId) => reopenNoteBatches(tx, importId, "github_reviews"),
