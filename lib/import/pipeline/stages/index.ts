@@ -7,6 +7,7 @@ import { githubItemNotesStage } from "./github-item-notes";
 import { githubMetadataStage } from "./github-metadata";
 import { githubNotesStage } from "./github-notes";
 import { githubPullRequestsStage } from "./github-pull-requests";
+import { githubReviewCrossReferencesStage } from "./github-review-cross-references";
 import { githubRepositoryStage } from "./github-repository";
 import { githubReviewsStage } from "./github-reviews";
 import { issueNotesStage } from "./issue-notes";
@@ -42,9 +43,10 @@ export const SOURCE_STAGES = {
     githubItemNotesStage,
     githubEventsStage,
     lfsObjectsStage,
+    githubCrossReferencesStage,
     // Per-pull-request requests, run beside the stages above from the first pull request page on.
     githubReviewsStage,
-    githubCrossReferencesStage,
+    githubReviewCrossReferencesStage,
     finishStage,
   ],
   // No member listing (it needs an administrator's token) and no issue tracker: the issues stage only says so.
