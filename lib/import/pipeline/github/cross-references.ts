@@ -51,18 +51,18 @@ async function timelinesPlanned(importId: number): Promise<Set<number>> {
   return new Set(batches.flatMap((batch) => (batch.payload as { ids?: number[] } | null)?.ids ?? []));
 }
 
-/** The cross-references on the timelines of a batch of items, as "mentioned in" system notes. */
+/** The cross-references on the timelines of a batch of items, as "mentioned in" system notes, written together. */
 export async function importCrossReferences(ctx: ImportContext, numbers: readonly number[]): Promise<void> {
-  await pLimit(TIMELINE_CONCURRENCY).map(numbers, async (number) => {
+  const timelines = await pLimit(TIMELINE_CONCURRENCY).map(numbers, async (number) => {
     await ctx.checkpoint();
-    let timeline;
     try {
-      timeline = await ctx.github.crossReferences(number);
+      // A timeline's events do not name their item: each is given the number it was read for.
+      return (await ctx.github.crossReferences(number)).map((event) => ({ ...event, issue: { number } }));
     } catch (error) {
       if ((error as { code?: string }).code === "github_rate_limited") throw error;
       await recordFailure(ctx.importId, { stage: "github_cross_references", objectType: "issue_event", sourceId: `timeline-${number}`, message: `The timeline of #${number} could not be read: ${errorMessage(error)}` });
-      return;
+      return [];
     }
-    await importGitHubEvents(ctx, timeline, number);
   });
+  await importGitHubEvents(ctx, timelines.flat());
 }

@@ -183,12 +183,12 @@ async function recordClosers(ctx: ImportContext, closers: readonly Closer[], mis
 
 /**
  * Events as system notes, in time order with the comments (by their times): the repository-wide
- * event listing, or an item's timeline (`number` given) for its cross-references. Who merged or
- * closed a merge request is taken from its merged / closed events.
+ * event listing, or items' timelines for their cross-references. Who merged or closed a merge
+ * request is taken from its merged / closed events.
  */
-export async function importGitHubEvents(ctx: ImportContext, events: readonly GitHubIssueEvent[], number?: number): Promise<void> {
+export async function importGitHubEvents(ctx: ImportContext, events: readonly GitHubIssueEvent[]): Promise<void> {
   const text = await GitHubText.forContext(ctx);
-  const numberOf = (event: GitHubIssueEvent) => number ?? event.issue?.number ?? 0;
+  const numberOf = (event: GitHubIssueEvent) => event.issue?.number ?? 0;
   const parents = await parentsOf(ctx.project.id, events.map(numberOf));
   await text.remember(ctx, events.flatMap((event) => [sourceUserOf(event.actor), sourceUserOf(event.assignee), sourceUserOf(event.requested_reviewer)]));
   const rows: NoteRow[] = [];
