@@ -80,8 +80,8 @@ export async function importGitHubReviews(ctx: ImportContext, numbers: readonly 
   const fetched = new Map<number, GitHubReview[]>();
   let rateLimited: unknown = null;
   await pLimit(REVIEW_CONCURRENCY).map(numbers, async (number) => {
-    if (rateLimited) return;
     await ctx.checkpoint();
+    if (rateLimited) return;
     if (!idOf.has(number)) return void failures.set(number, `Merge request !${number} was not imported, so its reviews cannot be`);
     try {
       fetched.set(number, await ctx.github.reviews(number));

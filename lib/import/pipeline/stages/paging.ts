@@ -51,10 +51,10 @@ export async function restartFromFirstPage(tx: Prisma.TransactionClient, importI
 const notesPayload = z.object({ ids: z.array(z.number().int()), done: z.array(z.number().int()).default([]) });
 
 /** The comment batches of one page: units of `stage` keyed under the page's key. */
-export function notesFollowUps(stage: string, pageKey: string, ids: readonly number[]): FollowUp[] {
+export function notesFollowUps(stage: string, pageKey: string, ids: readonly number[], perBatch = NOTES_BATCH): FollowUp[] {
   const units: FollowUp[] = [];
-  for (let index = 0; index < ids.length; index += NOTES_BATCH) {
-    units.push({ stage, key: `${pageKey}:${index / NOTES_BATCH}`, payload: { ids: ids.slice(index, index + NOTES_BATCH), done: [] } });
+  for (let index = 0; index < ids.length; index += perBatch) {
+    units.push({ stage, key: `${pageKey}:${index / perBatch}`, payload: { ids: ids.slice(index, index + perBatch), done: [] } });
   }
   return units;
 }
