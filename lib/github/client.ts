@@ -97,7 +97,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const octokit = new FerryOctokit({
     baseUrl: apiUrl,
     userAgent: "Ferry importer",
-    request: { fetch: options.fetch ?? (options.hostname ? checkedFetch : undefined) },
+    request: { fetch: keepingBodiesAlive(options.fetch ?? (options.hostname ? checkedFetch : undefined)) },
     log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error },
     throttle: {
       id: "ferry",
@@ -134,9 +134,12 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     if (!url.href.startsWith(`${apiUrl}/`)) throw new AppError("remote_not_allowed", `${url.origin} is not the GitHub API this import uses.`);
     return url.href;
   };
-  const call = async <T>(url: string, headers: Record<string, string> = {}) => {
+  const call = async (url: string, headers: Record<string, string> = {}) => {
     try {
-      return await octokit.request({ method: "GET", url, headers });
+      // The body is read here, after the request has left octokit's concurrency slot, and parsed
+      // with JSON.parse: octokit's own parser (big-integer aware) costs several times as much CPU.
+      const response = await octokit.request({ method: "GET", url, headers, request: { parseSuccessResponseBody: false } });
+      return { ...response, data: await successBody(response.data as ReadableStream<Uint8Array> | null, response.headers["content-type"]) };
     } catch (error) {
       if ((error as { status?: number }).status === 304) throw error;
       throw toGitHubError(error);
@@ -169,6 +172,28 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       }
     },
   };
+}
+
+/**
+ * octokit hands back a successful answer's body stream without its Response, and fetch cancels
+ * the body of a Response that is garbage collected unread: each Response stays alive as long as
+ * its body stream does.
+ */
+const responsesOfBodies = new WeakMap<ReadableStream<Uint8Array>, Response>();
+
+function keepingBodiesAlive(base: typeof fetch | undefined): typeof fetch {
+  return async (input, init) => {
+    const response = await (base ?? globalThis.fetch)(input, init);
+    if (response.body) responsesOfBodies.set(response.body, response);
+    return response;
+  };
+}
+
+/** A successful answer's body: JSON parsed, any other type as text. */
+async function successBody(body: ReadableStream<Uint8Array> | null, contentType: string | undefined): Promise<unknown> {
+  if (!body) return "";
+  const text = await new Response(body).text();
+  return /^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType ?? "") ? JSON.parse(text) : text;
 }
 
 /** `Link: <url>; rel="next", <url>; rel="last"` → { next, last }. */

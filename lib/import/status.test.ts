@@ -137,7 +137,8 @@ describe("status presentation", () => {
     expect(overallPercent("started", "finish", null, bitbucket)).toBe(99);
     expect(overallPercent("partial", "finish", null, bitbucket)).toBe(100);
     const github = stagesOf("github").map((stage) => stage.name);
-    expect(overallPercent("started", "github_issues", null, github)).toBe(36);
+    // github_issues is the fourth of thirteen stages.
+    expect(overallPercent("started", "github_issues", null, github)).toBe(25);
   });
 
   it("uses GitLab's names, and says when a cancel is on its way", () => {

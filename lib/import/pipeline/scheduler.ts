@@ -6,7 +6,7 @@ import { endActiveSync } from "@/lib/import/sync/records";
 import { ImportCanceled } from "./context";
 import { contextFor, forgetContexts, readImport } from "./context-cache";
 import { errorMessage, recordFailure } from "./records";
-import { nextStageOf, stageOf, stagesOf, type FollowUp, type StageDefinition, type UnitScheduler, type WorkUnit } from "./stages";
+import { listWith, nextStageOf, stageOf, stagesOf, type FollowUp, type StageDefinition, type UnitScheduler, type WorkUnit } from "./stages";
 
 /**
  * The scheduler: every work unit of an import is one pg-boss job. pg-boss leases it to one worker,
@@ -69,7 +69,15 @@ export const stageWatchdogJob = defineJob({
   handler: (payload) => checkStageProgress(payload),
 });
 
-export const IMPORT_JOBS = [importUnitJob, lostUnitJob, stageWatchdogJob];
+/** The units of background stages (see StageDefinition.background): a few workers, enough to keep the request limit busy. */
+export const backgroundUnitJob = defineJob({
+  ...importUnitJob,
+  name: "import-unit-background",
+  concurrency: Number(process.env.IMPORT_BACKGROUND_CONCURRENCY ?? 3),
+  resume: undefined,
+});
+
+export const IMPORT_JOBS = [importUnitJob, backgroundUnitJob, lostUnitJob, stageWatchdogJob];
 
 const stageTimeoutSchema = z.coerce.number().positive().default(60);
 
@@ -125,15 +133,18 @@ function unitJobKey(unit: { id: number; run: number }): string {
 type QueueOptions = { startAfterSeconds?: number; priority?: number };
 
 async function queueUnits(source: string, importId: number, units: ReadonlyArray<Pick<WorkUnit, "id" | "run" | "stage">>, options: QueueOptions = {}): Promise<void> {
-  await enqueueMany(
-    importUnitJob,
-    units.map((unit) => ({
-      payload: { importId, unitId: unit.id, run: unit.run },
-      key: unitJobKey(unit),
-      expireInSeconds: stageOf(source, unit.stage)?.expireInSeconds ?? DEFAULT_UNIT_EXPIRY_SECONDS,
-      ...options,
-    })),
-  );
+  for (const job of [importUnitJob, backgroundUnitJob]) {
+    const queued = units.filter((unit) => (stageOf(source, unit.stage)?.background === true) === (job === backgroundUnitJob));
+    await enqueueMany(
+      job,
+      queued.map((unit) => ({
+        payload: { importId, unitId: unit.id, run: unit.run },
+        key: unitJobKey(unit),
+        expireInSeconds: stageOf(source, unit.stage)?.expireInSeconds ?? DEFAULT_UNIT_EXPIRY_SECONDS,
+        ...options,
+      })),
+    );
+  }
 }
 
 /**
@@ -186,13 +197,15 @@ async function advance(source: string, importId: number, stage: string): Promise
 
 /**
  * May the unit run now? Units of the import's current stage may; so may a follow-up unit whose
- * creating unit is done, while its creator's stage runs. Anything else waits for its stage,
- * which queues it then.
+ * creating unit is done, while its creator's stage or a stage between it and the follow-up's own
+ * runs. Anything else waits for its stage, which queues it then.
  */
 async function mayRun(source: string, unit: WorkUnit, importStage: string | null): Promise<boolean> {
   if (unit.stage === importStage) return true;
   const followsFrom = stageOf(source, unit.stage)?.followsFrom;
-  if (!followsFrom || followsFrom !== importStage) return false;
+  const stages = listWith(source, unit.stage).map((stage) => stage.name);
+  const current = stages.indexOf(importStage ?? "");
+  if (!followsFrom || current < stages.indexOf(followsFrom) || current > stages.indexOf(unit.stage)) return false;
   const parent = await db.importWorkUnit.findUnique({
     where: { importId_stage_key: { importId: unit.importId, stage: followsFrom, key: unit.key.slice(0, unit.key.lastIndexOf(":")) } },
     select: { done: true },
@@ -217,22 +230,24 @@ function schedulerFor(source: string, unit: WorkUnit): UnitScheduler {
 
 /** Marks the unit done with its follow-ups created (one transaction), queues them, and moves the stage on. */
 async function completeUnit(source: string, unit: WorkUnit, followUps: readonly FollowUp[]): Promise<void> {
-  const completed = await db.$transaction(async (tx) => {
-    if (followUps.length) {
-      await tx.importWorkUnit.createMany({
-        data: followUps.map((followUp) => ({
-          importId: unit.importId,
-          stage: followUp.stage,
-          key: followUp.key,
-          cursor: followUp.cursor ?? null,
-          payload: followUp.payload ?? ({} as Prisma.InputJsonValue),
-        })),
-        skipDuplicates: true,
-      });
-    }
-    // A unit reopened meanwhile (a newer run) is left to that run.
-    return (await tx.importWorkUnit.updateMany({ where: { id: unit.id, run: unit.run }, data: { done: true } })).count === 1;
-  });
+  // A unit reopened meanwhile (a newer run) is left to that run.
+  const markDone = async (client: Prisma.TransactionClient) => (await client.importWorkUnit.updateMany({ where: { id: unit.id, run: unit.run }, data: { done: true } })).count === 1;
+  const completed =
+    followUps.length === 0
+      ? await markDone(db)
+      : await db.$transaction(async (tx) => {
+          await tx.importWorkUnit.createMany({
+            data: followUps.map((followUp) => ({
+              importId: unit.importId,
+              stage: followUp.stage,
+              key: followUp.key,
+              cursor: followUp.cursor ?? null,
+              payload: followUp.payload ?? ({} as Prisma.InputJsonValue),
+            })),
+            skipDuplicates: true,
+          });
+          return markDone(tx);
+        });
   if (!completed) return;
   if (followUps.length > 0) {
     const pending = await db.importWorkUnit.findMany({

@@ -201,20 +201,20 @@ export async function recordClosers(ctx: ImportContext, closers: readonly Closer
 
 /**
  * Events as system notes, in time order with the comments (by their times): the repository-wide
- * event listing, or an item's timeline (`number` given) for its cross-references. Who merged or
- * closed a merge request is taken from its merged / closed events.
+ * event listing, or items' timelines for their cross-references. Who merged or closed a merge
+ * request is taken from its merged / closed events.
  */
-export async function importGitHubEvents(ctx: ImportContext, events: readonly GitHubIssueEvent[], number?: number): Promise<void> {
-  const { rows, missing, closers, skipped } = await eventRows(ctx, events, number);
+export async function importGitHubEvents(ctx: ImportContext, events: readonly GitHubIssueEvent[]): Promise<void> {
+  const { rows, missing, closers, skipped } = await eventRows(ctx, events);
   await recordClosers(ctx, closers, missing);
   await writePage(ctx, "issue_event", "github_events", rows, events.length, missing);
   if (skipped) await addProgress(ctx.importId, "issue_event", { skipped });
 }
 
 /** The system note rows of events, who merged or closed merge requests, and how many events Ferry does not show. */
-export async function eventRows(ctx: ImportContext, events: readonly GitHubIssueEvent[], number?: number): Promise<{ rows: NoteRow[]; missing: Missing; closers: Closer[]; skipped: number }> {
+export async function eventRows(ctx: ImportContext, events: readonly GitHubIssueEvent[]): Promise<{ rows: NoteRow[]; missing: Missing; closers: Closer[]; skipped: number }> {
   const text = await GitHubText.forContext(ctx);
-  const numberOf = (event: GitHubIssueEvent) => number ?? event.issue?.number ?? 0;
+  const numberOf = (event: GitHubIssueEvent) => event.issue?.number ?? 0;
   const parents = await parentsOf(ctx.project.id, events.map(numberOf));
   await text.remember(ctx, events.flatMap((event) => [sourceUserOf(event.actor), sourceUserOf(event.assignee), sourceUserOf(event.requested_reviewer)]));
   const rows: NoteRow[] = [];

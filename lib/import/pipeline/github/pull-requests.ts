@@ -128,35 +128,42 @@ const REVIEW_WORDS: Record<string, string> = { APPROVED: "approved", CHANGES_REQ
 /**
  * The reviews of a batch of pull requests (GitHub has no repository-wide listing of them):
  * approvals from each reviewer's latest state, review bodies as notes. A pull request whose
- * reviews cannot be read fails alone.
+ * reviews cannot be read fails alone. When GitHub's rate limit stops the batch, what was read
+ * is written first and `handled` hears which pull requests are done, so the batch's next run
+ * reads only the others; then the rate limit is thrown.
  */
-export async function importGitHubReviews(ctx: ImportContext, numbers: readonly number[]): Promise<void> {
+export async function importGitHubReviews(ctx: ImportContext, numbers: readonly number[], handled: (numbers: number[]) => Promise<void>): Promise<void> {
   const text = await GitHubText.forContext(ctx);
   const mergeRequests = await db.mergeRequest.findMany({ where: { projectId: ctx.project.id, iid: { in: [...numbers] } }, select: { id: true, iid: true } });
   const idOf = new Map(mergeRequests.map((row) => [row.iid, row.id]));
   const failures = new Map<number, string>();
   const fetched = new Map<number, GitHubReview[]>();
+  let rateLimited: unknown = null;
   await pLimit(REVIEW_CONCURRENCY).map(numbers, async (number) => {
     await ctx.checkpoint();
+    if (rateLimited) return;
     if (!idOf.has(number)) return void failures.set(number, `Merge request !${number} was not imported, so its reviews cannot be`);
     try {
       fetched.set(number, await ctx.github.reviews(number));
     } catch (error) {
-      if (error instanceof ImportCanceled || (error as { code?: string }).code === "github_rate_limited") throw error;
-      failures.set(number, errorMessage(error));
+      if (error instanceof ImportCanceled) throw error;
+      if ((error as { code?: string }).code === "github_rate_limited") rateLimited ??= error;
+      else failures.set(number, errorMessage(error));
     }
   });
   const all = [...fetched.values()].flat();
   const { approvals, notes } = await reviewRows(ctx, text, fetched, idOf);
   await ctx.checkpoint();
-  await db.$transaction(async (tx) => {
-    await insertMissing(tx, "approvals", APPROVAL_COLUMNS, approvals);
-  });
+  await insertMissing(db, "approvals", APPROVAL_COLUMNS, approvals);
   await insertNotes(notes);
   await addProgress(ctx.importId, "pull_request_review", { fetched: all.length, imported: all.length, failed: failures.size });
   if (approvals.length) await addProgress(ctx.importId, "approval", { fetched: approvals.length, imported: approvals.length });
   await resolveFailures(ctx.importId, "pull_request_review", [...fetched.keys()].map(String));
   for (const [number, message] of failures) {
     await recordFailure(ctx.importId, { stage: "github_reviews", objectType: "pull_request_review", sourceId: String(number), message: `Reviews of pull request !${number}: ${message}` });
+  }
+  if (rateLimited) {
+    await handled([...fetched.keys(), ...failures.keys()]);
+    throw rateLimited;
   }
 }

@@ -6,6 +6,6 @@ export const githubCrossReferencesStage = githubBatchStage({
   name: "github_cross_references",
   label: "cross-references",
   objectType: "issue_event",
-  items: referencedItems,
+  items: (ctx) => referencedItems(ctx),
   importBatch: importCrossReferences,
 });

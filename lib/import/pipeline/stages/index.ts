@@ -7,6 +7,7 @@ import { githubItemNotesStage } from "./github-item-notes";
 import { githubMetadataStage } from "./github-metadata";
 import { githubNotesStage } from "./github-notes";
 import { githubPullRequestsStage } from "./github-pull-requests";
+import { githubReviewCrossReferencesStage } from "./github-review-cross-references";
 import { githubRepositoryStage } from "./github-repository";
 import { githubReviewsStage } from "./github-reviews";
 import { githubSyncCommentsStage, githubSyncReviewCommentsStage } from "./github-sync-comments";
@@ -40,14 +41,16 @@ export const SOURCE_STAGES = {
     githubRepositoryStage,
     githubMetadataStage,
     githubPullRequestsStage,
-    githubReviewsStage,
     githubIssuesStage,
     githubNotesStage,
     githubDiffNotesStage,
     githubItemNotesStage,
     githubEventsStage,
-    githubCrossReferencesStage,
     lfsObjectsStage,
+    githubCrossReferencesStage,
+    // Per-pull-request requests, run beside the stages above from the first pull request page on.
+    githubReviewsStage,
+    githubReviewCrossReferencesStage,
     finishStage,
   ],
   // No member listing (it needs an administrator's token) and no issue tracker: the issues stage only says so.

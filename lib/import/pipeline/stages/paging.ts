@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Prisma } from "@/lib/db";
+import { db, type Prisma } from "@/lib/db";
 import type { SourcePage } from "@/lib/import/sources/types";
 import type { ImportContext } from "../context";
 import type { ObjectType } from "../records";
@@ -51,10 +51,10 @@ export async function restartFromFirstPage(tx: Prisma.TransactionClient, importI
 const notesPayload = z.object({ ids: z.array(z.number().int()), done: z.array(z.number().int()).default([]) });
 
 /** The comment batches of one page: units of `stage` keyed under the page's key. */
-export function notesFollowUps(stage: string, pageKey: string, ids: readonly number[]): FollowUp[] {
+export function notesFollowUps(stage: string, pageKey: string, ids: readonly number[], perBatch = NOTES_BATCH): FollowUp[] {
   const units: FollowUp[] = [];
-  for (let index = 0; index < ids.length; index += NOTES_BATCH) {
-    units.push({ stage, key: `${pageKey}:${index / NOTES_BATCH}`, payload: { ids: ids.slice(index, index + NOTES_BATCH), done: [] } });
+  for (let index = 0; index < ids.length; index += perBatch) {
+    units.push({ stage, key: `${pageKey}:${index / perBatch}`, payload: { ids: ids.slice(index, index + perBatch), done: [] } });
   }
   return units;
 }
@@ -64,6 +64,12 @@ export function pendingNoteParents(unit: WorkUnit): number[] {
   const payload = notesPayload.parse(unit.payload);
   const done = new Set(payload.done);
   return payload.ids.filter((id) => !done.has(id));
+}
+
+/** Records parents a batch has imported, so that its next run (after a rate-limit wait) leaves them out. */
+export async function markNoteParentsDone(unit: WorkUnit, ids: readonly number[]): Promise<void> {
+  const payload = notesPayload.parse(unit.payload);
+  await db.importWorkUnit.update({ where: { id: unit.id }, data: { payload: { ids: payload.ids, done: [...new Set([...payload.done, ...ids])] } } });
 }
 
 /** A stage of comment batches, each created by a page of `followsFrom` for the items on it. */

@@ -31,10 +31,17 @@ export type StageDefinition = {
   firstUnit: string | null;
   /**
    * For follow-up stages: the stage whose units create this stage's units. A follow-up may run as
-   * soon as the unit that created it is done, while its creator's stage still runs (a page's
-   * comments are imported while later pages load).
+   * soon as the unit that created it is done, while its creator's stage or any stage between it
+   * and the follow-up's own place in the table runs (a page's comments are imported while later
+   * pages load).
    */
   followsFrom?: string;
+  /**
+   * The stage's units mostly wait on per-item requests: they run on workers of their own
+   * (IMPORT_BACKGROUND_CONCURRENCY), so that placed a few stages after `followsFrom` they keep
+   * the source's request limit busy beside those stages without taking the workers they write with.
+   */
+  background?: boolean;
   /** How long one unit may run before pg-boss gives it to another worker (default 30 minutes). */
   expireInSeconds?: number;
   /** A failed unit of this stage fails the whole import instead of being recorded and skipped. */
