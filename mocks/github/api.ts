@@ -162,14 +162,37 @@ function repoListing(ctx: Ctx, repos: RepoSeed[], defaultSort: string): Response
   return paginate(ctx, sorted(repos, key, direction(ctx, sort === "full_name" ? "asc" : "desc")), (repo) => ctx.ser.repo(repo, ctx.viewer));
 }
 
+/**
+ * Repository-wide listings, filtered and sorted once per content version and query: GitHub serves
+ * each page from an index, so the sandbox must not spend the importer's CPU sorting the whole
+ * list again for every page. Content changes replace the lists (never mutate them), so a list is
+ * its own version.
+ */
+const listings = new WeakMap<readonly object[], Map<string, readonly object[]>>();
+
+function listingOf<T extends object>(source: readonly T[], query: string, compute: () => T[]): T[] {
+  let byQuery = listings.get(source);
+  if (!byQuery) listings.set(source, (byQuery = new Map()));
+  let list = byQuery.get(query);
+  if (!list) byQuery.set(query, (list = compute()));
+  return list as T[];
+}
+
+/** The listing's query parameters that decide which items it holds and in what order. */
+function listingQuery(ctx: Ctx, what: string): string {
+  return [what, ctx.url.searchParams.get("state"), since(ctx), ctx.url.searchParams.get("sort"), ctx.url.searchParams.get("direction")].join("|");
+}
+
 /** Items filtered and sorted like GitHub's issue and pull listings. */
-function itemListing(ctx: Ctx, items: readonly ItemRecord[]): ItemRecord[] {
-  let list = byState(ctx, items);
-  const from = since(ctx);
-  if (from) list = list.filter((item) => item.updated_at >= from);
-  const sort = ctx.url.searchParams.get("sort") ?? "created";
-  const key = (item: ItemRecord) => (sort === "updated" ? item.updated_at : sort === "comments" ? 0 : item.created_at) || item.number;
-  return sorted(list, (item) => `${key(item)}:${String(item.number).padStart(8, "0")}`, direction(ctx, "desc"));
+function itemListing(ctx: Ctx, items: readonly ItemRecord[], what: "issues" | "pulls"): ItemRecord[] {
+  return listingOf(items, listingQuery(ctx, what), () => {
+    let list = byState(ctx, what === "pulls" ? items.filter((item) => item.pull) : items);
+    const from = since(ctx);
+    if (from) list = list.filter((item) => item.updated_at >= from);
+    const sort = ctx.url.searchParams.get("sort") ?? "created";
+    const key = (item: ItemRecord) => (sort === "updated" ? item.updated_at : sort === "comments" ? 0 : item.created_at) || item.number;
+    return sorted(list, (item) => `${key(item)}:${String(item.number).padStart(8, "0")}`, direction(ctx, "desc"));
+  });
 }
 
 function commentListing<T extends { created_at: string; updated_at: string; id: number }>(ctx: Ctx, list: readonly T[]): T[] {
@@ -178,6 +201,11 @@ function commentListing<T extends { created_at: string; updated_at: string; id: 
   const sort = ctx.url.searchParams.get("sort");
   if (!sort) return filtered;
   return sorted(filtered, (comment) => `${sort === "updated" ? comment.updated_at : comment.created_at}:${String(comment.id).padStart(16, "0")}`, direction(ctx, "asc"));
+}
+
+/** A repository-wide comment listing, computed once per content version and query. */
+function repositoryCommentListing<T extends { created_at: string; updated_at: string; id: number }>(ctx: Ctx, list: readonly T[], what: string): T[] {
+  return listingOf(list, listingQuery(ctx, what), () => commentListing(ctx, list));
 }
 
 function timeline(ctx: Ctx, repo: RepoSeed, content: RepositoryContent, item: ItemRecord): Response {
@@ -292,16 +320,18 @@ const ROUTES: readonly Route[] = [
   }],
   [new RegExp(`^${REPO}/issues$`), (ctx) => {
     const { repo, content } = repoOf(ctx);
-    return paginate(ctx, itemListing(ctx, content.items), (item) => ctx.ser.issue(repo, content, item));
+    return paginate(ctx, itemListing(ctx, content.items, "issues"), (item) => ctx.ser.issue(repo, content, item));
   }],
   [new RegExp(`^${REPO}/issues/comments$`), (ctx) => {
     const { repo, content } = repoOf(ctx);
-    return paginate(ctx, commentListing(ctx, content.issueComments), (comment) => ctx.ser.issueComment(repo, comment, content.items[comment.number - 1]));
+    return paginate(ctx, repositoryCommentListing(ctx, content.issueComments, "issue comments"), (comment) => ctx.ser.issueComment(repo, comment, content.items[comment.number - 1]));
   }],
   [new RegExp(`^${REPO}/issues/events$`), (ctx) => {
     const { repo, content } = repoOf(ctx);
-    const events = content.events.filter((event) => !NOT_IN_ISSUE_EVENTS.has(event.event));
-    return paginate(ctx, sorted(events, (event) => `${event.created_at}:${String(event.id).padStart(16, "0")}`, "desc"), (event) => ctx.ser.event(repo, content, event, true));
+    const events = listingOf(content.events, "issue events", () =>
+      sorted(content.events.filter((event) => !NOT_IN_ISSUE_EVENTS.has(event.event)), (event) => `${event.created_at}:${String(event.id).padStart(16, "0")}`, "desc"),
+    );
+    return paginate(ctx, events, (event) => ctx.ser.event(repo, content, event, true));
   }],
   [new RegExp(`^${REPO}/issues/(\\d+)$`), (ctx) => {
     const { repo, content } = repoOf(ctx);
@@ -323,11 +353,11 @@ const ROUTES: readonly Route[] = [
   }],
   [new RegExp(`^${REPO}/pulls$`), (ctx) => {
     const { repo, content } = repoOf(ctx);
-    return paginate(ctx, itemListing(ctx, content.items.filter((item) => item.pull)), (item) => ctx.ser.pull(repo, content, item));
+    return paginate(ctx, itemListing(ctx, content.items, "pulls"), (item) => ctx.ser.pull(repo, content, item));
   }],
   [new RegExp(`^${REPO}/pulls/comments$`), (ctx) => {
     const { repo, content } = repoOf(ctx);
-    return paginate(ctx, commentListing(ctx, content.reviewComments), (comment) => ctx.ser.reviewComment(repo, comment));
+    return paginate(ctx, repositoryCommentListing(ctx, content.reviewComments, "review comments"), (comment) => ctx.ser.reviewComment(repo, comment));
   }],
   [new RegExp(`^${REPO}/pulls/(\\d+)$`), (ctx) => {
     const { repo, content } = repoOf(ctx);
