@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
+import { heapLimitNote } from "./bench-support.ts";
 
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const scale = Number(process.env.BENCH_SCALE ?? 1);
@@ -122,7 +123,7 @@ async function measure(): Promise<void> {
   line("lower bound", `${lowerBound.toFixed(1)} s (= ${sandbox.minimum} × ${latencyMs} ms ÷ ${concurrency} + git ${gitSeconds.toFixed(1)} s)`);
   line("wall-time ratio", (wallSeconds / lowerBound).toFixed(2));
   line("CPU time, Ferry (importer)", `${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s)`);
-  line("peak RSS, Ferry (importer)", mb(importerRss));
+  line("peak RSS, Ferry (importer)", `${mb(importerRss)}  (target ≤ 500 MB; ${heapLimitNote()})`);
   line("peak RSS, sandbox (own process)", mb(peakRssBytes));
   for (const entry of progress) line(`  ${entry.objectType}`, `imported ${entry.imported}${entry.total !== null ? ` of ${entry.total}` : ""}, failed ${entry.failed}, skipped ${entry.skipped}`);
   console.log("\nRequests by route:");

@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
+import { heapLimitNote } from "./bench-support.ts";
 import { nextMessage, serveUntilStopped, type SandboxFinal } from "./bench-child.ts";
 
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 50);
@@ -137,7 +138,7 @@ async function runImporter(): Promise<void> {
   line("wall-time ratio", `${(wallSeconds / lowerBound).toFixed(2)}  (target ≤ 1.5)`);
   line("CPU time, Ferry (importer)", `${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s; less sensitive to machine load than wall time)`);
   line("items imported per second", (items / wallSeconds).toFixed(0));
-  line("peak RSS, Ferry (importer)", `${mb(importerPeakRss)}  (target ≤ 500 MB)`);
+  line("peak RSS, Ferry (importer)", `${mb(importerPeakRss)}  (target ≤ 500 MB; ${heapLimitNote()})`);
   line("peak RSS, sandbox (own process)", mb(sandboxPeakRss));
   for (const row of progress) line(`  ${row.objectType}`, `imported ${row.imported}${row.total !== null ? ` of ${row.total}` : ""}, failed ${row.failed}, skipped ${row.skipped}`);
   console.log("\nTime per stage:");

@@ -18,7 +18,7 @@ import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { SandboxState } from "../mocks/bitbucket/index.ts";
-import { benchSizes, ferryAgainstSandbox, sandboxAdmin } from "./bench-support.ts";
+import { benchSizes, ferryAgainstSandbox, heapLimitNote, sandboxAdmin } from "./bench-support.ts";
 
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const scale = Number(process.env.BENCH_SCALE ?? 1);
@@ -192,7 +192,7 @@ async function runBenchmark(): Promise<void> {
   line("wall-time ratio", (wallSeconds / lowerBound).toFixed(2));
   line("request slots kept busy", `${((slotSeconds / (wallSeconds * concurrency)) * 100).toFixed(0)} % (a request held its slot ${((slotSeconds / apiRequests) * 1000).toFixed(0)} ms on average, latency ${latencyMs} ms)`);
   line("items imported per second", (items / wallSeconds).toFixed(0));
-  line("peak RSS, Ferry (importer)", mb(importerPeakRss));
+  line("peak RSS, Ferry (importer)", `${mb(importerPeakRss)}  (${heapLimitNote()})`);
   line("peak RSS, sandbox (own process)", mb(sandboxPeakRss));
   line("importer CPU during the import", `${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s)`);
   line("load average before → after", `${loadBefore.map((value) => value.toFixed(2)).join(" ")} → ${loadAfter.map((value) => value.toFixed(2)).join(" ")}`);

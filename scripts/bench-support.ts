@@ -1,4 +1,5 @@
 /** What the benchmark scripts share: the bench repository's sizes, the sandbox's admin endpoints, and pointing Ferry at a sandbox. */
+import { getHeapStatistics } from "node:v8";
 import { DEFAULT_BENCH, SANDBOX_CONSUMER, type ResolvedBench } from "../mocks/bitbucket/index.ts";
 
 /** The default bench sizes multiplied by `scale` (at least 1 of each, 2 branches). */
@@ -40,4 +41,9 @@ export async function ferryAgainstSandbox(sandboxUrl: string) {
     BITBUCKET_CLIENT_SECRET: SANDBOX_CONSUMER.secret,
   });
   return database;
+}
+
+/** The V8 heap limit this process runs with (npm run worker's budget when run through npm run bench:*), for the RSS line. */
+export function heapLimitNote(): string {
+  return `V8 heap limit ${Math.round(getHeapStatistics().heap_size_limit / 1024 / 1024)} MB`;
 }

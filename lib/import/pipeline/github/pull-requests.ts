@@ -75,7 +75,7 @@ export async function localisePullTexts(ctx: ImportContext, pulls: ReadonlyArray
   );
 }
 
-const REVIEW_CONCURRENCY = 6;
+const REVIEW_CONCURRENCY = 10;
 const WITHDRAWING_STATES = new Set(["CHANGES_REQUESTED", "DISMISSED"]);
 
 /** Each reviewer's latest APPROVED review, unless a later CHANGES_REQUESTED or DISMISSED review of theirs withdrew it. */
