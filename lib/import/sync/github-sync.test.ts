@@ -220,9 +220,10 @@ describe("syncing a GitHub import", () => {
     expect(await notesWith("Written while nobody synced")).toHaveLength(1);
   });
 
-  it("makes the \"mentioned in\" notes of references in synced comments as a fresh import would, without reading timelines", { timeout: 120_000 }, async () => {
+  it("makes the \"mentioned in\" notes of references in synced bodies and comments as a fresh import would, without reading timelines", { timeout: 120_000 }, async () => {
     const { projectId, importId, linked } = showcase.imported;
-    const [comment, reviewComment] = change([
+    const [newPull, comment, reviewComment] = change([
+      { type: "pull_request", title: "Counts the drift", body: "Measures what #8 describes.", source_branch: "release/1.x", user: "bob" },
       { type: "comment", number: 2, body: "See #8 for the same drift.", user: "bob" },
       { type: "review_comment", number: 7, body: "Like #1, and #999 is no item.", path: "README.md", line: 1, user: "bob" },
     ]);
@@ -237,15 +238,21 @@ describe("syncing a GitHub import", () => {
     const fresh = (await eventRows(ctx, timelines.flat())).rows;
     const fields = ["issueId", "mergeRequestId", "discussionId", "system", "body", "authorId", "createdAt", "updatedAt", "importedFrom", "sourceId", "sourceAuthor"] as const;
     const pick = (row: Record<string, unknown>) => Object.fromEntries(fields.map((field) => [field, row[field] ?? null]));
-    const createdAt = (id: number) => content().issueComments.find((entry) => entry.id === id)?.created_at ?? content().reviewComments.find((entry) => entry.id === id)!.created_at;
-    for (const [written, from, target, body] of [[comment!, 2, 8, "mentioned in #2"], [reviewComment!, 7, 1, "mentioned in !7"]] as const) {
-      const sourceId = `xref-${from}-${createdAt(written.id!)}`;
+    const commentTime = (id: number) => [...content().issueComments, ...content().reviewComments].find((entry) => entry.id === id)!.created_at;
+    expect(newPull).toEqual({ type: "pull_request", id: 11 });
+    const mentions = [
+      { from: 11, target: 8, body: "mentioned in !11", at: content().items.find((item) => item.number === 11)!.created_at },
+      { from: 2, target: 8, body: "mentioned in #2", at: commentTime(comment!.id!) },
+      { from: 7, target: 1, body: "mentioned in !7", at: commentTime(reviewComment!.id!) },
+    ];
+    for (const { from, target, body, at } of mentions) {
+      const sourceId = `xref-${from}-${at}`;
       const expected = fresh.find((row) => row.sourceId === sourceId);
       expect(expected, `the sandbox's timeline of #${target} has the cross-reference`).toBeDefined();
       const synced = await db.note.findMany({ where: { projectId, sourceId } });
       expect(synced).toHaveLength(1);
       expect(pick(synced[0]!)).toEqual(pick(expected!));
-      expect(synced[0]).toMatchObject({ system: true, body, authorId: linked.bob!.id, createdAt: new Date(createdAt(written.id!)) });
+      expect(synced[0]).toMatchObject({ system: true, body, authorId: linked.bob!.id, createdAt: new Date(at) });
     }
 
     // A quiet sync, and the import's own timeline stage over the same items, write no second note.

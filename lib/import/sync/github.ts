@@ -195,9 +195,12 @@ export async function syncGitHubItems(ctx: ImportContext, syncId: number, unitId
   const wantedLabels = (item: GitHubIssue) => item.labels.flatMap((label) => (labelIds.has(label.name) ? [labelIds.get(label.name)!] : []));
 
   const previous = await descriptionsOf(ctx, items.map((item) => item.number));
+  const bodies = items.map((item) => ({ item: item.number, pullRequest: Boolean(item.pull_request), user: item.user, createdAt: item.created_at, body: item.body, previous: previous.get(item.number) }));
+  // Before the bodies, so a page that stops between the two finds them again; after, for items this page creates.
+  await writeCrossReferences(ctx, syncId, bodies);
   const pulls = await syncGitHubPulls(ctx, syncId, text, items.filter((item) => item.pull_request), { wantedLabels, milestoneIds, sourceLabels });
   await syncGitHubIssues(ctx, syncId, text, items.filter((item) => !item.pull_request), { wantedLabels, milestoneIds, sourceLabels });
-  await writeCrossReferences(ctx, syncId, items.map((item) => ({ item: item.number, user: item.user, createdAt: item.created_at, body: item.body, previous: previous.get(item.number) })));
+  await writeCrossReferences(ctx, syncId, bodies);
   const comments = Object.fromEntries(items.map((item) => [String(item.number), item.comments]));
   const reviewComments = Object.fromEntries(pulls.map((pull) => [String(pull.number), pull.review_comments ?? 0]));
   await db.importWorkUnit.update({ where: { id: unitId }, data: { payload: { comments, reviewComments } } });
@@ -346,7 +349,7 @@ export async function syncGitHubReviewComments(ctx: ImportContext, syncId: numbe
 // --- cross-references ---------------------------------------------------------------------------
 
 /** A text the sync writes: the item it is on, who wrote it and when, its body at the source, and Ferry's copy before the sync. */
-type WrittenText = { item: number; user: GitHubUserJson | undefined; createdAt: string; body: string | null | undefined; previous: string | undefined };
+type WrittenText = { item: number; pullRequest?: boolean; user: GitHubUserJson | undefined; createdAt: string; body: string | null | undefined; previous: string | undefined };
 
 /** The descriptions of the project's issues and merge requests with these numbers, before the sync writes them. */
 async function descriptionsOf(ctx: ImportContext, numbers: readonly number[]): Promise<Map<number, string>> {
@@ -384,7 +387,7 @@ async function writeCrossReferences(ctx: ImportContext, syncId: number, texts: r
   const events: GitHubIssueEvent[] = texts.flatMap((written) => {
     const known = new Set(references(written.item, written.previous ?? ""));
     const mentioned = references(written.item, text.convert(written.body ?? "", null, false)).filter((number) => !known.has(number));
-    const source = { issue: { number: written.item, repository, ...(pulls.has(written.item) ? { pull_request: {} } : {}) } };
+    const source = { issue: { number: written.item, repository, ...((written.pullRequest ?? pulls.has(written.item)) ? { pull_request: {} } : {}) } };
     return mentioned.map((number) => ({ event: "cross-referenced", actor: written.user, created_at: written.createdAt, issue: { number }, source }));
   });
   if (events.length === 0) return;
