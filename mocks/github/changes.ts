@@ -5,7 +5,9 @@
  * protections, pushes, force pushes and deleted branches. Each change
  * is stamped with the sandbox clock (strictly increasing whole seconds, as GitHub serves times)
  * and moves the `updated_at` of the item it touches, so listings sorted by update time and
- * filtered with `since` see it. The git repository is rebuilt from the changed plan.
+ * filtered with `since` see it. A new body, comment, review or review comment that mentions
+ * another item (`#N`) puts a cross-referenced event on that item's timeline, as GitHub does.
+ * The git repository is rebuilt from the changed plan.
  *
  *   POST /_sandbox/repositories/{owner}/{repo}/changes   {changes: [...]}  (see changeSchema)
  */
@@ -93,6 +95,11 @@ export function applyGithubChanges(content: RepositoryContent, repository: strin
   const event = (n: number, name: EventRecord["event"], actor: number, at: string, extra: Partial<EventRecord> = {}) => {
     events.push({ id: nextEventId++, number: n, event: name, actor, created_at: at, ...extra });
   };
+  /** GitHub's cross-references: a new text on item `from` that mentions another item of the repository (`#N`) puts an event on that item's timeline. */
+  const mention = (from: number, body: string, actor: number, at: string) => {
+    const mentioned = new Set([...body.matchAll(/(?:^|[\s(\[,;:])#(\d+)\b/g)].map((match) => Number(match[1])));
+    for (const n of mentioned) if (n !== from && items[n - 1]) event(n, "cross-referenced", actor, at, { source: from });
+  };
   const requireBranch = (branch: string) => {
     const mark = git.branches[branch];
     if (mark === undefined) throw new SandboxStateError(404, `No branch ${branch}.`);
@@ -144,6 +151,7 @@ export function applyGithubChanges(content: RepositoryContent, repository: strin
           id: nextItemId++, number: n, title: change.title, body: change.body, user, state: "open", state_reason: null, locked: false, labels: change.labels, milestone: null, assignees: [],
           created_at: at, updated_at: at, closed_at: null, closed_by: null, reactions: {}, pull: null,
         });
+        mention(n, change.body, user, at);
         applied.push({ type: change.type, id: n });
         break;
       }
@@ -159,6 +167,7 @@ export function applyGithubChanges(content: RepositoryContent, repository: strin
           },
         });
         git = hashGitPlan({ commits: git.commits, branches: git.branches, refs: { ...git.refs, [`refs/pull/${n}/head`]: head }, tags: git.tags, head: git.head });
+        mention(n, change.body, user, at);
         applied.push({ type: change.type, id: n });
         break;
       }
@@ -201,6 +210,7 @@ export function applyGithubChanges(content: RepositoryContent, repository: strin
         const comment: IssueCommentRecord = { id: nextCommentId++, number: change.number, user, body: change.body, created_at: at, updated_at: at, reactions: {} };
         issueComments.push(comment);
         touch(change.number, at);
+        mention(change.number, change.body, user, at);
         applied.push({ type: change.type, id: comment.id });
         break;
       }
@@ -218,6 +228,7 @@ export function applyGithubChanges(content: RepositoryContent, repository: strin
         const review: ReviewRecord = { id: nextCommentId++, number: change.number, user, state: change.state, body: change.body, submitted_at: at, commit_id: pull.pull.head.sha };
         reviews.push(review);
         touch(change.number, at);
+        mention(change.number, change.body, user, at);
         applied.push({ type: change.type, id: review.id });
         break;
       }
@@ -230,6 +241,7 @@ export function applyGithubChanges(content: RepositoryContent, repository: strin
         };
         reviewComments.push(comment);
         touch(change.number, at);
+        mention(change.number, change.body, user, at);
         applied.push({ type: change.type, id });
         break;
       }

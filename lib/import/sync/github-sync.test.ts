@@ -10,6 +10,8 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { listBranches, repositoryPath, runGit } from "@/lib/git";
 import { ImportContext } from "@/lib/import/pipeline/context";
+import { importCrossReferences } from "@/lib/import/pipeline/github/cross-references";
+import { eventRows } from "@/lib/import/pipeline/github/notes";
 import { startImportWorkers } from "@/lib/import/workers";
 import { stopJobs } from "@/lib/jobs";
 import { minimumSyncRequests, type GithubChange } from "@/mocks/github";
@@ -216,5 +218,47 @@ describe("syncing a GitHub import", () => {
     expect((await waitForSync(crashed.id)).status).toBe("finished");
     expect(await db.note.count({ where: { projectId } })).toBe(notesBefore);
     expect(await notesWith("Written while nobody synced")).toHaveLength(1);
+  });
+
+  it("makes the \"mentioned in\" notes of references in synced bodies and comments as a fresh import would, without reading timelines", { timeout: 120_000 }, async () => {
+    const { projectId, importId, linked } = showcase.imported;
+    const [newPull, comment, reviewComment] = change([
+      { type: "pull_request", title: "Counts the drift", body: "Measures what #8 describes.", source_branch: "release/1.x", user: "bob" },
+      { type: "comment", number: 2, body: "See #8 for the same drift.", user: "bob" },
+      { type: "review_comment", number: 7, body: "Like #1, and #999 is no item.", path: "README.md", line: 1, user: "bob" },
+    ]);
+    const logIndex = showcase.sandbox.state.requestCount;
+    const sync = await syncAndWait();
+    expect(sync.status, sync.error ?? "").toBe("finished");
+    expect(apiRequestsSince(logIndex)["/repos/{owner}/{repo}/issues/{number}/timeline"]).toBeUndefined();
+
+    // What a fresh import writes: the referenced items' timelines as the sandbox serves them now, through the import's rows.
+    const ctx = (await ImportContext.load(importId))!;
+    const timelines = await Promise.all([8, 1].map(async (number) => (await ctx.github.crossReferences(number)).map((event) => ({ ...event, issue: { number } }))));
+    const fresh = (await eventRows(ctx, timelines.flat())).rows;
+    const fields = ["issueId", "mergeRequestId", "discussionId", "system", "body", "authorId", "createdAt", "updatedAt", "importedFrom", "sourceId", "sourceAuthor"] as const;
+    const pick = (row: Record<string, unknown>) => Object.fromEntries(fields.map((field) => [field, row[field] ?? null]));
+    const commentTime = (id: number) => [...content().issueComments, ...content().reviewComments].find((entry) => entry.id === id)!.created_at;
+    expect(newPull).toEqual({ type: "pull_request", id: 11 });
+    const mentions = [
+      { from: 11, target: 8, body: "mentioned in !11", at: content().items.find((item) => item.number === 11)!.created_at },
+      { from: 2, target: 8, body: "mentioned in #2", at: commentTime(comment!.id!) },
+      { from: 7, target: 1, body: "mentioned in !7", at: commentTime(reviewComment!.id!) },
+    ];
+    for (const { from, target, body, at } of mentions) {
+      const sourceId = `xref-${from}-${at}`;
+      const expected = fresh.find((row) => row.sourceId === sourceId);
+      expect(expected, `the sandbox's timeline of #${target} has the cross-reference`).toBeDefined();
+      const synced = await db.note.findMany({ where: { projectId, sourceId } });
+      expect(synced).toHaveLength(1);
+      expect(pick(synced[0]!)).toEqual(pick(expected!));
+      expect(synced[0]).toMatchObject({ system: true, body, authorId: linked.bob!.id, createdAt: new Date(at) });
+    }
+
+    // A quiet sync, and the import's own timeline stage over the same items, write no second note.
+    const notesBefore = await db.note.count({ where: { projectId } });
+    expect((await syncAndWait()).status).toBe("finished");
+    await importCrossReferences(ctx, [8, 1]);
+    expect(await db.note.count({ where: { projectId } })).toBe(notesBefore);
   });
 });

@@ -15,13 +15,14 @@ import type { ImportContext } from "@/lib/import/pipeline/context";
 import { releaseAttachmentLinks, withAttachments } from "@/lib/import/pipeline/github/attachments";
 import { importsCollaborators, localiseReleaseTexts, protectedBranchData, releaseRow, writeMembers } from "@/lib/import/pipeline/github/metadata";
 import { assigneeIdsOf, labelIdsFor, milestoneIdsFor } from "@/lib/import/pipeline/github/assignments";
+import { referenceScanner } from "@/lib/import/pipeline/github/cross-references";
 import { importGitHubIssues, localiseIssueTexts, prepareGitHubIssue } from "@/lib/import/pipeline/github/issues";
 import { eventRows, issueCommentRows, recordClosers, reviewCommentRows } from "@/lib/import/pipeline/github/notes";
 import { approvalsOf, localisePullTexts, reviewRows, toSourcePullRequest } from "@/lib/import/pipeline/github/pull-requests";
 import { GitHubText } from "@/lib/import/pipeline/github/text";
 import { insertNotes, type NoteRow } from "@/lib/import/pipeline/notes";
 import { errorMessage, recordFailure, resolveFailures } from "@/lib/import/pipeline/records";
-import { sourceUserOf, type GitHubIssue, type GitHubIssueComment, type GitHubIssueEvent, type GitHubPull, type GitHubReview, type GitHubReviewComment } from "@/lib/import/sources/github";
+import { numberFromUrl, sourceUserOf, type GitHubIssue, type GitHubIssueComment, type GitHubIssueEvent, type GitHubPull, type GitHubReview, type GitHubReviewComment, type GitHubUserJson } from "@/lib/import/sources/github";
 import { reconcileNotes, type ExistingNote } from "./notes";
 import { writeSyncedPullRequests } from "./pull-requests";
 import { addSyncCounts, advanceWatermark, moveWatermark, readWatermark, unseen } from "./records";
@@ -193,8 +194,13 @@ export async function syncGitHubItems(ctx: ImportContext, syncId: number, unitId
   const milestoneIds = await milestoneIdsFor(projectId);
   const wantedLabels = (item: GitHubIssue) => item.labels.flatMap((label) => (labelIds.has(label.name) ? [labelIds.get(label.name)!] : []));
 
+  const previous = await descriptionsOf(ctx, items.map((item) => item.number));
+  const bodies = items.map((item) => ({ item: item.number, pullRequest: Boolean(item.pull_request), user: item.user, createdAt: item.created_at, body: item.body, previous: previous.get(item.number) }));
+  // Before the bodies, so a page that stops between the two finds them again; after, for items this page creates.
+  await writeCrossReferences(ctx, syncId, bodies);
   const pulls = await syncGitHubPulls(ctx, syncId, text, items.filter((item) => item.pull_request), { wantedLabels, milestoneIds, sourceLabels });
   await syncGitHubIssues(ctx, syncId, text, items.filter((item) => !item.pull_request), { wantedLabels, milestoneIds, sourceLabels });
+  await writeCrossReferences(ctx, syncId, bodies);
   const comments = Object.fromEntries(items.map((item) => [String(item.number), item.comments]));
   const reviewComments = Object.fromEntries(pulls.map((pull) => [String(pull.number), pull.review_comments ?? 0]));
   await db.importWorkUnit.update({ where: { id: unitId }, data: { payload: { comments, reviewComments } } });
@@ -242,6 +248,9 @@ async function syncGitHubPulls(ctx: ImportContext, syncId: number, text: GitHubT
   const fetched = new Map([...reviews].filter(([number]) => idOf.has(number)));
   const { notes } = await reviewRows(ctx, text, fetched, idOf);
   const existing = await db.note.findMany({ where: { mergeRequestId: { in: [...idOf.values()] }, importedFrom: ctx.importedFrom, sourceId: { startsWith: REVIEW_PREFIX, not: { startsWith: REVIEW_COMMENT_PREFIX } } }, select: noteSelect });
+  const reviewBodies = new Map(existing.map((note) => [note.sourceId, note.body]));
+  const reviewTexts = [...fetched].flatMap(([number, listed]) => listed.map((review) => ({ item: number, user: review.user, createdAt: review.submitted_at ?? new Date(0).toISOString(), body: review.body, previous: reviewBodies.get(`${REVIEW_PREFIX}${review.id}`) })));
+  await writeCrossReferences(ctx, syncId, reviewTexts);
   const changes = await reconcileNotes(notes, notes.map((note) => ({ id: note.sourceId, deleted: false })), existing, true);
   await addSyncCounts(syncId, "pull_request_note", changes);
   return pulls;
@@ -300,8 +309,11 @@ const noteSelect = { id: true, sourceId: true, body: true, updatedAt: true, dele
 /** Notes of the source not in Ferry yet, inserted; counted per parent kind. */
 async function writeNewNotes(ctx: ImportContext, syncId: number, rows: readonly NoteRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const known = new Set((await db.note.findMany({ where: { projectId: ctx.project.id, importedFrom: ctx.importedFrom, sourceId: { in: rows.map((row) => row.sourceId) } }, select: { sourceId: true } })).map((note) => note.sourceId));
-  const fresh = rows.filter((row) => !known.has(row.sourceId));
+  // Source ids are unique per item: one text's cross-references to two items share theirs.
+  const key = (note: { issueId?: number | null; mergeRequestId?: number | null; sourceId: string | null }) => `${note.issueId ?? ""}:${note.mergeRequestId ?? ""}:${note.sourceId}`;
+  const existing = await db.note.findMany({ where: { projectId: ctx.project.id, importedFrom: ctx.importedFrom, sourceId: { in: rows.map((row) => row.sourceId) } }, select: { sourceId: true, issueId: true, mergeRequestId: true } });
+  const known = new Set(existing.map(key));
+  const fresh = rows.filter((row) => !known.has(key(row)));
   await insertNotes(fresh);
   await addSyncCounts(syncId, "issue_note", { created: fresh.filter((row) => row.issueId).length });
   await addSyncCounts(syncId, "pull_request_note", { created: fresh.filter((row) => row.mergeRequestId).length });
@@ -322,12 +334,66 @@ async function reconcileSourceNotes(ctx: ImportContext, syncId: number, stage: s
 
 export async function syncGitHubIssueComments(ctx: ImportContext, syncId: number, comments: readonly GitHubIssueComment[]): Promise<void> {
   if (comments.length === 0) return;
-  await reconcileSourceNotes(ctx, syncId, "github_sync_comments", await issueCommentRows(ctx, comments));
+  const built = await issueCommentRows(ctx, comments);
+  await writeCommentCrossReferences(ctx, syncId, comments.map((comment) => ({ sourceId: String(comment.id), item: numberFromUrl(comment.issue_url), comment })));
+  await reconcileSourceNotes(ctx, syncId, "github_sync_comments", built);
 }
 
 export async function syncGitHubReviewComments(ctx: ImportContext, syncId: number, comments: readonly GitHubReviewComment[]): Promise<void> {
   if (comments.length === 0) return;
-  await reconcileSourceNotes(ctx, syncId, "github_sync_review_comments", await reviewCommentRows(ctx, comments));
+  const built = await reviewCommentRows(ctx, comments);
+  await writeCommentCrossReferences(ctx, syncId, comments.map((comment) => ({ sourceId: `${REVIEW_COMMENT_PREFIX}${comment.id}`, item: numberFromUrl(comment.pull_request_url), comment })));
+  await reconcileSourceNotes(ctx, syncId, "github_sync_review_comments", built);
+}
+
+// --- cross-references ---------------------------------------------------------------------------
+
+/** A text the sync writes: the item it is on, who wrote it and when, its body at the source, and Ferry's copy before the sync. */
+type WrittenText = { item: number; pullRequest?: boolean; user: GitHubUserJson | undefined; createdAt: string; body: string | null | undefined; previous: string | undefined };
+
+/** The descriptions of the project's issues and merge requests with these numbers, before the sync writes them. */
+async function descriptionsOf(ctx: ImportContext, numbers: readonly number[]): Promise<Map<number, string>> {
+  const where = { projectId: ctx.project.id, iid: { in: [...numbers] } };
+  const select = { iid: true, description: true };
+  const [issues, mergeRequests] = await Promise.all([db.issue.findMany({ where, select }), db.mergeRequest.findMany({ where, select })]);
+  return new Map([...issues, ...mergeRequests].map((row) => [row.iid, row.description]));
+}
+
+/** Cross-references of comments, written before the comments so a sync that stops between the two finds them again. */
+async function writeCommentCrossReferences(ctx: ImportContext, syncId: number, comments: ReadonlyArray<{ sourceId: string; item: number; comment: GitHubIssueComment | GitHubReviewComment }>): Promise<void> {
+  const existing = await db.note.findMany({ where: { projectId: ctx.project.id, importedFrom: ctx.importedFrom, sourceId: { in: comments.map((entry) => entry.sourceId) } }, select: { sourceId: true, body: true } });
+  const previous = new Map(existing.map((note) => [note.sourceId, note.body]));
+  await writeCrossReferences(
+    ctx,
+    syncId,
+    comments.map(({ sourceId, item, comment }) => ({ item, user: comment.user, createdAt: comment.created_at, body: comment.body, previous: previous.get(sourceId) })),
+  );
+}
+
+/**
+ * The "mentioned in" notes GitHub's timelines show for references a text gained: GitHub puts a
+ * cross-referenced event (no id; by the text's author, at the text's creation time) on each item
+ * of the repository the text refers to. The sync makes that event from the text it read instead of
+ * reading the referenced items' timelines, and writes it as the import writes timeline events, so
+ * its source id is the one a fresh import gives it: a re-run or a later reading of the timeline
+ * writes none twice. References Ferry's copy of the text already had were written before.
+ */
+async function writeCrossReferences(ctx: ImportContext, syncId: number, texts: readonly WrittenText[]): Promise<void> {
+  if (texts.length === 0) return;
+  const text = await GitHubText.forContext(ctx);
+  const references = referenceScanner(ctx);
+  const repository = { full_name: ctx.sourceRepository().fullName };
+  const pulls = new Set((await db.mergeRequest.findMany({ where: { projectId: ctx.project.id, iid: { in: [...new Set(texts.map((written) => written.item))] } }, select: { iid: true } })).map((row) => row.iid));
+  const events: GitHubIssueEvent[] = texts.flatMap((written) => {
+    const known = new Set(references(written.item, written.previous ?? ""));
+    const mentioned = references(written.item, text.convert(written.body ?? "", null, false)).filter((number) => !known.has(number));
+    const source = { issue: { number: written.item, repository, ...((written.pullRequest ?? pulls.has(written.item)) ? { pull_request: {} } : {}) } };
+    return mentioned.map((number) => ({ event: "cross-referenced", actor: written.user, created_at: written.createdAt, issue: { number }, source }));
+  });
+  if (events.length === 0) return;
+  // References to numbers that are not items of the project make no note, as in an import.
+  const { rows } = await eventRows(ctx, events);
+  await writeNewNotes(ctx, syncId, rows);
 }
 
 /**

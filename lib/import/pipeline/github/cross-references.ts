@@ -15,15 +15,10 @@ const TIMELINE_CONCURRENCY = 6;
  */
 export async function referencedItems(ctx: ImportContext, reviewsOnly = false): Promise<number[]> {
   const projectId = ctx.project.id;
-  const projectUrl = `${config().NEXTAUTH_URL}/${ctx.project.fullPath}`;
-  const escaped = projectUrl.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const pattern = new RegExp(`(?:^|[\\s(\\[,;:])[#!](\\d+)\\b|${escaped}/-/(?:issues|merge_requests)/(\\d+)`, "g");
+  const references = referenceScanner(ctx);
   const targets = new Set<number>();
   const scan = (from: number, text: string) => {
-    for (const match of text.matchAll(pattern)) {
-      const number = Number(match[1] ?? match[2]);
-      if (number !== from) targets.add(number);
-    }
+    for (const number of references(from, text)) targets.add(number);
   };
   const [issues, mergeRequests] = await Promise.all([
     db.issue.findMany({ where: { projectId }, select: { id: true, iid: true, description: true } }),
@@ -43,6 +38,17 @@ export async function referencedItems(ctx: ImportContext, reviewsOnly = false): 
   const existing = new Set([...issueIid.values(), ...mergeRequestIid.values()]);
   const read = reviewsOnly ? await timelinesPlanned(ctx.importId) : new Set<number>();
   return [...targets].filter((number) => existing.has(number) && !read.has(number)).sort((a, b) => a - b);
+}
+
+/**
+ * The numbers a converted text of item `from` refers to (`#N`, `!N`, links to the project's issues
+ * and merge requests), its own number left out; whether those items exist is the caller's check.
+ */
+export function referenceScanner(ctx: ImportContext): (from: number, text: string) => number[] {
+  const projectUrl = `${config().NEXTAUTH_URL}/${ctx.project.fullPath}`;
+  const escaped = projectUrl.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = new RegExp(`(?:^|[\\s(\\[,;:])[#!](\\d+)\\b|${escaped}/-/(?:issues|merge_requests)/(\\d+)`, "g");
+  return (from, text) => [...new Set([...text.matchAll(pattern)].map((match) => Number(match[1] ?? match[2])))].filter((number) => number !== from);
 }
 
 /** The items whose timelines the first cross-reference stage reads. */
