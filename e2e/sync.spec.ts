@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { SHOWCASE_REPOSITORY } from "../mocks/bitbucket/showcase.ts";
 import { GITHUB_ACCOUNTS } from "../mocks/github/seed.ts";
 import { E2E } from "./environment";
-import { query, repositoryRow, sandbox, signInWithBitbucket, waitForHydration } from "./support";
+import { query, sandbox, signInWithBitbucket, waitForHydration } from "./support";
 
 /**
  * Sync until cut-over, on one imported project: a change at the source shows in Preview, Sync now
@@ -87,7 +87,9 @@ test("a GitHub import: preview and Sync now bring a comment written at GitHub", 
   await expect(page).toHaveURL(/\/import\/github/);
   await waitForHydration(page);
   await page.getByLabel("Filter by name or owner/").fill("acme/rocket");
-  const row = await repositoryRow(page, "acme/rocket");
+  // The filter leaves one row, rendered without scrolling once the filtered listing arrives.
+  const row = page.locator('[data-testid="repository-row"][data-full-name="acme/rocket"]');
+  await expect(row).toBeVisible({ timeout: 30_000 });
   const importButton = row.getByRole("button", { name: "Import acme/rocket", exact: true });
   const details = row.getByRole("link", { name: /^Import details of / });
   await row.getByLabel("Target namespace for acme/rocket").fill("gh-sync");
