@@ -13,8 +13,8 @@ type Prepared = PreparedIssue & { labelTitles: string[]; assigneeIds: string[] }
 /**
  * One page of GitHub's issue listing. Issues become Ferry issues with GitHub's number as iid
  * (pull request numbers stay free for their merge requests), state, labels, milestone, every
- * assignee (the first as the issue's assignee), reactions (👍 as upvotes) and the close reason;
- * the listing's pull request entries only reserve their numbers. Returns the numbers of the issues written.
+ * assignee (the first also in `assigneeId`), 👍 reactions as upvotes and the close reason;
+ * the listing's pull request entries only reserve their numbers. Returns the numbers written.
  */
 export async function importGitHubIssues(ctx: ImportContext, items: readonly GitHubIssue[]): Promise<number[]> {
   await ctx.checkpoint();
